@@ -1,0 +1,86 @@
+//! CSRF protection: every POST/PUT/PATCH/DELETE must carry the token bound to the session
+//! (before login: the one in the pre-login cookie) as the form field `csrf_token`, in
+//! urlencoded and multipart forms alike, or as the `X-CSRF-Token` header.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::cookies;
+use crate::auth::session::MaybeUser;
+use crate::auth::token::{constant_time_eq, random_token};
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub const FIELD: &str = "csrf_token";
+/// Largest request body accepted at all (uploads included).
+pub const MAX_BODY: usize = 12 * 1024 * 1024;
+
+pub async fn verify_csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let expected = match req.extensions().get::<MaybeUser>().and_then(|m| m.0.as_ref()) {
+        Some(user) => Some(user.csrf_token.clone()),
+        // Logging out without a session changes nothing; an expired session must not trap
+        // the user behind a refusal.
+        None if req.uri().path() == "/uitloggen" => return next.run(req).await,
+        None => cookies::get(req.headers(), &cookies::name(&state.settings, cookies::ANON_CSRF)),
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => return AppError::PayloadTooLarge.into_response(),
+    };
+    let sent = match parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        Some(token) => Some(token.to_string()),
+        None => token_in_body(&parts.headers, &bytes).await,
+    };
+    match (expected, sent) {
+        (Some(expected), Some(sent)) if constant_time_eq(&expected, &sent) => {
+            next.run(Request::from_parts(parts, Body::from(bytes))).await
+        }
+        _ => {
+            tracing::info!(path = %parts.uri.path(), "csrf check failed");
+            AppError::Csrf.into_response()
+        }
+    }
+}
+
+async fn token_in_body(headers: &HeaderMap, bytes: &Bytes) -> Option<String> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?.to_ascii_lowercase();
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        return form_urlencoded::parse(bytes)
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.into_owned());
+    }
+    if content_type.starts_with("multipart/form-data") {
+        let req = Request::builder()
+            .header(header::CONTENT_TYPE, headers.get(header::CONTENT_TYPE)?.clone())
+            .body(Body::from(bytes.clone()))
+            .ok()?;
+        let mut multipart = Multipart::from_request(req, &()).await.ok()?;
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() == Some(FIELD) {
+                return field.text().await.ok();
+            }
+        }
+    }
+    None
+}
+
+/// The pre-login token for an anonymous form, and the cookie to set when it is new.
+pub fn anonymous_token(settings: &Settings, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+    let name = cookies::name(settings, cookies::ANON_CSRF);
+    match cookies::get(headers, &name) {
+        Some(token) => (token, None),
+        None => {
+            let token = random_token();
+            let cookie = cookies::set(settings, &name, &token, None);
+            (token, Some(cookie))
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Signing in at /inloggen and out at /uitloggen.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use crate::audit::{self, Actor, Event, Outcome};
+use crate::auth::access::is_local_path;
+use crate::auth::session::{self, MaybeUser};
+use crate::auth::{cookies, csrf, password, throttle};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::layout::{render, Layout};
+use crate::web::ClientAddr;
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    back: String,
+    failed: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    terug: Option<String>,
+    uitgelogd: Option<String>,
+    wachtwoord: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    terug: String,
+}
+
+#[derive(FromRow)]
+struct LoginRow {
+    tenant_id: Uuid,
+    user_id: Uuid,
+    password_hash: Option<String>,
+    active: bool,
+    tenant_slug: String,
+}
+
+/// GET /inloggen: the login form (or the home page for someone already signed in).
+pub async fn login_form(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    headers: HeaderMap,
+    Query(query): Query<LoginQuery>,
+) -> AppResult<Response> {
+    if let Some(user) = user {
+        return Ok(Redirect::to(&user.href("/")).into_response());
+    }
+    let notice = match (query.uitgelogd.as_deref(), query.wachtwoord.as_deref()) {
+        (Some(_), _) => Some("U bent uitgelogd."),
+        (_, Some("gewijzigd")) => Some("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord."),
+        (_, Some("ingesteld")) => Some("Uw wachtwoord is ingesteld. U kunt nu inloggen."),
+        _ => None,
+    };
+    let back = query.terug.filter(|b| is_local_path(b)).unwrap_or_default();
+    page(&state, &headers, String::new(), back, false, notice)
+}
+
+fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    email: String,
+    back: String,
+    failed: bool,
+    notice: Option<&str>,
+) -> AppResult<Response> {
+    let (token, cookie) = csrf::anonymous_token(&state.settings, headers);
+    let layout = Layout::anonymous("Inloggen", token).with_notice(notice);
+    let mut response = render(&LoginPage { layout, email, back, failed })?;
+    if failed {
+        *response.status_mut() = StatusCode::UNAUTHORIZED;
+    }
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// POST /inloggen
+pub async fn login(
+    State(state): State<AppState>,
+    MaybeUser(current): MaybeUser,
+    ClientAddr(address): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let email: String = form.email.trim().to_lowercase().chars().take(320).collect();
+    let back = Some(form.terug).filter(|b| is_local_path(b)).unwrap_or_default();
+    let pool = state.db.pool();
+
+    if let Some(retry_at) = throttle::blocked_until(pool, &state.settings, &email, &address).await? {
+        let actor = Actor { user_id: None, label: email.clone(), origin: address.clone() };
+        audit::record_system(pool, &actor, Event::new("login", "gebruiker", &email).outcome(Outcome::Denied)).await?;
+        return Err(AppError::TooManyRequests { retry_at });
+    }
+
+    let found: Option<LoginRow> =
+        sqlx::query_as("select tenant_id, user_id, password_hash, active, tenant_slug from auth_find_login($1)")
+            .bind(&email)
+            .fetch_optional(pool)
+            .await?;
+    let stored = found.as_ref().and_then(|f| f.password_hash.clone());
+    let password_ok = password::verify(form.password, stored).await?;
+
+    let actor = |user_id| Actor { user_id, label: email.clone(), origin: address.clone() };
+    let user = match found {
+        Some(row) if password_ok && row.active => row,
+        other => {
+            throttle::record_failure(pool, &email, &address).await?;
+            match other {
+                Some(row) => {
+                    let mut tx = state.db.tenant_tx(row.tenant_id).await?;
+                    let event = Event::new("login", "gebruiker", row.user_id).outcome(Outcome::Failure);
+                    audit::record(&mut tx, row.tenant_id, &actor(Some(row.user_id)), event).await?;
+                    tx.commit().await?;
+                }
+                None => {
+                    let event = Event::new("login", "gebruiker", &email).outcome(Outcome::Failure);
+                    audit::record_system(pool, &actor(None), event).await?;
+                }
+            }
+            return page(&state, &headers, email, back, true, None);
+        }
+    };
+
+    throttle::clear_account(pool, &email).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    if let Some(previous) = current.filter(|c| c.tenant_id == user.tenant_id) {
+        session::end(&mut tx, previous.tenant_id, &previous.session_hash).await?;
+    }
+    let session_id = session::create(&mut tx, user.tenant_id, user.user_id).await?;
+    audit::record(&mut tx, user.tenant_id, &actor(Some(user.user_id)), Event::new("login", "gebruiker", user.user_id))
+        .await?;
+    tx.commit().await?;
+
+    let target = if back.starts_with(&format!("/{}/", user.tenant_slug)) { back } else { format!("/{}/", user.tenant_slug) };
+    let mut response = Redirect::to(&target).into_response();
+    let name = cookies::name(&state.settings, cookies::SESSION);
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cookies::set(&state.settings, &name, &session_id, None));
+    Ok(response)
+}
+
+/// POST /uitloggen
+pub async fn logout(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    ClientAddr(address): ClientAddr,
+) -> AppResult<Response> {
+    if let Some(user) = user {
+        let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+        session::end(&mut tx, user.tenant_id, &user.session_hash).await?;
+        audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), Event::new("logout", "gebruiker", user.user_id))
+            .await?;
+        tx.commit().await?;
+    }
+    let mut response = Redirect::to("/inloggen?uitgelogd=1").into_response();
+    response.headers_mut().append(header::SET_COOKIE, clear_session_cookie(&state));
+    Ok(response)
+}
+
+pub fn clear_session_cookie(state: &AppState) -> axum::http::HeaderValue {
+    let name = cookies::name(&state.settings, cookies::SESSION);
+    cookies::set(&state.settings, &name, "", Some(0))
+}
+
+/// GET /: to one's own start page, or to the login form.
+pub async fn root(MaybeUser(user): MaybeUser) -> Redirect {
+    match user {
+        Some(user) => Redirect::to(&user.href("/")),
+        None => Redirect::to("/inloggen"),
+    }
+}

@@ -1,0 +1,13 @@
+//! Users' identity: passwords, sessions, login, CSRF, roles and the route guards.
+
+pub mod access;
+pub mod cookies;
+pub mod csrf;
+pub mod login;
+pub mod password;
+pub mod password_change;
+pub mod password_links;
+pub mod roles;
+pub mod session;
+pub mod throttle;
+pub mod token;

@@ -1,0 +1,140 @@
+//! The five roles of DOMAIN.md §1 and the sections of the site each may use. Navigation and
+//! route guards both read [`Section::roles`], so what is shown and what is allowed agree.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Role {
+    Beheerder,
+    Beleidsmedewerker,
+    Beoordelaar,
+    Wijkteam,
+    Aanbieder,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Beheerder,
+        Role::Beleidsmedewerker,
+        Role::Beoordelaar,
+        Role::Wijkteam,
+        Role::Aanbieder,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Beheerder => "beheerder",
+            Role::Beleidsmedewerker => "beleidsmedewerker",
+            Role::Beoordelaar => "beoordelaar",
+            Role::Wijkteam => "wijkteam",
+            Role::Aanbieder => "aanbieder",
+        }
+    }
+
+    /// The name users see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Beheerder => "Beheerder",
+            Role::Beleidsmedewerker => "Beleidsmedewerker",
+            Role::Beoordelaar => "Beoordelaar",
+            Role::Wijkteam => "Wijkteam",
+            Role::Aanbieder => "Aanbieder",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::Beheerder => "beheert gebruikers, gebieden en de indeling",
+            Role::Beleidsmedewerker => "houdt het register en de checklist bij, beheert regelingen",
+            Role::Beoordelaar => "beoordeelt subsidieaanvragen",
+            Role::Wijkteam => "zoekt voorzieningen op en telt verwijzingen",
+            Role::Aanbieder => "houdt de gegevens van de eigen organisatie bij",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn parse_all<'a>(items: impl IntoIterator<Item = &'a String>) -> Vec<Role> {
+        let mut roles: Vec<Role> = items.into_iter().filter_map(|s| Role::parse(s)).collect();
+        roles.sort_by_key(|r| Role::ALL.iter().position(|x| x == r));
+        roles.dedup();
+        roles
+    }
+}
+
+/// A part of the tenant's site, guarded as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Account,
+    Users,
+    Areas,
+    Audit,
+}
+
+impl Section {
+    /// Sections in navigation order.
+    pub const NAV: [Section; 5] = [
+        Section::Home,
+        Section::Users,
+        Section::Areas,
+        Section::Audit,
+        Section::Account,
+    ];
+
+    /// The roles that may use this section; empty means every signed-in user of the tenant.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Section::Home | Section::Account => &[],
+            Section::Users | Section::Areas | Section::Audit => &[Role::Beheerder],
+        }
+    }
+
+    pub fn allows(self, roles: &[Role]) -> bool {
+        let needed = self.roles();
+        needed.is_empty() || needed.iter().any(|r| roles.contains(r))
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Home => "Start",
+            Section::Account => "Mijn account",
+            Section::Users => "Gebruikers",
+            Section::Areas => "Gebieden",
+            Section::Audit => "Logboek",
+        }
+    }
+
+    /// Path below `/{tenant}`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Section::Home => "/",
+            Section::Account => "/account/wachtwoord",
+            Section::Users => "/beheer/gebruikers",
+            Section::Areas => "/beheer/gebieden",
+            Section::Audit => "/beheer/logboek",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_round_trips() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn only_beheerder_manages() {
+        assert!(Section::Users.allows(&[Role::Beheerder]));
+        assert!(!Section::Users.allows(&[Role::Beleidsmedewerker, Role::Wijkteam]));
+        assert!(Section::Home.allows(&[Role::Aanbieder]));
+    }
+}

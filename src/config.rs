@@ -1,0 +1,107 @@
+//! Settings taken from command-line flags and the environment.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Runtime settings of the web server.
+#[derive(Clone)]
+pub struct Settings {
+    /// Served over HTTPS (behind a TLS-terminating proxy): Secure cookies, `__Host-` prefix, HSTS.
+    pub https: bool,
+    /// Public base URL used in e-mailed links, e.g. `https://register.example.nl`.
+    pub public_url: Option<String>,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// Failed logins per account, and per client address, within `login_window`.
+    pub login_max_failures: i64,
+    pub login_window: Duration,
+    pub smtp: Option<SmtpSettings>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            https: false,
+            public_url: None,
+            trust_proxy: false,
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(8 * 60 * 60),
+            login_max_failures: 10,
+            login_window: Duration::from_secs(15 * 60),
+            smtp: None,
+        }
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("https", &self.https)
+            .field("public_url", &self.public_url)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("session_idle", &self.session_idle)
+            .field("session_absolute", &self.session_absolute)
+            .field("login_max_failures", &self.login_max_failures)
+            .field("login_window", &self.login_window)
+            .field("smtp", &self.smtp)
+            .finish()
+    }
+}
+
+/// Outgoing mail over plain SMTP to a relay (typically the organisation's own mail relay).
+#[derive(Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub from: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+impl fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("from", &self.from)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// Where the database comes from.
+#[derive(Clone)]
+pub enum DatabaseSource {
+    /// Start a private PostgreSQL cluster under this folder.
+    Embedded { dir: PathBuf },
+    /// Use an existing server: `admin` runs migrations; `app` (if given) is the
+    /// unprivileged application login.
+    External { admin: String, app: Option<String> },
+}
+
+impl fmt::Debug for DatabaseSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Embedded { dir } => f.debug_struct("Embedded").field("dir", dir).finish(),
+            Self::External { app, .. } => f
+                .debug_struct("External")
+                .field("admin", &"***")
+                .field("app", &app.as_ref().map(|_| "***"))
+                .finish(),
+        }
+    }
+}
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    pub database: DatabaseSource,
+    pub demo: bool,
+    pub settings: Settings,
+}

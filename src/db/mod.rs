@@ -1,0 +1,150 @@
+//! Database access: pools, migrations, the embedded default and tenant-scoped transactions.
+
+pub mod embedded;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Executor, PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::config::DatabaseSource;
+use crate::error::AppResult;
+pub use embedded::{Durability, EmbeddedPostgres};
+
+pub type Tx = Transaction<'static, Postgres>;
+
+/// The application's pool, connected as the unprivileged role `voorzieningen_app`.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: PgPool,
+}
+
+impl Db {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// A transaction in which row-level security admits only `tenant_id`'s rows.
+    pub async fn tenant_tx(&self, tenant_id: Uuid) -> AppResult<Tx> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("select set_config('app.tenant_id', $1, true)")
+            .bind(tenant_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// True when the database answers.
+    pub async fn ping(&self) -> bool {
+        tokio::time::timeout(Duration::from_secs(2), self.pool.execute("select 1"))
+            .await
+            .map(|r| r.is_ok())
+            .unwrap_or(false)
+    }
+}
+
+/// The two connections a start needs: the owner (migrations, demo data, operator commands)
+/// and the application role.
+pub struct Connections {
+    pub admin: PgPool,
+    pub app: PgPool,
+    pub embedded: Option<EmbeddedPostgres>,
+}
+
+const EMBEDDED_DATABASE: &str = "voorzieningen";
+
+/// Connects (starting the embedded cluster when configured) and runs the migrations.
+pub async fn open(source: &DatabaseSource, app_pool_size: u32) -> Result<Connections, String> {
+    match source {
+        DatabaseSource::Embedded { dir } => {
+            let dir = dir.join("postgres");
+            let pg = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&dir, Durability::Safe))
+                .await
+                .map_err(|e| e.to_string())??;
+            let server = pg.connect_options(pg.superuser(), "postgres");
+            ensure_database(server, EMBEDDED_DATABASE).await?;
+            let admin = admin_pool(pg.connect_options(pg.superuser(), EMBEDDED_DATABASE)).await?;
+            migrate(&admin).await?;
+            let app = app_pool(pg.connect_options("voorzieningen_app", EMBEDDED_DATABASE), false, app_pool_size);
+            Ok(Connections { admin, app, embedded: Some(pg) })
+        }
+        DatabaseSource::External { admin, app } => {
+            let admin_opts: PgConnectOptions = admin.parse().map_err(|e| format!("DATABASE_URL: {e}"))?;
+            let admin_pool = admin_pool(admin_opts.clone()).await?;
+            migrate(&admin_pool).await?;
+            let app = match app {
+                Some(url) => {
+                    let opts: PgConnectOptions = url.parse().map_err(|e| format!("APP_DATABASE_URL: {e}"))?;
+                    app_pool(opts, false, app_pool_size)
+                }
+                None => {
+                    tracing::warn!(
+                        "APP_DATABASE_URL is not set: the application switches to role voorzieningen_app \
+                         with SET ROLE on the DATABASE_URL login; set APP_DATABASE_URL to log in as that role"
+                    );
+                    app_pool(admin_opts, true, app_pool_size)
+                }
+            };
+            Ok(Connections { admin: admin_pool, app, embedded: None })
+        }
+    }
+}
+
+/// Creates `name` on the server unless it exists.
+pub async fn ensure_database(server: PgConnectOptions, name: &str) -> Result<(), String> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(server)
+        .await
+        .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+        .bind(name)
+        .fetch_one(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !exists {
+        let sql = format!("create database \"{}\"", name.replace('"', ""));
+        pool.execute(sql.as_str()).await.map_err(|e| e.to_string())?;
+    }
+    pool.close().await;
+    Ok(())
+}
+
+pub async fn admin_pool(opts: PgConnectOptions) -> Result<PgPool, String> {
+    PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(opts)
+        .await
+        .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))
+}
+
+/// A lazy pool: the server starts even when the database is down and recovers when it is back.
+pub fn app_pool(opts: PgConnectOptions, set_role: bool, size: u32) -> PgPool {
+    let mut options = PgPoolOptions::new()
+        .max_connections(size)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(3))
+        .idle_timeout(Duration::from_secs(300));
+    if set_role {
+        options = options.after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("set role voorzieningen_app").await?;
+                Ok(())
+            })
+        });
+    }
+    options.connect_lazy_with(opts)
+}
+
+pub async fn migrate(admin: &PgPool) -> Result<(), String> {
+    sqlx::migrate!("./migrations")
+        .run(admin)
+        .await
+        .map_err(|e| format!("migrations failed: {e}"))
+}

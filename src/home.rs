@@ -1,0 +1,46 @@
+//! The tenant's start page: what this user can do here.
+
+use askama::Template;
+use axum::response::Response;
+
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::error::AppResult;
+use crate::web::layout::{render, Layout};
+
+pub struct Card {
+    pub title: &'static str,
+    pub text: &'static str,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "home/home.html")]
+struct HomePage {
+    layout: Layout,
+    user: CurrentUser,
+    cards: Vec<Card>,
+    is_regio: bool,
+}
+
+fn describe(section: Section) -> &'static str {
+    match section {
+        Section::Home => "",
+        Section::Account => "Wijzig uw wachtwoord.",
+        Section::Users => "Maak accounts aan, ken rollen toe en schakel accounts uit.",
+        Section::Areas => "Gemeenten, wijken en buurten met hun CBS-codes; importeer ze uit een CSV-bestand.",
+        Section::Audit => "Wie heeft wat gewijzigd, en wanneer.",
+    }
+}
+
+/// GET /{tenant}/
+pub async fn home(user: CurrentUser) -> AppResult<Response> {
+    let cards = Section::NAV
+        .into_iter()
+        .filter(|s| *s != Section::Home && user.may(*s))
+        .map(|s| Card { title: s.label(), text: describe(s), href: user.href(s.path()) })
+        .collect();
+    let layout = Layout::for_user(&user, user.tenant_name.clone(), Some(Section::Home));
+    let is_regio = user.tenant_kind == "regio";
+    render(&HomePage { layout, user, cards, is_regio })
+}

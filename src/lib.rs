@@ -1,0 +1,111 @@
+//! Voorzieningenregister: a multi-tenant register of algemene voorzieningen.
+//!
+//! [`app`] builds the router from the state; [`serve`] runs it until the shutdown future ends.
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod fields;
+pub mod home;
+pub mod mail;
+pub mod state;
+pub mod tenancy;
+pub mod web;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::auth::access::require_member;
+use crate::auth::roles::Section;
+use crate::error::AppError;
+pub use crate::state::AppState;
+
+/// The whole site.
+pub fn app(state: AppState) -> Router {
+    // Pages of one tenant: signed-in members only; each section checks its roles.
+    let member_pages = Router::new()
+        .route("/{tenant}/", get(home::home))
+        .route(
+            "/{tenant}/account/wachtwoord",
+            get(auth::password_change::change_form).post(auth::password_change::change),
+        )
+        .route_layer(from_fn_with_state(Section::Home, auth::access::require_section))
+        .merge(tenancy::router())
+        .route_layer(from_fn(require_member));
+
+    let pages = Router::new()
+        .route("/", get(auth::login::root))
+        .route("/inloggen", get(auth::login::login_form).post(auth::login::login))
+        .route("/uitloggen", axum::routing::post(auth::login::logout))
+        .route(
+            "/wachtwoord-instellen/{token}",
+            get(auth::password_links::setup_form).post(auth::password_links::setup),
+        )
+        .route("/{tenant}", get(tenant_root))
+        .merge(member_pages)
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), auth::csrf::verify_csrf))
+        .layer(from_fn_with_state(state.clone(), auth::session::load_session));
+
+    let infrastructure = Router::new()
+        .route("/healthz", get(web::health::healthz))
+        .route("/readyz", get(web::health::readyz))
+        .route("/static/{*path}", get(web::assets::asset));
+
+    pages
+        .merge(infrastructure)
+        .layer(from_fn_with_state(state.clone(), web::headers::security_headers))
+        .layer(from_fn(web::observe::observe))
+        .with_state(state)
+}
+
+/// `/{tenant}` without the slash: to the tenant's start page.
+async fn tenant_root(
+    axum::extract::Path(tenant): axum::extract::Path<String>,
+) -> axum::response::Redirect {
+    let slug: String = tenant.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    axum::response::Redirect::to(&format!("/{slug}/"))
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Serves until `shutdown` completes, then finishes open requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let purge = tokio::spawn(purge_expired(state.clone()));
+    let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    purge.abort();
+    result
+}
+
+/// Removes expired sessions, used links and old login failures every ten minutes.
+async fn purge_expired(state: AppState) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        interval.tick().await;
+        let result = sqlx::query("select auth_purge_expired($1, $2)")
+            .bind(state.settings.session_idle.as_secs() as i32)
+            .bind(state.settings.session_absolute.as_secs() as i32)
+            .execute(state.db.pool())
+            .await;
+        if let Err(err) = result {
+            tracing::warn!(error = %err, "purging expired sessions failed");
+        }
+    }
+}

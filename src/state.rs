@@ -1,0 +1,21 @@
+//! The application state handlers share: cheap to clone.
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::mail::Mailer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub mailer: Option<Mailer>,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> Self {
+        let mailer = settings.smtp.as_ref().map(Mailer::new);
+        Self { db, settings: Arc::new(settings), mailer }
+    }
+}

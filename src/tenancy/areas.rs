@@ -1,0 +1,379 @@
+//! The beheerder's pages for the tenant's areas: gemeenten, wijken and buurten.
+
+use askama::Template;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::tenancy::areas_csv::{self, CbsCode, LineError};
+use crate::tenancy::areas_store::{self, Area};
+use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::{ClientAddr, PathId};
+
+/// Largest area file accepted.
+pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+
+pub struct AreaRow {
+    pub area: Area,
+    pub depth: usize,
+    pub parent_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "tenancy/areas_list.html")]
+struct ListPage {
+    layout: Layout,
+    base: String,
+    rows: Vec<AreaRow>,
+    counts: (usize, usize, usize),
+}
+
+#[derive(Template)]
+#[template(path = "tenancy/area_form.html")]
+struct FormPage {
+    layout: Layout,
+    base: String,
+    area_id: Option<String>,
+    code: String,
+    naam: String,
+    version: i32,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "tenancy/areas_import.html")]
+struct ImportPage {
+    layout: Layout,
+    base: String,
+    errors: Vec<LineError>,
+    summary: Option<(usize, usize)>,
+    max_mb: usize,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    melding: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct AreaForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    naam: String,
+    #[serde(default)]
+    version: i32,
+}
+
+fn notice_text(notice: &Notice) -> Option<&'static str> {
+    match notice.melding.as_deref() {
+        Some("opgeslagen") => Some("Het gebied is opgeslagen."),
+        Some("verwijderd") => Some("Het gebied is verwijderd."),
+        _ => None,
+    }
+}
+
+fn base(user: &CurrentUser) -> String {
+    user.href(Section::Areas.path())
+}
+
+/// Sorts gemeente → its wijken → their buurten, by the digits of the CBS code.
+fn tree(areas: Vec<Area>) -> Vec<AreaRow> {
+    let names: std::collections::HashMap<_, _> = areas.iter().map(|a| (a.area_id, a.name.clone())).collect();
+    let mut rows: Vec<AreaRow> = areas
+        .into_iter()
+        .map(|area| AreaRow {
+            depth: match area.level.as_str() {
+                "gemeente" => 0,
+                "wijk" => 1,
+                _ => 2,
+            },
+            parent_name: area.parent_id.and_then(|p| names.get(&p).cloned()).unwrap_or_default(),
+            area,
+        })
+        .collect();
+    rows.sort_by(|a, b| a.area.cbs_code[2..].cmp(&b.area.cbs_code[2..]));
+    rows
+}
+
+/// GET /{tenant}/beheer/gebieden
+pub async fn area_index(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let rows = tree(areas_store::list(&mut tx, user.tenant_id).await?);
+    tx.commit().await?;
+    let count = |d| rows.iter().filter(|r| r.depth == d).count();
+    let counts = (count(0), count(1), count(2));
+    let layout = Layout::for_user(&user, "Gebieden", Some(Section::Areas)).with_notice(notice_text(&notice));
+    render(&ListPage { layout, base: base(&user), rows, counts })
+}
+
+fn form_page(user: &CurrentUser, area_id: Option<String>, form: AreaForm, errors: FormErrors) -> AppResult<Response> {
+    let title = if area_id.is_some() { "Gebied wijzigen" } else { "Gebied toevoegen" };
+    let invalid = !errors.is_empty();
+    let page = FormPage {
+        layout: Layout::for_user(user, title, Some(Section::Areas)),
+        base: base(user),
+        area_id,
+        code: form.code,
+        naam: form.naam,
+        version: form.version,
+        errors,
+    };
+    let mut response = render(&page)?;
+    if invalid {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// GET /{tenant}/beheer/gebieden/nieuw
+pub async fn area_new(user: CurrentUser) -> AppResult<Response> {
+    form_page(&user, None, AreaForm { code: String::new(), naam: String::new(), version: 0 }, FormErrors::default())
+}
+
+fn check_name(errors: &mut FormErrors, naam: &str) {
+    if naam.trim().is_empty() {
+        errors.add("naam", "Vul de naam van het gebied in.");
+    } else if naam.trim().chars().count() > 200 {
+        errors.add("naam", "De naam mag hoogstens 200 tekens hebben.");
+    }
+}
+
+/// POST /{tenant}/beheer/gebieden
+pub async fn area_create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    Form(form): Form<AreaForm>,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::default();
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let own = areas_store::tenant_gemeente(&mut tx, user.tenant_id).await?;
+    let code = match CbsCode::parse(&form.code) {
+        Ok(code) => {
+            if let Err(message) = areas_store::check_within(&code, own.as_deref()) {
+                errors.add("code", message);
+            } else if areas_store::id_by_code(&mut tx, user.tenant_id, code.as_str()).await?.is_some() {
+                errors.add("code", format!("Gebied {} bestaat al.", code.as_str()));
+            }
+            Some(code)
+        }
+        Err(message) => {
+            errors.add("code", message);
+            None
+        }
+    };
+    check_name(&mut errors, &form.naam);
+    let mut parent_id = None;
+    if let Some(parent) = code.as_ref().and_then(|c| c.parent()) {
+        parent_id = areas_store::id_by_code(&mut tx, user.tenant_id, parent.as_str()).await?;
+        if parent_id.is_none() && errors.get("code").is_none() {
+            errors.add("code", format!("Voeg eerst het gebied {} toe waar dit gebied in ligt.", parent.as_str()));
+        }
+    }
+    let (Some(code), true) = (code, errors.is_empty()) else {
+        return form_page(&user, None, form, errors);
+    };
+    let area_id: uuid::Uuid = sqlx::query_scalar(
+        "insert into areas (tenant_id, level, cbs_code, name, parent_id) values ($1, $2, $3, $4, $5) returning area_id",
+    )
+    .bind(user.tenant_id)
+    .bind(code.level().as_str())
+    .bind(code.as_str())
+    .bind(form.naam.trim())
+    .bind(parent_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let event = Event::new("aangemaakt", "gebied", area_id).after(json!({"code": code.as_str(), "naam": form.naam.trim()}));
+    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+}
+
+/// GET /{tenant}/beheer/gebieden/{id}
+pub async fn area_edit(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let area = areas_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let form = AreaForm { code: area.cbs_code, naam: area.name, version: area.version };
+    form_page(&user, Some(id.to_string()), form, FormErrors::default())
+}
+
+/// POST /{tenant}/beheer/gebieden/{id}: renames; the CBS code is the area's identity.
+pub async fn area_update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    PathId(id): PathId,
+    Form(mut form): Form<AreaForm>,
+) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let area = areas_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    form.code = area.cbs_code.clone();
+    let mut errors = FormErrors::default();
+    check_name(&mut errors, &form.naam);
+    if errors.is_empty() && form.version != area.version {
+        errors.add(
+            "naam",
+            "Iemand anders heeft dit gebied intussen gewijzigd. Uw invoer staat hieronder nog; \
+             controleer de huidige gegevens en sla opnieuw op.",
+        );
+        form.version = area.version;
+    }
+    if !errors.is_empty() {
+        return form_page(&user, Some(id.to_string()), form, errors);
+    }
+    let updated = sqlx::query(
+        "update areas set name = $4, version = version + 1, updated_at = now() \
+         where tenant_id = $1 and area_id = $2 and version = $3",
+    )
+    .bind(user.tenant_id)
+    .bind(id)
+    .bind(form.version)
+    .bind(form.naam.trim())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        errors.add("naam", "Iemand anders heeft dit gebied intussen gewijzigd. Sla opnieuw op.");
+        return form_page(&user, Some(id.to_string()), form, errors);
+    }
+    let event = Event::new("gewijzigd", "gebied", id)
+        .before(json!({"naam": area.name}))
+        .after(json!({"naam": form.naam.trim()}));
+    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+}
+
+/// POST /{tenant}/beheer/gebieden/{id}/verwijderen: only areas nothing lies in.
+pub async fn area_delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let area = areas_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let children: i64 = sqlx::query_scalar("select count(*) from areas where tenant_id = $1 and parent_id = $2")
+        .bind(user.tenant_id)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if children > 0 {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "naam",
+            format!("Dit gebied kan niet worden verwijderd: er liggen nog {children} gebieden in. Verwijder die eerst."),
+        );
+        let form = AreaForm { code: area.cbs_code, naam: area.name, version: area.version };
+        return form_page(&user, Some(id.to_string()), form, errors);
+    }
+    sqlx::query("delete from areas where tenant_id = $1 and area_id = $2")
+        .bind(user.tenant_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let event = Event::new("verwijderd", "gebied", id).before(json!({"code": area.cbs_code, "naam": area.name}));
+    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?melding=verwijderd", base(&user))).into_response())
+}
+
+fn import_page(user: &CurrentUser, errors: Vec<LineError>, summary: Option<(usize, usize)>) -> AppResult<Response> {
+    let invalid = !errors.is_empty();
+    let page = ImportPage {
+        layout: Layout::for_user(user, "Gebieden importeren", Some(Section::Areas)),
+        base: base(user),
+        errors,
+        summary,
+        max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
+    };
+    let mut response = render(&page)?;
+    if invalid {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// GET /{tenant}/beheer/gebieden/import
+pub async fn area_import_form(user: CurrentUser) -> AppResult<Response> {
+    import_page(&user, Vec::new(), None)
+}
+
+/// POST /{tenant}/beheer/gebieden/import (multipart, field `bestand`): all or nothing.
+pub async fn area_import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let mut file = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("bestand") {
+            match field.bytes().await {
+                Ok(bytes) => file = Some(bytes),
+                Err(_) => return import_page(&user, vec![too_large()], None),
+            }
+        }
+    }
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return import_page(&user, vec![LineError::new(0, "", "Kies een CSV-bestand om te importeren.")], None);
+    };
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return import_page(&user, vec![too_large()], None);
+    }
+    let records = match areas_csv::parse(&bytes) {
+        Ok(records) => records,
+        Err(errors) => return import_page(&user, errors, None),
+    };
+    let rows = records.len();
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    match areas_store::apply(&mut tx, user.tenant_id, records).await? {
+        Err(errors) => import_page(&user, errors, None),
+        Ok(summary) => {
+            let event = Event::new("geimporteerd", "gebieden", user.tenant_id)
+                .after(json!({"regels": rows, "nieuw": summary.created, "bijgewerkt": summary.updated}));
+            audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+            tx.commit().await?;
+            import_page(&user, Vec::new(), Some((summary.created, summary.updated)))
+        }
+    }
+}
+
+fn too_large() -> LineError {
+    LineError::new(
+        0,
+        "",
+        format!("Het bestand is te groot. Het mag hoogstens {} MB zijn.", MAX_IMPORT_BYTES / 1024 / 1024),
+    )
+}
+
+/// GET /{tenant}/beheer/gebieden/export.csv: the same columns the import reads.
+pub async fn area_export(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let rows = tree(areas_store::list(&mut tx, user.tenant_id).await?);
+    tx.commit().await?;
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    writer.write_record(["code", "naam"]).map_err(AppError::internal)?;
+    for row in &rows {
+        writer.write_record([&row.area.cbs_code, &row.area.name]).map_err(AppError::internal)?;
+    }
+    let body = writer.into_inner().map_err(AppError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"gebieden-{}.csv\"", user.tenant_slug)),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,194 @@
+//! Reading a CSV of CBS area codes and names (`code;naam`, or comma-separated), as Dutch
+//! Excel and CBS downloads write it: UTF-8 with or without BOM.
+
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Gemeente,
+    Wijk,
+    Buurt,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Gemeente => "gemeente",
+            Level::Wijk => "wijk",
+            Level::Buurt => "buurt",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Gemeente => "Gemeente",
+            Level::Wijk => "Wijk",
+            Level::Buurt => "Buurt",
+        }
+    }
+}
+
+/// A CBS area code, checked: `GM0141`, `WK014101`, `BU01410101`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CbsCode(String);
+
+impl CbsCode {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let code = input.trim().to_uppercase();
+        let digits = |prefix: &str, n: usize| {
+            code.strip_prefix(prefix)
+                .is_some_and(|rest| rest.len() == n && rest.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if digits("GM", 4) || digits("WK", 6) || digits("BU", 8) {
+            Ok(Self(code))
+        } else {
+            Err(format!(
+                "'{}' is geen CBS-code. Gebruik GM + 4 cijfers (gemeente), WK + 6 cijfers (wijk) of BU + 8 cijfers (buurt), bijvoorbeeld GM0141, WK014101 of BU01410101.",
+                input.trim().chars().take(40).collect::<String>()
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn level(&self) -> Level {
+        match &self.0[..2] {
+            "GM" => Level::Gemeente,
+            "WK" => Level::Wijk,
+            _ => Level::Buurt,
+        }
+    }
+
+    /// The code of the area this one lies in: a buurt's wijk, a wijk's gemeente.
+    pub fn parent(&self) -> Option<CbsCode> {
+        match self.level() {
+            Level::Gemeente => None,
+            Level::Wijk => Some(CbsCode(format!("GM{}", &self.0[2..6]))),
+            Level::Buurt => Some(CbsCode(format!("WK{}", &self.0[2..8]))),
+        }
+    }
+
+    /// The gemeente this area lies in.
+    pub fn gemeente(&self) -> CbsCode {
+        CbsCode(format!("GM{}", &self.0[2..6]))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AreaRecord {
+    pub line: usize,
+    pub code: CbsCode,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// 0 for the file as a whole.
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
+impl LineError {
+    pub fn new(line: usize, column: &str, message: impl Into<String>) -> Self {
+        Self { line, column: column.to_string(), message: message.into() }
+    }
+}
+
+/// Parses the whole file; either every row or every error (with line numbers, header = 1).
+pub fn parse(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<LineError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(vec![LineError::new(0, "", "Het bestand is geen UTF-8-tekst. Sla het op als 'CSV UTF-8' en probeer het opnieuw.")]);
+    };
+    let header = text.lines().next().unwrap_or("");
+    let delimiter = if header.matches(';').count() >= header.matches(',').count() { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.iter().map(|h| h.to_lowercase()).collect::<Vec<_>>(),
+        Err(_) => return Err(vec![LineError::new(1, "", "De kopregel kon niet worden gelezen.")]),
+    };
+    let find = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(code_col), Some(name_col)) = (find("code"), find("naam")) else {
+        return Err(vec![LineError::new(1, "", "De kopregel moet de kolommen 'code' en 'naam' hebben.")]);
+    };
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for (index, row) in reader.records().enumerate() {
+        let line = index + 2;
+        let row = match row {
+            Ok(row) => row,
+            Err(_) => {
+                errors.push(LineError::new(line, "", "Deze regel kon niet worden gelezen."));
+                continue;
+            }
+        };
+        if row.iter().all(|f| f.is_empty()) {
+            continue;
+        }
+        let code = match CbsCode::parse(row.get(code_col).unwrap_or("")) {
+            Ok(code) => Some(code),
+            Err(message) => {
+                errors.push(LineError::new(line, "code", message));
+                None
+            }
+        };
+        let name = row.get(name_col).unwrap_or("").to_string();
+        if name.is_empty() {
+            errors.push(LineError::new(line, "naam", "Vul een naam in."));
+        } else if name.chars().count() > 200 {
+            errors.push(LineError::new(line, "naam", "De naam is langer dan 200 tekens."));
+        }
+        if let Some(code) = code {
+            if !seen.insert(code.clone()) {
+                errors.push(LineError::new(line, "code", format!("Code {} staat al eerder in het bestand.", code.as_str())));
+            } else if !name.is_empty() {
+                records.push(AreaRecord { line, code, name });
+            }
+        }
+    }
+    if records.is_empty() && errors.is_empty() {
+        errors.push(LineError::new(0, "", "Het bestand bevat geen gebieden."));
+    }
+    if errors.is_empty() {
+        Ok(records)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        assert_eq!(CbsCode::parse(" bu01410101 ").unwrap().parent().unwrap().as_str(), "WK014101");
+        assert_eq!(CbsCode::parse("WK014101").unwrap().parent().unwrap().as_str(), "GM0141");
+        assert!(CbsCode::parse("GM141").is_err());
+        assert!(CbsCode::parse("XX0141").is_err());
+        assert_eq!(CbsCode::parse("WK093501").unwrap().gemeente().as_str(), "GM0935");
+    }
+
+    #[test]
+    fn semicolons_bom_and_errors() {
+        let ok = parse("\u{feff}code;naam\nGM0141;Almelo\nWK014101;Centrum\n".as_bytes()).unwrap();
+        assert_eq!(ok.len(), 2);
+        let comma = parse(b"Code,Naam\nGM0141,Almelo\n").unwrap();
+        assert_eq!(comma[0].name, "Almelo");
+        let errors = parse(b"code;naam\nGM0141;Almelo\nXX;Fout\nWK014101;\nGM0141;Dubbel\n").unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| (e.line, e.column.as_str())).collect::<Vec<_>>(),
+            vec![(3, "code"), (4, "naam"), (5, "code")]
+        );
+        assert_eq!(parse(b"x;y\n1;2\n").unwrap_err()[0].line, 1);
+        assert_eq!(parse(&[0xff, 0xfe, 0x00]).unwrap_err()[0].line, 0);
+    }
+}

@@ -1,0 +1,132 @@
+//! Area queries, and applying a parsed CSV in one transaction.
+
+use std::collections::HashMap;
+
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use crate::db::Tx;
+use crate::error::AppResult;
+use crate::tenancy::areas_csv::{AreaRecord, CbsCode, LineError};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Area {
+    pub area_id: Uuid,
+    pub level: String,
+    pub cbs_code: String,
+    pub name: String,
+    pub parent_id: Option<Uuid>,
+    pub version: i32,
+}
+
+pub async fn list(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Area>> {
+    Ok(sqlx::query_as(
+        "select area_id, level, cbs_code, name, parent_id, version from areas where tenant_id = $1 order by cbs_code",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+pub async fn get(tx: &mut Tx, tenant_id: Uuid, area_id: Uuid) -> AppResult<Option<Area>> {
+    Ok(sqlx::query_as(
+        "select area_id, level, cbs_code, name, parent_id, version from areas where tenant_id = $1 and area_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(area_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+pub async fn id_by_code(tx: &mut Tx, tenant_id: Uuid, code: &str) -> AppResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar("select area_id from areas where tenant_id = $1 and cbs_code = $2")
+        .bind(tenant_id)
+        .bind(code)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
+/// The tenant's own gemeente code, for a gemeente tenant (a regio may hold several gemeenten).
+pub async fn tenant_gemeente(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar("select cbs_code from tenants where tenant_id = $1 and kind = 'gemeente'")
+        .bind(tenant_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten())
+}
+
+/// Checks that `code` may be registered by this tenant: a gemeente tenant keeps only areas
+/// in its own gemeente.
+pub fn check_within(code: &CbsCode, own_gemeente: Option<&str>) -> Result<(), String> {
+    match own_gemeente {
+        Some(own) if code.gemeente().as_str() != own => Err(format!(
+            "{} ligt niet in gemeente {own}; deze organisatie beheert alleen gebieden in die gemeente.",
+            code.as_str()
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Inserts or renames every record (parents first); all or nothing: on any error nothing is
+/// written and every error is returned.
+pub async fn apply(tx: &mut Tx, tenant_id: Uuid, mut records: Vec<AreaRecord>) -> AppResult<Result<ImportSummary, Vec<LineError>>> {
+    let own = tenant_gemeente(tx, tenant_id).await?;
+    let existing: HashMap<String, Uuid> = sqlx::query_as::<_, (String, Uuid)>(
+        "select cbs_code, area_id from areas where tenant_id = $1",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    let in_file: std::collections::HashSet<String> = records.iter().map(|r| r.code.as_str().to_string()).collect();
+    let mut errors = Vec::new();
+    for record in &records {
+        if let Err(message) = check_within(&record.code, own.as_deref()) {
+            errors.push(LineError::new(record.line, "code", message));
+        } else if let Some(parent) = record.code.parent() {
+            if !existing.contains_key(parent.as_str()) && !in_file.contains(parent.as_str()) {
+                errors.push(LineError::new(
+                    record.line,
+                    "code",
+                    format!("Het bovenliggende gebied {} bestaat niet en staat niet in het bestand.", parent.as_str()),
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    records.sort_by_key(|r| (r.code.level(), r.line));
+    let mut ids = existing;
+    let mut summary = ImportSummary::default();
+    for record in records {
+        let parent_id = record.code.parent().and_then(|p| ids.get(p.as_str()).copied());
+        let (area_id, inserted): (Uuid, bool) = sqlx::query_as(
+            "insert into areas (tenant_id, level, cbs_code, name, parent_id) values ($1, $2, $3, $4, $5) \
+             on conflict (tenant_id, cbs_code) do update set name = excluded.name, \
+               version = areas.version + 1, updated_at = now() \
+             returning area_id, (xmax = 0)",
+        )
+        .bind(tenant_id)
+        .bind(record.code.level().as_str())
+        .bind(record.code.as_str())
+        .bind(&record.name)
+        .bind(parent_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        if inserted {
+            summary.created += 1;
+        } else {
+            summary.updated += 1;
+        }
+        ids.insert(record.code.as_str().to_string(), area_id);
+    }
+    Ok(Ok(summary))
+}

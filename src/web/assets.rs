@@ -1,0 +1,28 @@
+//! Static files, compiled into the binary so it runs from anywhere.
+
+use axum::extract::Path;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+
+const FILES: &[(&str, &str, &str)] = &[
+    ("css/tokens.css", "text/css; charset=utf-8", include_str!("../../static/css/tokens.css")),
+    ("css/app.css", "text/css; charset=utf-8", include_str!("../../static/css/app.css")),
+    ("css/print.css", "text/css; charset=utf-8", include_str!("../../static/css/print.css")),
+    ("js/app.js", "text/javascript; charset=utf-8", include_str!("../../static/js/app.js")),
+];
+
+/// GET /static/{*path}
+pub async fn asset(Path(path): Path<String>) -> Response {
+    match FILES.iter().find(|(name, _, _)| *name == path) {
+        Some((_, content_type, body)) => {
+            let mut response = (*body).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+            response
+        }
+        None => AppError::NotFound.into_response(),
+    }
+}

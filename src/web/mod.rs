@@ -1,0 +1,64 @@
+//! Shared web plumbing: layout, error pages, headers, request log, assets, probes.
+
+pub mod assets;
+pub mod headers;
+pub mod health;
+pub mod layout;
+pub mod observe;
+pub mod request_info;
+pub mod time_fmt;
+
+use axum::extract::Path;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// The `{id}` of a tenant route; anything that is not a UUID is simply not found.
+pub struct PathId(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        params
+            .iter()
+            .find(|(k, _)| k == "id")
+            .and_then(|(_, v)| Uuid::parse_str(v).ok())
+            .map(PathId)
+            .ok_or(AppError::NotFound)
+    }
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For` entry when the
+/// server is configured to trust its proxy.
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<crate::state::AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &crate::state::AppState) -> Result<Self, Self::Rejection> {
+        if state.settings.trust_proxy {
+            if let Some(forwarded) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+            {
+                return Ok(ClientAddr(forwarded.to_string()));
+            }
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "onbekend".into());
+        Ok(ClientAddr(peer))
+    }
+}

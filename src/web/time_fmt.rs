@@ -1,0 +1,69 @@
+//! Dates and times shown in Europe/Amsterdam (CET/CEST, EU summer-time rule).
+
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
+
+/// The Amsterdam offset at instant `utc`: +2 from the last Sunday of March 01:00 UTC until
+/// the last Sunday of October 01:00 UTC, else +1.
+pub fn amsterdam_offset(utc: OffsetDateTime) -> UtcOffset {
+    let utc = utc.to_offset(UtcOffset::UTC);
+    let year = utc.year();
+    let start = last_sunday(year, Month::March);
+    let end = last_sunday(year, Month::October);
+    let at_one = |d: Date| PrimitiveDateTime::new(d, Time::from_hms(1, 0, 0).expect("valid")).assume_utc();
+    let summer = utc >= at_one(start) && utc < at_one(end);
+    UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset")
+}
+
+fn last_sunday(year: i32, month: Month) -> Date {
+    let mut day = Date::from_calendar_date(year, month, 31).expect("March and October have 31 days");
+    while day.weekday() != Weekday::Sunday {
+        day = day.previous_day().expect("in range");
+    }
+    day
+}
+
+pub fn to_amsterdam(utc: OffsetDateTime) -> OffsetDateTime {
+    utc.to_offset(amsterdam_offset(utc))
+}
+
+const MONTHS: [&str; 12] = [
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+    "november", "december",
+];
+
+/// "22 november 2026, 09:45"
+pub fn date_time(utc: OffsetDateTime) -> String {
+    let t = to_amsterdam(utc);
+    format!(
+        "{} {} {}, {:02}:{:02}",
+        t.day(),
+        MONTHS[t.month() as usize - 1],
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// "09:45"
+pub fn clock(utc: OffsetDateTime) -> String {
+    let t = to_amsterdam(utc);
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn summer_and_winter_time() {
+        assert_eq!(amsterdam_offset(datetime!(2026-01-15 12:00 UTC)).whole_hours(), 1);
+        assert_eq!(amsterdam_offset(datetime!(2026-07-15 12:00 UTC)).whole_hours(), 2);
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(amsterdam_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(), 1);
+        assert_eq!(amsterdam_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(), 2);
+        assert_eq!(amsterdam_offset(datetime!(2026-10-25 00:59 UTC)).whole_hours(), 2);
+        assert_eq!(amsterdam_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(), 1);
+        assert_eq!(date_time(datetime!(2026-11-22 08:45 UTC)), "22 november 2026, 09:45");
+    }
+}
