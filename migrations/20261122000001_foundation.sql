@@ -183,7 +183,7 @@ do $$
 declare
     t text;
 begin
-    foreach t in array array['areas', 'providers', 'users', 'sessions', 'password_tokens', 'audit_events']
+    foreach t in array array['areas', 'providers', 'users', 'sessions', 'password_tokens', 'audit_events', 'login_emails']
     loop
         execute format('alter table %I enable row level security', t);
         execute format('alter table %I force row level security', t);

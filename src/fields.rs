@@ -38,6 +38,8 @@ pub fn required_text(input: &str, max: usize, what: &str) -> Result<String, Stri
     let text = input.trim();
     if text.is_empty() {
         Err(format!("Vul {what} in."))
+    } else if text.chars().any(char::is_control) {
+        Err(format!("Gebruik voor {what} alleen gewone tekens, zonder tabs of regeleinden."))
     } else if text.chars().count() > max {
         Err(format!("Gebruik voor {what} hoogstens {max} tekens."))
     } else {
@@ -62,5 +64,6 @@ mod tests {
         assert_eq!(required_text("  Jan ", 10, "een naam").unwrap(), "Jan");
         assert!(required_text("   ", 10, "een naam").is_err());
         assert!(required_text("abcdefghijk", 10, "een naam").is_err());
+        assert!(required_text("a\u{0}b", 10, "een naam").is_err());
     }
 }

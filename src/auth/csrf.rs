@@ -3,7 +3,7 @@
 //! urlencoded and multipart forms alike, or as the `X-CSRF-Token` header.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -39,6 +39,10 @@ pub async fn verify_csrf(State(state): State<AppState>, req: Request, next: Next
         Some(token) => Some(token.to_string()),
         None => token_in_body(&parts.headers, &bytes).await,
     };
+    if has_nul(&parts.headers, &bytes) {
+        return AppError::BadRequest("Het formulier bevat een ongeldig teken (NUL). Verwijder het en probeer opnieuw.".into())
+            .into_response();
+    }
     match (expected, sent) {
         (Some(expected), Some(sent)) if constant_time_eq(&expected, &sent) => {
             next.run(Request::from_parts(parts, Body::from(bytes))).await
@@ -50,6 +54,15 @@ pub async fn verify_csrf(State(state): State<AppState>, req: Request, next: Next
     }
 }
 
+/// PostgreSQL text cannot hold NUL; no form field legitimately contains one.
+fn has_nul(headers: &HeaderMap, bytes: &Bytes) -> bool {
+    let urlencoded = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+    urlencoded && form_urlencoded::parse(bytes).any(|(k, v)| k.contains('\0') || v.contains('\0'))
+}
+
 async fn token_in_body(headers: &HeaderMap, bytes: &Bytes) -> Option<String> {
     let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?.to_ascii_lowercase();
     if content_type.starts_with("application/x-www-form-urlencoded") {
@@ -58,11 +71,12 @@ async fn token_in_body(headers: &HeaderMap, bytes: &Bytes) -> Option<String> {
             .map(|(_, v)| v.into_owned());
     }
     if content_type.starts_with("multipart/form-data") {
-        let req = Request::builder()
-            .header(header::CONTENT_TYPE, headers.get(header::CONTENT_TYPE)?.clone())
-            .body(Body::from(bytes.clone()))
-            .ok()?;
-        let mut multipart = Multipart::from_request(req, &()).await.ok()?;
+        // The whole body is already in memory and within MAX_BODY: read it without the
+        // extractor's default limit, which is meant for the handlers.
+        let boundary = multer::parse_boundary(headers.get(header::CONTENT_TYPE)?.to_str().ok()?).ok()?;
+        let body = bytes.clone();
+        let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+        let mut multipart = multer::Multipart::new(stream, boundary);
         while let Ok(Some(field)) = multipart.next_field().await {
             if field.name() == Some(FIELD) {
                 return field.text().await.ok();

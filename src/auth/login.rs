@@ -101,7 +101,7 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    let email: String = form.email.trim().to_lowercase().chars().take(320).collect();
+    let email: String = form.email.trim().to_lowercase().chars().filter(|c| !c.is_control()).take(320).collect();
     let back = Some(form.terug).filter(|b| is_local_path(b)).unwrap_or_default();
     let pool = state.db.pool();
 

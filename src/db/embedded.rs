@@ -85,7 +85,7 @@ impl EmbeddedPostgres {
 
     /// Stops the cluster now, whoever started it (tests of database outages use this).
     pub fn force_stop(&self) -> Result<(), String> {
-        run(self.pg_ctl(&["stop", "-m", "immediate", "-w"]), "pg_ctl stop")
+        run(self.pg_ctl(&["stop", "-m", "fast", "-w"]), "pg_ctl stop")
     }
 
     /// Starts the cluster again after [`force_stop`](Self::force_stop).

@@ -12,6 +12,7 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::fields::required_text;
 use crate::state::AppState;
 use crate::tenancy::areas_csv::{self, CbsCode, LineError};
 use crate::tenancy::areas_store::{self, Area};
@@ -140,10 +141,8 @@ pub async fn area_new(user: CurrentUser) -> AppResult<Response> {
 }
 
 fn check_name(errors: &mut FormErrors, naam: &str) {
-    if naam.trim().is_empty() {
-        errors.add("naam", "Vul de naam van het gebied in.");
-    } else if naam.trim().chars().count() > 200 {
-        errors.add("naam", "De naam mag hoogstens 200 tekens hebben.");
+    if let Err(message) = required_text(naam, 200, "de naam van het gebied") {
+        errors.add("naam", message);
     }
 }
 
@@ -317,12 +316,15 @@ pub async fn area_import(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let mut file = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("bestand") {
-            match field.bytes().await {
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("bestand") => match field.bytes().await {
                 Ok(bytes) => file = Some(bytes),
-                Err(_) => return import_page(&user, vec![too_large()], None),
-            }
+                Err(err) => return import_page(&user, vec![unreadable(err.status())], None),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(err) => return import_page(&user, vec![unreadable(err.status())], None),
         }
     }
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
@@ -346,6 +348,14 @@ pub async fn area_import(
             tx.commit().await?;
             import_page(&user, Vec::new(), Some((summary.created, summary.updated)))
         }
+    }
+}
+
+fn unreadable(status: StatusCode) -> LineError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        LineError::new(0, "", "Het bestand kon niet worden ontvangen. Probeer het opnieuw.")
     }
 }
 

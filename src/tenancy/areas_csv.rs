@@ -141,15 +141,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<LineError>> {
             }
         };
         let name = row.get(name_col).unwrap_or("").to_string();
-        if name.is_empty() {
-            errors.push(LineError::new(line, "naam", "Vul een naam in."));
-        } else if name.chars().count() > 200 {
-            errors.push(LineError::new(line, "naam", "De naam is langer dan 200 tekens."));
+        if let Err(message) = crate::fields::required_text(&name, 200, "een naam") {
+            errors.push(LineError::new(line, "naam", message));
         }
         if let Some(code) = code {
             if !seen.insert(code.clone()) {
                 errors.push(LineError::new(line, "code", format!("Code {} staat al eerder in het bestand.", code.as_str())));
-            } else if !name.is_empty() {
+            } else if crate::fields::required_text(&name, 200, "").is_ok() {
                 records.push(AreaRecord { line, code, name });
             }
         }

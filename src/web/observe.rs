@@ -39,7 +39,13 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
         .unwrap_or_else(|| "-".into());
     let is_api = req.uri().path().starts_with("/api/");
 
-    let mut response = next.run(req).await;
+    // PostgreSQL text cannot hold NUL, and no address legitimately contains one.
+    let has_nul = req.uri().path_and_query().is_some_and(|pq| pq.as_str().to_ascii_lowercase().contains("%00"));
+    let mut response = if has_nul {
+        crate::error::AppError::BadRequest("Het adres bevat een ongeldig teken.".into()).into_response()
+    } else {
+        next.run(req).await
+    };
     let status = response.status();
     if status.is_client_error() || status.is_server_error() {
         let is_html = response

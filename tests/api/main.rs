@@ -1,0 +1,12 @@
+//! Integration tests: the real server over HTTP against a real PostgreSQL.
+
+mod areas;
+mod audit_trail;
+mod browser;
+mod helpers;
+mod infra;
+mod isolation;
+mod login;
+mod roles;
+mod security;
+mod users;
