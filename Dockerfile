@@ -1,0 +1,22 @@
+# Builds the release binary and runs `voorzieningen serve` against DATABASE_URL.
+#   docker build -t voorzieningen .
+#   docker run -p 8080:8080 -e DATABASE_URL=postgres://owner:secret@db/voorzieningen \
+#     -e APP_DATABASE_URL=postgres://voorzieningen_app:secret@db/voorzieningen voorzieningen
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY Cargo.toml Cargo.lock ./
+COPY src src
+COPY migrations migrations
+COPY templates templates
+COPY static static
+RUN cargo build --release --locked --bin voorzieningen
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --no-create-home --shell /usr/sbin/nologin voorzieningen
+COPY --from=build /src/target/release/voorzieningen /usr/local/bin/voorzieningen
+USER voorzieningen
+ENV LISTEN=0.0.0.0:8080
+EXPOSE 8080
+CMD ["voorzieningen", "serve"]
