@@ -36,11 +36,19 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(user: &CurrentUser, origin: &str) -> Self {
-        Self { user_id: Some(user.user_id), label: user.email.clone(), origin: origin.to_string() }
+        Self {
+            user_id: Some(user.user_id),
+            label: user.email.clone(),
+            origin: origin.to_string(),
+        }
     }
 
     pub fn system(label: &str) -> Self {
-        Self { user_id: None, label: label.to_string(), origin: "systeem".into() }
+        Self {
+            user_id: None,
+            label: label.to_string(),
+            origin: "systeem".into(),
+        }
     }
 }
 
@@ -84,7 +92,12 @@ impl<'a> Event<'a> {
 }
 
 /// Writes an event in the tenant's transaction, so it commits or rolls back with the change.
-pub async fn record(tx: &mut Tx, tenant_id: Uuid, actor: &Actor, event: Event<'_>) -> AppResult<()> {
+pub async fn record(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    actor: &Actor,
+    event: Event<'_>,
+) -> AppResult<()> {
     sqlx::query(
         "insert into audit_events (tenant_id, actor_user_id, actor_label, action, object_type, object_id, \
          result, origin, before, after) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

@@ -15,7 +15,11 @@ use crate::tenancy::tenants::{self, NewTenant};
 use crate::{demo, AppState};
 
 #[derive(Parser, Debug)]
-#[command(name = "voorzieningen", version, about = "Register van algemene voorzieningen")]
+#[command(
+    name = "voorzieningen",
+    version,
+    about = "Register van algemene voorzieningen"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -29,7 +33,12 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct DatabaseArgs {
     /// Folder for the embedded PostgreSQL cluster (used when DATABASE_URL is unset).
-    #[arg(long, global = true, env = "VOORZIENINGEN_DATA_DIR", default_value = "./data")]
+    #[arg(
+        long,
+        global = true,
+        env = "VOORZIENINGEN_DATA_DIR",
+        default_value = "./data"
+    )]
     pub data_dir: PathBuf,
     /// PostgreSQL URL of the owner role (runs migrations). Unset: start an embedded cluster.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
@@ -46,7 +55,9 @@ impl DatabaseArgs {
                 admin: url.clone(),
                 app: self.app_database_url.clone().filter(|u| !u.is_empty()),
             },
-            _ => DatabaseSource::Embedded { dir: self.data_dir.clone() },
+            _ => DatabaseSource::Embedded {
+                dir: self.data_dir.clone(),
+            },
         }
     }
 }
@@ -93,7 +104,11 @@ pub struct ServeArgs {
     pub smtp_host: Option<String>,
     #[arg(long, env = "SMTP_PORT", default_value_t = 25)]
     pub smtp_port: u16,
-    #[arg(long, env = "SMTP_FROM", default_value = "noreply@voorzieningenregister.invalid")]
+    #[arg(
+        long,
+        env = "SMTP_FROM",
+        default_value = "noreply@voorzieningenregister.invalid"
+    )]
     pub smtp_from: String,
     #[arg(long, env = "SMTP_USERNAME")]
     pub smtp_username: Option<String>,
@@ -109,13 +124,17 @@ impl ServeArgs {
             trust_proxy: self.trust_proxy,
             session_idle: Duration::from_secs(self.session_idle_minutes.max(1) * 60),
             session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
-            smtp: self.smtp_host.clone().filter(|h| !h.is_empty()).map(|host| SmtpSettings {
-                host,
-                port: self.smtp_port,
-                from: self.smtp_from.clone(),
-                username: self.smtp_username.clone(),
-                password: self.smtp_password.clone(),
-            }),
+            smtp: self
+                .smtp_host
+                .clone()
+                .filter(|h| !h.is_empty())
+                .map(|host| SmtpSettings {
+                    host,
+                    port: self.smtp_port,
+                    from: self.smtp_from.clone(),
+                    username: self.smtp_username.clone(),
+                    password: self.smtp_password.clone(),
+                }),
             ..Settings::default()
         }
     }
@@ -164,9 +183,24 @@ pub enum UserCommand {
 pub async fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Serve(args) => serve(cli.database, args).await,
-        Command::Migrate => with_database(&cli.database, |_| async { Ok("migrations are up to date".into()) }).await,
-        Command::Tenant(TenantCommand::Create { slug, name, kind, cbs_code }) => {
-            let tenant = NewTenant { slug, name, kind, cbs_code: cbs_code.map(|c| c.to_uppercase()) };
+        Command::Migrate => {
+            with_database(&cli.database, |_| async {
+                Ok("migrations are up to date".into())
+            })
+            .await
+        }
+        Command::Tenant(TenantCommand::Create {
+            slug,
+            name,
+            kind,
+            cbs_code,
+        }) => {
+            let tenant = NewTenant {
+                slug,
+                name,
+                kind,
+                cbs_code: cbs_code.map(|c| c.to_uppercase()),
+            };
             with_database(&cli.database, |admin| async move {
                 let mut tx = admin.begin().await.map_err(|e| e.to_string())?;
                 let id = tenants::create(&mut tx, &tenant).await?;
@@ -175,9 +209,23 @@ pub async fn run(cli: Cli) -> i32 {
             })
             .await
         }
-        Command::User(UserCommand::Create { tenant, email, name, roles, public_url }) => {
+        Command::User(UserCommand::Create {
+            tenant,
+            email,
+            name,
+            roles,
+            public_url,
+        }) => {
             with_database(&cli.database, |admin| async move {
-                create_user(&admin, &tenant, &email, &name, &roles, public_url.as_deref()).await
+                create_user(
+                    &admin,
+                    &tenant,
+                    &email,
+                    &name,
+                    &roles,
+                    public_url.as_deref(),
+                )
+                .await
             })
             .await
         }
@@ -222,10 +270,15 @@ async fn create_user(
     let email = Email::parse(email)?;
     let parsed = Role::parse_all(roles);
     if parsed.is_empty() || parsed.len() != roles.len() {
-        return Err("unknown role; use beheerder, beleidsmedewerker, beoordelaar, wijkteam or aanbieder".into());
+        return Err(
+            "unknown role; use beheerder, beleidsmedewerker, beoordelaar, wijkteam or aanbieder"
+                .into(),
+        );
     }
     if parsed.contains(&Role::Aanbieder) {
-        return Err("aanbieder users belong to a provider: create them in the web interface".into());
+        return Err(
+            "aanbieder users belong to a provider: create them in the web interface".into(),
+        );
     }
     let roles: Vec<&str> = parsed.iter().map(|r| r.as_str()).collect();
     let mut tx = admin.begin().await.map_err(|e| e.to_string())?;
@@ -242,18 +295,25 @@ async fn create_user(
         Some("login_emails_pkey") | Some("users_tenant_id_email_key") => "this e-mail address is already in use".into(),
         _ => format!("user not created: {e}"),
     })?;
-    let token = password_links::issue(&mut tx, tenant_id, user_id).await.map_err(|e| e.to_string())?;
+    let token = password_links::issue(&mut tx, tenant_id, user_id)
+        .await
+        .map_err(|e| e.to_string())?;
     let actor = crate::audit::Actor::system("voorzieningen user create");
     let event = crate::audit::Event::new("aangemaakt", "gebruiker", user_id)
         .after(serde_json::json!({"naam": name.trim(), "email": email.as_str(), "rollen": roles}));
-    crate::audit::record(&mut tx, tenant_id, &actor, event).await.map_err(|e| e.to_string())?;
+    crate::audit::record(&mut tx, tenant_id, &actor, event)
+        .await
+        .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     let path = password_links::path(&token);
     let link = match public_url {
         Some(base) => format!("{}{path}", base.trim_end_matches('/')),
         None => path,
     };
-    Ok(format!("user {} created; one-time link to choose a password (valid 72 hours):\n{link}", email.as_str()))
+    Ok(format!(
+        "user {} created; one-time link to choose a password (valid 72 hours):\n{link}",
+        email.as_str()
+    ))
 }
 
 async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<String, String> {

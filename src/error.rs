@@ -53,7 +53,10 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut page = ErrorPage { detail: None, retry_at: None };
+        let mut page = ErrorPage {
+            detail: None,
+            retry_at: None,
+        };
         match &self {
             Self::Internal(cause) => tracing::error!(error = %cause, "internal error"),
             Self::Unavailable(cause) => tracing::warn!(error = %cause, "database unavailable"),
@@ -70,7 +73,9 @@ impl IntoResponse for AppError {
         }
         let mut response = (status, status.canonical_reason().unwrap_or("")).into_response();
         if let Self::TooManyRequests { retry_at } = &self {
-            let seconds = (*retry_at - OffsetDateTime::now_utc()).whole_seconds().max(1);
+            let seconds = (*retry_at - OffsetDateTime::now_utc())
+                .whole_seconds()
+                .max(1);
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }

@@ -7,7 +7,8 @@ pub struct Email(String);
 impl Email {
     pub fn parse(input: &str) -> Result<Self, String> {
         let email = input.trim().to_lowercase();
-        let message = || "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl.".to_string();
+        let message =
+            || "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl.".to_string();
         if email.is_empty() {
             return Err("Vul een e-mailadres in.".into());
         }
@@ -21,7 +22,9 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         if local.is_empty() || local.contains('@') || local.len() > 64 || !domain_ok {
             return Err(message());
         }
@@ -39,7 +42,9 @@ pub fn required_text(input: &str, max: usize, what: &str) -> Result<String, Stri
     if text.is_empty() {
         Err(format!("Vul {what} in."))
     } else if text.chars().any(char::is_control) {
-        Err(format!("Gebruik voor {what} alleen gewone tekens, zonder tabs of regeleinden."))
+        Err(format!(
+            "Gebruik voor {what} alleen gewone tekens, zonder tabs of regeleinden."
+        ))
     } else if text.chars().count() > max {
         Err(format!("Gebruik voor {what} hoogstens {max} tekens."))
     } else {
@@ -53,8 +58,13 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Beheer@Almelo.Demo ").unwrap().as_str(), "beheer@almelo.demo");
-        for bad in ["", "geen", "a@b", "a b@c.nl", "@c.nl", "a@.nl", "a@c..nl", "a@c.nl."] {
+        assert_eq!(
+            Email::parse(" Beheer@Almelo.Demo ").unwrap().as_str(),
+            "beheer@almelo.demo"
+        );
+        for bad in [
+            "", "geen", "a@b", "a b@c.nl", "@c.nl", "a@.nl", "a@c..nl", "a@c.nl.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -28,7 +28,9 @@ fn describe(section: Section) -> &'static str {
         Section::Home => "",
         Section::Account => "Wijzig uw wachtwoord.",
         Section::Users => "Maak accounts aan, ken rollen toe en schakel accounts uit.",
-        Section::Areas => "Gemeenten, wijken en buurten met hun CBS-codes; importeer ze uit een CSV-bestand.",
+        Section::Areas => {
+            "Gemeenten, wijken en buurten met hun CBS-codes; importeer ze uit een CSV-bestand."
+        }
         Section::Audit => "Wie heeft wat gewijzigd, en wanneer.",
     }
 }
@@ -38,9 +40,18 @@ pub async fn home(user: CurrentUser) -> AppResult<Response> {
     let cards = Section::NAV
         .into_iter()
         .filter(|s| *s != Section::Home && user.may(*s))
-        .map(|s| Card { title: s.label(), text: describe(s), href: user.href(s.path()) })
+        .map(|s| Card {
+            title: s.label(),
+            text: describe(s),
+            href: user.href(s.path()),
+        })
         .collect();
     let layout = Layout::for_user(&user, user.tenant_name.clone(), Some(Section::Home));
     let is_regio = user.tenant_kind == "regio";
-    render(&HomePage { layout, user, cards, is_regio })
+    render(&HomePage {
+        layout,
+        user,
+        cards,
+        is_regio,
+    })
 }

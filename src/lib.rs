@@ -38,13 +38,19 @@ pub fn app(state: AppState) -> Router {
             "/{tenant}/account/wachtwoord",
             get(auth::password_change::change_form).post(auth::password_change::change),
         )
-        .route_layer(from_fn_with_state(Section::Home, auth::access::require_section))
+        .route_layer(from_fn_with_state(
+            Section::Home,
+            auth::access::require_section,
+        ))
         .merge(tenancy::router())
         .route_layer(from_fn(require_member));
 
     let pages = Router::new()
         .route("/", get(auth::login::root))
-        .route("/inloggen", get(auth::login::login_form).post(auth::login::login))
+        .route(
+            "/inloggen",
+            get(auth::login::login_form).post(auth::login::login),
+        )
         .route("/uitloggen", axum::routing::post(auth::login::logout))
         .route(
             "/wachtwoord-instellen/{token}",
@@ -54,7 +60,10 @@ pub fn app(state: AppState) -> Router {
         .merge(member_pages)
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), auth::csrf::verify_csrf))
-        .layer(from_fn_with_state(state.clone(), auth::session::load_session));
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::session::load_session,
+        ));
 
     let infrastructure = Router::new()
         .route("/healthz", get(web::health::healthz))
@@ -63,7 +72,10 @@ pub fn app(state: AppState) -> Router {
 
     pages
         .merge(infrastructure)
-        .layer(from_fn_with_state(state.clone(), web::headers::security_headers))
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::headers::security_headers,
+        ))
         .layer(from_fn(web::observe::observe))
         .with_state(state)
 }
@@ -72,7 +84,10 @@ pub fn app(state: AppState) -> Router {
 async fn tenant_root(
     axum::extract::Path(tenant): axum::extract::Path<String>,
 ) -> axum::response::Redirect {
-    let slug: String = tenant.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    let slug: String = tenant
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
     axum::response::Redirect::to(&format!("/{slug}/"))
 }
 
@@ -87,9 +102,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let purge = tokio::spawn(purge_expired(state.clone()));
-    let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     purge.abort();
     result
 }

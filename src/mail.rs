@@ -15,11 +15,15 @@ pub struct Mailer {
 impl Mailer {
     pub fn new(settings: &SmtpSettings) -> Self {
         // Plain SMTP to the organisation's relay; TLS is the relay's business.
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.host).port(settings.port);
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.host)
+            .port(settings.port);
         if let (Some(user), Some(pass)) = (&settings.username, &settings.password) {
             builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
         }
-        Self { transport: builder.build(), from: settings.from.clone() }
+        Self {
+            transport: builder.build(),
+            from: settings.from.clone(),
+        }
     }
 
     /// Sends a plain-text message; returns whether it was accepted by the relay.

@@ -16,6 +16,10 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         let mailer = settings.smtp.as_ref().map(Mailer::new);
-        Self { db, settings: Arc::new(settings), mailer }
+        Self {
+            db,
+            settings: Arc::new(settings),
+            mailer,
+        }
     }
 }

@@ -12,11 +12,25 @@ use crate::error::AppError;
 
 /// Middleware for every `/{tenant}/...` route.
 pub async fn require_member(mut req: Request, next: Next) -> Response {
-    let slug = req.uri().path().trim_start_matches('/').split('/').next().unwrap_or("").to_string();
-    let user = req.extensions().get::<MaybeUser>().and_then(|m| m.0.clone());
+    let slug = req
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let user = req
+        .extensions()
+        .get::<MaybeUser>()
+        .and_then(|m| m.0.clone());
     match user {
         None => {
-            let back = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let back = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
             Redirect::to(&login_url(back)).into_response()
         }
         Some(user) if user.tenant_slug != slug => AppError::NotFound.into_response(),
@@ -54,7 +68,9 @@ pub fn is_local_path(path: &str) -> bool {
 fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -70,7 +86,10 @@ mod tests {
         assert!(!is_local_path("//evil.example"));
         assert!(!is_local_path("https://evil.example"));
         assert!(!is_local_path("/\\evil"));
-        assert_eq!(login_url("/almelo/beheer?x=1"), "/inloggen?terug=/almelo/beheer%3Fx%3D1");
+        assert_eq!(
+            login_url("/almelo/beheer?x=1"),
+            "/inloggen?terug=/almelo/beheer%3Fx%3D1"
+        );
         assert_eq!(login_url("/"), "/inloggen");
     }
 }

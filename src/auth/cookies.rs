@@ -26,7 +26,12 @@ pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 128
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// A `Set-Cookie` value; `max_age` of `None` makes a browser-session cookie, `Some(0)` deletes.
@@ -48,15 +53,27 @@ mod tests {
     #[test]
     fn reads_and_writes() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; vr_session=abc_DEF-9; b=2"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; vr_session=abc_DEF-9; b=2"),
+        );
         assert_eq!(get(&headers, "vr_session").as_deref(), Some("abc_DEF-9"));
         assert_eq!(get(&headers, "missing"), None);
-        headers.insert(header::COOKIE, HeaderValue::from_static("vr_session=<script>"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("vr_session=<script>"),
+        );
         assert_eq!(get(&headers, "vr_session"), None);
 
-        let https = Settings { https: true, ..Settings::default() };
+        let https = Settings {
+            https: true,
+            ..Settings::default()
+        };
         assert_eq!(name(&https, SESSION), "__Host-vr_session");
         let v = set(&https, "__Host-vr_session", "x", Some(0));
-        assert_eq!(v, "__Host-vr_session=x; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0");
+        assert_eq!(
+            v,
+            "__Host-vr_session=x; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0"
+        );
     }
 }

@@ -23,29 +23,44 @@ pub async fn verify_csrf(State(state): State<AppState>, req: Request, next: Next
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let expected = match req.extensions().get::<MaybeUser>().and_then(|m| m.0.as_ref()) {
+    let expected = match req
+        .extensions()
+        .get::<MaybeUser>()
+        .and_then(|m| m.0.as_ref())
+    {
         Some(user) => Some(user.csrf_token.clone()),
         // Logging out without a session changes nothing; an expired session must not trap
         // the user behind a refusal.
         None if req.uri().path() == "/uitloggen" => return next.run(req).await,
-        None => cookies::get(req.headers(), &cookies::name(&state.settings, cookies::ANON_CSRF)),
+        None => cookies::get(
+            req.headers(),
+            &cookies::name(&state.settings, cookies::ANON_CSRF),
+        ),
     };
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(bytes) => bytes,
         Err(_) => return AppError::PayloadTooLarge.into_response(),
     };
-    let sent = match parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    let sent = match parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         Some(token) => Some(token.to_string()),
         None => token_in_body(&parts.headers, &bytes).await,
     };
     if has_nul(&parts.headers, &bytes) {
-        return AppError::BadRequest("Het formulier bevat een ongeldig teken (NUL). Verwijder het en probeer opnieuw.".into())
-            .into_response();
+        return AppError::BadRequest(
+            "Het formulier bevat een ongeldig teken (NUL). Verwijder het en probeer opnieuw."
+                .into(),
+        )
+        .into_response();
     }
     match (expected, sent) {
         (Some(expected), Some(sent)) if constant_time_eq(&expected, &sent) => {
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
         }
         _ => {
             tracing::info!(path = %parts.uri.path(), "csrf check failed");
@@ -59,12 +74,19 @@ fn has_nul(headers: &HeaderMap, bytes: &Bytes) -> bool {
     let urlencoded = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
     urlencoded && form_urlencoded::parse(bytes).any(|(k, v)| k.contains('\0') || v.contains('\0'))
 }
 
 async fn token_in_body(headers: &HeaderMap, bytes: &Bytes) -> Option<String> {
-    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?.to_ascii_lowercase();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?
+        .to_ascii_lowercase();
     if content_type.starts_with("application/x-www-form-urlencoded") {
         return form_urlencoded::parse(bytes)
             .find(|(k, _)| k == FIELD)
@@ -73,9 +95,11 @@ async fn token_in_body(headers: &HeaderMap, bytes: &Bytes) -> Option<String> {
     if content_type.starts_with("multipart/form-data") {
         // The whole body is already in memory and within MAX_BODY: read it without the
         // extractor's default limit, which is meant for the handlers.
-        let boundary = multer::parse_boundary(headers.get(header::CONTENT_TYPE)?.to_str().ok()?).ok()?;
+        let boundary =
+            multer::parse_boundary(headers.get(header::CONTENT_TYPE)?.to_str().ok()?).ok()?;
         let body = bytes.clone();
-        let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+        let stream =
+            futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
         let mut multipart = multer::Multipart::new(stream, boundary);
         while let Ok(Some(field)) = multipart.next_field().await {
             if field.name() == Some(FIELD) {

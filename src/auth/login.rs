@@ -65,7 +65,9 @@ pub async fn login_form(
     }
     let notice = match (query.uitgelogd.as_deref(), query.wachtwoord.as_deref()) {
         (Some(_), _) => Some("U bent uitgelogd."),
-        (_, Some("gewijzigd")) => Some("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord."),
+        (_, Some("gewijzigd")) => {
+            Some("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord.")
+        }
         (_, Some("ingesteld")) => Some("Uw wachtwoord is ingesteld. U kunt nu inloggen."),
         _ => None,
     };
@@ -83,7 +85,12 @@ fn page(
 ) -> AppResult<Response> {
     let (token, cookie) = csrf::anonymous_token(&state.settings, headers);
     let layout = Layout::anonymous("Inloggen", token).with_notice(notice);
-    let mut response = render(&LoginPage { layout, email, back, failed })?;
+    let mut response = render(&LoginPage {
+        layout,
+        email,
+        back,
+        failed,
+    })?;
     if failed {
         *response.status_mut() = StatusCode::UNAUTHORIZED;
     }
@@ -101,25 +108,49 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    let email: String = form.email.trim().to_lowercase().chars().filter(|c| !c.is_control()).take(320).collect();
-    let back = Some(form.terug).filter(|b| is_local_path(b)).unwrap_or_default();
+    let email: String = form
+        .email
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(320)
+        .collect();
+    let back = Some(form.terug)
+        .filter(|b| is_local_path(b))
+        .unwrap_or_default();
     let pool = state.db.pool();
 
-    if let Some(retry_at) = throttle::blocked_until(pool, &state.settings, &email, &address).await? {
-        let actor = Actor { user_id: None, label: email.clone(), origin: address.clone() };
-        audit::record_system(pool, &actor, Event::new("login", "gebruiker", &email).outcome(Outcome::Denied)).await?;
+    if let Some(retry_at) = throttle::blocked_until(pool, &state.settings, &email, &address).await?
+    {
+        let actor = Actor {
+            user_id: None,
+            label: email.clone(),
+            origin: address.clone(),
+        };
+        audit::record_system(
+            pool,
+            &actor,
+            Event::new("login", "gebruiker", &email).outcome(Outcome::Denied),
+        )
+        .await?;
         return Err(AppError::TooManyRequests { retry_at });
     }
 
-    let found: Option<LoginRow> =
-        sqlx::query_as("select tenant_id, user_id, password_hash, active, tenant_slug from auth_find_login($1)")
-            .bind(&email)
-            .fetch_optional(pool)
-            .await?;
+    let found: Option<LoginRow> = sqlx::query_as(
+        "select tenant_id, user_id, password_hash, active, tenant_slug from auth_find_login($1)",
+    )
+    .bind(&email)
+    .fetch_optional(pool)
+    .await?;
     let stored = found.as_ref().and_then(|f| f.password_hash.clone());
     let password_ok = password::verify(form.password, stored).await?;
 
-    let actor = |user_id| Actor { user_id, label: email.clone(), origin: address.clone() };
+    let actor = |user_id| Actor {
+        user_id,
+        label: email.clone(),
+        origin: address.clone(),
+    };
     let user = match found {
         Some(row) if password_ok && row.active => row,
         other => {
@@ -127,7 +158,8 @@ pub async fn login(
             match other {
                 Some(row) => {
                     let mut tx = state.db.tenant_tx(row.tenant_id).await?;
-                    let event = Event::new("login", "gebruiker", row.user_id).outcome(Outcome::Failure);
+                    let event =
+                        Event::new("login", "gebruiker", row.user_id).outcome(Outcome::Failure);
                     audit::record(&mut tx, row.tenant_id, &actor(Some(row.user_id)), event).await?;
                     tx.commit().await?;
                 }
@@ -146,16 +178,26 @@ pub async fn login(
         session::end(&mut tx, previous.tenant_id, &previous.session_hash).await?;
     }
     let session_id = session::create(&mut tx, user.tenant_id, user.user_id).await?;
-    audit::record(&mut tx, user.tenant_id, &actor(Some(user.user_id)), Event::new("login", "gebruiker", user.user_id))
-        .await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &actor(Some(user.user_id)),
+        Event::new("login", "gebruiker", user.user_id),
+    )
+    .await?;
     tx.commit().await?;
 
-    let target = if back.starts_with(&format!("/{}/", user.tenant_slug)) { back } else { format!("/{}/", user.tenant_slug) };
+    let target = if back.starts_with(&format!("/{}/", user.tenant_slug)) {
+        back
+    } else {
+        format!("/{}/", user.tenant_slug)
+    };
     let mut response = Redirect::to(&target).into_response();
     let name = cookies::name(&state.settings, cookies::SESSION);
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, cookies::set(&state.settings, &name, &session_id, None));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(&state.settings, &name, &session_id, None),
+    );
     Ok(response)
 }
 
@@ -168,12 +210,19 @@ pub async fn logout(
     if let Some(user) = user {
         let mut tx = state.db.tenant_tx(user.tenant_id).await?;
         session::end(&mut tx, user.tenant_id, &user.session_hash).await?;
-        audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), Event::new("logout", "gebruiker", user.user_id))
-            .await?;
+        audit::record(
+            &mut tx,
+            user.tenant_id,
+            &Actor::user(&user, &address),
+            Event::new("logout", "gebruiker", user.user_id),
+        )
+        .await?;
         tx.commit().await?;
     }
     let mut response = Redirect::to("/inloggen?uitgelogd=1").into_response();
-    response.headers_mut().append(header::SET_COOKIE, clear_session_cookie(&state));
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, clear_session_cookie(&state));
     Ok(response)
 }
 

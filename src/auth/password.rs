@@ -1,6 +1,8 @@
 //! Password hashing (argon2id, OWASP parameters) and the password policy.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::error::{AppError, AppResult};
@@ -17,10 +19,14 @@ fn hasher() -> Argon2<'static> {
 pub fn check_policy(password: &str) -> Result<(), String> {
     let len = password.chars().count();
     if len < MIN_LEN {
-        return Err(format!("Kies een wachtwoord van minstens {MIN_LEN} tekens."));
+        return Err(format!(
+            "Kies een wachtwoord van minstens {MIN_LEN} tekens."
+        ));
     }
     if len > MAX_LEN {
-        return Err(format!("Kies een wachtwoord van hoogstens {MAX_LEN} tekens."));
+        return Err(format!(
+            "Kies een wachtwoord van hoogstens {MAX_LEN} tekens."
+        ));
     }
     if password.trim().is_empty() {
         return Err("Een wachtwoord mag niet alleen uit spaties bestaan.".into());
@@ -47,7 +53,9 @@ pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool>
     tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_string());
         let parsed = PasswordHash::new(&stored).map_err(AppError::internal)?;
-        Ok(hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+        Ok(hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .map_err(AppError::internal)?
@@ -75,7 +83,9 @@ mod tests {
     async fn hash_then_verify() {
         let h = hash("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify("correct horse battery".into(), Some(h.clone())).await.unwrap());
+        assert!(verify("correct horse battery".into(), Some(h.clone()))
+            .await
+            .unwrap());
         assert!(!verify("wrong horse battery".into(), Some(h)).await.unwrap());
         assert!(!verify("anything at all".into(), None).await.unwrap());
     }

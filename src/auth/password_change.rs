@@ -9,10 +9,10 @@ use serde::Deserialize;
 
 use crate::audit::{self, Actor, Event};
 use crate::auth::login::clear_session_cookie;
+use crate::auth::password;
 use crate::auth::password_links::check_new_password;
 use crate::auth::roles::Section;
 use crate::auth::session::{self, CurrentUser};
-use crate::auth::password;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
@@ -39,7 +39,11 @@ pub struct ChangeForm {
 fn page(user: CurrentUser, errors: FormErrors) -> AppResult<Response> {
     let layout = Layout::for_user(&user, "Wachtwoord wijzigen", Some(Section::Account));
     let invalid = !errors.is_empty();
-    let mut response = render(&ChangePage { layout, user, errors })?;
+    let mut response = render(&ChangePage {
+        layout,
+        user,
+        errors,
+    })?;
     if invalid {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -59,11 +63,12 @@ pub async fn change(
     Form(form): Form<ChangeForm>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let stored: Option<String> = sqlx::query_scalar("select password_hash from users where tenant_id = $1 and user_id = $2")
-        .bind(user.tenant_id)
-        .bind(user.user_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let stored: Option<String> =
+        sqlx::query_scalar("select password_hash from users where tenant_id = $1 and user_id = $2")
+            .bind(user.tenant_id)
+            .bind(user.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
     let mut errors = FormErrors::default();
     if !password::verify(form.huidig_wachtwoord, stored).await? {
         errors.add("huidig_wachtwoord", "Uw huidige wachtwoord klopt niet.");
@@ -80,10 +85,17 @@ pub async fn change(
         .execute(&mut *tx)
         .await?;
     session::end_all(&mut tx, user.tenant_id, user.user_id).await?;
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), Event::new("wachtwoord_gewijzigd", "gebruiker", user.user_id))
-        .await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        Event::new("wachtwoord_gewijzigd", "gebruiker", user.user_id),
+    )
+    .await?;
     tx.commit().await?;
     let mut response = Redirect::to("/inloggen?wachtwoord=gewijzigd").into_response();
-    response.headers_mut().append(header::SET_COOKIE, clear_session_cookie(&state));
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, clear_session_cookie(&state));
     Ok(response)
 }

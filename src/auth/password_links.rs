@@ -23,11 +23,13 @@ pub const VALID_FOR: Duration = Duration::hours(72);
 
 /// Creates a new link for `user_id`, replacing any unused earlier one; returns the token.
 pub async fn issue(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> AppResult<String> {
-    sqlx::query("delete from password_tokens where tenant_id = $1 and user_id = $2 and used_at is null")
-        .bind(tenant_id)
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "delete from password_tokens where tenant_id = $1 and user_id = $2 and used_at is null",
+    )
+    .bind(tenant_id)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
     let token = random_token();
     sqlx::query("insert into password_tokens (tenant_id, token_hash, user_id, expires_at) values ($1, $2, $3, $4)")
         .bind(tenant_id)
@@ -49,8 +51,15 @@ pub fn url(state: &AppState, headers: &HeaderMap, token: &str) -> String {
     let base = match &state.settings.public_url {
         Some(base) => base.trim_end_matches('/').to_string(),
         None => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-            let scheme = if state.settings.https { "https" } else { "http" };
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = if state.settings.https {
+                "https"
+            } else {
+                "http"
+            };
             format!("{scheme}://{host}")
         }
     };
@@ -102,7 +111,12 @@ async fn find(state: &AppState, token: &str) -> AppResult<Option<TokenRow>> {
     Ok(row.filter(|r| r.used_at.is_none() && r.active && r.expires_at > OffsetDateTime::now_utc()))
 }
 
-fn setup_page(state: &AppState, headers: &HeaderMap, row: Option<&TokenRow>, errors: FormErrors) -> AppResult<Response> {
+fn setup_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    row: Option<&TokenRow>,
+    errors: FormErrors,
+) -> AppResult<Response> {
     let (csrf_token, cookie) = csrf::anonymous_token(&state.settings, headers);
     let page = SetupPage {
         layout: Layout::anonymous("Wachtwoord instellen", csrf_token),
@@ -125,7 +139,11 @@ fn setup_page(state: &AppState, headers: &HeaderMap, row: Option<&TokenRow>, err
 }
 
 /// GET /wachtwoord-instellen/{token}
-pub async fn setup_form(State(state): State<AppState>, headers: HeaderMap, Path(token): Path<String>) -> AppResult<Response> {
+pub async fn setup_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
     let row = find(&state, &token).await?;
     setup_page(&state, &headers, row.as_ref(), FormErrors::default())
 }
@@ -135,7 +153,10 @@ pub fn check_new_password(errors: &mut FormErrors, new: &str, repeated: &str) {
     if let Err(message) = password::check_policy(new) {
         errors.add("nieuw_wachtwoord", message);
     } else if new != repeated {
-        errors.add("herhaling", "De twee wachtwoorden zijn niet gelijk. Typ hetzelfde wachtwoord twee keer.");
+        errors.add(
+            "herhaling",
+            "De twee wachtwoorden zijn niet gelijk. Typ hetzelfde wachtwoord twee keer.",
+        );
     }
 }
 
@@ -175,8 +196,18 @@ pub async fn setup(
         .execute(&mut *tx)
         .await?;
     session::end_all(&mut tx, row.tenant_id, row.user_id).await?;
-    let actor = Actor { user_id: Some(row.user_id), label: row.email.clone(), origin: address };
-    audit::record(&mut tx, row.tenant_id, &actor, Event::new("wachtwoord_ingesteld", "gebruiker", row.user_id)).await?;
+    let actor = Actor {
+        user_id: Some(row.user_id),
+        label: row.email.clone(),
+        origin: address,
+    };
+    audit::record(
+        &mut tx,
+        row.tenant_id,
+        &actor,
+        Event::new("wachtwoord_ingesteld", "gebruiker", row.user_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/inloggen?wachtwoord=ingesteld").into_response())
 }

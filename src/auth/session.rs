@@ -43,7 +43,11 @@ impl CurrentUser {
 
     /// "Beheerder, Beleidsmedewerker"
     pub fn role_labels(&self) -> String {
-        self.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
+        self.roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// A path inside this user's tenant, e.g. `href("/beheer/gebruikers")`.
@@ -163,6 +167,10 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<MaybeUser>().cloned().unwrap_or_default())
+        Ok(parts
+            .extensions
+            .get::<MaybeUser>()
+            .cloned()
+            .unwrap_or_default())
     }
 }

@@ -33,7 +33,8 @@ pub enum Durability {
 impl EmbeddedPostgres {
     /// Creates the cluster if needed and starts it unless it already runs.
     pub fn start(dir: &Path, durability: Durability) -> Result<Self, String> {
-        std::fs::create_dir_all(dir).map_err(|e| format!("kan map {} niet maken: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("kan map {} niet maken: {e}", dir.display()))?;
         let dir = dir
             .canonicalize()
             .map_err(|e| format!("kan map {} niet openen: {e}", dir.display()))?;
@@ -44,14 +45,23 @@ impl EmbeddedPostgres {
             ));
         }
         let bin = find_bin_dir()?;
-        let run_as = if is_root() { Some(cluster_user()?) } else { None };
+        let run_as = if is_root() {
+            Some(cluster_user()?)
+        } else {
+            None
+        };
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
             .map_err(|e| format!("chmod {}: {e}", dir.display()))?;
         if let Some((uid, gid)) = run_as {
             std::os::unix::fs::chown(&dir, Some(uid), Some(gid))
                 .map_err(|e| format!("chown {}: {e}", dir.display()))?;
         }
-        let mut pg = Self { dir, bin, run_as, started_here: false };
+        let mut pg = Self {
+            dir,
+            bin,
+            run_as,
+            started_here: false,
+        };
         if !pg.pgdata().join("PG_VERSION").exists() {
             pg.init(durability)?;
         }
@@ -79,13 +89,31 @@ impl EmbeddedPostgres {
     /// Stops the cluster if this process started it.
     pub fn stop(&self) {
         if self.started_here {
-            let _ = self.pg_ctl(&["stop", "-m", "fast", "-w"]).status();
+            let _ = self
+                .pg_ctl(&["stop", "-m", "fast", "-w"])
+                .stdout(Stdio::null())
+                .status();
+            self.wait_until_stopped();
         }
+    }
+
+    /// Waits (up to a minute) until the postmaster has removed its pid file.
+    fn wait_until_stopped(&self) {
+        let pid_file = self.pgdata().join("postmaster.pid");
+        for _ in 0..600 {
+            if !pid_file.exists() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        tracing::warn!("PostgreSQL did not stop within a minute");
     }
 
     /// Stops the cluster now, whoever started it (tests of database outages use this).
     pub fn force_stop(&self) -> Result<(), String> {
-        run(self.pg_ctl(&["stop", "-m", "fast", "-w"]), "pg_ctl stop")
+        run(self.pg_ctl(&["stop", "-m", "fast", "-w"]), "pg_ctl stop")?;
+        self.wait_until_stopped();
+        Ok(())
     }
 
     /// Starts the cluster again after [`force_stop`](Self::force_stop).
@@ -119,7 +147,8 @@ impl EmbeddedPostgres {
             conf.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
         }
         let path = pgdata.join("postgresql.conf");
-        let mut existing = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut existing =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         existing.push_str(&conf);
         std::fs::write(&path, existing).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(())
@@ -160,7 +189,9 @@ impl EmbeddedPostgres {
         );
         let mut cmd = self.command_raw("sh");
         cmd.arg("-c").arg(script).process_group(0);
-        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         if let Err(e) = cmd.spawn() {
             tracing::warn!(error = %e, "could not start the PostgreSQL watchdog");
         }
@@ -223,7 +254,13 @@ fn cluster_user() -> Result<(u32, u32), String> {
     run(
         {
             let mut c = Command::new("useradd");
-            c.args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", CLUSTER_USER]);
+            c.args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                CLUSTER_USER,
+            ]);
             c
         },
         "useradd",

@@ -63,23 +63,35 @@ pub async fn open(source: &DatabaseSource, app_pool_size: u32) -> Result<Connect
     match source {
         DatabaseSource::Embedded { dir } => {
             let dir = dir.join("postgres");
-            let pg = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&dir, Durability::Safe))
-                .await
-                .map_err(|e| e.to_string())??;
+            let pg = tokio::task::spawn_blocking(move || {
+                EmbeddedPostgres::start(&dir, Durability::Safe)
+            })
+            .await
+            .map_err(|e| e.to_string())??;
             let server = pg.connect_options(pg.superuser(), "postgres");
             ensure_database(server, EMBEDDED_DATABASE).await?;
             let admin = admin_pool(pg.connect_options(pg.superuser(), EMBEDDED_DATABASE)).await?;
             migrate(&admin).await?;
-            let app = app_pool(pg.connect_options("voorzieningen_app", EMBEDDED_DATABASE), false, app_pool_size);
-            Ok(Connections { admin, app, embedded: Some(pg) })
+            let app = app_pool(
+                pg.connect_options("voorzieningen_app", EMBEDDED_DATABASE),
+                false,
+                app_pool_size,
+            );
+            Ok(Connections {
+                admin,
+                app,
+                embedded: Some(pg),
+            })
         }
         DatabaseSource::External { admin, app } => {
-            let admin_opts: PgConnectOptions = admin.parse().map_err(|e| format!("DATABASE_URL: {e}"))?;
+            let admin_opts: PgConnectOptions =
+                admin.parse().map_err(|e| format!("DATABASE_URL: {e}"))?;
             let admin_pool = admin_pool(admin_opts.clone()).await?;
             migrate(&admin_pool).await?;
             let app = match app {
                 Some(url) => {
-                    let opts: PgConnectOptions = url.parse().map_err(|e| format!("APP_DATABASE_URL: {e}"))?;
+                    let opts: PgConnectOptions =
+                        url.parse().map_err(|e| format!("APP_DATABASE_URL: {e}"))?;
                     app_pool(opts, false, app_pool_size)
                 }
                 None => {
@@ -90,7 +102,11 @@ pub async fn open(source: &DatabaseSource, app_pool_size: u32) -> Result<Connect
                     app_pool(admin_opts, true, app_pool_size)
                 }
             };
-            Ok(Connections { admin: admin_pool, app, embedded: None })
+            Ok(Connections {
+                admin: admin_pool,
+                app,
+                embedded: None,
+            })
         }
     }
 }
@@ -102,14 +118,17 @@ pub async fn ensure_database(server: PgConnectOptions, name: &str) -> Result<(),
         .connect_with(server)
         .await
         .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-        .bind(name)
-        .fetch_one(&pool)
-        .await
-        .map_err(|e| e.to_string())?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(name)
+            .fetch_one(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
     if !exists {
         let sql = format!("create database \"{}\"", name.replace('"', ""));
-        pool.execute(sql.as_str()).await.map_err(|e| e.to_string())?;
+        pool.execute(sql.as_str())
+            .await
+            .map_err(|e| e.to_string())?;
     }
     pool.close().await;
     Ok(())

@@ -68,9 +68,13 @@ pub async fn load_once(admin: &PgPool) -> Result<(), String> {
         tracing::info!("demo data was loaded before; keeping what users changed");
         return Ok(());
     }
-    let hash = password::hash(PASSWORD.to_string()).await.map_err(|e| e.to_string())?;
+    let hash = password::hash(PASSWORD.to_string())
+        .await
+        .map_err(|e| e.to_string())?;
     for demo in &TENANTS {
-        load_tenant(&mut tx, demo, &hash).await.map_err(|e| format!("demo tenant {}: {e}", demo.slug))?;
+        load_tenant(&mut tx, demo, &hash)
+            .await
+            .map_err(|e| format!("demo tenant {}: {e}", demo.slug))?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     tracing::info!("demo data loaded: tenants almelo, maastricht, twente");
@@ -97,17 +101,23 @@ async fn load_tenant(tx: &mut Tx, demo: &DemoTenant, hash: &str) -> Result<(), S
         if fields.len() < 2 || fields[0] != demo.slug {
             continue;
         }
-        let id: Uuid = sqlx::query_scalar("insert into providers (tenant_id, name) values ($1, $2) returning provider_id")
-            .bind(tenant_id)
-            .bind(fields[1])
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(|e| e.to_string())?;
+        let id: Uuid = sqlx::query_scalar(
+            "insert into providers (tenant_id, name) values ($1, $2) returning provider_id",
+        )
+        .bind(tenant_id)
+        .bind(fields[1])
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| e.to_string())?;
         first_provider.get_or_insert(id);
     }
 
     for (prefix, name, role) in USERS {
-        let provider = if role == "aanbieder" { first_provider } else { None };
+        let provider = if role == "aanbieder" {
+            first_provider
+        } else {
+            None
+        };
         sqlx::query(
             "insert into users (tenant_id, email, display_name, password_hash, roles, provider_id) \
              values ($1, $2, $3, $4, array[$5], $6)",

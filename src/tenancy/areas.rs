@@ -88,7 +88,8 @@ fn base(user: &CurrentUser) -> String {
 
 /// Sorts gemeente → its wijken → their buurten, by the digits of the CBS code.
 fn tree(areas: Vec<Area>) -> Vec<AreaRow> {
-    let names: std::collections::HashMap<_, _> = areas.iter().map(|a| (a.area_id, a.name.clone())).collect();
+    let names: std::collections::HashMap<_, _> =
+        areas.iter().map(|a| (a.area_id, a.name.clone())).collect();
     let mut rows: Vec<AreaRow> = areas
         .into_iter()
         .map(|area| AreaRow {
@@ -97,7 +98,10 @@ fn tree(areas: Vec<Area>) -> Vec<AreaRow> {
                 "wijk" => 1,
                 _ => 2,
             },
-            parent_name: area.parent_id.and_then(|p| names.get(&p).cloned()).unwrap_or_default(),
+            parent_name: area
+                .parent_id
+                .and_then(|p| names.get(&p).cloned())
+                .unwrap_or_default(),
             area,
         })
         .collect();
@@ -106,18 +110,37 @@ fn tree(areas: Vec<Area>) -> Vec<AreaRow> {
 }
 
 /// GET /{tenant}/beheer/gebieden
-pub async fn area_index(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+pub async fn area_index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(notice): Query<Notice>,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows = tree(areas_store::list(&mut tx, user.tenant_id).await?);
     tx.commit().await?;
     let count = |d| rows.iter().filter(|r| r.depth == d).count();
     let counts = (count(0), count(1), count(2));
-    let layout = Layout::for_user(&user, "Gebieden", Some(Section::Areas)).with_notice(notice_text(&notice));
-    render(&ListPage { layout, base: base(&user), rows, counts })
+    let layout =
+        Layout::for_user(&user, "Gebieden", Some(Section::Areas)).with_notice(notice_text(&notice));
+    render(&ListPage {
+        layout,
+        base: base(&user),
+        rows,
+        counts,
+    })
 }
 
-fn form_page(user: &CurrentUser, area_id: Option<String>, form: AreaForm, errors: FormErrors) -> AppResult<Response> {
-    let title = if area_id.is_some() { "Gebied wijzigen" } else { "Gebied toevoegen" };
+fn form_page(
+    user: &CurrentUser,
+    area_id: Option<String>,
+    form: AreaForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let title = if area_id.is_some() {
+        "Gebied wijzigen"
+    } else {
+        "Gebied toevoegen"
+    };
     let invalid = !errors.is_empty();
     let page = FormPage {
         layout: Layout::for_user(user, title, Some(Section::Areas)),
@@ -137,7 +160,16 @@ fn form_page(user: &CurrentUser, area_id: Option<String>, form: AreaForm, errors
 
 /// GET /{tenant}/beheer/gebieden/nieuw
 pub async fn area_new(user: CurrentUser) -> AppResult<Response> {
-    form_page(&user, None, AreaForm { code: String::new(), naam: String::new(), version: 0 }, FormErrors::default())
+    form_page(
+        &user,
+        None,
+        AreaForm {
+            code: String::new(),
+            naam: String::new(),
+            version: 0,
+        },
+        FormErrors::default(),
+    )
 }
 
 fn check_name(errors: &mut FormErrors, naam: &str) {
@@ -160,7 +192,10 @@ pub async fn area_create(
         Ok(code) => {
             if let Err(message) = areas_store::check_within(&code, own.as_deref()) {
                 errors.add("code", message);
-            } else if areas_store::id_by_code(&mut tx, user.tenant_id, code.as_str()).await?.is_some() {
+            } else if areas_store::id_by_code(&mut tx, user.tenant_id, code.as_str())
+                .await?
+                .is_some()
+            {
                 errors.add("code", format!("Gebied {} bestaat al.", code.as_str()));
             }
             Some(code)
@@ -175,7 +210,13 @@ pub async fn area_create(
     if let Some(parent) = code.as_ref().and_then(|c| c.parent()) {
         parent_id = areas_store::id_by_code(&mut tx, user.tenant_id, parent.as_str()).await?;
         if parent_id.is_none() && errors.get("code").is_none() {
-            errors.add("code", format!("Voeg eerst het gebied {} toe waar dit gebied in ligt.", parent.as_str()));
+            errors.add(
+                "code",
+                format!(
+                    "Voeg eerst het gebied {} toe waar dit gebied in ligt.",
+                    parent.as_str()
+                ),
+            );
         }
     }
     let (Some(code), true) = (code, errors.is_empty()) else {
@@ -191,18 +232,35 @@ pub async fn area_create(
     .bind(parent_id)
     .fetch_one(&mut *tx)
     .await?;
-    let event = Event::new("aangemaakt", "gebied", area_id).after(json!({"code": code.as_str(), "naam": form.naam.trim()}));
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    let event = Event::new("aangemaakt", "gebied", area_id)
+        .after(json!({"code": code.as_str(), "naam": form.naam.trim()}));
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
 
 /// GET /{tenant}/beheer/gebieden/{id}
-pub async fn area_edit(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn area_edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let area = areas_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let area = areas_store::get(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    let form = AreaForm { code: area.cbs_code, naam: area.name, version: area.version };
+    let form = AreaForm {
+        code: area.cbs_code,
+        naam: area.name,
+        version: area.version,
+    };
     form_page(&user, Some(id.to_string()), form, FormErrors::default())
 }
 
@@ -215,7 +273,9 @@ pub async fn area_update(
     Form(mut form): Form<AreaForm>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let area = areas_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let area = areas_store::get(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     form.code = area.cbs_code.clone();
     let mut errors = FormErrors::default();
     check_name(&mut errors, &form.naam);
@@ -242,13 +302,22 @@ pub async fn area_update(
     .await?
     .rows_affected();
     if updated == 0 {
-        errors.add("naam", "Iemand anders heeft dit gebied intussen gewijzigd. Sla opnieuw op.");
+        errors.add(
+            "naam",
+            "Iemand anders heeft dit gebied intussen gewijzigd. Sla opnieuw op.",
+        );
         return form_page(&user, Some(id.to_string()), form, errors);
     }
     let event = Event::new("gewijzigd", "gebied", id)
         .before(json!({"naam": area.name}))
         .after(json!({"naam": form.naam.trim()}));
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -261,19 +330,26 @@ pub async fn area_delete(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let area = areas_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
-    let children: i64 = sqlx::query_scalar("select count(*) from areas where tenant_id = $1 and parent_id = $2")
-        .bind(user.tenant_id)
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let area = areas_store::get(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let children: i64 =
+        sqlx::query_scalar("select count(*) from areas where tenant_id = $1 and parent_id = $2")
+            .bind(user.tenant_id)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
     if children > 0 {
         let mut errors = FormErrors::default();
         errors.add(
             "naam",
             format!("Dit gebied kan niet worden verwijderd: er liggen nog {children} gebieden in. Verwijder die eerst."),
         );
-        let form = AreaForm { code: area.cbs_code, naam: area.name, version: area.version };
+        let form = AreaForm {
+            code: area.cbs_code,
+            naam: area.name,
+            version: area.version,
+        };
         return form_page(&user, Some(id.to_string()), form, errors);
     }
     sqlx::query("delete from areas where tenant_id = $1 and area_id = $2")
@@ -281,13 +357,24 @@ pub async fn area_delete(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let event = Event::new("verwijderd", "gebied", id).before(json!({"code": area.cbs_code, "naam": area.name}));
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    let event = Event::new("verwijderd", "gebied", id)
+        .before(json!({"code": area.cbs_code, "naam": area.name}));
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=verwijderd", base(&user))).into_response())
 }
 
-fn import_page(user: &CurrentUser, errors: Vec<LineError>, summary: Option<(usize, usize)>) -> AppResult<Response> {
+fn import_page(
+    user: &CurrentUser,
+    errors: Vec<LineError>,
+    summary: Option<(usize, usize)>,
+) -> AppResult<Response> {
     let invalid = !errors.is_empty();
     let page = ImportPage {
         layout: Layout::for_user(user, "Gebieden importeren", Some(Section::Areas)),
@@ -328,7 +415,15 @@ pub async fn area_import(
         }
     }
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return import_page(&user, vec![LineError::new(0, "", "Kies een CSV-bestand om te importeren.")], None);
+        return import_page(
+            &user,
+            vec![LineError::new(
+                0,
+                "",
+                "Kies een CSV-bestand om te importeren.",
+            )],
+            None,
+        );
     };
     if bytes.len() > MAX_IMPORT_BYTES {
         return import_page(&user, vec![too_large()], None);
@@ -342,9 +437,16 @@ pub async fn area_import(
     match areas_store::apply(&mut tx, user.tenant_id, records).await? {
         Err(errors) => import_page(&user, errors, None),
         Ok(summary) => {
-            let event = Event::new("geimporteerd", "gebieden", user.tenant_id)
-                .after(json!({"regels": rows, "nieuw": summary.created, "bijgewerkt": summary.updated}));
-            audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+            let event = Event::new("geimporteerd", "gebieden", user.tenant_id).after(
+                json!({"regels": rows, "nieuw": summary.created, "bijgewerkt": summary.updated}),
+            );
+            audit::record(
+                &mut tx,
+                user.tenant_id,
+                &Actor::user(&user, &address),
+                event,
+            )
+            .await?;
             tx.commit().await?;
             import_page(&user, Vec::new(), Some((summary.created, summary.updated)))
         }
@@ -355,7 +457,11 @@ fn unreadable(status: StatusCode) -> LineError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         too_large()
     } else {
-        LineError::new(0, "", "Het bestand kon niet worden ontvangen. Probeer het opnieuw.")
+        LineError::new(
+            0,
+            "",
+            "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
+        )
     }
 }
 
@@ -363,7 +469,10 @@ fn too_large() -> LineError {
     LineError::new(
         0,
         "",
-        format!("Het bestand is te groot. Het mag hoogstens {} MB zijn.", MAX_IMPORT_BYTES / 1024 / 1024),
+        format!(
+            "Het bestand is te groot. Het mag hoogstens {} MB zijn.",
+            MAX_IMPORT_BYTES / 1024 / 1024
+        ),
     )
 }
 
@@ -372,16 +481,25 @@ pub async fn area_export(State(state): State<AppState>, user: CurrentUser) -> Ap
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows = tree(areas_store::list(&mut tx, user.tenant_id).await?);
     tx.commit().await?;
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    writer.write_record(["code", "naam"]).map_err(AppError::internal)?;
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    writer
+        .write_record(["code", "naam"])
+        .map_err(AppError::internal)?;
     for row in &rows {
-        writer.write_record([&row.area.cbs_code, &row.area.name]).map_err(AppError::internal)?;
+        writer
+            .write_record([&row.area.cbs_code, &row.area.name])
+            .map_err(AppError::internal)?;
     }
     let body = writer.into_inner().map_err(AppError::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"gebieden-{}.csv\"", user.tenant_slug)),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"gebieden-{}.csv\"", user.tenant_slug),
+            ),
         ],
         body,
     )

@@ -93,7 +93,11 @@ pub struct LineError {
 
 impl LineError {
     pub fn new(line: usize, column: &str, message: impl Into<String>) -> Self {
-        Self { line, column: column.to_string(), message: message.into() }
+        Self {
+            line,
+            column: column.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -101,10 +105,18 @@ impl LineError {
 pub fn parse(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<LineError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(vec![LineError::new(0, "", "Het bestand is geen UTF-8-tekst. Sla het op als 'CSV UTF-8' en probeer het opnieuw.")]);
+        return Err(vec![LineError::new(
+            0,
+            "",
+            "Het bestand is geen UTF-8-tekst. Sla het op als 'CSV UTF-8' en probeer het opnieuw.",
+        )]);
     };
     let header = text.lines().next().unwrap_or("");
-    let delimiter = if header.matches(';').count() >= header.matches(',').count() { b';' } else { b',' };
+    let delimiter = if header.matches(';').count() >= header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -112,11 +124,21 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<LineError>> {
         .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.iter().map(|h| h.to_lowercase()).collect::<Vec<_>>(),
-        Err(_) => return Err(vec![LineError::new(1, "", "De kopregel kon niet worden gelezen.")]),
+        Err(_) => {
+            return Err(vec![LineError::new(
+                1,
+                "",
+                "De kopregel kon niet worden gelezen.",
+            )])
+        }
     };
     let find = |name: &str| headers.iter().position(|h| h == name);
     let (Some(code_col), Some(name_col)) = (find("code"), find("naam")) else {
-        return Err(vec![LineError::new(1, "", "De kopregel moet de kolommen 'code' en 'naam' hebben.")]);
+        return Err(vec![LineError::new(
+            1,
+            "",
+            "De kopregel moet de kolommen 'code' en 'naam' hebben.",
+        )]);
     };
     let mut records = Vec::new();
     let mut errors = Vec::new();
@@ -126,7 +148,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<LineError>> {
         let row = match row {
             Ok(row) => row,
             Err(_) => {
-                errors.push(LineError::new(line, "", "Deze regel kon niet worden gelezen."));
+                errors.push(LineError::new(
+                    line,
+                    "",
+                    "Deze regel kon niet worden gelezen.",
+                ));
                 continue;
             }
         };
@@ -146,7 +172,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<LineError>> {
         }
         if let Some(code) = code {
             if !seen.insert(code.clone()) {
-                errors.push(LineError::new(line, "code", format!("Code {} staat al eerder in het bestand.", code.as_str())));
+                errors.push(LineError::new(
+                    line,
+                    "code",
+                    format!("Code {} staat al eerder in het bestand.", code.as_str()),
+                ));
             } else if crate::fields::required_text(&name, 200, "").is_ok() {
                 records.push(AreaRecord { line, code, name });
             }
@@ -168,11 +198,28 @@ mod tests {
 
     #[test]
     fn codes() {
-        assert_eq!(CbsCode::parse(" bu01410101 ").unwrap().parent().unwrap().as_str(), "WK014101");
-        assert_eq!(CbsCode::parse("WK014101").unwrap().parent().unwrap().as_str(), "GM0141");
+        assert_eq!(
+            CbsCode::parse(" bu01410101 ")
+                .unwrap()
+                .parent()
+                .unwrap()
+                .as_str(),
+            "WK014101"
+        );
+        assert_eq!(
+            CbsCode::parse("WK014101")
+                .unwrap()
+                .parent()
+                .unwrap()
+                .as_str(),
+            "GM0141"
+        );
         assert!(CbsCode::parse("GM141").is_err());
         assert!(CbsCode::parse("XX0141").is_err());
-        assert_eq!(CbsCode::parse("WK093501").unwrap().gemeente().as_str(), "GM0935");
+        assert_eq!(
+            CbsCode::parse("WK093501").unwrap().gemeente().as_str(),
+            "GM0935"
+        );
     }
 
     #[test]
@@ -181,9 +228,13 @@ mod tests {
         assert_eq!(ok.len(), 2);
         let comma = parse(b"Code,Naam\nGM0141,Almelo\n").unwrap();
         assert_eq!(comma[0].name, "Almelo");
-        let errors = parse(b"code;naam\nGM0141;Almelo\nXX;Fout\nWK014101;\nGM0141;Dubbel\n").unwrap_err();
+        let errors =
+            parse(b"code;naam\nGM0141;Almelo\nXX;Fout\nWK014101;\nGM0141;Dubbel\n").unwrap_err();
         assert_eq!(
-            errors.iter().map(|e| (e.line, e.column.as_str())).collect::<Vec<_>>(),
+            errors
+                .iter()
+                .map(|e| (e.line, e.column.as_str()))
+                .collect::<Vec<_>>(),
             vec![(3, "code"), (4, "naam"), (5, "code")]
         );
         assert_eq!(parse(b"x;y\n1;2\n").unwrap_err()[0].line, 1);

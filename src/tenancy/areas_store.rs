@@ -39,20 +39,24 @@ pub async fn get(tx: &mut Tx, tenant_id: Uuid, area_id: Uuid) -> AppResult<Optio
 }
 
 pub async fn id_by_code(tx: &mut Tx, tenant_id: Uuid, code: &str) -> AppResult<Option<Uuid>> {
-    Ok(sqlx::query_scalar("select area_id from areas where tenant_id = $1 and cbs_code = $2")
-        .bind(tenant_id)
-        .bind(code)
-        .fetch_optional(&mut **tx)
-        .await?)
+    Ok(
+        sqlx::query_scalar("select area_id from areas where tenant_id = $1 and cbs_code = $2")
+            .bind(tenant_id)
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 /// The tenant's own gemeente code, for a gemeente tenant (a regio may hold several gemeenten).
 pub async fn tenant_gemeente(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Option<String>> {
-    Ok(sqlx::query_scalar("select cbs_code from tenants where tenant_id = $1 and kind = 'gemeente'")
-        .bind(tenant_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .flatten())
+    Ok(sqlx::query_scalar(
+        "select cbs_code from tenants where tenant_id = $1 and kind = 'gemeente'",
+    )
+    .bind(tenant_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten())
 }
 
 /// Checks that `code` may be registered by this tenant: a gemeente tenant keeps only areas
@@ -75,7 +79,11 @@ pub struct ImportSummary {
 
 /// Inserts or renames every record (parents first); all or nothing: on any error nothing is
 /// written and every error is returned.
-pub async fn apply(tx: &mut Tx, tenant_id: Uuid, mut records: Vec<AreaRecord>) -> AppResult<Result<ImportSummary, Vec<LineError>>> {
+pub async fn apply(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    mut records: Vec<AreaRecord>,
+) -> AppResult<Result<ImportSummary, Vec<LineError>>> {
     let own = tenant_gemeente(tx, tenant_id).await?;
     let existing: HashMap<String, Uuid> = sqlx::query_as::<_, (String, Uuid)>(
         "select cbs_code, area_id from areas where tenant_id = $1",
@@ -85,7 +93,10 @@ pub async fn apply(tx: &mut Tx, tenant_id: Uuid, mut records: Vec<AreaRecord>) -
     .await?
     .into_iter()
     .collect();
-    let in_file: std::collections::HashSet<String> = records.iter().map(|r| r.code.as_str().to_string()).collect();
+    let in_file: std::collections::HashSet<String> = records
+        .iter()
+        .map(|r| r.code.as_str().to_string())
+        .collect();
     let mut errors = Vec::new();
     for record in &records {
         if let Err(message) = check_within(&record.code, own.as_deref()) {
@@ -95,7 +106,10 @@ pub async fn apply(tx: &mut Tx, tenant_id: Uuid, mut records: Vec<AreaRecord>) -
                 errors.push(LineError::new(
                     record.line,
                     "code",
-                    format!("Het bovenliggende gebied {} bestaat niet en staat niet in het bestand.", parent.as_str()),
+                    format!(
+                        "Het bovenliggende gebied {} bestaat niet en staat niet in het bestand.",
+                        parent.as_str()
+                    ),
                 ));
             }
         }
@@ -107,7 +121,10 @@ pub async fn apply(tx: &mut Tx, tenant_id: Uuid, mut records: Vec<AreaRecord>) -
     let mut ids = existing;
     let mut summary = ImportSummary::default();
     for record in records {
-        let parent_id = record.code.parent().and_then(|p| ids.get(p.as_str()).copied());
+        let parent_id = record
+            .code
+            .parent()
+            .and_then(|p| ids.get(p.as_str()).copied());
         let (area_id, inserted): (Uuid, bool) = sqlx::query_as(
             "insert into areas (tenant_id, level, cbs_code, name, parent_id) values ($1, $2, $3, $4, $5) \
              on conflict (tenant_id, cbs_code) do update set name = excluded.name, \

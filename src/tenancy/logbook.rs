@@ -56,8 +56,18 @@ pub struct Filter {
 const LIMIT: i64 = 200;
 
 /// GET /{tenant}/beheer/logboek[?object=<id>]
-pub async fn logbook(State(state): State<AppState>, user: CurrentUser, Query(filter): Query<Filter>) -> AppResult<Response> {
-    let object = filter.object.unwrap_or_default().trim().chars().take(100).collect::<String>();
+pub async fn logbook(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(filter): Query<Filter>,
+) -> AppResult<Response> {
+    let object = filter
+        .object
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(100)
+        .collect::<String>();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows: Vec<EventRow> = sqlx::query_as(
         "select occurred_at, actor_label, action, object_type, object_id, result, origin, before, after \
@@ -72,7 +82,12 @@ pub async fn logbook(State(state): State<AppState>, user: CurrentUser, Query(fil
     tx.commit().await?;
     let events = rows.into_iter().map(view).collect();
     let layout = Layout::for_user(&user, "Logboek", Some(Section::Audit));
-    render(&LogbookPage { layout, events, object, limit: LIMIT })
+    render(&LogbookPage {
+        layout,
+        events,
+        object,
+        limit: LIMIT,
+    })
 }
 
 fn view(row: EventRow) -> EventView {
@@ -109,8 +124,7 @@ fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<(String, String
         Some(other) => other.to_string(),
     };
     keys.into_iter()
-        .filter(|k| b.get(*k) != a.get(*k))
+        .filter(|k| b.get(*k).filter(|v| !v.is_null()) != a.get(*k).filter(|v| !v.is_null()))
         .map(|k| (k.clone(), show(b.get(k)), show(a.get(k))))
         .collect()
 }
-

@@ -18,7 +18,10 @@ impl NewTenant {
     pub fn check(&self) -> Result<(), String> {
         let slug_ok = self.slug.len() >= 2
             && self.slug.len() <= 40
-            && self.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && self
+                .slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !self.slug.starts_with('-');
         if !slug_ok {
             return Err("slug: 2-40 characters, lower-case letters, digits and '-'".into());
@@ -58,13 +61,15 @@ pub async fn create(tx: &mut Tx, tenant: &NewTenant) -> Result<Uuid, String> {
         _ => format!("tenant not created: {e}"),
     })?;
     if let Some(code) = &tenant.cbs_code {
-        sqlx::query("insert into areas (tenant_id, level, cbs_code, name) values ($1, 'gemeente', $2, $3)")
-            .bind(id)
-            .bind(code)
-            .bind(tenant.name.trim())
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| e.to_string())?;
+        sqlx::query(
+            "insert into areas (tenant_id, level, cbs_code, name) values ($1, 'gemeente', $2, $3)",
+        )
+        .bind(id)
+        .bind(code)
+        .bind(tenant.name.trim())
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| e.to_string())?;
     }
     Ok(id)
 }

@@ -106,16 +106,34 @@ struct Valid {
     provider_id: Option<Uuid>,
 }
 
-fn validate(form: &UserForm, providers: &[ProviderOption], errors: &mut FormErrors) -> Option<Valid> {
-    let naam = required_text(&form.naam, 200, "een naam").map_err(|m| errors.add("naam", m)).ok();
-    let email = Email::parse(&form.email).map_err(|m| errors.add("email", m)).ok();
+fn validate(
+    form: &UserForm,
+    providers: &[ProviderOption],
+    errors: &mut FormErrors,
+) -> Option<Valid> {
+    let naam = required_text(&form.naam, 200, "een naam")
+        .map_err(|m| errors.add("naam", m))
+        .ok();
+    let email = Email::parse(&form.email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
     let roles = Role::parse_all(&form.rollen);
-    if roles.is_empty() || roles.len() != form.rollen.iter().collect::<std::collections::HashSet<_>>().len() {
+    if roles.is_empty()
+        || roles.len()
+            != form
+                .rollen
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+    {
         errors.add("rollen", "Kies minstens één rol uit de lijst.");
     }
     let provider_id = match form.aanbieder.trim() {
         "" => None,
-        id => match Uuid::parse_str(id).ok().filter(|id| providers.iter().any(|p| p.provider_id == *id)) {
+        id => match Uuid::parse_str(id)
+            .ok()
+            .filter(|id| providers.iter().any(|p| p.provider_id == *id))
+        {
             Some(id) => Some(id),
             None => {
                 errors.add("aanbieder", "Kies een aanbieder uit de lijst.");
@@ -123,10 +141,22 @@ fn validate(form: &UserForm, providers: &[ProviderOption], errors: &mut FormErro
             }
         },
     };
-    if roles.contains(&Role::Aanbieder) && provider_id.is_none() && errors.get("aanbieder").is_none() {
-        errors.add("aanbieder", "Een gebruiker met de rol Aanbieder hoort bij een aanbieder: kies de organisatie.");
+    if roles.contains(&Role::Aanbieder)
+        && provider_id.is_none()
+        && errors.get("aanbieder").is_none()
+    {
+        errors.add(
+            "aanbieder",
+            "Een gebruiker met de rol Aanbieder hoort bij een aanbieder: kies de organisatie.",
+        );
     }
-    Some(Valid { naam: naam?, email: email?, roles, provider_id }).filter(|_| errors.is_empty())
+    Some(Valid {
+        naam: naam?,
+        email: email?,
+        roles,
+        provider_id,
+    })
+    .filter(|_| errors.is_empty())
 }
 
 fn base(user: &CurrentUser) -> String {
@@ -139,13 +169,22 @@ pub struct Notice {
 }
 
 /// GET /{tenant}/beheer/gebruikers
-pub async fn user_index(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+pub async fn user_index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(notice): Query<Notice>,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let users = users_store::list(&mut tx, user.tenant_id).await?;
     tx.commit().await?;
-    let notice = (notice.melding.as_deref() == Some("opgeslagen")).then_some("De gebruiker is opgeslagen.");
+    let notice =
+        (notice.melding.as_deref() == Some("opgeslagen")).then_some("De gebruiker is opgeslagen.");
     let layout = Layout::for_user(&user, "Gebruikers", Some(Section::Users)).with_notice(notice);
-    render(&ListPage { layout, base: base(&user), users })
+    render(&ListPage {
+        layout,
+        base: base(&user),
+        users,
+    })
 }
 
 async fn form_page(
@@ -158,7 +197,11 @@ async fn form_page(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let providers = users_store::providers(&mut tx, user.tenant_id).await?;
     tx.commit().await?;
-    let title = if user_id.is_some() { "Gebruiker wijzigen" } else { "Gebruiker toevoegen" };
+    let title = if user_id.is_some() {
+        "Gebruiker wijzigen"
+    } else {
+        "Gebruiker toevoegen"
+    };
     let invalid = !errors.is_empty();
     let page = FormPage {
         layout: Layout::for_user(user, title, Some(Section::Users)),
@@ -178,12 +221,18 @@ async fn form_page(
 
 /// GET /{tenant}/beheer/gebruikers/nieuw
 pub async fn user_new(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    let form = UserForm { actief: true, ..UserForm::default() };
+    let form = UserForm {
+        actief: true,
+        ..UserForm::default()
+    };
     form_page(&state, &user, None, form, FormErrors::default()).await
 }
 
 fn email_taken(err: &sqlx::Error) -> bool {
-    matches!(violated_constraint(err).as_deref(), Some("login_emails_pkey") | Some("users_tenant_id_email_key"))
+    matches!(
+        violated_constraint(err).as_deref(),
+        Some("login_emails_pkey") | Some("users_tenant_id_email_key")
+    )
 }
 
 const EMAIL_TAKEN: &str = "Dit e-mailadres is al in gebruik. Kies een ander adres.";
@@ -222,10 +271,18 @@ pub async fn user_create(
         }
         Err(err) => return Err(err.into()),
     };
-    let created = users_store::get(&mut tx, user.tenant_id, new_id).await?.ok_or(AppError::NotFound)?;
+    let created = users_store::get(&mut tx, user.tenant_id, new_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let token = password_links::issue(&mut tx, user.tenant_id, new_id).await?;
     let event = Event::new("aangemaakt", "gebruiker", new_id).after(created.audit_value());
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     link_page(&state, &user, &headers, &created, &token, true).await
 }
@@ -247,10 +304,20 @@ async fn link_page(
              Daarna logt u in met uw e-mailadres {}.\n",
             target.display_name, user.tenant_name, link, target.email
         );
-        mailed = mailer.send(&target.email, "Kies uw wachtwoord voor het Voorzieningenregister", body).await;
+        mailed = mailer
+            .send(
+                &target.email,
+                "Kies uw wachtwoord voor het Voorzieningenregister",
+                body,
+            )
+            .await;
     }
     let page = LinkPage {
-        layout: Layout::for_user(user, "Link om een wachtwoord te kiezen", Some(Section::Users)),
+        layout: Layout::for_user(
+            user,
+            "Link om een wachtwoord te kiezen",
+            Some(Section::Users),
+        ),
         base: base(user),
         display_name: target.display_name.clone(),
         email: target.email.clone(),
@@ -263,11 +330,24 @@ async fn link_page(
 }
 
 /// GET /{tenant}/beheer/gebruikers/{id}
-pub async fn user_edit(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn user_edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let row = users_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let row = users_store::get(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    form_page(&state, &user, Some(id), UserForm::from_row(&row), FormErrors::default()).await
+    form_page(
+        &state,
+        &user,
+        Some(id),
+        UserForm::from_row(&row),
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// POST /{tenant}/beheer/gebruikers/{id}
@@ -281,15 +361,23 @@ pub async fn user_update(
     let form = UserForm::from_body(&body);
     let mut errors = FormErrors::default();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = users_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let before = users_store::get(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let providers = users_store::providers(&mut tx, user.tenant_id).await?;
     let valid = validate(&form, &providers, &mut errors);
     if id == user.user_id {
         if !form.actief {
             errors.add("actief", "U kunt uw eigen account niet uitschakelen.");
         }
-        if valid.as_ref().is_some_and(|v| !v.roles.contains(&Role::Beheerder)) {
-            errors.add("rollen", "U kunt uw eigen rol Beheerder niet intrekken; laat dat een andere beheerder doen.");
+        if valid
+            .as_ref()
+            .is_some_and(|v| !v.roles.contains(&Role::Beheerder))
+        {
+            errors.add(
+                "rollen",
+                "U kunt uw eigen rol Beheerder niet intrekken; laat dat een andere beheerder doen.",
+            );
         }
     }
     if errors.is_empty() && form.version != before.version {
@@ -322,7 +410,10 @@ pub async fn user_update(
     match result {
         Ok(done) if done.rows_affected() == 1 => {}
         Ok(_) => {
-            errors.add("naam", "Iemand anders heeft deze gebruiker intussen gewijzigd. Sla opnieuw op.");
+            errors.add(
+                "naam",
+                "Iemand anders heeft deze gebruiker intussen gewijzigd. Sla opnieuw op.",
+            );
             return form_page(&state, &user, Some(id), form, errors).await;
         }
         Err(err) if email_taken(&err) => {
@@ -335,9 +426,19 @@ pub async fn user_update(
         // A deactivated user, or one whose roles changed, signs in anew.
         session::end_all(&mut tx, user.tenant_id, id).await?;
     }
-    let after = users_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
-    let event = Event::new("gewijzigd", "gebruiker", id).before(before.audit_value()).after(after.audit_value());
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    let after = users_store::get(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let event = Event::new("gewijzigd", "gebruiker", id)
+        .before(before.audit_value())
+        .after(after.audit_value());
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -351,16 +452,26 @@ pub async fn user_new_link(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let target = users_store::get(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let target = users_store::get(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !target.active {
         let mut errors = FormErrors::default();
-        errors.add("actief", "Deze gebruiker is uitgeschakeld. Schakel het account eerst weer in.");
+        errors.add(
+            "actief",
+            "Deze gebruiker is uitgeschakeld. Schakel het account eerst weer in.",
+        );
         tx.commit().await?;
         return form_page(&state, &user, Some(id), UserForm::from_row(&target), errors).await;
     }
     let token = password_links::issue(&mut tx, user.tenant_id, id).await?;
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), Event::new("link_verstuurd", "gebruiker", id))
-        .await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        Event::new("link_verstuurd", "gebruiker", id),
+    )
+    .await?;
     tx.commit().await?;
     link_page(&state, &user, &headers, &target, &token, false).await
 }

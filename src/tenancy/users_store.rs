@@ -23,7 +23,11 @@ pub struct UserRow {
 
 impl UserRow {
     pub fn role_labels(&self) -> String {
-        Role::parse_all(&self.roles).iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
+        Role::parse_all(&self.roles)
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// What the audit trail keeps of a user (never the password hash).
@@ -44,10 +48,12 @@ const SELECT: &str = "select u.user_id, u.email, u.display_name, u.roles, u.prov
      where u.tenant_id = $1";
 
 pub async fn list(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<UserRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} order by u.active desc, lower(u.display_name)"))
-        .bind(tenant_id)
-        .fetch_all(&mut **tx)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} order by u.active desc, lower(u.display_name)"
+    ))
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
 }
 
 pub async fn get(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> AppResult<Option<UserRow>> {
@@ -65,8 +71,12 @@ pub struct ProviderOption {
 }
 
 pub async fn providers(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<ProviderOption>> {
-    Ok(sqlx::query_as("select provider_id, name from providers where tenant_id = $1 order by name")
+    Ok(
+        sqlx::query_as(
+            "select provider_id, name from providers where tenant_id = $1 order by name",
+        )
         .bind(tenant_id)
         .fetch_all(&mut **tx)
-        .await?)
+        .await?,
+    )
 }

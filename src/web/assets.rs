@@ -7,10 +7,26 @@ use axum::response::{IntoResponse, Response};
 use crate::error::AppError;
 
 const FILES: &[(&str, &str, &str)] = &[
-    ("css/tokens.css", "text/css; charset=utf-8", include_str!("../../static/css/tokens.css")),
-    ("css/app.css", "text/css; charset=utf-8", include_str!("../../static/css/app.css")),
-    ("css/print.css", "text/css; charset=utf-8", include_str!("../../static/css/print.css")),
-    ("js/app.js", "text/javascript; charset=utf-8", include_str!("../../static/js/app.js")),
+    (
+        "css/tokens.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/tokens.css"),
+    ),
+    (
+        "css/app.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/app.css"),
+    ),
+    (
+        "css/print.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/print.css"),
+    ),
+    (
+        "js/app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/app.js"),
+    ),
 ];
 
 /// GET /static/{*path}
@@ -20,7 +36,10 @@ pub async fn asset(Path(path): Path<String>) -> Response {
             let mut response = (*body).into_response();
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            );
             response
         }
         None => AppError::NotFound.into_response(),

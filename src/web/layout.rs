@@ -27,11 +27,19 @@ pub struct Layout {
 
 impl Layout {
     /// Layout for a signed-in user; `current` marks the navigation item of this page.
-    pub fn for_user(user: &CurrentUser, title: impl Into<String>, current: Option<Section>) -> Self {
+    pub fn for_user(
+        user: &CurrentUser,
+        title: impl Into<String>,
+        current: Option<Section>,
+    ) -> Self {
         let nav = Section::NAV
             .into_iter()
             .filter(|s| user.may(*s))
-            .map(|s| NavItem { label: s.label(), href: user.href(s.path()), current: Some(s) == current })
+            .map(|s| NavItem {
+                label: s.label(),
+                href: user.href(s.path()),
+                current: Some(s) == current,
+            })
             .collect();
         Self {
             title: title.into(),
@@ -82,7 +90,10 @@ impl FormErrors {
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     pub fn is_empty(&self) -> bool {

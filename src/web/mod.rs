@@ -8,8 +8,8 @@ pub mod observe;
 pub mod request_info;
 pub mod time_fmt;
 
-use axum::extract::Path;
 use axum::extract::FromRequestParts;
+use axum::extract::Path;
 use axum::http::request::Parts;
 use uuid::Uuid;
 
@@ -41,7 +41,10 @@ pub struct ClientAddr(pub String);
 impl FromRequestParts<crate::state::AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &crate::state::AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
         if state.settings.trust_proxy {
             if let Some(forwarded) = parts
                 .headers

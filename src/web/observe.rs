@@ -40,9 +40,13 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
 
     // PostgreSQL text cannot hold NUL, and no address legitimately contains one.
-    let has_nul = req.uri().path_and_query().is_some_and(|pq| pq.as_str().to_ascii_lowercase().contains("%00"));
+    let has_nul = req
+        .uri()
+        .path_and_query()
+        .is_some_and(|pq| pq.as_str().to_ascii_lowercase().contains("%00"));
     let mut response = if has_nul {
-        crate::error::AppError::BadRequest("Het adres bevat een ongeldig teken.".into()).into_response()
+        crate::error::AppError::BadRequest("Het adres bevat een ongeldig teken.".into())
+            .into_response()
     } else {
         next.run(req).await
     };
@@ -55,7 +59,15 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
             .is_some_and(|v| v.starts_with("text/html"));
         let marked = response.extensions().get::<ErrorPage>().cloned();
         if !is_api && (marked.is_some() || !is_html) {
-            response = error_page(response, status, marked.unwrap_or(ErrorPage { detail: None, retry_at: None }), &info);
+            response = error_page(
+                response,
+                status,
+                marked.unwrap_or(ErrorPage {
+                    detail: None,
+                    retry_at: None,
+                }),
+                &info,
+            );
         }
     }
     if let Ok(value) = HeaderValue::from_str(&request_id.to_string()) {
@@ -75,7 +87,12 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
     response
 }
 
-fn error_page(original: Response, status: StatusCode, page: ErrorPage, info: &RequestInfo) -> Response {
+fn error_page(
+    original: Response,
+    status: StatusCode,
+    page: ErrorPage,
+    info: &RequestInfo,
+) -> Response {
     let (heading, message) = texts(status);
     let user = info.user();
     let layout = match &user {
@@ -89,7 +106,14 @@ fn error_page(original: Response, status: StatusCode, page: ErrorPage, info: &Re
             time_fmt::clock(retry_at)
         ));
     }
-    let template = ErrorTemplate { layout, code: status.as_u16(), heading, message, detail, signed_in: user.is_some() };
+    let template = ErrorTemplate {
+        layout,
+        code: status.as_u16(),
+        heading,
+        message,
+        detail,
+        signed_in: user.is_some(),
+    };
     let body = match template.render() {
         Ok(html) => html,
         Err(err) => {

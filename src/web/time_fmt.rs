@@ -9,13 +9,15 @@ pub fn amsterdam_offset(utc: OffsetDateTime) -> UtcOffset {
     let year = utc.year();
     let start = last_sunday(year, Month::March);
     let end = last_sunday(year, Month::October);
-    let at_one = |d: Date| PrimitiveDateTime::new(d, Time::from_hms(1, 0, 0).expect("valid")).assume_utc();
+    let at_one =
+        |d: Date| PrimitiveDateTime::new(d, Time::from_hms(1, 0, 0).expect("valid")).assume_utc();
     let summer = utc >= at_one(start) && utc < at_one(end);
     UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset")
 }
 
 fn last_sunday(year: i32, month: Month) -> Date {
-    let mut day = Date::from_calendar_date(year, month, 31).expect("March and October have 31 days");
+    let mut day =
+        Date::from_calendar_date(year, month, 31).expect("March and October have 31 days");
     while day.weekday() != Weekday::Sunday {
         day = day.previous_day().expect("in range");
     }
@@ -27,8 +29,18 @@ pub fn to_amsterdam(utc: OffsetDateTime) -> OffsetDateTime {
 }
 
 const MONTHS: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-    "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// "22 november 2026, 09:45"
@@ -57,13 +69,34 @@ mod tests {
 
     #[test]
     fn summer_and_winter_time() {
-        assert_eq!(amsterdam_offset(datetime!(2026-01-15 12:00 UTC)).whole_hours(), 1);
-        assert_eq!(amsterdam_offset(datetime!(2026-07-15 12:00 UTC)).whole_hours(), 2);
+        assert_eq!(
+            amsterdam_offset(datetime!(2026-01-15 12:00 UTC)).whole_hours(),
+            1
+        );
+        assert_eq!(
+            amsterdam_offset(datetime!(2026-07-15 12:00 UTC)).whole_hours(),
+            2
+        );
         // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
-        assert_eq!(amsterdam_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(), 1);
-        assert_eq!(amsterdam_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(), 2);
-        assert_eq!(amsterdam_offset(datetime!(2026-10-25 00:59 UTC)).whole_hours(), 2);
-        assert_eq!(amsterdam_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(), 1);
-        assert_eq!(date_time(datetime!(2026-11-22 08:45 UTC)), "22 november 2026, 09:45");
+        assert_eq!(
+            amsterdam_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(),
+            1
+        );
+        assert_eq!(
+            amsterdam_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(),
+            2
+        );
+        assert_eq!(
+            amsterdam_offset(datetime!(2026-10-25 00:59 UTC)).whole_hours(),
+            2
+        );
+        assert_eq!(
+            amsterdam_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(),
+            1
+        );
+        assert_eq!(
+            date_time(datetime!(2026-11-22 08:45 UTC)),
+            "22 november 2026, 09:45"
+        );
     }
 }

@@ -4,6 +4,9 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, DEMO_PASSWORD};
 
+/// action, object type, result, origin, before, after, actor
+type AuditRow = (String, String, String, Option<String>, Option<Value>, Option<Value>, String);
+
 #[tokio::test]
 async fn logins_and_changes_are_recorded_without_secrets() {
     let app = TestApp::spawn().await;
@@ -11,17 +14,30 @@ async fn logins_and_changes_are_recorded_without_secrets() {
     b.login("beheer@almelo.demo", "wrong-password-1").await;
     b.login("onbekend@almelo.demo", "wrong-password-1").await;
     let mut beheer = app.login("beheer@almelo.demo").await;
-    let id = app.id("select user_id from users where email = 'wijkteam@almelo.demo'").await;
+    let id = app
+        .id("select user_id from users where email = 'wijkteam@almelo.demo'")
+        .await;
     beheer
         .post(
             &format!("/almelo/beheer/gebruikers/{id}"),
-            &[("naam", "Wim van het Wijkteam"), ("email", "wijkteam@almelo.demo"), ("rollen", "wijkteam"), ("actief", "1"), ("version", "1")],
+            &[
+                ("naam", "Wim van het Wijkteam"),
+                ("email", "wijkteam@almelo.demo"),
+                ("rollen", "wijkteam"),
+                ("actief", "1"),
+                ("version", "1"),
+            ],
         )
         .await;
-    beheer.post("/almelo/beheer/gebieden", &[("code", "WK014170"), ("naam", "Proefwijk")]).await;
+    beheer
+        .post(
+            "/almelo/beheer/gebieden",
+            &[("code", "WK014170"), ("naam", "Proefwijk")],
+        )
+        .await;
     beheer.post("/uitloggen", &[]).await;
 
-    let rows: Vec<(String, String, String, Option<String>, Option<Value>, Option<Value>, String)> = sqlx::query_as(
+    let rows: Vec<AuditRow> = sqlx::query_as(
         "select action, object_type, result, origin, before, after, actor_label from audit_events order by occurred_at",
     )
     .fetch_all(&app.db.admin)
@@ -57,7 +73,9 @@ async fn logins_and_changes_are_recorded_without_secrets() {
         .fetch_one(&app.db.admin)
         .await
         .unwrap();
-    assert!(!all.contains("argon2") && !all.contains(DEMO_PASSWORD) && !all.contains("wrong-password"));
+    assert!(
+        !all.contains("argon2") && !all.contains(DEMO_PASSWORD) && !all.contains("wrong-password")
+    );
 
     // The beheerder sees the trail, field by field.
     let mut beheer = app.login("beheer@almelo.demo").await;

@@ -55,17 +55,27 @@ fn missing(what: &str) -> Option<Browser> {
 }
 
 async fn start(base: String) -> Option<Browser> {
-    let Some(chromium) = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]) else {
+    let Some(chromium) = find(&[
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]) else {
         return missing("Chromium (apt-get install chromium)");
     };
-    let Some(chromedriver) = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]) else {
+    let Some(chromedriver) = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"])
+    else {
         return missing("chromedriver (apt-get install chromium-driver)");
     };
-    let axe_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js");
+    let axe_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/axe-core/axe.min.js");
     let Ok(axe) = std::fs::read_to_string(&axe_path) else {
         return missing("axe-core (npm ci --prefix tests/browser)");
     };
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let driver = Command::new(chromedriver)
         .arg(format!("--port={port}"))
         .stdin(Stdio::null())
@@ -86,8 +96,21 @@ async fn start(base: String) -> Option<Browser> {
     let url = format!("http://127.0.0.1:{port}");
     let mut last_error = String::new();
     for _ in 0..50 {
-        match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
-            Ok(client) => return Some(Browser { client, driver, axe, base, violations: Vec::new(), checked: 0 }),
+        match ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                return Some(Browser {
+                    client,
+                    driver,
+                    axe,
+                    base,
+                    violations: Vec::new(),
+                    checked: 0,
+                })
+            }
             Err(e) => {
                 last_error = e.to_string();
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -99,11 +122,18 @@ async fn start(base: String) -> Option<Browser> {
 
 impl Browser {
     async fn open(&mut self, path: &str) {
-        self.client.goto(&format!("{}{}", self.base, path)).await.unwrap();
+        self.client
+            .goto(&format!("{}{}", self.base, path))
+            .await
+            .unwrap();
     }
 
     async fn fill(&self, name: &str, value: &str) {
-        let field = self.client.find(Locator::Css(&format!("[name='{name}']"))).await.unwrap();
+        let field = self
+            .client
+            .find(Locator::Css(&format!("[name='{name}']")))
+            .await
+            .unwrap();
         field.clear().await.unwrap();
         field.send_keys(value).await.unwrap();
     }
@@ -111,7 +141,13 @@ impl Browser {
     /// Clicks a submit button and waits until the next page has loaded.
     async fn submit(&self, css: &str) {
         let old = self.client.find(Locator::Css("html")).await.unwrap();
-        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         for _ in 0..200 {
             if old.attr("lang").await.is_err() {
                 break;
@@ -119,8 +155,16 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         for _ in 0..200 {
-            let state = self.client.execute("return document.readyState", vec![]).await;
-            if state.ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref() == Some("complete") {
+            let state = self
+                .client
+                .execute("return document.readyState", vec![])
+                .await;
+            if state
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .as_deref()
+                == Some("complete")
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
@@ -129,11 +173,23 @@ impl Browser {
 
     /// Clicks something that does not leave the page (a checkbox).
     async fn tick(&self, css: &str) {
-        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
 
     async fn text(&self, css: &str) -> String {
-        self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     async fn path(&self) -> String {
@@ -142,7 +198,24 @@ impl Browser {
 
     /// Runs axe-core on the current page and keeps its WCAG 2.1 A/AA violations.
     async fn check(&mut self, label: &str) {
-        self.client.execute(&self.axe, vec![]).await.expect("axe-core loads");
+        if let Ok(dir) = std::env::var("VR_SCREENSHOTS") {
+            // For looking at the pages: VR_SCREENSHOTS=/tmp/shots cargo test browser
+            let png = self.client.screenshot().await.unwrap();
+            let name: String = label
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { '_' })
+                .collect();
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(
+                Path::new(&dir).join(format!("{:02}_{name}.png", self.checked)),
+                png,
+            )
+            .unwrap();
+        }
+        self.client
+            .execute(&self.axe, vec![])
+            .await
+            .expect("axe-core loads");
         let script = r#"
             const done = arguments[arguments.length - 1];
             axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
@@ -157,7 +230,10 @@ impl Browser {
         assert!(!text.starts_with("ERROR"), "axe failed on {label}: {text}");
         let violations: Vec<Value> = serde_json::from_str(&text).unwrap();
         for v in violations {
-            self.violations.push(format!("{label}: {} ({}) — {} — {}", v["id"], v["impact"], v["help"], v["nodes"]));
+            self.violations.push(format!(
+                "{label}: {} ({}) — {} — {}",
+                v["id"], v["impact"], v["help"], v["nodes"]
+            ));
         }
         self.checked += 1;
     }
@@ -177,7 +253,9 @@ impl Browser {
 #[tokio::test]
 async fn an_official_logs_in_and_out_and_every_page_passes_axe() {
     let app = TestApp::spawn().await;
-    let Some(mut b) = start(format!("http://{}", app.addr)).await else { return };
+    let Some(mut b) = start(format!("http://{}", app.addr)).await else {
+        return;
+    };
 
     // The journey: log in as a demo user, see the home page, log out.
     b.open("/").await;
@@ -186,7 +264,10 @@ async fn an_official_logs_in_and_out_and_every_page_passes_axe() {
     b.fill("email", "beleid@almelo.demo").await;
     b.fill("password", "verkeerd-wachtwoord").await;
     b.submit("button[type='submit'].button--primary").await;
-    assert!(b.text(".error-summary").await.contains("Het e-mailadres of het wachtwoord klopt niet"));
+    assert!(b
+        .text(".error-summary")
+        .await
+        .contains("Het e-mailadres of het wachtwoord klopt niet"));
     b.check("inloggen (mislukt)").await;
     b.login("beleid@almelo.demo").await;
     assert_eq!(b.path().await, "/almelo/");
@@ -203,7 +284,12 @@ async fn an_official_logs_in_and_out_and_every_page_passes_axe() {
     b.check("404 (ingelogd)").await;
     b.logout().await;
     assert_eq!(b.path().await, "/inloggen");
-    assert!(b.client.source().await.unwrap().contains("U bent uitgelogd."));
+    assert!(b
+        .client
+        .source()
+        .await
+        .unwrap()
+        .contains("U bent uitgelogd."));
     b.open("/almelo/").await;
     assert_eq!(b.path().await, "/inloggen");
 
@@ -222,8 +308,11 @@ async fn an_official_logs_in_and_out_and_every_page_passes_axe() {
     b.submit("button[type='submit'].button--primary").await;
     b.check("link om wachtwoord te kiezen").await;
     let link = b.text("#link").await;
-    let user_id = app.id("select user_id from users where email = 'nieuw@almelo.nl'").await;
-    b.open(&format!("/almelo/beheer/gebruikers/{user_id}")).await;
+    let user_id = app
+        .id("select user_id from users where email = 'nieuw@almelo.nl'")
+        .await;
+    b.open(&format!("/almelo/beheer/gebruikers/{user_id}"))
+        .await;
     b.check("gebruiker wijzigen").await;
     b.open("/almelo/beheer/gebieden").await;
     b.check("gebieden").await;
@@ -232,7 +321,9 @@ async fn an_official_logs_in_and_out_and_every_page_passes_axe() {
     b.fill("code", "fout").await;
     b.submit("button[type='submit'].button--primary").await;
     b.check("gebied toevoegen (fouten)").await;
-    let area_id = app.id("select area_id from areas where cbs_code = 'GM0141'").await;
+    let area_id = app
+        .id("select area_id from areas where cbs_code = 'GM0141'")
+        .await;
     b.open(&format!("/almelo/beheer/gebieden/{area_id}")).await;
     b.check("gebied wijzigen").await;
     b.open("/almelo/beheer/gebieden/import").await;
@@ -251,7 +342,12 @@ async fn an_official_logs_in_and_out_and_every_page_passes_axe() {
     b.logout().await;
 
     // Pages without a session.
-    let path = link.trim().splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap();
+    let path = link
+        .trim()
+        .splitn(4, '/')
+        .nth(3)
+        .map(|p| format!("/{p}"))
+        .unwrap();
     b.open(&path).await;
     b.check("wachtwoord instellen").await;
     b.submit("button[type='submit'].button--primary").await;
@@ -271,11 +367,24 @@ async fn an_official_logs_in_and_out_and_every_page_passes_axe() {
 
     assert!(b.checked >= 25, "checked {} pages", b.checked);
     let found = std::mem::take(&mut b.violations);
-    assert!(found.is_empty(), "axe-core found WCAG 2.1 A/AA violations:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.1 A/AA violations:\n{}",
+        found.join("\n")
+    );
 
     // A control: the check does see a violation when there is one.
     b.open("/inloggen").await;
-    b.client.execute("document.querySelector('label[for=email]').remove()", vec![]).await.unwrap();
+    b.client
+        .execute(
+            "document.querySelector('label[for=email]').remove()",
+            vec![],
+        )
+        .await
+        .unwrap();
     b.check("inloggen zonder label").await;
-    assert!(b.violations.iter().any(|v| v.contains("label")), "axe-core reports the missing label");
+    assert!(
+        b.violations.iter().any(|v| v.contains("label")),
+        "axe-core reports the missing label"
+    );
 }

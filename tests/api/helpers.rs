@@ -76,8 +76,12 @@ pub struct TestDb {
 pub async fn test_db(demo_data: bool) -> TestDb {
     let server = server().await;
     let name = format!("test_{}", Uuid::new_v4().simple());
-    db::ensure_database(server.admin_base.clone(), &name).await.expect("create test database");
-    let admin = db::admin_pool(server.admin_base.clone().database(&name)).await.expect("admin pool");
+    db::ensure_database(server.admin_base.clone(), &name)
+        .await
+        .expect("create test database");
+    let admin = db::admin_pool(server.admin_base.clone().database(&name))
+        .await
+        .expect("admin pool");
     db::migrate(&admin).await.expect("migrations");
     if demo_data {
         demo::load_once(&admin).await.expect("demo data");
@@ -123,7 +127,11 @@ impl TestApp {
             .await
             .unwrap();
         });
-        TestApp { addr, db, shutdown: Some(tx) }
+        TestApp {
+            addr,
+            db,
+            shutdown: Some(tx),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -132,8 +140,16 @@ impl TestApp {
 
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub fn client(&self) -> Browser {
-        let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-        Browser { client, base: format!("http://{}", self.addr), csrf: String::new() }
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            base: format!("http://{}", self.addr),
+            csrf: String::new(),
+        }
     }
 
     /// A client signed in as `email` (password `demo-demo-demo`).
@@ -148,11 +164,17 @@ impl TestApp {
     }
 
     pub async fn scalar_i64(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.db.admin).await.unwrap()
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db.admin)
+            .await
+            .unwrap()
     }
 
     pub async fn id(&self, sql: &str) -> Uuid {
-        sqlx::query_scalar(sql).fetch_one(&self.db.admin).await.unwrap()
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db.admin)
+            .await
+            .unwrap()
     }
 }
 
@@ -171,18 +193,30 @@ pub struct Browser {
 
 impl Browser {
     pub async fn get(&mut self, path: &str) -> Page {
-        let response = self.client.get(format!("{}{}", self.base, path)).send().await.unwrap();
+        let response = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .unwrap();
         self.page(response).await
     }
 
     async fn page(&mut self, response: Response) -> Page {
         let status = response.status();
-        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
         let body = response.text().await.unwrap();
         if let Some(token) = csrf_in(&body) {
             self.csrf = token;
         }
-        Page { status, body, location }
+        Page {
+            status,
+            body,
+            location,
+        }
     }
 
     /// Submits a form with the current CSRF token added.
@@ -195,7 +229,13 @@ impl Browser {
 
     /// Submits a form exactly as given.
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let response = self.client.post(format!("{}{}", self.base, path)).form(fields).send().await.unwrap();
+        let response = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
         self.page(response).await
     }
 
@@ -203,8 +243,17 @@ impl Browser {
     pub async fn upload(&mut self, path: &str, bytes: Vec<u8>) -> Page {
         let form = reqwest::multipart::Form::new()
             .text("csrf_token", self.csrf.clone())
-            .part("bestand", reqwest::multipart::Part::bytes(bytes).file_name("gebieden.csv"));
-        let response = self.client.post(format!("{}{}", self.base, path)).multipart(form).send().await.unwrap();
+            .part(
+                "bestand",
+                reqwest::multipart::Part::bytes(bytes).file_name("gebieden.csv"),
+            );
+        let response = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         self.page(response).await
     }
 
@@ -214,7 +263,11 @@ impl Browser {
         let token = self.csrf.clone();
         self.client
             .post(format!("{}/inloggen", self.base))
-            .form(&[("email", email), ("password", password), ("csrf_token", &token)])
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+            ])
             .send()
             .await
             .unwrap()

@@ -33,13 +33,19 @@ const POST_ROUTES: [&str; 8] = [
 ];
 
 fn fill(route: &str, tenant: &str, user: &str, area: &str) -> String {
-    route.replace("{t}", tenant).replace("{user}", user).replace("{area}", area)
+    route
+        .replace("{t}", tenant)
+        .replace("{user}", user)
+        .replace("{area}", area)
 }
 
 #[tokio::test]
 async fn another_tenants_pages_answer_404_on_every_route() {
     let app = TestApp::spawn().await;
-    let their_user = app.id("select user_id from users where email = 'beheer@maastricht.demo'").await.to_string();
+    let their_user = app
+        .id("select user_id from users where email = 'beheer@maastricht.demo'")
+        .await
+        .to_string();
     let their_area = app.id("select a.area_id from areas a join tenants t using (tenant_id) where t.slug = 'maastricht' limit 1").await.to_string();
     let audit_before = app.scalar_i64("select count(*) from audit_events").await;
     let users_before = app.scalar_i64("select count(*) from users").await;
@@ -50,36 +56,78 @@ async fn another_tenants_pages_answer_404_on_every_route() {
         let path = fill(route, "maastricht", &their_user, &their_area);
         let page = b.get(&path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "GET {path}");
-        assert!(!page.body.contains("Maastricht"), "GET {path} says nothing about the tenant");
+        assert!(
+            !page.body.contains("Maastricht"),
+            "GET {path} says nothing about the tenant"
+        );
         // The same page for a tenant that does not exist looks the same.
-        let none = b.get(&fill(route, "bestaatniet", &their_user, &their_area)).await;
+        let none = b
+            .get(&fill(route, "bestaatniet", &their_user, &their_area))
+            .await;
         assert_eq!(none.status, StatusCode::NOT_FOUND);
     }
     for route in POST_ROUTES {
         let path = fill(route, "maastricht", &their_user, &their_area);
         let page = b
-            .post(&path, &[("naam", "Overgenomen"), ("email", "x@almelo.demo"), ("rollen", "beheerder"), ("code", "WK093599")])
+            .post(
+                &path,
+                &[
+                    ("naam", "Overgenomen"),
+                    ("email", "x@almelo.demo"),
+                    ("rollen", "beheerder"),
+                    ("code", "WK093599"),
+                ],
+            )
             .await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "POST {path}");
     }
     // Their ids inside my own tenant's URLs are just as unknown.
-    for route in GET_ROUTES.iter().filter(|r| r.contains('{') && (r.contains("{user}") || r.contains("{area}"))) {
+    for route in GET_ROUTES
+        .iter()
+        .filter(|r| r.contains('{') && (r.contains("{user}") || r.contains("{area}")))
+    {
         let path = fill(route, "almelo", &their_user, &their_area);
-        assert_eq!(b.get(&path).await.status, StatusCode::NOT_FOUND, "GET {path}");
+        assert_eq!(
+            b.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "GET {path}"
+        );
     }
-    for route in POST_ROUTES.iter().filter(|r| r.contains("{user}") || r.contains("{area}")) {
+    for route in POST_ROUTES
+        .iter()
+        .filter(|r| r.contains("{user}") || r.contains("{area}"))
+    {
         let path = fill(route, "almelo", &their_user, &their_area);
-        let page = b.post(&path, &[("naam", "Overgenomen"), ("email", "y@almelo.demo"), ("rollen", "beheerder")]).await;
+        let page = b
+            .post(
+                &path,
+                &[
+                    ("naam", "Overgenomen"),
+                    ("email", "y@almelo.demo"),
+                    ("rollen", "beheerder"),
+                ],
+            )
+            .await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "POST {path}");
     }
-    assert_eq!(app.scalar_i64("select count(*) from users").await, users_before);
-    assert_eq!(app.scalar_i64("select count(*) from areas").await, areas_before);
     assert_eq!(
-        app.scalar_i64("select count(*) from users where display_name = 'Overgenomen'").await,
+        app.scalar_i64("select count(*) from users").await,
+        users_before
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) from areas").await,
+        areas_before
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) from users where display_name = 'Overgenomen'")
+            .await,
         0
     );
     // Only the login was recorded.
-    assert_eq!(app.scalar_i64("select count(*) from audit_events").await, audit_before + 1);
+    assert_eq!(
+        app.scalar_i64("select count(*) from audit_events").await,
+        audit_before + 1
+    );
 }
 
 #[tokio::test]
@@ -89,42 +137,73 @@ async fn signed_out_visitors_are_sent_to_the_login_page_whatever_the_tenant() {
     for tenant in ["almelo", "bestaatniet"] {
         let page = b.get(&format!("/{tenant}/beheer/gebruikers")).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER);
-        assert_eq!(page.location, Some(format!("/inloggen?terug=/{tenant}/beheer/gebruikers")));
+        assert_eq!(
+            page.location,
+            Some(format!("/inloggen?terug=/{tenant}/beheer/gebruikers"))
+        );
     }
 }
 
 #[tokio::test]
 async fn without_the_tenant_setting_the_application_role_sees_no_rows() {
     let db = test_db(true).await;
-    for table in ["users", "areas", "providers", "sessions", "password_tokens", "audit_events"] {
-        let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&db.app).await.unwrap();
+    for table in [
+        "users",
+        "areas",
+        "providers",
+        "sessions",
+        "password_tokens",
+        "audit_events",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
+            .fetch_one(&db.app)
+            .await
+            .unwrap();
         assert_eq!(n, 0, "{table} without app.tenant_id");
     }
-    let admin_users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&db.admin).await.unwrap();
+    let admin_users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&db.admin)
+        .await
+        .unwrap();
     assert_eq!(admin_users, 15);
 
     // With the setting: exactly that tenant's rows, and no writing into another tenant.
-    let almelo: uuid::Uuid = sqlx::query_scalar("select tenant_id from tenants where slug = 'almelo'")
-        .fetch_one(&db.admin)
-        .await
-        .unwrap();
-    let maastricht: uuid::Uuid = sqlx::query_scalar("select tenant_id from tenants where slug = 'maastricht'")
-        .fetch_one(&db.admin)
-        .await
-        .unwrap();
+    let almelo: uuid::Uuid =
+        sqlx::query_scalar("select tenant_id from tenants where slug = 'almelo'")
+            .fetch_one(&db.admin)
+            .await
+            .unwrap();
+    let maastricht: uuid::Uuid =
+        sqlx::query_scalar("select tenant_id from tenants where slug = 'maastricht'")
+            .fetch_one(&db.admin)
+            .await
+            .unwrap();
     let mut tx = db.app.begin().await.unwrap();
-    sqlx::query("select set_config('app.tenant_id', $1, true)").bind(almelo.to_string()).execute(&mut *tx).await.unwrap();
-    let visible: Vec<uuid::Uuid> = sqlx::query_scalar("select distinct tenant_id from users").fetch_all(&mut *tx).await.unwrap();
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(almelo.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let visible: Vec<uuid::Uuid> = sqlx::query_scalar("select distinct tenant_id from users")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(visible, vec![almelo]);
     let sneaky = sqlx::query("insert into providers (tenant_id, name) values ($1, 'Indringer')")
         .bind(maastricht)
         .execute(&mut *tx)
         .await;
-    assert!(sneaky.is_err(), "row-level security refuses rows of another tenant");
+    assert!(
+        sneaky.is_err(),
+        "row-level security refuses rows of another tenant"
+    );
     drop(tx);
 
     // The setting is per transaction: it is gone afterwards.
-    let n: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&db.app).await.unwrap();
+    let n: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&db.app)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
@@ -142,7 +221,10 @@ async fn the_application_role_is_no_superuser_has_no_bypassrls_and_owns_nothing(
         .await
         .unwrap();
     assert_eq!(owned, 0);
-    let user: String = sqlx::query_scalar("select current_user::text").fetch_one(&db.app).await.unwrap();
+    let user: String = sqlx::query_scalar("select current_user::text")
+        .fetch_one(&db.app)
+        .await
+        .unwrap();
     assert_eq!(user, "voorzieningen_app");
     // RLS is enabled and forced on every tenant-owned table, and tenant_id leads every key.
     let tables: Vec<(String, bool, bool)> = sqlx::query_as(
@@ -169,7 +251,10 @@ async fn the_application_role_is_no_superuser_has_no_bypassrls_and_owns_nothing(
     .unwrap();
     // login_emails is the one global directory (an address is unique across tenants); the
     // application reaches it only through auth_find_login.
-    assert!(bad_indexes.is_empty(), "indexes not led by tenant_id: {bad_indexes:?}");
+    assert!(
+        bad_indexes.is_empty(),
+        "indexes not led by tenant_id: {bad_indexes:?}"
+    );
     // Direct access to the login directory is not granted.
     let denied = db.app.execute("select * from login_emails").await;
     assert!(denied.is_err());

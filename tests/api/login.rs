@@ -11,9 +11,15 @@ async fn login_success_lands_on_the_tenant_home_and_logout_ends_the_session() {
     let response = b.login("beleid@almelo.demo", DEMO_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/almelo/");
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.starts_with("vr_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 
     let home = b.get("/almelo/").await;
     assert_eq!(home.status, StatusCode::OK);
@@ -36,7 +42,13 @@ async fn an_old_session_id_is_worthless_after_logout() {
     let app = TestApp::spawn().await;
     let mut b = app.client();
     let response = b.login("beleid@almelo.demo", DEMO_PASSWORD).await;
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     b.get("/almelo/").await;
     b.post("/uitloggen", &[]).await;
     let replay = reqwest::Client::builder()
@@ -81,7 +93,11 @@ async fn a_new_session_id_is_issued_at_every_login() {
     let again = b
         .client
         .post(app.url("/inloggen"))
-        .form(&[("email", "beleid@almelo.demo"), ("password", DEMO_PASSWORD), ("csrf_token", token.as_str())])
+        .form(&[
+            ("email", "beleid@almelo.demo"),
+            ("password", DEMO_PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
         .send()
         .await
         .unwrap();
@@ -97,7 +113,9 @@ async fn ten_failures_for_one_account_block_further_attempts_with_429() {
     let app = TestApp::spawn().await;
     let mut b = app.client();
     for _ in 0..10 {
-        let r = b.login("beheer@maastricht.demo", "wrong-password-123").await;
+        let r = b
+            .login("beheer@maastricht.demo", "wrong-password-123")
+            .await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
     // Even the right password is refused now.
@@ -117,7 +135,9 @@ async fn ten_failures_from_one_address_block_that_address() {
     let app = TestApp::spawn().await;
     let mut b = app.client();
     for i in 0..10 {
-        let r = b.login(&format!("onbekend{i}@almelo.demo"), "wrong-password-123").await;
+        let r = b
+            .login(&format!("onbekend{i}@almelo.demo"), "wrong-password-123")
+            .await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
     let blocked = b.login("beheer@almelo.demo", DEMO_PASSWORD).await;
@@ -131,9 +151,15 @@ async fn a_successful_login_clears_the_accounts_failures() {
     for _ in 0..5 {
         b.login("wijkteam@twente.demo", "wrong-password-123").await;
     }
-    assert_eq!(b.login("wijkteam@twente.demo", DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        app.scalar_i64("select count(*) from login_failures where email = 'wijkteam@twente.demo'").await,
+        b.login("wijkteam@twente.demo", DEMO_PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) from login_failures where email = 'wijkteam@twente.demo'")
+            .await,
         0
     );
 }
@@ -148,7 +174,12 @@ async fn deactivated_users_cannot_log_in_and_lose_their_sessions() {
         .unwrap();
     assert_eq!(wijkteam.get("/almelo/").await.status, StatusCode::SEE_OTHER);
     let mut b = app.client();
-    assert_eq!(b.login("wijkteam@almelo.demo", DEMO_PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        b.login("wijkteam@almelo.demo", DEMO_PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -179,18 +210,35 @@ async fn after_login_the_user_returns_to_the_page_they_asked_for_but_never_off_s
     let app = TestApp::spawn().await;
     let mut b = app.client();
     let asked = b.get("/almelo/beheer/gebieden").await;
-    assert_eq!(asked.location.as_deref(), Some("/inloggen?terug=/almelo/beheer/gebieden"));
+    assert_eq!(
+        asked.location.as_deref(),
+        Some("/inloggen?terug=/almelo/beheer/gebieden")
+    );
     let form = b.get("/inloggen?terug=/almelo/beheer/gebieden").await;
     assert!(form.body.contains("value=\"/almelo/beheer/gebieden\""));
     let r = b
-        .post("/inloggen", &[("email", "beheer@almelo.demo"), ("password", DEMO_PASSWORD), ("terug", "/almelo/beheer/gebieden")])
+        .post(
+            "/inloggen",
+            &[
+                ("email", "beheer@almelo.demo"),
+                ("password", DEMO_PASSWORD),
+                ("terug", "/almelo/beheer/gebieden"),
+            ],
+        )
         .await;
     assert_eq!(r.location.as_deref(), Some("/almelo/beheer/gebieden"));
 
     let mut evil = app.client();
     evil.get("/inloggen").await;
     let r = evil
-        .post("/inloggen", &[("email", "beheer@almelo.demo"), ("password", DEMO_PASSWORD), ("terug", "//evil.example/")])
+        .post(
+            "/inloggen",
+            &[
+                ("email", "beheer@almelo.demo"),
+                ("password", DEMO_PASSWORD),
+                ("terug", "//evil.example/"),
+            ],
+        )
         .await;
     assert_eq!(r.location.as_deref(), Some("/almelo/"));
 }
@@ -205,7 +253,11 @@ async fn users_change_their_own_password_which_ends_their_sessions() {
     let bad = b
         .post(
             "/almelo/account/wachtwoord",
-            &[("huidig_wachtwoord", "wrong"), ("nieuw_wachtwoord", "kort"), ("herhaling", "kort")],
+            &[
+                ("huidig_wachtwoord", "wrong"),
+                ("nieuw_wachtwoord", "kort"),
+                ("herhaling", "kort"),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -216,28 +268,60 @@ async fn users_change_their_own_password_which_ends_their_sessions() {
     let mismatch = b
         .post(
             "/almelo/account/wachtwoord",
-            &[("huidig_wachtwoord", DEMO_PASSWORD), ("nieuw_wachtwoord", "een lang nieuw wachtwoord"), ("herhaling", "iets anders dan dat")],
+            &[
+                ("huidig_wachtwoord", DEMO_PASSWORD),
+                ("nieuw_wachtwoord", "een lang nieuw wachtwoord"),
+                ("herhaling", "iets anders dan dat"),
+            ],
         )
         .await;
-    assert!(mismatch.body.contains("De twee wachtwoorden zijn niet gelijk"));
+    assert!(mismatch
+        .body
+        .contains("De twee wachtwoorden zijn niet gelijk"));
 
     let ok = b
         .post(
             "/almelo/account/wachtwoord",
-            &[("huidig_wachtwoord", DEMO_PASSWORD), ("nieuw_wachtwoord", "een lang nieuw wachtwoord"), ("herhaling", "een lang nieuw wachtwoord")],
+            &[
+                ("huidig_wachtwoord", DEMO_PASSWORD),
+                ("nieuw_wachtwoord", "een lang nieuw wachtwoord"),
+                ("herhaling", "een lang nieuw wachtwoord"),
+            ],
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
-    assert_eq!(ok.location.as_deref(), Some("/inloggen?wachtwoord=gewijzigd"));
+    assert_eq!(
+        ok.location.as_deref(),
+        Some("/inloggen?wachtwoord=gewijzigd")
+    );
     assert_eq!(b.get("/almelo/").await.status, StatusCode::SEE_OTHER);
-    assert_eq!(other_device.get("/almelo/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        other_device.get("/almelo/").await.status,
+        StatusCode::SEE_OTHER
+    );
 
     let mut fresh = app.client();
-    assert_eq!(fresh.login("wijkteam@almelo.demo", DEMO_PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(fresh.login("wijkteam@almelo.demo", "een lang nieuw wachtwoord").await.status(), StatusCode::SEE_OTHER);
-    let hash: String = sqlx::query_scalar("select password_hash from users where email = 'wijkteam@almelo.demo'")
-        .fetch_one(&app.db.admin)
-        .await
-        .unwrap();
-    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+    assert_eq!(
+        fresh
+            .login("wijkteam@almelo.demo", DEMO_PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        fresh
+            .login("wijkteam@almelo.demo", "een lang nieuw wachtwoord")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let hash: String =
+        sqlx::query_scalar("select password_hash from users where email = 'wijkteam@almelo.demo'")
+            .fetch_one(&app.db.admin)
+            .await
+            .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
 }

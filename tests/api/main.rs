@@ -3,6 +3,7 @@
 mod areas;
 mod audit_trail;
 mod browser;
+mod cli;
 mod helpers;
 mod infra;
 mod isolation;

@@ -18,23 +18,39 @@ async fn only_the_beheerder_reaches_the_management_pages() {
     for role in ["beleid", "beoordelaar", "wijkteam", "aanbieder"] {
         let mut b = app.login(&format!("{role}@almelo.demo")).await;
         let home = b.get("/almelo/").await;
-        assert!(!home.body.contains("/almelo/beheer/gebruikers"), "{role} sees no link to users");
+        assert!(
+            !home.body.contains("/almelo/beheer/gebruikers"),
+            "{role} sees no link to users"
+        );
         assert!(home.body.contains("/almelo/account/wachtwoord"));
         for page in BEHEER_PAGES {
             let r = b.get(&format!("/almelo{page}")).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{role} GET {page}");
             assert!(r.body.contains("<h1>Geen toegang</h1>"));
         }
-        let r = b.post("/almelo/beheer/gebieden", &[("code", "WK014197"), ("naam", "Mag niet")]).await;
+        let r = b
+            .post(
+                "/almelo/beheer/gebieden",
+                &[("code", "WK014197"), ("naam", "Mag niet")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{role} POST");
     }
-    assert_eq!(app.scalar_i64("select count(*) from areas where cbs_code = 'WK014197'").await, 0);
+    assert_eq!(
+        app.scalar_i64("select count(*) from areas where cbs_code = 'WK014197'")
+            .await,
+        0
+    );
 
     let mut beheer = app.login("beheer@almelo.demo").await;
     let home = beheer.get("/almelo/").await;
     assert!(home.body.contains("href=\"/almelo/beheer/gebruikers\""));
     for page in BEHEER_PAGES {
-        assert_eq!(beheer.get(&format!("/almelo{page}")).await.status, StatusCode::OK, "{page}");
+        assert_eq!(
+            beheer.get(&format!("/almelo{page}")).await.status,
+            StatusCode::OK,
+            "{page}"
+        );
     }
 }
 

@@ -10,29 +10,54 @@ async fn a_post_without_or_with_a_wrong_csrf_token_is_refused_with_a_readable_40
     let app = TestApp::spawn().await;
     let mut anon = app.client();
     anon.get("/inloggen").await;
-    let missing = anon.post_raw("/inloggen", &[("email", "beheer@almelo.demo"), ("password", DEMO_PASSWORD)]).await;
+    let missing = anon
+        .post_raw(
+            "/inloggen",
+            &[("email", "beheer@almelo.demo"), ("password", DEMO_PASSWORD)],
+        )
+        .await;
     assert_eq!(missing.status, StatusCode::FORBIDDEN);
     assert!(missing.body.contains("<h1>Geen toegang</h1>"));
     assert!(missing.body.contains("Het formulier is verlopen"));
 
     let mut b = app.login("beheer@almelo.demo").await;
     let wrong = b
-        .post_raw("/almelo/beheer/gebieden", &[("code", "WK014199"), ("naam", "Nieuw"), ("csrf_token", "fout")])
+        .post_raw(
+            "/almelo/beheer/gebieden",
+            &[
+                ("code", "WK014199"),
+                ("naam", "Nieuw"),
+                ("csrf_token", "fout"),
+            ],
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.scalar_i64("select count(*) from areas where cbs_code = 'WK014199'").await, 0);
+    assert_eq!(
+        app.scalar_i64("select count(*) from areas where cbs_code = 'WK014199'")
+            .await,
+        0
+    );
 
     // The token of another session does not fit this one.
     let other = app.login("beheer@almelo.demo").await;
     let foreign = b
         .post_raw(
             "/almelo/beheer/gebieden",
-            &[("code", "WK014199"), ("naam", "Nieuw"), ("csrf_token", other.csrf.as_str())],
+            &[
+                ("code", "WK014199"),
+                ("naam", "Nieuw"),
+                ("csrf_token", other.csrf.as_str()),
+            ],
         )
         .await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
 
-    let ok = b.post("/almelo/beheer/gebieden", &[("code", "WK014199"), ("naam", "Nieuw")]).await;
+    let ok = b
+        .post(
+            "/almelo/beheer/gebieden",
+            &[("code", "WK014199"), ("naam", "Nieuw")],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
 }
 
@@ -43,10 +68,20 @@ async fn a_multipart_upload_needs_the_csrf_token_too() {
     b.get("/almelo/beheer/gebieden/import").await;
     let good = b.csrf.clone();
     b.csrf = "fout".into();
-    let refused = b.upload("/almelo/beheer/gebieden/import", b"code;naam\nWK014198;Proef\n".to_vec()).await;
+    let refused = b
+        .upload(
+            "/almelo/beheer/gebieden/import",
+            b"code;naam\nWK014198;Proef\n".to_vec(),
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     b.csrf = good;
-    let accepted = b.upload("/almelo/beheer/gebieden/import", b"code;naam\nWK014198;Proef\n".to_vec()).await;
+    let accepted = b
+        .upload(
+            "/almelo/beheer/gebieden/import",
+            b"code;naam\nWK014198;Proef\n".to_vec(),
+        )
+        .await;
     assert_eq!(accepted.status, StatusCode::OK);
 }
 
@@ -55,10 +90,19 @@ async fn get_requests_change_nothing() {
     let app = TestApp::spawn().await;
     let mut b = app.login("beheer@almelo.demo").await;
     let before = app.scalar_i64("select count(*) from audit_events").await;
-    for path in ["/almelo/", "/almelo/beheer/gebruikers", "/almelo/beheer/gebieden", "/almelo/beheer/logboek", "/uitloggen"] {
+    for path in [
+        "/almelo/",
+        "/almelo/beheer/gebruikers",
+        "/almelo/beheer/gebieden",
+        "/almelo/beheer/logboek",
+        "/uitloggen",
+    ] {
         b.get(path).await;
     }
-    assert_eq!(app.scalar_i64("select count(*) from audit_events").await, before);
+    assert_eq!(
+        app.scalar_i64("select count(*) from audit_events").await,
+        before
+    );
     // GET /uitloggen is not a way to log out.
     assert_eq!(b.get("/almelo/").await.status, StatusCode::OK);
 }
@@ -66,12 +110,24 @@ async fn get_requests_change_nothing() {
 #[tokio::test]
 async fn every_page_carries_the_security_headers() {
     let app = TestApp::spawn().await;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    for path in ["/inloggen", "/bestaat-niet/", "/healthz", "/static/css/app.css", "/almelo/"] {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in [
+        "/inloggen",
+        "/bestaat-niet/",
+        "/healthz",
+        "/static/css/app.css",
+        "/almelo/",
+    ] {
         let r = client.get(app.url(path)).send().await.unwrap();
         let h = r.headers();
         let csp = h["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{path}");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+            "{path}"
+        );
         assert!(!csp.contains("unsafe-inline"));
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert!(h.contains_key("referrer-policy"));
@@ -82,24 +138,42 @@ async fn every_page_carries_the_security_headers() {
 
 #[tokio::test]
 async fn over_https_cookies_are_secure_host_cookies_and_hsts_is_sent() {
-    let app = TestApp::spawn_with(Settings { https: true, ..Settings::default() }).await;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let app = TestApp::spawn_with(Settings {
+        https: true,
+        ..Settings::default()
+    })
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let r = client.get(app.url("/inloggen")).send().await.unwrap();
     assert!(r.headers().contains_key("strict-transport-security"));
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(cookie.starts_with("__Host-vr_csrf=") && cookie.contains("; Secure"), "{cookie}");
+    assert!(
+        cookie.starts_with("__Host-vr_csrf=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
     let body = r.text().await.unwrap();
     let token = crate::helpers::csrf_in(&body).unwrap();
     let login = client
         .post(app.url("/inloggen"))
         .header("cookie", format!("__Host-vr_csrf={token}"))
-        .form(&[("email", "beheer@almelo.demo"), ("password", DEMO_PASSWORD), ("csrf_token", token.as_str())])
+        .form(&[
+            ("email", "beheer@almelo.demo"),
+            ("password", DEMO_PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(login.status(), StatusCode::SEE_OTHER);
     let session = login.headers()["set-cookie"].to_str().unwrap();
-    assert!(session.starts_with("__Host-vr_session=") && session.contains("Secure") && session.contains("Path=/"));
+    assert!(
+        session.starts_with("__Host-vr_session=")
+            && session.contains("Secure")
+            && session.contains("Path=/")
+    );
 }
 
 #[tokio::test]
@@ -108,11 +182,35 @@ async fn strange_input_gets_a_4xx_page_never_a_500() {
     let mut b = app.login("beheer@almelo.demo").await;
     let long = "x".repeat(20_000);
     let cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        ("/almelo/beheer/gebieden", vec![("code", long.as_str()), ("naam", long.as_str())]),
-        ("/almelo/beheer/gebieden", vec![("code", "GM0141'; drop table areas; --"), ("naam", "\u{0}")]),
-        ("/almelo/beheer/gebruikers", vec![("naam", long.as_str()), ("email", "<script>@x"), ("rollen", "koning")]),
-        ("/almelo/beheer/gebruikers", vec![("naam", "Jan"), ("email", "jan@almelo.nl"), ("rollen", "aanbieder"), ("aanbieder", "geen-uuid")]),
-        ("/almelo/account/wachtwoord", vec![("nieuw_wachtwoord", long.as_str())]),
+        (
+            "/almelo/beheer/gebieden",
+            vec![("code", long.as_str()), ("naam", long.as_str())],
+        ),
+        (
+            "/almelo/beheer/gebieden",
+            vec![("code", "GM0141'; drop table areas; --"), ("naam", "\u{0}")],
+        ),
+        (
+            "/almelo/beheer/gebruikers",
+            vec![
+                ("naam", long.as_str()),
+                ("email", "<script>@x"),
+                ("rollen", "koning"),
+            ],
+        ),
+        (
+            "/almelo/beheer/gebruikers",
+            vec![
+                ("naam", "Jan"),
+                ("email", "jan@almelo.nl"),
+                ("rollen", "aanbieder"),
+                ("aanbieder", "geen-uuid"),
+            ],
+        ),
+        (
+            "/almelo/account/wachtwoord",
+            vec![("nieuw_wachtwoord", long.as_str())],
+        ),
     ];
     for (path, fields) in cases {
         let page = b.post(path, &fields).await;
@@ -128,7 +226,11 @@ async fn strange_input_gets_a_4xx_page_never_a_500() {
         "/inloggen?terug=%00",
     ] {
         let page = b.get(path).await;
-        assert!(page.status.is_client_error() || page.status.is_success(), "{path}: {}", page.status);
+        assert!(
+            page.status.is_client_error() || page.status.is_success(),
+            "{path}: {}",
+            page.status
+        );
     }
     let raw = b
         .client
