@@ -5,7 +5,15 @@ use serde_json::Value;
 use crate::helpers::{TestApp, DEMO_PASSWORD};
 
 /// action, object type, result, origin, before, after, actor
-type AuditRow = (String, String, String, Option<String>, Option<Value>, Option<Value>, String);
+type AuditRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<Value>,
+    Option<Value>,
+    String,
+);
 
 #[tokio::test]
 async fn logins_and_changes_are_recorded_without_secrets() {

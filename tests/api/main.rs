@@ -8,6 +8,7 @@ mod helpers;
 mod infra;
 mod isolation;
 mod login;
+mod mail;
 mod roles;
 mod security;
 mod users;

@@ -1,0 +1,138 @@
+//! With SMTP configured, the one-time link is e-mailed too (to a minimal SMTP sink here).
+
+use reqwest::StatusCode;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use voorzieningen::config::{Settings, SmtpSettings};
+
+use crate::helpers::TestApp;
+
+/// Accepts SMTP sessions and sends each message's DATA to the channel.
+async fn smtp_sink() -> (u16, mpsc::UnboundedReceiver<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut data = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            tx.send(std::mem::take(&mut data)).unwrap();
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn a_new_users_link_is_emailed_when_smtp_is_configured() {
+    let (port, mut mails) = smtp_sink().await;
+    let settings = Settings {
+        public_url: Some("https://register.example.nl".into()),
+        smtp: Some(SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            from: "noreply@register.example.nl".into(),
+            username: None,
+            password: None,
+        }),
+        ..Settings::default()
+    };
+    let app = TestApp::spawn_with(settings).await;
+    let mut beheer = app.login("beheer@almelo.demo").await;
+    let page = beheer
+        .post(
+            "/almelo/beheer/gebruikers",
+            &[
+                ("naam", "Mia Post"),
+                ("email", "mia@almelo.nl"),
+                ("rollen", "wijkteam"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("De link is ook per e-mail naar mia@almelo.nl gestuurd."),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains("https://register.example.nl/wachtwoord-instellen/"));
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(5), mails.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(mail.contains("To: mia@almelo.nl"), "{mail}");
+    assert!(mail.contains("Beste Mia Post"), "{mail}");
+    assert!(
+        mail.contains("https://register.example.nl/wachtwoord-instellen/"),
+        "{mail}"
+    );
+}
+
+#[tokio::test]
+async fn when_the_mail_relay_is_down_the_beheerder_is_told_to_pass_the_link_on() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let settings = Settings {
+        smtp: Some(SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            from: "noreply@x.nl".into(),
+            username: None,
+            password: None,
+        }),
+        ..Settings::default()
+    };
+    let app = TestApp::spawn_with(settings).await;
+    let mut beheer = app.login("beheer@almelo.demo").await;
+    let page = beheer
+        .post(
+            "/almelo/beheer/gebruikers",
+            &[
+                ("naam", "Bo"),
+                ("email", "bo@almelo.nl"),
+                ("rollen", "wijkteam"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains("Het versturen van de e-mail is niet gelukt"));
+    assert!(page.body.contains("/wachtwoord-instellen/"));
+}
