@@ -12,6 +12,7 @@ pub mod error;
 pub mod fields;
 pub mod home;
 pub mod mail;
+pub mod register;
 pub mod state;
 pub mod tenancy;
 pub mod web;

@@ -161,9 +161,13 @@ pub fn app_pool(opts: PgConnectOptions, set_role: bool, size: u32) -> PgPool {
     options.connect_lazy_with(opts)
 }
 
+/// Brings the database to this version: schema migrations, then the national taxonomy.
 pub async fn migrate(admin: &PgPool) -> Result<(), String> {
     sqlx::migrate!("./migrations")
         .run(admin)
         .await
-        .map_err(|e| format!("migrations failed: {e}"))
+        .map_err(|e| format!("migrations failed: {e}"))?;
+    crate::register::taxonomy::sync_national(admin)
+        .await
+        .map_err(|e| format!("loading the national taxonomy failed: {e}"))
 }

@@ -1,0 +1,3 @@
+//! The register: the taxonomy, providers and facilities.
+
+pub mod taxonomy;
