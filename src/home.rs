@@ -27,6 +27,10 @@ fn describe(section: Section) -> &'static str {
     match section {
         Section::Home => "",
         Section::Account => "Wijzig uw wachtwoord.",
+        Section::Facilities => "Het register: alle voorzieningen met adres, openingstijden, capaciteit, doelgroepen en toegang.",
+        Section::Providers => "De organisaties die voorzieningen aanbieden, met KvK-nummer en contactgegevens.",
+        Section::Stale => "Voorzieningen waarvan de gegevens al een jaar niet zijn gecontroleerd.",
+        Section::Types => "De landelijke indeling in levensgebieden en voorzieningentypen, met uw eigen namen, aliassen en typen.",
         Section::Users => "Maak accounts aan, ken rollen toe en schakel accounts uit.",
         Section::Areas => {
             "Gemeenten, wijken en buurten met hun CBS-codes; importeer ze uit een CSV-bestand."

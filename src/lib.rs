@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
             auth::access::require_section,
         ))
         .merge(tenancy::router())
+        .merge(register::router())
         .route_layer(from_fn(require_member));
 
     let pages = Router::new()

@@ -3,6 +3,7 @@
 //! [`require_section`] admits only the roles a [`Section`] names.
 
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -42,9 +43,21 @@ pub async fn require_member(mut req: Request, next: Next) -> Response {
 }
 
 /// Middleware for the routes of one section; use after [`require_member`].
+/// Reading (GET, HEAD) needs [`Section::roles`]; anything else [`Section::write_roles`].
 pub async fn require_section(State(section): State<Section>, req: Request, next: Next) -> Response {
+    let reading = matches!(*req.method(), Method::GET | Method::HEAD);
     match req.extensions().get::<CurrentUser>() {
-        Some(user) if user.may(section) => next.run(req).await,
+        Some(user) if user.may(section) && (reading || user.may_change(section)) => next.run(req).await,
+        Some(_) => AppError::Forbidden.into_response(),
+        None => AppError::NotFound.into_response(),
+    }
+}
+
+/// Middleware for pages that exist only to change something (the "new" and "edit" forms):
+/// [`Section::write_roles`] whatever the method.
+pub async fn require_change(State(section): State<Section>, req: Request, next: Next) -> Response {
+    match req.extensions().get::<CurrentUser>() {
+        Some(user) if user.may(section) && user.may_change(section) => next.run(req).await,
         Some(_) => AppError::Forbidden.into_response(),
         None => AppError::NotFound.into_response(),
     }

@@ -69,6 +69,10 @@ impl Role {
 pub enum Section {
     Home,
     Account,
+    Facilities,
+    Providers,
+    Stale,
+    Types,
     Users,
     Areas,
     Audit,
@@ -76,19 +80,36 @@ pub enum Section {
 
 impl Section {
     /// Sections in navigation order.
-    pub const NAV: [Section; 5] = [
+    pub const NAV: [Section; 9] = [
         Section::Home,
+        Section::Facilities,
+        Section::Providers,
+        Section::Stale,
+        Section::Types,
         Section::Users,
         Section::Areas,
         Section::Audit,
         Section::Account,
     ];
 
-    /// The roles that may use this section; empty means every signed-in user of the tenant.
+    /// The roles that may see this section; empty means every signed-in user of the tenant.
     pub fn roles(self) -> &'static [Role] {
         match self {
             Section::Home | Section::Account => &[],
+            Section::Facilities => &[Role::Beheerder, Role::Beleidsmedewerker, Role::Wijkteam, Role::Aanbieder],
+            Section::Providers => &[Role::Beheerder, Role::Beleidsmedewerker, Role::Aanbieder],
+            Section::Types | Section::Stale => &[Role::Beheerder, Role::Beleidsmedewerker],
             Section::Users | Section::Areas | Section::Audit => &[Role::Beheerder],
+        }
+    }
+
+    /// The roles that may change something in this section (POST). An aanbieder's changes are
+    /// further limited to their own organisation by the handlers' queries.
+    pub fn write_roles(self) -> &'static [Role] {
+        match self {
+            Section::Facilities | Section::Providers => &[Role::Beleidsmedewerker, Role::Aanbieder],
+            Section::Stale => &[Role::Beleidsmedewerker],
+            _ => self.roles(),
         }
     }
 
@@ -97,10 +118,19 @@ impl Section {
         needed.is_empty() || needed.iter().any(|r| roles.contains(r))
     }
 
+    pub fn allows_change(self, roles: &[Role]) -> bool {
+        let needed = self.write_roles();
+        needed.is_empty() || needed.iter().any(|r| roles.contains(r))
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Section::Home => "Start",
             Section::Account => "Mijn account",
+            Section::Facilities => "Voorzieningen",
+            Section::Providers => "Aanbieders",
+            Section::Stale => "Actualiteit",
+            Section::Types => "Voorzieningentypen",
             Section::Users => "Gebruikers",
             Section::Areas => "Gebieden",
             Section::Audit => "Logboek",
@@ -112,6 +142,10 @@ impl Section {
         match self {
             Section::Home => "/",
             Section::Account => "/account/wachtwoord",
+            Section::Facilities => "/voorzieningen",
+            Section::Providers => "/aanbieders",
+            Section::Stale => "/actualiteit",
+            Section::Types => "/typen",
             Section::Users => "/beheer/gebruikers",
             Section::Areas => "/beheer/gebieden",
             Section::Audit => "/beheer/logboek",
@@ -136,5 +170,8 @@ mod tests {
         assert!(Section::Users.allows(&[Role::Beheerder]));
         assert!(!Section::Users.allows(&[Role::Beleidsmedewerker, Role::Wijkteam]));
         assert!(Section::Home.allows(&[Role::Aanbieder]));
+        assert!(Section::Facilities.allows(&[Role::Wijkteam]));
+        assert!(!Section::Facilities.allows_change(&[Role::Wijkteam, Role::Beheerder]));
+        assert!(Section::Facilities.allows_change(&[Role::Aanbieder]));
     }
 }

@@ -37,6 +37,10 @@ impl CurrentUser {
         section.allows(&self.roles)
     }
 
+    pub fn may_change(&self, section: Section) -> bool {
+        section.allows_change(&self.roles)
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

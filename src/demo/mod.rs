@@ -5,6 +5,8 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
+mod register;
+
 use crate::auth::password;
 use crate::db::Tx;
 use crate::tenancy::tenants::{self, NewTenant};
@@ -98,19 +100,25 @@ async fn load_tenant(tx: &mut Tx, demo: &DemoTenant, hash: &str) -> Result<(), S
     let mut first_provider = None;
     for line in PROVIDERS.lines().skip(1) {
         let fields: Vec<&str> = line.split(';').collect();
-        if fields.len() < 2 || fields[0] != demo.slug {
+        if fields.len() < 5 || fields[0] != demo.slug {
             continue;
         }
         let id: Uuid = sqlx::query_scalar(
-            "insert into providers (tenant_id, name) values ($1, $2) returning provider_id",
+            "insert into providers (tenant_id, name, provider_type, kvk_number, city) \
+             values ($1, $2, (select code from code_lists where kind = 'aanbiedertype' and name = $3), nullif($4, ''), $5) \
+             returning provider_id",
         )
         .bind(tenant_id)
         .bind(fields[1])
+        .bind(fields[2])
+        .bind(fields[3])
+        .bind(fields[4])
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| e.to_string())?;
         first_provider.get_or_insert(id);
     }
+    register::load_facilities(tx, tenant_id, demo.slug).await?;
 
     for (prefix, name, role) in USERS {
         let provider = if role == "aanbieder" {

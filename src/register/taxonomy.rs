@@ -1,19 +1,19 @@
-//! The national taxonomy (data/taxonomy/*.csv, compiled in) and its sync into the database:
+//! The national taxonomy (register/national/*.csv, compiled in) and its sync into the database:
 //! national rows are upserted at every start; each tenant's copy of the facility types is
 //! refreshed only where the tenant did not change it.
 
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
-const LEVENSGEBIEDEN: &str = include_str!("../../data/taxonomy/levensgebieden.csv");
-const TYPES: &str = include_str!("../../data/taxonomy/voorzieningentypen.csv");
+const LEVENSGEBIEDEN: &str = include_str!("national/levensgebieden.csv");
+const TYPES: &str = include_str!("national/voorzieningentypen.csv");
 const LISTS: [(&str, &str); 6] = [
-    ("functie", include_str!("../../data/taxonomy/functies.csv")),
-    ("bouwsteen", include_str!("../../data/taxonomy/bouwstenen.csv")),
-    ("vorm", include_str!("../../data/taxonomy/vormen.csv")),
-    ("doelgroep", include_str!("../../data/taxonomy/doelgroepen.csv")),
-    ("aanbiedertype", include_str!("../../data/taxonomy/aanbiedertypen.csv")),
-    ("verwijsreden", include_str!("../../data/taxonomy/verwijsredenen.csv")),
+    ("functie", include_str!("national/functies.csv")),
+    ("bouwsteen", include_str!("national/bouwstenen.csv")),
+    ("vorm", include_str!("national/vormen.csv")),
+    ("doelgroep", include_str!("national/doelgroepen.csv")),
+    ("aanbiedertype", include_str!("national/aanbiedertypen.csv")),
+    ("verwijsreden", include_str!("national/verwijsredenen.csv")),
 ];
 
 /// Rows of a compiled-in CSV as (header → value) maps.

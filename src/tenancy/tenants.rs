@@ -71,6 +71,9 @@ pub async fn create(tx: &mut Tx, tenant: &NewTenant) -> Result<Uuid, String> {
         .await
         .map_err(|e| e.to_string())?;
     }
+    crate::register::taxonomy::sync_tenant_types(tx, Some(id))
+        .await
+        .map_err(|e| format!("facility types for the tenant: {e}"))?;
     Ok(id)
 }
 

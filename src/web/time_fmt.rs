@@ -56,6 +56,16 @@ pub fn date_time(utc: OffsetDateTime) -> String {
     )
 }
 
+/// "22 november 2026"
+pub fn date(d: time::Date) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month() as usize - 1], d.year())
+}
+
+/// Today in Amsterdam.
+pub fn today() -> time::Date {
+    to_amsterdam(OffsetDateTime::now_utc()).date()
+}
+
 /// "09:45"
 pub fn clock(utc: OffsetDateTime) -> String {
     let t = to_amsterdam(utc);

@@ -1,0 +1,59 @@
+//! The demo register: facilities from `data/facilities.csv`, checked by the same rules as the
+//! form and the import. Providers the file names but the tenant lacks are added.
+
+use uuid::Uuid;
+
+use crate::db::Tx;
+use crate::register::facilities::record::{self, RawFacility, LIST_COLUMNS};
+use crate::register::facilities::store;
+
+const FACILITIES: &str = include_str!("data/facilities.csv");
+
+/// A spread of verification dates: most checked this year, some stale, a few never.
+fn verified_days_ago(line: usize) -> Option<i64> {
+    match line % 9 {
+        0 => None,
+        1 => Some(400 + (line as i64 * 7) % 200),
+        n => Some((n as i64 * 37 + line as i64 * 11) % 330),
+    }
+}
+
+pub async fn load_facilities(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result<(), String> {
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(FACILITIES.as_bytes());
+    let headers = reader.headers().map_err(|e| e.to_string())?.clone();
+    let today = crate::web::time_fmt::today();
+    for (line, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| e.to_string())?;
+        if row.get(0) != Some(slug) {
+            continue;
+        }
+        let mut raw = RawFacility::default();
+        for (column, value) in headers.iter().zip(row.iter()).skip(1) {
+            if LIST_COLUMNS.contains(&column) {
+                raw.set_list(column, value.split('|').map(String::from).collect());
+            } else {
+                raw.set(column, value);
+            }
+        }
+        let lookups = store::lookups(tx, tenant_id).await.map_err(|e| e.to_string())?;
+        let input = record::validate(&raw, &lookups)
+            .map_err(|errors| format!("demo facility {} (line {}): {:?}", raw.one("naam"), line + 2, errors.items()))?;
+        let provider = match input.provider_id {
+            Some(p) => p,
+            None => sqlx::query_scalar("insert into providers (tenant_id, name, city) values ($1, $2, $3) returning provider_id")
+                .bind(tenant_id)
+                .bind(&input.provider_name)
+                .bind(&input.city)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| e.to_string())?,
+        };
+        let id = store::insert(tx, tenant_id, &input, provider).await.map_err(|e| e.to_string())?;
+        if let Some(days) = verified_days_ago(line) {
+            store::mark_verified(tx, tenant_id, id, "Lotte Beleid", today - time::Duration::days(days))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! The fixed answer lists of a facility's fields: (code as stored, label as shown).
+
+pub type Choices = &'static [(&'static str, &'static str)];
+
+pub const FUNDING: Choices = &[
+    ("wmo", "Wmo"),
+    ("jeugdwet", "Jeugdwet"),
+    ("participatiewet", "Participatiewet"),
+    ("zvw", "Zorgverzekeringswet"),
+    ("wlz", "Wet langdurige zorg"),
+    ("justitie", "Justitie"),
+    ("subsidie", "Gemeentelijke subsidie"),
+    ("fondsen", "Fondsen"),
+    ("eigen_inkomsten", "Eigen inkomsten"),
+    ("eigen_bijdragen", "Eigen bijdragen"),
+];
+
+pub const ROUTES: Choices = &[
+    ("zelfstandig", "Zelfstandige melding"),
+    ("wijkteam", "Via sociaal team of wijkteam"),
+    ("sociale_zaken", "Via sociale zaken (na een aanvraag voor maatwerk)"),
+    ("andere_organisatie", "Via een andere organisatie"),
+];
+
+pub const OWN_CONTRIBUTION: Choices = &[
+    ("geen", "Geen eigen bijdrage"),
+    ("consumpties", "Alleen consumpties en materialen"),
+    ("per_bezoek", "Een bedrag per bezoek"),
+    ("per_maand", "Een bedrag per maand"),
+];
+
+pub const ACCESS: Choices = &[
+    ("vrij", "Zonder indicatie (algemene voorziening)"),
+    ("indicatie", "Met indicatie of beschikking (maatwerk)"),
+];
+
+pub const WHEELCHAIR: Choices = &[("ja", "Ja"), ("nee", "Nee"), ("onbekend", "Onbekend")];
+
+pub const PROFESSIONALS: Choices = &[
+    ("aanwezig", "Aanwezig"),
+    ("oproepbaar", "Oproepbaar"),
+    ("geen", "Geen"),
+    ("onbekend", "Onbekend"),
+];
+
+pub const EXPERTS: Choices = &[
+    ("geen", "Geen"),
+    ("vrijwillig", "Ja, als vrijwilliger"),
+    ("betaald", "Ja, betaald"),
+    ("onbekend", "Onbekend"),
+];
+
+pub const WELCOME: Choices = &[
+    ("ja", "Ja"),
+    ("voorwaarden", "Onder voorwaarden"),
+    ("nee", "Nee"),
+    ("onbekend", "Onbekend"),
+];
+
+pub const USED: Choices = &[("ja", "Ja"), ("beetje", "Een beetje"), ("nee", "Nee"), ("onbekend", "Onbekend")];
+
+/// The label of `code` in `list`, or the code itself.
+pub fn label(list: Choices, code: &str) -> &'static str {
+    list.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or("")
+}
+
+/// The stored code for `input`, matched on code or label, ignoring case.
+pub fn find(list: Choices, input: &str) -> Option<&'static str> {
+    let input = input.trim();
+    list.iter()
+        .find(|(c, l)| c.eq_ignore_ascii_case(input) || l.eq_ignore_ascii_case(input))
+        .map(|(c, _)| *c)
+}

@@ -1,0 +1,197 @@
+//! The facility form: reading the posted fields, and the page with every list it offers.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+use uuid::Uuid;
+
+use super::choices::{self, Choices};
+use super::hours::{self, WEEKDAYS};
+use super::record::{Lookups, RawFacility};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::error::AppResult;
+use crate::web::layout::{render, FormErrors, Layout};
+
+/// One option of a select, radio or checkbox group.
+pub struct Opt {
+    pub code: String,
+    pub label: String,
+}
+
+pub struct OptGroup {
+    pub label: String,
+    pub options: Vec<Opt>,
+}
+
+fn opts(list: Choices) -> Vec<Opt> {
+    list.iter().map(|(c, l)| Opt { code: (*c).into(), label: (*l).into() }).collect()
+}
+
+/// Reads the urlencoded form into the fields the import also uses.
+pub fn raw_from_body(body: &[u8]) -> (RawFacility, i32) {
+    let mut raw = RawFacility::default();
+    let mut version = 0;
+    let mut cap: Vec<(String, [String; 3])> = hours::DAGDELEN.iter().map(|d| (d.to_string(), Default::default())).collect();
+    for (key, value) in form_urlencoded::parse(body) {
+        let value = value.into_owned();
+        if key == "version" {
+            version = value.parse().unwrap_or(0);
+        } else if let Some(day) = key.strip_prefix("open_") {
+            if !value.trim().is_empty() && WEEKDAYS.iter().any(|(d, _)| *d == day) {
+                raw.push("openingstijden", format!("{day} {}", value.trim()));
+            }
+            raw.set(&key, value);
+        } else if let Some(rest) = key.strip_prefix("cap_") {
+            if let Some((dagdeel, part)) = rest.split_once('_') {
+                if let Some((_, slots)) = cap.iter_mut().find(|(d, _)| d == dagdeel) {
+                    let index = ["max", "inloop", "afspraak"].iter().position(|p| *p == part);
+                    if let Some(i) = index {
+                        slots[i] = value.trim().to_string();
+                    }
+                }
+            }
+            raw.set(&key, value);
+        } else {
+            raw.push(&key, value);
+        }
+    }
+    for (dagdeel, [max, walk, appt]) in cap {
+        if !(max.is_empty() && walk.is_empty() && appt.is_empty()) {
+            let zero = |s: &str| if s.is_empty() { "0".to_string() } else { s.to_string() };
+            raw.push("capaciteit_dagdelen", format!("{dagdeel} {}/{}/{}", zero(&max), zero(&walk), zero(&appt)));
+        }
+    }
+    (raw, version)
+}
+
+/// Fills the per-weekday and per-dagdeel form fields from the stored lists.
+pub fn with_form_fields(mut raw: RawFacility) -> RawFacility {
+    if let Ok(periods) = hours::parse_week(raw.all("openingstijden")) {
+        for (i, (day, _)) in WEEKDAYS.iter().enumerate() {
+            raw.set(&format!("open_{day}"), hours::day_text(&periods, i as i16 + 1));
+        }
+    }
+    let items: Vec<String> = raw.all("capaciteit_dagdelen").iter().map(|s| s.to_string()).collect();
+    for item in items {
+        if let Some((dagdeel, numbers)) = item.split_once(' ') {
+            for (part, value) in ["max", "inloop", "afspraak"].iter().zip(numbers.split('/')) {
+                raw.set(&format!("cap_{dagdeel}_{part}"), value);
+            }
+        }
+    }
+    raw
+}
+
+#[derive(Template)]
+#[template(path = "register/facility_form.html")]
+struct FormPage {
+    layout: Layout,
+    base: String,
+    facility_id: Option<String>,
+    version: i32,
+    raw: RawFacility,
+    errors: FormErrors,
+    provider_fixed: Option<String>,
+    providers: Vec<Opt>,
+    type_groups: Vec<OptGroup>,
+    vormen: Vec<Opt>,
+    functies: Vec<Opt>,
+    bouwstenen: Vec<Opt>,
+    doelgroepen: Vec<Opt>,
+    buurten: Vec<OptGroup>,
+    werkgebieden: Vec<Opt>,
+    weekdays: Vec<(&'static str, &'static str)>,
+    dagdelen: [&'static str; 3],
+    wheelchair: Vec<Opt>,
+    own_contribution: Vec<Opt>,
+    access: Vec<Opt>,
+    routes: Vec<Opt>,
+    funding: Vec<Opt>,
+    professionals: Vec<Opt>,
+    experts: Vec<Opt>,
+    welcome: Vec<Opt>,
+    used: Vec<Opt>,
+}
+
+fn named_opts(list: &[super::record::Named]) -> Vec<Opt> {
+    list.iter().map(|n| Opt { code: n.code.clone(), label: n.name.clone() }).collect()
+}
+
+/// The form, new (`facility_id` None) or for an existing facility, with the user's input.
+pub fn facility_form(
+    user: &CurrentUser,
+    lookups: &Lookups,
+    facility_id: Option<Uuid>,
+    version: i32,
+    raw: RawFacility,
+    errors: FormErrors,
+    provider_fixed: Option<String>,
+) -> AppResult<Response> {
+    let title = if facility_id.is_some() { "Voorziening wijzigen" } else { "Voorziening toevoegen" };
+    let type_groups = lookups
+        .levensgebieden
+        .iter()
+        .map(|g| OptGroup {
+            label: g.name.clone(),
+            options: lookups
+                .types
+                .iter()
+                .filter(|t| t.levensgebied == g.code && (!t.retired || raw.has("typen", &t.code)))
+                .map(|t| Opt { code: t.code.clone(), label: t.name.clone() })
+                .collect(),
+        })
+        .collect();
+    let mut buurten: Vec<OptGroup> = Vec::new();
+    for area in &lookups.areas {
+        match area.level.as_str() {
+            "wijk" => buurten.push(OptGroup { label: format!("{} ({})", area.name, area.cbs_code), options: vec![] }),
+            "buurt" => {
+                if let Some(group) = buurten.last_mut() {
+                    group.options.push(Opt { code: area.cbs_code.clone(), label: format!("{} ({})", area.name, area.cbs_code) });
+                }
+            }
+            _ => {}
+        }
+    }
+    let werkgebieden = lookups
+        .areas
+        .iter()
+        .filter(|a| a.level != "buurt" || raw.has("werkgebied", &a.cbs_code))
+        .map(|a| Opt { code: a.cbs_code.clone(), label: format!("{} {} ({})", if a.level == "gemeente" { "Gemeente" } else { "Wijk" }, a.name, a.cbs_code) })
+        .collect();
+    let invalid = !errors.is_empty();
+    let page = FormPage {
+        layout: Layout::for_user(user, title, Some(Section::Facilities)),
+        base: user.href(Section::Facilities.path()),
+        facility_id: facility_id.map(|id| id.to_string()),
+        version,
+        raw,
+        errors,
+        provider_fixed,
+        providers: lookups.providers.iter().map(|(id, name)| Opt { code: id.to_string(), label: name.clone() }).collect(),
+        type_groups,
+        vormen: named_opts(&lookups.vormen),
+        functies: named_opts(&lookups.functies),
+        bouwstenen: named_opts(&lookups.bouwstenen),
+        doelgroepen: named_opts(&lookups.doelgroepen),
+        buurten,
+        werkgebieden,
+        weekdays: WEEKDAYS.to_vec(),
+        dagdelen: hours::DAGDELEN,
+        wheelchair: opts(choices::WHEELCHAIR),
+        own_contribution: opts(choices::OWN_CONTRIBUTION),
+        access: opts(choices::ACCESS),
+        routes: opts(choices::ROUTES),
+        funding: opts(choices::FUNDING),
+        professionals: opts(choices::PROFESSIONALS),
+        experts: opts(choices::EXPERTS),
+        welcome: opts(choices::WELCOME),
+        used: opts(choices::USED),
+    };
+    let mut response = render(&page)?;
+    if invalid {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}

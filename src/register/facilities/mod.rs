@@ -1,0 +1,10 @@
+//! Facilities (voorzieningen): the form and CSV share one set of fields ([`record`]), stored by
+//! [`store`]; [`edit`] changes, [`view`] reads.
+
+pub mod choices;
+pub mod edit;
+pub mod form_page;
+pub mod hours;
+pub mod record;
+pub mod store;
+pub mod view;

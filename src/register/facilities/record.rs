@@ -1,0 +1,402 @@
+//! A facility as typed: one set of named fields shared by the form and the CSV import
+//! (the names are the CSV header), checked into a [`FacilityInput`] against the tenant's lists.
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use super::choices::{self, Choices};
+use super::hours::{self, Period};
+use crate::fields::{self, Email, Postcode};
+use crate::web::layout::FormErrors;
+
+/// Every column of the export, in order; the import takes the same header.
+pub const COLUMNS: [&str; 46] = [
+    "id", "naam", "aanbieder", "typen", "vorm", "functies", "bouwstenen", "doelgroepen", "omschrijving",
+    "straat", "huisnummer", "postcode", "plaats", "buurt", "werkgebied", "telefoon", "email", "website",
+    "openingstijden", "uitzonderingen", "rolstoeltoegankelijk", "bereikbaarheid", "capaciteit_tegelijk",
+    "capaciteit_per_dag", "capaciteit_per_week", "capaciteit_dagdelen", "bezoekers_vorig_jaar",
+    "bezoeken_vorig_jaar", "eigen_bijdrage", "eigen_bijdrage_bedrag", "toegang", "toegang_bepaald_door",
+    "clientroutes", "financiering", "gecontracteerd", "gesubsidieerd", "pgb", "aanpak", "professionals",
+    "vrijwilligers", "ervaringsdeskundigen", "welkom", "welkom_voorwaarden", "gebruikt",
+    "laatst_gecontroleerd", "gecontroleerd_door",
+];
+
+/// Columns that hold several values (`|` in the CSV, repeated fields in the form).
+pub const LIST_COLUMNS: [&str; 9] = [
+    "typen", "functies", "bouwstenen", "doelgroepen", "werkgebied", "openingstijden", "capaciteit_dagdelen",
+    "clientroutes", "financiering",
+];
+
+/// Field name → values, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct RawFacility(HashMap<String, Vec<String>>);
+
+impl RawFacility {
+    pub fn push(&mut self, field: &str, value: impl Into<String>) {
+        self.0.entry(field.to_string()).or_default().push(value.into());
+    }
+
+    pub fn set(&mut self, field: &str, value: impl Into<String>) {
+        self.0.insert(field.to_string(), vec![value.into()]);
+    }
+
+    pub fn set_list(&mut self, field: &str, values: Vec<String>) {
+        self.0.insert(field.to_string(), values);
+    }
+
+    /// The first value of a field, or "".
+    pub fn one(&self, field: &str) -> &str {
+        self.0.get(field).and_then(|v| v.first()).map(String::as_str).unwrap_or("")
+    }
+
+    /// The non-empty values of a field.
+    pub fn all(&self, field: &str) -> Vec<&str> {
+        self.0.get(field).map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+    }
+
+    pub fn has(&self, field: &str, value: &str) -> bool {
+        self.all(field).contains(&value)
+    }
+
+    /// A yes/no field: a checked box, or ja/1/true in a CSV.
+    pub fn flag(&self, field: &str) -> bool {
+        matches!(self.one(field).trim().to_lowercase().as_str(), "1" | "ja" | "true" | "on" | "waar")
+    }
+
+    /// One CSV cell: list columns joined with `|`.
+    pub fn cell(&self, field: &str) -> String {
+        self.all(field).join("|")
+    }
+}
+
+/// A code with the name users see.
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+/// An area of the tenant, for the buurt and werkgebied fields.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AreaRef {
+    pub area_id: Uuid,
+    pub cbs_code: String,
+    pub name: String,
+    pub level: String,
+}
+
+/// A facility type of the tenant.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TypeRef {
+    pub code: String,
+    pub name: String,
+    pub levensgebied: String,
+    pub retired: bool,
+}
+
+/// The tenant's lists the fields are checked against.
+#[derive(Debug, Clone, Default)]
+pub struct Lookups {
+    pub types: Vec<TypeRef>,
+    pub levensgebieden: Vec<Named>,
+    pub providers: Vec<(Uuid, String)>,
+    pub areas: Vec<AreaRef>,
+    pub vormen: Vec<Named>,
+    pub functies: Vec<Named>,
+    pub bouwstenen: Vec<Named>,
+    pub doelgroepen: Vec<Named>,
+}
+
+fn find_named<'a>(list: &'a [Named], input: &str) -> Option<&'a Named> {
+    list.iter().find(|n| n.code == input || n.name.eq_ignore_ascii_case(input))
+}
+
+impl Lookups {
+    pub fn provider(&self, input: &str) -> Option<Uuid> {
+        let input = input.trim();
+        if let Ok(id) = Uuid::parse_str(input) {
+            return self.providers.iter().find(|(p, _)| *p == id).map(|(p, _)| *p);
+        }
+        self.providers.iter().find(|(_, n)| n.eq_ignore_ascii_case(input)).map(|(p, _)| *p)
+    }
+
+    pub fn area(&self, code: &str) -> Option<&AreaRef> {
+        let code = code.trim().to_uppercase();
+        self.areas.iter().find(|a| a.cbs_code == code)
+    }
+}
+
+/// A checked facility, ready to store.
+#[derive(Debug, Clone, Default)]
+pub struct FacilityInput {
+    pub name: String,
+    pub provider_id: Option<Uuid>,
+    pub provider_name: String,
+    pub types: Vec<String>,
+    pub form: Option<String>,
+    pub functions: Vec<String>,
+    pub bouwstenen: Vec<String>,
+    pub target_groups: Vec<String>,
+    pub description: String,
+    pub street: String,
+    pub house_number: String,
+    pub postcode: Option<String>,
+    pub city: String,
+    pub buurt_id: Option<Uuid>,
+    pub service_areas: Vec<Uuid>,
+    pub serves_whole_region: bool,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub hours: Vec<Period>,
+    pub opening_exceptions: String,
+    pub wheelchair: String,
+    pub directions: String,
+    pub capacity_at_once: Option<i32>,
+    pub capacity_per_day: Option<i32>,
+    pub capacity_per_week: Option<i32>,
+    /// (dagdeel, max present, walk-in, by appointment), applied to every open weekday.
+    pub dagdeel_capacity: Vec<(String, i32, i32, i32)>,
+    pub visitors_last_year: Option<i32>,
+    pub visits_last_year: Option<i32>,
+    pub own_contribution: String,
+    pub own_contribution_cents: Option<i64>,
+    pub access: String,
+    pub access_decided_by: String,
+    pub client_routes: Vec<String>,
+    pub funding_sources: Vec<String>,
+    pub contracted: bool,
+    pub subsidised: bool,
+    pub pgb: bool,
+    pub approach: String,
+    pub professionals: String,
+    pub volunteers: Option<i32>,
+    pub experts_by_experience: String,
+    pub welcome: String,
+    pub welcome_conditions: String,
+    pub used: String,
+}
+
+fn choice(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, list: Choices, default: &'static str) -> String {
+    let input = raw.one(field).trim();
+    if input.is_empty() {
+        return default.to_string();
+    }
+    match choices::find(list, input) {
+        Some(code) => code.to_string(),
+        None => {
+            let options: Vec<&str> = list.iter().map(|(c, _)| *c).collect();
+            errors.add(field, format!("Kies een van: {}.", options.join(", ")));
+            default.to_string()
+        }
+    }
+}
+
+fn multi_choice(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, list: Choices) -> Vec<String> {
+    let mut out = Vec::new();
+    for value in raw.all(field) {
+        match choices::find(list, value) {
+            Some(code) if !out.iter().any(|c| c == code) => out.push(code.to_string()),
+            Some(_) => {}
+            None => errors.add(field, format!("‘{value}’ staat niet in de lijst.")),
+        }
+    }
+    out
+}
+
+fn named_list(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, list: &[Named]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for value in raw.all(field) {
+        match find_named(list, value) {
+            Some(n) if !out.contains(&n.code) => out.push(n.code.clone()),
+            Some(_) => {}
+            None => errors.add(field, format!("‘{value}’ staat niet in de lijst.")),
+        }
+    }
+    out
+}
+
+fn text(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, max: usize, what: &str) -> String {
+    fields::optional_text(raw.one(field), max, what).unwrap_or_else(|m| {
+        errors.add(field, m);
+        String::new()
+    })
+}
+
+fn number(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, what: &str) -> Option<i32> {
+    fields::count(raw.one(field), what).unwrap_or_else(|m| {
+        errors.add(field, m);
+        None
+    })
+}
+
+/// Checks every field; all errors are collected, in the order of the form.
+pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, FormErrors> {
+    let mut e = FormErrors::default();
+    let mut input = FacilityInput {
+        name: fields::required_text(raw.one("naam"), 200, "de naam van de voorziening").unwrap_or_else(|m| {
+            e.add("naam", m);
+            String::new()
+        }),
+        ..Default::default()
+    };
+    let provider = raw.one("aanbieder").trim();
+    if provider.is_empty() {
+        e.add("aanbieder", "Kies de aanbieder.");
+    } else {
+        input.provider_id = lookups.provider(provider);
+        if input.provider_id.is_none() {
+            if Uuid::parse_str(provider).is_ok() {
+                e.add("aanbieder", "Kies een aanbieder uit de lijst.");
+            } else {
+                // A new provider by name (the import creates it).
+                input.provider_name = fields::required_text(provider, 200, "de naam van de aanbieder").unwrap_or_else(|m| {
+                    e.add("aanbieder", m);
+                    String::new()
+                });
+            }
+        }
+    }
+    for value in raw.all("typen") {
+        match lookups.types.iter().find(|n| n.code == value || n.name.eq_ignore_ascii_case(value)) {
+            Some(n) if !input.types.contains(&n.code) => input.types.push(n.code.clone()),
+            Some(_) => {}
+            None => e.add("typen", format!("Voorzieningentype ‘{value}’ bestaat niet.")),
+        }
+    }
+    if input.types.is_empty() && e.get("typen").is_none() {
+        e.add("typen", "Kies minstens één voorzieningentype.");
+    }
+    let vorm = raw.one("vorm").trim();
+    if !vorm.is_empty() {
+        match find_named(&lookups.vormen, vorm) {
+            Some(n) => input.form = Some(n.code.clone()),
+            None => e.add("vorm", format!("Vorm ‘{vorm}’ staat niet in de lijst.")),
+        }
+    }
+    input.functions = named_list(raw, &mut e, "functies", &lookups.functies);
+    input.bouwstenen = named_list(raw, &mut e, "bouwstenen", &lookups.bouwstenen);
+    input.target_groups = named_list(raw, &mut e, "doelgroepen", &lookups.doelgroepen);
+    input.description = text(raw, &mut e, "omschrijving", 4000, "de omschrijving");
+    input.street = text(raw, &mut e, "straat", 200, "de straat");
+    input.house_number = text(raw, &mut e, "huisnummer", 20, "het huisnummer");
+    let postcode = raw.one("postcode").trim();
+    if !postcode.is_empty() {
+        match Postcode::parse(postcode) {
+            Ok(p) => input.postcode = Some(p.as_str().to_string()),
+            Err(m) => e.add("postcode", m),
+        }
+    }
+    input.city = text(raw, &mut e, "plaats", 100, "de plaats");
+    let buurt = raw.one("buurt").trim();
+    if !buurt.is_empty() {
+        match lookups.area(buurt) {
+            Some(a) if a.level == "buurt" => input.buurt_id = Some(a.area_id),
+            Some(_) => e.add("buurt", "Kies een buurt (een CBS-code die begint met BU)."),
+            None => e.add("buurt", format!("Buurt ‘{buurt}’ is niet bekend; voeg het gebied eerst toe of kies een bestaande buurt.")),
+        }
+    }
+    for value in raw.all("werkgebied") {
+        if value.eq_ignore_ascii_case("regio") || value.eq_ignore_ascii_case("hele regio") {
+            input.serves_whole_region = true;
+        } else {
+            match lookups.area(value) {
+                Some(a) if !input.service_areas.contains(&a.area_id) => input.service_areas.push(a.area_id),
+                Some(_) => {}
+                None => e.add("werkgebied", format!("Gebied ‘{value}’ is niet bekend (gebruik CBS-codes, of ‘regio’).")),
+            }
+        }
+    }
+    for (field, check) in [("telefoon", fields::phone as fn(&str) -> Result<String, String>), ("website", fields::website)] {
+        let value = raw.one(field).trim();
+        if !value.is_empty() {
+            match check(value) {
+                Ok(v) if field == "telefoon" => input.phone = v,
+                Ok(v) => input.website = v,
+                Err(m) => e.add(field, m),
+            }
+        }
+    }
+    let email = raw.one("email").trim();
+    if !email.is_empty() {
+        match Email::parse(email) {
+            Ok(v) => input.email = v.as_str().to_string(),
+            Err(m) => e.add("email", m),
+        }
+    }
+    match hours::parse_week(raw.all("openingstijden")) {
+        Ok(h) => input.hours = h,
+        Err(m) => e.add("openingstijden", m),
+    }
+    input.opening_exceptions = text(raw, &mut e, "uitzonderingen", 1000, "de uitzonderingen");
+    input.wheelchair = choice(raw, &mut e, "rolstoeltoegankelijk", choices::WHEELCHAIR, "onbekend");
+    input.directions = text(raw, &mut e, "bereikbaarheid", 1000, "de bereikbaarheid");
+    input.capacity_at_once = number(raw, &mut e, "capaciteit_tegelijk", "De capaciteit tegelijk");
+    input.capacity_per_day = number(raw, &mut e, "capaciteit_per_dag", "De capaciteit per dag");
+    input.capacity_per_week = number(raw, &mut e, "capaciteit_per_week", "De capaciteit per week");
+    input.dagdeel_capacity = dagdeel_capacity(raw, &mut e);
+    input.visitors_last_year = number(raw, &mut e, "bezoekers_vorig_jaar", "Het aantal bezoekers");
+    input.visits_last_year = number(raw, &mut e, "bezoeken_vorig_jaar", "Het aantal bezoeken");
+    input.own_contribution = choice(raw, &mut e, "eigen_bijdrage", choices::OWN_CONTRIBUTION, "geen");
+    match fields::euro_cents(raw.one("eigen_bijdrage_bedrag")) {
+        Ok(amount) => input.own_contribution_cents = amount,
+        Err(m) => e.add("eigen_bijdrage_bedrag", m),
+    }
+    if matches!(input.own_contribution.as_str(), "per_bezoek" | "per_maand")
+        && input.own_contribution_cents.is_none()
+        && e.get("eigen_bijdrage_bedrag").is_none()
+    {
+        e.add("eigen_bijdrage_bedrag", "Vul het bedrag van de eigen bijdrage in.");
+    }
+    input.access = choice(raw, &mut e, "toegang", choices::ACCESS, "vrij");
+    input.access_decided_by = text(raw, &mut e, "toegang_bepaald_door", 300, "wie over de toegang beslist");
+    input.client_routes = multi_choice(raw, &mut e, "clientroutes", choices::ROUTES);
+    input.funding_sources = multi_choice(raw, &mut e, "financiering", choices::FUNDING);
+    input.contracted = raw.flag("gecontracteerd");
+    input.subsidised = raw.flag("gesubsidieerd");
+    input.pgb = raw.flag("pgb");
+    input.approach = text(raw, &mut e, "aanpak", 2000, "de aanpak");
+    input.professionals = choice(raw, &mut e, "professionals", choices::PROFESSIONALS, "onbekend");
+    input.volunteers = number(raw, &mut e, "vrijwilligers", "Het aantal vrijwilligers");
+    input.experts_by_experience = choice(raw, &mut e, "ervaringsdeskundigen", choices::EXPERTS, "onbekend");
+    input.welcome = choice(raw, &mut e, "welkom", choices::WELCOME, "onbekend");
+    input.welcome_conditions = text(raw, &mut e, "welkom_voorwaarden", 1000, "de voorwaarden");
+    if input.welcome == "voorwaarden" && input.welcome_conditions.is_empty() && e.get("welkom_voorwaarden").is_none() {
+        e.add("welkom_voorwaarden", "Beschrijf onder welke voorwaarden de doelgroep welkom is.");
+    }
+    input.used = choice(raw, &mut e, "gebruikt", choices::USED, "onbekend");
+    if e.is_empty() {
+        Ok(input)
+    } else {
+        Err(e)
+    }
+}
+
+/// `ochtend 12/4/8`: at most 12 present, 4 kept for walk-ins, 8 by appointment.
+fn dagdeel_capacity(raw: &RawFacility, e: &mut FormErrors) -> Vec<(String, i32, i32, i32)> {
+    let mut out: Vec<(String, i32, i32, i32)> = Vec::new();
+    for item in raw.all("capaciteit_dagdelen") {
+        let bad = || "Schrijf de capaciteit per dagdeel als ‘ochtend 12/4/8’: maximaal aanwezig, waarvan vrije inloop, waarvan op afspraak.".to_string();
+        let Some((dagdeel, numbers)) = item.split_once(' ') else {
+            e.add("capaciteit_dagdelen", bad());
+            continue;
+        };
+        let dagdeel = dagdeel.to_lowercase();
+        let parts: Vec<Option<i32>> = numbers.split('/').map(|n| n.trim().parse::<i32>().ok().filter(|n| *n >= 0)).collect();
+        if !hours::DAGDELEN.contains(&dagdeel.as_str()) || parts.is_empty() || parts.len() > 3 || parts.iter().any(Option::is_none) {
+            e.add("capaciteit_dagdelen", bad());
+            continue;
+        }
+        let n: Vec<i32> = parts.into_iter().flatten().collect();
+        let (max, walk_in, appointment) = (n[0], *n.get(1).unwrap_or(&0), *n.get(2).unwrap_or(&0));
+        if walk_in + appointment > max {
+            e.add("capaciteit_dagdelen", format!("In de {dagdeel} zijn vrije inloop en afspraken samen meer dan het maximum ({max})."));
+        } else if out.iter().any(|(d, ..)| *d == dagdeel) {
+            e.add("capaciteit_dagdelen", format!("De {dagdeel} staat er twee keer in."));
+        } else {
+            out.push((dagdeel, max, walk_in, appointment));
+        }
+    }
+    out
+}

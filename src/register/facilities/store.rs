@@ -1,0 +1,396 @@
+//! Facility queries: the tenant's lookups, a whole facility as a [`RawFacility`] (for the edit
+//! form, the export and the audit trail), and storing a checked [`FacilityInput`].
+
+use serde_json::{Map, Value};
+use sqlx::FromRow;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::hours::{self, Period};
+use super::record::{AreaRef, TypeRef, FacilityInput, Lookups, Named, RawFacility, COLUMNS};
+use crate::db::Tx;
+use crate::error::AppResult;
+
+async fn named(tx: &mut Tx, kind: &str) -> AppResult<Vec<Named>> {
+    let rows: Vec<(String, String)> = sqlx::query_as("select code, name from code_lists where kind = $1 order by position")
+        .bind(kind)
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows.into_iter().map(|(code, name)| Named { code, name }).collect())
+}
+
+/// The tenant's types, providers, areas and code lists.
+pub async fn lookups(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Lookups> {
+    let types: Vec<TypeRef> = sqlx::query_as(
+        "select code, name, levensgebied, retired from facility_types where tenant_id = $1 order by position, lower(name)",
+    )
+            .bind(tenant_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let providers: Vec<(Uuid, String)> =
+        sqlx::query_as("select provider_id, name from providers where tenant_id = $1 and not archived order by lower(name)")
+            .bind(tenant_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let areas: Vec<AreaRef> = sqlx::query_as(
+        "select area_id, cbs_code, name, level from areas where tenant_id = $1 order by substr(cbs_code, 3), cbs_code",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(Lookups {
+        types,
+        levensgebieden: {
+            let rows: Vec<(String, String)> =
+                sqlx::query_as("select code, name from levensgebieden order by position").fetch_all(&mut **tx).await?;
+            rows.into_iter().map(|(code, name)| Named { code, name }).collect()
+        },
+        providers,
+        areas,
+        vormen: named(tx, "vorm").await?,
+        functies: named(tx, "functie").await?,
+        bouwstenen: named(tx, "bouwsteen").await?,
+        doelgroepen: named(tx, "doelgroep").await?,
+    })
+}
+
+/// Everything stored about one facility, in the shape of the CSV.
+#[derive(Debug, Clone, FromRow)]
+pub struct Snapshot {
+    pub facility_id: Uuid,
+    pub provider_id: Uuid,
+    pub provider_name: String,
+    pub name: String,
+    pub description: String,
+    pub form: Option<String>,
+    pub functions: Vec<String>,
+    pub bouwstenen: Vec<String>,
+    pub target_groups: Vec<String>,
+    pub street: String,
+    pub house_number: String,
+    pub postcode: Option<String>,
+    pub city: String,
+    pub buurt_code: Option<String>,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub wheelchair: String,
+    pub directions: String,
+    pub opening_exceptions: String,
+    pub serves_whole_region: bool,
+    pub capacity_at_once: Option<i32>,
+    pub capacity_per_day: Option<i32>,
+    pub capacity_per_week: Option<i32>,
+    pub visitors_last_year: Option<i32>,
+    pub visits_last_year: Option<i32>,
+    pub approach: String,
+    pub funding_sources: Vec<String>,
+    pub access_decided_by: String,
+    pub own_contribution: String,
+    pub own_contribution_cents: Option<i64>,
+    pub contracted: bool,
+    pub subsidised: bool,
+    pub pgb: bool,
+    pub access: String,
+    pub client_routes: Vec<String>,
+    pub professionals: String,
+    pub volunteers: Option<i32>,
+    pub experts_by_experience: String,
+    pub welcome: String,
+    pub welcome_conditions: String,
+    pub used: String,
+    pub verified_on: Option<Date>,
+    pub verified_by: String,
+    pub archived: bool,
+    pub version: i32,
+    pub updated_at: OffsetDateTime,
+    pub types: Vec<String>,
+    pub service_areas: Vec<String>,
+    pub hours: Vec<String>,
+    pub dagdelen: Vec<String>,
+}
+
+const SNAPSHOT: &str = "select f.facility_id, f.provider_id, p.name as provider_name, f.name, f.description, f.form, \
+    f.functions, f.bouwstenen, f.target_groups, f.street, f.house_number, f.postcode, f.city, b.cbs_code as buurt_code, \
+    f.phone, f.email, f.website, f.wheelchair, f.directions, f.opening_exceptions, f.serves_whole_region, \
+    f.capacity_at_once, f.capacity_per_day, f.capacity_per_week, f.visitors_last_year, f.visits_last_year, f.approach, \
+    f.funding_sources, f.access_decided_by, f.own_contribution, f.own_contribution_cents, f.contracted, f.subsidised, \
+    f.pgb, f.access, f.client_routes, f.professionals, f.volunteers, f.experts_by_experience, f.welcome, \
+    f.welcome_conditions, f.used, f.verified_on, f.verified_by, f.archived, f.version, f.updated_at, \
+    array(select l.type_code from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id \
+          order by l.is_main desc, l.type_code) as types, \
+    array(select a.cbs_code from facility_service_areas s join areas a on a.tenant_id = s.tenant_id and a.area_id = s.area_id \
+          where s.tenant_id = f.tenant_id and s.facility_id = f.facility_id order by a.cbs_code) as service_areas, \
+    array(select (array['ma','di','wo','do','vr','za','zo'])[h.weekday] || ' ' || to_char(h.opens, 'HH24:MI') || '-' || \
+          to_char(h.closes, 'HH24:MI') from facility_hours h where h.tenant_id = f.tenant_id and h.facility_id = f.facility_id \
+          order by h.weekday, h.opens) as hours, \
+    array(select distinct on (c.dagdeel) c.dagdeel || ' ' || c.max_present || '/' || c.walk_in || '/' || c.by_appointment \
+          from facility_dagdeel_capacity c where c.tenant_id = f.tenant_id and c.facility_id = f.facility_id \
+          order by c.dagdeel, c.weekday) as dagdelen \
+    from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
+    left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
+    where f.tenant_id = $1";
+
+/// One facility, or `None` (also for another tenant's id).
+pub async fn snapshot(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> AppResult<Option<Snapshot>> {
+    Ok(sqlx::query_as(&format!("{SNAPSHOT} and f.facility_id = $2")).bind(tenant_id).bind(id).fetch_optional(&mut **tx).await?)
+}
+
+/// Every facility of the tenant (archived ones too), by name.
+pub async fn snapshots(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Snapshot>> {
+    Ok(sqlx::query_as(&format!("{SNAPSHOT} order by lower(f.name), f.facility_id")).bind(tenant_id).fetch_all(&mut **tx).await?)
+}
+
+fn flag(b: bool) -> &'static str {
+    if b {
+        "ja"
+    } else {
+        ""
+    }
+}
+
+impl Snapshot {
+    pub fn periods(&self) -> Vec<Period> {
+        hours::parse_week(self.hours.iter().map(String::as_str)).unwrap_or_default()
+    }
+
+    /// The facility as its CSV row / form fields.
+    pub fn raw(&self) -> RawFacility {
+        let mut r = RawFacility::default();
+        let opt = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+        r.set("id", self.facility_id.to_string());
+        r.set("naam", &self.name);
+        r.set("aanbieder", &self.provider_name);
+        r.set_list("typen", self.types.clone());
+        r.set("vorm", self.form.clone().unwrap_or_default());
+        r.set_list("functies", self.functions.clone());
+        r.set_list("bouwstenen", self.bouwstenen.clone());
+        r.set_list("doelgroepen", self.target_groups.clone());
+        r.set("omschrijving", &self.description);
+        r.set("straat", &self.street);
+        r.set("huisnummer", &self.house_number);
+        r.set("postcode", self.postcode.clone().unwrap_or_default());
+        r.set("plaats", &self.city);
+        r.set("buurt", self.buurt_code.clone().unwrap_or_default());
+        let mut werkgebied = self.service_areas.clone();
+        if self.serves_whole_region {
+            werkgebied.insert(0, "regio".into());
+        }
+        r.set_list("werkgebied", werkgebied);
+        r.set("telefoon", &self.phone);
+        r.set("email", &self.email);
+        r.set("website", &self.website);
+        let week = hours::week_text(&self.periods());
+        r.set_list("openingstijden", week.split('|').filter(|s| !s.is_empty()).map(String::from).collect());
+        r.set("uitzonderingen", &self.opening_exceptions);
+        r.set("rolstoeltoegankelijk", &self.wheelchair);
+        r.set("bereikbaarheid", &self.directions);
+        r.set("capaciteit_tegelijk", opt(self.capacity_at_once));
+        r.set("capaciteit_per_dag", opt(self.capacity_per_day));
+        r.set("capaciteit_per_week", opt(self.capacity_per_week));
+        let mut dagdelen = self.dagdelen.clone();
+        dagdelen.sort_by_key(|d| hours::DAGDELEN.iter().position(|x| d.starts_with(x)));
+        r.set_list("capaciteit_dagdelen", dagdelen);
+        r.set("bezoekers_vorig_jaar", opt(self.visitors_last_year));
+        r.set("bezoeken_vorig_jaar", opt(self.visits_last_year));
+        r.set("eigen_bijdrage", &self.own_contribution);
+        r.set("eigen_bijdrage_bedrag", self.own_contribution_cents.map(crate::fields::cents_text).unwrap_or_default());
+        r.set("toegang", &self.access);
+        r.set("toegang_bepaald_door", &self.access_decided_by);
+        r.set_list("clientroutes", self.client_routes.clone());
+        r.set_list("financiering", self.funding_sources.clone());
+        r.set("gecontracteerd", flag(self.contracted));
+        r.set("gesubsidieerd", flag(self.subsidised));
+        r.set("pgb", flag(self.pgb));
+        r.set("aanpak", &self.approach);
+        r.set("professionals", &self.professionals);
+        r.set("vrijwilligers", opt(self.volunteers));
+        r.set("ervaringsdeskundigen", &self.experts_by_experience);
+        r.set("welkom", &self.welcome);
+        r.set("welkom_voorwaarden", &self.welcome_conditions);
+        r.set("gebruikt", &self.used);
+        r.set("laatst_gecontroleerd", self.verified_on.map(|d| d.to_string()).unwrap_or_default());
+        r.set("gecontroleerd_door", &self.verified_by);
+        r
+    }
+
+    /// The facility as the audit trail keeps it: one value per column.
+    pub fn audit_value(&self) -> Value {
+        let raw = self.raw();
+        let mut map = Map::new();
+        for column in COLUMNS.iter().filter(|c| **c != "id") {
+            map.insert((*column).to_string(), Value::String(raw.cell(column)));
+        }
+        map.insert("gearchiveerd".into(), Value::String(flag(self.archived).into()));
+        Value::Object(map)
+    }
+
+    /// Not verified for 12 months (or never).
+    pub fn stale(&self, today: Date) -> bool {
+        is_stale(self.verified_on, today)
+    }
+}
+
+pub fn is_stale(verified_on: Option<Date>, today: Date) -> bool {
+    verified_on.is_none_or(|d| (today - d).whole_days() > 365)
+}
+
+/// Stores a new facility; `provider_id` must be set.
+pub async fn insert(tx: &mut Tx, tenant_id: Uuid, input: &FacilityInput, provider_id: Uuid) -> AppResult<Uuid> {
+    let id: Uuid = sqlx::query_scalar("insert into facilities (tenant_id, provider_id, name) values ($1, $2, $3) returning facility_id")
+        .bind(tenant_id)
+        .bind(provider_id)
+        .bind(&input.name)
+        .fetch_one(&mut **tx)
+        .await?;
+    write(tx, tenant_id, id, None, input, provider_id).await?;
+    Ok(id)
+}
+
+/// Stores `input` over facility `id` if its version is still `version`; false when someone
+/// else saved in between.
+pub async fn update(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: i32, input: &FacilityInput, provider_id: Uuid) -> AppResult<bool> {
+    write(tx, tenant_id, id, Some(version), input, provider_id).await
+}
+
+async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: Option<i32>, i: &FacilityInput, provider_id: Uuid) -> AppResult<bool> {
+    let updated = sqlx::query(
+        "update facilities set provider_id = $4, name = $5, description = $6, form = $7, functions = $8, bouwstenen = $9, \
+           target_groups = $10, street = $11, house_number = $12, postcode = $13, city = $14, buurt_id = $15, phone = $16, \
+           email = $17, website = $18, wheelchair = $19, directions = $20, opening_exceptions = $21, \
+           serves_whole_region = $22, capacity_at_once = $23, capacity_per_day = $24, capacity_per_week = $25, \
+           visitors_last_year = $26, visits_last_year = $27, approach = $28, funding_sources = $29, \
+           access_decided_by = $30, own_contribution = $31, own_contribution_cents = $32, contracted = $33, \
+           subsidised = $34, pgb = $35, access = $36, client_routes = $37, professionals = $38, volunteers = $39, \
+           experts_by_experience = $40, welcome = $41, welcome_conditions = $42, used = $43, \
+           version = version + case when $3::int is null then 0 else 1 end, updated_at = now() \
+         where tenant_id = $1 and facility_id = $2 and ($3::int is null or version = $3)",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(version)
+    .bind(provider_id)
+    .bind(&i.name)
+    .bind(&i.description)
+    .bind(&i.form)
+    .bind(&i.functions)
+    .bind(&i.bouwstenen)
+    .bind(&i.target_groups)
+    .bind(&i.street)
+    .bind(&i.house_number)
+    .bind(&i.postcode)
+    .bind(&i.city)
+    .bind(i.buurt_id)
+    .bind(&i.phone)
+    .bind(&i.email)
+    .bind(&i.website)
+    .bind(&i.wheelchair)
+    .bind(&i.directions)
+    .bind(&i.opening_exceptions)
+    .bind(i.serves_whole_region)
+    .bind(i.capacity_at_once)
+    .bind(i.capacity_per_day)
+    .bind(i.capacity_per_week)
+    .bind(i.visitors_last_year)
+    .bind(i.visits_last_year)
+    .bind(&i.approach)
+    .bind(&i.funding_sources)
+    .bind(&i.access_decided_by)
+    .bind(&i.own_contribution)
+    .bind(i.own_contribution_cents)
+    .bind(i.contracted)
+    .bind(i.subsidised)
+    .bind(i.pgb)
+    .bind(&i.access)
+    .bind(&i.client_routes)
+    .bind(&i.professionals)
+    .bind(i.volunteers)
+    .bind(&i.experts_by_experience)
+    .bind(&i.welcome)
+    .bind(&i.welcome_conditions)
+    .bind(&i.used)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(false);
+    }
+    for table in ["facility_type_links", "facility_service_areas", "facility_hours", "facility_dagdeel_capacity"] {
+        sqlx::query(&format!("delete from {table} where tenant_id = $1 and facility_id = $2"))
+            .bind(tenant_id)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mains: Vec<bool> = (0..i.types.len()).map(|n| n == 0).collect();
+    sqlx::query(
+        "insert into facility_type_links (tenant_id, facility_id, type_code, is_main) \
+         select $1, $2, t.code, t.main from unnest($3::text[], $4::bool[]) as t(code, main)",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(&i.types)
+    .bind(&mains)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "insert into facility_service_areas (tenant_id, facility_id, area_id) select $1, $2, unnest($3::uuid[])",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(&i.service_areas)
+    .execute(&mut **tx)
+    .await?;
+    let days: Vec<i16> = i.hours.iter().map(|p| p.weekday).collect();
+    let opens: Vec<time::Time> = i.hours.iter().map(|p| p.opens).collect();
+    let closes: Vec<time::Time> = i.hours.iter().map(|p| p.closes).collect();
+    sqlx::query(
+        "insert into facility_hours (tenant_id, facility_id, weekday, opens, closes) \
+         select $1, $2, h.d, h.o, h.c from unnest($3::int2[], $4::time[], $5::time[]) as h(d, o, c)",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(&days)
+    .bind(&opens)
+    .bind(&closes)
+    .execute(&mut **tx)
+    .await?;
+    // Capacity per dagdeel applies to every weekday the facility is open in that dagdeel.
+    let (mut d, mut part, mut max, mut walk, mut appt) = (vec![], vec![], vec![], vec![], vec![]);
+    for (weekday, dagdeel) in hours::open_dagdelen(&i.hours) {
+        if let Some((_, m, w, a)) = i.dagdeel_capacity.iter().find(|(p, ..)| p == dagdeel) {
+            d.push(weekday);
+            part.push(dagdeel.to_string());
+            max.push(*m);
+            walk.push(*w);
+            appt.push(*a);
+        }
+    }
+    sqlx::query(
+        "insert into facility_dagdeel_capacity (tenant_id, facility_id, weekday, dagdeel, max_present, walk_in, by_appointment) \
+         select $1, $2, c.d, c.p, c.m, c.w, c.a from unnest($3::int2[], $4::text[], $5::int[], $6::int[], $7::int[]) as c(d, p, m, w, a)",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(&d)
+    .bind(&part)
+    .bind(&max)
+    .bind(&walk)
+    .bind(&appt)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
+/// Marks the facility verified today by `who`.
+pub async fn mark_verified(tx: &mut Tx, tenant_id: Uuid, id: Uuid, who: &str, today: Date) -> AppResult<bool> {
+    Ok(sqlx::query("update facilities set verified_on = $3, verified_by = $4, updated_at = now() where tenant_id = $1 and facility_id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .bind(today)
+        .bind(who)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+        > 0)
+}

@@ -1,0 +1,343 @@
+//! Reading the register: the list of facilities, one facility's page, its history, and the
+//! list of facilities nobody has verified for a year.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sqlx::FromRow;
+use time::Date;
+use uuid::Uuid;
+
+use super::choices;
+use super::edit::{editable, own_provider};
+use super::hours::{self, WEEKDAYS};
+use super::record::Lookups;
+use super::store::{self, is_stale, Snapshot};
+use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::register::history;
+use crate::state::AppState;
+use crate::web::layout::{render, Layout};
+use crate::web::{time_fmt, ClientAddr, PathId};
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    archief: Option<String>,
+    #[serde(default)]
+    pagina: Option<String>,
+    #[serde(default)]
+    melding: Option<String>,
+}
+
+#[derive(FromRow)]
+pub struct ListRow {
+    pub facility_id: Uuid,
+    pub name: String,
+    pub provider_name: String,
+    pub type_names: String,
+    pub place: String,
+    pub verified_on: Option<Date>,
+    pub archived: bool,
+}
+
+impl ListRow {
+    pub fn stale(&self) -> bool {
+        is_stale(self.verified_on, time_fmt::today())
+    }
+
+    pub fn verified_text(&self) -> String {
+        self.verified_on.map(time_fmt::date).unwrap_or_else(|| "nooit".into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "register/facilities_list.html")]
+struct ListPage {
+    layout: Layout,
+    base: String,
+    q: String,
+    archive: bool,
+    rows: Vec<ListRow>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    may_add: bool,
+}
+
+const LIST: &str = "select f.facility_id, f.name, p.name as provider_name, \
+    coalesce((select string_agg(t.name, ', ' order by l.is_main desc, t.name) from facility_type_links l \
+      join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
+      where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id), '') as type_names, \
+    coalesce(b.name, f.city) as place, f.verified_on, f.archived, count(*) over () as total \
+    from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
+    left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
+    where f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3) \
+      and ($4 = '' or f.name ilike '%' || $4 || '%' or p.name ilike '%' || $4 || '%')";
+
+/// GET /{tenant}/voorzieningen
+pub async fn facility_index(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ListQuery>) -> AppResult<Response> {
+    let q: String = query.q.trim().chars().filter(|c| !c.is_control()).take(200).collect();
+    let pattern = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let page: i64 = query.pagina.as_deref().and_then(|p| p.parse().ok()).filter(|p| (1..=100_000).contains(p)).unwrap_or(1);
+    let archive = query.archief.is_some();
+    let own = own_provider(&user);
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let rows: Vec<(ListRow, i64)> = {
+        let raw: Vec<sqlx::postgres::PgRow> = sqlx::query(&format!("{LIST} order by lower(f.name), f.facility_id limit $5 offset $6"))
+            .bind(user.tenant_id)
+            .bind(archive)
+            .bind(own.map(|p| p.unwrap_or(Uuid::nil())))
+            .bind(&pattern)
+            .bind(PAGE_SIZE)
+            .bind((page - 1) * PAGE_SIZE)
+            .fetch_all(&mut *tx)
+            .await?;
+        use sqlx::Row;
+        raw.iter().map(|r| Ok((ListRow::from_row(r)?, r.try_get::<i64, _>("total")?))).collect::<Result<_, sqlx::Error>>()?
+    };
+    tx.commit().await?;
+    let total = rows.first().map(|r| r.1).unwrap_or(0);
+    let notice = match query.melding.as_deref() {
+        Some("gecontroleerd") => Some("De voorziening is als gecontroleerd gemarkeerd."),
+        _ => None,
+    };
+    let title = if archive { "Gearchiveerde voorzieningen" } else { "Voorzieningen" };
+    render(&ListPage {
+        layout: Layout::for_user(&user, title, Some(Section::Facilities)).with_notice(notice),
+        base: user.href(Section::Facilities.path()),
+        q,
+        archive,
+        rows: rows.into_iter().map(|r| r.0).collect(),
+        total,
+        page,
+        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        may_add: user.may_change(Section::Facilities),
+    })
+}
+
+pub struct Labelled {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "register/facility_show.html")]
+struct ShowPage {
+    layout: Layout,
+    base: String,
+    f: Snapshot,
+    stale: bool,
+    verified: String,
+    may_edit: bool,
+    may_verify: bool,
+    types: Vec<String>,
+    levensgebieden: Vec<String>,
+    hours: Vec<Labelled>,
+    dagdelen: Vec<Labelled>,
+    details: Vec<Labelled>,
+}
+
+fn names(codes: &[String], list: &[super::record::Named]) -> String {
+    codes.iter().map(|c| list.iter().find(|n| n.code == *c).map(|n| n.name.clone()).unwrap_or_else(|| c.clone())).collect::<Vec<_>>().join(", ")
+}
+
+fn labels(codes: &[String], list: choices::Choices) -> String {
+    codes.iter().map(|c| choices::label(list, c)).collect::<Vec<_>>().join(", ")
+}
+
+fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
+    let n = |v: Option<i32>| v.map(|v| v.to_string()).unwrap_or_default();
+    let cost = match f.own_contribution.as_str() {
+        "per_bezoek" | "per_maand" => format!(
+            "€ {} {}",
+            f.own_contribution_cents.map(crate::fields::cents_text).unwrap_or_default(),
+            if f.own_contribution == "per_bezoek" { "per bezoek" } else { "per maand" }
+        ),
+        other => choices::label(choices::OWN_CONTRIBUTION, other).to_string(),
+    };
+    let areas: Vec<String> = f.service_areas.iter().map(|c| l.area(c).map(|a| format!("{} ({c})", a.name)).unwrap_or_else(|| c.clone())).collect();
+    let werkgebied = if f.serves_whole_region { "Het hele gebied".to_string() } else { areas.join(", ") };
+    let deals: Vec<&str> = [(f.contracted, "gecontracteerd"), (f.subsidised, "gesubsidieerd"), (f.pgb, "pgb-aanbieder")]
+        .into_iter()
+        .filter_map(|(on, label)| on.then_some(label))
+        .collect();
+    let rows = [
+        ("Vorm", f.form.as_ref().map(|v| names(std::slice::from_ref(v), &l.vormen)).unwrap_or_default()),
+        ("Functies", names(&f.functions, &l.functies)),
+        ("Bouwstenen", names(&f.bouwstenen, &l.bouwstenen)),
+        ("Doelgroepen", names(&f.target_groups, &l.doelgroepen)),
+        ("Werkgebied", werkgebied),
+        ("Toegang", choices::label(choices::ACCESS, &f.access).to_string()),
+        ("Wie beslist over de toegang", f.access_decided_by.clone()),
+        ("Cliëntroutes", labels(&f.client_routes, choices::ROUTES)),
+        ("Eigen bijdrage", cost),
+        ("Financiering", labels(&f.funding_sources, choices::FUNDING)),
+        ("Afspraken met de gemeente", deals.join(", ")),
+        ("Plaatsen tegelijk", n(f.capacity_at_once)),
+        ("Plaatsen per dag", n(f.capacity_per_day)),
+        ("Plaatsen per week", n(f.capacity_per_week)),
+        ("Verschillende bezoekers vorig jaar", n(f.visitors_last_year)),
+        ("Bezoeken vorig jaar", n(f.visits_last_year)),
+        ("Aanpak", f.approach.clone()),
+        ("Beroepskrachten", choices::label(choices::PROFESSIONALS, &f.professionals).to_string()),
+        ("Vrijwilligers", n(f.volunteers)),
+        ("Ervaringsdeskundigen", choices::label(choices::EXPERTS, &f.experts_by_experience).to_string()),
+        ("Doelgroep regionaal plan welkom", format!("{}{}", choices::label(choices::WELCOME, &f.welcome), if f.welcome_conditions.is_empty() { String::new() } else { format!(": {}", f.welcome_conditions) })),
+        ("Doelgroep maakt er gebruik van", choices::label(choices::USED, &f.used).to_string()),
+        ("Rolstoeltoegankelijk", choices::label(choices::WHEELCHAIR, &f.wheelchair).to_string()),
+        ("Hoe kom je er", f.directions.clone()),
+        ("Uitzonderingen op de openingstijden", f.opening_exceptions.clone()),
+    ];
+    rows.into_iter().filter(|(_, v)| !v.is_empty()).map(|(label, value)| Labelled { label: label.into(), value }).collect()
+}
+
+/// A facility this user may see: aanbieders only their own organisation's.
+async fn visible(tx: &mut crate::db::Tx, user: &CurrentUser, id: Uuid) -> AppResult<Snapshot> {
+    let f = store::snapshot(tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    match own_provider(user) {
+        Some(own) if own != Some(f.provider_id) => Err(AppError::NotFound),
+        _ => Ok(f),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    melding: Option<String>,
+}
+
+/// GET /{tenant}/voorzieningen/{id}
+pub async fn facility_show(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Query(notice): Query<Notice>) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let f = visible(&mut tx, &user, id).await?;
+    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    tx.commit().await?;
+    let types: Vec<String> = f.types.iter().map(|c| lookups.types.iter().find(|t| t.code == *c).map(|t| t.name.clone()).unwrap_or_else(|| c.clone())).collect();
+    let mut levensgebieden: Vec<String> = Vec::new();
+    for g in &lookups.levensgebieden {
+        if f.types.iter().any(|c| lookups.types.iter().any(|t| t.code == *c && t.levensgebied == g.code)) {
+            levensgebieden.push(g.name.clone());
+        }
+    }
+    let periods = f.periods();
+    let hours = WEEKDAYS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, day))| {
+            let text = hours::day_text(&periods, i as i16 + 1).replace('-', " – ");
+            Labelled { label: (*day).into(), value: if text.is_empty() { "gesloten".into() } else { text } }
+        })
+        .collect();
+    let dagdelen = f
+        .dagdelen
+        .iter()
+        .filter_map(|d| {
+            let (part, numbers) = d.split_once(' ')?;
+            let n: Vec<&str> = numbers.split('/').collect();
+            Some(Labelled { label: part.into(), value: format!("maximaal {} tegelijk, waarvan {} vrije inloop en {} op afspraak", n.first()?, n.get(1)?, n.get(2)?) })
+        })
+        .collect();
+    let notice = match notice.melding.as_deref() {
+        Some("opgeslagen") => Some("De voorziening is opgeslagen."),
+        Some("gearchiveerd") => Some("De voorziening is gearchiveerd."),
+        Some("teruggezet") => Some("De voorziening is teruggezet uit het archief."),
+        Some("gecontroleerd") => Some("De gegevens zijn als gecontroleerd gemarkeerd."),
+        _ => None,
+    };
+    let may_edit = user.may_change(Section::Facilities);
+    render(&ShowPage {
+        layout: Layout::for_user(&user, f.name.clone(), Some(Section::Facilities)).with_notice(notice),
+        base: user.href(Section::Facilities.path()),
+        stale: f.stale(time_fmt::today()),
+        verified: match f.verified_on {
+            Some(d) => format!("{}{}", time_fmt::date(d), if f.verified_by.is_empty() { String::new() } else { format!(" door {}", f.verified_by) }),
+            None => "nog nooit".into(),
+        },
+        may_edit,
+        may_verify: user.may_change(Section::Stale),
+        details: details(&f, &lookups),
+        types,
+        levensgebieden,
+        hours,
+        dagdelen,
+        f,
+    })
+}
+
+/// GET /{tenant}/voorzieningen/{id}/geschiedenis
+pub async fn facility_history(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let f = visible(&mut tx, &user, id).await?;
+    let back = format!("{}/{id}", user.href(Section::Facilities.path()));
+    let response = history::history_page(&mut tx, &user, Section::Facilities, "voorziening", id, &f.name, back).await;
+    tx.commit().await?;
+    response
+}
+
+#[derive(Template)]
+#[template(path = "register/stale_list.html")]
+struct StalePage {
+    layout: Layout,
+    base: String,
+    rows: Vec<ListRow>,
+}
+
+/// GET /{tenant}/actualiteit: facilities not verified for 12 months, oldest first.
+pub async fn stale_index(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let raw: Vec<sqlx::postgres::PgRow> = sqlx::query(&format!(
+        "{LIST} and (f.verified_on is null or f.verified_on < current_date - 365) order by f.verified_on nulls first, lower(f.name) limit 1000"
+    ))
+    .bind(user.tenant_id)
+    .bind(false)
+    .bind(None::<Uuid>)
+    .bind("")
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let rows = raw.iter().map(ListRow::from_row).collect::<Result<Vec<_>, _>>()?;
+    let notice = (notice.melding.as_deref() == Some("gecontroleerd")).then_some("De voorziening is als gecontroleerd gemarkeerd.");
+    render(&StalePage {
+        layout: Layout::for_user(&user, "Actualiteit", Some(Section::Stale)).with_notice(notice),
+        base: user.href(Section::Facilities.path()),
+        rows,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct VerifyForm {
+    #[serde(default)]
+    terug: String,
+}
+
+/// POST /{tenant}/actualiteit/{id}: the beleidsmedewerker confirms the data are current.
+pub async fn facility_verify(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    PathId(id): PathId,
+    axum::Form(form): axum::Form<VerifyForm>,
+) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let before = editable(&mut tx, &user, id).await?;
+    let today = time_fmt::today();
+    store::mark_verified(&mut tx, user.tenant_id, id, &user.display_name, today).await?;
+    let event = Event::new("gecontroleerd", "voorziening", id)
+        .before(serde_json::json!({"laatst_gecontroleerd": before.verified_on.map(|d| d.to_string()).unwrap_or_default(), "gecontroleerd_door": before.verified_by}))
+        .after(serde_json::json!({"laatst_gecontroleerd": today.to_string(), "gecontroleerd_door": user.display_name}));
+    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    let target = if form.terug == "lijst" {
+        format!("{}?melding=gecontroleerd", user.href(Section::Stale.path()))
+    } else {
+        format!("{}/{id}?melding=gecontroleerd", user.href(Section::Facilities.path()))
+    };
+    Ok(Redirect::to(&target).into_response())
+}

@@ -1,0 +1,366 @@
+//! Providers (aanbieders): list, add, change, archive, history. An aanbieder user sees and
+//! changes only their own organisation.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use serde_json::json;
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::db::Tx;
+use crate::error::{AppError, AppResult};
+use crate::fields::{self, Email, Postcode};
+use crate::register::facilities::edit::own_provider;
+use crate::register::history;
+use crate::register::lists::{self, Code};
+use crate::state::AppState;
+use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::{ClientAddr, PathId};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Provider {
+    pub provider_id: Uuid,
+    pub name: String,
+    pub provider_type: Option<String>,
+    pub type_name: Option<String>,
+    pub kvk_number: Option<String>,
+    pub street: String,
+    pub house_number: String,
+    pub postcode: Option<String>,
+    pub city: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub contact_name: String,
+    pub archived: bool,
+    pub version: i32,
+    pub facilities: i64,
+}
+
+impl Provider {
+    fn audit_value(&self) -> serde_json::Value {
+        json!({"naam": self.name, "type": self.type_name.clone().unwrap_or_default(), "kvk": self.kvk_number.clone().unwrap_or_default(),
+               "straat": self.street, "huisnummer": self.house_number, "postcode": self.postcode.clone().unwrap_or_default(),
+               "plaats": self.city, "telefoon": self.phone, "email": self.email, "website": self.website,
+               "contactpersoon": self.contact_name, "gearchiveerd": if self.archived { "ja" } else { "" }})
+    }
+}
+
+const SELECT: &str = "select p.provider_id, p.name, p.provider_type, c.name as type_name, p.kvk_number, p.street, \
+    p.house_number, p.postcode, p.city, p.phone, p.email, p.website, p.contact_name, p.archived, p.version, \
+    (select count(*) from facilities f where f.tenant_id = p.tenant_id and f.provider_id = p.provider_id and not f.archived) as facilities \
+    from providers p left join code_lists c on c.kind = 'aanbiedertype' and c.code = p.provider_type where p.tenant_id = $1";
+
+async fn get(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> AppResult<Provider> {
+    if let Some(own) = own_provider(user) {
+        if own != Some(id) {
+            return Err(AppError::NotFound);
+        }
+    }
+    sqlx::query_as(&format!("{SELECT} and p.provider_id = $2")).bind(user.tenant_id).bind(id).fetch_optional(&mut **tx).await?.ok_or(AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "register/providers_list.html")]
+struct ListPage {
+    layout: Layout,
+    base: String,
+    rows: Vec<Provider>,
+    may_add: bool,
+}
+
+#[derive(Template)]
+#[template(path = "register/provider_form.html")]
+struct FormPage {
+    layout: Layout,
+    base: String,
+    provider_id: Option<String>,
+    form: ProviderForm,
+    types: Vec<Code>,
+    errors: FormErrors,
+    archived: bool,
+    may_change: bool,
+    may_archive: bool,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ProviderForm {
+    #[serde(default)]
+    pub naam: String,
+    #[serde(default)]
+    pub r#type: String,
+    #[serde(default)]
+    pub kvk: String,
+    #[serde(default)]
+    pub straat: String,
+    #[serde(default)]
+    pub huisnummer: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub plaats: String,
+    #[serde(default)]
+    pub telefoon: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub contactpersoon: String,
+    #[serde(default)]
+    pub version: i32,
+}
+
+impl ProviderForm {
+    fn from_provider(p: &Provider) -> Self {
+        Self {
+            naam: p.name.clone(),
+            r#type: p.provider_type.clone().unwrap_or_default(),
+            kvk: p.kvk_number.clone().unwrap_or_default(),
+            straat: p.street.clone(),
+            huisnummer: p.house_number.clone(),
+            postcode: p.postcode.clone().unwrap_or_default(),
+            plaats: p.city.clone(),
+            telefoon: p.phone.clone(),
+            email: p.email.clone(),
+            website: p.website.clone(),
+            contactpersoon: p.contact_name.clone(),
+            version: p.version,
+        }
+    }
+}
+
+/// The checked values, in table order.
+struct Valid {
+    name: String,
+    provider_type: Option<String>,
+    kvk: Option<String>,
+    postcode: Option<String>,
+    phone: String,
+    email: String,
+    website: String,
+}
+
+fn base(user: &CurrentUser) -> String {
+    user.href(Section::Providers.path())
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    melding: Option<String>,
+}
+
+/// GET /{tenant}/aanbieders
+pub async fn provider_index(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+    let own = own_provider(&user);
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let rows: Vec<Provider> = sqlx::query_as(&format!("{SELECT} and ($2::uuid is null or p.provider_id = $2) order by p.archived, lower(p.name)"))
+        .bind(user.tenant_id)
+        .bind(own.map(|p| p.unwrap_or(Uuid::nil())))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let notice = (notice.melding.as_deref() == Some("opgeslagen")).then_some("De aanbieder is opgeslagen.");
+    render(&ListPage {
+        layout: Layout::for_user(&user, "Aanbieders", Some(Section::Providers)).with_notice(notice),
+        base: base(&user),
+        rows,
+        may_add: own.is_none() && user.may_change(Section::Providers),
+    })
+}
+
+async fn form_page(state: &AppState, user: &CurrentUser, id: Option<Uuid>, form: ProviderForm, errors: FormErrors, archived: bool) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let types = lists::codes(&mut tx, "aanbiedertype").await?;
+    tx.commit().await?;
+    let invalid = !errors.is_empty();
+    let title = if id.is_some() { "Aanbieder wijzigen" } else { "Aanbieder toevoegen" };
+    let mut response = render(&FormPage {
+        layout: Layout::for_user(user, title, Some(Section::Providers)),
+        base: base(user),
+        provider_id: id.map(|i| i.to_string()),
+        form,
+        types,
+        errors,
+        archived,
+        may_change: user.may_change(Section::Providers),
+        may_archive: user.may_change(Section::Providers) && own_provider(user).is_none(),
+    })?;
+    if invalid {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// GET /{tenant}/aanbieders/nieuw
+pub async fn provider_new(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    if own_provider(&user).is_some() {
+        return Err(AppError::Forbidden);
+    }
+    form_page(&state, &user, None, ProviderForm::default(), FormErrors::default(), false).await
+}
+
+async fn validate(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &ProviderForm) -> AppResult<Result<Valid, FormErrors>> {
+    let mut e = FormErrors::default();
+    let name = fields::required_text(&form.naam, 200, "de naam van de aanbieder").map_err(|m| e.add("naam", m)).unwrap_or_default();
+    let types = lists::codes(tx, "aanbiedertype").await?;
+    let provider_type = match form.r#type.trim() {
+        "" => None,
+        t if types.iter().any(|c| c.code == t) => Some(t.to_string()),
+        _ => {
+            e.add("type", "Kies een soort aanbieder uit de lijst.");
+            None
+        }
+    };
+    let optional = |value: &str, check: fn(&str) -> Result<String, String>, field: &'static str, e: &mut FormErrors| {
+        if value.trim().is_empty() {
+            return None;
+        }
+        check(value).map_err(|m| e.add(field, m)).ok()
+    };
+    let kvk = optional(&form.kvk, fields::kvk_number, "kvk", &mut e);
+    for (field, value, max) in [("straat", &form.straat, 200), ("huisnummer", &form.huisnummer, 20), ("plaats", &form.plaats, 100), ("contactpersoon", &form.contactpersoon, 200)] {
+        if let Err(m) = fields::optional_text(value, max, field) {
+            e.add(field, m);
+        }
+    }
+    let postcode = optional(&form.postcode, |p| Postcode::parse(p).map(|p| p.as_str().to_string()), "postcode", &mut e);
+    let phone = optional(&form.telefoon, fields::phone, "telefoon", &mut e).unwrap_or_default();
+    let email = optional(&form.email, |m| Email::parse(m).map(|m| m.as_str().to_string()), "email", &mut e).unwrap_or_default();
+    let website = optional(&form.website, fields::website, "website", &mut e).unwrap_or_default();
+    if e.get("naam").is_none() {
+        let taken: bool = sqlx::query_scalar(
+            "select exists (select 1 from providers where tenant_id = $1 and lower(name) = lower($2) and provider_id is distinct from $3)",
+        )
+        .bind(user.tenant_id)
+        .bind(&name)
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+        if taken {
+            e.add("naam", "Er is al een aanbieder met deze naam.");
+        }
+    }
+    Ok(if e.is_empty() { Ok(Valid { name, provider_type, kvk, postcode, phone, email, website }) } else { Err(e) })
+}
+
+async fn save(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &ProviderForm, v: &Valid) -> AppResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "insert into providers (tenant_id, provider_id, name, provider_type, kvk_number, street, house_number, postcode, city, \
+           phone, email, website, contact_name) values ($1, coalesce($2, gen_random_uuid()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         on conflict (tenant_id, provider_id) do update set name = $4, provider_type = $5, kvk_number = $6, street = $7, \
+           house_number = $8, postcode = $9, city = $10, phone = $11, email = $12, website = $13, contact_name = $14, \
+           version = providers.version + 1, updated_at = now() where providers.version = $3 \
+         returning provider_id",
+    )
+    .bind(user.tenant_id)
+    .bind(id)
+    .bind(form.version)
+    .bind(&v.name)
+    .bind(&v.provider_type)
+    .bind(&v.kvk)
+    .bind(form.straat.trim())
+    .bind(form.huisnummer.trim())
+    .bind(&v.postcode)
+    .bind(form.plaats.trim())
+    .bind(&v.phone)
+    .bind(&v.email)
+    .bind(&v.website)
+    .bind(form.contactpersoon.trim())
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// POST /{tenant}/aanbieders
+pub async fn provider_create(State(state): State<AppState>, user: CurrentUser, ClientAddr(address): ClientAddr, Form(form): Form<ProviderForm>) -> AppResult<Response> {
+    if own_provider(&user).is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let valid = match validate(&mut tx, &user, None, &form).await? {
+        Ok(v) => v,
+        Err(errors) => return form_page(&state, &user, None, form, errors, false).await,
+    };
+    let id = save(&mut tx, &user, None, &form, &valid).await?.ok_or_else(|| AppError::internal("provider insert returned nothing"))?;
+    let after = get(&mut tx, &user, id).await?;
+    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), Event::new("aangemaakt", "aanbieder", id).after(after.audit_value())).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+}
+
+/// GET /{tenant}/aanbieders/{id}
+pub async fn provider_edit(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let p = get(&mut tx, &user, id).await?;
+    tx.commit().await?;
+    form_page(&state, &user, Some(id), ProviderForm::from_provider(&p), FormErrors::default(), p.archived).await
+}
+
+/// POST /{tenant}/aanbieders/{id}
+pub async fn provider_update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    PathId(id): PathId,
+    Form(mut form): Form<ProviderForm>,
+) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let before = get(&mut tx, &user, id).await?;
+    let conflict = "Iemand anders heeft deze aanbieder opgeslagen nadat u het formulier opende. Uw invoer staat hieronder nog; controleer en sla opnieuw op.";
+    let valid = match validate(&mut tx, &user, Some(id), &form).await? {
+        Ok(v) if form.version == before.version => v,
+        Ok(_) => {
+            let mut errors = FormErrors::default();
+            errors.add("naam", conflict);
+            form.version = before.version;
+            return form_page(&state, &user, Some(id), form, errors, before.archived).await;
+        }
+        Err(errors) => return form_page(&state, &user, Some(id), form, errors, before.archived).await,
+    };
+    if save(&mut tx, &user, Some(id), &form, &valid).await?.is_none() {
+        let mut errors = FormErrors::default();
+        errors.add("naam", conflict);
+        return form_page(&state, &user, Some(id), form, errors, before.archived).await;
+    }
+    let after = get(&mut tx, &user, id).await?;
+    let event = Event::new("gewijzigd", "aanbieder", id).before(before.audit_value()).after(after.audit_value());
+    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+}
+
+/// POST /{tenant}/aanbieders/{id}/archiveren: archives or restores (beleidsmedewerkers only).
+pub async fn provider_archive(State(state): State<AppState>, user: CurrentUser, ClientAddr(address): ClientAddr, PathId(id): PathId) -> AppResult<Response> {
+    if own_provider(&user).is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let before = get(&mut tx, &user, id).await?;
+    sqlx::query("update providers set archived = not archived, version = version + 1, updated_at = now() where tenant_id = $1 and provider_id = $2")
+        .bind(user.tenant_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let after = get(&mut tx, &user, id).await?;
+    let action = if after.archived { "gearchiveerd" } else { "teruggezet" };
+    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), Event::new(action, "aanbieder", id).before(before.audit_value()).after(after.audit_value())).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+}
+
+/// GET /{tenant}/aanbieders/{id}/geschiedenis
+pub async fn provider_history(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let p = get(&mut tx, &user, id).await?;
+    let back = format!("{}/{id}", base(&user));
+    let response = history::history_page(&mut tx, &user, Section::Providers, "aanbieder", id, &p.name, back).await;
+    tx.commit().await?;
+    response
+}
