@@ -29,6 +29,7 @@ fn describe(section: Section) -> &'static str {
         Section::Account => "Wijzig uw wachtwoord.",
         Section::Facilities => "Het register: alle voorzieningen met adres, openingstijden, capaciteit, doelgroepen en toegang.",
         Section::Providers => "De organisaties die voorzieningen aanbieden, met KvK-nummer en contactgegevens.",
+        Section::Checklist => "De regionale inventarisatie per levensgebied en voorzieningentype, de dekking per gemeente en wijk, en vraag tegenover aanbod.",
         Section::Stale => "Voorzieningen waarvan de gegevens al een jaar niet zijn gecontroleerd.",
         Section::Types => "De landelijke indeling in levensgebieden en voorzieningentypen, met uw eigen namen, aliassen en typen.",
         Section::Users => "Maak accounts aan, ken rollen toe en schakel accounts uit.",

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod checklist;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -45,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .merge(tenancy::router())
         .merge(register::router())
+        .merge(checklist::router())
         .route_layer(from_fn(require_member));
 
     let pages = Router::new()

@@ -71,6 +71,7 @@ pub enum Section {
     Account,
     Facilities,
     Providers,
+    Checklist,
     Stale,
     Types,
     Users,
@@ -80,10 +81,11 @@ pub enum Section {
 
 impl Section {
     /// Sections in navigation order.
-    pub const NAV: [Section; 9] = [
+    pub const NAV: [Section; 10] = [
         Section::Home,
         Section::Facilities,
         Section::Providers,
+        Section::Checklist,
         Section::Stale,
         Section::Types,
         Section::Users,
@@ -98,7 +100,7 @@ impl Section {
             Section::Home | Section::Account => &[],
             Section::Facilities => &[Role::Beheerder, Role::Beleidsmedewerker, Role::Wijkteam, Role::Aanbieder],
             Section::Providers => &[Role::Beheerder, Role::Beleidsmedewerker, Role::Aanbieder],
-            Section::Types | Section::Stale => &[Role::Beheerder, Role::Beleidsmedewerker],
+            Section::Types | Section::Stale | Section::Checklist => &[Role::Beheerder, Role::Beleidsmedewerker],
             Section::Users | Section::Areas | Section::Audit => &[Role::Beheerder],
         }
     }
@@ -108,7 +110,7 @@ impl Section {
     pub fn write_roles(self) -> &'static [Role] {
         match self {
             Section::Facilities | Section::Providers => &[Role::Beleidsmedewerker, Role::Aanbieder],
-            Section::Stale => &[Role::Beleidsmedewerker],
+            Section::Stale | Section::Checklist => &[Role::Beleidsmedewerker],
             _ => self.roles(),
         }
     }
@@ -129,6 +131,7 @@ impl Section {
             Section::Account => "Mijn account",
             Section::Facilities => "Voorzieningen",
             Section::Providers => "Aanbieders",
+            Section::Checklist => "Checklist",
             Section::Stale => "Actualiteit",
             Section::Types => "Voorzieningentypen",
             Section::Users => "Gebruikers",
@@ -144,6 +147,7 @@ impl Section {
             Section::Account => "/account/wachtwoord",
             Section::Facilities => "/voorzieningen",
             Section::Providers => "/aanbieders",
+            Section::Checklist => "/checklist",
             Section::Stale => "/actualiteit",
             Section::Types => "/typen",
             Section::Users => "/beheer/gebruikers",
