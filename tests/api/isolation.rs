@@ -7,7 +7,7 @@ use sqlx::Executor;
 use crate::helpers::{test_db, TestApp};
 
 /// Every tenant route, `{t}` for the tenant, `{user}` and `{area}` for ids.
-const GET_ROUTES: [&str; 11] = [
+const GET_ROUTES: [&str; 23] = [
     "/{t}/",
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
@@ -19,9 +19,21 @@ const GET_ROUTES: [&str; 11] = [
     "/{t}/beheer/gebieden/import",
     "/{t}/beheer/gebieden/{area}",
     "/{t}/beheer/logboek",
+    "/{t}/typen",
+    "/{t}/typen/nieuw",
+    "/{t}/typen/{type}",
+    "/{t}/voorzieningen",
+    "/{t}/voorzieningen/nieuw",
+    "/{t}/voorzieningen/{facility}",
+    "/{t}/voorzieningen/{facility}/wijzigen",
+    "/{t}/voorzieningen/{facility}/geschiedenis",
+    "/{t}/aanbieders",
+    "/{t}/aanbieders/{provider}",
+    "/{t}/aanbieders/{provider}/geschiedenis",
+    "/{t}/actualiteit",
 ];
 
-const POST_ROUTES: [&str; 8] = [
+const POST_ROUTES: [&str; 17] = [
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
     "/{t}/beheer/gebruikers/{user}",
@@ -30,13 +42,34 @@ const POST_ROUTES: [&str; 8] = [
     "/{t}/beheer/gebieden/import",
     "/{t}/beheer/gebieden/{area}",
     "/{t}/beheer/gebieden/{area}/verwijderen",
+    "/{t}/typen",
+    "/{t}/typen/{type}",
+    "/{t}/typen/{type}/herstellen",
+    "/{t}/voorzieningen",
+    "/{t}/voorzieningen/{facility}",
+    "/{t}/voorzieningen/{facility}/archiveren",
+    "/{t}/aanbieders",
+    "/{t}/aanbieders/{provider}",
+    "/{t}/actualiteit/{facility}",
 ];
 
-fn fill(route: &str, tenant: &str, user: &str, area: &str) -> String {
+/// The ids of another tenant's records that appear in routes.
+struct Theirs {
+    user: String,
+    area: String,
+    facility: String,
+    provider: String,
+    r#type: String,
+}
+
+fn fill(route: &str, tenant: &str, theirs: &Theirs) -> String {
     route
         .replace("{t}", tenant)
-        .replace("{user}", user)
-        .replace("{area}", area)
+        .replace("{user}", &theirs.user)
+        .replace("{area}", &theirs.area)
+        .replace("{facility}", &theirs.facility)
+        .replace("{provider}", &theirs.provider)
+        .replace("{type}", &theirs.r#type)
 }
 
 #[tokio::test]
@@ -47,13 +80,28 @@ async fn another_tenants_pages_answer_404_on_every_route() {
         .await
         .to_string();
     let their_area = app.id("select a.area_id from areas a join tenants t using (tenant_id) where t.slug = 'maastricht' limit 1").await.to_string();
+    let theirs = Theirs {
+        user: their_user,
+        area: their_area,
+        facility: app.id("select f.facility_id from facilities f join tenants t using (tenant_id) where t.slug = 'maastricht' limit 1").await.to_string(),
+        provider: app.id("select p.provider_id from providers p join tenants t using (tenant_id) where t.slug = 'maastricht' limit 1").await.to_string(),
+        // Maastricht's own type: its code exists only there.
+        r#type: "eigen_maastrichts_type".into(),
+    };
+    sqlx::query("insert into facility_types (tenant_id, code, levensgebied, name, schil, toegang) select tenant_id, 'eigen_maastrichts_type', 'wonen', 'Maastrichts type', 'informeel', 'algemeen' from tenants where slug = 'maastricht'")
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
+    let facilities_before = app.scalar_i64("select count(*) + sum(version) from facilities").await;
+    let providers_before = app.scalar_i64("select count(*) + sum(version) from providers").await;
+    let types_before = app.scalar_i64("select count(*) + sum(version) from facility_types").await;
     let audit_before = app.scalar_i64("select count(*) from audit_events").await;
     let users_before = app.scalar_i64("select count(*) from users").await;
     let areas_before = app.scalar_i64("select count(*) from areas").await;
 
     let mut b = app.login("beheer@almelo.demo").await;
     for route in GET_ROUTES {
-        let path = fill(route, "maastricht", &their_user, &their_area);
+        let path = fill(route, "maastricht", &theirs);
         let page = b.get(&path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "GET {path}");
         assert!(
@@ -62,12 +110,12 @@ async fn another_tenants_pages_answer_404_on_every_route() {
         );
         // The same page for a tenant that does not exist looks the same.
         let none = b
-            .get(&fill(route, "bestaatniet", &their_user, &their_area))
+            .get(&fill(route, "bestaatniet", &theirs))
             .await;
         assert_eq!(none.status, StatusCode::NOT_FOUND);
     }
     for route in POST_ROUTES {
-        let path = fill(route, "maastricht", &their_user, &their_area);
+        let path = fill(route, "maastricht", &theirs);
         let page = b
             .post(
                 &path,
@@ -76,17 +124,22 @@ async fn another_tenants_pages_answer_404_on_every_route() {
                     ("email", "x@almelo.demo"),
                     ("rollen", "beheerder"),
                     ("code", "WK093599"),
+                    ("aanbieder", "Overgenomen"),
+                    ("typen", "nachtopvang"),
+                    ("levensgebied", "wonen"),
                 ],
             )
             .await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "POST {path}");
     }
-    // Their ids inside my own tenant's URLs are just as unknown.
+    // Their ids inside my own tenant's URLs are just as unknown, to whoever may use the page.
+    let mut beleid = app.login("beleid@almelo.demo").await;
     for route in GET_ROUTES
         .iter()
-        .filter(|r| r.contains('{') && (r.contains("{user}") || r.contains("{area}")))
+        .filter(|r| r.contains("{user}") || r.contains("{area}") || r.contains("{facility}") || r.contains("{provider}") || r.contains("{type}"))
     {
-        let path = fill(route, "almelo", &their_user, &their_area);
+        let path = fill(route, "almelo", &theirs);
+        let b = if route.contains("{user}") || route.contains("{area}") { &mut b } else { &mut beleid };
         assert_eq!(
             b.get(&path).await.status,
             StatusCode::NOT_FOUND,
@@ -95,9 +148,10 @@ async fn another_tenants_pages_answer_404_on_every_route() {
     }
     for route in POST_ROUTES
         .iter()
-        .filter(|r| r.contains("{user}") || r.contains("{area}"))
+        .filter(|r| r.contains("{user}") || r.contains("{area}") || r.contains("{facility}") || r.contains("{provider}") || r.contains("{type}"))
     {
-        let path = fill(route, "almelo", &their_user, &their_area);
+        let path = fill(route, "almelo", &theirs);
+        let b = if route.contains("{user}") || route.contains("{area}") { &mut b } else { &mut beleid };
         let page = b
             .post(
                 &path,
@@ -123,10 +177,13 @@ async fn another_tenants_pages_answer_404_on_every_route() {
             .await,
         0
     );
+    assert_eq!(app.scalar_i64("select count(*) + sum(version) from facilities").await, facilities_before);
+    assert_eq!(app.scalar_i64("select count(*) + sum(version) from providers").await, providers_before);
+    assert_eq!(app.scalar_i64("select count(*) + sum(version) from facility_types").await, types_before);
     // Only the login was recorded.
     assert_eq!(
         app.scalar_i64("select count(*) from audit_events").await,
-        audit_before + 1
+        audit_before + 2, "only the two logins were recorded"
     );
 }
 
@@ -154,6 +211,12 @@ async fn without_the_tenant_setting_the_application_role_sees_no_rows() {
         "sessions",
         "password_tokens",
         "audit_events",
+        "facility_types",
+        "facilities",
+        "facility_type_links",
+        "facility_service_areas",
+        "facility_hours",
+        "facility_dagdeel_capacity",
     ] {
         let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
             .fetch_one(&db.app)

@@ -9,6 +9,7 @@ mod infra;
 mod isolation;
 mod login;
 mod mail;
+mod register;
 mod roles;
 mod security;
 mod users;
