@@ -17,7 +17,7 @@ use crate::state::AppState;
 
 pub const FIELD: &str = "csrf_token";
 /// Largest request body accepted at all (uploads included).
-pub const MAX_BODY: usize = 12 * 1024 * 1024;
+pub const MAX_BODY: usize = 25 * 1024 * 1024;
 
 pub async fn verify_csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {

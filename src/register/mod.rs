@@ -7,6 +7,7 @@ pub mod providers;
 pub mod taxonomy;
 pub mod types;
 
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
@@ -14,7 +15,7 @@ use axum::Router;
 use crate::auth::access::{require_change, require_section};
 use crate::auth::roles::Section;
 use crate::state::AppState;
-use facilities::{edit, view};
+use facilities::{edit, transfer, view};
 
 /// `/{tenant}/typen/...`, `/{tenant}/voorzieningen/...`, `/{tenant}/actualiteit/...`
 pub fn router() -> Router<AppState> {
@@ -26,6 +27,13 @@ pub fn router() -> Router<AppState> {
         .route_layer(from_fn_with_state(Section::Types, require_section));
     let facilities = Router::new()
         .route("/{tenant}/voorzieningen", get(view::facility_index).post(edit::facility_create))
+        .route("/{tenant}/voorzieningen/export.csv", get(transfer::facility_export))
+        .route(
+            "/{tenant}/voorzieningen/import",
+            get(transfer::facility_import_form)
+                .post(transfer::facility_import)
+                .layer(DefaultBodyLimit::max(transfer::MAX_IMPORT_BYTES + 64 * 1024)),
+        )
         .route("/{tenant}/voorzieningen/{id}", get(view::facility_show).post(edit::facility_update))
         .route("/{tenant}/voorzieningen/{id}/archiveren", post(edit::facility_archive))
         .route("/{tenant}/voorzieningen/{id}/geschiedenis", get(view::facility_history))

@@ -7,6 +7,7 @@ pub mod layout;
 pub mod observe;
 pub mod request_info;
 pub mod time_fmt;
+pub mod upload;
 
 use axum::extract::FromRequestParts;
 use axum::extract::Path;

@@ -192,6 +192,10 @@ pub struct Browser {
 }
 
 impl Browser {
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
     pub async fn get(&mut self, path: &str) -> Page {
         let response = self
             .client

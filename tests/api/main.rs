@@ -10,6 +10,7 @@ mod isolation;
 mod login;
 mod mail;
 mod register;
+mod register_import;
 mod roles;
 mod security;
 mod users;

@@ -7,4 +7,5 @@ pub mod form_page;
 pub mod hours;
 pub mod record;
 pub mod store;
+pub mod transfer;
 pub mod view;

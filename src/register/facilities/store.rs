@@ -243,17 +243,31 @@ pub async fn insert(tx: &mut Tx, tenant_id: Uuid, input: &FacilityInput, provide
         .bind(&input.name)
         .fetch_one(&mut **tx)
         .await?;
-    write(tx, tenant_id, id, None, input, provider_id).await?;
+    write(tx, tenant_id, id, None, input, provider_id, true).await?;
     Ok(id)
 }
 
 /// Stores `input` over facility `id` if its version is still `version`; false when someone
 /// else saved in between.
 pub async fn update(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: i32, input: &FacilityInput, provider_id: Uuid) -> AppResult<bool> {
-    write(tx, tenant_id, id, Some(version), input, provider_id).await
+    write(tx, tenant_id, id, Some(version), input, provider_id, false).await
 }
 
-async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: Option<i32>, i: &FacilityInput, provider_id: Uuid) -> AppResult<bool> {
+/// Stores `input` over facility `id` whatever its version (the import is authoritative).
+pub async fn overwrite(tx: &mut Tx, tenant_id: Uuid, id: Uuid, input: &FacilityInput, provider_id: Uuid) -> AppResult<bool> {
+    let version: Option<i32> = sqlx::query_scalar("select version from facilities where tenant_id = $1 and facility_id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match version {
+        Some(v) => write(tx, tenant_id, id, Some(v), input, provider_id, false).await,
+        None => Ok(false),
+    }
+}
+
+/// `fresh`: the facility was just inserted, so it has no linked rows to clear.
+async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: Option<i32>, i: &FacilityInput, provider_id: Uuid, fresh: bool) -> AppResult<bool> {
     let updated = sqlx::query(
         "update facilities set provider_id = $4, name = $5, description = $6, form = $7, functions = $8, bouwstenen = $9, \
            target_groups = $10, street = $11, house_number = $12, postcode = $13, city = $14, buurt_id = $15, phone = $16, \
@@ -315,7 +329,7 @@ async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: Option<i32>, i: 
     if updated == 0 {
         return Ok(false);
     }
-    for table in ["facility_type_links", "facility_service_areas", "facility_hours", "facility_dagdeel_capacity"] {
+    for table in ["facility_type_links", "facility_service_areas", "facility_hours", "facility_dagdeel_capacity"].iter().filter(|_| !fresh) {
         sqlx::query(&format!("delete from {table} where tenant_id = $1 and facility_id = $2"))
             .bind(tenant_id)
             .bind(id)
@@ -333,14 +347,17 @@ async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: Option<i32>, i: 
     .bind(&mains)
     .execute(&mut **tx)
     .await?;
-    sqlx::query(
-        "insert into facility_service_areas (tenant_id, facility_id, area_id) select $1, $2, unnest($3::uuid[])",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(&i.service_areas)
-    .execute(&mut **tx)
-    .await?;
+    if !i.service_areas.is_empty() {
+        sqlx::query("insert into facility_service_areas (tenant_id, facility_id, area_id) select $1, $2, unnest($3::uuid[])")
+            .bind(tenant_id)
+            .bind(id)
+            .bind(&i.service_areas)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if i.hours.is_empty() {
+        return Ok(true);
+    }
     let days: Vec<i16> = i.hours.iter().map(|p| p.weekday).collect();
     let opens: Vec<time::Time> = i.hours.iter().map(|p| p.opens).collect();
     let closes: Vec<time::Time> = i.hours.iter().map(|p| p.closes).collect();
@@ -365,6 +382,9 @@ async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: Option<i32>, i: 
             walk.push(*w);
             appt.push(*a);
         }
+    }
+    if d.is_empty() {
+        return Ok(true);
     }
     sqlx::query(
         "insert into facility_dagdeel_capacity (tenant_id, facility_id, weekday, dagdeel, max_present, walk_in, by_appointment) \

@@ -1,0 +1,254 @@
+//! The register as CSV: the export's header is exactly what the import takes, so export →
+//! edit in a spreadsheet → import round-trips. The import is all or nothing: every error with
+//! its line and column, or every row stored in one transaction. Rows with an `id` update that
+//! facility; new provider names become new providers.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use super::edit::own_provider;
+use super::record::{self, FacilityInput, RawFacility, COLUMNS, LIST_COLUMNS};
+use super::store;
+use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::tenancy::areas_csv::LineError;
+use crate::web::layout::{render, Layout};
+use crate::web::upload;
+use crate::web::ClientAddr;
+
+/// Largest register file accepted.
+pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+/// Columns the export writes but the import does not read (verification is done in the app).
+const IGNORED: [&str; 2] = ["laatst_gecontroleerd", "gecontroleerd_door"];
+
+/// GET /{tenant}/voorzieningen/export.csv
+pub async fn facility_export(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    let own = own_provider(&user);
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let rows = store::snapshots(&mut tx, user.tenant_id).await?;
+    tx.commit().await?;
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    writer.write_record(COLUMNS).map_err(AppError::internal)?;
+    for row in rows.iter().filter(|r| !r.archived && own.is_none_or(|p| p == Some(r.provider_id))) {
+        let raw = row.raw();
+        writer.write_record(COLUMNS.iter().map(|c| raw.cell(c))).map_err(AppError::internal)?;
+    }
+    let body = writer.into_inner().map_err(AppError::internal)?;
+    Ok(upload::csv_attachment(&format!("voorzieningen-{}.csv", user.tenant_slug), body))
+}
+
+#[derive(Template)]
+#[template(path = "register/facilities_import.html")]
+struct ImportPage {
+    layout: Layout,
+    base: String,
+    errors: Vec<LineError>,
+    summary: Option<(usize, usize, usize)>,
+    max_mb: usize,
+    columns: String,
+}
+
+fn import_page(user: &CurrentUser, errors: Vec<LineError>, summary: Option<(usize, usize, usize)>) -> AppResult<Response> {
+    let invalid = !errors.is_empty();
+    let mut response = render(&ImportPage {
+        layout: Layout::for_user(user, "Voorzieningen importeren", Some(Section::Facilities)),
+        base: user.href(Section::Facilities.path()),
+        errors,
+        summary,
+        max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
+        columns: COLUMNS.join(";"),
+    })?;
+    if invalid {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// GET /{tenant}/voorzieningen/import
+pub async fn facility_import_form(user: CurrentUser) -> AppResult<Response> {
+    import_page(&user, Vec::new(), None)
+}
+
+/// One checked row of the file.
+struct Row {
+    line: usize,
+    id: Option<Uuid>,
+    raw: RawFacility,
+    input: FacilityInput,
+}
+
+/// The rows of the file as fields, or every error in it.
+fn parse(bytes: &[u8]) -> Result<Vec<(usize, RawFacility)>, Vec<LineError>> {
+    let (text, delimiter) = upload::csv_text(bytes).map_err(|e| vec![e])?;
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|h| h.trim().to_lowercase()).collect(),
+        Err(_) => return Err(vec![LineError::new(1, "", "De kopregel kon niet worden gelezen.")]),
+    };
+    let mut errors = Vec::new();
+    for h in &headers {
+        if !COLUMNS.contains(&h.as_str()) {
+            errors.push(LineError::new(1, h, format!("Kolom ‘{h}’ is onbekend. Gebruik de kopregel van de export.")));
+        }
+    }
+    for required in ["naam", "aanbieder", "typen"] {
+        if !headers.iter().any(|h| h == required) {
+            errors.push(LineError::new(1, required, format!("De kolom ‘{required}’ ontbreekt.")));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let Ok(record) = record else {
+            errors.push(LineError::new(line, "", "Deze regel kon niet worden gelezen (controleer de aanhalingstekens)."));
+            continue;
+        };
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() != headers.len() {
+            errors.push(LineError::new(line, "", format!("Deze regel heeft {} kolommen; de kopregel heeft er {}.", record.len(), headers.len())));
+            continue;
+        }
+        let mut raw = RawFacility::default();
+        for (column, value) in headers.iter().zip(record.iter()) {
+            if IGNORED.contains(&column.as_str()) {
+                continue;
+            }
+            if LIST_COLUMNS.contains(&column.as_str()) {
+                raw.set_list(column, value.split('|').map(|v| v.trim().to_string()).collect());
+            } else {
+                raw.set(column, value);
+            }
+        }
+        rows.push((line, raw));
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(LineError::new(0, "", "Het bestand bevat geen voorzieningen."));
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+fn audit_value(raw: &RawFacility) -> Value {
+    let mut map = Map::new();
+    for column in COLUMNS.iter().filter(|c| **c != "id" && !IGNORED.contains(c)) {
+        map.insert((*column).to_string(), Value::String(raw.cell(column)));
+    }
+    Value::Object(map)
+}
+
+/// POST /{tenant}/voorzieningen/import (multipart, field `bestand`)
+pub async fn facility_import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let bytes = match upload::read_file(&mut multipart, MAX_IMPORT_BYTES).await {
+        Ok(b) => b,
+        Err(e) => return import_page(&user, vec![e], None),
+    };
+    let parsed = match parse(&bytes) {
+        Ok(rows) => rows,
+        Err(errors) => return import_page(&user, errors, None),
+    };
+    let own = own_provider(&user);
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    // Which facilities exist, and whose they are.
+    let existing: HashMap<Uuid, Uuid> = sqlx::query_as::<_, (Uuid, Uuid)>("select facility_id, provider_id from facilities where tenant_id = $1")
+        .bind(user.tenant_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen_ids = std::collections::HashSet::new();
+    for (line, mut raw) in parsed {
+        if let Some(own) = own {
+            raw.set("aanbieder", own.map(|p| p.to_string()).unwrap_or_default());
+        }
+        let id_text = raw.one("id").trim().to_string();
+        let id = if id_text.is_empty() {
+            None
+        } else {
+            match Uuid::parse_str(&id_text).ok().filter(|id| existing.get(id).is_some_and(|p| own.is_none_or(|o| o == Some(*p)))) {
+                Some(id) if seen_ids.insert(id) => Some(id),
+                Some(_) => {
+                    errors.push(LineError::new(line, "id", "Deze voorziening staat al eerder in het bestand."));
+                    None
+                }
+                None => {
+                    errors.push(LineError::new(line, "id", "Onbekend id. Laat de kolom leeg voor een nieuwe voorziening."));
+                    None
+                }
+            }
+        };
+        match record::validate(&raw, &lookups) {
+            Ok(input) => rows.push(Row { line, id, raw, input }),
+            Err(field_errors) => errors.extend(field_errors.items().iter().map(|(column, message)| LineError::new(line, column, message.clone()))),
+        }
+    }
+    if !errors.is_empty() {
+        return import_page(&user, errors, None);
+    }
+    let actor = Actor::user(&user, &address);
+    let mut new_providers: HashMap<String, Uuid> = HashMap::new();
+    let (mut created, mut updated) = (0, 0);
+    for row in &rows {
+        let provider = match row.input.provider_id {
+            Some(p) => p,
+            None => {
+                let key = row.input.provider_name.to_lowercase();
+                match new_providers.get(&key) {
+                    Some(p) => *p,
+                    None => {
+                        let p: Uuid = sqlx::query_scalar("insert into providers (tenant_id, name) values ($1, $2) returning provider_id")
+                            .bind(user.tenant_id)
+                            .bind(&row.input.provider_name)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        audit::record(&mut tx, user.tenant_id, &actor, Event::new("aangemaakt", "aanbieder", p).after(json!({"naam": row.input.provider_name, "bron": "import"}))).await?;
+                        new_providers.insert(key, p);
+                        p
+                    }
+                }
+            }
+        };
+        let _ = row.line;
+        match row.id {
+            Some(id) => {
+                let before = store::snapshot(&mut tx, user.tenant_id, id).await?.map(|s| s.audit_value());
+                store::overwrite(&mut tx, user.tenant_id, id, &row.input, provider).await?;
+                let mut event = Event::new("geïmporteerd", "voorziening", id).after(audit_value(&row.raw));
+                event.before = before;
+                audit::record(&mut tx, user.tenant_id, &actor, event).await?;
+                updated += 1;
+            }
+            None => {
+                let id = store::insert(&mut tx, user.tenant_id, &row.input, provider).await?;
+                audit::record(&mut tx, user.tenant_id, &actor, Event::new("geïmporteerd", "voorziening", id).after(audit_value(&row.raw))).await?;
+                created += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    import_page(&user, Vec::new(), Some((created, updated, new_providers.len())))
+}

@@ -1,0 +1,64 @@
+//! Uploaded files and downloads: the multipart field `bestand` with a size limit, CSV text as
+//! Excel writes it (UTF-8 with or without BOM, semicolons or commas), and CSV attachments.
+
+use axum::body::Bytes;
+use axum::extract::Multipart;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::tenancy::areas_csv::LineError;
+
+fn too_large(max_bytes: usize) -> LineError {
+    LineError::new(0, "", format!("Het bestand is te groot. Het mag hoogstens {} MB zijn.", max_bytes / 1024 / 1024))
+}
+
+/// The bytes of the field `bestand`, or a message for the whole file.
+pub async fn read_file(multipart: &mut Multipart, max_bytes: usize) -> Result<Bytes, LineError> {
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("bestand") => match field.bytes().await {
+                Ok(bytes) => file = Some(bytes),
+                Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(max_bytes)),
+                Err(_) => return Err(LineError::new(0, "", "Het bestand kon niet worden ontvangen. Probeer het opnieuw.")),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(max_bytes)),
+            Err(_) => return Err(LineError::new(0, "", "Het bestand kon niet worden ontvangen. Probeer het opnieuw.")),
+        }
+    }
+    match file {
+        None => Err(LineError::new(0, "", "Kies een CSV-bestand om te importeren.")),
+        Some(b) if b.is_empty() => Err(LineError::new(0, "", "Het gekozen bestand is leeg.")),
+        Some(b) if b.len() > max_bytes => Err(too_large(max_bytes)),
+        Some(b) => Ok(b),
+    }
+}
+
+/// The text of a CSV file and its separator, taken from the header line.
+pub fn csv_text(bytes: &[u8]) -> Result<(&str, u8), LineError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| LineError::new(0, "", "Het bestand is geen UTF-8-tekst. Sla het op als ‘CSV UTF-8’ en probeer het opnieuw."))?;
+    if text.contains('\0') {
+        return Err(LineError::new(0, "", "Dit is geen CSV-bestand. Sla het spreadsheet op als ‘CSV UTF-8’."));
+    }
+    let header = text.lines().next().unwrap_or("");
+    let delimiter = if header.matches(';').count() >= header.matches(',').count() { b';' } else { b',' };
+    Ok((text, delimiter))
+}
+
+/// A CSV download: UTF-8 with BOM (so Excel shows accents right), as an attachment.
+pub fn csv_attachment(filename: &str, body: Vec<u8>) -> Response {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(body);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
