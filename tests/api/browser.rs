@@ -26,13 +26,13 @@ const CHROME_ARGS: [&str; 10] = [
     "--window-size=1280,1024",
 ];
 
-struct Browser {
-    client: Client,
+pub struct Browser {
+    pub client: Client,
     driver: Child,
     axe: String,
     base: String,
-    violations: Vec<String>,
-    checked: usize,
+    pub violations: Vec<String>,
+    pub checked: usize,
 }
 
 impl Drop for Browser {
@@ -54,7 +54,7 @@ fn missing(what: &str) -> Option<Browser> {
     None
 }
 
-async fn start(base: String) -> Option<Browser> {
+pub async fn start(base: String) -> Option<Browser> {
     let Some(chromium) = find(&[
         "/usr/bin/chromium",
         "/usr/bin/chromium-browser",
@@ -121,14 +121,14 @@ async fn start(base: String) -> Option<Browser> {
 }
 
 impl Browser {
-    async fn open(&mut self, path: &str) {
+    pub async fn open(&mut self, path: &str) {
         self.client
             .goto(&format!("{}{}", self.base, path))
             .await
             .unwrap();
     }
 
-    async fn fill(&self, name: &str, value: &str) {
+    pub async fn fill(&self, name: &str, value: &str) {
         let field = self
             .client
             .find(Locator::Css(&format!("[name='{name}']")))
@@ -139,7 +139,7 @@ impl Browser {
     }
 
     /// Clicks a submit button and waits until the next page has loaded.
-    async fn submit(&self, css: &str) {
+    pub async fn submit(&self, css: &str) {
         let old = self.client.find(Locator::Css("html")).await.unwrap();
         self.client
             .find(Locator::Css(css))
@@ -172,7 +172,7 @@ impl Browser {
     }
 
     /// Clicks something that does not leave the page (a checkbox).
-    async fn tick(&self, css: &str) {
+    pub async fn tick(&self, css: &str) {
         self.client
             .find(Locator::Css(css))
             .await
@@ -182,7 +182,7 @@ impl Browser {
             .unwrap();
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub async fn text(&self, css: &str) -> String {
         self.client
             .find(Locator::Css(css))
             .await
@@ -192,12 +192,12 @@ impl Browser {
             .unwrap()
     }
 
-    async fn path(&self) -> String {
+    pub async fn path(&self) -> String {
         self.client.current_url().await.unwrap().path().to_string()
     }
 
     /// Runs axe-core on the current page and keeps its WCAG 2.1 A/AA violations.
-    async fn check(&mut self, label: &str) {
+    pub async fn check(&mut self, label: &str) {
         if let Ok(dir) = std::env::var("VR_SCREENSHOTS") {
             // For looking at the pages: VR_SCREENSHOTS=/tmp/shots cargo test browser
             let png = self.client.screenshot().await.unwrap();
@@ -238,14 +238,14 @@ impl Browser {
         self.checked += 1;
     }
 
-    async fn login(&mut self, email: &str) {
+    pub async fn login(&mut self, email: &str) {
         self.open("/inloggen").await;
         self.fill("email", email).await;
         self.fill("password", DEMO_PASSWORD).await;
         self.submit("button[type='submit'].button--primary").await;
     }
 
-    async fn logout(&mut self) {
+    pub async fn logout(&mut self) {
         self.submit(".page-header__user button").await;
     }
 }

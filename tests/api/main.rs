@@ -3,6 +3,7 @@
 mod areas;
 mod audit_trail;
 mod browser;
+mod browser_register;
 mod cli;
 mod helpers;
 mod infra;
