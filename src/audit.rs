@@ -117,6 +117,38 @@ pub async fn record(
     Ok(())
 }
 
+/// Writes many successful events of one actor in one statement (for imports).
+pub async fn record_many(tx: &mut Tx, tenant_id: Uuid, actor: &Actor, events: Vec<Event<'_>>) -> AppResult<()> {
+    for chunk in events.chunks(1000) {
+        let actions: Vec<&str> = chunk.iter().map(|e| e.action).collect();
+        let types: Vec<&str> = chunk.iter().map(|e| e.object_type).collect();
+        let ids: Vec<Option<String>> = chunk.iter().map(|e| e.object_id.clone()).collect();
+        let results: Vec<&str> = chunk.iter().map(|e| e.outcome.as_str()).collect();
+        let befores: Vec<Option<Value>> = chunk.iter().map(|e| e.before.clone()).collect();
+        let afters: Vec<Option<Value>> = chunk.iter().map(|e| e.after.clone()).collect();
+        sqlx::query(
+            "insert into audit_events (tenant_id, actor_user_id, actor_label, action, object_type, object_id, \
+             result, origin, before, after) \
+             select $1, $2, $3, e.action, e.object_type, e.object_id, e.result, $4, e.before, e.after \
+             from unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[]) \
+               as e(action, object_type, object_id, result, before, after)",
+        )
+        .bind(tenant_id)
+        .bind(actor.user_id)
+        .bind(&actor.label)
+        .bind(&actor.origin)
+        .bind(&actions)
+        .bind(&types)
+        .bind(&ids)
+        .bind(&results)
+        .bind(&befores)
+        .bind(&afters)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Writes an event that belongs to no tenant (e.g. a login for an unknown address).
 pub async fn record_system(pool: &PgPool, actor: &Actor, event: Event<'_>) -> AppResult<()> {
     sqlx::query(

@@ -235,22 +235,44 @@ pub fn is_stale(verified_on: Option<Date>, today: Date) -> bool {
     verified_on.is_none_or(|d| (today - d).whole_days() > 365)
 }
 
+/// The stored columns of a facility, in the order [`upsert`] binds them (after tenant, id, version).
+const COLUMNS_SQL: [&str; 40] = [
+    "provider_id", "name", "description", "form", "functions", "bouwstenen", "target_groups", "street", "house_number",
+    "postcode", "city", "buurt_id", "phone", "email", "website", "wheelchair", "directions", "opening_exceptions",
+    "serves_whole_region", "capacity_at_once", "capacity_per_day", "capacity_per_week", "visitors_last_year",
+    "visits_last_year", "approach", "funding_sources", "access_decided_by", "own_contribution",
+    "own_contribution_cents", "contracted", "subsidised", "pgb", "access", "client_routes", "professionals",
+    "volunteers", "experts_by_experience", "welcome", "welcome_conditions", "used",
+];
+
+/// `insert … on conflict do update … where version = $3`, built once from [`COLUMNS_SQL`].
+fn upsert_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let placeholders: Vec<String> = (0..COLUMNS_SQL.len()).map(|i| format!("${}", i + 4)).collect();
+        let updates: Vec<String> = COLUMNS_SQL.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        format!(
+            "insert into facilities (tenant_id, facility_id, {}) values ($1, $2, {}) \
+             on conflict (tenant_id, facility_id) do update set {}, version = facilities.version + 1, updated_at = now() \
+             where facilities.version = $3 returning facility_id",
+            COLUMNS_SQL.join(", "),
+            placeholders.join(", "),
+            updates.join(", ")
+        )
+    })
+}
+
 /// Stores a new facility; `provider_id` must be set.
 pub async fn insert(tx: &mut Tx, tenant_id: Uuid, input: &FacilityInput, provider_id: Uuid) -> AppResult<Uuid> {
-    let id: Uuid = sqlx::query_scalar("insert into facilities (tenant_id, provider_id, name) values ($1, $2, $3) returning facility_id")
-        .bind(tenant_id)
-        .bind(provider_id)
-        .bind(&input.name)
-        .fetch_one(&mut **tx)
-        .await?;
-    write(tx, tenant_id, id, None, input, provider_id, true).await?;
+    let id = Uuid::new_v4();
+    write(tx, tenant_id, id, 0, input, provider_id, true).await?;
     Ok(id)
 }
 
 /// Stores `input` over facility `id` if its version is still `version`; false when someone
 /// else saved in between.
 pub async fn update(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: i32, input: &FacilityInput, provider_id: Uuid) -> AppResult<bool> {
-    write(tx, tenant_id, id, Some(version), input, provider_id, false).await
+    write(tx, tenant_id, id, version, input, provider_id, false).await
 }
 
 /// Stores `input` over facility `id` whatever its version (the import is authoritative).
@@ -261,117 +283,79 @@ pub async fn overwrite(tx: &mut Tx, tenant_id: Uuid, id: Uuid, input: &FacilityI
         .fetch_optional(&mut **tx)
         .await?;
     match version {
-        Some(v) => write(tx, tenant_id, id, Some(v), input, provider_id, false).await,
+        Some(v) => write(tx, tenant_id, id, v, input, provider_id, false).await,
         None => Ok(false),
     }
 }
 
-/// `fresh`: the facility was just inserted, so it has no linked rows to clear.
-async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: Option<i32>, i: &FacilityInput, provider_id: Uuid, fresh: bool) -> AppResult<bool> {
-    let updated = sqlx::query(
-        "update facilities set provider_id = $4, name = $5, description = $6, form = $7, functions = $8, bouwstenen = $9, \
-           target_groups = $10, street = $11, house_number = $12, postcode = $13, city = $14, buurt_id = $15, phone = $16, \
-           email = $17, website = $18, wheelchair = $19, directions = $20, opening_exceptions = $21, \
-           serves_whole_region = $22, capacity_at_once = $23, capacity_per_day = $24, capacity_per_week = $25, \
-           visitors_last_year = $26, visits_last_year = $27, approach = $28, funding_sources = $29, \
-           access_decided_by = $30, own_contribution = $31, own_contribution_cents = $32, contracted = $33, \
-           subsidised = $34, pgb = $35, access = $36, client_routes = $37, professionals = $38, volunteers = $39, \
-           experts_by_experience = $40, welcome = $41, welcome_conditions = $42, used = $43, \
-           version = version + case when $3::int is null then 0 else 1 end, updated_at = now() \
-         where tenant_id = $1 and facility_id = $2 and ($3::int is null or version = $3)",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(version)
-    .bind(provider_id)
-    .bind(&i.name)
-    .bind(&i.description)
-    .bind(&i.form)
-    .bind(&i.functions)
-    .bind(&i.bouwstenen)
-    .bind(&i.target_groups)
-    .bind(&i.street)
-    .bind(&i.house_number)
-    .bind(&i.postcode)
-    .bind(&i.city)
-    .bind(i.buurt_id)
-    .bind(&i.phone)
-    .bind(&i.email)
-    .bind(&i.website)
-    .bind(&i.wheelchair)
-    .bind(&i.directions)
-    .bind(&i.opening_exceptions)
-    .bind(i.serves_whole_region)
-    .bind(i.capacity_at_once)
-    .bind(i.capacity_per_day)
-    .bind(i.capacity_per_week)
-    .bind(i.visitors_last_year)
-    .bind(i.visits_last_year)
-    .bind(&i.approach)
-    .bind(&i.funding_sources)
-    .bind(&i.access_decided_by)
-    .bind(&i.own_contribution)
-    .bind(i.own_contribution_cents)
-    .bind(i.contracted)
-    .bind(i.subsidised)
-    .bind(i.pgb)
-    .bind(&i.access)
-    .bind(&i.client_routes)
-    .bind(&i.professionals)
-    .bind(i.volunteers)
-    .bind(&i.experts_by_experience)
-    .bind(&i.welcome)
-    .bind(&i.welcome_conditions)
-    .bind(&i.used)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if updated == 0 {
+/// One statement for the facility row, one to clear its linked rows (unless `fresh`: just
+/// inserted) and one to insert them.
+async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: i32, i: &FacilityInput, provider_id: Uuid, fresh: bool) -> AppResult<bool> {
+    let stored: Option<Uuid> = sqlx::query_scalar(upsert_sql())
+        .bind(tenant_id)
+        .bind(id)
+        .bind(version)
+        .bind(provider_id)
+        .bind(&i.name)
+        .bind(&i.description)
+        .bind(&i.form)
+        .bind(&i.functions)
+        .bind(&i.bouwstenen)
+        .bind(&i.target_groups)
+        .bind(&i.street)
+        .bind(&i.house_number)
+        .bind(&i.postcode)
+        .bind(&i.city)
+        .bind(i.buurt_id)
+        .bind(&i.phone)
+        .bind(&i.email)
+        .bind(&i.website)
+        .bind(&i.wheelchair)
+        .bind(&i.directions)
+        .bind(&i.opening_exceptions)
+        .bind(i.serves_whole_region)
+        .bind(i.capacity_at_once)
+        .bind(i.capacity_per_day)
+        .bind(i.capacity_per_week)
+        .bind(i.visitors_last_year)
+        .bind(i.visits_last_year)
+        .bind(&i.approach)
+        .bind(&i.funding_sources)
+        .bind(&i.access_decided_by)
+        .bind(&i.own_contribution)
+        .bind(i.own_contribution_cents)
+        .bind(i.contracted)
+        .bind(i.subsidised)
+        .bind(i.pgb)
+        .bind(&i.access)
+        .bind(&i.client_routes)
+        .bind(&i.professionals)
+        .bind(i.volunteers)
+        .bind(&i.experts_by_experience)
+        .bind(&i.welcome)
+        .bind(&i.welcome_conditions)
+        .bind(&i.used)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if stored.is_none() {
         return Ok(false);
     }
-    for table in ["facility_type_links", "facility_service_areas", "facility_hours", "facility_dagdeel_capacity"].iter().filter(|_| !fresh) {
-        sqlx::query(&format!("delete from {table} where tenant_id = $1 and facility_id = $2"))
-            .bind(tenant_id)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+    if !fresh {
+        sqlx::query(
+            "with a as (delete from facility_type_links where tenant_id = $1 and facility_id = $2), \
+                  b as (delete from facility_service_areas where tenant_id = $1 and facility_id = $2), \
+                  c as (delete from facility_hours where tenant_id = $1 and facility_id = $2) \
+             delete from facility_dagdeel_capacity where tenant_id = $1 and facility_id = $2",
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     }
     let mains: Vec<bool> = (0..i.types.len()).map(|n| n == 0).collect();
-    sqlx::query(
-        "insert into facility_type_links (tenant_id, facility_id, type_code, is_main) \
-         select $1, $2, t.code, t.main from unnest($3::text[], $4::bool[]) as t(code, main)",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(&i.types)
-    .bind(&mains)
-    .execute(&mut **tx)
-    .await?;
-    if !i.service_areas.is_empty() {
-        sqlx::query("insert into facility_service_areas (tenant_id, facility_id, area_id) select $1, $2, unnest($3::uuid[])")
-            .bind(tenant_id)
-            .bind(id)
-            .bind(&i.service_areas)
-            .execute(&mut **tx)
-            .await?;
-    }
-    if i.hours.is_empty() {
-        return Ok(true);
-    }
     let days: Vec<i16> = i.hours.iter().map(|p| p.weekday).collect();
     let opens: Vec<time::Time> = i.hours.iter().map(|p| p.opens).collect();
     let closes: Vec<time::Time> = i.hours.iter().map(|p| p.closes).collect();
-    sqlx::query(
-        "insert into facility_hours (tenant_id, facility_id, weekday, opens, closes) \
-         select $1, $2, h.d, h.o, h.c from unnest($3::int2[], $4::time[], $5::time[]) as h(d, o, c)",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(&days)
-    .bind(&opens)
-    .bind(&closes)
-    .execute(&mut **tx)
-    .await?;
     // Capacity per dagdeel applies to every weekday the facility is open in that dagdeel.
     let (mut d, mut part, mut max, mut walk, mut appt) = (vec![], vec![], vec![], vec![], vec![]);
     for (weekday, dagdeel) in hours::open_dagdelen(&i.hours) {
@@ -383,15 +367,23 @@ async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: Option<i32>, i: 
             appt.push(*a);
         }
     }
-    if d.is_empty() {
-        return Ok(true);
-    }
     sqlx::query(
-        "insert into facility_dagdeel_capacity (tenant_id, facility_id, weekday, dagdeel, max_present, walk_in, by_appointment) \
-         select $1, $2, c.d, c.p, c.m, c.w, c.a from unnest($3::int2[], $4::text[], $5::int[], $6::int[], $7::int[]) as c(d, p, m, w, a)",
+        "with a as (insert into facility_type_links (tenant_id, facility_id, type_code, is_main) \
+                    select $1, $2, t.code, t.main from unnest($3::text[], $4::bool[]) as t(code, main)), \
+              b as (insert into facility_service_areas (tenant_id, facility_id, area_id) select $1, $2, unnest($5::uuid[])), \
+              c as (insert into facility_hours (tenant_id, facility_id, weekday, opens, closes) \
+                    select $1, $2, h.d, h.o, h.c from unnest($6::int2[], $7::time[], $8::time[]) as h(d, o, c)) \
+         insert into facility_dagdeel_capacity (tenant_id, facility_id, weekday, dagdeel, max_present, walk_in, by_appointment) \
+         select $1, $2, c.d, c.p, c.m, c.w, c.a from unnest($9::int2[], $10::text[], $11::int[], $12::int[], $13::int[]) as c(d, p, m, w, a)",
     )
     .bind(tenant_id)
     .bind(id)
+    .bind(&i.types)
+    .bind(&mains)
+    .bind(&i.service_areas)
+    .bind(&days)
+    .bind(&opens)
+    .bind(&closes)
     .bind(&d)
     .bind(&part)
     .bind(&max)

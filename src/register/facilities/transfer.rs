@@ -80,7 +80,6 @@ pub async fn facility_import_form(user: CurrentUser) -> AppResult<Response> {
 
 /// One checked row of the file.
 struct Row {
-    line: usize,
     id: Option<Uuid>,
     raw: RawFacility,
     input: FacilityInput,
@@ -202,7 +201,7 @@ pub async fn facility_import(
             }
         };
         match record::validate(&raw, &lookups) {
-            Ok(input) => rows.push(Row { line, id, raw, input }),
+            Ok(input) => rows.push(Row { id, raw, input }),
             Err(field_errors) => errors.extend(field_errors.items().iter().map(|(column, message)| LineError::new(line, column, message.clone()))),
         }
     }
@@ -210,6 +209,14 @@ pub async fn facility_import(
         return import_page(&user, errors, None);
     }
     let actor = Actor::user(&user, &address);
+    // The stored state of the facilities the file updates, for their history.
+    let mut before: HashMap<Uuid, Value> = HashMap::new();
+    if rows.iter().any(|r| r.id.is_some()) {
+        for snapshot in store::snapshots(&mut tx, user.tenant_id).await? {
+            before.insert(snapshot.facility_id, snapshot.audit_value());
+        }
+    }
+    let mut events = Vec::with_capacity(rows.len());
     let mut new_providers: HashMap<String, Uuid> = HashMap::new();
     let (mut created, mut updated) = (0, 0);
     for row in &rows {
@@ -225,30 +232,31 @@ pub async fn facility_import(
                             .bind(&row.input.provider_name)
                             .fetch_one(&mut *tx)
                             .await?;
-                        audit::record(&mut tx, user.tenant_id, &actor, Event::new("aangemaakt", "aanbieder", p).after(json!({"naam": row.input.provider_name, "bron": "import"}))).await?;
+                        events.push(Event::new("aangemaakt", "aanbieder", p).after(json!({"naam": row.input.provider_name, "bron": "import"})));
                         new_providers.insert(key, p);
                         p
                     }
                 }
             }
         };
-        let _ = row.line;
-        match row.id {
+        let mut event = match row.id {
             Some(id) => {
-                let before = store::snapshot(&mut tx, user.tenant_id, id).await?.map(|s| s.audit_value());
                 store::overwrite(&mut tx, user.tenant_id, id, &row.input, provider).await?;
-                let mut event = Event::new("geïmporteerd", "voorziening", id).after(audit_value(&row.raw));
-                event.before = before;
-                audit::record(&mut tx, user.tenant_id, &actor, event).await?;
                 updated += 1;
+                let mut event = Event::new("geïmporteerd", "voorziening", id);
+                event.before = before.remove(&id);
+                event
             }
             None => {
                 let id = store::insert(&mut tx, user.tenant_id, &row.input, provider).await?;
-                audit::record(&mut tx, user.tenant_id, &actor, Event::new("geïmporteerd", "voorziening", id).after(audit_value(&row.raw))).await?;
                 created += 1;
+                Event::new("geïmporteerd", "voorziening", id)
             }
-        }
+        };
+        event.after = Some(audit_value(&row.raw));
+        events.push(event);
     }
+    audit::record_many(&mut tx, user.tenant_id, &actor, events).await?;
     tx.commit().await?;
     import_page(&user, Vec::new(), Some((created, updated, new_providers.len())))
 }
