@@ -317,7 +317,7 @@ pub async fn type_update(
         form.version = before.version;
         return form_page(&state, &user, Some(code), national, form, errors).await;
     };
-    sqlx::query(
+    let updated = sqlx::query(
         "update facility_types set name = $4, levensgebied = $5, subgroup = $6, description = $7, aliases = $8, \
            innovative = $9, retired = $10, customized = true, version = version + 1, updated_at = now() \
          where tenant_id = $1 and code = $2 and version = $3",
@@ -333,7 +333,13 @@ pub async fn type_update(
     .bind(form.innovatief.is_some())
     .bind(form.vervallen.is_some())
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        errors.add("naam", "Iemand anders heeft dit type intussen gewijzigd. Uw invoer staat hieronder nog; controleer en sla opnieuw op.");
+        form.version = before.version;
+        return form_page(&state, &user, Some(code), national, form, errors).await;
+    }
     let after = get(&mut tx, user.tenant_id, &code).await?;
     let event = Event::new("gewijzigd", "voorzieningentype", &code).before(before.audit_value()).after(after.audit_value());
     audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
