@@ -11,6 +11,20 @@ async fn export(b: &mut crate::helpers::Browser, tenant: &str) -> String {
     response.text().await.unwrap()
 }
 
+/// Per Almelo facility: its name and how many linked rows (hours, types, areas, capacity) it has.
+async fn linked_rows(app: &TestApp) -> Vec<(String, i64)> {
+    sqlx::query_as(
+        "select f.name, (select count(*) from facility_hours h where h.facility_id = f.facility_id) + \
+           (select count(*) from facility_type_links l where l.facility_id = f.facility_id) + \
+           (select count(*) from facility_service_areas s where s.facility_id = f.facility_id) + \
+           (select count(*) from facility_dagdeel_capacity c where c.facility_id = f.facility_id) \
+         from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' order by f.facility_id",
+    )
+    .fetch_all(&app.db.admin)
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn export_edit_import_round_trips_and_updates_by_id() {
     let app = TestApp::spawn().await;
@@ -22,32 +36,14 @@ async fn export_edit_import_round_trips_and_updates_by_id() {
     let count = app.scalar_i64("select count(*) from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' and not archived").await;
     assert_eq!(csv.lines().count() as i64, count + 1);
     assert!(csv.contains("Dagstructurering Schelfhorst") && csv.contains("ma 09:30-15:30|di 09:30-15:30"));
-    let before: Vec<(String, i64)> = sqlx::query_as(
-        "select f.name, (select count(*) from facility_hours h where h.facility_id = f.facility_id) + \
-           (select count(*) from facility_type_links l where l.facility_id = f.facility_id) + \
-           (select count(*) from facility_service_areas s where s.facility_id = f.facility_id) + \
-           (select count(*) from facility_dagdeel_capacity c where c.facility_id = f.facility_id) \
-         from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' order by f.facility_id",
-    )
-    .fetch_all(&app.db.admin)
-    .await
-    .unwrap();
+    let before = linked_rows(&app).await;
 
     // Unchanged file: everything is read back as it was.
     b.get("/almelo/voorzieningen/import").await;
     let page = b.upload("/almelo/voorzieningen/import", csv.as_bytes().to_vec()).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains(&format!("{count} voorzieningen ingelezen: 0 nieuw en {count} bijgewerkt")));
-    let after: Vec<(String, i64)> = sqlx::query_as(
-        "select f.name, (select count(*) from facility_hours h where h.facility_id = f.facility_id) + \
-           (select count(*) from facility_type_links l where l.facility_id = f.facility_id) + \
-           (select count(*) from facility_service_areas s where s.facility_id = f.facility_id) + \
-           (select count(*) from facility_dagdeel_capacity c where c.facility_id = f.facility_id) \
-         from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' order by f.facility_id",
-    )
-    .fetch_all(&app.db.admin)
-    .await
-    .unwrap();
+    let after = linked_rows(&app).await;
     assert_eq!(before, after);
     assert_eq!(export(&mut b, "almelo").await.trim_start_matches('\u{feff}'), csv, "export is stable");
 
