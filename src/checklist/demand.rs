@@ -60,6 +60,10 @@ impl DemandRow {
         shown(per_1000(self.capacity, self.demand))
     }
 
+    pub fn capacity_total_text(&self) -> String {
+        dutch_number(self.capacity as f64, 0)
+    }
+
     pub fn demand_text(&self) -> String {
         self.demand.map(|d| dutch_number(d as f64, 0)).unwrap_or_else(|| "onbekend".into())
     }

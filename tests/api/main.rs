@@ -3,6 +3,7 @@
 mod areas;
 mod audit_trail;
 mod browser;
+mod checklist;
 mod cli;
 mod helpers;
 mod infra;
