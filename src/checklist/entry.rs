@@ -77,7 +77,7 @@ pub async fn entry_update(
     let gemeenten = scope::gemeenten(&mut tx, user.tenant_id).await?;
     let gemeente = match scope::choose(&gemeenten, Some(form.gemeente.as_str()).filter(|g| !g.trim().is_empty())) {
         Ok(g) => g,
-        Err(response) => return Ok(response),
+        Err(detail) => return Ok(super::not_found(detail)),
     };
     let mut edit = Edit {
         code: code.clone(),

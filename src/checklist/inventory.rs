@@ -155,7 +155,7 @@ pub async fn checklist_show(
     let gemeenten = scope::gemeenten(&mut tx, user.tenant_id).await?;
     let gemeente = match scope::choose(&gemeenten, query.gemeente.as_deref()) {
         Ok(g) => g,
-        Err(response) => return Ok(response),
+        Err(detail) => return Ok(super::not_found(detail)),
     };
     let notice = match query.melding.as_deref() {
         Some("opgeslagen") => Some("De status is opgeslagen."),

@@ -39,12 +39,12 @@ pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 /// `/{tenant}/checklist/...`
 pub fn router() -> Router<AppState> {
     let limit = DefaultBodyLimit::max(MAX_IMPORT_BYTES + 64 * 1024);
-    let pages = Router::new()
+    Router::new()
         .route("/{tenant}/checklist", get(inventory::checklist_show))
         .route("/{tenant}/checklist/dekking", get(coverage::coverage_show))
         .route("/{tenant}/checklist/bouwstenen", get(bouwstenen::bouwstenen_show))
         .route("/{tenant}/checklist/vraag", get(demand::demand_show).post(demand::demand_update))
-        .route("/{tenant}/checklist/vraag/import", post(demand::demand_import).layer(limit.clone()))
+        .route("/{tenant}/checklist/vraag/import", post(demand::demand_import).layer(limit))
         .route("/{tenant}/checklist/export.csv", get(export::inventory_csv))
         .route("/{tenant}/checklist/export.xlsx", get(export::inventory_xlsx))
         .route("/{tenant}/checklist/dekking.csv", get(export::coverage_csv))
@@ -58,8 +58,7 @@ pub fn router() -> Router<AppState> {
                 .layer(limit),
         )
         .route("/{tenant}/checklist/{code}", get(entry::entry_show).post(entry::entry_update))
-        .route_layer(from_fn_with_state(Section::Checklist, require_section));
-    pages
+        .route_layer(from_fn_with_state(Section::Checklist, require_section))
 }
 
 /// The pages of the checklist, for its sub-navigation.

@@ -1,7 +1,6 @@
 //! What the checklist covers: a gemeente tenant its own gemeente, a regio each of its
 //! gemeenten; and the wijken, for the bouwstenen and the demand.
 
-use axum::response::Response;
 use serde::Deserialize;
 use sqlx::FromRow;
 use uuid::Uuid;
@@ -59,9 +58,9 @@ pub struct GemeenteQuery {
     pub melding: Option<String>,
 }
 
-/// The gemeente asked for (by CBS code), or the first; an unknown code or a tenant without
-/// gemeenten answers 404 with a Dutch explanation.
-pub fn choose(list: &[Gemeente], wanted: Option<&str>) -> Result<Gemeente, Response> {
+/// The gemeente asked for (by CBS code), or the first; for an unknown code or a tenant without
+/// gemeenten the Dutch explanation of a 404 ([`super::not_found`]).
+pub fn choose(list: &[Gemeente], wanted: Option<&str>) -> Result<Gemeente, String> {
     let wanted = wanted.map(str::trim).filter(|w| !w.is_empty());
     let found = match wanted {
         None => list.first(),
@@ -69,12 +68,12 @@ pub fn choose(list: &[Gemeente], wanted: Option<&str>) -> Result<Gemeente, Respo
     };
     match (found, wanted) {
         (Some(g), _) => Ok(g.clone()),
-        (None, None) => Err(super::not_found(
-            "Er is nog geen gemeente ingesteld voor deze organisatie. Een beheerder kan die toevoegen onder Gebieden.",
-        )),
-        (None, Some(code)) => Err(super::not_found(format!(
+        (None, None) => Err(
+            "Er is nog geen gemeente ingesteld voor deze organisatie. Een beheerder kan die toevoegen onder Gebieden.".into(),
+        ),
+        (None, Some(code)) => Err(format!(
             "Gemeente ‘{}’ hoort niet bij deze organisatie. Kies een gemeente uit de lijst op de checklist.",
             code.chars().filter(|c| !c.is_control()).take(20).collect::<String>()
-        ))),
+        )),
     }
 }
