@@ -4,6 +4,7 @@ mod areas;
 mod audit_trail;
 mod browser;
 mod checklist;
+mod checklist_files;
 mod cli;
 mod helpers;
 mod infra;
