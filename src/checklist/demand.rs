@@ -239,6 +239,7 @@ pub async fn demand_update(
         let shown = Shown { inputs, errors, ..Shown::default() };
         return page(&mut tx, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
+    store::lock_demand(&mut tx, user.tenant_id).await?;
     if inputs.get("stand").map(String::as_str) != Some(store::demand_stamp(&mut tx, user.tenant_id).await?.as_str()) {
         let message = "Iemand anders heeft de vraag intussen gewijzigd. Uw invoer staat hieronder nog; \
                        controleer de cijfers en sla opnieuw op.";
@@ -258,9 +259,11 @@ pub async fn demand_import(
     ClientAddr(address): ClientAddr,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let failed = |errors: Vec<LineError>| Shown { import_errors: errors, ..Shown::default() };
-    let bytes = match upload::read(multipart).await {
+    // Receive the whole file before taking a database connection.
+    let received = upload::read(multipart).await;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let bytes = match received {
         Ok(bytes) => bytes,
         Err(error) => return page(&mut tx, &user, failed(vec![error]), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
@@ -270,6 +273,7 @@ pub async fn demand_import(
         Err(errors) => return page(&mut tx, &user, failed(errors), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     let wanted: Vec<(Uuid, Option<i32>)> = records.iter().map(|r| (r.area_id, r.value)).collect();
+    store::lock_demand(&mut tx, user.tenant_id).await?;
     let changed = apply(&mut tx, &user, &address, "geimporteerd", &wijken, &wanted).await?;
     let notice = format!("{} waarden ingelezen, waarvan {changed} gewijzigd.", records.len());
     let response = page(&mut tx, &user, Shown { notice: Some(notice), ..Shown::default() }, StatusCode::OK).await?;

@@ -171,6 +171,16 @@ pub async fn demand(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, i32)>>
         .await?)
 }
 
+/// Serialises demand changes of one tenant until the transaction ends, so the stamp check and
+/// the write that follows it cannot interleave with another save.
+pub async fn lock_demand(tx: &mut Tx, tenant_id: Uuid) -> AppResult<()> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('area_demand:' || $1::text, 0))")
+        .bind(tenant_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// A token that changes whenever anyone stores demand: the form carries it, so a second
 /// save over someone else's is refused.
 pub async fn demand_stamp(tx: &mut Tx, tenant_id: Uuid) -> AppResult<String> {
