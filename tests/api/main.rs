@@ -4,6 +4,8 @@ mod areas;
 mod audit_trail;
 mod browser;
 mod browser_register;
+mod checklist;
+mod checklist_files;
 mod cli;
 mod helpers;
 mod infra;

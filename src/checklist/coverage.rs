@@ -1,0 +1,153 @@
+//! The coverage matrix: facility types (rows, by levensgebied) against gemeenten (columns),
+//! each cell the number of facilities or the recorded status; gaps and missing innovations.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use uuid::Uuid;
+
+use super::scope::{self, Gemeente};
+use super::status::Status;
+use super::store::{self, ChecklistType};
+use super::{subnav, Tab};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::db::Tx;
+use crate::error::AppResult;
+use crate::register::lists;
+use crate::state::AppState;
+use crate::web::layout::{render, Layout, NavItem};
+
+pub struct Cell {
+    pub count: i64,
+    /// Aanwezig when counted, else the recorded status.
+    pub status: Status,
+}
+
+impl Cell {
+    /// What the cell says: the count, or the status mark.
+    pub fn text(&self) -> String {
+        if self.count > 0 {
+            self.count.to_string()
+        } else {
+            self.status.mark().to_string()
+        }
+    }
+}
+
+pub struct MatrixRow {
+    pub t: ChecklistType,
+    pub cells: Vec<Cell>,
+    pub total: i64,
+}
+
+impl MatrixRow {
+    /// Absent in every gemeente.
+    pub fn gap(&self) -> bool {
+        self.total == 0
+    }
+}
+
+pub struct MatrixGroup {
+    pub code: String,
+    pub name: String,
+    pub rows: Vec<MatrixRow>,
+}
+
+pub struct Matrix {
+    pub gemeenten: Vec<Gemeente>,
+    pub groups: Vec<MatrixGroup>,
+}
+
+impl Matrix {
+    pub fn rows(&self) -> impl Iterator<Item = &MatrixRow> {
+        self.groups.iter().flat_map(|g| g.rows.iter())
+    }
+
+    pub fn gaps(&self) -> usize {
+        self.rows().filter(|r| r.gap()).count()
+    }
+
+    /// Innovative types with no facility anywhere in the tenant's gemeenten.
+    pub fn missing_innovations(&self) -> Vec<&ChecklistType> {
+        self.rows().filter(|r| r.gap() && r.t.innovative).map(|r| &r.t).collect()
+    }
+
+    /// Per gemeente: the number of types present.
+    pub fn present_per_gemeente(&self) -> Vec<usize> {
+        (0..self.gemeenten.len()).map(|i| self.rows().filter(|r| r.cells[i].count > 0).count()).collect()
+    }
+
+    pub fn total_types(&self) -> usize {
+        self.rows().count()
+    }
+}
+
+/// Two queries for the counts and statuses, the rest in memory.
+pub async fn load(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Matrix> {
+    let gemeenten = scope::gemeenten(tx, tenant_id).await?;
+    let types = store::types(tx, tenant_id).await?;
+    let levensgebieden = lists::levensgebieden(tx).await?;
+    let counts: HashMap<(String, Uuid), i64> =
+        store::counts(tx, tenant_id).await?.into_iter().map(|(t, g, n)| ((t, g), n)).collect();
+    let entries: HashMap<(String, Uuid), Status> = store::entries(tx, tenant_id, None)
+        .await?
+        .into_iter()
+        .map(|e| ((e.type_code, e.area_id), Status::from_code(&e.status)))
+        .collect();
+    let groups = levensgebieden
+        .into_iter()
+        .map(|g| MatrixGroup {
+            rows: types
+                .iter()
+                .filter(|t| t.levensgebied == g.code)
+                .map(|t| {
+                    let cells: Vec<Cell> = gemeenten
+                        .iter()
+                        .map(|gm| {
+                            let key = (t.code.clone(), gm.area_id);
+                            let count = counts.get(&key).copied().unwrap_or(0);
+                            let status = if count > 0 {
+                                Status::Aanwezig
+                            } else {
+                                entries.get(&key).copied().unwrap_or(Status::Onbekend)
+                            };
+                            Cell { count, status }
+                        })
+                        .collect();
+                    MatrixRow { total: cells.iter().map(|c| c.count).sum(), cells, t: t.clone() }
+                })
+                .collect(),
+            code: g.code,
+            name: g.name,
+        })
+        .collect();
+    Ok(Matrix { gemeenten, groups })
+}
+
+#[derive(Template)]
+#[template(path = "checklist/coverage.html")]
+struct CoveragePage {
+    layout: Layout,
+    subnav: Vec<NavItem>,
+    base: String,
+    matrix: Matrix,
+    regio: bool,
+}
+
+/// GET /{tenant}/checklist/dekking
+pub async fn coverage_show(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let matrix = load(&mut tx, user.tenant_id).await?;
+    tx.commit().await?;
+    let regio = matrix.gemeenten.len() > 1;
+    render(&CoveragePage {
+        layout: Layout::for_user(&user, "Dekking", Some(Section::Checklist)),
+        subnav: subnav(&user, Tab::Coverage),
+        base: super::base(&user),
+        matrix,
+        regio,
+    })
+}

@@ -1,0 +1,216 @@
+//! The checklist's queries. Each is set-based: the facilities that count for a gemeente (or
+//! a wijk) come from one CTE, so the whole matrix is one query, never one per cell.
+
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use crate::db::Tx;
+use crate::error::AppResult;
+
+/// `counted(facility_id, gemeente_id)`: each non-archived facility with every gemeente it
+/// counts for: where its buurt lies, where its werkgebied lies (a gemeente, or a wijk or buurt
+/// in it), or all gemeenten when it serves the whole region. `$1` is the tenant.
+const COUNTED: &str = "with area_gemeente as ( \
+       select a.area_id, case a.level when 'gemeente' then a.area_id when 'wijk' then a.parent_id \
+                           else w.parent_id end as gemeente_id \
+       from areas a left join areas w on w.tenant_id = a.tenant_id and w.area_id = a.parent_id \
+       where a.tenant_id = $1), \
+     live as (select facility_id, buurt_id, serves_whole_region from facilities where tenant_id = $1 and not archived), \
+     counted as ( \
+       select f.facility_id, ag.gemeente_id from live f join area_gemeente ag on ag.area_id = f.buurt_id \
+       union \
+       select f.facility_id, ag.gemeente_id from live f \
+         join facility_service_areas s on s.tenant_id = $1 and s.facility_id = f.facility_id \
+         join area_gemeente ag on ag.area_id = s.area_id \
+       union \
+       select f.facility_id, g.area_id from live f join areas g on g.tenant_id = $1 and g.level = 'gemeente' \
+       where f.serves_whole_region) ";
+
+/// `in_wijk(facility_id, wijk_id)`: the same per wijk. A werkgebied of a whole gemeente serves
+/// each of its wijken. `$1` is the tenant.
+const IN_WIJK: &str = "with area_wijk as ( \
+       select area_id, area_id as wijk_id from areas where tenant_id = $1 and level = 'wijk' \
+       union all select area_id, parent_id from areas where tenant_id = $1 and level = 'buurt' \
+       union all select parent_id, area_id from areas where tenant_id = $1 and level = 'wijk'), \
+     live as (select facility_id, buurt_id, serves_whole_region from facilities where tenant_id = $1 and not archived), \
+     in_wijk as ( \
+       select f.facility_id, aw.wijk_id from live f join area_wijk aw on aw.area_id = f.buurt_id \
+       union \
+       select f.facility_id, aw.wijk_id from live f \
+         join facility_service_areas s on s.tenant_id = $1 and s.facility_id = f.facility_id \
+         join area_wijk aw on aw.area_id = s.area_id \
+       union \
+       select f.facility_id, w.area_id from live f join areas w on w.tenant_id = $1 and w.level = 'wijk' \
+       where f.serves_whole_region) ";
+
+/// A facility type as the checklist shows it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ChecklistType {
+    pub code: String,
+    pub levensgebied: String,
+    pub subgroup: String,
+    pub name: String,
+    pub description: String,
+    pub innovative: bool,
+}
+
+/// The tenant's facility types that are not retired, in the taxonomy's order.
+pub async fn types(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<ChecklistType>> {
+    Ok(sqlx::query_as(
+        "select code, levensgebied, subgroup, name, description, innovative from facility_types \
+         where tenant_id = $1 and not retired order by position, lower(name), code",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// A recorded status.
+#[derive(Debug, Clone, FromRow)]
+pub struct Entry {
+    pub area_id: Uuid,
+    pub type_code: String,
+    pub status: String,
+    pub note: String,
+    pub version: i32,
+}
+
+/// The recorded statuses, of one gemeente or of all.
+pub async fn entries(tx: &mut Tx, tenant_id: Uuid, gemeente: Option<Uuid>) -> AppResult<Vec<Entry>> {
+    Ok(sqlx::query_as(
+        "select area_id, type_code, status, note, version from checklist_entries \
+         where tenant_id = $1 and ($2::uuid is null or area_id = $2)",
+    )
+    .bind(tenant_id)
+    .bind(gemeente)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// One facility under one of its types, in a gemeente it counts for.
+#[derive(Debug, Clone, FromRow)]
+pub struct Listed {
+    pub type_code: String,
+    pub gemeente_id: Uuid,
+    pub facility_id: Uuid,
+    pub name: String,
+}
+
+/// The facilities per type and gemeente (of one gemeente, or of all), by name.
+pub async fn listed(tx: &mut Tx, tenant_id: Uuid, gemeente: Option<Uuid>) -> AppResult<Vec<Listed>> {
+    Ok(sqlx::query_as(&format!(
+        "{COUNTED} select l.type_code, c.gemeente_id, f.facility_id, f.name from counted c \
+         join facilities f on f.tenant_id = $1 and f.facility_id = c.facility_id \
+         join facility_type_links l on l.tenant_id = $1 and l.facility_id = c.facility_id \
+         where $2::uuid is null or c.gemeente_id = $2 order by lower(f.name), f.facility_id"
+    ))
+    .bind(tenant_id)
+    .bind(gemeente)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// The number of facilities per (type, gemeente): the coverage matrix in one query.
+pub async fn counts(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(String, Uuid, i64)>> {
+    Ok(sqlx::query_as(&format!(
+        "{COUNTED} select l.type_code, c.gemeente_id, count(*) from counted c \
+         join facility_type_links l on l.tenant_id = $1 and l.facility_id = c.facility_id group by 1, 2"
+    ))
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Live facilities that count nowhere: no buurt, no werkgebied, not the whole region.
+pub async fn unplaced(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
+    Ok(sqlx::query_as(&format!(
+        "{COUNTED} select f.facility_id, f.name from facilities f where f.tenant_id = $1 and not f.archived \
+         and not exists (select 1 from counted c where c.facility_id = f.facility_id) order by lower(f.name) limit 50"
+    ))
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// The number of facilities per (wijk, bouwsteen).
+pub async fn bouwsteen_counts(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, String, i64)>> {
+    Ok(sqlx::query_as(&format!(
+        "{IN_WIJK} select iw.wijk_id, b.code, count(*) from in_wijk iw \
+         join facilities f on f.tenant_id = $1 and f.facility_id = iw.facility_id \
+         cross join lateral unnest(f.bouwstenen) as b(code) group by 1, 2"
+    ))
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Supply per wijk: facilities and their capacity (places at once, else per day).
+#[derive(Debug, Clone, FromRow)]
+pub struct Supply {
+    pub wijk_id: Uuid,
+    pub facilities: i64,
+    pub capacity: i64,
+}
+
+pub async fn supply(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Supply>> {
+    Ok(sqlx::query_as(&format!(
+        "{IN_WIJK} select iw.wijk_id, count(*) as facilities, \
+           coalesce(sum(coalesce(f.capacity_at_once, f.capacity_per_day)), 0)::bigint as capacity \
+         from in_wijk iw join facilities f on f.tenant_id = $1 and f.facility_id = iw.facility_id group by 1"
+    ))
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// The demand per wijk (indicator `vraag`).
+pub async fn demand(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, i32)>> {
+    Ok(sqlx::query_as("select area_id, value from area_demand where tenant_id = $1 and indicator = 'vraag'")
+        .bind(tenant_id)
+        .fetch_all(&mut **tx)
+        .await?)
+}
+
+/// Serialises demand changes of one tenant until the transaction ends, so the stamp check and
+/// the write that follows it cannot interleave with another save.
+pub async fn lock_demand(tx: &mut Tx, tenant_id: Uuid) -> AppResult<()> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('area_demand:' || $1::text, 0))")
+        .bind(tenant_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A token that changes whenever anyone stores demand: the form carries it, so a second
+/// save over someone else's is refused.
+pub async fn demand_stamp(tx: &mut Tx, tenant_id: Uuid) -> AppResult<String> {
+    Ok(sqlx::query_scalar(
+        "select count(*)::text || '-' || coalesce((extract(epoch from max(updated_at)) * 1000000)::bigint::text, '0') \
+         from area_demand where tenant_id = $1 and indicator = 'vraag'",
+    )
+    .bind(tenant_id)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Sets (or with `None` clears) the demand of wijken; returns nothing, the caller audits.
+pub async fn set_demand(tx: &mut Tx, tenant_id: Uuid, changes: &[(Uuid, Option<i32>)]) -> AppResult<()> {
+    let clear: Vec<Uuid> = changes.iter().filter(|(_, v)| v.is_none()).map(|(id, _)| *id).collect();
+    let (ids, values): (Vec<Uuid>, Vec<i32>) = changes.iter().filter_map(|(id, v)| v.map(|v| (*id, v))).unzip();
+    sqlx::query("delete from area_demand where tenant_id = $1 and indicator = 'vraag' and area_id = any($2)")
+        .bind(tenant_id)
+        .bind(&clear)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "insert into area_demand (tenant_id, area_id, indicator, value) \
+         select $1, d.id, 'vraag', d.value from unnest($2::uuid[], $3::int[]) as d(id, value) \
+         on conflict (tenant_id, area_id, indicator) do update set value = excluded.value, updated_at = now()",
+    )
+    .bind(tenant_id)
+    .bind(&ids)
+    .bind(&values)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
