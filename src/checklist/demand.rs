@@ -17,7 +17,8 @@ use super::bouwstenen::by_gemeente;
 use super::demand_csv::{self, parse_demand};
 use super::inventory::FieldError;
 use super::scope::{self, Wijk};
-use super::{dutch_number, store, subnav, upload, with_status, Tab, MAX_IMPORT_BYTES};
+use super::{dutch_number, store, subnav, with_status, Tab, MAX_IMPORT_BYTES};
+use crate::web::upload;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
@@ -257,11 +258,11 @@ pub async fn demand_import(
     State(state): State<AppState>,
     user: CurrentUser,
     ClientAddr(address): ClientAddr,
-    multipart: Multipart,
+    mut multipart: Multipart,
 ) -> AppResult<Response> {
     let failed = |errors: Vec<LineError>| Shown { import_errors: errors, ..Shown::default() };
     // Receive the whole file before taking a database connection.
-    let received = upload::read(multipart).await;
+    let received = upload::read_file(&mut multipart, MAX_IMPORT_BYTES).await;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let bytes = match received {
         Ok(bytes) => bytes,

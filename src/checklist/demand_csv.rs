@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 use super::scope::Wijk;
-use super::upload;
+use crate::web::upload;
 use crate::tenancy::areas_csv::LineError;
 
 /// Highest demand accepted: more than the whole population of the Netherlands is a typo.

@@ -14,7 +14,8 @@ use super::export::undefuse;
 use super::scope::{self, Gemeente};
 use super::status::Status;
 use super::store::{self, ChecklistType};
-use super::{entry::MAX_NOTE, subnav, upload, with_status, Tab, MAX_IMPORT_BYTES};
+use super::{entry::MAX_NOTE, subnav, with_status, Tab, MAX_IMPORT_BYTES};
+use crate::web::upload;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
@@ -175,9 +176,9 @@ pub async fn checklist_import(
     State(state): State<AppState>,
     user: CurrentUser,
     ClientAddr(address): ClientAddr,
-    multipart: Multipart,
+    mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let bytes = match upload::read(multipart).await {
+    let bytes = match upload::read_file(&mut multipart, MAX_IMPORT_BYTES).await {
         Ok(bytes) => bytes,
         Err(error) => return import_page(&user, vec![error], None),
     };

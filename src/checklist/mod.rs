@@ -17,7 +17,6 @@ pub mod inventory;
 pub mod scope;
 pub mod status;
 pub mod store;
-pub mod upload;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;

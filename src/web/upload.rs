@@ -49,6 +49,37 @@ pub fn csv_text(bytes: &[u8]) -> Result<(&str, u8), LineError> {
     Ok((text, delimiter))
 }
 
+/// A CSV file opened for reading: its lower-cased header and its records (line = index + 2).
+pub struct Sheet {
+    pub headers: Vec<String>,
+    pub records: Vec<Result<csv::StringRecord, ()>>,
+}
+
+impl Sheet {
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+}
+
+/// Opens `bytes` as CSV (see [`csv_text`]), fields trimmed, rows of any length.
+pub fn open(bytes: &[u8]) -> Result<Sheet, LineError> {
+    let (text, delimiter) = csv_text(bytes)?;
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|_| LineError::new(1, "", "De kopregel kon niet worden gelezen."))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let records = reader.records().map(|r| r.map_err(|_| ())).collect();
+    Ok(Sheet { headers, records })
+}
+
+/// The message for a line the CSV reader could not read.
+pub fn unreadable_line(line: usize) -> LineError {
+    LineError::new(line, "", "Deze regel kon niet worden gelezen (controleer de aanhalingstekens).")
+}
+
 /// A CSV download: UTF-8 with BOM (so Excel shows accents right), as an attachment.
 pub fn csv_attachment(filename: &str, body: Vec<u8>) -> Response {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();

@@ -1,5 +1,6 @@
 //! The register in a real browser: an official adds a facility through the form (with a
-//! mistake first), and every register page passes axe-core (WCAG 2.1 A/AA).
+//! mistake first), sets a checklist status, and every register and checklist page passes
+//! axe-core (WCAG 2.1 A/AA).
 
 use fantoccini::Locator;
 
@@ -7,7 +8,7 @@ use crate::browser::start;
 use crate::helpers::TestApp;
 
 #[tokio::test]
-async fn an_official_adds_a_facility_and_every_register_page_passes_axe() {
+async fn an_official_adds_a_facility_sets_a_checklist_status_and_every_page_passes_axe() {
     let app = TestApp::spawn().await;
     let Some(mut b) = start(format!("http://{}", app.addr)).await else {
         return;
@@ -37,6 +38,7 @@ async fn an_official_adds_a_facility_and_every_register_page_passes_axe() {
         .await
         .unwrap();
     b.fill("postcode", "7601 AB").await;
+    b.client.find(Locator::Css("#buurt option[value='BU01411800']")).await.unwrap().click().await.unwrap();
     b.client.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await.unwrap();
     b.tick("#typen-huiskamerproject").await;
     b.tick("#doelgroepen-eenzaamheid").await;
@@ -63,6 +65,43 @@ async fn an_official_adds_a_facility_and_every_register_page_passes_axe() {
     b.check("aanbieder wijzigen").await;
     b.open(&format!("/almelo/aanbieders/{provider}/geschiedenis")).await;
     b.check("geschiedenis aanbieder").await;
+    // The checklist: the new huiskamer shows as present; mark a missing type "niet aanwezig".
+    b.open("/almelo/checklist").await;
+    b.check("checklist").await;
+    assert!(b.text("#type-huiskamerproject").await.contains("Huiskamer Het Hart"));
+    b.client
+        .find(Locator::Css("#status-skaeve_huse option[value='niet_aanwezig']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("#toelichting-skaeve_huse"))
+        .await
+        .unwrap()
+        .send_keys("Geen locatie beschikbaar; besproken in het regio-overleg.")
+        .await
+        .unwrap();
+    b.submit("#type-skaeve_huse button[type='submit']").await;
+    let kept = b.client.find(Locator::Css("#toelichting-skaeve_huse")).await.unwrap().prop("value").await.unwrap();
+    assert!(kept.unwrap_or_default().contains("besproken in het regio-overleg"));
+    b.check("checklist (opgeslagen)").await;
+    let (status, note): (String, String) = sqlx::query_as("select status, note from checklist_entries where type_code = 'skaeve_huse'")
+        .fetch_one(&app.db.admin)
+        .await
+        .unwrap();
+    assert_eq!(status, "niet_aanwezig");
+    assert!(note.starts_with("Geen locatie"));
+    for (path, label) in [
+        ("/almelo/checklist/dekking", "dekking"),
+        ("/almelo/checklist/bouwstenen", "bouwstenen"),
+        ("/almelo/checklist/vraag", "vraag en aanbod"),
+        ("/almelo/checklist/import", "checklist importeren"),
+    ] {
+        b.open(path).await;
+        b.check(label).await;
+    }
     b.open("/almelo/actualiteit").await;
     b.check("actualiteit").await;
     b.open("/almelo/typen").await;
@@ -75,13 +114,21 @@ async fn an_official_adds_a_facility_and_every_register_page_passes_axe() {
     b.check("voorzieningentype toevoegen (fouten)").await;
     b.logout().await;
 
+    // The regio: a gemeente's checklist and the matrix over 14 gemeenten.
+    b.login("beleid@twente.demo").await;
+    b.open("/twente/checklist?gemeente=GM0153").await;
+    b.check("checklist regio (Enschede)").await;
+    b.open("/twente/checklist/dekking").await;
+    b.check("dekking regio").await;
+    b.logout().await;
+
     // The aanbieder's view of their own organisation.
     b.login("aanbieder@almelo.demo").await;
     b.open("/almelo/voorzieningen").await;
     b.check("voorzieningen (aanbieder)").await;
     b.logout().await;
 
-    assert!(b.checked >= 19, "checked {} pages", b.checked);
+    assert!(b.checked >= 26, "checked {} pages", b.checked);
     let found = std::mem::take(&mut b.violations);
     assert!(found.is_empty(), "axe-core found WCAG 2.1 A/AA violations:\n{}", found.join("\n"));
 }

@@ -7,7 +7,7 @@ use sqlx::Executor;
 use crate::helpers::{test_db, TestApp};
 
 /// Every tenant route, `{t}` for the tenant, `{user}` and `{area}` for ids.
-const GET_ROUTES: [&str; 23] = [
+const GET_ROUTES: [&str; 33] = [
     "/{t}/",
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
@@ -31,9 +31,19 @@ const GET_ROUTES: [&str; 23] = [
     "/{t}/aanbieders/{provider}",
     "/{t}/aanbieders/{provider}/geschiedenis",
     "/{t}/actualiteit",
+    "/{t}/checklist",
+    "/{t}/checklist/dekking",
+    "/{t}/checklist/bouwstenen",
+    "/{t}/checklist/vraag",
+    "/{t}/checklist/export.csv",
+    "/{t}/checklist/export.xlsx",
+    "/{t}/checklist/dekking.csv",
+    "/{t}/checklist/dekking.xlsx",
+    "/{t}/checklist/import",
+    "/{t}/checklist/{type}",
 ];
 
-const POST_ROUTES: [&str; 17] = [
+const POST_ROUTES: [&str; 20] = [
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
     "/{t}/beheer/gebruikers/{user}",
@@ -51,6 +61,9 @@ const POST_ROUTES: [&str; 17] = [
     "/{t}/aanbieders",
     "/{t}/aanbieders/{provider}",
     "/{t}/actualiteit/{facility}",
+    "/{t}/checklist/{type}",
+    "/{t}/checklist/vraag",
+    "/{t}/checklist/import",
 ];
 
 /// The ids of another tenant's records that appear in routes.
@@ -95,6 +108,7 @@ async fn another_tenants_pages_answer_404_on_every_route() {
     let facilities_before = app.scalar_i64("select count(*) + sum(version) from facilities").await;
     let providers_before = app.scalar_i64("select count(*) + sum(version) from providers").await;
     let types_before = app.scalar_i64("select count(*) + sum(version) from facility_types").await;
+    let checklist_before = app.scalar_i64("select count(*) from checklist_entries").await;
     let audit_before = app.scalar_i64("select count(*) from audit_events").await;
     let users_before = app.scalar_i64("select count(*) from users").await;
     let areas_before = app.scalar_i64("select count(*) from areas").await;
@@ -127,6 +141,9 @@ async fn another_tenants_pages_answer_404_on_every_route() {
                     ("aanbieder", "Overgenomen"),
                     ("typen", "nachtopvang"),
                     ("levensgebied", "wonen"),
+                    ("status", "niet_aanwezig"),
+                    ("toelichting", "Overgenomen"),
+                    ("gemeente", "GM0935"),
                 ],
             )
             .await;
@@ -180,6 +197,7 @@ async fn another_tenants_pages_answer_404_on_every_route() {
     assert_eq!(app.scalar_i64("select count(*) + sum(version) from facilities").await, facilities_before);
     assert_eq!(app.scalar_i64("select count(*) + sum(version) from providers").await, providers_before);
     assert_eq!(app.scalar_i64("select count(*) + sum(version) from facility_types").await, types_before);
+    assert_eq!(app.scalar_i64("select count(*) from checklist_entries").await, checklist_before);
     // Only the login was recorded.
     assert_eq!(
         app.scalar_i64("select count(*) from audit_events").await,
@@ -217,6 +235,8 @@ async fn without_the_tenant_setting_the_application_role_sees_no_rows() {
         "facility_service_areas",
         "facility_hours",
         "facility_dagdeel_capacity",
+        "checklist_entries",
+        "area_demand",
     ] {
         let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
             .fetch_one(&db.app)
