@@ -18,6 +18,21 @@ fn verified_days_ago(line: usize) -> Option<i64> {
     }
 }
 
+/// An estimated number of residents with a psychological vulnerability per wijk (a demand
+/// indicator as in seed 004), varied by CBS code so that some wijken fall below the median.
+pub async fn load_demand(tx: &mut Tx, tenant_id: Uuid) -> Result<(), String> {
+    sqlx::query(
+        "insert into area_demand (tenant_id, area_id, indicator, value) \
+         select tenant_id, area_id, 'vraag', 150 + (substr(cbs_code, 3)::int * 37) % 900 \
+         from areas where tenant_id = $1 and level = 'wijk' on conflict do nothing",
+    )
+    .bind(tenant_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 pub async fn load_facilities(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result<(), String> {
     let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(FACILITIES.as_bytes());
     let headers = reader.headers().map_err(|e| e.to_string())?.clone();

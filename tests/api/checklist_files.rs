@@ -9,6 +9,8 @@ use crate::helpers::TestApp;
 #[tokio::test]
 async fn demand_per_wijk_is_entered_checked_and_compared_with_the_median() {
     let app = TestApp::spawn().await;
+    // Start without the demo's demand figures.
+    sqlx::query("delete from area_demand").execute(&app.db.admin).await.unwrap();
     let mut b = app.login("beleid@almelo.demo").await;
     let page = b.get("/almelo/checklist/vraag").await;
     assert_eq!(page.status, StatusCode::OK);
