@@ -121,12 +121,15 @@ pub async fn counts(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(String, Uuid
     .await?)
 }
 
-/// Live facilities that count nowhere: no buurt, no werkgebied, not the whole region.
+/// Live facilities that count nowhere: no buurt, no werkgebied, not the whole region. (Not
+/// via `counted`: an anti-join against that CTE has no index and grows with the square.)
 pub async fn unplaced(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
-    Ok(sqlx::query_as(&format!(
-        "{COUNTED} select f.facility_id, f.name from facilities f where f.tenant_id = $1 and not f.archived \
-         and not exists (select 1 from counted c where c.facility_id = f.facility_id) order by lower(f.name) limit 50"
-    ))
+    Ok(sqlx::query_as(
+        "select f.facility_id, f.name from facilities f where f.tenant_id = $1 and not f.archived \
+           and f.buurt_id is null and not f.serves_whole_region \
+           and not exists (select 1 from facility_service_areas s where s.tenant_id = $1 and s.facility_id = f.facility_id) \
+         order by lower(f.name) limit 50",
+    )
     .bind(tenant_id)
     .fetch_all(&mut **tx)
     .await?)
