@@ -44,15 +44,8 @@ pub fn parse(bytes: &[u8], wijken: &[Wijk]) -> Result<Vec<DemandRecord>, Vec<Lin
     let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
-    for (index, row) in sheet.records.iter().enumerate() {
-        let line = index + 2;
-        let Ok(row) = row else {
-            errors.push(upload::unreadable_line(line));
-            continue;
-        };
-        if row.iter().all(str::is_empty) {
-            continue;
-        }
+    let mut unreadable = Vec::new();
+    for (line, row) in sheet.rows(&mut unreadable) {
         let code = row.get(code_col).unwrap_or("").trim().to_uppercase();
         let shown: String = code.chars().filter(|c| !c.is_control()).take(20).collect();
         let wijk = wijken.iter().find(|w| w.code == code);
@@ -80,6 +73,8 @@ pub fn parse(bytes: &[u8], wijken: &[Wijk]) -> Result<Vec<DemandRecord>, Vec<Lin
             },
         }
     }
+    errors.extend(unreadable);
+    errors.sort_by_key(|e| e.line);
     if records.is_empty() && errors.is_empty() {
         errors.push(LineError::new(0, "", "Het bestand bevat geen wijken."));
     }

@@ -56,15 +56,8 @@ pub fn parse(bytes: &[u8], gemeenten: &[Gemeente], types: &[ChecklistType]) -> R
     let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
-    for (index, row) in sheet.records.iter().enumerate() {
-        let line = index + 2;
-        let Ok(row) = row else {
-            errors.push(upload::unreadable_line(line));
-            continue;
-        };
-        if row.iter().all(str::is_empty) {
-            continue;
-        }
+    let mut unreadable = Vec::new();
+    for (line, row) in sheet.rows(&mut unreadable) {
         let cell = |col: usize| row.get(col).unwrap_or("").trim();
         let gemeente_text = cell(gemeente_col);
         let gemeente = if gemeente_text.is_empty() && gemeenten.len() == 1 {
@@ -132,6 +125,8 @@ pub fn parse(bytes: &[u8], gemeenten: &[Gemeente], types: &[ChecklistType]) -> R
             }
         }
     }
+    errors.extend(unreadable);
+    errors.sort_by_key(|e| e.line);
     if records.is_empty() && errors.is_empty() {
         errors.push(LineError::new(0, "", "Het bestand bevat geen statussen."));
     }

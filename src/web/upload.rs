@@ -59,6 +59,18 @@ impl Sheet {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
     }
+
+    /// The non-empty rows with their line numbers (header = 1); unreadable lines go to `errors`.
+    pub fn rows<'a>(&'a self, errors: &'a mut Vec<LineError>) -> impl Iterator<Item = (usize, &'a csv::StringRecord)> + 'a {
+        self.records.iter().enumerate().filter_map(move |(index, row)| match row {
+            Err(()) => {
+                errors.push(unreadable_line(index + 2));
+                None
+            }
+            Ok(row) if row.iter().all(str::is_empty) => None,
+            Ok(row) => Some((index + 2, row)),
+        })
+    }
 }
 
 /// Opens `bytes` as CSV (see [`csv_text`]), fields trimmed, rows of any length.
