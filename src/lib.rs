@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod fields;
 pub mod home;
+pub mod lookup;
 pub mod mail;
 pub mod register;
 pub mod state;
