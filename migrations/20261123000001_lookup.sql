@@ -105,3 +105,22 @@ create policy tenant_isolation on referrals using (tenant_id = app_current_tenan
     with check (tenant_id = app_current_tenant());
 create policy owner_maintenance on referrals to current_user using (true) with check (true);
 grant select, insert on referrals to voorzieningen_app;
+
+-- The beheerder publishes the register (the application may read tenants, not write them):
+-- sets the published flag of the current tenant only and answers the value before.
+create function tenant_set_published(p_tenant uuid, p_on boolean) returns boolean
+    language plpgsql security definer set search_path = public
+as $$
+declare
+    was boolean;
+begin
+    if p_tenant is distinct from app_current_tenant() then
+        raise exception 'tenant mismatch';
+    end if;
+    select published into was from tenants where tenant_id = p_tenant for update;
+    update tenants set published = p_on where tenant_id = p_tenant;
+    return was;
+end
+$$;
+revoke all on function tenant_set_published(uuid, boolean) from public;
+grant execute on function tenant_set_published(uuid, boolean) to voorzieningen_app;

@@ -27,6 +27,9 @@ fn describe(section: Section) -> &'static str {
     match section {
         Section::Home => "",
         Section::Account => "Wijzig uw wachtwoord.",
+        Section::Lookup => "Zoek een voorziening voor een inwoner, print een folder en tel de verwijzing.",
+        Section::Referrals => "Hoe vaak wijkteams naar welke voorzieningen verwezen, per route, reden, wijk en maand.",
+        Section::Publication => "Publiceer het register als openbare sociale kaart en open data, of haal het offline.",
         Section::Facilities => "Het register: alle voorzieningen met adres, openingstijden, capaciteit, doelgroepen en toegang.",
         Section::Providers => "De organisaties die voorzieningen aanbieden, met KvK-nummer en contactgegevens.",
         Section::Checklist => "De regionale inventarisatie per levensgebied en voorzieningentype, de dekking per gemeente en wijk, en vraag tegenover aanbod.",

@@ -47,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .merge(tenancy::router())
         .merge(register::router())
+        .merge(lookup::router())
         .merge(checklist::router())
         .route_layer(from_fn(require_member));
 
@@ -62,6 +63,7 @@ pub fn app(state: AppState) -> Router {
             get(auth::password_links::setup_form).post(auth::password_links::setup),
         )
         .route("/{tenant}", get(tenant_root))
+        .merge(lookup::public_router())
         .merge(member_pages)
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), auth::csrf::verify_csrf))

@@ -11,6 +11,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub mailer: Option<Mailer>,
+    /// The lookup's in-memory projections of tenants' registers.
+    pub lookup: Arc<crate::lookup::index::Cache>,
 }
 
 impl AppState {
@@ -20,6 +22,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             mailer,
+            lookup: Arc::default(),
         }
     }
 }

@@ -69,6 +69,9 @@ impl Role {
 pub enum Section {
     Home,
     Account,
+    Lookup,
+    Referrals,
+    Publication,
     Facilities,
     Providers,
     Checklist,
@@ -81,8 +84,9 @@ pub enum Section {
 
 impl Section {
     /// Sections in navigation order.
-    pub const NAV: [Section; 10] = [
+    pub const NAV: [Section; 13] = [
         Section::Home,
+        Section::Lookup,
         Section::Facilities,
         Section::Providers,
         Section::Checklist,
@@ -90,6 +94,8 @@ impl Section {
         Section::Types,
         Section::Users,
         Section::Areas,
+        Section::Referrals,
+        Section::Publication,
         Section::Audit,
         Section::Account,
     ];
@@ -98,6 +104,9 @@ impl Section {
     pub fn roles(self) -> &'static [Role] {
         match self {
             Section::Home | Section::Account => &[],
+            Section::Lookup => &[Role::Beleidsmedewerker, Role::Wijkteam],
+            Section::Referrals => &[Role::Beheerder, Role::Beleidsmedewerker],
+            Section::Publication => &[Role::Beheerder],
             Section::Facilities => &[Role::Beheerder, Role::Beleidsmedewerker, Role::Wijkteam, Role::Aanbieder],
             Section::Providers => &[Role::Beheerder, Role::Beleidsmedewerker, Role::Aanbieder],
             Section::Types | Section::Stale | Section::Checklist => &[Role::Beheerder, Role::Beleidsmedewerker],
@@ -111,6 +120,7 @@ impl Section {
         match self {
             Section::Facilities | Section::Providers => &[Role::Beleidsmedewerker, Role::Aanbieder],
             Section::Stale | Section::Checklist => &[Role::Beleidsmedewerker],
+            Section::Referrals => &[Role::Beleidsmedewerker],
             _ => self.roles(),
         }
     }
@@ -129,6 +139,9 @@ impl Section {
         match self {
             Section::Home => "Start",
             Section::Account => "Mijn account",
+            Section::Lookup => "Zoeken",
+            Section::Referrals => "Verwijzingen",
+            Section::Publication => "Sociale kaart",
             Section::Facilities => "Voorzieningen",
             Section::Providers => "Aanbieders",
             Section::Checklist => "Checklist",
@@ -145,6 +158,9 @@ impl Section {
         match self {
             Section::Home => "/",
             Section::Account => "/account/wachtwoord",
+            Section::Lookup => "/zoeken",
+            Section::Referrals => "/verwijzingen",
+            Section::Publication => "/beheer/publicatie",
             Section::Facilities => "/voorzieningen",
             Section::Providers => "/aanbieders",
             Section::Checklist => "/checklist",

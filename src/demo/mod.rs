@@ -120,6 +120,7 @@ async fn load_tenant(tx: &mut Tx, demo: &DemoTenant, hash: &str) -> Result<(), S
     }
     register::load_facilities(tx, tenant_id, demo.slug).await?;
     register::load_demand(tx, tenant_id).await?;
+    register::load_referrals_and_publish(tx, tenant_id).await?;
 
     for (prefix, name, role) in USERS {
         let provider = if role == "aanbieder" {

@@ -33,6 +33,33 @@ pub async fn load_demand(tx: &mut Tx, tenant_id: Uuid) -> Result<(), String> {
     Ok(())
 }
 
+/// A few months of referral counts, spread over routes, reasons and wijken, and the register
+/// published as a public sociale kaart.
+pub async fn load_referrals_and_publish(tx: &mut Tx, tenant_id: Uuid) -> Result<(), String> {
+    sqlx::query(
+        "insert into referrals (tenant_id, facility_id, referred_on, route, reason, wijk_id) \
+         select f.tenant_id, f.facility_id, current_date - (g * 23 + abs(hashtext(f.name)) % 29) % 170, \
+           (array['wijkteam', 'wijkteam', 'wijkteam', 'zelfstandig', 'andere_organisatie', 'sociale_zaken'])[1 + (g + abs(hashtext(f.name))) % 6], \
+           case when g % 3 = 0 then null else (select c.code from code_lists c where c.kind = 'verwijsreden' \
+             order by c.position offset (g * 5 + abs(hashtext(f.name))) % 13 limit 1) end, \
+           (select w.area_id from areas w where w.tenant_id = f.tenant_id and w.level = 'wijk' order by w.cbs_code \
+             offset (g + abs(hashtext(f.facility_id::text))) % greatest(1, (select count(*) from areas x \
+               where x.tenant_id = f.tenant_id and x.level = 'wijk')) limit 1) \
+         from facilities f cross join lateral generate_series(1, 1 + abs(hashtext(f.name)) % 7) as g \
+         where f.tenant_id = $1 and not f.archived",
+    )
+    .bind(tenant_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| e.to_string())?;
+    sqlx::query("update tenants set published = true where tenant_id = $1")
+        .bind(tenant_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 pub async fn load_facilities(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result<(), String> {
     let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(FACILITIES.as_bytes());
     let headers = reader.headers().map_err(|e| e.to_string())?.clone();

@@ -16,7 +16,7 @@ const MIN_FUZZY_CHARS: usize = 4;
 /// The words of a query: runs of letters and digits, lowercased; single letters are dropped.
 pub fn words(q: &str) -> Vec<String> {
     q.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 1 || w.chars().all(|c| c.is_numeric()))
+        .filter(|w| w.chars().count() > 1 || w.chars().all(|c| c.is_numeric()) && !w.is_empty())
         .take(MAX_WORDS)
         .map(|w| w.chars().take(MAX_WORD_CHARS).flat_map(char::to_lowercase).collect())
         .collect()
@@ -64,6 +64,35 @@ pub async fn matching(tx: &mut Tx, tenant_id: Uuid, q: &str) -> AppResult<Option
     .fetch_all(&mut **tx)
     .await?;
     Ok(Some(hits))
+}
+
+/// Recomputes the search documents of the tenant's facilities `ids` (all when `None`).
+pub async fn refresh(tx: &mut Tx, tenant_id: Uuid, ids: Option<&[Uuid]>) -> AppResult<()> {
+    sqlx::query("select facility_search_refresh($1, $2)").bind(tenant_id).bind(ids).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Recomputes the search documents of the facilities of the given types (renamed, aliased).
+pub async fn refresh_types(tx: &mut Tx, tenant_id: Uuid, codes: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "select facility_search_refresh($1, array(select distinct facility_id from facility_type_links \
+         where tenant_id = $1 and type_code = any ($2)))",
+    )
+    .bind(tenant_id)
+    .bind(codes)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes the search documents of a provider's facilities (renamed).
+pub async fn refresh_provider(tx: &mut Tx, tenant_id: Uuid, provider_id: Uuid) -> AppResult<()> {
+    sqlx::query("select facility_search_refresh($1, array(select facility_id from facilities where tenant_id = $1 and provider_id = $2))")
+        .bind(tenant_id)
+        .bind(provider_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -252,7 +252,7 @@ async fn validate(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &Prov
 }
 
 async fn save(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &ProviderForm, v: &Valid) -> AppResult<Option<Uuid>> {
-    Ok(sqlx::query_scalar(
+    let saved: Option<Uuid> = sqlx::query_scalar(
         "insert into providers (tenant_id, provider_id, name, provider_type, kvk_number, street, house_number, postcode, city, \
            phone, email, website, contact_name) values ($1, coalesce($2, gen_random_uuid()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          on conflict (tenant_id, provider_id) do update set name = $4, provider_type = $5, kvk_number = $6, street = $7, \
@@ -275,7 +275,12 @@ async fn save(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &Provider
     .bind(&v.website)
     .bind(form.contactpersoon.trim())
     .fetch_optional(&mut **tx)
-    .await?)
+    .await?;
+    if let (Some(provider), Some(_)) = (saved, id) {
+        // Its facilities are found by the provider's name too.
+        crate::lookup::text::refresh_provider(tx, user.tenant_id, provider).await?;
+    }
+    Ok(saved)
 }
 
 /// POST /{tenant}/aanbieders

@@ -102,7 +102,7 @@ pub async fn sync_tenant_types(tx: &mut Transaction<'static, Postgres>, tenant: 
     .bind(tenant)
     .execute(&mut **tx)
     .await?;
-    sqlx::query(
+    let changed: Vec<(Uuid, String)> = sqlx::query_as(
         "update facility_types f set levensgebied = n.levensgebied, subgroup = n.subgroup, name = n.name, \
            description = n.description, schil = n.schil, toegang = n.toegang, innovative = n.innovative, \
            position = n.position, \
@@ -110,11 +110,20 @@ pub async fn sync_tenant_types(tx: &mut Transaction<'static, Postgres>, tenant: 
          from national_facility_types n \
          where f.national_code = n.code and not f.customized and ($1::uuid is null or f.tenant_id = $1) \
            and (f.name, f.description, f.levensgebied, f.subgroup, f.position, f.innovative) \
-               is distinct from (n.name, n.description, n.levensgebied, n.subgroup, n.position, n.innovative)",
+               is distinct from (n.name, n.description, n.levensgebied, n.subgroup, n.position, n.innovative) \
+         returning f.tenant_id, f.code",
     )
     .bind(tenant)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
+    // Facilities of renamed types get a new search document.
+    let mut by_tenant: std::collections::BTreeMap<Uuid, Vec<String>> = Default::default();
+    for (t, code) in changed {
+        by_tenant.entry(t).or_default().push(code);
+    }
+    for (t, codes) in by_tenant {
+        crate::lookup::text::refresh_types(tx, t, &codes).await?;
+    }
     Ok(())
 }
 

@@ -341,6 +341,7 @@ pub async fn type_update(
         return form_page(&state, &user, Some(code), national, form, errors).await;
     }
     let after = get(&mut tx, user.tenant_id, &code).await?;
+    crate::lookup::text::refresh_types(&mut tx, user.tenant_id, std::slice::from_ref(&code)).await?;
     let event = Event::new("gewijzigd", "voorzieningentype", &code).before(before.audit_value()).after(after.audit_value());
     audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
@@ -370,6 +371,7 @@ pub async fn type_reset(
     .execute(&mut *tx)
     .await?;
     let after = get(&mut tx, user.tenant_id, &code).await?;
+    crate::lookup::text::refresh_types(&mut tx, user.tenant_id, std::slice::from_ref(&code)).await?;
     let event = Event::new("hersteld", "voorzieningentype", &code).before(before.audit_value()).after(after.audit_value());
     audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;

@@ -23,6 +23,16 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/css/print.css"),
     ),
     (
+        "css/lookup.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/lookup.css"),
+    ),
+    (
+        "css/handout.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/handout.css"),
+    ),
+    (
         "js/app.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/app.js"),

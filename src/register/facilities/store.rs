@@ -391,6 +391,7 @@ async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: i32, i: &Facilit
     .bind(&appt)
     .execute(&mut **tx)
     .await?;
+    crate::lookup::text::refresh(tx, tenant_id, Some(&[id])).await?;
     Ok(true)
 }
 

@@ -19,8 +19,9 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::register::history;
+use crate::lookup::referrals::{self, ReferralChoices, ReferralForm};
 use crate::state::AppState;
-use crate::web::layout::{render, Layout};
+use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::{time_fmt, ClientAddr, PathId};
 
 const PAGE_SIZE: i64 = 50;
@@ -143,6 +144,9 @@ struct ShowPage {
     hours: Vec<Labelled>,
     dagdelen: Vec<Labelled>,
     details: Vec<Labelled>,
+    referral: ReferralForm,
+    errors: FormErrors,
+    referral_choices: Option<ReferralChoices>,
 }
 
 fn names(codes: &[String], list: &[super::record::Named]) -> String {
@@ -215,9 +219,16 @@ pub struct Notice {
 
 /// GET /{tenant}/voorzieningen/{id}
 pub async fn facility_show(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Query(notice): Query<Notice>) -> AppResult<Response> {
+    show(&state, &user, id, notice.melding.as_deref(), None).await
+}
+
+/// The facility page; `referral` brings back a referral form that did not pass its checks.
+pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Option<&str>, referral: Option<(ReferralForm, FormErrors)>) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let f = visible(&mut tx, &user, id).await?;
+    let f = visible(&mut tx, user, id).await?;
     let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let may_refer = user.may_change(Section::Lookup);
+    let referral_choices = if may_refer { Some(referrals::choices(&mut tx, user.tenant_id).await?) } else { None };
     tx.commit().await?;
     let types: Vec<String> = f.types.iter().map(|c| lookups.types.iter().find(|t| t.code == *c).map(|t| t.name.clone()).unwrap_or_else(|| c.clone())).collect();
     let mut levensgebieden: Vec<String> = Vec::new();
@@ -244,7 +255,8 @@ pub async fn facility_show(State(state): State<AppState>, user: CurrentUser, Pat
             Some(Labelled { label: part.into(), value: format!("maximaal {} tegelijk, waarvan {} vrije inloop en {} op afspraak", n.first()?, n.get(1)?, n.get(2)?) })
         })
         .collect();
-    let notice = match notice.melding.as_deref() {
+    let notice = match melding {
+        Some("verwezen") => Some("De verwijzing is geteld. Er is niets over de inwoner opgeslagen."),
         Some("opgeslagen") => Some("De voorziening is opgeslagen."),
         Some("gearchiveerd") => Some("De voorziening is gearchiveerd."),
         Some("teruggezet") => Some("De voorziening is teruggezet uit het archief."),
@@ -252,8 +264,10 @@ pub async fn facility_show(State(state): State<AppState>, user: CurrentUser, Pat
         _ => None,
     };
     let may_edit = user.may_change(Section::Facilities);
-    render(&ShowPage {
-        layout: Layout::for_user(&user, f.name.clone(), Some(Section::Facilities)).with_notice(notice),
+    let invalid = referral.is_some();
+    let (referral, errors) = referral.unwrap_or_else(|| (ReferralForm::fresh(), FormErrors::default()));
+    let page = render(&ShowPage {
+        layout: Layout::for_user(user, f.name.clone(), Some(Section::Facilities)).with_notice(notice),
         base: user.href(Section::Facilities.path()),
         stale: f.stale(time_fmt::today()),
         verified: match f.verified_on {
@@ -268,7 +282,11 @@ pub async fn facility_show(State(state): State<AppState>, user: CurrentUser, Pat
         hours,
         dagdelen,
         f,
-    })
+        referral,
+        errors,
+        referral_choices,
+    })?;
+    Ok(if invalid { (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response() } else { page })
 }
 
 /// GET /{tenant}/voorzieningen/{id}/geschiedenis

@@ -1,0 +1,47 @@
+//! The wijkteam's side: the search page and the handout of a facility.
+
+use axum::extract::{RawQuery, State};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::params::SearchParams;
+use super::sheet::Sheet;
+use super::{index, search, text};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::register::facilities::edit::own_provider;
+use crate::state::AppState;
+use crate::web::layout::Layout;
+use crate::web::PathId;
+
+/// GET /{tenant}/zoeken
+pub async fn search_page(State(state): State<AppState>, user: CurrentUser, RawQuery(raw): RawQuery) -> AppResult<Response> {
+    let params = SearchParams::parse(raw.as_deref());
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let generation = index::generation(&mut tx, user.tenant_id).await?;
+    let index = state.lookup.get(&mut tx, user.tenant_id, generation).await?;
+    let hits = text::matching(&mut tx, user.tenant_id, &params.q).await?;
+    tx.commit().await?;
+    let outcome = search::run(&index, params, hits);
+    let layout = Layout::for_user(&user, "Voorzieningen zoeken", Some(Section::Lookup));
+    super::results::page(layout, false, user.href(Section::Lookup.path()), &user.href(Section::Facilities.path()), &index, outcome)
+}
+
+/// GET /{tenant}/voorzieningen/{id}/folder: the handout for the resident.
+pub async fn handout(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let sheet = Sheet::load(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    if let Some(own) = own_provider(&user) {
+        let provider: Option<uuid::Uuid> = sqlx::query_scalar("select provider_id from facilities where tenant_id = $1 and facility_id = $2")
+            .bind(user.tenant_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if provider != own {
+            return Err(AppError::NotFound);
+        }
+    }
+    tx.commit().await?;
+    let back = format!("{}/{id}", user.href(Section::Facilities.path()));
+    Ok(Html(super::handout_page(sheet, user.tenant_name.clone(), back)?).into_response())
+}

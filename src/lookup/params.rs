@@ -1,0 +1,201 @@
+//! The search's URL parameters, read leniently: any query string gives a search (values that
+//! make no sense are dropped with a notice), and every search can be written back as a URL.
+
+use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
+
+const MAX_Q_CHARS: usize = 200;
+const MAX_CODE_CHARS: usize = 60;
+pub const MAX_PAGE: usize = 10_000;
+
+/// The single-valued code filters, in the order they are shown: (parameter, label).
+pub const CODE_FILTERS: [(&str, &str); 6] = [
+    ("levensgebied", "Levensgebied"),
+    ("type", "Soort voorziening"),
+    ("functie", "Functie"),
+    ("bouwsteen", "Bouwsteen"),
+    ("doelgroep", "Doelgroep"),
+    ("gebied", "Wijk of buurt"),
+];
+
+/// The yes/no filters: (parameter, label).
+pub const FLAGS: [(&str, &str); 3] = [
+    ("vrij", "Zonder indicatie"),
+    ("gratis", "Geen eigen bijdrage"),
+    ("rolstoel", "Rolstoeltoegankelijk"),
+];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchParams {
+    pub q: String,
+    /// Values of [`CODE_FILTERS`], by position.
+    pub codes: [Option<String>; 6],
+    /// Values of [`FLAGS`], by position.
+    pub flags: [bool; 3],
+    /// 1 = Monday … 7 = Sunday.
+    pub day: Option<usize>,
+    /// Position in [`DAGDELEN`].
+    pub dagdeel: Option<usize>,
+    /// CBS code of the buurt to order by nearness to.
+    pub near: Option<String>,
+    pub page: usize,
+    /// Values that were dropped, in words.
+    pub notices: Vec<String>,
+}
+
+fn clean(value: &str, max: usize) -> String {
+    value.chars().filter(|c| !c.is_control()).take(max).collect::<String>().trim().to_string()
+}
+
+fn code(value: &str) -> Option<String> {
+    let v = clean(value, MAX_CODE_CHARS);
+    (!v.is_empty()).then_some(v)
+}
+
+impl SearchParams {
+    /// Reads a raw query string; the last of repeated parameters wins.
+    pub fn parse(raw: Option<&str>) -> Self {
+        let mut p = SearchParams { page: 1, ..Default::default() };
+        for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            let value = value.as_ref();
+            if let Some(i) = CODE_FILTERS.iter().position(|(k, _)| *k == key) {
+                p.codes[i] = code(value);
+            } else if let Some(i) = FLAGS.iter().position(|(k, _)| *k == key) {
+                p.flags[i] = matches!(value, "1" | "ja" | "on" | "true");
+            } else {
+                match key.as_ref() {
+                    "q" => p.q = clean(value, MAX_Q_CHARS),
+                    "dag" => {
+                        p.day = None;
+                        if !value.is_empty() {
+                            match WEEKDAYS.iter().position(|(short, long)| *short == value || *long == value) {
+                                Some(d) => p.day = Some(d + 1),
+                                None => p.notices.push("De gekozen dag bestaat niet; er is op alle dagen gezocht.".into()),
+                            }
+                        }
+                    }
+                    "dagdeel" => {
+                        p.dagdeel = None;
+                        if !value.is_empty() {
+                            match DAGDELEN.iter().position(|d| *d == value) {
+                                Some(d) => p.dagdeel = Some(d),
+                                None => p.notices.push("Het gekozen dagdeel bestaat niet; er is op alle dagdelen gezocht.".into()),
+                            }
+                        }
+                    }
+                    "bij" => p.near = code(value).map(|v| v.to_uppercase()),
+                    "pagina" => p.page = value.trim().parse().ok().filter(|n| (1..=MAX_PAGE).contains(n)).unwrap_or(1),
+                    _ => {}
+                }
+            }
+        }
+        p
+    }
+
+    pub fn code(&self, key: &str) -> Option<&str> {
+        CODE_FILTERS.iter().position(|(k, _)| *k == key).and_then(|i| self.codes[i].as_deref())
+    }
+
+    /// True when anything narrows the search (words or filters).
+    pub fn narrowed(&self) -> bool {
+        !self.q.is_empty() || self.codes.iter().any(Option::is_some) || self.flags.iter().any(|f| *f) || self.day.is_some() || self.dagdeel.is_some()
+    }
+
+    /// The parameters as pairs, in a fixed order (page 1 is left out).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if !self.q.is_empty() {
+            out.push(("q", self.q.clone()));
+        }
+        for (i, (key, _)) in CODE_FILTERS.iter().enumerate() {
+            if let Some(v) = &self.codes[i] {
+                out.push((*key, v.clone()));
+            }
+        }
+        for (i, (key, _)) in FLAGS.iter().enumerate() {
+            if self.flags[i] {
+                out.push((*key, "1".into()));
+            }
+        }
+        if let Some(d) = self.day {
+            out.push(("dag", WEEKDAYS[d - 1].0.into()));
+        }
+        if let Some(d) = self.dagdeel {
+            out.push(("dagdeel", DAGDELEN[d].into()));
+        }
+        if let Some(b) = &self.near {
+            out.push(("bij", b.clone()));
+        }
+        if self.page > 1 {
+            out.push(("pagina", self.page.to_string()));
+        }
+        out
+    }
+
+    /// `?…` for these parameters, or "" when there are none.
+    pub fn query(&self) -> String {
+        let pairs = self.pairs();
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let mut s = form_urlencoded::Serializer::new(String::from("?"));
+        for (k, v) in pairs {
+            s.append_pair(k, &v);
+        }
+        s.finish()
+    }
+
+    /// The same search without parameter `key` (and back on page 1).
+    pub fn without(&self, key: &str) -> String {
+        let mut p = self.clone();
+        p.page = 1;
+        match key {
+            "q" => p.q.clear(),
+            "dag" => p.day = None,
+            "dagdeel" => p.dagdeel = None,
+            "bij" => p.near = None,
+            _ => {
+                if let Some(i) = CODE_FILTERS.iter().position(|(k, _)| *k == key) {
+                    p.codes[i] = None;
+                }
+                if let Some(i) = FLAGS.iter().position(|(k, _)| *k == key) {
+                    p.flags[i] = false;
+                }
+            }
+        }
+        p.query()
+    }
+
+    pub fn on_page(&self, page: usize) -> String {
+        let mut p = self.clone();
+        p.page = page;
+        p.query()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let p = SearchParams::parse(Some("q=caf%C3%A9+de+wijk&type=huiskamer&vrij=1&dag=ma&dagdeel=avond&bij=bu01410101&pagina=2"));
+        assert_eq!(p.q, "café de wijk");
+        assert_eq!(p.code("type"), Some("huiskamer"));
+        assert!(p.flags[0] && !p.flags[1]);
+        assert_eq!((p.day, p.dagdeel), (Some(1), Some(2)));
+        assert_eq!(p.near.as_deref(), Some("BU01410101"));
+        assert_eq!(SearchParams::parse(Some(&p.query()[1..])), p);
+        assert_eq!(p.without("type"), "?q=caf%C3%A9+de+wijk&vrij=1&dag=ma&dagdeel=avond&bij=BU01410101");
+    }
+
+    #[test]
+    fn nonsense_is_dropped() {
+        let p = SearchParams::parse(Some("dag=maandagavond&dagdeel=nacht&pagina=-3&%FF=%00&q=%00%01x&type="));
+        assert_eq!((p.day, p.dagdeel, p.page), (None, None, 1));
+        assert_eq!(p.notices.len(), 2);
+        assert_eq!(p.q, "x");
+        assert_eq!(p.code("type"), None);
+        let long = SearchParams::parse(Some(&format!("q={}&pagina=99999999999999999999", "a".repeat(5000))));
+        assert_eq!((long.q.len(), long.page), (MAX_Q_CHARS, 1));
+    }
+}

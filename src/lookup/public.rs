@@ -1,0 +1,100 @@
+//! The public sociale kaart: /{tenant}/kaart for residents, no login, only for tenants that
+//! publish their register. Everything shown comes from the search index and [`Sheet`], so no
+//! internal field can reach these pages.
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{Html, IntoResponse, Response};
+use uuid::Uuid;
+
+use super::handout_page;
+use super::params::SearchParams;
+use super::sheet::Sheet;
+use super::{search, text};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::layout::{render, Layout};
+
+/// A tenant whose register is public.
+pub struct Published {
+    pub tenant_id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub generation: i64,
+}
+
+impl Published {
+    /// The published tenant `slug`; anything else is not found.
+    pub async fn find(state: &AppState, slug: &str) -> AppResult<Published> {
+        if slug.len() > 40 {
+            return Err(AppError::NotFound);
+        }
+        let row: Option<(Uuid, String, i64)> =
+            sqlx::query_as("select tenant_id, name, register_generation from tenants where slug = $1 and published")
+                .bind(slug)
+                .fetch_optional(state.db.pool())
+                .await?;
+        let (tenant_id, name, generation) = row.ok_or(AppError::NotFound)?;
+        Ok(Published { tenant_id, slug: slug.to_string(), name, generation })
+    }
+
+    pub fn href(&self, path: &str) -> String {
+        format!("/{}/kaart{path}", self.slug)
+    }
+
+    pub fn layout(&self, title: impl Into<String>) -> Layout {
+        let mut layout = Layout::anonymous(title, String::new());
+        layout.tenant_name = Some(format!("Sociale kaart {}", self.name));
+        layout.home_href = self.href("");
+        layout
+    }
+}
+
+/// GET /{tenant}/kaart
+pub async fn search_page(State(state): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> AppResult<Response> {
+    let tenant = Published::find(&state, &slug).await?;
+    let params = SearchParams::parse(raw.as_deref());
+    let mut tx = state.db.tenant_tx(tenant.tenant_id).await?;
+    let index = state.lookup.get(&mut tx, tenant.tenant_id, tenant.generation).await?;
+    let hits = text::matching(&mut tx, tenant.tenant_id, &params.q).await?;
+    tx.commit().await?;
+    let outcome = search::run(&index, params, hits);
+    let layout = tenant.layout("Zoek hulp en activiteiten");
+    super::results::page(layout, true, tenant.href(""), &tenant.href(""), &index, outcome)
+}
+
+#[derive(Template)]
+#[template(path = "lookup/public_facility.html")]
+struct FacilityPage {
+    layout: Layout,
+    sheet: Sheet,
+    back: String,
+    handout: String,
+}
+
+async fn published_sheet(state: &AppState, slug: &str, id: &str) -> AppResult<(Published, Sheet)> {
+    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
+    let tenant = Published::find(state, slug).await?;
+    let mut tx = state.db.tenant_tx(tenant.tenant_id).await?;
+    let sheet = Sheet::load(&mut tx, tenant.tenant_id, id).await?.filter(|s| !s.archived).ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok((tenant, sheet))
+}
+
+/// GET /{tenant}/kaart/{id}
+pub async fn facility_page(State(state): State<AppState>, Path((slug, id)): Path<(String, String)>) -> AppResult<Response> {
+    let (tenant, sheet) = published_sheet(&state, &slug, &id).await?;
+    render(&FacilityPage {
+        layout: tenant.layout(sheet.name.clone()),
+        back: tenant.href(""),
+        handout: tenant.href(&format!("/{}/folder", sheet.id)),
+        sheet,
+    })
+}
+
+/// GET /{tenant}/kaart/{id}/folder
+pub async fn handout(State(state): State<AppState>, Path((slug, id)): Path<(String, String)>) -> AppResult<Response> {
+    let (tenant, sheet) = published_sheet(&state, &slug, &id).await?;
+    let back = tenant.href(&format!("/{}", sheet.id));
+    Ok(Html(handout_page(sheet, tenant.name, back)?).into_response())
+}

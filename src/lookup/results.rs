@@ -1,0 +1,162 @@
+//! The search page, for the wijkteam (/{tenant}/zoeken) and for residents on the public
+//! sociale kaart (/{tenant}/kaart): one template, worded for whoever reads it.
+
+use askama::Template;
+use axum::response::Response;
+
+use super::index::TenantIndex;
+use super::params::{CODE_FILTERS, FLAGS};
+use super::search::{Facet, FacetOption, Loosen, Outcome};
+use crate::error::AppResult;
+use crate::register::facilities::hours::WEEKDAYS;
+use crate::web::layout::{render, Layout};
+
+pub struct ResultRow {
+    pub href: String,
+    pub name: String,
+    pub provider: String,
+    pub types: String,
+    pub place: String,
+    pub summary: String,
+    pub nearness: &'static str,
+}
+
+/// A chosen filter, with the link that drops it.
+pub struct Chip {
+    pub label: String,
+    pub remove: String,
+}
+
+pub struct BuurtGroup {
+    pub wijk: String,
+    pub buurten: Vec<(String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "lookup/search.html")]
+struct SearchPage {
+    layout: Layout,
+    public: bool,
+    action: String,
+    q: String,
+    total: usize,
+    page: usize,
+    pages: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    rows: Vec<ResultRow>,
+    facets: Vec<Facet>,
+    flags: Vec<FacetOption>,
+    days: Vec<FacetOption>,
+    dagdelen: Vec<FacetOption>,
+    loosen: Vec<Loosen>,
+    notices: Vec<String>,
+    chips: Vec<Chip>,
+    buurten: Vec<BuurtGroup>,
+    near_name: Option<String>,
+    narrowed: bool,
+}
+
+fn nearness(index: &TenantIndex, near: Option<usize>, entry: &super::index::Entry) -> &'static str {
+    let Some(b) = near else { return "" };
+    let wijk = index.areas[b].parent;
+    if entry.buurt == Some(b) {
+        "In deze buurt"
+    } else if wijk.is_some() && entry.wijk == wijk {
+        "In deze wijk"
+    } else if wijk.and_then(|w| index.areas[w].parent).is_some_and(|g| entry.gemeente == Some(g)) {
+        "In deze gemeente"
+    } else {
+        "Verder weg"
+    }
+}
+
+fn chips(outcome: &Outcome) -> Vec<Chip> {
+    let p = &outcome.params;
+    let mut out = Vec::new();
+    for (facet, (key, label)) in outcome.facets.iter().zip(CODE_FILTERS) {
+        if let Some(o) = facet.options.iter().find(|o| o.selected) {
+            out.push(Chip { label: format!("{label}: {}", o.label.trim_start_matches("– ")), remove: p.without(key) });
+        }
+    }
+    for (f, (key, label)) in FLAGS.iter().enumerate() {
+        if p.flags[f] {
+            out.push(Chip { label: (*label).into(), remove: p.without(key) });
+        }
+    }
+    if let Some(d) = p.day {
+        out.push(Chip { label: format!("Open op {}", WEEKDAYS[d - 1].1), remove: p.without("dag") });
+    }
+    if let Some(d) = p.dagdeel {
+        out.push(Chip { label: format!("Open in de {}", crate::register::facilities::hours::DAGDELEN[d]), remove: p.without("dagdeel") });
+    }
+    out
+}
+
+fn buurten(index: &TenantIndex, near: Option<usize>) -> Vec<BuurtGroup> {
+    let several = index.areas.iter().filter(|a| a.level == "gemeente").count() > 1;
+    index
+        .areas
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.level == "wijk")
+        .map(|(w, wijk)| BuurtGroup {
+            wijk: match (several, wijk.parent) {
+                (true, Some(g)) => format!("{} – {}", index.areas[g].name, wijk.name),
+                _ => wijk.name.clone(),
+            },
+            buurten: index
+                .areas
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.parent == Some(w) && a.level == "buurt")
+                .map(|(b, a)| (a.code.clone(), a.name.clone(), near == Some(b)))
+                .collect(),
+        })
+        .filter(|g| !g.buurten.is_empty())
+        .collect()
+}
+
+/// Renders the outcome. `action` is the search page's path, `detail` the path facility ids
+/// are appended to.
+pub fn page(layout: Layout, public: bool, action: String, detail: &str, index: &TenantIndex, outcome: Outcome) -> AppResult<Response> {
+    let rows = outcome
+        .rows
+        .iter()
+        .map(|i| {
+            let e = &index.entries[*i];
+            ResultRow {
+                href: format!("{detail}/{}", e.id),
+                name: e.name.clone(),
+                provider: e.provider.clone(),
+                types: e.type_names(index),
+                place: e.place(index),
+                summary: e.summary.clone(),
+                nearness: nearness(index, outcome.near, e),
+            }
+        })
+        .collect();
+    let p = &outcome.params;
+    render(&SearchPage {
+        layout,
+        public,
+        q: p.q.clone(),
+        total: outcome.total,
+        page: outcome.page,
+        pages: outcome.pages,
+        prev: (outcome.page > 1).then(|| format!("{action}{}", p.on_page(outcome.page - 1))),
+        next: (outcome.page < outcome.pages).then(|| format!("{action}{}", p.on_page(outcome.page + 1))),
+        chips: chips(&outcome),
+        buurten: buurten(index, outcome.near),
+        near_name: outcome.near.map(|b| index.areas[b].name.clone()),
+        narrowed: p.narrowed(),
+        notices: p.notices.clone(),
+        action,
+        rows,
+        facets: outcome.facets,
+        flags: outcome.flags,
+        days: outcome.days,
+        dagdelen: outcome.dagdelen,
+        loosen: outcome.loosen,
+    })
+}
