@@ -137,7 +137,7 @@ impl SearchParams {
         if pairs.is_empty() {
             return String::new();
         }
-        let mut s = form_urlencoded::Serializer::new(String::from("?"));
+        let mut s = form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
         for (k, v) in pairs {
             s.append_pair(k, &v);
         }

@@ -300,8 +300,7 @@ pub async fn counts(State(state): State<AppState>, user: CurrentUser, Query(q): 
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows = grouped(&mut tx, user.tenant_id, per, from, to).await?;
     tx.commit().await?;
-    let mut export = form_urlencoded::Serializer::new(format!("{}/export.csv?", user.href(Section::Referrals.path())));
-    export.append_pair("van", &from.to_string()).append_pair("tot", &to.to_string());
+    let export = format!("{}/export.csv?van={from}&tot={to}", user.href(Section::Referrals.path()));
     let notice = (!notices.is_empty()).then(|| notices.join(" "));
     crate::web::layout::render(&CountsPage {
         layout: crate::web::layout::Layout::for_user(&user, "Verwijzingen", Some(Section::Referrals)).with_notice(notice.as_deref()),
@@ -311,7 +310,7 @@ pub async fn counts(State(state): State<AppState>, user: CurrentUser, Query(q): 
         tot: to.to_string(),
         total: rows.iter().map(|r| r.count).sum(),
         rows,
-        export: export.finish(),
+        export,
     })
 }
 

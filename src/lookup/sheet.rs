@@ -90,7 +90,7 @@ impl Sheet {
         if self.address.is_empty() {
             return None;
         }
-        let mut s = form_urlencoded::Serializer::new(String::from("https://www.openstreetmap.org/search?"));
+        let mut s = form_urlencoded::Serializer::for_suffix(String::from("https://www.openstreetmap.org/search?"), 37);
         s.append_pair("query", &self.address.join(", "));
         Some(s.finish())
     }

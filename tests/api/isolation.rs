@@ -7,7 +7,7 @@ use sqlx::Executor;
 use crate::helpers::{test_db, TestApp};
 
 /// Every tenant route, `{t}` for the tenant, `{user}` and `{area}` for ids.
-const GET_ROUTES: [&str; 33] = [
+const GET_ROUTES: [&str; 38] = [
     "/{t}/",
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
@@ -41,9 +41,14 @@ const GET_ROUTES: [&str; 33] = [
     "/{t}/checklist/dekking.xlsx",
     "/{t}/checklist/import",
     "/{t}/checklist/{type}",
+    "/{t}/zoeken",
+    "/{t}/voorzieningen/{facility}/folder",
+    "/{t}/verwijzingen",
+    "/{t}/verwijzingen/export.csv",
+    "/{t}/beheer/publicatie",
 ];
 
-const POST_ROUTES: [&str; 20] = [
+const POST_ROUTES: [&str; 22] = [
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
     "/{t}/beheer/gebruikers/{user}",
@@ -64,6 +69,8 @@ const POST_ROUTES: [&str; 20] = [
     "/{t}/checklist/{type}",
     "/{t}/checklist/vraag",
     "/{t}/checklist/import",
+    "/{t}/voorzieningen/{facility}/verwijzing",
+    "/{t}/beheer/publicatie",
 ];
 
 /// The ids of another tenant's records that appear in routes.
@@ -237,6 +244,7 @@ async fn without_the_tenant_setting_the_application_role_sees_no_rows() {
         "facility_dagdeel_capacity",
         "checklist_entries",
         "area_demand",
+        "referrals",
     ] {
         let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
             .fetch_one(&db.app)
