@@ -3,6 +3,7 @@
 mod areas;
 mod audit_trail;
 mod browser;
+mod browser_lookup;
 mod browser_register;
 mod checklist;
 mod checklist_files;

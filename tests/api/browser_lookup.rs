@@ -1,0 +1,90 @@
+//! Finding facilities in a real browser: a wijkteam worker searches with filters, opens a
+//! facility, prints its handout and counts the referral; every new page, the public ones
+//! included, passes axe-core (WCAG 2.1 A/AA).
+
+use fantoccini::Locator;
+
+use crate::browser::start;
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn a_wijkteam_worker_goes_from_search_to_handout_to_a_counted_referral() {
+    let app = TestApp::spawn().await;
+    let Some(mut b) = start(format!("http://{}", app.addr)).await else {
+        return;
+    };
+    let before = app.scalar_i64("select count(*) from referrals").await;
+    b.login("wijkteam@almelo.demo").await;
+    b.open("/almelo/zoeken").await;
+    b.check("zoeken").await;
+    // Type words with a typo, open the filters, choose one, search.
+    b.fill("q", "repair cafe").await;
+    b.client.execute("document.querySelector('details.lookup-filters').open = true", vec![]).await.unwrap();
+    b.tick("#f-vrij").await;
+    b.submit("form.lookup-form button[type='submit'].button--primary").await;
+    let url = b.client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/almelo/zoeken");
+    assert!(url.query().unwrap_or_default().contains("q=repair+cafe"), "the search is in the URL");
+    assert!(b.text("#resultaten").await.starts_with("1 voorziening"));
+    b.check("zoeken (resultaten)").await;
+    b.client.find(Locator::LinkText("Repair Café Almelo")).await.unwrap().click().await.unwrap();
+    assert_eq!(b.text("h1").await, "Repair Café Almelo");
+    b.check("voorziening (wijkteam)").await;
+    // The handout: its own page, no navigation.
+    b.client.find(Locator::LinkText("Folder voor de inwoner")).await.unwrap().click().await.unwrap();
+    assert_eq!(b.text("h1").await, "Repair Café Almelo");
+    assert!(b.client.find(Locator::Css("nav")).await.is_err(), "no navigation on the handout");
+    assert!(b.client.find(Locator::Css("[data-print]")).await.unwrap().is_displayed().await.unwrap(), "print button shown");
+    b.check("folder").await;
+    b.client.back().await.unwrap();
+    // Count the referral: the date and route are filled in, one click.
+    b.submit("#verwijzing button[type='submit']").await;
+    assert!(b.text(".alert--ok").await.contains("De verwijzing is geteld"));
+    assert_eq!(app.scalar_i64("select count(*) from referrals").await, before + 1);
+    // A mistake comes back at the field.
+    // (A date field takes keys in the browser's locale; set the value as a date picker would.)
+    b.client.execute("document.getElementById('datum').value = '2999-01-01'", vec![]).await.unwrap();
+    b.submit("#verwijzing button[type='submit']").await;
+    assert!(b.text(".error-summary").await.contains("toekomst"));
+    b.check("voorziening (verwijzing met fout)").await;
+    b.open("/almelo/zoeken?q=xyzzy&rolstoel=1").await;
+    b.check("zoeken (niets gevonden)").await;
+    b.logout().await;
+
+    b.login("beleid@almelo.demo").await;
+    b.open("/almelo/verwijzingen").await;
+    b.check("verwijzingen").await;
+    b.open("/almelo/verwijzingen?per=maand").await;
+    b.check("verwijzingen per maand").await;
+    b.logout().await;
+    b.login("beheer@almelo.demo").await;
+    b.open("/almelo/beheer/publicatie").await;
+    b.check("sociale kaart publiceren").await;
+    b.logout().await;
+
+    // The public kaart, signed out, on a phone-sized window too.
+    let id = app.id("select facility_id from facilities where name = 'Repair Café Almelo'").await;
+    b.open("/twente/kaart").await;
+    b.check("sociale kaart").await;
+    b.open("/twente/kaart?q=huiskamer&bij=BU01411000").await;
+    b.check("sociale kaart (zoeken, dichtbij)").await;
+    b.open(&format!("/almelo/kaart/{id}")).await;
+    b.check("sociale kaart: voorziening").await;
+    b.open(&format!("/almelo/kaart/{id}/folder")).await;
+    b.check("sociale kaart: folder").await;
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.open("/almelo/kaart?q=koffie").await;
+    b.check("sociale kaart (telefoon)").await;
+    let overflow: bool = b
+        .client
+        .execute("return document.documentElement.scrollWidth > window.innerWidth + 1", vec![])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(!overflow, "the kaart fits a phone without sideways scrolling");
+
+    assert!(b.checked >= 14, "checked {} pages", b.checked);
+    let found = std::mem::take(&mut b.violations);
+    assert!(found.is_empty(), "axe-core found WCAG 2.1 A/AA violations:\n{}", found.join("\n"));
+}
