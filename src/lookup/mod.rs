@@ -29,11 +29,13 @@ struct HandoutPage {
     sheet: Sheet,
     tenant_name: String,
     back: String,
+    /// Only the open days (the handout must fit one page).
+    compact: bool,
 }
 
 /// The printable handout: large type, no navigation, one A4 page.
 pub fn handout_page(sheet: Sheet, tenant_name: String, back: String) -> AppResult<String> {
-    Ok(HandoutPage { sheet, tenant_name, back }.render()?)
+    Ok(HandoutPage { sheet, tenant_name, back, compact: true }.render()?)
 }
 
 /// Signed-in routes: the search, handouts, referrals and their counts.

@@ -70,6 +70,7 @@ struct FacilityPage {
     sheet: Sheet,
     back: String,
     handout: String,
+    compact: bool,
 }
 
 async fn published_sheet(state: &AppState, slug: &str, id: &str) -> AppResult<(Published, Sheet)> {
@@ -88,6 +89,7 @@ pub async fn facility_page(State(state): State<AppState>, Path((slug, id)): Path
         layout: tenant.layout(sheet.name.clone()),
         back: tenant.href(""),
         handout: tenant.href(&format!("/{}/folder", sheet.id)),
+        compact: false,
         sheet,
     })
 }

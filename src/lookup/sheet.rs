@@ -95,6 +95,17 @@ impl Sheet {
         Some(s.finish())
     }
 
+    /// The description cut at a sentence (or word) near `max` characters, so the handout
+    /// stays on one page; the facility page shows it whole.
+    pub fn description_within(&self, max: usize) -> String {
+        if self.description.chars().count() <= max {
+            return self.description.clone();
+        }
+        let cut: String = self.description.chars().take(max).collect();
+        let end = cut.rfind(". ").map(|i| i + 1).or_else(|| cut.rfind(' ')).unwrap_or(cut.len());
+        format!("{} …", cut[..end].trim_end())
+    }
+
     pub fn tel_href(&self) -> String {
         self.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
     }

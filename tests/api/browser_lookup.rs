@@ -84,6 +84,30 @@ async fn a_wijkteam_worker_goes_from_search_to_handout_to_a_counted_referral() {
         .unwrap();
     assert!(!overflow, "the kaart fits a phone without sideways scrolling");
 
+    // The handout of the facility with the most to say prints on one A4 page.
+    let longest = app
+        .id("select f.facility_id from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' and not f.archived \
+             order by length(f.description) + length(f.directions) + length(f.opening_exceptions) desc limit 1")
+        .await;
+    let pdf = std::env::temp_dir().join(format!("folder-{longest}.pdf"));
+    // (tokio's Command: the server under test runs on this same runtime.)
+    let status = tokio::process::Command::new("/usr/bin/chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--disable-background-networking"])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("http://{}/almelo/kaart/{longest}/folder", app.addr))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .status();
+    let status = tokio::time::timeout(std::time::Duration::from_secs(60), status).await.expect("chromium prints in time").expect("chromium runs");
+    assert!(status.success());
+    let bytes = std::fs::read(&pdf).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    let pages = if pages == 0 { text.matches("/Type/Page").count() - text.matches("/Type/Pages").count() } else { pages };
+    assert_eq!(pages, 1, "the handout fits one A4 page");
+    let _ = std::fs::remove_file(&pdf);
+
     assert!(b.checked >= 14, "checked {} pages", b.checked);
     let found = std::mem::take(&mut b.violations);
     assert!(found.is_empty(), "axe-core found WCAG 2.1 A/AA violations:\n{}", found.join("\n"));
