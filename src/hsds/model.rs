@@ -193,8 +193,6 @@ pub struct Service {
     pub fees_description: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eligibility_description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assured_date: Option<String>,
     pub last_modified: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,

@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 use sqlx::FromRow;
 use time::macros::format_description;
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
 use super::api::ApiResult;
@@ -21,8 +21,8 @@ use crate::lookup::text;
 use crate::register::facilities::choices::{self, label};
 use crate::state::AppState;
 
-/// What may be published of a facility. Internal columns (notes, verifier, staffing, use
-/// figures, archive flag) are not even selected.
+/// What may be published of a facility. Internal columns (verification, staffing, use
+/// figures, contract and subsidy flags, archive flag) are not even selected.
 #[derive(Debug, Clone, FromRow)]
 pub struct FacilityRow {
     pub facility_id: Uuid,
@@ -57,7 +57,6 @@ pub struct FacilityRow {
     pub welcome: String,
     pub welcome_conditions: String,
     pub used: String,
-    pub verified_on: Option<Date>,
     pub last_modified: OffsetDateTime,
 }
 
@@ -78,7 +77,7 @@ const COLUMNS: &str = "select f.facility_id, f.provider_id, f.name, f.descriptio
     f.wheelchair, f.directions, f.opening_exceptions, f.serves_whole_region, f.capacity_at_once, \
     f.capacity_per_day, f.capacity_per_week, f.funding_sources, f.access_decided_by, f.own_contribution, \
     f.own_contribution_cents, f.access, f.client_routes, f.welcome, f.welcome_conditions, f.used, \
-    f.verified_on, greatest(f.updated_at, p.updated_at) as last_modified ";
+    greatest(f.updated_at, p.updated_at) as last_modified ";
 
 /// One published facility of the tenant, or `None` (also for another tenant's id).
 pub async fn one(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> ApiResult<Option<FacilityRow>> {
@@ -257,7 +256,6 @@ pub fn brief(row: &FacilityRow) -> Service {
         fees_description,
         eligibility_description: (!row.target_group_names.is_empty())
             .then(|| format!("Voor: {}.", row.target_group_names.join(", ").to_lowercase())),
-        assured_date: row.verified_on.map(|d| d.to_string()),
         last_modified: timestamp(row.last_modified),
         organization: None,
         detail: None,
