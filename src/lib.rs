@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod fields;
 pub mod home;
+pub mod hsds;
 pub mod lookup;
 pub mod mail;
 pub mod register;
@@ -75,7 +76,8 @@ pub fn app(state: AppState) -> Router {
     let infrastructure = Router::new()
         .route("/healthz", get(web::health::healthz))
         .route("/readyz", get(web::health::readyz))
-        .route("/static/{*path}", get(web::assets::asset));
+        .route("/static/{*path}", get(web::assets::asset))
+        .merge(hsds::router());
 
     pages
         .merge(infrastructure)

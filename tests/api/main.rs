@@ -9,6 +9,7 @@ mod checklist;
 mod checklist_files;
 mod cli;
 mod helpers;
+mod hsds;
 mod infra;
 mod isolation;
 mod kaart;

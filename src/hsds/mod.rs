@@ -1,0 +1,121 @@
+//! Open data: the register of every published tenant as an HSDS 3.0 (Open Referral) API,
+//! read-only and without login, under `/api/hsds/{tenant}/`.
+//!
+//! A facility is an HSDS service, its provider an organization, its address a location; the
+//! levensgebieden, facility types, functions and bouwstenen are taxonomies, and what HSDS has
+//! no field for (capacity per dagdeel, who decides on access, welcome and use by the regional
+//! plan's target group) travels as attributes. Only what a resident may see leaves the
+//! database: no archived facilities or providers, no contact persons, no verifiers, no
+//! checklist, no referral counts. `openapi.json` beside this file describes the API.
+
+pub mod api;
+mod ids;
+pub mod model;
+mod organizations;
+mod params;
+mod service_detail;
+mod services;
+mod vocabulary;
+
+use std::sync::OnceLock;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap};
+use axum::middleware::from_fn;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde_json::Value;
+use uuid::Uuid;
+
+use self::api::{ApiError, ApiResult};
+use crate::db::Tx;
+use crate::state::AppState;
+
+/// HSDS has no Dutch profile; we follow the base specification.
+const PROFILE: &str = "https://docs.openreferral.org/en/3.0/hsds/";
+const OPENAPI: &str = include_str!("openapi.json");
+
+/// The API's routes, outside sessions and CSRF (nothing here changes state).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/hsds/{tenant}", get(root))
+        .route("/api/hsds/{tenant}/", get(root))
+        .route("/api/hsds/{tenant}/openapi.json", get(openapi))
+        .route("/api/hsds/{tenant}/services", get(services::list))
+        .route("/api/hsds/{tenant}/services/{id}", get(service_detail::show))
+        .route("/api/hsds/{tenant}/organizations", get(organizations::list))
+        .route("/api/hsds/{tenant}/organizations/{id}", get(organizations::show))
+        .route("/api/hsds/{tenant}/taxonomies", get(vocabulary::taxonomies))
+        .route("/api/hsds/{tenant}/taxonomies/{id}", get(vocabulary::taxonomy))
+        .route("/api/hsds/{tenant}/taxonomy_terms", get(vocabulary::terms))
+        .route("/api/hsds/{tenant}/taxonomy_terms/{id}", get(vocabulary::term))
+        .route("/api/hsds", any(api::not_found))
+        .route("/api/hsds/", any(api::not_found))
+        .route("/api/hsds/{tenant}/{*rest}", any(api::not_found))
+        .layer(from_fn(api::edges))
+}
+
+/// A tenant whose register is open.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Published {
+    pub tenant_id: Uuid,
+    pub slug: String,
+    pub name: String,
+}
+
+/// The published tenant `slug` and a transaction that sees only its rows; 404 for any
+/// other tenant, published or not.
+pub async fn open(state: &AppState, slug: &str) -> ApiResult<(Published, Tx)> {
+    if slug.len() > 40 {
+        return Err(ApiError::NotFound);
+    }
+    let published: Published =
+        sqlx::query_as("select tenant_id, slug, name from tenants where slug = $1 and published")
+            .bind(slug)
+            .fetch_optional(state.db.pool())
+            .await?
+            .ok_or(ApiError::NotFound)?;
+    let tx = state.db.tenant_tx(published.tenant_id).await?;
+    Ok((published, tx))
+}
+
+/// Where this server is reached: the configured public URL, else the request's own host.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.settings.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .unwrap_or("localhost");
+    let scheme = if state.settings.https { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// GET /api/hsds/{tenant}/: the HSDS version and where the API is described.
+async fn root(State(state): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap) -> ApiResult<Json<model::Root>> {
+    let (published, _tx) = open(&state, &tenant).await?;
+    Ok(Json(model::Root {
+        version: "3.0",
+        profile: PROFILE,
+        openapi_url: format!("{}/api/hsds/{}/openapi.json", base_url(&state, &headers), published.slug),
+    }))
+}
+
+/// GET /api/hsds/{tenant}/openapi.json: our OpenAPI document, with this tenant's server.
+async fn openapi(State(state): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+    let (published, _tx) = open(&state, &tenant).await?;
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    let mut document = DOCUMENT
+        .get_or_init(|| serde_json::from_str(OPENAPI).expect("src/hsds/openapi.json is valid JSON"))
+        .clone();
+    document["servers"] = serde_json::json!([{
+        "url": format!("{}/api/hsds/{}", base_url(&state, &headers), published.slug),
+        "description": published.name,
+    }]);
+    if let Some(title) = document["info"]["title"].as_str() {
+        document["info"]["title"] = Value::String(format!("{title}: {}", published.name));
+    }
+    Ok(Json(document))
+}
