@@ -47,7 +47,7 @@ fn default_message(status: StatusCode) -> &'static str {
     }
 }
 
-fn error_body(status: StatusCode, message: &str) -> Response {
+pub fn error_body(status: StatusCode, message: &str) -> Response {
     let mut response = (status, Json(json!({ "error": message, "status": status.as_u16() }))).into_response();
     if status == StatusCode::SERVICE_UNAVAILABLE {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("10"));

@@ -127,6 +127,7 @@ async fn hsds_bad_parameters_are_400() {
         "/api/hsds/almelo/taxonomy_terms?taxonomy_id=abc",
         "/api/hsds/almelo/taxonomy_terms?parent_id=abc",
         "/api/hsds/almelo/taxonomy_terms?per_page=abc",
+        "/api/hsds/almelo/services?search=%00",
     ];
     for path in bad {
         assert_error(&get(&app, path).await, StatusCode::BAD_REQUEST, path);
