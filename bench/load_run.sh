@@ -34,17 +34,17 @@ cookie_of() {
 tenant_codes() {
   sql "
     with t as (select tenant_id from tenants where slug = '$1'),
-    types as (select l.type_code, count(*) n from facility_type_links l where l.tenant_id = (select tenant_id from t)
-              group by 1 order by 2 desc, 1 limit 2),
+    types as (select l.type_code, row_number() over (order by count(*) desc, l.type_code) n from facility_type_links l
+              where l.tenant_id = (select tenant_id from t) group by 1),
     busiest as (select a.cbs_code, a.parent_id from facilities f
                 join areas a on a.tenant_id = f.tenant_id and a.area_id = f.buurt_id
                 where f.tenant_id = (select tenant_id from t) and a.level = 'buurt'
                 group by 1, 2 order by count(*) desc, 1 limit 1)
     select format('type=%s type2=%s levensgebied=%s functie=%s doelgroep=%s bouwsteen=%s buurt=%s wijk=%s gemeente=%s',
-      (select type_code from types order by n desc, type_code limit 1),
-      (select type_code from types order by n, type_code limit 1),
+      (select type_code from types where n = 1),
+      (select type_code from types where n = 2),
       (select ft.levensgebied from facility_types ft where ft.tenant_id = (select tenant_id from t)
-         and ft.code = (select type_code from types order by n, type_code limit 1)),
+         and ft.code = (select type_code from types where n = 2)),
       (select c from facilities f, unnest(f.functions) c where f.tenant_id = (select tenant_id from t) group by 1 order by count(*) desc, 1 limit 1),
       (select c from facilities f, unnest(f.target_groups) c where f.tenant_id = (select tenant_id from t) group by 1 order by count(*) desc, 1 limit 1),
       (select c from facilities f, unnest(f.bouwstenen) c where f.tenant_id = (select tenant_id from t) group by 1 order by count(*) desc, 1 limit 1),
@@ -85,10 +85,10 @@ $p
 EOF
 }
 
-# "$prefix/<id>" for $2 facilities of tenant $1.
+# "$3/<id>" for $2 facilities of tenant $1 (the first made: demo ones before any imported).
 facility_paths() {
   sql "select '$3/' || f.facility_id from facilities f join tenants t using (tenant_id)
-       where t.slug = '$1' and not f.archived order by f.facility_id limit $2"
+       where t.slug = '$1' and not f.archived order by f.created_at, f.facility_id limit $2"
 }
 
 # run_target LABEL GOAL_RATIO BASE_URL PATHS_FILE [COOKIE]: one row of the table in $RESULTS.
