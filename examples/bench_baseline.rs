@@ -69,12 +69,16 @@ async fn page(State(app): State<Baseline>, Path(slug): Path<String>) -> Response
     let Some((tenant_id, tenant)) = app.tenants.get(&slug) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match rows(&app.pool, *tenant_id).await {
-        Ok(rows) => match (Page { tenant, rows: &rows }).render() {
-            Ok(html) => Html(html).into_response(),
-            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        },
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    let Ok(rows) = rows(&app.pool, *tenant_id).await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let page = Page {
+        tenant,
+        rows: &rows,
+    };
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
@@ -108,7 +112,9 @@ async fn rows(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<Row>, sqlx::Error> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().ok_or("usage: bench_baseline <data-dir> <listen-address>")?;
+    let dir = args
+        .next()
+        .ok_or("usage: bench_baseline <data-dir> <listen-address>")?;
     let listen = args.next().unwrap_or_else(|| "127.0.0.1:18081".into());
     let options = PgConnectOptions::new()
         .socket(std::path::Path::new(&dir).join("postgres").canonicalize()?)
