@@ -2,7 +2,8 @@
 --   psql -v tenants=100 -v per_tenant=2000 -v regio=5000 -f bench/load.sql
 -- Adds `tenants` gemeenten (bench001 …) with 10 wijken × 8 buurten each (CBS-shaped codes) and
 -- `per_tenant` facilities each, and `regio` facilities spread over the demo regio `twente`
--- (14 gemeenten). Names are built from realistic parts; types, hours and areas vary.
+-- (14 gemeenten). Names are built from realistic parts; types, hours and areas vary. Then
+-- publishes every tenant and fills the search documents (bench/publish.sql, timed).
 \set ON_ERROR_STOP on
 begin;
 
@@ -112,6 +113,7 @@ select f.tenant_id, f.facility_id, b.parent_id from new_facilities f join areas 
 where f.seq % 4 = 0 and b.parent_id is not null;
 
 commit;
-analyze;
+
+\ir publish.sql
 select (select count(*) from tenants) as tenants, (select count(*) from facilities) as facilities,
        (select count(*) from facilities f join tenants t using (tenant_id) where t.slug = 'twente') as regio_facilities;
