@@ -13,6 +13,8 @@ pub struct AppState {
     pub mailer: Option<Mailer>,
     /// The lookup's in-memory projections of tenants' registers.
     pub lookup: Arc<crate::lookup::index::Cache>,
+    /// Slugs of tenants, for the public routes.
+    pub slugs: Arc<crate::tenancy::published::Slugs>,
 }
 
 impl AppState {
@@ -23,6 +25,7 @@ impl AppState {
             settings: Arc::new(settings),
             mailer,
             lookup: Arc::default(),
+            slugs: Arc::default(),
         }
     }
 }

@@ -25,7 +25,6 @@ use axum::middleware::from_fn;
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use serde_json::Value;
-use uuid::Uuid;
 
 use self::api::{ApiError, ApiResult};
 use crate::db::Tx;
@@ -55,28 +54,12 @@ pub fn router() -> Router<AppState> {
         .layer(from_fn(api::edges))
 }
 
-/// A tenant whose register is open.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Published {
-    pub tenant_id: Uuid,
-    pub slug: String,
-    pub name: String,
-}
+pub use crate::tenancy::published::Published;
 
 /// The published tenant `slug` and a transaction that sees only its rows; 404 for any
 /// other tenant, published or not.
 pub async fn open(state: &AppState, slug: &str) -> ApiResult<(Published, Tx)> {
-    if slug.len() > 40 {
-        return Err(ApiError::NotFound);
-    }
-    let published: Published =
-        sqlx::query_as("select tenant_id, slug, name from tenants where slug = $1 and published")
-            .bind(slug)
-            .fetch_optional(state.db.pool())
-            .await?
-            .ok_or(ApiError::NotFound)?;
-    let tx = state.db.tenant_tx(published.tenant_id).await?;
-    Ok((published, tx))
+    crate::tenancy::published::open(&state.slugs, state.db.pool(), slug).await?.ok_or(ApiError::NotFound)
 }
 
 /// Where this server is reached: the configured public URL, else the request's own host.

@@ -11,38 +11,30 @@ use super::handout_page;
 use super::params::SearchParams;
 use super::sheet::Sheet;
 use super::{search, text};
+use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};
 
-/// A tenant whose register is public.
-pub struct Published {
-    pub tenant_id: Uuid,
-    pub slug: String,
-    pub name: String,
-    pub generation: i64,
+pub use crate::tenancy::published::Published;
+
+/// The published tenant `slug` and its transaction, or not found.
+async fn open(state: &AppState, slug: &str) -> AppResult<(Published, Tx)> {
+    crate::tenancy::published::open(&state.slugs, state.db.pool(), slug).await?.ok_or(AppError::NotFound)
 }
 
-impl Published {
-    /// The published tenant `slug`; anything else is not found.
-    pub async fn find(state: &AppState, slug: &str) -> AppResult<Published> {
-        if slug.len() > 40 {
-            return Err(AppError::NotFound);
-        }
-        let row: Option<(Uuid, String, i64)> =
-            sqlx::query_as("select tenant_id, name, register_generation from tenants where slug = $1 and published")
-                .bind(slug)
-                .fetch_optional(state.db.pool())
-                .await?;
-        let (tenant_id, name, generation) = row.ok_or(AppError::NotFound)?;
-        Ok(Published { tenant_id, slug: slug.to_string(), name, generation })
-    }
+/// How the kaart's pages link and look.
+pub trait KaartPages {
+    fn href(&self, path: &str) -> String;
+    fn layout(&self, title: impl Into<String>) -> Layout;
+}
 
-    pub fn href(&self, path: &str) -> String {
+impl KaartPages for Published {
+    fn href(&self, path: &str) -> String {
         format!("/{}/kaart{path}", self.slug)
     }
 
-    pub fn layout(&self, title: impl Into<String>) -> Layout {
+    fn layout(&self, title: impl Into<String>) -> Layout {
         let mut layout = Layout::anonymous(title, String::new());
         layout.tenant_name = Some(format!("Sociale kaart {}", self.name));
         layout.home_href = self.href("");
@@ -52,9 +44,8 @@ impl Published {
 
 /// GET /{tenant}/kaart
 pub async fn search_page(State(state): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> AppResult<Response> {
-    let tenant = Published::find(&state, &slug).await?;
+    let (tenant, mut tx) = open(&state, &slug).await?;
     let params = SearchParams::parse(raw.as_deref());
-    let mut tx = state.db.tenant_tx(tenant.tenant_id).await?;
     let index = state.lookup.get(&mut tx, tenant.tenant_id, tenant.generation).await?;
     let hits = text::matching(&mut tx, tenant.tenant_id, &params.q).await?;
     tx.commit().await?;
@@ -75,8 +66,7 @@ struct FacilityPage {
 
 async fn published_sheet(state: &AppState, slug: &str, id: &str) -> AppResult<(Published, Sheet)> {
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
-    let tenant = Published::find(state, slug).await?;
-    let mut tx = state.db.tenant_tx(tenant.tenant_id).await?;
+    let (tenant, mut tx) = open(state, slug).await?;
     let sheet = Sheet::load(&mut tx, tenant.tenant_id, id).await?.filter(|s| !s.archived).ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok((tenant, sheet))

@@ -4,6 +4,7 @@ pub mod areas;
 pub mod areas_csv;
 pub mod areas_store;
 pub mod logbook;
+pub mod published;
 pub mod tenants;
 pub mod users;
 pub mod users_store;
