@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::db::Tx;
 use crate::error::AppResult;
+use super::words::Searchable;
 use crate::register::facilities::hours::{Period, DAGDELEN};
 
 /// Tenants kept in memory at once; the least recently used one goes first.
@@ -67,6 +68,8 @@ pub struct Entry {
     pub wheelchair: bool,
     /// Bit `(weekday - 1) * 3 + dagdeel` is set when open then.
     pub open: u32,
+    /// Its words, for the text match.
+    pub search: Searchable,
 }
 
 impl Entry {
@@ -249,6 +252,7 @@ impl TenantIndex {
             no_cost: row.own_contribution == "geen",
             wheelchair: row.wheelchair == "ja",
             open: open.get(&row.facility_id).copied().unwrap_or(0),
+            search: Searchable::new(row.stems, &row.search_name),
         }
     }
 }
@@ -270,6 +274,8 @@ struct FacilityRow {
     target_groups: Vec<String>,
     types: Vec<String>,
     served: Vec<Uuid>,
+    stems: Vec<String>,
+    search_name: String,
 }
 
 const FACILITIES: &str = "select f.facility_id, f.name, p.name as provider_name, \
@@ -277,7 +283,9 @@ const FACILITIES: &str = "select f.facility_id, f.name, p.name as provider_name,
     f.serves_whole_region, f.access, f.own_contribution, f.wheelchair, f.functions, f.bouwstenen, f.target_groups, \
     array(select l.type_code from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id \
           order by l.is_main desc, l.type_code) as types, \
-    array(select s.area_id from facility_service_areas s where s.tenant_id = f.tenant_id and s.facility_id = f.facility_id) as served \
+    array(select s.area_id from facility_service_areas s where s.tenant_id = f.tenant_id and s.facility_id = f.facility_id) as served, \
+    array(select u.lexeme || ' ' || coalesce((select min(w) from unnest(u.weights) w), 'D') from unnest(f.search_doc) u) as stems, \
+    f.search_name \
     from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
     where f.tenant_id = $1 and not f.archived order by lower(f.name), f.facility_id";
 

@@ -11,6 +11,7 @@ pub mod results;
 pub mod search;
 pub mod sheet;
 pub mod text;
+pub mod words;
 
 use askama::Template;
 use axum::middleware::from_fn_with_state;

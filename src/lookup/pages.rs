@@ -5,7 +5,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::params::SearchParams;
 use super::sheet::Sheet;
-use super::{index, search, text};
+use super::{index, search, words};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -20,8 +20,9 @@ pub async fn search_page(State(state): State<AppState>, user: CurrentUser, RawQu
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let generation = index::generation(&mut tx, user.tenant_id).await?;
     let index = state.lookup.get(&mut tx, user.tenant_id, generation).await?;
-    let hits = text::matching(&mut tx, user.tenant_id, &params.q).await?;
+    let query = words::analyse(&mut tx, &params.q).await?;
     tx.commit().await?;
+    let hits = query.map(|q| words::hits(&q, index.entries.iter().map(|e| (e.id, &e.search))));
     let outcome = search::run(&index, params, hits);
     let layout = Layout::for_user(&user, "Voorzieningen zoeken", Some(Section::Lookup));
     super::results::page(layout, false, user.href(Section::Lookup.path()), &user.href(Section::Facilities.path()), &index, outcome)
