@@ -76,8 +76,8 @@ $p?q=inloop&rolstoel=1&vrij=1
 $p?dag=ma&dagdeel=ochtend
 $p?dag=do&dagdeel=middag&gratis=1
 $p?gratis=1&vrij=1
-$p?volgorde=nabij&buurt=$buurt
-$p?q=ontmoeting&volgorde=nabij&buurt=$buurt
+$p?bij=$buurt
+$p?q=ontmoeting&bij=$buurt
 $p?gebied=$buurt
 $p?pagina=2
 $p?q=koffie&pagina=2

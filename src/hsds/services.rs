@@ -143,18 +143,10 @@ pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, Raw
         "{JOINS} left join unnest($6::uuid[], $7::float4[]) as h (facility_id, rank) on h.facility_id = f.facility_id \
          {PUBLISHED} {filter}"
     );
-    let total: i64 = sqlx::query_scalar(&format!("select count(*) {from}"))
-        .bind(tenant_id)
-        .bind(classification_codes(&classification))
-        .bind(organization_id)
-        .bind(modified_after)
-        .bind(hits.is_some())
-        .bind(&hit_ids)
-        .bind(&hit_ranks)
-        .fetch_one(&mut *tx)
-        .await?;
-    let rows: Vec<FacilityRow> = sqlx::query_as(&format!(
-        "{COLUMNS} {from} order by h.rank desc nulls last, lower(f.name), f.facility_id limit $8 offset $9"
+    // The page's ids first (narrow rows, sorted once), then the wide rows of just those.
+    let page: Vec<(Uuid, i64)> = sqlx::query_as(&format!(
+        "select f.facility_id, count(*) over () {from} order by h.rank desc nulls last, lower(f.name), f.facility_id \
+         limit $8 offset $9"
     ))
     .bind(tenant_id)
     .bind(classification_codes(&classification))
@@ -167,6 +159,27 @@ pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, Raw
     .bind(paging.offset())
     .fetch_all(&mut *tx)
     .await?;
+    let total = match page.first() {
+        Some((_, total)) => *total,
+        // Past the last page: count without it.
+        None => sqlx::query_scalar(&format!("select count(*) {from}"))
+            .bind(tenant_id)
+            .bind(classification_codes(&classification))
+            .bind(organization_id)
+            .bind(modified_after)
+            .bind(hits.is_some())
+            .bind(&hit_ids)
+            .bind(&hit_ranks)
+            .fetch_one(&mut *tx)
+            .await?,
+    };
+    let ids: Vec<Uuid> = page.iter().map(|(id, _)| *id).collect();
+    let mut rows: Vec<FacilityRow> = sqlx::query_as(&format!("{COLUMNS} {JOINS} {PUBLISHED} and f.facility_id = any ($2)"))
+        .bind(tenant_id)
+        .bind(&ids)
+        .fetch_all(&mut *tx)
+        .await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.facility_id));
 
     let provider_ids: Vec<Uuid> = rows.iter().map(|r| r.provider_id).collect();
     let providers: HashMap<Uuid, ProviderRow> = organizations::by_ids(&mut tx, tenant_id, &provider_ids)

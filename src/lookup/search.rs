@@ -122,6 +122,8 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, hits: Option<Vec<Hit>>
     let mut dagdeel_counts = [0usize; 3];
     let mut single_miss = [0usize; 11];
     let mut result: Vec<(usize, f32)> = Vec::new();
+    let day_masks: Vec<u32> = (1..=7).map(|d| open_mask(Some(d), params.dagdeel)).collect();
+    let dagdeel_masks: Vec<u32> = (0..3).map(|p| open_mask(params.day, Some(p))).collect();
     for (i, e) in index.entries.iter().enumerate() {
         let rank = match &ranks {
             Some(r) => r.get(&e.id).copied(),
@@ -168,13 +170,13 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, hits: Option<Vec<Hit>>
             }
         }
         if fails & !(1 << OPEN) == 0 {
-            for d in 1..=7 {
-                if e.open & open_mask(Some(d), params.dagdeel) != 0 {
-                    day_counts[d - 1] += 1;
+            for (d, mask) in day_masks.iter().enumerate() {
+                if e.open & mask != 0 {
+                    day_counts[d] += 1;
                 }
             }
-            for p in 0..3 {
-                if e.open & open_mask(params.day, Some(p)) != 0 {
+            for (p, mask) in dagdeel_masks.iter().enumerate() {
+                if e.open & mask != 0 {
                     dagdeel_counts[p] += 1;
                 }
             }
