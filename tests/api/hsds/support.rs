@@ -25,8 +25,17 @@ pub struct Schemas {
     pub root: Validator,
 }
 
+/// The shared reference folder: `$VR_SHARED_DIR`, else `../shared` beside the checkout, else
+/// the workplace's `/work/shared` (a clean clone for CI may live elsewhere).
 fn schema_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/hsds-3.0/schema")
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = std::env::var_os("VR_SHARED_DIR") {
+        candidates.push(PathBuf::from(dir));
+    }
+    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    candidates.push(PathBuf::from("/work/shared"));
+    let dirs: Vec<PathBuf> = candidates.into_iter().map(|d| d.join("hsds-3.0/schema")).collect();
+    dirs.iter().find(|d| d.join("compiled/service.json").exists()).cloned().unwrap_or_else(|| dirs[0].clone())
 }
 
 fn read(path: PathBuf) -> Value {
