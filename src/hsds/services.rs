@@ -17,7 +17,6 @@ use super::params::{Page, Params};
 use super::vocabulary::{Kind, Vocabulary};
 use super::open;
 use crate::db::Tx;
-use crate::lookup::text;
 use crate::register::facilities::choices::{self, label};
 use crate::state::AppState;
 
@@ -124,11 +123,12 @@ pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, Raw
             classification.push((vocabulary.kind_of_taxonomy(id), None));
         }
     }
-    let hits = match &search {
-        Some(q) => text::matching(&mut tx, tenant_id, q).await?,
-        None => None,
-    };
-    let (hit_ids, hit_ranks): (Vec<Uuid>, Vec<f32>) = hits.iter().flatten().map(|h| (h.facility_id, h.rank)).unzip();
+    // The same text match as the sociale kaart's search.
+    let (index, ranks) = crate::lookup::find(&state, &mut tx, tenant_id, published.generation, search.as_deref().unwrap_or("")).await?;
+    let hits = ranks.map(|ranks| {
+        index.entries.iter().zip(ranks).filter_map(|(e, r)| r.map(|r| (e.id, r))).collect::<Vec<_>>()
+    });
+    let (hit_ids, hit_ranks): (Vec<Uuid>, Vec<f32>) = hits.iter().flatten().copied().unzip();
 
     let mut filter = String::from(
         " and ($3::uuid is null or f.provider_id = $3) \

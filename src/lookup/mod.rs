@@ -39,6 +39,20 @@ pub fn handout_page(sheet: Sheet, tenant_name: String, back: String) -> AppResul
     Ok(HandoutPage { sheet, tenant_name, back, compact: true }.render()?)
 }
 
+/// The tenant's projection at `generation` and, when `q` has words, each facility's rank
+/// (`None`: no match). One query analyses the words; the rest happens in memory.
+pub async fn find(
+    state: &AppState,
+    tx: &mut crate::db::Tx,
+    tenant_id: uuid::Uuid,
+    generation: i64,
+    q: &str,
+) -> AppResult<(std::sync::Arc<index::TenantIndex>, Option<Vec<Option<f32>>>)> {
+    let index = state.lookup.get(tx, tenant_id, generation).await?;
+    let ranks = words::analyse(tx, q).await?.map(|query| words::ranks(&query, &index));
+    Ok((index, ranks))
+}
+
 /// Signed-in routes: the search, handouts, referrals and their counts.
 pub fn router() -> Router<AppState> {
     let lookup = Router::new()

@@ -5,7 +5,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::params::SearchParams;
 use super::sheet::Sheet;
-use super::{index, search, words};
+use super::{index, search};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -19,11 +19,9 @@ pub async fn search_page(State(state): State<AppState>, user: CurrentUser, RawQu
     let params = SearchParams::parse(raw.as_deref());
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let generation = index::generation(&mut tx, user.tenant_id).await?;
-    let index = state.lookup.get(&mut tx, user.tenant_id, generation).await?;
-    let query = words::analyse(&mut tx, &params.q).await?;
+    let (index, ranks) = super::find(&state, &mut tx, user.tenant_id, generation, &params.q).await?;
     tx.commit().await?;
-    let hits = query.map(|q| words::hits(&q, index.entries.iter().map(|e| (e.id, &e.search))));
-    let outcome = search::run(&index, params, hits);
+    let outcome = search::run(&index, params, ranks);
     let layout = Layout::for_user(&user, "Voorzieningen zoeken", Some(Section::Lookup));
     super::results::page(layout, false, user.href(Section::Lookup.path()), &user.href(Section::Facilities.path()), &index, outcome)
 }
@@ -32,17 +30,11 @@ pub async fn search_page(State(state): State<AppState>, user: CurrentUser, RawQu
 pub async fn handout(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let sheet = Sheet::load(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
-    if let Some(own) = own_provider(&user) {
-        let provider: Option<uuid::Uuid> = sqlx::query_scalar("select provider_id from facilities where tenant_id = $1 and facility_id = $2")
-            .bind(user.tenant_id)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if provider != own {
-            return Err(AppError::NotFound);
-        }
-    }
     tx.commit().await?;
+    // An aanbieder prints only their own organisation's handouts.
+    if own_provider(&user).is_some_and(|own| own != Some(sheet.provider_id)) {
+        return Err(AppError::NotFound);
+    }
     let back = format!("{}/{id}", user.href(Section::Facilities.path()));
     Ok(Html(super::handout_page(sheet, user.tenant_name.clone(), back)?).into_response())
 }

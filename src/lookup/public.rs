@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::handout_page;
 use super::params::SearchParams;
 use super::sheet::Sheet;
-use super::{search, words};
+use super::search;
 use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -46,11 +46,9 @@ impl KaartPages for Published {
 pub async fn search_page(State(state): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> AppResult<Response> {
     let (tenant, mut tx) = open(&state, &slug).await?;
     let params = SearchParams::parse(raw.as_deref());
-    let index = state.lookup.get(&mut tx, tenant.tenant_id, tenant.generation).await?;
-    let query = words::analyse(&mut tx, &params.q).await?;
+    let (index, ranks) = super::find(&state, &mut tx, tenant.tenant_id, tenant.generation, &params.q).await?;
     tx.commit().await?;
-    let hits = query.map(|q| words::hits(&q, index.entries.iter().map(|e| (e.id, &e.search))));
-    let outcome = search::run(&index, params, hits);
+    let outcome = search::run(&index, params, ranks);
     let layout = tenant.layout("Zoek hulp en activiteiten");
     super::results::page(layout, true, tenant.href(""), &tenant.href(""), &index, outcome)
 }

@@ -60,7 +60,11 @@ pub async fn set(
     ClientAddr(address): ClientAddr,
     axum::Form(form): axum::Form<PublishForm>,
 ) -> AppResult<Response> {
-    let on = form.publiceren == "ja";
+    let on = match form.publiceren.as_str() {
+        "ja" => true,
+        "nee" => false,
+        _ => return Err(crate::error::AppError::BadRequest("Kies of de sociale kaart gepubliceerd wordt: ja of nee.".into())),
+    };
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let before: bool = sqlx::query_scalar("select tenant_set_published($1, $2)")
         .bind(user.tenant_id)

@@ -3,13 +3,8 @@
 //! Facet counts follow the usual rule: an option's count is what the search would give with
 //! that option chosen instead, every other filter kept.
 
-use std::collections::HashMap;
-
-use uuid::Uuid;
-
 use super::index::{open_bit, Entry, TenantIndex};
 use super::params::{SearchParams, CODE_FILTERS, FLAGS};
-use super::text::Hit;
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 
 pub const PAGE_SIZE: usize = 20;
@@ -103,15 +98,14 @@ fn flag_of(e: &Entry, i: usize) -> bool {
     [e.free_access, e.no_cost, e.wheelchair][i]
 }
 
-/// Runs the search. `hits` is the text match (`None`: no words, everything matches).
-pub fn run(index: &TenantIndex, mut params: SearchParams, hits: Option<Vec<Hit>>) -> Outcome {
+/// Runs the search. `ranks` is the text match by entry (`None`: no words, everything matches).
+pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Vec<Option<f32>>>) -> Outcome {
     let sel = resolve(index, &mut params);
     let near = params.near.as_deref().and_then(|code| index.area_by_code(code)).filter(|a| index.areas[*a].level == "buurt");
     if params.near.is_some() && near.is_none() {
         params.near = None;
         params.notices.push("De gekozen buurt bestaat niet; de resultaten staan op relevantie.".into());
     }
-    let ranks: Option<HashMap<Uuid, f32>> = hits.map(|h| h.into_iter().map(|h| (h.facility_id, h.rank)).collect());
     let mask = open_mask(params.day, params.dagdeel);
     let timed = params.day.is_some() || params.dagdeel.is_some();
     let list_len = [index.levensgebieden.len(), index.types.len(), index.functies.len(), index.bouwstenen.len(), index.doelgroepen.len(), index.areas.len()];
@@ -126,7 +120,7 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, hits: Option<Vec<Hit>>
     let dagdeel_masks: Vec<u32> = (0..3).map(|p| open_mask(params.day, Some(p))).collect();
     for (i, e) in index.entries.iter().enumerate() {
         let rank = match &ranks {
-            Some(r) => r.get(&e.id).copied(),
+            Some(r) => r[i],
             None => Some(0.0),
         };
         let mut fails: u32 = 0;

@@ -13,6 +13,7 @@ use crate::register::facilities::hours::{self, WEEKDAYS};
 #[derive(FromRow)]
 struct Row {
     facility_id: Uuid,
+    provider_id: Uuid,
     name: String,
     provider_name: String,
     description: String,
@@ -36,7 +37,7 @@ struct Row {
     hours: Vec<String>,
 }
 
-const SHEET: &str = "select f.facility_id, f.name, p.name as provider_name, f.description, f.street, f.house_number, \
+const SHEET: &str = "select f.facility_id, f.provider_id, f.name, p.name as provider_name, f.description, f.street, f.house_number, \
     f.postcode, f.city, b.name as buurt_name, f.phone, f.email, f.website, f.wheelchair, f.directions, \
     f.opening_exceptions, f.own_contribution, f.own_contribution_cents, f.access, f.archived, \
     array(select t.name from facility_type_links l join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
@@ -58,6 +59,7 @@ pub struct DayHours {
 /// A facility in plain words.
 pub struct Sheet {
     pub id: Uuid,
+    pub provider_id: Uuid,
     pub name: String,
     pub provider: String,
     pub description: String,
@@ -145,6 +147,7 @@ impl From<Row> for Sheet {
         }
         Sheet {
             id: r.facility_id,
+            provider_id: r.provider_id,
             name: r.name,
             provider: r.provider_name,
             description: r.description,

@@ -4,8 +4,6 @@
 //! document, and names also match by trigram similarity (pg_trgm's trigrams), so a typo in a
 //! name still finds it.
 
-use super::text::Hit;
-
 /// Trigram similarity from which a name word counts as a typo of a query word.
 const TYPO_SIMILARITY: f32 = 0.5;
 /// Query words shorter than this are not guessed at.
@@ -129,9 +127,9 @@ pub async fn analyse(tx: &mut crate::db::Tx, q: &str) -> crate::error::AppResult
     Ok(Some(Query::new(stems, &plain)))
 }
 
-/// The hits among `entries` (position, searchable) for `query`.
-pub fn hits<'a>(query: &Query, entries: impl Iterator<Item = (uuid::Uuid, &'a Searchable)>) -> Vec<Hit> {
-    entries.filter_map(|(id, s)| query.rank(s).map(|rank| Hit { facility_id: id, rank })).collect()
+/// Each entry's rank for `query`, by position (`None`: no match).
+pub fn ranks(query: &Query, index: &super::index::TenantIndex) -> Vec<Option<f32>> {
+    index.entries.iter().map(|e| query.rank(&e.search)).collect()
 }
 
 #[cfg(test)]

@@ -25,6 +25,11 @@ async fn the_kaart_is_public_only_while_published() {
     let mut beheer = app.login("beheer@almelo.demo").await;
     let page = beheer.get("/almelo/beheer/publicatie").await;
     assert!(page.body.contains("is <strong>gepubliceerd</strong>"));
+    let odd = beheer.post("/almelo/beheer/publicatie", &[("publiceren", "misschien")]).await;
+    assert_eq!(odd.status, StatusCode::BAD_REQUEST);
+    assert!(odd.body.contains("ja of nee"));
+    assert_eq!(visitor.get("/almelo/kaart").await.status, StatusCode::OK, "an odd value changes nothing");
+    beheer.get("/almelo/beheer/publicatie").await;
     let done = beheer.post("/almelo/beheer/publicatie", &[("publiceren", "nee")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     for path in ["/almelo/kaart".to_string(), format!("/almelo/kaart/{id}"), format!("/almelo/kaart/{id}/folder")] {
