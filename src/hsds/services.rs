@@ -10,7 +10,7 @@ use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
-use super::api::ApiResult;
+use super::api::{ApiError, ApiResult};
 use super::model::Service;
 use super::organizations::{self, ProviderRow};
 use super::params::{Page, Params};
@@ -124,10 +124,9 @@ pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, Raw
         }
     }
     // The same text match as the sociale kaart's search.
-    let (index, ranks) = crate::lookup::find(&state, &mut tx, tenant_id, published.generation, search.as_deref().unwrap_or("")).await?;
-    let hits = ranks.map(|ranks| {
-        index.entries.iter().zip(ranks).filter_map(|(e, r)| r.map(|r| (e.id, r))).collect::<Vec<_>>()
-    });
+    let glance = crate::lookup::glance(&state.db, tenant_id, search.as_deref().unwrap_or("")).await?.ok_or(ApiError::NotFound)?;
+    let (index, ranks) = crate::lookup::find(&state, tenant_id, &glance).await?;
+    let hits = ranks.map(|ranks| ranks.matched.ones().map(|i| (index.entries[i].id, ranks.rank[i])).collect::<Vec<_>>());
     let (hit_ids, hit_ranks): (Vec<Uuid>, Vec<f32>) = hits.iter().flatten().copied().unzip();
 
     let mut filter = String::from(

@@ -1,27 +1,29 @@
-//! An in-memory projection of one tenant's register for the lookup: per facility what the
-//! filters ask (types, levensgebieden, functions, areas, opening dagdelen, ...) and what a
-//! result line shows. Filtering and counting the filters' options then cost no database
-//! work; the text match stays in PostgreSQL. The projection is reloaded when the tenant's
-//! `register_generation` (moved by triggers on every change of the register) has moved.
+//! An in-memory projection of one tenant's register for the lookup: per filter option the set
+//! of facilities that have it (a bit vector), what a result line shows, the words for the text
+//! match, and the public sheets of recently shown facilities. Searching, counting the filters'
+//! options and showing a facility then cost no database work. The projection is rebuilt when
+//! the tenant's `register_generation` (moved by triggers on every change of the register) has
+//! moved; see [`super::load`].
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sqlx::FromRow;
-use time::Time;
 use uuid::Uuid;
 
-use crate::db::Tx;
+use super::bits::Bits;
+use super::sheet::Sheet;
+use super::words::TextIndex;
+use crate::db::Db;
 use crate::error::AppResult;
-use super::words::Searchable;
-use crate::register::facilities::hours::{Period, DAGDELEN};
 
 /// Tenants kept in memory at once; the least recently used one goes first.
 const MAX_TENANTS: usize = 24;
+/// Public sheets kept per tenant; when full, the kept ones are dropped and it fills again.
+const MAX_SHEETS: usize = 2_000;
 
 /// A code and its name.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Named {
     pub code: String,
     pub name: String,
@@ -34,16 +36,35 @@ pub struct TypeInfo {
     pub levensgebied: usize,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Gemeente,
+    Wijk,
+    Buurt,
+}
+
+impl Level {
+    pub fn of(level: &str) -> Level {
+        match level {
+            "gemeente" => Level::Gemeente,
+            "wijk" => Level::Wijk,
+            _ => Level::Buurt,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Area {
     pub id: Uuid,
     pub code: String,
     pub name: String,
-    pub level: String,
+    pub level: Level,
     pub parent: Option<usize>,
+    /// How it is shown among the filter's options ("– " per level below the top).
+    pub label: String,
 }
 
-/// One facility as the lookup sees it. Lists hold positions in the index's lists.
+/// One facility as a result line shows it. Lists hold positions in the index's lists.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub id: Uuid,
@@ -52,24 +73,10 @@ pub struct Entry {
     pub summary: String,
     pub city: String,
     pub types: Vec<usize>,
-    pub levensgebieden: Vec<usize>,
-    pub functions: Vec<usize>,
-    pub bouwstenen: Vec<usize>,
-    pub target_groups: Vec<usize>,
     /// Where it is: buurt, wijk, gemeente (each when known).
     pub buurt: Option<usize>,
     pub wijk: Option<usize>,
     pub gemeente: Option<usize>,
-    /// Every area it is located in or serves (served areas with their parts and wholes).
-    pub areas: Vec<usize>,
-    pub whole_region: bool,
-    pub free_access: bool,
-    pub no_cost: bool,
-    pub wheelchair: bool,
-    /// Bit `(weekday - 1) * 3 + dagdeel` is set when open then.
-    pub open: u32,
-    /// Its words, for the text match.
-    pub search: Searchable,
 }
 
 impl Entry {
@@ -86,25 +93,108 @@ impl Entry {
     }
 }
 
+/// The buurten of one wijk, for choosing where "near" is.
+#[derive(Debug, Clone)]
+pub struct BuurtGroup {
+    pub label: String,
+    pub buurten: Vec<usize>,
+}
+
 pub struct TenantIndex {
     pub generation: i64,
+    /// In name order.
     pub entries: Vec<Entry>,
     pub levensgebieden: Vec<Named>,
     pub types: Vec<TypeInfo>,
+    /// Positions in `types`, by lowercase name.
+    pub types_by_name: Vec<usize>,
     pub functies: Vec<Named>,
     pub bouwstenen: Vec<Named>,
     pub doelgroepen: Vec<Named>,
+    /// Gemeenten, then wijken, then buurten.
     pub areas: Vec<Area>,
+    pub children: Vec<Vec<usize>>,
+    /// More than one gemeente (a regio).
+    pub several_gemeenten: bool,
+    pub buurt_groups: Vec<BuurtGroup>,
+    /// Per code filter (levensgebied, type, functie, bouwsteen, doelgroep, gebied), per option:
+    /// the entries that have it. An area's set holds what is located in it or serves it, and
+    /// what serves the whole region.
+    pub options: [Vec<Bits>; 6],
+    /// Free access, no own contribution, wheelchair accessible.
+    pub flags: [Bits; 3],
+    /// Per [`open_bit`] position: the entries open then.
+    pub open: Vec<Bits>,
+    pub text: TextIndex,
     pub by_id: HashMap<Uuid, usize>,
+    pub area_codes: HashMap<String, usize>,
+    sheets: Mutex<HashMap<Uuid, Arc<Sheet>>>,
 }
 
-pub fn open_bit(weekday: usize, dagdeel: usize) -> u32 {
-    1 << ((weekday - 1) * 3 + dagdeel)
+/// The position of (weekday 1–7, dagdeel 0–2) in [`TenantIndex::open`].
+pub fn open_bit(weekday: usize, dagdeel: usize) -> usize {
+    (weekday - 1) * 3 + dagdeel
 }
 
 impl TenantIndex {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(generation: i64, entries: Vec<Entry>, levensgebieden: Vec<Named>, types: Vec<TypeInfo>, codes: [Vec<Named>; 3], areas: Vec<Area>, options: [Vec<Bits>; 6], flags: [Bits; 3], open: Vec<Bits>, text: TextIndex) -> Self {
+        let [functies, bouwstenen, doelgroepen] = codes;
+        let mut types_by_name: Vec<usize> = (0..types.len()).collect();
+        types_by_name.sort_by_cached_key(|t| types[*t].name.to_lowercase());
+        let mut children = vec![Vec::new(); areas.len()];
+        for (i, a) in areas.iter().enumerate() {
+            if let Some(p) = a.parent {
+                children[p].push(i);
+            }
+        }
+        let several_gemeenten = areas.iter().filter(|a| a.level == Level::Gemeente).count() > 1;
+        let buurt_groups = areas
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.level == Level::Wijk)
+            .map(|(w, wijk)| BuurtGroup {
+                label: match (several_gemeenten, wijk.parent) {
+                    (true, Some(g)) => format!("{} – {}", areas[g].name, wijk.name),
+                    _ => wijk.name.clone(),
+                },
+                buurten: children[w].iter().copied().filter(|b| areas[*b].level == Level::Buurt).collect(),
+            })
+            .filter(|g| !g.buurten.is_empty())
+            .collect();
+        TenantIndex {
+            generation,
+            by_id: entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect(),
+            area_codes: areas.iter().enumerate().map(|(i, a)| (a.code.clone(), i)).collect(),
+            entries,
+            levensgebieden,
+            types,
+            types_by_name,
+            functies,
+            bouwstenen,
+            doelgroepen,
+            areas,
+            children,
+            several_gemeenten,
+            buurt_groups,
+            options,
+            flags,
+            open,
+            text,
+            sheets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     pub fn area_by_code(&self, code: &str) -> Option<usize> {
-        self.areas.iter().position(|a| a.code == code)
+        self.area_codes.get(code).copied()
     }
 
     /// The area and all areas above it.
@@ -125,169 +215,37 @@ impl TenantIndex {
         self.by_id.get(&id).map(|i| &self.entries[*i])
     }
 
-    async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<TenantIndex> {
-        let levensgebieden: Vec<Named> = sqlx::query_as("select code, name from levensgebieden order by position")
-            .fetch_all(&mut **tx)
-            .await?;
-        let type_rows: Vec<(String, String, String)> = sqlx::query_as(
-            "select code, name, levensgebied from facility_types where tenant_id = $1 order by position, name",
-        )
-        .bind(tenant_id)
-        .fetch_all(&mut **tx)
-        .await?;
-        let types: Vec<TypeInfo> = type_rows
-            .into_iter()
-            .map(|(code, name, g)| TypeInfo { code, name, levensgebied: levensgebieden.iter().position(|l| l.code == g).unwrap_or(0) })
-            .collect();
-        let codes: Vec<(String, String, String)> = sqlx::query_as(
-            "select kind, code, name from code_lists where kind in ('functie', 'bouwsteen', 'doelgroep') order by kind, position",
-        )
-        .fetch_all(&mut **tx)
-        .await?;
-        let list = |kind: &str| -> Vec<Named> {
-            codes.iter().filter(|c| c.0 == kind).map(|c| Named { code: c.1.clone(), name: c.2.clone() }).collect()
-        };
-        let (functies, bouwstenen, doelgroepen) = (list("functie"), list("bouwsteen"), list("doelgroep"));
-        let area_rows: Vec<(Uuid, String, String, String, Option<Uuid>)> = sqlx::query_as(
-            "select area_id, cbs_code, name, level, parent_id from areas where tenant_id = $1 \
-             order by case level when 'gemeente' then 0 when 'wijk' then 1 else 2 end, cbs_code",
-        )
-        .bind(tenant_id)
-        .fetch_all(&mut **tx)
-        .await?;
-        let area_pos: HashMap<Uuid, usize> = area_rows.iter().enumerate().map(|(i, a)| (a.0, i)).collect();
-        let areas: Vec<Area> = area_rows
-            .iter()
-            .map(|(id, code, name, level, parent)| Area {
-                id: *id,
-                code: code.clone(),
-                name: name.clone(),
-                level: level.clone(),
-                parent: parent.and_then(|p| area_pos.get(&p).copied()),
-            })
-            .collect();
-        let hours: Vec<(Uuid, i16, Time, Time)> =
-            sqlx::query_as("select facility_id, weekday, opens, closes from facility_hours where tenant_id = $1")
-                .bind(tenant_id)
-                .fetch_all(&mut **tx)
-                .await?;
-        let mut open: HashMap<Uuid, u32> = HashMap::new();
-        for (id, weekday, opens, closes) in hours {
-            let period = Period { weekday, opens, closes };
-            for part in period.dagdelen() {
-                let d = DAGDELEN.iter().position(|x| *x == part).unwrap_or(0);
-                *open.entry(id).or_default() |= open_bit(weekday as usize, d);
+    /// The entries open at any of the [`open_bit`] positions in `mask` (bit per position).
+    pub fn open_in(&self, mask: u32) -> Bits {
+        let mut out = Bits::empty(self.len());
+        for (bit, set) in self.open.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                out.or(set);
             }
         }
-        let rows: Vec<FacilityRow> = sqlx::query_as(FACILITIES).bind(tenant_id).fetch_all(&mut **tx).await?;
-        let mut index = TenantIndex {
-            generation,
-            entries: Vec::with_capacity(rows.len()),
-            levensgebieden,
-            types,
-            functies,
-            bouwstenen,
-            doelgroepen,
-            areas,
-            by_id: HashMap::with_capacity(rows.len()),
-        };
-        let children = index.children();
-        for row in rows {
-            let entry = index.entry_from(row, &area_pos, &children, &open);
-            index.by_id.insert(entry.id, index.entries.len());
-            index.entries.push(entry);
-        }
-        Ok(index)
+        out
     }
 
-    fn children(&self) -> Vec<Vec<usize>> {
-        let mut children = vec![Vec::new(); self.areas.len()];
-        for (i, a) in self.areas.iter().enumerate() {
-            if let Some(p) = a.parent {
-                children[p].push(i);
-            }
+    /// The public sheet of facility `id` (a listed one), loaded through `db` the first time.
+    pub async fn sheet(&self, db: &Db, tenant_id: Uuid, id: Uuid) -> AppResult<Option<Arc<Sheet>>> {
+        if !self.by_id.contains_key(&id) {
+            return Ok(None);
         }
-        children
-    }
-
-    fn entry_from(&self, row: FacilityRow, area_pos: &HashMap<Uuid, usize>, children: &[Vec<usize>], open: &HashMap<Uuid, u32>) -> Entry {
-        let positions = |codes: &[String], list: &[Named]| -> Vec<usize> {
-            codes.iter().filter_map(|c| list.iter().position(|n| n.code == *c)).collect()
-        };
-        let types: Vec<usize> = row.types.iter().filter_map(|c| self.types.iter().position(|t| t.code == *c)).collect();
-        let mut levensgebieden: Vec<usize> = types.iter().map(|t| self.types[*t].levensgebied).collect();
-        levensgebieden.sort_unstable();
-        levensgebieden.dedup();
-        let buurt = row.buurt_id.and_then(|b| area_pos.get(&b).copied());
-        let located = buurt.map(|b| self.lineage(b)).unwrap_or_default();
-        let level = |l: &str| located.iter().copied().find(|a| self.areas[*a].level == l);
-        let mut areas = located.clone();
-        for served in row.served.iter().filter_map(|s| area_pos.get(s).copied()) {
-            areas.extend(self.lineage(served));
-            let mut stack = vec![served];
-            while let Some(a) = stack.pop() {
-                areas.push(a);
-                stack.extend(children[a].iter().copied());
-            }
+        if let Some(sheet) = self.sheets.lock().expect("sheets").get(&id) {
+            return Ok(Some(sheet.clone()));
         }
-        areas.sort_unstable();
-        areas.dedup();
-        Entry {
-            id: row.facility_id,
-            name: row.name,
-            provider: row.provider_name,
-            summary: row.summary,
-            city: row.city,
-            levensgebieden,
-            types,
-            functions: positions(&row.functions, &self.functies),
-            bouwstenen: positions(&row.bouwstenen, &self.bouwstenen),
-            target_groups: positions(&row.target_groups, &self.doelgroepen),
-            buurt,
-            wijk: level("wijk"),
-            gemeente: level("gemeente"),
-            areas,
-            whole_region: row.serves_whole_region,
-            free_access: row.access == "vrij",
-            no_cost: row.own_contribution == "geen",
-            wheelchair: row.wheelchair == "ja",
-            open: open.get(&row.facility_id).copied().unwrap_or(0),
-            search: Searchable::new(row.stems, &row.search_name),
+        let mut tx = db.tenant_tx(tenant_id).await?;
+        let Some(sheet) = Sheet::load(&mut tx, tenant_id, id).await? else { return Ok(None) };
+        tx.commit().await?;
+        let sheet = Arc::new(sheet);
+        let mut sheets = self.sheets.lock().expect("sheets");
+        if sheets.len() >= MAX_SHEETS {
+            sheets.clear();
         }
+        sheets.insert(id, sheet.clone());
+        Ok(Some(sheet))
     }
 }
-
-#[derive(FromRow)]
-struct FacilityRow {
-    facility_id: Uuid,
-    name: String,
-    provider_name: String,
-    summary: String,
-    city: String,
-    buurt_id: Option<Uuid>,
-    serves_whole_region: bool,
-    access: String,
-    own_contribution: String,
-    wheelchair: String,
-    functions: Vec<String>,
-    bouwstenen: Vec<String>,
-    target_groups: Vec<String>,
-    types: Vec<String>,
-    served: Vec<Uuid>,
-    stems: Vec<String>,
-    search_name: String,
-}
-
-const FACILITIES: &str = "select f.facility_id, f.name, p.name as provider_name, \
-    left(regexp_replace(f.description, '\\s+', ' ', 'g'), 220) as summary, f.city, f.buurt_id, \
-    f.serves_whole_region, f.access, f.own_contribution, f.wheelchair, f.functions, f.bouwstenen, f.target_groups, \
-    array(select l.type_code from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id \
-          order by l.is_main desc, l.type_code) as types, \
-    array(select s.area_id from facility_service_areas s where s.tenant_id = f.tenant_id and s.facility_id = f.facility_id) as served, \
-    array(select u.lexeme || ' ' || coalesce((select min(w) from unnest(u.weights) w), 'D') from unnest(f.search_doc) u) as stems, \
-    f.search_name \
-    from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
-    where f.tenant_id = $1 and not f.archived order by lower(f.name), f.facility_id";
 
 struct Cached {
     index: Arc<TenantIndex>,
@@ -298,21 +256,37 @@ struct Cached {
 #[derive(Default)]
 pub struct Cache {
     tenants: Mutex<HashMap<Uuid, Cached>>,
+    /// One load at a time per tenant: requests that find it stale wait for it.
+    loading: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
     clock: AtomicU64,
 }
 
 impl Cache {
-    /// The tenant's projection at `generation` (from `tenants.register_generation`), loaded
-    /// through `tx` when the cached one is older.
-    pub async fn get(&self, tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<Arc<TenantIndex>> {
+    fn cached(&self, tenant_id: Uuid, generation: i64) -> Option<Arc<TenantIndex>> {
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
-        if let Some(cached) = self.tenants.lock().expect("index cache").get(&tenant_id) {
-            if cached.index.generation >= generation {
-                cached.used.store(tick, Ordering::Relaxed);
-                return Ok(cached.index.clone());
-            }
+        let tenants = self.tenants.lock().expect("index cache");
+        let cached = tenants.get(&tenant_id).filter(|c| c.index.generation >= generation)?;
+        cached.used.store(tick, Ordering::Relaxed);
+        Some(cached.index.clone())
+    }
+
+    /// The tenant's projection at `generation` (from `tenants.register_generation`), loaded
+    /// in a transaction of its own when the cached one is older.
+    pub async fn get(&self, db: &Db, tenant_id: Uuid, generation: i64) -> AppResult<Arc<TenantIndex>> {
+        if let Some(index) = self.cached(tenant_id, generation) {
+            return Ok(index);
         }
-        let index = Arc::new(TenantIndex::load(tx, tenant_id, generation).await?);
+        let lock = self.loading.lock().expect("index loads").entry(tenant_id).or_default().clone();
+        let _loading = lock.lock().await;
+        if let Some(index) = self.cached(tenant_id, generation) {
+            return Ok(index);
+        }
+        let mut tx = db.tenant_tx(tenant_id).await?;
+        // What the transaction sees is at least `generation`; record what it is.
+        let seen = generation_in(&mut tx, tenant_id).await?.max(generation);
+        let index = Arc::new(super::load::load(&mut tx, tenant_id, seen).await?);
+        tx.commit().await?;
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         let mut tenants = self.tenants.lock().expect("index cache");
         if tenants.len() >= MAX_TENANTS && !tenants.contains_key(&tenant_id) {
             if let Some(oldest) = tenants.iter().min_by_key(|(_, c)| c.used.load(Ordering::Relaxed)).map(|(k, _)| *k) {
@@ -324,8 +298,7 @@ impl Cache {
     }
 }
 
-/// The tenant's register generation, read in the tenant's transaction.
-pub async fn generation(tx: &mut Tx, tenant_id: Uuid) -> AppResult<i64> {
+async fn generation_in(tx: &mut crate::db::Tx, tenant_id: Uuid) -> AppResult<i64> {
     Ok(sqlx::query_scalar("select register_generation from tenants where tenant_id = $1")
         .bind(tenant_id)
         .fetch_optional(&mut **tx)

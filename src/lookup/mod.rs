@@ -1,7 +1,9 @@
 //! Finding facilities (DOMAIN.md §5): the wijkteam's lookup, handouts, referral counts and
 //! the public sociale kaart.
 
+pub mod bits;
 pub mod index;
+pub mod load;
 pub mod pages;
 pub mod params;
 pub mod public;
@@ -18,7 +20,12 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 
+use std::sync::{Arc, LazyLock};
+
+use uuid::Uuid;
+
 use crate::auth::access::require_section;
+use crate::db::Db;
 use crate::auth::roles::Section;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -26,8 +33,8 @@ use sheet::Sheet;
 
 #[derive(Template)]
 #[template(path = "lookup/handout.html")]
-struct HandoutPage {
-    sheet: Sheet,
+struct HandoutPage<'a> {
+    sheet: &'a Sheet,
     tenant_name: String,
     back: String,
     /// Only the open days (the handout must fit one page).
@@ -35,21 +42,41 @@ struct HandoutPage {
 }
 
 /// The printable handout: large type, no navigation, one A4 page.
-pub fn handout_page(sheet: Sheet, tenant_name: String, back: String) -> AppResult<String> {
+pub fn handout_page(sheet: &Sheet, tenant_name: String, back: String) -> AppResult<String> {
     Ok(HandoutPage { sheet, tenant_name, back, compact: true }.render()?)
 }
 
-/// The tenant's projection at `generation` and, when `q` has words, each facility's rank
-/// (`None`: no match). One query analyses the words; the rest happens in memory.
-pub async fn find(
-    state: &AppState,
-    tx: &mut crate::db::Tx,
-    tenant_id: uuid::Uuid,
-    generation: i64,
-    q: &str,
-) -> AppResult<(std::sync::Arc<index::TenantIndex>, Option<Vec<Option<f32>>>)> {
-    let index = state.lookup.get(tx, tenant_id, generation).await?;
-    let ranks = words::analyse(tx, q).await?.map(|query| words::ranks(&query, &index));
+/// What a search needs to know of its tenant before it can run, read in one statement outside
+/// any transaction: the tenant, how far its register is, and the query's words analysed.
+pub struct Glance {
+    pub name: String,
+    pub generation: i64,
+    pub published: bool,
+    /// `None`: the query has no words, everything matches.
+    pub query: Option<words::Query>,
+}
+
+static GLANCE: LazyLock<String> = LazyLock::new(|| {
+    format!("select name, register_generation, published, {} from tenants where tenant_id = $1", words::analysis_sql(2))
+});
+
+/// The tenant `tenant_id` and the analysis of `q`; `None` for an unknown tenant.
+pub async fn glance(db: &Db, tenant_id: Uuid, q: &str) -> AppResult<Option<Glance>> {
+    type Row = (String, i64, bool, Option<Vec<String>>, Option<String>);
+    let row: Option<Row> =
+        sqlx::query_as(&GLANCE).bind(tenant_id).bind(words::query_text(q)).fetch_optional(db.pool()).await?;
+    Ok(row.map(|(name, generation, published, stems, plain)| Glance {
+        name,
+        generation,
+        published,
+        query: words::from_analysis(stems, plain),
+    }))
+}
+
+/// The tenant's projection as of `glance` and, when the query has words, their match.
+pub async fn find(state: &AppState, tenant_id: Uuid, glance: &Glance) -> AppResult<(Arc<index::TenantIndex>, Option<words::Ranks>)> {
+    let index = state.lookup.get(&state.db, tenant_id, glance.generation).await?;
+    let ranks = glance.query.as_ref().map(|q| q.ranks(&index.text));
     Ok((index, ranks))
 }
 

@@ -5,7 +5,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::params::SearchParams;
 use super::sheet::Sheet;
-use super::{index, search};
+use super::search;
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -17,10 +17,8 @@ use crate::web::PathId;
 /// GET /{tenant}/zoeken
 pub async fn search_page(State(state): State<AppState>, user: CurrentUser, RawQuery(raw): RawQuery) -> AppResult<Response> {
     let params = SearchParams::parse(raw.as_deref());
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let generation = index::generation(&mut tx, user.tenant_id).await?;
-    let (index, ranks) = super::find(&state, &mut tx, user.tenant_id, generation, &params.q).await?;
-    tx.commit().await?;
+    let glance = super::glance(&state.db, user.tenant_id, &params.q).await?.ok_or(AppError::NotFound)?;
+    let (index, ranks) = super::find(&state, user.tenant_id, &glance).await?;
     let outcome = search::run(&index, params, ranks);
     let layout = Layout::for_user(&user, "Voorzieningen zoeken", Some(Section::Lookup));
     super::results::page(layout, false, user.href(Section::Lookup.path()), &user.href(Section::Facilities.path()), &index, outcome)
@@ -36,5 +34,5 @@ pub async fn handout(State(state): State<AppState>, user: CurrentUser, PathId(id
         return Err(AppError::NotFound);
     }
     let back = format!("{}/{id}", user.href(Section::Facilities.path()));
-    Ok(Html(super::handout_page(sheet, user.tenant_name.clone(), back)?).into_response())
+    Ok(Html(super::handout_page(&sheet, user.tenant_name.clone(), back)?).into_response())
 }

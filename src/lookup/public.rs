@@ -11,16 +11,20 @@ use super::handout_page;
 use super::params::SearchParams;
 use super::sheet::Sheet;
 use super::search;
-use crate::db::Tx;
+use std::sync::Arc;
+
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};
 
 pub use crate::tenancy::published::Published;
 
-/// The published tenant `slug` and its transaction, or not found.
-async fn open(state: &AppState, slug: &str) -> AppResult<(Published, Tx)> {
-    crate::tenancy::published::open(&state.slugs, state.db.pool(), slug).await?.ok_or(AppError::NotFound)
+/// The published tenant `slug` (or not found) and the analysis of `q`: one statement.
+async fn open(state: &AppState, slug: &str, q: &str) -> AppResult<(Published, Option<super::words::Query>)> {
+    let tenant_id = state.slugs.tenant_id(state.db.pool(), slug).await?.ok_or(AppError::NotFound)?;
+    let glance = super::glance(&state.db, tenant_id, q).await?.filter(|g| g.published).ok_or(AppError::NotFound)?;
+    let tenant = Published { tenant_id, slug: slug.to_string(), name: glance.name, generation: glance.generation };
+    Ok((tenant, glance.query))
 }
 
 /// How the kaart's pages link and look.
@@ -44,10 +48,10 @@ impl KaartPages for Published {
 
 /// GET /{tenant}/kaart
 pub async fn search_page(State(state): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> AppResult<Response> {
-    let (tenant, mut tx) = open(&state, &slug).await?;
     let params = SearchParams::parse(raw.as_deref());
-    let (index, ranks) = super::find(&state, &mut tx, tenant.tenant_id, tenant.generation, &params.q).await?;
-    tx.commit().await?;
+    let (tenant, query) = open(&state, &slug, &params.q).await?;
+    let index = state.lookup.get(&state.db, tenant.tenant_id, tenant.generation).await?;
+    let ranks = query.map(|q| q.ranks(&index.text));
     let outcome = search::run(&index, params, ranks);
     let layout = tenant.layout("Zoek hulp en activiteiten");
     super::results::page(layout, true, tenant.href(""), &tenant.href(""), &index, outcome)
@@ -57,17 +61,19 @@ pub async fn search_page(State(state): State<AppState>, Path(slug): Path<String>
 #[template(path = "lookup/public_facility.html")]
 struct FacilityPage {
     layout: Layout,
-    sheet: Sheet,
+    sheet: Arc<Sheet>,
     back: String,
     handout: String,
     compact: bool,
 }
 
-async fn published_sheet(state: &AppState, slug: &str, id: &str) -> AppResult<(Published, Sheet)> {
+/// A listed facility of a published tenant, from its projection (a sheet is read once per
+/// change of the register).
+async fn published_sheet(state: &AppState, slug: &str, id: &str) -> AppResult<(Published, Arc<Sheet>)> {
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
-    let (tenant, mut tx) = open(state, slug).await?;
-    let sheet = Sheet::load(&mut tx, tenant.tenant_id, id).await?.filter(|s| !s.archived).ok_or(AppError::NotFound)?;
-    tx.commit().await?;
+    let (tenant, _) = open(state, slug, "").await?;
+    let index = state.lookup.get(&state.db, tenant.tenant_id, tenant.generation).await?;
+    let sheet = index.sheet(&state.db, tenant.tenant_id, id).await?.filter(|s| !s.archived).ok_or(AppError::NotFound)?;
     Ok((tenant, sheet))
 }
 
@@ -87,5 +93,5 @@ pub async fn facility_page(State(state): State<AppState>, Path((slug, id)): Path
 pub async fn handout(State(state): State<AppState>, Path((slug, id)): Path<(String, String)>) -> AppResult<Response> {
     let (tenant, sheet) = published_sheet(&state, &slug, &id).await?;
     let back = tenant.href(&format!("/{}", sheet.id));
-    Ok(Html(handout_page(sheet, tenant.name, back)?).into_response())
+    Ok(Html(handout_page(&sheet, tenant.name, back)?).into_response())
 }

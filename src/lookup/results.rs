@@ -27,14 +27,14 @@ pub struct Chip {
     pub remove: String,
 }
 
-pub struct BuurtGroup {
-    pub wijk: String,
-    pub buurten: Vec<(String, String, bool)>,
+pub struct BuurtGroup<'a> {
+    pub wijk: &'a str,
+    pub buurten: Vec<(&'a str, &'a str, bool)>,
 }
 
 #[derive(Template)]
 #[template(path = "lookup/search.html")]
-struct SearchPage {
+struct SearchPage<'a> {
     layout: Layout,
     public: bool,
     action: String,
@@ -45,14 +45,14 @@ struct SearchPage {
     prev: Option<String>,
     next: Option<String>,
     rows: Vec<ResultRow>,
-    facets: Vec<Facet>,
-    flags: Vec<FacetOption>,
-    days: Vec<FacetOption>,
-    dagdelen: Vec<FacetOption>,
+    facets: Vec<Facet<'a>>,
+    flags: Vec<FacetOption<'a>>,
+    days: Vec<FacetOption<'a>>,
+    dagdelen: Vec<FacetOption<'a>>,
     loosen: Vec<Loosen>,
     notices: Vec<String>,
     chips: Vec<Chip>,
-    buurten: Vec<BuurtGroup>,
+    buurten: Vec<BuurtGroup<'a>>,
     near_name: Option<String>,
     narrowed: bool,
 }
@@ -93,33 +93,20 @@ fn chips(outcome: &Outcome) -> Vec<Chip> {
     out
 }
 
-fn buurten(index: &TenantIndex, near: Option<usize>) -> Vec<BuurtGroup> {
-    let several = index.areas.iter().filter(|a| a.level == "gemeente").count() > 1;
+fn buurten(index: &TenantIndex, near: Option<usize>) -> Vec<BuurtGroup<'_>> {
     index
-        .areas
+        .buurt_groups
         .iter()
-        .enumerate()
-        .filter(|(_, a)| a.level == "wijk")
-        .map(|(w, wijk)| BuurtGroup {
-            wijk: match (several, wijk.parent) {
-                (true, Some(g)) => format!("{} – {}", index.areas[g].name, wijk.name),
-                _ => wijk.name.clone(),
-            },
-            buurten: index
-                .areas
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.parent == Some(w) && a.level == "buurt")
-                .map(|(b, a)| (a.code.clone(), a.name.clone(), near == Some(b)))
-                .collect(),
+        .map(|g| BuurtGroup {
+            wijk: &g.label,
+            buurten: g.buurten.iter().map(|b| (index.areas[*b].code.as_str(), index.areas[*b].name.as_str(), near == Some(*b))).collect(),
         })
-        .filter(|g| !g.buurten.is_empty())
         .collect()
 }
 
 /// Renders the outcome. `action` is the search page's path, `detail` the path facility ids
 /// are appended to.
-pub fn page(layout: Layout, public: bool, action: String, detail: &str, index: &TenantIndex, outcome: Outcome) -> AppResult<Response> {
+pub fn page(layout: Layout, public: bool, action: String, detail: &str, index: &TenantIndex, outcome: Outcome<'_>) -> AppResult<Response> {
     let rows = outcome
         .rows
         .iter()

@@ -2,29 +2,35 @@
 //! option would leave, the order (relevance or nearness to a buurt) and the page asked for.
 //! Facet counts follow the usual rule: an option's count is what the search would give with
 //! that option chosen instead, every other filter kept.
+//!
+//! Every filter is a set of entries ([`Bits`]); "every filter but this one" is an AND of the
+//! others, and an option's count is the size of its set within that.
 
-use super::index::{open_bit, Entry, TenantIndex};
+use super::bits::Bits;
+use super::index::{open_bit, Entry, Level, TenantIndex};
 use super::params::{SearchParams, CODE_FILTERS, FLAGS};
+use super::words::Ranks;
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 
 pub const PAGE_SIZE: usize = 20;
-/// Bit positions of the dimensions: the six code filters, the three flags, then these.
+/// Positions of the dimensions: the six code filters, the three flags, then these.
 const OPEN: usize = 9;
 const TEXT: usize = 10;
+const DIMENSIONS: usize = 11;
 
 #[derive(Debug, Clone)]
-pub struct FacetOption {
-    pub value: String,
-    pub label: String,
+pub struct FacetOption<'a> {
+    pub value: &'a str,
+    pub label: &'a str,
     pub count: usize,
     pub selected: bool,
 }
 
 #[derive(Debug, Clone)]
-pub struct Facet {
+pub struct Facet<'a> {
     pub key: &'static str,
     pub label: &'static str,
-    pub options: Vec<FacetOption>,
+    pub options: Vec<FacetOption<'a>>,
 }
 
 /// A way out of an empty result: drop one filter to get `count` results.
@@ -35,16 +41,16 @@ pub struct Loosen {
     pub count: usize,
 }
 
-pub struct Outcome {
+pub struct Outcome<'a> {
     pub params: SearchParams,
     pub total: usize,
     pub page: usize,
     pub pages: usize,
     pub rows: Vec<usize>,
-    pub facets: Vec<Facet>,
-    pub flags: Vec<FacetOption>,
-    pub days: Vec<FacetOption>,
-    pub dagdelen: Vec<FacetOption>,
+    pub facets: Vec<Facet<'a>>,
+    pub flags: Vec<FacetOption<'a>>,
+    pub days: Vec<FacetOption<'a>>,
+    pub dagdelen: Vec<FacetOption<'a>>,
     pub loosen: Vec<Loosen>,
     /// The buurt results are ordered by nearness to.
     pub near: Option<usize>,
@@ -54,7 +60,7 @@ pub struct Outcome {
 fn resolve(index: &TenantIndex, params: &mut SearchParams) -> [Option<usize>; 6] {
     let mut sel = [None; 6];
     for (i, (_, label)) in CODE_FILTERS.iter().enumerate() {
-        let Some(code) = params.codes[i].clone() else { continue };
+        let Some(code) = params.codes[i].as_deref() else { continue };
         sel[i] = match i {
             0 => index.levensgebieden.iter().position(|n| n.code == code),
             1 => index.types.iter().position(|t| t.code == code),
@@ -71,144 +77,125 @@ fn resolve(index: &TenantIndex, params: &mut SearchParams) -> [Option<usize>; 6]
     sel
 }
 
+/// The [`open_bit`]s of a day (1–7) and dagdeel, each `None` for any.
 fn open_mask(day: Option<usize>, dagdeel: Option<usize>) -> u32 {
     let mut mask = 0;
     for d in 1..=7 {
         for p in 0..3 {
             if day.is_none_or(|x| x == d) && dagdeel.is_none_or(|x| x == p) {
-                mask |= open_bit(d, p);
+                mask |= 1 << open_bit(d, p);
             }
         }
     }
     mask
 }
 
-fn list_of(e: &Entry, dim: usize) -> &[usize] {
-    match dim {
-        0 => &e.levensgebieden,
-        1 => &e.types,
-        2 => &e.functions,
-        3 => &e.bouwstenen,
-        4 => &e.target_groups,
-        _ => &e.areas,
+/// Per dimension, the entries that pass it (`None`: not filtered on).
+fn passes(index: &TenantIndex, params: &SearchParams, sel: &[Option<usize>; 6], ranks: Option<&Ranks>) -> [Option<Bits>; DIMENSIONS] {
+    let mut pass: [Option<Bits>; DIMENSIONS] = Default::default();
+    for (d, s) in sel.iter().enumerate() {
+        pass[d] = s.map(|x| index.options[d][x].clone());
     }
+    for f in 0..3 {
+        if params.flags[f] {
+            pass[6 + f] = Some(index.flags[f].clone());
+        }
+    }
+    if params.day.is_some() || params.dagdeel.is_some() {
+        pass[OPEN] = Some(index.open_in(open_mask(params.day, params.dagdeel)));
+    }
+    pass[TEXT] = ranks.map(|r| r.matched.clone());
+    pass
 }
 
-fn flag_of(e: &Entry, i: usize) -> bool {
-    [e.free_access, e.no_cost, e.wheelchair][i]
+/// Per dimension, the entries that pass every other dimension; and those that pass all.
+fn all_but_each(n: usize, pass: &[Option<Bits>; DIMENSIONS]) -> (Vec<Bits>, Bits) {
+    let mut prefix = vec![Bits::full(n)];
+    for p in pass {
+        let mut next = prefix.last().expect("prefix").clone();
+        if let Some(p) = p {
+            next.and(p);
+        }
+        prefix.push(next);
+    }
+    let mut suffix = Bits::full(n);
+    let mut except = vec![Bits::empty(0); DIMENSIONS];
+    for d in (0..DIMENSIONS).rev() {
+        let mut e = prefix[d].clone();
+        e.and(&suffix);
+        except[d] = e;
+        if let Some(p) = &pass[d] {
+            suffix.and(p);
+        }
+    }
+    (except, prefix.pop().expect("all"))
 }
 
-/// Runs the search. `ranks` is the text match by entry (`None`: no words, everything matches).
-pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Vec<Option<f32>>>) -> Outcome {
+/// Runs the search. `ranks` is the text match (`None`: no words, everything matches).
+pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) -> Outcome<'_> {
     let sel = resolve(index, &mut params);
-    let near = params.near.as_deref().and_then(|code| index.area_by_code(code)).filter(|a| index.areas[*a].level == "buurt");
+    let near = params.near.as_deref().and_then(|code| index.area_by_code(code)).filter(|a| index.areas[*a].level == Level::Buurt);
     if params.near.is_some() && near.is_none() {
         params.near = None;
         params.notices.push("De gekozen buurt bestaat niet; de resultaten staan op relevantie.".into());
     }
-    let mask = open_mask(params.day, params.dagdeel);
-    let timed = params.day.is_some() || params.dagdeel.is_some();
-    let list_len = [index.levensgebieden.len(), index.types.len(), index.functies.len(), index.bouwstenen.len(), index.doelgroepen.len(), index.areas.len()];
-    let mut counts: Vec<Vec<usize>> = list_len.iter().map(|n| vec![0; *n]).collect();
-    let mut region_wide = 0;
-    let mut flag_counts = [0usize; 3];
-    let mut day_counts = [0usize; 7];
-    let mut dagdeel_counts = [0usize; 3];
-    let mut single_miss = [0usize; 11];
-    let mut result: Vec<(usize, f32)> = Vec::new();
-    let day_masks: Vec<u32> = (1..=7).map(|d| open_mask(Some(d), params.dagdeel)).collect();
-    let dagdeel_masks: Vec<u32> = (0..3).map(|p| open_mask(params.day, Some(p))).collect();
-    for (i, e) in index.entries.iter().enumerate() {
-        let rank = match &ranks {
-            Some(r) => r[i],
-            None => Some(0.0),
-        };
-        let mut fails: u32 = 0;
-        for (d, s) in sel.iter().enumerate() {
-            if let Some(x) = s {
-                let pass = if d == 5 { e.whole_region || e.areas.binary_search(x).is_ok() } else { list_of(e, d).contains(x) };
-                if !pass {
-                    fails |= 1 << d;
-                }
-            }
-        }
-        for f in 0..3 {
-            if params.flags[f] && !flag_of(e, f) {
-                fails |= 1 << (6 + f);
-            }
-        }
-        if timed && e.open & mask == 0 {
-            fails |= 1 << OPEN;
-        }
-        if rank.is_none() {
-            fails |= 1 << TEXT;
-        }
-        if fails == 0 {
-            result.push((i, rank.unwrap_or(0.0)));
-        } else if fails.count_ones() == 1 {
-            single_miss[fails.trailing_zeros() as usize] += 1;
-        }
-        for d in 0..6 {
-            if fails & !(1 << d) == 0 {
-                for x in list_of(e, d) {
-                    counts[d][*x] += 1;
-                }
-                if d == 5 && e.whole_region {
-                    region_wide += 1;
-                }
-            }
-        }
-        for f in 0..3 {
-            if fails & !(1 << (6 + f)) == 0 && flag_of(e, f) {
-                flag_counts[f] += 1;
-            }
-        }
-        if fails & !(1 << OPEN) == 0 {
-            for (d, mask) in day_masks.iter().enumerate() {
-                if e.open & mask != 0 {
-                    day_counts[d] += 1;
-                }
-            }
-            for (p, mask) in dagdeel_masks.iter().enumerate() {
-                if e.open & mask != 0 {
-                    dagdeel_counts[p] += 1;
-                }
-            }
-        }
-    }
+    let pass = passes(index, &params, &sel, ranks.as_ref());
+    let (except, all) = all_but_each(index.len(), &pass);
+
+    let mut result: Vec<(usize, f32)> = all.ones().map(|i| (i, ranks.as_ref().map_or(0.0, |r| r.rank[i]))).collect();
     order(index, &mut result, near, ranks.is_some());
     let total = result.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = params.page.min(pages);
     let rows = result.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|(i, _)| *i).collect();
-    let facets = facets(index, &sel, &counts, region_wide);
+
+    let facets = facets(index, &sel, &except);
     let flags = FLAGS
         .iter()
         .enumerate()
-        .map(|(f, (key, label))| FacetOption { value: (*key).into(), label: (*label).into(), count: flag_counts[f], selected: params.flags[f] })
+        .map(|(f, (key, label))| FacetOption { value: key, label, count: index.flags[f].count_and(&except[6 + f]), selected: params.flags[f] })
         .collect();
     let days = WEEKDAYS
         .iter()
         .enumerate()
-        .map(|(d, (short, long))| FacetOption { value: (*short).into(), label: (*long).into(), count: day_counts[d], selected: params.day == Some(d + 1) })
+        .map(|(d, (short, long))| FacetOption {
+            value: short,
+            label: long,
+            count: index.open_in(open_mask(Some(d + 1), params.dagdeel)).count_and(&except[OPEN]),
+            selected: params.day == Some(d + 1),
+        })
         .collect();
     let dagdelen = DAGDELEN
         .iter()
         .enumerate()
-        .map(|(p, name)| FacetOption { value: (*name).into(), label: (*name).into(), count: dagdeel_counts[p], selected: params.dagdeel == Some(p) })
+        .map(|(p, name)| FacetOption {
+            value: name,
+            label: name,
+            count: index.open_in(open_mask(params.day, Some(p))).count_and(&except[OPEN]),
+            selected: params.dagdeel == Some(p),
+        })
         .collect();
-    let loosen = if total == 0 { loosen(&params, &single_miss) } else { Vec::new() };
+    let loosen = if total == 0 {
+        // Per dimension: how many fail only that one.
+        let only: Vec<usize> = (0..DIMENSIONS)
+            .map(|d| pass[d].as_ref().map_or(0, |p| except[d].count() - except[d].count_and(p)))
+            .collect();
+        loosen(&params, &only)
+    } else {
+        Vec::new()
+    };
     Outcome { params, total, page, pages, rows, facets, flags, days, dagdelen, loosen, near }
 }
 
 /// Relevance (best first, then by name), or nearness to `near` first.
 fn order(index: &TenantIndex, result: &mut [(usize, f32)], near: Option<usize>, ranked: bool) {
+    if near.is_none() && !ranked {
+        return; // the index is in name order already
+    }
+    let wijk = near.and_then(|b| index.areas[b].parent);
+    let gemeente = wijk.and_then(|w| index.areas[w].parent);
     let distance = |e: &Entry| -> u8 {
-        let Some(b) = near else { return 0 };
-        let area = &index.areas[b];
-        let wijk = area.parent;
-        let gemeente = wijk.and_then(|w| index.areas[w].parent);
-        if e.buurt == Some(b) {
+        if near.is_none() || e.buurt == near {
             0
         } else if wijk.is_some() && e.wijk == wijk {
             1
@@ -218,43 +205,39 @@ fn order(index: &TenantIndex, result: &mut [(usize, f32)], near: Option<usize>, 
             3
         }
     };
-    if near.is_none() && !ranked {
-        return; // the index is in name order already
+    let mut keyed: Vec<(u8, f32, usize)> = result.iter().map(|(i, r)| (distance(&index.entries[*i]), *r, *i)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    for (slot, (_, r, i)) in result.iter_mut().zip(keyed) {
+        *slot = (i, r);
     }
-    result.sort_by(|(a, ra), (b, rb)| {
-        let (ea, eb) = (&index.entries[*a], &index.entries[*b]);
-        distance(ea).cmp(&distance(eb)).then(rb.total_cmp(ra)).then(a.cmp(b))
-    });
 }
 
-fn facets(index: &TenantIndex, sel: &[Option<usize>; 6], counts: &[Vec<usize>], region_wide: usize) -> Vec<Facet> {
-    let option = |d: usize, x: usize, value: &str, label: String, extra: usize| FacetOption {
-        value: value.to_string(),
+fn facets<'a>(index: &'a TenantIndex, sel: &[Option<usize>; 6], except: &[Bits]) -> Vec<Facet<'a>> {
+    let option = |d: usize, x: usize, value: &'a str, label: &'a str| FacetOption {
+        value,
         label,
-        count: counts[d][x] + extra,
+        count: index.options[d][x].count_and(&except[d]),
         selected: sel[d] == Some(x),
     };
     let keep = |o: &FacetOption| o.count > 0 || o.selected;
-    let named = |d: usize, list: &[super::index::Named]| -> Vec<FacetOption> {
-        list.iter().enumerate().map(|(x, n)| option(d, x, &n.code, n.name.clone(), 0)).filter(keep).collect()
+    let named = |d: usize, list: &'a [super::index::Named]| -> Vec<FacetOption<'a>> {
+        list.iter().enumerate().map(|(x, n)| option(d, x, &n.code, &n.name)).filter(keep).collect()
     };
-    let mut types: Vec<FacetOption> =
-        index.types.iter().enumerate().map(|(x, t)| option(1, x, &t.code, t.name.clone(), 0)).filter(keep).collect();
-    types.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
-    // Areas in tree order: gemeente, its wijken, and the buurten of a chosen wijk or buurt.
-    let chosen_wijk = sel[5].map(|a| index.lineage(a)).and_then(|l| l.into_iter().find(|x| index.areas[*x].level == "wijk"));
+    let types = index.types_by_name.iter().map(|x| option(1, *x, &index.types[*x].code, &index.types[*x].name)).filter(keep).collect();
+    // Areas in tree order: gemeente (in a regio), its wijken, and the buurten of a chosen
+    // wijk or buurt.
+    let chosen_wijk = sel[5].and_then(|a| index.lineage(a).into_iter().find(|x| index.areas[*x].level == Level::Wijk));
     let mut areas = Vec::new();
-    let several = index.areas.iter().filter(|a| a.level == "gemeente").count() > 1;
-    for (g, gemeente) in index.areas.iter().enumerate().filter(|(_, a)| a.level == "gemeente") {
-        if several {
-            areas.push(option(5, g, &gemeente.code, gemeente.name.clone(), region_wide));
+    let mut add = |a: usize| areas.push(option(5, a, &index.areas[a].code, &index.areas[a].label));
+    let gemeenten = index.areas.iter().enumerate().filter(|(_, a)| a.level == Level::Gemeente).map(|(g, _)| g);
+    for g in gemeenten {
+        if index.several_gemeenten {
+            add(g);
         }
-        for (w, wijk) in index.areas.iter().enumerate().filter(|(_, a)| a.parent == Some(g)) {
-            areas.push(option(5, w, &wijk.code, format!("{}{}", if several { "– " } else { "" }, wijk.name), region_wide));
+        for w in index.children[g].iter().copied().filter(|w| index.areas[*w].level == Level::Wijk) {
+            add(w);
             if chosen_wijk == Some(w) {
-                for (b, buurt) in index.areas.iter().enumerate().filter(|(_, a)| a.parent == Some(w)) {
-                    areas.push(option(5, b, &buurt.code, format!("{}– {}", if several { "– " } else { "" }, buurt.name), region_wide));
-                }
+                index.children[w].iter().copied().filter(|b| index.areas[*b].level == Level::Buurt).for_each(&mut add);
             }
         }
     }
@@ -270,7 +253,8 @@ fn facets(index: &TenantIndex, sel: &[Option<usize>; 6], counts: &[Vec<usize>], 
     CODE_FILTERS.iter().zip(lists).map(|((key, label), options)| Facet { key, label, options }).collect()
 }
 
-fn loosen(params: &SearchParams, single_miss: &[usize; 11]) -> Vec<Loosen> {
+/// `only[d]`: how many entries fail dimension `d` and pass all others.
+fn loosen(params: &SearchParams, only: &[usize]) -> Vec<Loosen> {
     let mut out = Vec::new();
     let mut add = |label: String, query: String, count: usize| {
         if count > 0 {
@@ -278,16 +262,16 @@ fn loosen(params: &SearchParams, single_miss: &[usize; 11]) -> Vec<Loosen> {
         }
     };
     if !params.q.is_empty() {
-        add(format!("zonder de zoekwoorden ‘{}’", params.q), params.without("q"), single_miss[TEXT]);
+        add(format!("zonder de zoekwoorden ‘{}’", params.q), params.without("q"), only[TEXT]);
     }
     for (d, (key, label)) in CODE_FILTERS.iter().enumerate() {
         if params.codes[d].is_some() {
-            add(format!("zonder het filter ‘{}’", label.to_lowercase()), params.without(key), single_miss[d]);
+            add(format!("zonder het filter ‘{}’", label.to_lowercase()), params.without(key), only[d]);
         }
     }
     for (f, (key, label)) in FLAGS.iter().enumerate() {
         if params.flags[f] {
-            add(format!("zonder ‘{}’", label.to_lowercase()), params.without(key), single_miss[6 + f]);
+            add(format!("zonder ‘{}’", label.to_lowercase()), params.without(key), only[6 + f]);
         }
     }
     if params.day.is_some() || params.dagdeel.is_some() {
@@ -295,7 +279,7 @@ fn loosen(params: &SearchParams, single_miss: &[usize; 11]) -> Vec<Loosen> {
         p.day = None;
         p.dagdeel = None;
         p.page = 1;
-        add("op elke dag en elk dagdeel".into(), p.query(), single_miss[OPEN]);
+        add("op elke dag en elk dagdeel".into(), p.query(), only[OPEN]);
     }
     out
 }

@@ -3,30 +3,34 @@
 //! query through the same configuration); here every query stem must begin a stem of the
 //! document, and names also match by trigram similarity (pg_trgm's trigrams), so a typo in a
 //! name still finds it.
+//!
+//! The tenant's words are an inverted index: its stems sorted once, each with the facilities
+//! (and weights) that have it, so a query stem costs two binary searches and its postings; and
+//! the distinct words of its names, each compared once per query for typos.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::bits::Bits;
 
 /// Trigram similarity from which a name word counts as a typo of a query word.
 const TYPO_SIMILARITY: f32 = 0.5;
 /// Query words shorter than this are not guessed at.
 const MIN_TYPO_CHARS: usize = 4;
 
-/// A facility's searchable words: (stem, weight) sorted by stem, and its name's words as
-/// trigram sets.
-#[derive(Debug, Clone, Default)]
-pub struct Searchable {
-    stems: Vec<(String, f32)>,
-    name_words: Vec<Vec<[char; 3]>>,
-}
+/// A trigram of three characters packed in one number (21 bits each), sortable.
+type Trigram = u64;
 
-/// pg_trgm's trigrams of one word: padded with two spaces before and one after.
-pub fn trigrams(word: &str) -> Vec<[char; 3]> {
+/// pg_trgm's trigrams of one word: padded with two spaces before and one after, sorted.
+pub fn trigrams(word: &str) -> Vec<Trigram> {
     let chars: Vec<char> = "  ".chars().chain(word.chars()).chain(" ".chars()).collect();
-    let mut out: Vec<[char; 3]> = chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
+    let mut out: Vec<Trigram> =
+        chars.windows(3).map(|w| ((w[0] as u64) << 42) | ((w[1] as u64) << 21) | w[2] as u64).collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-fn similarity(a: &[[char; 3]], b: &[[char; 3]]) -> f32 {
+fn similarity(a: &[Trigram], b: &[Trigram]) -> f32 {
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -47,34 +51,68 @@ fn split_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
-impl Searchable {
-    /// From the stems of `search_doc` as `stem weight` (weight A–D) and the unaccented name.
-    pub fn new(stems: Vec<String>, search_name: &str) -> Self {
-        let mut stems: Vec<(String, f32)> = stems
-            .into_iter()
-            .filter_map(|s| {
-                let (stem, weight) = s.rsplit_once(' ')?;
-                let w = match weight {
-                    "A" => 1.0,
-                    "B" => 0.4,
-                    "C" => 0.2,
-                    _ => 0.1,
-                };
-                Some((stem.to_string(), w))
-            })
-            .collect();
-        stems.sort_by(|a, b| a.0.cmp(&b.0));
-        Searchable { stems, name_words: split_words(search_name).map(trigrams).collect() }
+/// The weight of a search document's weight class (A: name … D: the rest).
+fn weight(class: &str) -> f32 {
+    match class {
+        "A" => 1.0,
+        "B" => 0.4,
+        "C" => 0.2,
+        _ => 0.1,
+    }
+}
+
+/// The words of all of a tenant's facilities, for [`Query::ranks`].
+#[derive(Debug, Default)]
+pub struct TextIndex {
+    /// Distinct stems, sorted.
+    stems: Vec<Box<str>>,
+    /// Per stem: (entry, weight).
+    postings: Vec<Vec<(u32, f32)>>,
+    /// Distinct name words, as trigram sets.
+    name_words: Vec<Vec<Trigram>>,
+    /// Per entry: its name's words (positions in `name_words`).
+    entry_names: Vec<Vec<u32>>,
+}
+
+/// Builds a [`TextIndex`], one entry after the other.
+#[derive(Default)]
+pub struct TextIndexBuilder {
+    stems: BTreeMap<String, Vec<(u32, f32)>>,
+    name_words: HashMap<String, u32>,
+    trigrams: Vec<Vec<Trigram>>,
+    entry_names: Vec<Vec<u32>>,
+}
+
+impl TextIndexBuilder {
+    /// Adds the next entry: its stems as `stem weight` (weight A–D, from `search_doc`) and its
+    /// unaccented lowercase name.
+    pub fn add(&mut self, stems: &[String], search_name: &str) {
+        let entry = self.entry_names.len() as u32;
+        for s in stems {
+            let Some((stem, class)) = s.rsplit_once(' ') else { continue };
+            let postings = self.stems.entry(stem.to_string()).or_default();
+            match postings.last_mut() {
+                Some((e, w)) if *e == entry => *w = w.max(weight(class)),
+                _ => postings.push((entry, weight(class))),
+            }
+        }
+        let mut names = Vec::new();
+        for word in split_words(search_name) {
+            let next = self.name_words.len() as u32;
+            let id = *self.name_words.entry(word.to_string()).or_insert(next);
+            if id == next {
+                self.trigrams.push(trigrams(word));
+            }
+            if !names.contains(&id) {
+                names.push(id);
+            }
+        }
+        self.entry_names.push(names);
     }
 
-    /// The best weight of a stem that begins with `prefix`.
-    fn prefix_weight(&self, prefix: &str) -> Option<f32> {
-        let start = self.stems.partition_point(|(s, _)| s.as_str() < prefix);
-        self.stems[start..].iter().take_while(|(s, _)| s.starts_with(prefix)).map(|(_, w)| *w).reduce(f32::max)
-    }
-
-    fn name_similarity(&self, word: &[[char; 3]]) -> f32 {
-        self.name_words.iter().map(|w| similarity(word, w)).fold(0.0, f32::max)
+    pub fn build(self) -> TextIndex {
+        let (stems, postings) = self.stems.into_iter().map(|(s, p)| (s.into_boxed_str(), p)).unzip();
+        TextIndex { stems, postings, name_words: self.trigrams, entry_names: self.entry_names }
     }
 }
 
@@ -82,7 +120,21 @@ impl Searchable {
 #[derive(Debug, Clone, Default)]
 pub struct Query {
     stems: Vec<String>,
-    fuzzy: Vec<Vec<[char; 3]>>,
+    fuzzy: Vec<Vec<Trigram>>,
+}
+
+/// The outcome of a text match: which entries match and how well.
+#[derive(Debug, Clone)]
+pub struct Ranks {
+    pub matched: Bits,
+    /// By entry position; meaningful for matched entries only.
+    pub rank: Vec<f32>,
+}
+
+impl Ranks {
+    pub fn of(&self, entry: usize) -> Option<f32> {
+        self.matched.contains(entry).then(|| self.rank[entry])
+    }
 }
 
 impl Query {
@@ -91,76 +143,123 @@ impl Query {
         Query { stems, fuzzy }
     }
 
-    /// How well `s` matches (None: not at all). Every stem must begin a stem of the facility;
-    /// failing that, every longer word must be close to a word of its name.
-    pub fn rank(&self, s: &Searchable) -> Option<f32> {
+    /// Every entry's match. An entry matches when every stem begins one of its stems (rank:
+    /// the sum of their best weights, plus a little for names alike), or else when every
+    /// longer query word is close to a word of its name (a typo; ranked lower).
+    pub fn ranks(&self, text: &TextIndex) -> Ranks {
+        let n = text.entry_names.len();
         if self.stems.is_empty() && self.fuzzy.is_empty() {
-            return Some(0.0);
+            return Ranks { matched: Bits::full(n), rank: vec![0.0; n] };
         }
-        let name_bonus = || self.fuzzy.iter().map(|w| s.name_similarity(w)).sum::<f32>() * 0.1;
-        if !self.stems.is_empty() {
-            let weights: Option<Vec<f32>> = self.stems.iter().map(|stem| s.prefix_weight(stem)).collect();
-            if let Some(w) = weights {
-                return Some(w.iter().sum::<f32>() + name_bonus());
+        let mut rank = vec![0.0f32; n];
+        let mut matched = Bits::full(n);
+        if self.stems.is_empty() {
+            matched = Bits::empty(n);
+        }
+        let mut best = vec![0.0f32; n];
+        for stem in &self.stems {
+            best.iter_mut().for_each(|b| *b = 0.0);
+            let start = text.stems.partition_point(|s| &**s < stem.as_str());
+            for postings in text.stems[start..].iter().zip(&text.postings[start..]).take_while(|(s, _)| s.starts_with(stem.as_str())).map(|(_, p)| p) {
+                for (e, w) in postings {
+                    let b = &mut best[*e as usize];
+                    *b = b.max(*w);
+                }
             }
+            let mut hit = Bits::empty(n);
+            for (e, b) in best.iter().enumerate() {
+                if *b > 0.0 {
+                    hit.set(e);
+                    rank[e] += b;
+                }
+            }
+            matched.and(&hit);
         }
         if self.fuzzy.is_empty() {
-            return None;
+            return Ranks { matched, rank };
         }
-        let sims: Vec<f32> = self.fuzzy.iter().map(|w| s.name_similarity(w)).collect();
-        sims.iter().all(|x| *x >= TYPO_SIMILARITY).then(|| sims.iter().sum::<f32>() / sims.len() as f32 * 0.5)
+        // Per query word, its similarity to every distinct name word, then per entry the best.
+        let sims: Vec<Vec<f32>> =
+            self.fuzzy.iter().map(|w| text.name_words.iter().map(|name| similarity(w, name)).collect()).collect();
+        for (e, names) in text.entry_names.iter().enumerate() {
+            let per_word = sims.iter().map(|s| names.iter().map(|id| s[*id as usize]).fold(0.0, f32::max));
+            if matched.contains(e) {
+                rank[e] += per_word.sum::<f32>() * 0.1;
+            } else {
+                let (mut sum, mut all) = (0.0, true);
+                for s in per_word {
+                    sum += s;
+                    all &= s >= TYPO_SIMILARITY;
+                }
+                if all {
+                    matched.set(e);
+                    rank[e] = sum / self.fuzzy.len() as f32 * 0.5;
+                }
+            }
+        }
+        Ranks { matched, rank }
     }
 }
 
-/// Analyses the words of `q` in PostgreSQL (`None` when it has none: everything matches).
-pub async fn analyse(tx: &mut crate::db::Tx, q: &str) -> crate::error::AppResult<Option<Query>> {
-    let words = super::text::words(q);
-    if words.is_empty() {
-        return Ok(None);
-    }
-    let (stems, plain): (Vec<String>, String) = sqlx::query_as(
-        "select array(select lexeme from unnest(to_tsvector('nl_unaccent', $1))), lower(unaccent($1))",
+/// The words of `q` for PostgreSQL to analyse (empty: none, everything matches).
+pub fn query_text(q: &str) -> String {
+    super::text::words(q).join(" ")
+}
+
+/// The select-list items that analyse `$n` (the words of [`query_text`]): its stems and its
+/// unaccented lowercase text, both null when it is empty.
+pub fn analysis_sql(n: usize) -> String {
+    format!(
+        "case when ${n} = '' then null else array(select lexeme from unnest(to_tsvector('nl_unaccent', ${n}))) end, \
+         case when ${n} = '' then null else lower(unaccent(${n})) end"
     )
-    .bind(words.join(" "))
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(Some(Query::new(stems, &plain)))
 }
 
-/// Each entry's rank for `query`, by position (`None`: no match).
-pub fn ranks(query: &Query, index: &super::index::TenantIndex) -> Vec<Option<f32>> {
-    index.entries.iter().map(|e| query.rank(&e.search)).collect()
+/// The query from the analysis columns of [`analysis_sql`] (`None`: no words).
+pub fn from_analysis(stems: Option<Vec<String>>, plain: Option<String>) -> Option<Query> {
+    Some(Query::new(stems?, &plain?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn doc() -> Searchable {
-        Searchable::new(
-            vec!["huiskamer A".into(), "daalhof A".into(), "maatjesproject B".into(), "buddy B".into(), "koffie D".into()],
+    fn index() -> TextIndex {
+        let mut b = TextIndexBuilder::default();
+        b.add(
+            &["huiskamer A".into(), "daalhof A".into(), "maatjesproject B".into(), "buddy B".into(), "koffie D".into()],
             "huiskamer daalhof",
-        )
+        );
+        b.add(&["voedselbank A".into(), "koffie A".into()], "voedselbank");
+        b.build()
+    }
+
+    fn rank(stems: &[&str], plain: &str) -> Option<f32> {
+        Query::new(stems.iter().map(|s| s.to_string()).collect(), plain).ranks(&index()).of(0)
     }
 
     #[test]
     fn stems_match_as_prefixes_with_their_weight() {
-        let d = doc();
-        assert_eq!(Query::new(vec!["huiskamer".into()], "huiskamers").rank(&d).map(|r| r >= 1.0), Some(true));
-        assert!(Query::new(vec!["huisk".into()], "huisk").rank(&d).is_some());
-        assert!(Query::new(vec!["buddy".into(), "koffie".into()], "buddy koffie").rank(&d).is_some());
-        assert!(Query::new(vec!["voedselbank".into()], "voedselbank").rank(&d).is_none());
-        let name = Query::new(vec!["huiskamer".into()], "huiskamer").rank(&d).unwrap();
-        let body = Query::new(vec!["koffie".into()], "koffie").rank(&d).unwrap();
+        assert_eq!(rank(&["huiskamer"], "huiskamers").map(|r| r >= 1.0), Some(true));
+        assert!(rank(&["huisk"], "huisk").is_some());
+        assert!(rank(&["buddy", "koffie"], "buddy koffie").is_some());
+        assert!(rank(&["voedselbank"], "voedselbank").is_none());
+        let name = rank(&["huiskamer"], "huiskamer").unwrap();
+        let body = rank(&["koffie"], "koffie").unwrap();
         assert!(name > body, "a name outranks the description");
+        let both = Query::new(vec!["koffie".into()], "koffie").ranks(&index());
+        assert_eq!(both.matched.count(), 2);
+        assert!(both.of(1).unwrap() > both.of(0).unwrap(), "weight A beats weight D");
+        assert_eq!(Query::default().ranks(&index()).matched.count(), 2, "no words: everything");
     }
 
     #[test]
     fn typos_in_names_are_tolerated() {
-        let d = doc();
-        assert!(Query::new(vec!["huiskamm".into()], "huiskammer").rank(&d).is_some());
-        assert!(Query::new(vec!["huiskamer".into(), "dalhof".into()], "huiskamer dalhof").rank(&d).is_some());
-        assert!(Query::new(vec!["wijkcentrum".into()], "wijkcentrum").rank(&d).is_none());
+        assert!(rank(&["huiskamm"], "huiskammer").is_some());
+        assert!(rank(&["huiskamer", "dalhof"], "huiskamer dalhof").is_some());
+        assert!(rank(&["wijkcentrum"], "wijkcentrum").is_none());
         assert!(similarity(&trigrams("huiskammer"), &trigrams("huiskamer")) > 0.7);
+        let typo = Query::new(vec!["voedselbamk".into()], "voedselbamk").ranks(&index());
+        assert_eq!(typo.matched.ones().collect::<Vec<_>>(), vec![1]);
     }
 }

@@ -14,7 +14,7 @@ use crate::db::Tx;
 pub struct Slugs(RwLock<HashMap<String, Uuid>>);
 
 impl Slugs {
-    async fn tenant_id(&self, pool: &PgPool, slug: &str) -> Result<Option<Uuid>, sqlx::Error> {
+    pub async fn tenant_id(&self, pool: &PgPool, slug: &str) -> Result<Option<Uuid>, sqlx::Error> {
         if let Some(id) = self.0.read().expect("slugs").get(slug) {
             return Ok(Some(*id));
         }

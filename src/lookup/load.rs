@@ -1,0 +1,206 @@
+//! Building a tenant's [`TenantIndex`] from its register: a handful of queries in one tenant
+//! transaction, then per facility its bits in every option's set.
+
+use std::collections::HashMap;
+
+use sqlx::FromRow;
+use time::Time;
+use uuid::Uuid;
+
+use super::bits::Bits;
+use super::index::{open_bit, Area, Entry, Level, Named, TenantIndex, TypeInfo};
+use super::words::TextIndexBuilder;
+use crate::db::Tx;
+use crate::error::AppResult;
+use crate::register::facilities::hours::{Period, DAGDELEN};
+
+#[derive(FromRow)]
+struct FacilityRow {
+    facility_id: Uuid,
+    name: String,
+    provider_name: String,
+    summary: String,
+    city: String,
+    buurt_id: Option<Uuid>,
+    serves_whole_region: bool,
+    access: String,
+    own_contribution: String,
+    wheelchair: String,
+    functions: Vec<String>,
+    bouwstenen: Vec<String>,
+    target_groups: Vec<String>,
+    types: Vec<String>,
+    served: Vec<Uuid>,
+    stems: Vec<String>,
+    search_name: String,
+}
+
+const FACILITIES: &str = "select f.facility_id, f.name, p.name as provider_name, \
+    left(regexp_replace(f.description, '\\s+', ' ', 'g'), 220) as summary, f.city, f.buurt_id, \
+    f.serves_whole_region, f.access, f.own_contribution, f.wheelchair, f.functions, f.bouwstenen, f.target_groups, \
+    array(select l.type_code from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id \
+          order by l.is_main desc, l.type_code) as types, \
+    array(select s.area_id from facility_service_areas s where s.tenant_id = f.tenant_id and s.facility_id = f.facility_id) as served, \
+    array(select u.lexeme || ' ' || coalesce((select min(w) from unnest(u.weights) w), 'D') from unnest(f.search_doc) u) as stems, \
+    f.search_name \
+    from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
+    where f.tenant_id = $1 and not f.archived order by lower(f.name), f.facility_id";
+
+async fn areas(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Area>> {
+    let rows: Vec<(Uuid, String, String, String, Option<Uuid>)> = sqlx::query_as(
+        "select area_id, cbs_code, name, level, parent_id from areas where tenant_id = $1 \
+         order by case level when 'gemeente' then 0 when 'wijk' then 1 else 2 end, cbs_code",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let pos: HashMap<Uuid, usize> = rows.iter().enumerate().map(|(i, a)| (a.0, i)).collect();
+    let several = rows.iter().filter(|a| a.3 == "gemeente").count() > 1;
+    Ok(rows
+        .iter()
+        .map(|(id, code, name, level, parent)| {
+            let level = Level::of(level);
+            let dashes = match level {
+                Level::Gemeente => 0,
+                Level::Wijk => usize::from(several),
+                Level::Buurt => 1 + usize::from(several),
+            };
+            Area {
+                id: *id,
+                code: code.clone(),
+                name: name.clone(),
+                level,
+                parent: parent.and_then(|p| pos.get(&p).copied()),
+                label: format!("{}{name}", "– ".repeat(dashes)),
+            }
+        })
+        .collect())
+}
+
+/// Per facility, the [`open_bit`] positions it is open at, as a mask.
+async fn opening(tx: &mut Tx, tenant_id: Uuid) -> AppResult<HashMap<Uuid, u32>> {
+    let hours: Vec<(Uuid, i16, Time, Time)> =
+        sqlx::query_as("select facility_id, weekday, opens, closes from facility_hours where tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut open: HashMap<Uuid, u32> = HashMap::new();
+    for (id, weekday, opens, closes) in hours {
+        let period = Period { weekday, opens, closes };
+        for part in period.dagdelen() {
+            let d = DAGDELEN.iter().position(|x| *x == part).unwrap_or(0);
+            *open.entry(id).or_default() |= 1 << open_bit(weekday as usize, d);
+        }
+    }
+    Ok(open)
+}
+
+/// The tenant's projection, read through `tx`, labelled `generation`.
+pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<TenantIndex> {
+    let levensgebieden: Vec<Named> =
+        sqlx::query_as("select code, name from levensgebieden order by position").fetch_all(&mut **tx).await?;
+    let type_rows: Vec<(String, String, String)> =
+        sqlx::query_as("select code, name, levensgebied from facility_types where tenant_id = $1 order by position, name")
+            .bind(tenant_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let types: Vec<TypeInfo> = type_rows
+        .into_iter()
+        .map(|(code, name, g)| TypeInfo { code, name, levensgebied: levensgebieden.iter().position(|l| l.code == g).unwrap_or(0) })
+        .collect();
+    let codes: Vec<(String, String, String)> = sqlx::query_as(
+        "select kind, code, name from code_lists where kind in ('functie', 'bouwsteen', 'doelgroep') order by kind, position",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let list = |kind: &str| -> Vec<Named> {
+        codes.iter().filter(|c| c.0 == kind).map(|c| Named { code: c.1.clone(), name: c.2.clone() }).collect()
+    };
+    let code_lists = [list("functie"), list("bouwsteen"), list("doelgroep")];
+    let areas = areas(tx, tenant_id).await?;
+    let open_at = opening(tx, tenant_id).await?;
+    let rows: Vec<FacilityRow> = sqlx::query_as(FACILITIES).bind(tenant_id).fetch_all(&mut **tx).await?;
+
+    let n = rows.len();
+    let area_pos: HashMap<Uuid, usize> = areas.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let type_pos: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.code.as_str(), i)).collect();
+    let code_pos: Vec<HashMap<&str, usize>> =
+        code_lists.iter().map(|l| l.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect()).collect();
+    let mut children = vec![Vec::new(); areas.len()];
+    for (i, a) in areas.iter().enumerate() {
+        if let Some(p) = a.parent {
+            children[p].push(i);
+        }
+    }
+    let lineage = |mut at: usize| {
+        let mut out = vec![at];
+        while let Some(p) = areas[at].parent.filter(|p| !out.contains(p)) {
+            out.push(p);
+            at = p;
+        }
+        out
+    };
+    let sizes = [levensgebieden.len(), types.len(), code_lists[0].len(), code_lists[1].len(), code_lists[2].len(), areas.len()];
+    let mut options: [Vec<Bits>; 6] = sizes.map(|k| vec![Bits::empty(n); k]);
+    let mut flags = [Bits::empty(n), Bits::empty(n), Bits::empty(n)];
+    let mut open = vec![Bits::empty(n); 21];
+    let mut text = TextIndexBuilder::default();
+    let mut entries = Vec::with_capacity(n);
+    for (i, row) in rows.into_iter().enumerate() {
+        let entry_types: Vec<usize> = row.types.iter().filter_map(|c| type_pos.get(c.as_str()).copied()).collect();
+        for t in &entry_types {
+            options[1][*t].set(i);
+            options[0][types[*t].levensgebied].set(i);
+        }
+        for (k, values) in [&row.functions, &row.bouwstenen, &row.target_groups].into_iter().enumerate() {
+            for x in values.iter().filter_map(|c| code_pos[k].get(c.as_str())) {
+                options[2 + k][*x].set(i);
+            }
+        }
+        let buurt = row.buurt_id.and_then(|b| area_pos.get(&b).copied());
+        let located = buurt.map(lineage).unwrap_or_default();
+        for a in &located {
+            options[5][*a].set(i);
+        }
+        // A served area with the areas above it and every part of it (areas nest three deep).
+        for served in row.served.iter().filter_map(|s| area_pos.get(s).copied()) {
+            for a in lineage(served) {
+                options[5][a].set(i);
+            }
+            for child in &children[served] {
+                options[5][*child].set(i);
+                for grandchild in &children[*child] {
+                    options[5][*grandchild].set(i);
+                }
+            }
+        }
+        if row.serves_whole_region {
+            options[5].iter_mut().for_each(|set| set.set(i));
+        }
+        for (f, yes) in [row.access == "vrij", row.own_contribution == "geen", row.wheelchair == "ja"].into_iter().enumerate() {
+            if yes {
+                flags[f].set(i);
+            }
+        }
+        let mask = open_at.get(&row.facility_id).copied().unwrap_or(0);
+        for (bit, set) in open.iter_mut().enumerate() {
+            if mask & (1 << bit) != 0 {
+                set.set(i);
+            }
+        }
+        text.add(&row.stems, &row.search_name);
+        let level = |l: Level| located.iter().copied().find(|a| areas[*a].level == l);
+        entries.push(Entry {
+            id: row.facility_id,
+            name: row.name,
+            provider: row.provider_name,
+            summary: row.summary,
+            city: row.city,
+            types: entry_types,
+            buurt,
+            wijk: level(Level::Wijk),
+            gemeente: level(Level::Gemeente),
+        });
+    }
+    Ok(TenantIndex::new(generation, entries, levensgebieden, types, code_lists, areas, options, flags, open, text.build()))
+}
