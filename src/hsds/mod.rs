@@ -17,7 +17,7 @@ mod service_detail;
 mod services;
 mod vocabulary;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
@@ -27,6 +27,9 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use self::api::{ApiError, ApiResult};
+use self::vocabulary::Vocabulary;
+use crate::lookup::index::TenantIndex;
+use crate::lookup::words::Query;
 use crate::db::Tx;
 use crate::state::AppState;
 
@@ -60,6 +63,27 @@ pub use crate::tenancy::published::Published;
 /// other tenant, published or not.
 pub async fn open(state: &AppState, slug: &str) -> ApiResult<(Published, Tx)> {
     crate::tenancy::published::open(&state.slugs, state.db.pool(), slug).await?.ok_or(ApiError::NotFound)
+}
+
+/// The published tenant `slug`, its register's projection and the analysis of `search`: one
+/// statement while the projection is current. 404 for any other tenant.
+pub async fn glance(state: &AppState, slug: &str, search: &str) -> ApiResult<(Published, Arc<TenantIndex>, Option<Query>)> {
+    let tenant_id = state.slugs.tenant_id(state.db.pool(), slug).await?.ok_or(ApiError::NotFound)?;
+    let glance = crate::lookup::glance(&state.db, tenant_id, search).await?.filter(|g| g.published).ok_or(ApiError::NotFound)?;
+    let index = state.lookup.get(&state.db, tenant_id, glance.generation).await?;
+    let published = Published { tenant_id, slug: slug.to_string(), name: glance.name, generation: glance.generation };
+    Ok((published, index, glance.query))
+}
+
+/// The tenant's taxonomies, built once per generation of its register.
+pub async fn vocabulary(state: &AppState, published: &Published, index: &TenantIndex) -> ApiResult<Arc<Vocabulary>> {
+    if let Some(v) = index.memo.get("hsds-vocabulary", published.tenant_id) {
+        return Ok(v);
+    }
+    let mut tx = state.db.tenant_tx(published.tenant_id).await?;
+    let vocabulary = Vocabulary::load(&mut tx, published.tenant_id).await?;
+    tx.commit().await?;
+    Ok(index.memo.put("hsds-vocabulary", published.tenant_id, vocabulary))
 }
 
 /// Where this server is reached: the configured public URL, else the request's own host.

@@ -2,6 +2,8 @@
 //! opening hours as weekly schedules, service areas, funding, cost options, and attributes for
 //! the classifications and the register's own properties.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::Json;
 use time::Time;
@@ -14,7 +16,7 @@ use super::model::{
 };
 use super::services::{self, euros, FacilityRow};
 use super::vocabulary::{Kind, Vocabulary};
-use super::{ids, open, organizations, Published};
+use super::{glance, ids, organizations, Published};
 use crate::register::facilities::choices::{self, label};
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 use crate::state::AppState;
@@ -22,13 +24,21 @@ use crate::state::AppState;
 const BYDAY: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
 /// GET /api/hsds/{tenant}/services/{id}
-pub async fn show(State(state): State<AppState>, Path((tenant, id)): Path<(String, String)>) -> ApiResult<Json<Service>> {
+/// Built once per generation of the register.
+pub async fn show(State(state): State<AppState>, Path((tenant, id)): Path<(String, String)>) -> ApiResult<Json<Arc<Service>>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    let (published, mut tx) = open(&state, &tenant).await?;
+    let (published, index, _) = glance(&state, &tenant, "").await?;
+    if index.entry(id).is_none() {
+        return Err(ApiError::NotFound);
+    }
+    if let Some(service) = index.memo.get::<Service>("hsds-service", id) {
+        return Ok(Json(service));
+    }
+    let vocabulary = super::vocabulary(&state, &published, &index).await?;
     let tenant_id = published.tenant_id;
+    let mut tx = state.db.tenant_tx(tenant_id).await?;
     let row = services::one(&mut tx, tenant_id, id).await?.ok_or(ApiError::NotFound)?;
     let provider = organizations::by_ids(&mut tx, tenant_id, &[row.provider_id]).await?;
-    let vocabulary = Vocabulary::load(&mut tx, tenant_id).await?;
     let types: Vec<(String, bool)> = sqlx::query_as(
         "select type_code, is_main from facility_type_links where tenant_id = $1 and facility_id = $2 \
          order by is_main desc, type_code",
@@ -61,6 +71,7 @@ pub async fn show(State(state): State<AppState>, Path((tenant, id)): Path<(Strin
     .bind(id)
     .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
 
     let mut service = services::brief(&row);
     service.organization = provider.first().map(organizations::full);
@@ -83,7 +94,7 @@ pub async fn show(State(state): State<AppState>, Path((tenant, id)): Path<(Strin
         cost_options: cost_options(&row),
         attributes,
     });
-    Ok(Json(service))
+    Ok(Json(index.memo.put("hsds-service", id, service)))
 }
 
 fn phones(row: &FacilityRow) -> Vec<Phone> {

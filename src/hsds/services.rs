@@ -2,6 +2,7 @@
 //! every service carries (the nested parts are in `service_detail`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
@@ -10,12 +11,14 @@ use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
-use super::api::{ApiError, ApiResult};
+use super::api::ApiResult;
 use super::model::Service;
 use super::organizations::{self, ProviderRow};
 use super::params::{Page, Params};
-use super::vocabulary::{Kind, Vocabulary};
-use super::open;
+use super::vocabulary::Kind;
+use super::{glance, Published};
+use crate::lookup::bits::Bits;
+use crate::lookup::index::TenantIndex;
 use crate::db::Tx;
 use crate::register::facilities::choices::{self, label};
 use crate::state::AppState;
@@ -97,8 +100,10 @@ pub async fn of_provider(tx: &mut Tx, tenant_id: Uuid, provider_id: Uuid) -> Api
 }
 
 /// GET /api/hsds/{tenant}/services: `search`, `taxonomy_term_id`, `taxonomy_id`,
-/// `organization_id`, `modified_after`, `page`, `per_page`.
-pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, RawQuery(q): RawQuery) -> ApiResult<Json<Page<Service>>> {
+/// `organization_id`, `modified_after`, `page`, `per_page`. The selection and order come from
+/// the register's projection (the sociale kaart's, with the same text match); each service
+/// is built once per change of the register.
+pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, RawQuery(q): RawQuery) -> ApiResult<Json<Page<Arc<Service>>>> {
     let params = Params::parse(q.as_deref());
     let paging = params.paging()?;
     let search = params.search();
@@ -106,115 +111,88 @@ pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, Raw
     let taxonomy_id = params.uuid("taxonomy_id")?;
     let organization_id = params.uuid("organization_id")?;
     let modified_after = params.moment("modified_after")?;
-    let (published, mut tx) = open(&state, &tenant).await?;
-    let tenant_id = published.tenant_id;
+    let (published, index, query) = glance(&state, &tenant, search.as_deref().unwrap_or("")).await?;
 
-    // A term or taxonomy filter as (taxonomy, code): code None means any term of it.
-    let mut classification: Vec<(Option<Kind>, Option<String>)> = Vec::new();
+    let ranks = query.map(|q| q.ranks(&index.text));
+    let mut selected = ranks.as_ref().map_or_else(|| Bits::full(index.len()), |r| r.matched.clone());
     if term_id.is_some() || taxonomy_id.is_some() {
-        let vocabulary = Vocabulary::load(&mut tx, tenant_id).await?;
+        let vocabulary = super::vocabulary(&state, &published, &index).await?;
         if let Some(id) = term_id {
-            classification.push(match vocabulary.by_id(id) {
-                Some(term) => (Some(term.kind), Some(term.code.clone())),
-                None => (None, None),
-            });
+            let term = vocabulary.by_id(id);
+            selected.and(&classified(&index, term.map(|t| t.kind), term.map(|t| t.code.as_str())));
         }
         if let Some(id) = taxonomy_id {
-            classification.push((vocabulary.kind_of_taxonomy(id), None));
+            selected.and(&classified(&index, vocabulary.kind_of_taxonomy(id), None));
         }
     }
-    // The same text match as the sociale kaart's search.
-    let glance = crate::lookup::glance(&state.db, tenant_id, search.as_deref().unwrap_or("")).await?.ok_or(ApiError::NotFound)?;
-    let (index, ranks) = crate::lookup::find(&state, tenant_id, &glance).await?;
-    let hits = ranks.map(|ranks| ranks.matched.ones().map(|i| (index.entries[i].id, ranks.rank[i])).collect::<Vec<_>>());
-    let (hit_ids, hit_ranks): (Vec<Uuid>, Vec<f32>) = hits.iter().flatten().copied().unzip();
-
-    let mut filter = String::from(
-        " and ($3::uuid is null or f.provider_id = $3) \
-          and ($4::timestamptz is null or greatest(f.updated_at, p.updated_at) >= $4) \
-          and (not $5 or h.facility_id is not null)",
-    );
-    for (n, (kind, _)) in classification.iter().enumerate() {
-        filter.push_str(" and ");
-        filter.push_str(&classification_sql(*kind, n + 1));
-    }
-    let from = format!(
-        "{JOINS} left join unnest($6::uuid[], $7::float4[]) as h (facility_id, rank) on h.facility_id = f.facility_id \
-         {PUBLISHED} {filter}"
-    );
-    // The page's ids first (narrow rows, sorted once), then the wide rows of just those.
-    let page: Vec<(Uuid, i64)> = sqlx::query_as(&format!(
-        "select f.facility_id, count(*) over () {from} order by h.rank desc nulls last, lower(f.name), f.facility_id \
-         limit $8 offset $9"
-    ))
-    .bind(tenant_id)
-    .bind(classification_codes(&classification))
-    .bind(organization_id)
-    .bind(modified_after)
-    .bind(hits.is_some())
-    .bind(&hit_ids)
-    .bind(&hit_ranks)
-    .bind(paging.per_page)
-    .bind(paging.offset())
-    .fetch_all(&mut *tx)
-    .await?;
-    let total = match page.first() {
-        Some((_, total)) => *total,
-        // Past the last page: count without it.
-        None => sqlx::query_scalar(&format!("select count(*) {from}"))
-            .bind(tenant_id)
-            .bind(classification_codes(&classification))
-            .bind(organization_id)
-            .bind(modified_after)
-            .bind(hits.is_some())
-            .bind(&hit_ids)
-            .bind(&hit_ranks)
-            .fetch_one(&mut *tx)
-            .await?,
-    };
-    let ids: Vec<Uuid> = page.iter().map(|(id, _)| *id).collect();
-    let mut rows: Vec<FacilityRow> = sqlx::query_as(&format!("{COLUMNS} {JOINS} {PUBLISHED} and f.facility_id = any ($2)"))
-        .bind(tenant_id)
-        .bind(&ids)
-        .fetch_all(&mut *tx)
-        .await?;
-    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.facility_id));
-
-    let provider_ids: Vec<Uuid> = rows.iter().map(|r| r.provider_id).collect();
-    let providers: HashMap<Uuid, ProviderRow> = organizations::by_ids(&mut tx, tenant_id, &provider_ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.provider_id, p))
-        .collect();
-    let contents = rows
-        .iter()
-        .map(|row| {
-            let mut service = brief(row);
-            service.organization = providers.get(&row.provider_id).map(organizations::brief);
-            service
+    let mut order: Vec<usize> = selected
+        .ones()
+        .filter(|i| {
+            let e = &index.entries[*i];
+            organization_id.is_none_or(|o| e.provider_id == o) && modified_after.is_none_or(|t| e.modified >= t)
         })
         .collect();
+    if let Some(r) = &ranks {
+        // Best match first; the projection is in name order already.
+        order.sort_by(|a, b| r.rank[*b].total_cmp(&r.rank[*a]).then(a.cmp(b)));
+    }
+    let total = order.len() as i64;
+    let ids: Vec<Uuid> = order.iter().skip(paging.offset() as usize).take(paging.per_page as usize).map(|i| index.entries[*i].id).collect();
+    let contents = briefs(&state, &published, &index, &ids).await?;
     Ok(Json(Page::new(contents, total, paging)))
 }
 
-/// The codes of the classification filters, bound as `$2` (`$2[1]` is the first filter's).
-fn classification_codes(filters: &[(Option<Kind>, Option<String>)]) -> Vec<Option<String>> {
-    filters.iter().map(|(_, code)| code.clone()).collect()
+/// The facilities classified under `code` of taxonomy `kind` (`None`: any of its terms).
+fn classified(index: &TenantIndex, kind: Option<Kind>, code: Option<&str>) -> Bits {
+    let dimension = match kind {
+        Some(Kind::Levensgebied) => 0,
+        Some(Kind::Type) => 1,
+        Some(Kind::Functie) => 2,
+        Some(Kind::Bouwsteen) => 3,
+        None | Some(Kind::Kenmerk) => return Bits::empty(index.len()),
+    };
+    let codes: Vec<&str> = match dimension {
+        0 => index.levensgebieden.iter().map(|n| n.code.as_str()).collect(),
+        1 => index.types.iter().map(|t| t.code.as_str()).collect(),
+        2 => index.functies.iter().map(|n| n.code.as_str()).collect(),
+        _ => index.bouwstenen.iter().map(|n| n.code.as_str()).collect(),
+    };
+    let mut out = Bits::empty(index.len());
+    for (x, c) in codes.iter().enumerate() {
+        if code.is_none_or(|code| code == *c) {
+            out.or(&index.options[dimension][x]);
+        }
+    }
+    out
 }
 
-/// The condition of classification filter `n`, whose code (null: any term) is `$2[n]`.
-fn classification_sql(kind: Option<Kind>, n: usize) -> String {
-    let sql = match kind {
-        None | Some(Kind::Kenmerk) => "false",
-        Some(Kind::Levensgebied) => "exists (select 1 from facility_type_links l join facility_types t \
-            on t.tenant_id = l.tenant_id and t.code = l.type_code \
-            where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id and ({c} is null or t.levensgebied = {c}))",
-        Some(Kind::Type) => "exists (select 1 from facility_type_links l \
-            where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id and ({c} is null or l.type_code = {c}))",
-        Some(Kind::Functie) => "(({c} is null and cardinality(f.functions) > 0) or {c} = any (f.functions))",
-        Some(Kind::Bouwsteen) => "(({c} is null and cardinality(f.bouwstenen) > 0) or {c} = any (f.bouwstenen))",
-    };
-    sql.replace("{c}", &format!("($2::text[])[{n}]"))
+/// The services `ids` (listed ones) with their organization, in that order: built once per
+/// generation of the register, the missing ones in one transaction.
+async fn briefs(state: &AppState, published: &Published, index: &TenantIndex, ids: &[Uuid]) -> ApiResult<Vec<Arc<Service>>> {
+    let missing: Vec<Uuid> = ids.iter().copied().filter(|id| index.memo.get::<Service>("hsds-brief", *id).is_none()).collect();
+    if !missing.is_empty() {
+        let tenant_id = published.tenant_id;
+        let mut tx = state.db.tenant_tx(tenant_id).await?;
+        let rows: Vec<FacilityRow> = sqlx::query_as(&format!("{COLUMNS} {JOINS} {PUBLISHED} and f.facility_id = any ($2)"))
+            .bind(tenant_id)
+            .bind(&missing)
+            .fetch_all(&mut *tx)
+            .await?;
+        let provider_ids: Vec<Uuid> = rows.iter().map(|r| r.provider_id).collect();
+        let providers: HashMap<Uuid, ProviderRow> = organizations::by_ids(&mut tx, tenant_id, &provider_ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.provider_id, p))
+            .collect();
+        tx.commit().await?;
+        for row in rows {
+            let mut service = brief(&row);
+            service.organization = providers.get(&row.provider_id).map(organizations::brief);
+            index.memo.put("hsds-brief", row.facility_id, service);
+        }
+    }
+    // A service gone since the projection was made is left out.
+    Ok(ids.iter().filter_map(|id| index.memo.get::<Service>("hsds-brief", *id)).collect())
 }
 
 /// A date-time as HSDS shows it: UTC with milliseconds.

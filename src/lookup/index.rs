@@ -5,6 +5,7 @@
 //! the tenant's `register_generation` (moved by triggers on every change of the register) has
 //! moved; see [`super::load`].
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,8 +20,9 @@ use crate::error::AppResult;
 
 /// Tenants kept in memory at once; the least recently used one goes first.
 const MAX_TENANTS: usize = 24;
-/// Public sheets kept per tenant; when full, the kept ones are dropped and it fills again.
-const MAX_SHEETS: usize = 2_000;
+/// Things kept per tenant in its [`Memo`]; when full, the kept ones are dropped and it fills
+/// again.
+const MAX_MEMO: usize = 2_500;
 
 /// A code and its name.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -68,6 +70,9 @@ pub struct Area {
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub id: Uuid,
+    pub provider_id: Uuid,
+    /// When it or its provider last changed.
+    pub modified: time::OffsetDateTime,
     pub name: String,
     pub provider: String,
     pub summary: String,
@@ -128,7 +133,29 @@ pub struct TenantIndex {
     pub text: TextIndex,
     pub by_id: HashMap<Uuid, usize>,
     pub area_codes: HashMap<String, usize>,
-    sheets: Mutex<HashMap<Uuid, Arc<Sheet>>>,
+    /// What was built from this generation of the register: public sheets, API documents.
+    pub memo: Memo,
+}
+
+/// Things built from one generation of a tenant's register, by kind and id, so they are built
+/// once per change of the register rather than per request.
+#[derive(Default)]
+pub struct Memo(Mutex<HashMap<(&'static str, Uuid), Arc<dyn Any + Send + Sync>>>);
+
+impl Memo {
+    pub fn get<T: Send + Sync + 'static>(&self, kind: &'static str, id: Uuid) -> Option<Arc<T>> {
+        self.0.lock().expect("memo").get(&(kind, id)).cloned().and_then(|v| v.downcast::<T>().ok())
+    }
+
+    pub fn put<T: Send + Sync + 'static>(&self, kind: &'static str, id: Uuid, value: T) -> Arc<T> {
+        let value = Arc::new(value);
+        let mut map = self.0.lock().expect("memo");
+        if map.len() >= MAX_MEMO {
+            map.clear();
+        }
+        map.insert((kind, id), value.clone());
+        value
+    }
 }
 
 /// The position of (weekday 1–7, dagdeel 0–2) in [`TenantIndex::open`].
@@ -181,7 +208,7 @@ impl TenantIndex {
             flags,
             open,
             text,
-            sheets: Mutex::new(HashMap::new()),
+            memo: Memo::default(),
         }
     }
 
@@ -231,19 +258,13 @@ impl TenantIndex {
         if !self.by_id.contains_key(&id) {
             return Ok(None);
         }
-        if let Some(sheet) = self.sheets.lock().expect("sheets").get(&id) {
-            return Ok(Some(sheet.clone()));
+        if let Some(sheet) = self.memo.get("sheet", id) {
+            return Ok(Some(sheet));
         }
         let mut tx = db.tenant_tx(tenant_id).await?;
         let Some(sheet) = Sheet::load(&mut tx, tenant_id, id).await? else { return Ok(None) };
         tx.commit().await?;
-        let sheet = Arc::new(sheet);
-        let mut sheets = self.sheets.lock().expect("sheets");
-        if sheets.len() >= MAX_SHEETS {
-            sheets.clear();
-        }
-        sheets.insert(id, sheet.clone());
-        Ok(Some(sheet))
+        Ok(Some(self.memo.put("sheet", id, sheet)))
     }
 }
 

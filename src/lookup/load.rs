@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use sqlx::FromRow;
-use time::Time;
+use time::{OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::bits::Bits;
@@ -17,6 +17,8 @@ use crate::register::facilities::hours::{Period, DAGDELEN};
 #[derive(FromRow)]
 struct FacilityRow {
     facility_id: Uuid,
+    provider_id: Uuid,
+    modified: OffsetDateTime,
     name: String,
     provider_name: String,
     summary: String,
@@ -35,7 +37,8 @@ struct FacilityRow {
     search_name: String,
 }
 
-const FACILITIES: &str = "select f.facility_id, f.name, p.name as provider_name, \
+/// The listed facilities: not archived, of a provider that is not archived.
+const FACILITIES: &str = "select f.facility_id, f.provider_id, greatest(f.updated_at, p.updated_at) as modified, f.name, p.name as provider_name, \
     left(regexp_replace(f.description, '\\s+', ' ', 'g'), 220) as summary, f.city, f.buurt_id, \
     f.serves_whole_region, f.access, f.own_contribution, f.wheelchair, f.functions, f.bouwstenen, f.target_groups, \
     array(select l.type_code from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id \
@@ -44,7 +47,7 @@ const FACILITIES: &str = "select f.facility_id, f.name, p.name as provider_name,
     array(select u.lexeme || ' ' || coalesce((select min(w) from unnest(u.weights) w), 'D') from unnest(f.search_doc) u) as stems, \
     f.search_name \
     from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
-    where f.tenant_id = $1 and not f.archived order by lower(f.name), f.facility_id";
+    where f.tenant_id = $1 and not f.archived and not p.archived order by lower(f.name), f.facility_id";
 
 async fn areas(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Area>> {
     let rows: Vec<(Uuid, String, String, String, Option<Uuid>)> = sqlx::query_as(
@@ -192,6 +195,8 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<Te
         let level = |l: Level| located.iter().copied().find(|a| areas[*a].level == l);
         entries.push(Entry {
             id: row.facility_id,
+            provider_id: row.provider_id,
+            modified: row.modified,
             name: row.name,
             provider: row.provider_name,
             summary: row.summary,

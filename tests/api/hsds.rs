@@ -3,6 +3,7 @@
 
 mod detail;
 mod filters;
+mod fresh;
 mod support;
 
 use reqwest::{Method, StatusCode};
