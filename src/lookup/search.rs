@@ -143,10 +143,10 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) 
     let (except, all) = all_but_each(index.len(), &pass);
 
     let mut result: Vec<(usize, f32)> = all.ones().map(|i| (i, ranks.as_ref().map_or(0.0, |r| r.rank[i]))).collect();
-    order(index, &mut result, near, ranks.is_some());
     let total = result.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = params.page.min(pages);
+    order(index, &mut result, near, ranks.is_some(), page * PAGE_SIZE);
     let rows = result.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|(i, _)| *i).collect();
 
     let facets = facets(index, &sel, &except);
@@ -187,8 +187,9 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) 
     Outcome { params, total, page, pages, rows, facets, flags, days, dagdelen, loosen, near }
 }
 
-/// Relevance (best first, then by name), or nearness to `near` first.
-fn order(index: &TenantIndex, result: &mut [(usize, f32)], near: Option<usize>, ranked: bool) {
+/// Relevance (best first, then by name), or nearness to `near` first; only the first `upto`
+/// need their place (the pages up to the one shown).
+fn order(index: &TenantIndex, result: &mut [(usize, f32)], near: Option<usize>, ranked: bool, upto: usize) {
     if near.is_none() && !ranked {
         return; // the index is in name order already
     }
@@ -206,7 +207,12 @@ fn order(index: &TenantIndex, result: &mut [(usize, f32)], near: Option<usize>, 
         }
     };
     let mut keyed: Vec<(u8, f32, usize)> = result.iter().map(|(i, r)| (distance(&index.entries[*i]), *r, *i)).collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let cmp = |a: &(u8, f32, usize), b: &(u8, f32, usize)| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2));
+    if upto < keyed.len() {
+        keyed.select_nth_unstable_by(upto, cmp);
+        keyed.truncate(upto);
+    }
+    keyed.sort_unstable_by(cmp);
     for (slot, (_, r, i)) in result.iter_mut().zip(keyed) {
         *slot = (i, r);
     }

@@ -14,6 +14,8 @@ use super::bits::Bits;
 
 /// Trigram similarity from which a name word counts as a typo of a query word.
 const TYPO_SIMILARITY: f32 = 0.5;
+/// Below this similarity, names alike add nothing to a match's rank.
+const MIN_BONUS_SIMILARITY: f32 = 0.3;
 /// Query words shorter than this are not guessed at.
 const MIN_TYPO_CHARS: usize = 4;
 
@@ -72,6 +74,8 @@ pub struct TextIndex {
     name_words: Vec<Vec<Trigram>>,
     /// Per entry: its name's words (positions in `name_words`).
     entry_names: Vec<Vec<u32>>,
+    /// Per name word: the entries whose name has it.
+    name_postings: Vec<Vec<u32>>,
 }
 
 /// Builds a [`TextIndex`], one entry after the other.
@@ -112,7 +116,13 @@ impl TextIndexBuilder {
 
     pub fn build(self) -> TextIndex {
         let (stems, postings) = self.stems.into_iter().map(|(s, p)| (s.into_boxed_str(), p)).unzip();
-        TextIndex { stems, postings, name_words: self.trigrams, entry_names: self.entry_names }
+        let mut name_postings = vec![Vec::new(); self.trigrams.len()];
+        for (e, names) in self.entry_names.iter().enumerate() {
+            for id in names {
+                name_postings[*id as usize].push(e as u32);
+            }
+        }
+        TextIndex { stems, postings, name_words: self.trigrams, entry_names: self.entry_names, name_postings }
     }
 }
 
@@ -178,24 +188,41 @@ impl Query {
         if self.fuzzy.is_empty() {
             return Ranks { matched, rank };
         }
-        // Per query word, its similarity to every distinct name word, then per entry the best.
-        let sims: Vec<Vec<f32>> =
-            self.fuzzy.iter().map(|w| text.name_words.iter().map(|name| similarity(w, name)).collect()).collect();
-        for (e, names) in text.entry_names.iter().enumerate() {
-            let per_word = sims.iter().map(|s| names.iter().map(|id| s[*id as usize]).fold(0.0, f32::max));
-            if matched.contains(e) {
-                rank[e] += per_word.sum::<f32>() * 0.1;
-            } else {
-                let (mut sum, mut all) = (0.0, true);
-                for s in per_word {
-                    sum += s;
-                    all &= s >= TYPO_SIMILARITY;
-                }
-                if all {
-                    matched.set(e);
-                    rank[e] = sum / self.fuzzy.len() as f32 * 0.5;
-                }
+        // Per query word, its similarity to every distinct name word (0 below
+        // MIN_BONUS_SIMILARITY).
+        let sims: Vec<Vec<f32>> = self
+            .fuzzy
+            .iter()
+            .map(|w| {
+                text.name_words
+                    .iter()
+                    .map(|name| {
+                        let (a, b) = (w.len().min(name.len()), w.len().max(name.len()));
+                        // similarity ≤ a / b: most pairs are ruled out by their sizes.
+                        let x = if (a as f32) < MIN_BONUS_SIMILARITY * b as f32 { 0.0 } else { similarity(w, name) };
+                        if x < MIN_BONUS_SIMILARITY { 0.0 } else { x }
+                    })
+                    .collect()
+            })
+            .collect();
+        let best = |e: usize, s: &[f32]| text.entry_names[e].iter().map(|id| s[*id as usize]).fold(0.0, f32::max);
+        // Names alike add a little to the matches' rank.
+        for e in matched.ones() {
+            rank[e] += sims.iter().map(|s| best(e, s)).sum::<f32>() * 0.1;
+        }
+        // A typo: every query word close to a word of the name (only names that have such words).
+        let mut typo = Bits::full(n);
+        for s in &sims {
+            let mut close = Bits::empty(n);
+            for (id, _) in s.iter().enumerate().filter(|(_, x)| **x >= TYPO_SIMILARITY) {
+                text.name_postings[id].iter().for_each(|e| close.set(*e as usize));
             }
+            typo.and(&close);
+        }
+        typo.and_not(&matched);
+        for e in typo.ones() {
+            matched.set(e);
+            rank[e] = sims.iter().map(|s| best(e, s)).sum::<f32>() / self.fuzzy.len() as f32 * 0.5;
         }
         Ranks { matched, rank }
     }

@@ -11,46 +11,51 @@ use super::record::{AreaRef, TypeRef, FacilityInput, Lookups, Named, RawFacility
 use crate::db::Tx;
 use crate::error::AppResult;
 
-async fn named(tx: &mut Tx, kind: &str) -> AppResult<Vec<Named>> {
-    let rows: Vec<(String, String)> = sqlx::query_as("select code, name from code_lists where kind = $1 order by position")
-        .bind(kind)
-        .fetch_all(&mut **tx)
-        .await?;
-    Ok(rows.into_iter().map(|(code, name)| Named { code, name }).collect())
-}
-
 /// The tenant's types, providers, areas and code lists.
 pub async fn lookups(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Lookups> {
-    let types: Vec<TypeRef> = sqlx::query_as(
-        "select code, name, levensgebied, retired from facility_types where tenant_id = $1 order by position, lower(name)",
-    )
-            .bind(tenant_id)
-            .fetch_all(&mut **tx)
-            .await?;
-    let providers: Vec<(Uuid, String)> =
+    let mut lookups = names(tx, tenant_id).await?;
+    lookups.providers =
         sqlx::query_as("select provider_id, name from providers where tenant_id = $1 and not archived order by lower(name)")
             .bind(tenant_id)
             .fetch_all(&mut **tx)
             .await?;
+    Ok(lookups)
+}
+
+/// What a facility's codes are called: [`lookups`] without the providers (for showing one).
+pub async fn names(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Lookups> {
+    let types: Vec<TypeRef> = sqlx::query_as(
+        "select code, name, levensgebied, retired from facility_types where tenant_id = $1 order by position, lower(name)",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?;
     let areas: Vec<AreaRef> = sqlx::query_as(
         "select area_id, cbs_code, name, level from areas where tenant_id = $1 order by substr(cbs_code, 3), cbs_code",
     )
     .bind(tenant_id)
     .fetch_all(&mut **tx)
     .await?;
+    // The levensgebieden and the code lists in one go.
+    let codes: Vec<(String, String, String)> = sqlx::query_as(
+        "select 'levensgebied', code, name from (select code, name from levensgebieden order by position) g \
+         union all (select kind, code, name from code_lists where kind in ('vorm', 'functie', 'bouwsteen', 'doelgroep') \
+         order by kind, position)",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let list = |kind: &str| -> Vec<Named> {
+        codes.iter().filter(|c| c.0 == kind).map(|c| Named { code: c.1.clone(), name: c.2.clone() }).collect()
+    };
     Ok(Lookups {
         types,
-        levensgebieden: {
-            let rows: Vec<(String, String)> =
-                sqlx::query_as("select code, name from levensgebieden order by position").fetch_all(&mut **tx).await?;
-            rows.into_iter().map(|(code, name)| Named { code, name }).collect()
-        },
-        providers,
+        levensgebieden: list("levensgebied"),
+        providers: Vec::new(),
         areas,
-        vormen: named(tx, "vorm").await?,
-        functies: named(tx, "functie").await?,
-        bouwstenen: named(tx, "bouwsteen").await?,
-        doelgroepen: named(tx, "doelgroep").await?,
+        vormen: list("vorm"),
+        functies: list("functie"),
+        bouwstenen: list("bouwsteen"),
+        doelgroepen: list("doelgroep"),
     })
 }
 

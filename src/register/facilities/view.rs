@@ -226,7 +226,7 @@ pub async fn facility_show(State(state): State<AppState>, user: CurrentUser, Pat
 pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Option<&str>, referral: Option<(ReferralForm, FormErrors)>) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let f = visible(&mut tx, user, id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let lookups = store::names(&mut tx, user.tenant_id).await?;
     let may_refer = user.may_change(Section::Lookup);
     let referral_choices = if may_refer { Some(referrals::choices(&mut tx, user.tenant_id).await?) } else { None };
     tx.commit().await?;
