@@ -212,17 +212,21 @@ EOF
   wijkteam=$(cookie_of wijkteam@almelo.demo)
   beleid_almelo=$(cookie_of beleid@almelo.demo)
   beleid_twente=$(cookie_of beleid@twente.demo)
-  local n_facilities
-  n_facilities=$(sql "select count(*) from facilities f join tenants t using (tenant_id) where t.slug = '$LOAD_TENANT'")
+  # Listed facilities (not archived) per tenant searched, for the labels.
+  size() { sql "select count(*) from facilities f join tenants t using (tenant_id) where t.slug = '$1' and not f.archived"; }
+  local n_facilities n_regio n_almelo
+  n_facilities=$(size "$LOAD_TENANT")
+  n_regio=$(size twente)
+  n_almelo=$(size almelo)
 
   run_target "baseline: axum+sqlx+askama, 12 rows" - "$baseline_url" "$WRK_OUT/baseline.paths"
   run_target "search /kaart, $LOAD_TENANT ($n_facilities), 22 queries" 0.5 "$BASE" "$WRK_OUT/search.paths"
-  run_target "search /kaart, regio twente, 22 queries" 0.5 "$BASE" "$WRK_OUT/search-regio.paths"
+  run_target "search /kaart, regio twente ($n_regio), 22 queries" 0.5 "$BASE" "$WRK_OUT/search-regio.paths"
   run_target "facility page /kaart/{id}, 50 ids" 0.8 "$BASE" "$WRK_OUT/facility.paths"
   run_target "HSDS /services?page=1..20" - "$BASE" "$WRK_OUT/hsds-list.paths"
   run_target "HSDS /services/{id}, 50 ids" - "$BASE" "$WRK_OUT/hsds-service.paths"
-  run_target "wijkteam /almelo/zoeken, signed in" - "$BASE" "$WRK_OUT/zoeken.paths" "$wijkteam"
-  run_target "existing: facility page, signed in, almelo" 0.8 "$BASE" "$WRK_OUT/member-facility.paths" "$beleid_almelo"
+  run_target "wijkteam /almelo/zoeken ($n_almelo), signed in" - "$BASE" "$WRK_OUT/zoeken.paths" "$wijkteam"
+  run_target "existing: facility page, signed in, almelo" - "$BASE" "$WRK_OUT/member-facility.paths" "$beleid_almelo"
   run_target "existing: facility list ?q, signed in, twente" - "$BASE" "$WRK_OUT/member-list.paths" "$beleid_twente"
   run_target "baseline again (end of the run)" - "$baseline_url" "$WRK_OUT/baseline.paths"
 

@@ -2,10 +2,11 @@
 //! on the same database as the app. `GET /{tenant}` reads 12 facilities of that tenant by name
 //! and renders them in a small askama page.
 //!
-//! It connects the way the app does: as the role `voorzieningen_app` over the embedded cluster's
-//! Unix socket, a lazy pool of the app's size (16), and each request in a transaction that sets
-//! `app.tenant_id` first (what `Db::tenant_tx` does), so row-level security is paid for as in
-//! the app. Tenant slugs are resolved once at start-up (a map in memory).
+//! It connects the way the app does, with the app's own `db::app_pool` (role `voorzieningen_app`
+//! over the embedded cluster's Unix socket, 16 connections, tested only after idling) and
+//! `Db::tenant_tx` (a transaction whose BEGIN sets `app.tenant_id`), so row-level security and
+//! the database round trips are paid for as in the app. Tenant slugs are resolved once at
+//! start-up (a map in memory).
 //!
 //!   cargo run --release --example bench_baseline -- <data-dir> <listen-address>
 //!   e.g. bench_baseline /tmp/vr-bench 127.0.0.1:18081
@@ -19,9 +20,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
 use uuid::Uuid;
+use voorzieningen::db::{app_pool, Db};
 
 /// The app's pool size (`db::open(.., 16)` in `cli::serve`).
 const POOL_SIZE: u32 = 16;
@@ -69,7 +71,7 @@ async fn page(State(app): State<Baseline>, Path(slug): Path<String>) -> Response
     let Some((tenant_id, tenant)) = app.tenants.get(&slug) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Ok(rows) = rows(&app.pool, *tenant_id).await else {
+    let Ok(rows) = rows(&Db::new(app.pool.clone()), *tenant_id).await else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
     let page = Page {
@@ -82,13 +84,9 @@ async fn page(State(app): State<Baseline>, Path(slug): Path<String>) -> Response
     }
 }
 
-/// 12 facilities by name, in a tenant transaction as the app runs its queries.
-async fn rows(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<Row>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("select set_config('app.tenant_id', $1, true)")
-        .bind(tenant_id.to_string())
-        .execute(&mut *tx)
-        .await?;
+/// 12 facilities by name, in a tenant transaction opened as the app opens its own.
+async fn rows(db: &Db, tenant_id: Uuid) -> Result<Vec<Row>, Box<dyn std::error::Error>> {
+    let mut tx = db.tenant_tx(tenant_id).await.map_err(|e| format!("{e:?}"))?;
     let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "select name, street, house_number, city, access from facilities \
          where tenant_id = $1 and not archived order by lower(name) limit 12",
@@ -120,10 +118,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .socket(std::path::Path::new(&dir).join("postgres").canonicalize()?)
         .username("voorzieningen_app")
         .database("voorzieningen");
-    let pool = PgPoolOptions::new()
-        .max_connections(POOL_SIZE)
-        .min_connections(0)
-        .connect_lazy_with(options);
+    // The app's own pool settings and transactions (voorzieningen::db).
+    let pool = app_pool(options, false, POOL_SIZE);
     let tenants: Vec<(String, Uuid, String)> =
         sqlx::query_as("select slug, tenant_id, name from tenants")
             .fetch_all(&pool)

@@ -146,7 +146,10 @@ const TEST_AFTER_IDLE: Duration = Duration::from_secs(5);
 /// A connection is tested (a round trip) only after TEST_AFTER_IDLE idle, not before every
 /// use: under load connections are never idle that long, and a broken one is replaced after
 /// the one request that finds it broken.
+/// JIT compilation is off for the app's connections: its queries are short, and compiling one
+/// costs more than running it.
 pub fn app_pool(opts: PgConnectOptions, set_role: bool, size: u32) -> PgPool {
+    let opts = opts.options([("jit", "off")]);
     let mut options = PgPoolOptions::new()
         .max_connections(size)
         .min_connections(0)

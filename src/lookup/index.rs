@@ -140,7 +140,9 @@ pub struct TenantIndex {
 /// Things built from one generation of a tenant's register, by kind and id, so they are built
 /// once per change of the register rather than per request.
 #[derive(Default)]
-pub struct Memo(Mutex<HashMap<(&'static str, Uuid), Arc<dyn Any + Send + Sync>>>);
+pub struct Memo(Mutex<HashMap<(&'static str, Uuid), Kept>>);
+
+type Kept = Arc<dyn Any + Send + Sync>;
 
 impl Memo {
     pub fn get<T: Send + Sync + 'static>(&self, kind: &'static str, id: Uuid) -> Option<Arc<T>> {
