@@ -73,15 +73,35 @@ struct ListPage {
     may_add: bool,
 }
 
-const LIST: &str = "select f.facility_id, f.name, p.name as provider_name, \
+/// The columns of a list line, for the tenant's facilities (`$2`: archived ones) of provider `$3`
+/// (any when null) whose name or provider's name holds `$4`.
+const ROWS: &str = "select f.facility_id, f.name, p.name as provider_name, \
     coalesce((select string_agg(t.name, ', ' order by l.is_main desc, t.name) from facility_type_links l \
       join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
       where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id), '') as type_names, \
-    coalesce(b.name, f.city) as place, f.verified_on, f.archived, count(*) over () as total \
+    coalesce(b.name, f.city) as place, f.verified_on, f.archived \
     from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
     left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
     where f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3) \
       and ($4 = '' or f.name ilike '%' || $4 || '%' or p.name ilike '%' || $4 || '%')";
+
+/// One page of the list: the matching ids sorted and counted first (narrow rows), then the
+/// columns shown for just those.
+const LIST: &str = "with hits as ( \
+      select f.facility_id, lower(f.name) as sort_name, count(*) over () as total \
+      from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
+      where f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3) \
+        and ($4 = '' or f.name ilike '%' || $4 || '%' or p.name ilike '%' || $4 || '%') \
+      order by lower(f.name), f.facility_id limit $5 offset $6) \
+    select f.facility_id, f.name, p.name as provider_name, \
+    coalesce((select string_agg(t.name, ', ' order by l.is_main desc, t.name) from facility_type_links l \
+      join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
+      where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id), '') as type_names, \
+    coalesce(b.name, f.city) as place, f.verified_on, f.archived, h.total \
+    from hits h join facilities f on f.tenant_id = $1 and f.facility_id = h.facility_id \
+    join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
+    left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
+    order by h.sort_name, f.facility_id";
 
 /// GET /{tenant}/voorzieningen
 pub async fn facility_index(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ListQuery>) -> AppResult<Response> {
@@ -92,7 +112,7 @@ pub async fn facility_index(State(state): State<AppState>, user: CurrentUser, Qu
     let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows: Vec<(ListRow, i64)> = {
-        let raw: Vec<sqlx::postgres::PgRow> = sqlx::query(&format!("{LIST} order by lower(f.name), f.facility_id limit $5 offset $6"))
+        let raw: Vec<sqlx::postgres::PgRow> = sqlx::query(LIST)
             .bind(user.tenant_id)
             .bind(archive)
             .bind(own.map(|p| p.unwrap_or(Uuid::nil())))
@@ -311,7 +331,7 @@ struct StalePage {
 pub async fn stale_index(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let raw: Vec<sqlx::postgres::PgRow> = sqlx::query(&format!(
-        "{LIST} and (f.verified_on is null or f.verified_on < current_date - 365) order by f.verified_on nulls first, lower(f.name) limit 1000"
+        "{ROWS} and (f.verified_on is null or f.verified_on < current_date - 365) order by f.verified_on nulls first, lower(f.name) limit 1000"
     ))
     .bind(user.tenant_id)
     .bind(false)
