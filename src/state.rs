@@ -15,6 +15,8 @@ pub struct AppState {
     pub lookup: Arc<crate::lookup::index::Cache>,
     /// Slugs of tenants, for the public routes.
     pub slugs: Arc<crate::tenancy::published::Slugs>,
+    /// What a facility page calls the codes it shows, per tenant and register generation.
+    pub facility_names: Arc<crate::tenancy::kept::PerGeneration<crate::register::facilities::view::Names>>,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             mailer,
             lookup: Arc::default(),
             slugs: Arc::default(),
+            facility_names: Arc::default(),
         }
     }
 }

@@ -43,6 +43,7 @@ impl ReferralForm {
 }
 
 /// The choices the form offers.
+#[derive(Clone)]
 pub struct ReferralChoices {
     pub routes: Vec<(String, String)>,
     pub reasons: Vec<(String, String)>,

@@ -343,3 +343,24 @@ async fn a_tenant_renames_aliases_retires_and_adds_types_and_a_national_update_k
     assert!(form.body.contains("Repair Café Plus"));
     assert!(app.scalar_i64("select count(*) from audit_events where object_type = 'voorzieningentype'").await >= 3);
 }
+
+#[tokio::test]
+async fn the_facility_page_shows_renamed_types_and_wijken_at_once() {
+    let app = TestApp::spawn().await;
+    let mut b = app.login("beleid@almelo.demo").await;
+    let id = app.id("select f.facility_id from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' and f.name = 'Repair Café Almelo'").await;
+    let path = format!("/almelo/voorzieningen/{id}");
+    let before = b.get(&path).await;
+    assert!(before.body.contains("Repair Café") && before.body.contains("Schelfhorst"));
+    // The names the page shows are kept until the register changes; renames are changes.
+    for sql in [
+        "update facility_types set name = 'Herstelplaats' where code = 'repair_cafe' and tenant_id = (select tenant_id from tenants where slug = 'almelo')",
+        "update areas set name = 'Schelfhorst-Oost' where cbs_code = 'WK014118' and tenant_id = (select tenant_id from tenants where slug = 'almelo')",
+    ] {
+        sqlx::query(sql).execute(&app.db.admin).await.unwrap();
+    }
+    let after = b.get(&path).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(after.body.contains("Herstelplaats"), "the renamed type");
+    assert!(after.body.contains("Schelfhorst-Oost"), "the renamed wijk in the referral form");
+}

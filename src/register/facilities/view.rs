@@ -242,14 +242,31 @@ pub async fn facility_show(State(state): State<AppState>, user: CurrentUser, Pat
     show(&state, &user, id, notice.melding.as_deref(), None).await
 }
 
+/// What the facility page calls codes, and the referral form's choices: the same for every
+/// facility of the tenant until its register changes.
+pub struct Names {
+    lookups: Lookups,
+    referral: ReferralChoices,
+}
+
+async fn page_names(state: &AppState, tx: &mut crate::db::Tx, tenant_id: Uuid) -> AppResult<std::sync::Arc<Names>> {
+    let generation = crate::tenancy::kept::generation(tx, tenant_id).await?;
+    if let Some(names) = state.facility_names.get(tenant_id, generation) {
+        return Ok(names);
+    }
+    let names = Names { lookups: store::names(tx, tenant_id).await?, referral: referrals::choices(tx, tenant_id).await? };
+    Ok(state.facility_names.put(tenant_id, generation, names))
+}
+
 /// The facility page; `referral` brings back a referral form that did not pass its checks.
 pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Option<&str>, referral: Option<(ReferralForm, FormErrors)>) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let f = visible(&mut tx, user, id).await?;
-    let lookups = store::names(&mut tx, user.tenant_id).await?;
-    let may_refer = user.may_change(Section::Lookup);
-    let referral_choices = if may_refer { Some(referrals::choices(&mut tx, user.tenant_id).await?) } else { None };
+    let names = page_names(state, &mut tx, user.tenant_id).await?;
     tx.commit().await?;
+    let lookups = &names.lookups;
+    let may_refer = user.may_change(Section::Lookup);
+    let referral_choices = may_refer.then(|| names.referral.clone());
     let types: Vec<String> = f.types.iter().map(|c| lookups.types.iter().find(|t| t.code == *c).map(|t| t.name.clone()).unwrap_or_else(|| c.clone())).collect();
     let mut levensgebieden: Vec<String> = Vec::new();
     for g in &lookups.levensgebieden {
@@ -296,7 +313,7 @@ pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Optio
         },
         may_edit,
         may_verify: user.may_change(Section::Stale),
-        details: details(&f, &lookups),
+        details: details(&f, lookups),
         types,
         levensgebieden,
         hours,
