@@ -32,6 +32,8 @@ pub fn trigrams(word: &str) -> Vec<Trigram> {
     out
 }
 
+/// pg_trgm's similarity of two trigram sets (the index computes it from shared postings).
+#[cfg(test)]
 fn similarity(a: &[Trigram], b: &[Trigram]) -> f32 {
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < a.len() && j < b.len() {
@@ -76,6 +78,29 @@ pub struct TextIndex {
     entry_names: Vec<Vec<u32>>,
     /// Per name word: the entries whose name has it.
     name_postings: Vec<Vec<u32>>,
+    /// Per trigram: the name words that have it.
+    trigram_postings: HashMap<Trigram, Vec<u32>>,
+}
+
+impl TextIndex {
+    /// The similarity of `word` to every distinct name word, 0 below MIN_BONUS_SIMILARITY.
+    fn similarities(&self, word: &[Trigram]) -> Vec<f32> {
+        let mut shared = vec![0u16; self.name_words.len()];
+        for t in word {
+            for id in self.trigram_postings.get(t).into_iter().flatten() {
+                shared[*id as usize] += 1;
+            }
+        }
+        shared
+            .iter()
+            .zip(&self.name_words)
+            .map(|(n, name)| {
+                let n = *n as usize;
+                let x = if n == 0 { 0.0 } else { n as f32 / (word.len() + name.len() - n) as f32 };
+                if x < MIN_BONUS_SIMILARITY { 0.0 } else { x }
+            })
+            .collect()
+    }
 }
 
 /// Builds a [`TextIndex`], one entry after the other.
@@ -122,7 +147,13 @@ impl TextIndexBuilder {
                 name_postings[*id as usize].push(e as u32);
             }
         }
-        TextIndex { stems, postings, name_words: self.trigrams, entry_names: self.entry_names, name_postings }
+        let mut trigram_postings: HashMap<Trigram, Vec<u32>> = HashMap::new();
+        for (id, word) in self.trigrams.iter().enumerate() {
+            for t in word {
+                trigram_postings.entry(*t).or_default().push(id as u32);
+            }
+        }
+        TextIndex { stems, postings, name_words: self.trigrams, entry_names: self.entry_names, name_postings, trigram_postings }
     }
 }
 
@@ -189,22 +220,8 @@ impl Query {
             return Ranks { matched, rank };
         }
         // Per query word, its similarity to every distinct name word (0 below
-        // MIN_BONUS_SIMILARITY).
-        let sims: Vec<Vec<f32>> = self
-            .fuzzy
-            .iter()
-            .map(|w| {
-                text.name_words
-                    .iter()
-                    .map(|name| {
-                        let (a, b) = (w.len().min(name.len()), w.len().max(name.len()));
-                        // similarity ≤ a / b: most pairs are ruled out by their sizes.
-                        let x = if (a as f32) < MIN_BONUS_SIMILARITY * b as f32 { 0.0 } else { similarity(w, name) };
-                        if x < MIN_BONUS_SIMILARITY { 0.0 } else { x }
-                    })
-                    .collect()
-            })
-            .collect();
+        // MIN_BONUS_SIMILARITY), from the trigrams they share: only words sharing one are visited.
+        let sims: Vec<Vec<f32>> = self.fuzzy.iter().map(|w| text.similarities(w)).collect();
         let best = |e: usize, s: &[f32]| text.entry_names[e].iter().map(|id| s[*id as usize]).fold(0.0, f32::max);
         // Names alike add a little to the matches' rank.
         for e in matched.ones() {
@@ -288,5 +305,19 @@ mod tests {
         assert!(similarity(&trigrams("huiskammer"), &trigrams("huiskamer")) > 0.7);
         let typo = Query::new(vec!["voedselbamk".into()], "voedselbamk").ranks(&index());
         assert_eq!(typo.matched.ones().collect::<Vec<_>>(), vec![1]);
+    }
+
+    #[test]
+    fn similarities_from_postings_are_pg_trgm_similarities() {
+        let text = index();
+        for word in ["huiskammer", "daalhof", "voedselbamk", "xyz", "huis"] {
+            let w = trigrams(word);
+            let fast = text.similarities(&w);
+            for (id, name) in text.name_words.iter().enumerate() {
+                let slow = similarity(&w, name);
+                let expected = if slow < MIN_BONUS_SIMILARITY { 0.0 } else { slow };
+                assert!((fast[id] - expected).abs() < 1e-6, "{word} vs word {id}: {} ≠ {expected}", fast[id]);
+            }
+        }
     }
 }
