@@ -68,11 +68,7 @@ pub async fn open(state: &AppState, slug: &str) -> ApiResult<(Published, Tx)> {
 /// The published tenant `slug`, its register's projection and the analysis of `search`: one
 /// statement while the projection is current. 404 for any other tenant.
 pub async fn glance(state: &AppState, slug: &str, search: &str) -> ApiResult<(Published, Arc<TenantIndex>, Option<Query>)> {
-    let tenant_id = state.slugs.tenant_id(state.db.pool(), slug).await?.ok_or(ApiError::NotFound)?;
-    let glance = crate::lookup::glance(&state.db, tenant_id, search).await?.filter(|g| g.published).ok_or(ApiError::NotFound)?;
-    let index = state.lookup.get(&state.db, tenant_id, glance.generation).await?;
-    let published = Published { tenant_id, slug: slug.to_string(), name: glance.name, generation: glance.generation };
-    Ok((published, index, glance.query))
+    crate::lookup::published(state, slug, search).await?.ok_or(ApiError::NotFound)
 }
 
 /// The tenant's taxonomies, built once per generation of its register.

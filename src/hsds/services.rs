@@ -151,16 +151,10 @@ fn classified(index: &TenantIndex, kind: Option<Kind>, code: Option<&str>) -> Bi
         Some(Kind::Bouwsteen) => 3,
         None | Some(Kind::Kenmerk) => return Bits::empty(index.len()),
     };
-    let codes: Vec<&str> = match dimension {
-        0 => index.levensgebieden.iter().map(|n| n.code.as_str()).collect(),
-        1 => index.types.iter().map(|t| t.code.as_str()).collect(),
-        2 => index.functies.iter().map(|n| n.code.as_str()).collect(),
-        _ => index.bouwstenen.iter().map(|n| n.code.as_str()).collect(),
-    };
     let mut out = Bits::empty(index.len());
-    for (x, c) in codes.iter().enumerate() {
-        if code.is_none_or(|code| code == *c) {
-            out.or(&index.options[dimension][x]);
+    for (x, set) in index.options[dimension].iter().enumerate() {
+        if code.is_none_or(|code| code == index.option_code(dimension, x)) {
+            out.or(set);
         }
     }
     out
@@ -169,7 +163,8 @@ fn classified(index: &TenantIndex, kind: Option<Kind>, code: Option<&str>) -> Bi
 /// The services `ids` (listed ones) with their organization, in that order: built once per
 /// generation of the register, the missing ones in one transaction.
 async fn briefs(state: &AppState, published: &Published, index: &TenantIndex, ids: &[Uuid]) -> ApiResult<Vec<Arc<Service>>> {
-    let missing: Vec<Uuid> = ids.iter().copied().filter(|id| index.memo.get::<Service>("hsds-brief", *id).is_none()).collect();
+    let mut found: Vec<Option<Arc<Service>>> = ids.iter().map(|id| index.memo.get::<Service>("hsds-brief", *id)).collect();
+    let missing: Vec<Uuid> = ids.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(id, _)| *id).collect();
     if !missing.is_empty() {
         let tenant_id = published.tenant_id;
         let mut tx = state.db.tenant_tx(tenant_id).await?;
@@ -188,11 +183,14 @@ async fn briefs(state: &AppState, published: &Published, index: &TenantIndex, id
         for row in rows {
             let mut service = brief(&row);
             service.organization = providers.get(&row.provider_id).map(organizations::brief);
-            index.memo.put("hsds-brief", row.facility_id, service);
+            let kept = index.memo.put("hsds-brief", row.facility_id, service);
+            if let Some(slot) = ids.iter().position(|id| *id == row.facility_id) {
+                found[slot] = Some(kept);
+            }
         }
     }
     // A service gone since the projection was made is left out.
-    Ok(ids.iter().filter_map(|id| index.memo.get::<Service>("hsds-brief", *id)).collect())
+    Ok(found.into_iter().flatten().collect())
 }
 
 /// A date-time as HSDS shows it: UTC with milliseconds.

@@ -160,6 +160,27 @@ impl Memo {
     }
 }
 
+/// Per area, the areas directly below it.
+pub(super) fn children_of(areas: &[Area]) -> Vec<Vec<usize>> {
+    let mut children = vec![Vec::new(); areas.len()];
+    for (i, a) in areas.iter().enumerate() {
+        if let Some(p) = a.parent {
+            children[p].push(i);
+        }
+    }
+    children
+}
+
+/// The area `at` and all areas above it.
+pub(super) fn lineage_in(areas: &[Area], mut at: usize) -> Vec<usize> {
+    let mut out = vec![at];
+    while let Some(p) = areas[at].parent.filter(|p| !out.contains(p)) {
+        out.push(p);
+        at = p;
+    }
+    out
+}
+
 /// The position of (weekday 1–7, dagdeel 0–2) in [`TenantIndex::open`].
 pub fn open_bit(weekday: usize, dagdeel: usize) -> usize {
     (weekday - 1) * 3 + dagdeel
@@ -171,12 +192,7 @@ impl TenantIndex {
         let [functies, bouwstenen, doelgroepen] = codes;
         let mut types_by_name: Vec<usize> = (0..types.len()).collect();
         types_by_name.sort_by_cached_key(|t| types[*t].name.to_lowercase());
-        let mut children = vec![Vec::new(); areas.len()];
-        for (i, a) in areas.iter().enumerate() {
-            if let Some(p) = a.parent {
-                children[p].push(i);
-            }
-        }
+        let children = children_of(&areas);
         let several_gemeenten = areas.iter().filter(|a| a.level == Level::Gemeente).count() > 1;
         let buurt_groups = areas
             .iter()
@@ -222,22 +238,34 @@ impl TenantIndex {
         self.entries.is_empty()
     }
 
+    /// The code of option `x` of code filter `d` (levensgebied, type, functie, bouwsteen,
+    /// doelgroep, gebied: the order of [`TenantIndex::options`]).
+    pub fn option_code(&self, d: usize, x: usize) -> &str {
+        match d {
+            0 => &self.levensgebieden[x].code,
+            1 => &self.types[x].code,
+            2 => &self.functies[x].code,
+            3 => &self.bouwstenen[x].code,
+            4 => &self.doelgroepen[x].code,
+            _ => &self.areas[x].code,
+        }
+    }
+
+    /// The option of code filter `d` with `code` (an area's CBS code in any case).
+    pub fn option_position(&self, d: usize, code: &str) -> Option<usize> {
+        if d == 5 {
+            return self.area_by_code(&code.to_uppercase());
+        }
+        (0..self.options[d].len()).find(|x| self.option_code(d, *x) == code)
+    }
+
     pub fn area_by_code(&self, code: &str) -> Option<usize> {
         self.area_codes.get(code).copied()
     }
 
     /// The area and all areas above it.
     pub fn lineage(&self, area: usize) -> Vec<usize> {
-        let mut out = vec![area];
-        let mut at = area;
-        while let Some(p) = self.areas[at].parent {
-            if out.contains(&p) {
-                break;
-            }
-            out.push(p);
-            at = p;
-        }
-        out
+        lineage_in(&self.areas, area)
     }
 
     pub fn entry(&self, id: Uuid) -> Option<&Entry> {
@@ -306,7 +334,7 @@ impl Cache {
         }
         let mut tx = db.tenant_tx(tenant_id).await?;
         // What the transaction sees is at least `generation`; record what it is.
-        let seen = generation_in(&mut tx, tenant_id).await?.max(generation);
+        let seen = crate::tenancy::kept::generation(&mut tx, tenant_id).await?.max(generation);
         let index = Arc::new(super::load::load(&mut tx, tenant_id, seen).await?);
         tx.commit().await?;
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
@@ -319,12 +347,4 @@ impl Cache {
         tenants.insert(tenant_id, Cached { index: index.clone(), used: AtomicU64::new(tick) });
         Ok(index)
     }
-}
-
-async fn generation_in(tx: &mut crate::db::Tx, tenant_id: Uuid) -> AppResult<i64> {
-    Ok(sqlx::query_scalar("select register_generation from tenants where tenant_id = $1")
-        .bind(tenant_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .unwrap_or(0))
 }

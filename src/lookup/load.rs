@@ -8,7 +8,7 @@ use time::{OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::bits::Bits;
-use super::index::{open_bit, Area, Entry, Level, Named, TenantIndex, TypeInfo};
+use super::index::{children_of, lineage_in, open_bit, Area, Entry, Level, Named, TenantIndex, TypeInfo};
 use super::words::TextIndexBuilder;
 use crate::db::Tx;
 use crate::error::AppResult;
@@ -129,20 +129,8 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<Te
     let type_pos: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.code.as_str(), i)).collect();
     let code_pos: Vec<HashMap<&str, usize>> =
         code_lists.iter().map(|l| l.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect()).collect();
-    let mut children = vec![Vec::new(); areas.len()];
-    for (i, a) in areas.iter().enumerate() {
-        if let Some(p) = a.parent {
-            children[p].push(i);
-        }
-    }
-    let lineage = |mut at: usize| {
-        let mut out = vec![at];
-        while let Some(p) = areas[at].parent.filter(|p| !out.contains(p)) {
-            out.push(p);
-            at = p;
-        }
-        out
-    };
+    let children = children_of(&areas);
+    let lineage = |at: usize| lineage_in(&areas, at);
     let sizes = [levensgebieden.len(), types.len(), code_lists[0].len(), code_lists[1].len(), code_lists[2].len(), areas.len()];
     let mut options: [Vec<Bits>; 6] = sizes.map(|k| vec![Bits::empty(n); k]);
     let mut flags = [Bits::empty(n), Bits::empty(n), Bits::empty(n)];

@@ -29,6 +29,7 @@ use crate::db::Db;
 use crate::auth::roles::Section;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::tenancy::published::Published;
 use sheet::Sheet;
 
 #[derive(Template)]
@@ -71,6 +72,17 @@ pub async fn glance(db: &Db, tenant_id: Uuid, q: &str) -> AppResult<Option<Glanc
         published,
         query: words::from_analysis(stems, plain),
     }))
+}
+
+/// The published tenant `slug`, its projection and the analysis of `q`: one statement while
+/// the projection is current. `None` for an unknown or unpublished tenant. The kaart and the
+/// HSDS API find their tenant this way.
+pub async fn published(state: &AppState, slug: &str, q: &str) -> AppResult<Option<(Published, Arc<index::TenantIndex>, Option<words::Query>)>> {
+    let Some(tenant_id) = state.slugs.tenant_id(state.db.pool(), slug).await? else { return Ok(None) };
+    let Some(glance) = glance(&state.db, tenant_id, q).await?.filter(|g| g.published) else { return Ok(None) };
+    let index = state.lookup.get(&state.db, tenant_id, glance.generation).await?;
+    let tenant = Published { tenant_id, slug: slug.to_string(), name: glance.name, generation: glance.generation };
+    Ok(Some((tenant, index, glance.query)))
 }
 
 /// The tenant's projection as of `glance` and, when the query has words, their match.

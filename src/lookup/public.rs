@@ -13,18 +13,17 @@ use super::sheet::Sheet;
 use super::search;
 use std::sync::Arc;
 
+use super::index::TenantIndex;
+
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};
 
 pub use crate::tenancy::published::Published;
 
-/// The published tenant `slug` (or not found) and the analysis of `q`: one statement.
-async fn open(state: &AppState, slug: &str, q: &str) -> AppResult<(Published, Option<super::words::Query>)> {
-    let tenant_id = state.slugs.tenant_id(state.db.pool(), slug).await?.ok_or(AppError::NotFound)?;
-    let glance = super::glance(&state.db, tenant_id, q).await?.filter(|g| g.published).ok_or(AppError::NotFound)?;
-    let tenant = Published { tenant_id, slug: slug.to_string(), name: glance.name, generation: glance.generation };
-    Ok((tenant, glance.query))
+/// The published tenant `slug` (or not found), its projection and the analysis of `q`.
+async fn open(state: &AppState, slug: &str, q: &str) -> AppResult<(Published, Arc<TenantIndex>, Option<super::words::Query>)> {
+    super::published(state, slug, q).await?.ok_or(AppError::NotFound)
 }
 
 /// How the kaart's pages link and look.
@@ -49,8 +48,7 @@ impl KaartPages for Published {
 /// GET /{tenant}/kaart
 pub async fn search_page(State(state): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> AppResult<Response> {
     let params = SearchParams::parse(raw.as_deref());
-    let (tenant, query) = open(&state, &slug, &params.q).await?;
-    let index = state.lookup.get(&state.db, tenant.tenant_id, tenant.generation).await?;
+    let (tenant, index, query) = open(&state, &slug, &params.q).await?;
     let ranks = query.map(|q| q.ranks(&index.text));
     let outcome = search::run(&index, params, ranks);
     let layout = tenant.layout("Zoek hulp en activiteiten");
@@ -71,8 +69,7 @@ struct FacilityPage {
 /// change of the register).
 async fn published_sheet(state: &AppState, slug: &str, id: &str) -> AppResult<(Published, Arc<Sheet>)> {
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
-    let (tenant, _) = open(state, slug, "").await?;
-    let index = state.lookup.get(&state.db, tenant.tenant_id, tenant.generation).await?;
+    let (tenant, index, _) = open(state, slug, "").await?;
     let sheet = index.sheet(&state.db, tenant.tenant_id, id).await?.filter(|s| !s.archived).ok_or(AppError::NotFound)?;
     Ok((tenant, sheet))
 }

@@ -61,14 +61,7 @@ fn resolve(index: &TenantIndex, params: &mut SearchParams) -> [Option<usize>; 6]
     let mut sel = [None; 6];
     for (i, (_, label)) in CODE_FILTERS.iter().enumerate() {
         let Some(code) = params.codes[i].as_deref() else { continue };
-        sel[i] = match i {
-            0 => index.levensgebieden.iter().position(|n| n.code == code),
-            1 => index.types.iter().position(|t| t.code == code),
-            2 => index.functies.iter().position(|n| n.code == code),
-            3 => index.bouwstenen.iter().position(|n| n.code == code),
-            4 => index.doelgroepen.iter().position(|n| n.code == code),
-            _ => index.area_by_code(&code.to_uppercase()),
-        };
+        sel[i] = index.option_position(i, code);
         if sel[i].is_none() {
             params.codes[i] = None;
             params.notices.push(format!("Het filter ‘{}’ had een onbekende waarde en is weggelaten.", label.to_lowercase()));
