@@ -86,7 +86,10 @@ async fn page(State(app): State<Baseline>, Path(slug): Path<String>) -> Response
 
 /// 12 facilities by name, in a tenant transaction opened as the app opens its own.
 async fn rows(db: &Db, tenant_id: Uuid) -> Result<Vec<Row>, Box<dyn std::error::Error>> {
-    let mut tx = db.tenant_tx(tenant_id).await.map_err(|e| format!("{e:?}"))?;
+    let mut tx = db
+        .tenant_tx(tenant_id)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "select name, street, house_number, city, access from facilities \
          where tenant_id = $1 and not archived order by lower(name) limit 12",

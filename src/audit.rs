@@ -118,7 +118,12 @@ pub async fn record(
 }
 
 /// Writes many successful events of one actor in one statement (for imports).
-pub async fn record_many(tx: &mut Tx, tenant_id: Uuid, actor: &Actor, events: Vec<Event<'_>>) -> AppResult<()> {
+pub async fn record_many(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    actor: &Actor,
+    events: Vec<Event<'_>>,
+) -> AppResult<()> {
     for chunk in events.chunks(1000) {
         let actions: Vec<&str> = chunk.iter().map(|e| e.action).collect();
         let types: Vec<&str> = chunk.iter().map(|e| e.object_type).collect();

@@ -58,7 +58,11 @@ pub struct Postcode(String);
 
 impl Postcode {
     pub fn parse(input: &str) -> Result<Self, String> {
-        let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let compact: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
         let bytes = compact.as_bytes();
         let shape = bytes.len() == 6
             && bytes[0].is_ascii_digit()
@@ -95,12 +99,25 @@ pub fn website(input: &str) -> Result<String, String> {
     } else {
         format!("https://{text}")
     };
-    let host = url.split("://").nth(1).unwrap_or("").split(['/', '?', '#']).next().unwrap_or("");
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
     let host_ok = host.contains('.')
         && !host.starts_with('.')
         && !host.ends_with('.')
-        && host.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == ':');
-    if !host_ok || url.len() > 500 || url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<') {
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == ':');
+    if !host_ok
+        || url.len() > 500
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<')
+    {
         return Err("Vul een geldig webadres in, bijvoorbeeld https://www.voorbeeld.nl.".into());
     }
     Ok(url)
@@ -111,9 +128,19 @@ pub fn website(input: &str) -> Result<String, String> {
 pub fn phone(input: &str) -> Result<String, String> {
     let text = input.trim();
     let digits = text.chars().filter(char::is_ascii_digit).count();
-    let allowed = text.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0));
+    let allowed = text
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0));
     let ok = allowed
-        && if text.starts_with('+') || text.starts_with("00") { (8..=15).contains(&digits) } else { digits == 10 || (text.starts_with("0800") || text.starts_with("0900")) && (8..=11).contains(&digits) || text.starts_with("14") && (5..=6).contains(&digits) };
+        && if text.starts_with('+') || text.starts_with("00") {
+            (8..=15).contains(&digits)
+        } else {
+            digits == 10
+                || (text.starts_with("0800") || text.starts_with("0900"))
+                    && (8..=11).contains(&digits)
+                || text.starts_with("14") && (5..=6).contains(&digits)
+        };
     if ok {
         Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
     } else {
@@ -123,21 +150,36 @@ pub fn phone(input: &str) -> Result<String, String> {
 
 /// An optional whole number that may not be negative; empty means unknown.
 pub fn count(input: &str, what: &str) -> Result<Option<i32>, String> {
-    let text: String = input.trim().chars().filter(|c| *c != '.' && !c.is_whitespace()).collect();
+    let text: String = input
+        .trim()
+        .chars()
+        .filter(|c| *c != '.' && !c.is_whitespace())
+        .collect();
     if text.is_empty() {
         return Ok(None);
     }
     match text.parse::<i64>() {
         Ok(n) if n < 0 => Err(format!("{what} kan niet negatief zijn.")),
-        Ok(n) if n > 10_000_000 => Err(format!("{what} is onwaarschijnlijk groot; controleer het getal.")),
+        Ok(n) if n > 10_000_000 => Err(format!(
+            "{what} is onwaarschijnlijk groot; controleer het getal."
+        )),
         Ok(n) => Ok(Some(n as i32)),
-        Err(_) => Err(format!("Vul bij {} een heel getal in, zonder letters.", what.to_lowercase())),
+        Err(_) => Err(format!(
+            "Vul bij {} een heel getal in, zonder letters.",
+            what.to_lowercase()
+        )),
     }
 }
 
 /// An amount in euro (`2,50`, `2.50`, `€ 3`) as cents; empty means none.
 pub fn euro_cents(input: &str) -> Result<Option<i64>, String> {
-    let text: String = input.trim().trim_start_matches('€').trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let text: String = input
+        .trim()
+        .trim_start_matches('€')
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if text.is_empty() {
         return Ok(None);
     }
@@ -150,8 +192,16 @@ pub fn euro_cents(input: &str) -> Result<Option<i64>, String> {
     if whole.is_empty() && fraction.is_empty() || fraction.len() > 2 || whole.len() > 9 {
         return Err(message());
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| message())? };
-    let cents: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<2}").parse().map_err(|_| message())? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| message())?
+    };
+    let cents: i64 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<2}").parse().map_err(|_| message())?
+    };
     Ok(Some(whole * 100 + cents))
 }
 
@@ -163,7 +213,10 @@ pub fn cents_text(cents: i64) -> String {
 /// Optional free text of at most `max` characters (line breaks allowed), trimmed.
 pub fn optional_text(input: &str, max: usize, what: &str) -> Result<String, String> {
     let text = input.trim();
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         Err(format!("Gebruik voor {what} alleen gewone tekens."))
     } else if text.chars().count() > max {
         Err(format!("Gebruik voor {what} hoogstens {max} tekens."))
@@ -200,14 +253,20 @@ mod tests {
     fn postcodes_kvk_urls_phones_numbers() {
         assert_eq!(Postcode::parse("7608ld").unwrap().as_str(), "7608 LD");
         assert_eq!(Postcode::parse(" 6211 AB ").unwrap().as_str(), "6211 AB");
-        for bad in ["0123 AB", "123 AB", "1234 A", "1234 SS", "12345 AB", "ABCD 12"] {
+        for bad in [
+            "0123 AB", "123 AB", "1234 A", "1234 SS", "12345 AB", "ABCD 12",
+        ] {
             assert!(Postcode::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(kvk_number("3817 6435").unwrap(), "38176435");
         assert!(kvk_number("1234567").is_err() && kvk_number("1234567a").is_err());
         assert_eq!(website("www.avedan.nl").unwrap(), "https://www.avedan.nl");
         assert!(website("geen site").is_err() && website("http://localhost").is_err());
-        assert!(phone("0546 541300").is_ok() && phone("+31 546 541300").is_ok() && phone("14 043").is_ok());
+        assert!(
+            phone("0546 541300").is_ok()
+                && phone("+31 546 541300").is_ok()
+                && phone("14 043").is_ok()
+        );
         assert!(phone("12345").is_err() && phone("bel maar").is_err());
         assert_eq!(count("1.200", "Het aantal").unwrap(), Some(1200));
         assert!(count("-3", "Het aantal").is_err() && count("veel", "Het aantal").is_err());

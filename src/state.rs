@@ -16,7 +16,8 @@ pub struct AppState {
     /// Slugs of tenants, for the public routes.
     pub slugs: Arc<crate::tenancy::published::Slugs>,
     /// What a facility page calls the codes it shows, per tenant and register generation.
-    pub facility_names: Arc<crate::tenancy::kept::PerGeneration<crate::register::facilities::view::Names>>,
+    pub facility_names:
+        Arc<crate::tenancy::kept::PerGeneration<crate::register::facilities::view::Names>>,
 }
 
 impl AppState {

@@ -47,7 +47,9 @@ pub async fn require_member(mut req: Request, next: Next) -> Response {
 pub async fn require_section(State(section): State<Section>, req: Request, next: Next) -> Response {
     let reading = matches!(*req.method(), Method::GET | Method::HEAD);
     match req.extensions().get::<CurrentUser>() {
-        Some(user) if user.may(section) && (reading || user.may_change(section)) => next.run(req).await,
+        Some(user) if user.may(section) && (reading || user.may_change(section)) => {
+            next.run(req).await
+        }
         Some(_) => AppError::Forbidden.into_response(),
         None => AppError::NotFound.into_response(),
     }

@@ -107,9 +107,16 @@ impl Section {
             Section::Lookup => &[Role::Beleidsmedewerker, Role::Wijkteam],
             Section::Referrals => &[Role::Beheerder, Role::Beleidsmedewerker],
             Section::Publication => &[Role::Beheerder],
-            Section::Facilities => &[Role::Beheerder, Role::Beleidsmedewerker, Role::Wijkteam, Role::Aanbieder],
+            Section::Facilities => &[
+                Role::Beheerder,
+                Role::Beleidsmedewerker,
+                Role::Wijkteam,
+                Role::Aanbieder,
+            ],
             Section::Providers => &[Role::Beheerder, Role::Beleidsmedewerker, Role::Aanbieder],
-            Section::Types | Section::Stale | Section::Checklist => &[Role::Beheerder, Role::Beleidsmedewerker],
+            Section::Types | Section::Stale | Section::Checklist => {
+                &[Role::Beheerder, Role::Beleidsmedewerker]
+            }
             Section::Users | Section::Areas | Section::Audit => &[Role::Beheerder],
         }
     }

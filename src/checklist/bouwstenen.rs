@@ -62,20 +62,31 @@ pub fn by_gemeente<T>(items: Vec<T>, wijk: impl Fn(&T) -> &Wijk) -> Vec<(String,
 }
 
 /// GET /{tenant}/checklist/bouwstenen
-pub async fn bouwstenen_show(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn bouwstenen_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let bouwstenen = lists::codes(&mut tx, "bouwsteen").await?;
     let wijken = scope::wijken(&mut tx, user.tenant_id).await?;
     let regio = scope::gemeenten(&mut tx, user.tenant_id).await?.len() > 1;
-    let counts: HashMap<(Uuid, String), i64> =
-        store::bouwsteen_counts(&mut tx, user.tenant_id).await?.into_iter().map(|(w, b, n)| ((w, b), n)).collect();
+    let counts: HashMap<(Uuid, String), i64> = store::bouwsteen_counts(&mut tx, user.tenant_id)
+        .await?
+        .into_iter()
+        .map(|(w, b, n)| ((w, b), n))
+        .collect();
     tx.commit().await?;
     let rows: Vec<WijkRow> = wijken
         .into_iter()
         .map(|wijk| WijkRow {
             counts: bouwstenen
                 .iter()
-                .map(|b| counts.get(&(wijk.area_id, b.code.clone())).copied().unwrap_or(0))
+                .map(|b| {
+                    counts
+                        .get(&(wijk.area_id, b.code.clone()))
+                        .copied()
+                        .unwrap_or(0)
+                })
                 .collect(),
             wijk,
         })

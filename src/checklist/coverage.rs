@@ -72,12 +72,17 @@ impl Matrix {
 
     /// Innovative types with no facility anywhere in the tenant's gemeenten.
     pub fn missing_innovations(&self) -> Vec<&ChecklistType> {
-        self.rows().filter(|r| r.gap() && r.t.innovative).map(|r| &r.t).collect()
+        self.rows()
+            .filter(|r| r.gap() && r.t.innovative)
+            .map(|r| &r.t)
+            .collect()
     }
 
     /// Per gemeente: the number of types present.
     pub fn present_per_gemeente(&self) -> Vec<usize> {
-        (0..self.gemeenten.len()).map(|i| self.rows().filter(|r| r.cells[i].count > 0).count()).collect()
+        (0..self.gemeenten.len())
+            .map(|i| self.rows().filter(|r| r.cells[i].count > 0).count())
+            .collect()
     }
 
     pub fn total_types(&self) -> usize {
@@ -90,8 +95,11 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Matrix> {
     let gemeenten = scope::gemeenten(tx, tenant_id).await?;
     let types = store::types(tx, tenant_id).await?;
     let levensgebieden = lists::levensgebieden(tx).await?;
-    let counts: HashMap<(String, Uuid), i64> =
-        store::counts(tx, tenant_id).await?.into_iter().map(|(t, g, n)| ((t, g), n)).collect();
+    let counts: HashMap<(String, Uuid), i64> = store::counts(tx, tenant_id)
+        .await?
+        .into_iter()
+        .map(|(t, g, n)| ((t, g), n))
+        .collect();
     let entries: HashMap<(String, Uuid), Status> = store::entries(tx, tenant_id, None)
         .await?
         .into_iter()
@@ -117,7 +125,11 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Matrix> {
                             Cell { count, status }
                         })
                         .collect();
-                    MatrixRow { total: cells.iter().map(|c| c.count).sum(), cells, t: t.clone() }
+                    MatrixRow {
+                        total: cells.iter().map(|c| c.count).sum(),
+                        cells,
+                        t: t.clone(),
+                    }
                 })
                 .collect(),
             code: g.code,
@@ -138,7 +150,10 @@ struct CoveragePage {
 }
 
 /// GET /{tenant}/checklist/dekking
-pub async fn coverage_show(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn coverage_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let matrix = load(&mut tx, user.tenant_id).await?;
     tx.commit().await?;

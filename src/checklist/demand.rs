@@ -18,7 +18,6 @@ use super::demand_csv::{self, parse_demand};
 use super::inventory::FieldError;
 use super::scope::{self, Wijk};
 use super::{dutch_number, store, subnav, with_status, Tab, MAX_IMPORT_BYTES};
-use crate::web::upload;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
@@ -27,6 +26,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use crate::tenancy::areas_csv::LineError;
 use crate::web::layout::{render, Layout, NavItem};
+use crate::web::upload;
 use crate::web::ClientAddr;
 
 pub struct DemandRow {
@@ -41,11 +41,15 @@ pub struct DemandRow {
 }
 
 fn per_1000(amount: i64, demand: Option<i32>) -> Option<f64> {
-    demand.filter(|d| *d > 0).map(|d| amount as f64 * 1000.0 / d as f64)
+    demand
+        .filter(|d| *d > 0)
+        .map(|d| amount as f64 * 1000.0 / d as f64)
 }
 
 fn shown(value: Option<f64>) -> String {
-    value.map(|v| dutch_number(v, 1)).unwrap_or_else(|| "–".into())
+    value
+        .map(|v| dutch_number(v, 1))
+        .unwrap_or_else(|| "–".into())
 }
 
 impl DemandRow {
@@ -66,7 +70,9 @@ impl DemandRow {
     }
 
     pub fn demand_text(&self) -> String {
-        self.demand.map(|d| dutch_number(d as f64, 0)).unwrap_or_else(|| "onbekend".into())
+        self.demand
+            .map(|d| dutch_number(d as f64, 0))
+            .unwrap_or_else(|| "onbekend".into())
     }
 }
 
@@ -83,7 +89,11 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(|a, b| a.total_cmp(b));
     let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
+    Some(if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
 }
 
 #[derive(Template)]
@@ -113,12 +123,23 @@ struct Shown {
     notice: Option<String>,
 }
 
-async fn page(tx: &mut Tx, user: &CurrentUser, shown: Shown, status: StatusCode) -> AppResult<Response> {
+async fn page(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    shown: Shown,
+    status: StatusCode,
+) -> AppResult<Response> {
     let wijken = scope::wijken(tx, user.tenant_id).await?;
     let regio = scope::gemeenten(tx, user.tenant_id).await?.len() > 1;
-    let demand: HashMap<Uuid, i32> = store::demand(tx, user.tenant_id).await?.into_iter().collect();
-    let supply: HashMap<Uuid, (i64, i64)> =
-        store::supply(tx, user.tenant_id).await?.into_iter().map(|s| (s.wijk_id, (s.facilities, s.capacity))).collect();
+    let demand: HashMap<Uuid, i32> = store::demand(tx, user.tenant_id)
+        .await?
+        .into_iter()
+        .collect();
+    let supply: HashMap<Uuid, (i64, i64)> = store::supply(tx, user.tenant_id)
+        .await?
+        .into_iter()
+        .map(|s| (s.wijk_id, (s.facilities, s.capacity)))
+        .collect();
     let stamp = store::demand_stamp(tx, user.tenant_id).await?;
     let mut rows: Vec<DemandRow> = wijken
         .into_iter()
@@ -127,8 +148,16 @@ async fn page(tx: &mut Tx, user: &CurrentUser, shown: Shown, status: StatusCode)
             let (facilities, capacity) = supply.get(&wijk.area_id).copied().unwrap_or((0, 0));
             let field = format!("vraag-{}", wijk.code);
             DemandRow {
-                input: shown.inputs.get(&field).cloned().unwrap_or_else(|| stored.map(|d| d.to_string()).unwrap_or_default()),
-                error: shown.errors.iter().find(|e| e.id == field).map(|e| e.message.clone()),
+                input: shown
+                    .inputs
+                    .get(&field)
+                    .cloned()
+                    .unwrap_or_else(|| stored.map(|d| d.to_string()).unwrap_or_default()),
+                error: shown
+                    .errors
+                    .iter()
+                    .find(|e| e.id == field)
+                    .map(|e| e.message.clone()),
                 demand: stored,
                 facilities,
                 capacity,
@@ -137,7 +166,10 @@ async fn page(tx: &mut Tx, user: &CurrentUser, shown: Shown, status: StatusCode)
             }
         })
         .collect();
-    let mut values: Vec<f64> = rows.iter().filter_map(DemandRow::facilities_per_1000).collect();
+    let mut values: Vec<f64> = rows
+        .iter()
+        .filter_map(DemandRow::facilities_per_1000)
+        .collect();
     let median = median(&mut values);
     if let Some(m) = median {
         for row in &mut rows {
@@ -174,10 +206,24 @@ pub struct Notice {
 }
 
 /// GET /{tenant}/checklist/vraag
-pub async fn demand_show(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+pub async fn demand_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(notice): Query<Notice>,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let notice = (notice.melding.as_deref() == Some("opgeslagen")).then(|| "De vraag per wijk is opgeslagen.".to_string());
-    page(&mut tx, &user, Shown { notice, ..Shown::default() }, StatusCode::OK).await
+    let notice = (notice.melding.as_deref() == Some("opgeslagen"))
+        .then(|| "De vraag per wijk is opgeslagen.".to_string());
+    page(
+        &mut tx,
+        &user,
+        Shown {
+            notice,
+            ..Shown::default()
+        },
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Stores the changed values and writes one audit event with each changed wijk before and after.
@@ -189,20 +235,34 @@ async fn apply(
     wijken: &[Wijk],
     wanted: &[(Uuid, Option<i32>)],
 ) -> AppResult<usize> {
-    let current: HashMap<Uuid, i32> = store::demand(tx, user.tenant_id).await?.into_iter().collect();
-    let changes: Vec<(Uuid, Option<i32>)> =
-        wanted.iter().filter(|(id, v)| current.get(id).copied() != *v).copied().collect();
+    let current: HashMap<Uuid, i32> = store::demand(tx, user.tenant_id)
+        .await?
+        .into_iter()
+        .collect();
+    let changes: Vec<(Uuid, Option<i32>)> = wanted
+        .iter()
+        .filter(|(id, v)| current.get(id).copied() != *v)
+        .copied()
+        .collect();
     if changes.is_empty() {
         return Ok(0);
     }
     store::set_demand(tx, user.tenant_id, &changes).await?;
-    let code = |id: &Uuid| wijken.iter().find(|w| w.area_id == *id).map(|w| w.code.clone()).unwrap_or_default();
+    let code = |id: &Uuid| {
+        wijken
+            .iter()
+            .find(|w| w.area_id == *id)
+            .map(|w| w.code.clone())
+            .unwrap_or_default()
+    };
     let (mut before, mut after) = (Map::new(), Map::new());
     for (id, value) in &changes {
         before.insert(code(id), current.get(id).map_or(Value::Null, |v| json!(v)));
         after.insert(code(id), value.map_or(Value::Null, |v| json!(v)));
     }
-    let event = Event::new(action, "vraag", "vraag").before(Value::Object(before)).after(Value::Object(after));
+    let event = Event::new(action, "vraag", "vraag")
+        .before(Value::Object(before))
+        .after(Value::Object(after));
     audit::record(tx, user.tenant_id, &Actor::user(user, address), event).await?;
     Ok(changes.len())
 }
@@ -221,7 +281,9 @@ pub async fn demand_update(
         if let Some(code) = name.strip_prefix("vraag-") {
             if !wijken.iter().any(|w| w.code == code) {
                 let code: String = code.chars().filter(|c| !c.is_control()).take(20).collect();
-                return Ok(super::not_found(format!("Wijk ‘{code}’ hoort niet bij deze organisatie.")));
+                return Ok(super::not_found(format!(
+                    "Wijk ‘{code}’ hoort niet bij deze organisatie."
+                )));
             }
         }
         inputs.entry(name).or_insert(value);
@@ -230,23 +292,48 @@ pub async fn demand_update(
     let mut wanted = Vec::new();
     for wijk in &wijken {
         let id = format!("vraag-{}", wijk.code);
-        let Some(input) = inputs.get(&id) else { continue };
+        let Some(input) = inputs.get(&id) else {
+            continue;
+        };
         match parse_demand(input, &wijk.name) {
             Ok(value) => wanted.push((wijk.area_id, value)),
             Err(message) => errors.push(FieldError { id, message }),
         }
     }
     if !errors.is_empty() {
-        let shown = Shown { inputs, errors, ..Shown::default() };
+        let shown = Shown {
+            inputs,
+            errors,
+            ..Shown::default()
+        };
         return page(&mut tx, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     store::lock_demand(&mut tx, user.tenant_id).await?;
-    if inputs.get("stand").map(String::as_str) != Some(store::demand_stamp(&mut tx, user.tenant_id).await?.as_str()) {
-        let message = "Iemand anders heeft de vraag intussen gewijzigd. Uw invoer staat hieronder nog; \
+    if inputs.get("stand").map(String::as_str)
+        != Some(store::demand_stamp(&mut tx, user.tenant_id).await?.as_str())
+    {
+        let message =
+            "Iemand anders heeft de vraag intussen gewijzigd. Uw invoer staat hieronder nog; \
                        controleer de cijfers en sla opnieuw op.";
-        let first = wijken.first().map(|w| format!("vraag-{}", w.code)).unwrap_or_default();
-        let errors = vec![FieldError { id: first, message: message.into() }];
-        return page(&mut tx, &user, Shown { inputs, errors, ..Shown::default() }, StatusCode::CONFLICT).await;
+        let first = wijken
+            .first()
+            .map(|w| format!("vraag-{}", w.code))
+            .unwrap_or_default();
+        let errors = vec![FieldError {
+            id: first,
+            message: message.into(),
+        }];
+        return page(
+            &mut tx,
+            &user,
+            Shown {
+                inputs,
+                errors,
+                ..Shown::default()
+            },
+            StatusCode::CONFLICT,
+        )
+        .await;
     }
     apply(&mut tx, &user, &address, "gewijzigd", &wijken, &wanted).await?;
     tx.commit().await?;
@@ -260,24 +347,55 @@ pub async fn demand_import(
     ClientAddr(address): ClientAddr,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let failed = |errors: Vec<LineError>| Shown { import_errors: errors, ..Shown::default() };
+    let failed = |errors: Vec<LineError>| Shown {
+        import_errors: errors,
+        ..Shown::default()
+    };
     // Receive the whole file before taking a database connection.
     let received = upload::read_file(&mut multipart, MAX_IMPORT_BYTES).await;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let bytes = match received {
         Ok(bytes) => bytes,
-        Err(error) => return page(&mut tx, &user, failed(vec![error]), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(error) => {
+            return page(
+                &mut tx,
+                &user,
+                failed(vec![error]),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     };
     let wijken = scope::wijken(&mut tx, user.tenant_id).await?;
     let records = match demand_csv::parse(&bytes, &wijken) {
         Ok(records) => records,
-        Err(errors) => return page(&mut tx, &user, failed(errors), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            return page(
+                &mut tx,
+                &user,
+                failed(errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     };
     let wanted: Vec<(Uuid, Option<i32>)> = records.iter().map(|r| (r.area_id, r.value)).collect();
     store::lock_demand(&mut tx, user.tenant_id).await?;
     let changed = apply(&mut tx, &user, &address, "geimporteerd", &wijken, &wanted).await?;
-    let notice = format!("{} waarden ingelezen, waarvan {changed} gewijzigd.", records.len());
-    let response = page(&mut tx, &user, Shown { notice: Some(notice), ..Shown::default() }, StatusCode::OK).await?;
+    let notice = format!(
+        "{} waarden ingelezen, waarvan {changed} gewijzigd.",
+        records.len()
+    );
+    let response = page(
+        &mut tx,
+        &user,
+        Shown {
+            notice: Some(notice),
+            ..Shown::default()
+        },
+        StatusCode::OK,
+    )
+    .await?;
     tx.commit().await?;
     Ok(response)
 }

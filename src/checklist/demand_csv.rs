@@ -5,15 +5,19 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 use super::scope::Wijk;
-use crate::web::upload;
 use crate::tenancy::areas_csv::LineError;
+use crate::web::upload;
 
 /// Highest demand accepted: more than the whole population of the Netherlands is a typo.
 const MAX_DEMAND: i64 = 20_000_000;
 
 /// A whole number of at least 0 (`1.200` and `1 200` allowed); empty means unknown.
 pub fn parse_demand(input: &str, wijk: &str) -> Result<Option<i32>, String> {
-    let text: String = input.trim().chars().filter(|c| *c != '.' && !c.is_whitespace()).collect();
+    let text: String = input
+        .trim()
+        .chars()
+        .filter(|c| *c != '.' && !c.is_whitespace())
+        .collect();
     if text.is_empty() {
         return Ok(None);
     }
@@ -39,7 +43,11 @@ pub struct DemandRecord {
 pub fn parse(bytes: &[u8], wijken: &[Wijk]) -> Result<Vec<DemandRecord>, Vec<LineError>> {
     let sheet = upload::open(bytes).map_err(|e| vec![e])?;
     let (Some(code_col), Some(value_col)) = (sheet.column("code"), sheet.column("vraag")) else {
-        return Err(vec![LineError::new(1, "", "De kopregel moet de kolommen ‘code’ en ‘vraag’ hebben.")]);
+        return Err(vec![LineError::new(
+            1,
+            "",
+            "De kopregel moet de kolommen ‘code’ en ‘vraag’ hebben.",
+        )]);
     };
     let mut records = Vec::new();
     let mut errors = Vec::new();
@@ -104,20 +112,42 @@ mod tests {
         assert_eq!(parse_demand(" 1.200 ", "X"), Ok(Some(1200)));
         assert_eq!(parse_demand("", "X"), Ok(None));
         assert!(parse_demand("-3", "X").unwrap_err().contains("negatief"));
-        assert!(parse_demand("veel", "X").unwrap_err().contains("heel getal"));
+        assert!(parse_demand("veel", "X")
+            .unwrap_err()
+            .contains("heel getal"));
         assert!(parse_demand("12,5", "X").is_err());
     }
 
     #[test]
     fn files() {
         let wijken = [wijk("WK014110"), wijk("WK014111")];
-        let ok = parse("\u{feff}Code;Vraag\nWK014110;350\nwk014111;\n".as_bytes(), &wijken).unwrap();
+        let ok = parse(
+            "\u{feff}Code;Vraag\nWK014110;350\nwk014111;\n".as_bytes(),
+            &wijken,
+        )
+        .unwrap();
         assert_eq!((ok.len(), ok[0].value, ok[1].value), (2, Some(350), None));
-        assert_eq!(parse(b"code,vraag\nWK014110,12\n", &wijken).unwrap()[0].value, Some(12));
-        let errors = parse(b"code;vraag\nWK014110;-1\nBU01411000;3\nWK093501;4\nWK014111;x\nWK014111;2\n", &wijken)
-            .unwrap_err();
-        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
-        assert_eq!(found, vec![(2, "vraag"), (3, "code"), (4, "code"), (5, "vraag"), (6, "code")]);
+        assert_eq!(
+            parse(b"code,vraag\nWK014110,12\n", &wijken).unwrap()[0].value,
+            Some(12)
+        );
+        let errors = parse(
+            b"code;vraag\nWK014110;-1\nBU01411000;3\nWK093501;4\nWK014111;x\nWK014111;2\n",
+            &wijken,
+        )
+        .unwrap_err();
+        let found: Vec<(usize, &str)> =
+            errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(
+            found,
+            vec![
+                (2, "vraag"),
+                (3, "code"),
+                (4, "code"),
+                (5, "vraag"),
+                (6, "code")
+            ]
+        );
         assert_eq!(parse(b"wijk;aantal\n", &wijken).unwrap_err()[0].line, 1);
     }
 }

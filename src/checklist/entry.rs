@@ -34,11 +34,13 @@ pub struct EntryForm {
 
 /// A type of this tenant that the checklist shows (not retired): its name.
 async fn type_name(tx: &mut Tx, tenant_id: uuid::Uuid, code: &str) -> AppResult<Option<String>> {
-    Ok(sqlx::query_scalar("select name from facility_types where tenant_id = $1 and code = $2 and not retired")
-        .bind(tenant_id)
-        .bind(code)
-        .fetch_optional(&mut **tx)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "select name from facility_types where tenant_id = $1 and code = $2 and not retired",
+    )
+    .bind(tenant_id)
+    .bind(code)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 fn encode(text: &str) -> String {
@@ -58,7 +60,10 @@ pub async fn entry_show(
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
-    let gemeente = query.gemeente.map(|g| format!("?gemeente={}", encode(&g))).unwrap_or_default();
+    let gemeente = query
+        .gemeente
+        .map(|g| format!("?gemeente={}", encode(&g)))
+        .unwrap_or_default();
     Ok(Redirect::to(&format!("{}{gemeente}#type-{code}", super::base(&user))).into_response())
 }
 
@@ -75,7 +80,10 @@ pub async fn entry_update(
         return Err(AppError::NotFound);
     };
     let gemeenten = scope::gemeenten(&mut tx, user.tenant_id).await?;
-    let gemeente = match scope::choose(&gemeenten, Some(form.gemeente.as_str()).filter(|g| !g.trim().is_empty())) {
+    let gemeente = match scope::choose(
+        &gemeenten,
+        Some(form.gemeente.as_str()).filter(|g| !g.trim().is_empty()),
+    ) {
         Ok(g) => g,
         Err(detail) => return Ok(super::not_found(detail)),
     };
@@ -95,9 +103,18 @@ pub async fn entry_update(
             message: format!("Kies bij ‘{name}’ een status uit de lijst: onbekend, niet aanwezig of niet van toepassing."),
         });
     }
-    let note = optional_text(&form.toelichting, MAX_NOTE, &format!("de toelichting bij ‘{name}’"))
-        .map_err(|message| edit.errors.push(FieldError { id: field("toelichting"), message }))
-        .ok();
+    let note = optional_text(
+        &form.toelichting,
+        MAX_NOTE,
+        &format!("de toelichting bij ‘{name}’"),
+    )
+    .map_err(|message| {
+        edit.errors.push(FieldError {
+            id: field("toelichting"),
+            message,
+        })
+    })
+    .ok();
     let (Some(status), Some(note)) = (status, note) else {
         return inventory::page(&mut tx, &user, gemeenten, gemeente, None, Some(edit)).await;
     };
@@ -153,11 +170,19 @@ pub async fn entry_update(
             let edit = conflict(edit);
             return inventory::page(&mut tx, &user, gemeenten, gemeente, None, Some(edit)).await;
         }
-        let before = current.as_ref().map(|(s, n, _)| json!({"status": s, "toelichting": n}));
+        let before = current
+            .as_ref()
+            .map(|(s, n, _)| json!({"status": s, "toelichting": n}));
         let event = Event::new("gewijzigd", "checklist", format!("{}/{code}", gemeente.code))
             .before(before.unwrap_or_else(|| json!({"status": "onbekend", "toelichting": ""})))
             .after(json!({"status": status.code(), "toelichting": note, "gemeente": gemeente.name, "type": name}));
-        audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+        audit::record(
+            &mut tx,
+            user.tenant_id,
+            &Actor::user(&user, &address),
+            event,
+        )
+        .await?;
         tx.commit().await?;
     }
     Ok(Redirect::to(&format!(

@@ -20,8 +20,16 @@ use crate::register::lists;
 use crate::state::AppState;
 
 /// The columns of the inventory; the import reads the same header.
-pub const INVENTORY_COLUMNS: [&str; 8] =
-    ["gemeente", "levensgebied", "subgroep", "type", "status", "aantal", "voorzieningen", "toelichting"];
+pub const INVENTORY_COLUMNS: [&str; 8] = [
+    "gemeente",
+    "levensgebied",
+    "subgroep",
+    "type",
+    "status",
+    "aantal",
+    "voorzieningen",
+    "toelichting",
+];
 
 pub enum Value {
     Text(String),
@@ -69,10 +77,16 @@ pub fn undefuse(text: &str) -> &str {
 }
 
 fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(&table.headers).map_err(AppError::internal)?;
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer
+        .write_record(&table.headers)
+        .map_err(AppError::internal)?;
     for row in &table.rows {
-        writer.write_record(row.iter().map(Value::csv)).map_err(AppError::internal)?;
+        writer
+            .write_record(row.iter().map(Value::csv))
+            .map_err(AppError::internal)?;
     }
     writer.into_inner().map_err(AppError::internal)
 }
@@ -83,8 +97,12 @@ fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(table.name).map_err(AppError::internal)?;
     for (col, (title, width)) in table.headers.iter().zip(&table.widths).enumerate() {
-        sheet.write_string_with_format(0, col as u16, title, &bold).map_err(AppError::internal)?;
-        sheet.set_column_width(col as u16, *width).map_err(AppError::internal)?;
+        sheet
+            .write_string_with_format(0, col as u16, title, &bold)
+            .map_err(AppError::internal)?;
+        sheet
+            .set_column_width(col as u16, *width)
+            .map_err(AppError::internal)?;
     }
     for (r, row) in table.rows.iter().enumerate() {
         for (c, value) in row.iter().enumerate() {
@@ -98,7 +116,9 @@ fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
     }
     sheet.set_freeze_panes(1, 0).map_err(AppError::internal)?;
     let last_col = table.headers.len().saturating_sub(1) as u16;
-    sheet.autofilter(0, 0, table.rows.len() as u32, last_col).map_err(AppError::internal)?;
+    sheet
+        .autofilter(0, 0, table.rows.len() as u32, last_col)
+        .map_err(AppError::internal)?;
     workbook.save_to_buffer().map_err(AppError::internal)
 }
 
@@ -106,7 +126,10 @@ fn download(body: Vec<u8>, content_type: &str, filename: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
         ],
         body,
     )
@@ -136,8 +159,14 @@ async fn inventory_table(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Table> {
         let groups = assemble(
             &types,
             &levensgebieden,
-            listed.get(&g.area_id).map(Vec::as_slice).unwrap_or_default(),
-            entries.get(&g.area_id).map(Vec::as_slice).unwrap_or_default(),
+            listed
+                .get(&g.area_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+            entries
+                .get(&g.area_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
         );
         for group in groups {
             for r in group.rows {
@@ -165,10 +194,20 @@ async fn inventory_table(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Table> {
 
 async fn coverage_table(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Table> {
     let matrix = coverage::load(tx, tenant_id).await?;
-    let mut headers = vec!["levensgebied".to_string(), "subgroep".into(), "type".into(), "innovatief".into()];
+    let mut headers = vec![
+        "levensgebied".to_string(),
+        "subgroep".into(),
+        "type".into(),
+        "innovatief".into(),
+    ];
     headers.extend(matrix.gemeenten.iter().map(|g| g.name.clone()));
     let mut widths = vec![24.0, 30.0, 40.0, 11.0];
-    widths.extend(matrix.gemeenten.iter().map(|g| (g.name.chars().count() as f64 + 2.0).max(10.0)));
+    widths.extend(
+        matrix
+            .gemeenten
+            .iter()
+            .map(|g| (g.name.chars().count() as f64 + 2.0).max(10.0)),
+    );
     let mut rows = Vec::new();
     for group in &matrix.groups {
         for r in &group.rows {
@@ -188,23 +227,42 @@ async fn coverage_table(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Table> {
             rows.push(row);
         }
     }
-    Ok(Table { name: "Dekking", headers, widths, rows })
+    Ok(Table {
+        name: "Dekking",
+        headers,
+        widths,
+        rows,
+    })
 }
 
 /// GET /{tenant}/checklist/export.csv
-pub async fn inventory_csv(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn inventory_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let table = inventory_table(&mut tx, user.tenant_id).await?;
     tx.commit().await?;
-    Ok(download(to_csv(&table)?, CSV, format!("checklist-{}.csv", user.tenant_slug)))
+    Ok(download(
+        to_csv(&table)?,
+        CSV,
+        format!("checklist-{}.csv", user.tenant_slug),
+    ))
 }
 
 /// GET /{tenant}/checklist/export.xlsx
-pub async fn inventory_xlsx(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn inventory_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let table = inventory_table(&mut tx, user.tenant_id).await?;
     tx.commit().await?;
-    Ok(download(to_xlsx(&table)?, XLSX, format!("checklist-{}.xlsx", user.tenant_slug)))
+    Ok(download(
+        to_xlsx(&table)?,
+        XLSX,
+        format!("checklist-{}.xlsx", user.tenant_slug),
+    ))
 }
 
 /// GET /{tenant}/checklist/dekking.csv
@@ -212,15 +270,26 @@ pub async fn coverage_csv(State(state): State<AppState>, user: CurrentUser) -> A
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let table = coverage_table(&mut tx, user.tenant_id).await?;
     tx.commit().await?;
-    Ok(download(to_csv(&table)?, CSV, format!("dekking-{}.csv", user.tenant_slug)))
+    Ok(download(
+        to_csv(&table)?,
+        CSV,
+        format!("dekking-{}.csv", user.tenant_slug),
+    ))
 }
 
 /// GET /{tenant}/checklist/dekking.xlsx
-pub async fn coverage_xlsx(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn coverage_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let table = coverage_table(&mut tx, user.tenant_id).await?;
     tx.commit().await?;
-    Ok(download(to_xlsx(&table)?, XLSX, format!("dekking-{}.xlsx", user.tenant_slug)))
+    Ok(download(
+        to_xlsx(&table)?,
+        XLSX,
+        format!("dekking-{}.xlsx", user.tenant_slug),
+    ))
 }
 
 #[cfg(test)]

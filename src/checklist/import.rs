@@ -15,7 +15,6 @@ use super::scope::{self, Gemeente};
 use super::status::Status;
 use super::store::{self, ChecklistType};
 use super::{entry::MAX_NOTE, subnav, with_status, Tab, MAX_IMPORT_BYTES};
-use crate::web::upload;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
@@ -24,6 +23,7 @@ use crate::fields::optional_text;
 use crate::state::AppState;
 use crate::tenancy::areas_csv::LineError;
 use crate::web::layout::{render, Layout, NavItem};
+use crate::web::upload;
 use crate::web::ClientAddr;
 
 #[derive(Debug, Clone)]
@@ -41,11 +41,17 @@ fn clean(text: &str) -> String {
 }
 
 /// Reads every line or returns every error (header = line 1).
-pub fn parse(bytes: &[u8], gemeenten: &[Gemeente], types: &[ChecklistType]) -> Result<Vec<ImportRecord>, Vec<LineError>> {
+pub fn parse(
+    bytes: &[u8],
+    gemeenten: &[Gemeente],
+    types: &[ChecklistType],
+) -> Result<Vec<ImportRecord>, Vec<LineError>> {
     let sheet = upload::open(bytes).map_err(|e| vec![e])?;
-    let (Some(gemeente_col), Some(type_col), Some(status_col)) =
-        (sheet.column("gemeente"), sheet.column("type"), sheet.column("status"))
-    else {
+    let (Some(gemeente_col), Some(type_col), Some(status_col)) = (
+        sheet.column("gemeente"),
+        sheet.column("type"),
+        sheet.column("status"),
+    ) else {
         return Err(vec![LineError::new(
             1,
             "",
@@ -63,7 +69,10 @@ pub fn parse(bytes: &[u8], gemeenten: &[Gemeente], types: &[ChecklistType]) -> R
         let gemeente = if gemeente_text.is_empty() && gemeenten.len() == 1 {
             gemeenten.first()
         } else {
-            gemeenten.iter().find(|g| g.code.eq_ignore_ascii_case(gemeente_text) || g.name.to_lowercase() == gemeente_text.to_lowercase())
+            gemeenten.iter().find(|g| {
+                g.code.eq_ignore_ascii_case(gemeente_text)
+                    || g.name.to_lowercase() == gemeente_text.to_lowercase()
+            })
         };
         if gemeente.is_none() {
             errors.push(LineError::new(
@@ -74,7 +83,10 @@ pub fn parse(bytes: &[u8], gemeenten: &[Gemeente], types: &[ChecklistType]) -> R
         }
         let type_text = cell(type_col);
         let by_code = types.iter().find(|t| t.code == type_text);
-        let by_name: Vec<&ChecklistType> = types.iter().filter(|t| t.name.to_lowercase() == type_text.to_lowercase()).collect();
+        let by_name: Vec<&ChecklistType> = types
+            .iter()
+            .filter(|t| t.name.to_lowercase() == type_text.to_lowercase())
+            .collect();
         let found = match (by_code, by_name.as_slice()) {
             (Some(t), _) | (None, &[t]) => Some(t),
             (None, []) => {
@@ -89,7 +101,10 @@ pub fn parse(bytes: &[u8], gemeenten: &[Gemeente], types: &[ChecklistType]) -> R
                 errors.push(LineError::new(
                     line,
                     "type",
-                    format!("Meer dan één type heet ‘{}’. Gebruik de code van het type.", clean(type_text)),
+                    format!(
+                        "Meer dan één type heet ‘{}’. Gebruik de code van het type.",
+                        clean(type_text)
+                    ),
                 ));
                 None
             }
@@ -105,17 +120,24 @@ pub fn parse(bytes: &[u8], gemeenten: &[Gemeente], types: &[ChecklistType]) -> R
                 ),
             ));
         }
-        let note = match note_col.map(|c| optional_text(undefuse(cell(c)), MAX_NOTE, "de toelichting")) {
-            None => Some(String::new()),
-            Some(Ok(note)) => Some(note),
-            Some(Err(message)) => {
-                errors.push(LineError::new(line, "toelichting", message));
-                None
-            }
-        };
+        let note =
+            match note_col.map(|c| optional_text(undefuse(cell(c)), MAX_NOTE, "de toelichting")) {
+                None => Some(String::new()),
+                Some(Ok(note)) => Some(note),
+                Some(Err(message)) => {
+                    errors.push(LineError::new(line, "toelichting", message));
+                    None
+                }
+            };
         if let (Some(g), Some(t), Some(status), Some(note)) = (gemeente, found, status, note) {
             if seen.insert((g.area_id, t.code.clone())) {
-                records.push(ImportRecord { line, gemeente: g.clone(), type_code: t.code.clone(), status, note });
+                records.push(ImportRecord {
+                    line,
+                    gemeente: g.clone(),
+                    type_code: t.code.clone(),
+                    status,
+                    note,
+                });
             } else {
                 errors.push(LineError::new(
                     line,
@@ -148,8 +170,16 @@ struct ImportPage {
     max_mb: usize,
 }
 
-fn import_page(user: &CurrentUser, errors: Vec<LineError>, summary: Option<(usize, usize)>) -> AppResult<Response> {
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+fn import_page(
+    user: &CurrentUser,
+    errors: Vec<LineError>,
+    summary: Option<(usize, usize)>,
+) -> AppResult<Response> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = ImportPage {
         layout: Layout::for_user(user, "Inventarisatie importeren", Some(Section::Checklist)),
         subnav: subnav(user, Tab::Inventory),
@@ -184,17 +214,27 @@ pub async fn checklist_import(
         Ok(records) => records,
         Err(errors) => return import_page(&user, errors, None),
     };
-    let current: HashMap<(Uuid, String), (Status, String)> = store::entries(&mut tx, user.tenant_id, None)
-        .await?
-        .into_iter()
-        .map(|e| ((e.area_id, e.type_code), (Status::from_code(&e.status), e.note)))
-        .collect();
+    let current: HashMap<(Uuid, String), (Status, String)> =
+        store::entries(&mut tx, user.tenant_id, None)
+            .await?
+            .into_iter()
+            .map(|e| {
+                (
+                    (e.area_id, e.type_code),
+                    (Status::from_code(&e.status), e.note),
+                )
+            })
+            .collect();
     let (mut before, mut after) = (Map::new(), Map::new());
     for r in &records {
         let key = (r.gemeente.area_id, r.type_code.clone());
         let old = current.get(&key);
         // "Aanwezig" follows from the register: keep what was recorded, take the note.
-        let status = if r.status == Status::Aanwezig { old.map(|o| o.0).unwrap_or(Status::Onbekend) } else { r.status };
+        let status = if r.status == Status::Aanwezig {
+            old.map(|o| o.0).unwrap_or(Status::Onbekend)
+        } else {
+            r.status
+        };
         let unchanged = match old {
             Some((s, n)) => *s == status && *n == r.note,
             None => status == Status::Onbekend && r.note.is_empty(),
@@ -217,14 +257,25 @@ pub async fn checklist_import(
         .execute(&mut *tx)
         .await?;
         let id = format!("{}/{}", r.gemeente.code, r.type_code);
-        let old = old.map_or(json!({"status": "onbekend", "toelichting": ""}), |(s, n)| json!({"status": s.code(), "toelichting": n}));
+        let old = old.map_or(
+            json!({"status": "onbekend", "toelichting": ""}),
+            |(s, n)| json!({"status": s.code(), "toelichting": n}),
+        );
         before.insert(id.clone(), old);
         after.insert(id, json!({"status": status.code(), "toelichting": r.note}));
     }
     let changed = after.len();
     if changed > 0 {
-        let event = Event::new("geimporteerd", "checklist", "import").before(Value::Object(before)).after(Value::Object(after));
-        audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+        let event = Event::new("geimporteerd", "checklist", "import")
+            .before(Value::Object(before))
+            .after(Value::Object(after));
+        audit::record(
+            &mut tx,
+            user.tenant_id,
+            &Actor::user(&user, &address),
+            event,
+        )
+        .await?;
     }
     tx.commit().await?;
     import_page(&user, Vec::new(), Some((records.len(), changed)))

@@ -69,7 +69,10 @@ impl Row {
 
     pub fn error(&self, field: &str) -> Option<&str> {
         let id = format!("{field}-{}", self.t.code);
-        self.errors.iter().find(|e| e.id == id).map(|e| e.message.as_str())
+        self.errors
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.message.as_str())
     }
 }
 
@@ -94,9 +97,13 @@ pub fn assemble(
 ) -> Vec<Group> {
     let mut facilities: HashMap<&str, Vec<(Uuid, String)>> = HashMap::new();
     for l in listed {
-        facilities.entry(l.type_code.as_str()).or_default().push((l.facility_id, l.name.clone()));
+        facilities
+            .entry(l.type_code.as_str())
+            .or_default()
+            .push((l.facility_id, l.name.clone()));
     }
-    let recorded: HashMap<&str, &Entry> = entries.iter().map(|e| (e.type_code.as_str(), *e)).collect();
+    let recorded: HashMap<&str, &Entry> =
+        entries.iter().map(|e| (e.type_code.as_str(), *e)).collect();
     levensgebieden
         .iter()
         .map(|g| Group {
@@ -107,7 +114,9 @@ pub fn assemble(
                 .filter(|t| t.levensgebied == g.code)
                 .map(|t| {
                     let entry = recorded.get(t.code.as_str());
-                    let status = entry.map(|e| Status::from_code(&e.status)).unwrap_or(Status::Onbekend);
+                    let status = entry
+                        .map(|e| Status::from_code(&e.status))
+                        .unwrap_or(Status::Onbekend);
                     let note = entry.map(|e| e.note.clone()).unwrap_or_default();
                     let version = entry.map(|e| e.version).unwrap_or(0);
                     Row {
@@ -178,22 +187,39 @@ pub async fn page(
     let listed = store::listed(tx, user.tenant_id, Some(gemeente.area_id)).await?;
     let entries = store::entries(tx, user.tenant_id, Some(gemeente.area_id)).await?;
     let unplaced = store::unplaced(tx, user.tenant_id).await?;
-    let mut groups = assemble(&types, &levensgebieden, &listed.iter().collect::<Vec<_>>(), &entries.iter().collect::<Vec<_>>());
+    let mut groups = assemble(
+        &types,
+        &levensgebieden,
+        &listed.iter().collect::<Vec<_>>(),
+        &entries.iter().collect::<Vec<_>>(),
+    );
     let mut errors = Vec::new();
     let mut status = StatusCode::OK;
     if let Some(edit) = edit {
-        if let Some(row) = groups.iter_mut().flat_map(|g| g.rows.iter_mut()).find(|r| r.t.code == edit.code) {
+        if let Some(row) = groups
+            .iter_mut()
+            .flat_map(|g| g.rows.iter_mut())
+            .find(|r| r.t.code == edit.code)
+        {
             row.form_status = edit.status;
             row.form_note = edit.note;
             row.form_version = edit.version;
             row.errors = edit.errors.clone();
         }
-        status = if edit.conflict { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+        status = if edit.conflict {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         errors = edit.errors;
     }
     let total = groups.iter().map(|g| g.rows.len()).sum();
     let assessed = groups.iter().map(Group::assessed).sum();
-    let title = if gemeenten.len() > 1 { format!("Checklist {}", gemeente.name) } else { "Checklist".to_string() };
+    let title = if gemeenten.len() > 1 {
+        format!("Checklist {}", gemeente.name)
+    } else {
+        "Checklist".to_string()
+    };
     let page = InventoryPage {
         layout: Layout::for_user(user, title, Some(Section::Checklist)).with_notice(notice),
         subnav: subnav(user, Tab::Inventory),

@@ -41,13 +41,28 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/{tenant}/checklist", get(inventory::checklist_show))
         .route("/{tenant}/checklist/dekking", get(coverage::coverage_show))
-        .route("/{tenant}/checklist/bouwstenen", get(bouwstenen::bouwstenen_show))
-        .route("/{tenant}/checklist/vraag", get(demand::demand_show).post(demand::demand_update))
-        .route("/{tenant}/checklist/vraag/import", post(demand::demand_import).layer(limit))
+        .route(
+            "/{tenant}/checklist/bouwstenen",
+            get(bouwstenen::bouwstenen_show),
+        )
+        .route(
+            "/{tenant}/checklist/vraag",
+            get(demand::demand_show).post(demand::demand_update),
+        )
+        .route(
+            "/{tenant}/checklist/vraag/import",
+            post(demand::demand_import).layer(limit),
+        )
         .route("/{tenant}/checklist/export.csv", get(export::inventory_csv))
-        .route("/{tenant}/checklist/export.xlsx", get(export::inventory_xlsx))
+        .route(
+            "/{tenant}/checklist/export.xlsx",
+            get(export::inventory_xlsx),
+        )
         .route("/{tenant}/checklist/dekking.csv", get(export::coverage_csv))
-        .route("/{tenant}/checklist/dekking.xlsx", get(export::coverage_xlsx))
+        .route(
+            "/{tenant}/checklist/dekking.xlsx",
+            get(export::coverage_xlsx),
+        )
         .route(
             "/{tenant}/checklist/import",
             // The form exists only to change something: beheerders (who may read) get 403 here too.
@@ -56,7 +71,10 @@ pub fn router() -> Router<AppState> {
                 .post(import::checklist_import)
                 .layer(limit),
         )
-        .route("/{tenant}/checklist/{code}", get(entry::entry_show).post(entry::entry_update))
+        .route(
+            "/{tenant}/checklist/{code}",
+            get(entry::entry_show).post(entry::entry_update),
+        )
         .route_layer(from_fn_with_state(Section::Checklist, require_section))
 }
 
@@ -78,7 +96,11 @@ pub fn subnav(user: &CurrentUser, current: Tab) -> Vec<NavItem> {
         (Tab::Demand, "Vraag en aanbod", "/vraag"),
     ]
     .into_iter()
-    .map(|(tab, label, path)| NavItem { label, href: format!("{}{path}", base(user)), current: tab == current })
+    .map(|(tab, label, path)| NavItem {
+        label,
+        href: format!("{}{path}", base(user)),
+        current: tab == current,
+    })
     .collect()
 }
 
@@ -90,7 +112,10 @@ pub fn base(user: &CurrentUser) -> String {
 /// A 404 page that says what was not found.
 pub fn not_found(detail: impl Into<String>) -> Response {
     let mut response = AppError::NotFound.into_response();
-    response.extensions_mut().insert(ErrorPage { detail: Some(detail.into()), retry_at: None });
+    response.extensions_mut().insert(ErrorPage {
+        detail: Some(detail.into()),
+        retry_at: None,
+    });
     response
 }
 
@@ -104,7 +129,10 @@ pub fn with_status(mut response: Response, status: StatusCode) -> Response {
 pub fn dutch_number(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let (sign, digits) = whole.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", whole));
+    let (sign, digits) = whole
+        .strip_prefix('-')
+        .map(|d| ("-", d))
+        .unwrap_or(("", whole));
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {

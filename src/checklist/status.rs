@@ -17,7 +17,11 @@ pub struct Choice {
 
 impl Status {
     /// The statuses an official can record, in the order the form offers them.
-    pub const RECORDED: [Status; 3] = [Status::Onbekend, Status::NietAanwezig, Status::NietVanToepassing];
+    pub const RECORDED: [Status; 3] = [
+        Status::Onbekend,
+        Status::NietAanwezig,
+        Status::NietVanToepassing,
+    ];
 
     /// The code stored in `checklist_entries.status`.
     pub fn code(self) -> &'static str {
@@ -92,7 +96,13 @@ impl Status {
     }
 
     pub fn choices() -> Vec<Choice> {
-        Status::RECORDED.iter().map(|s| Choice { code: s.code(), label: s.choice_label() }).collect()
+        Status::RECORDED
+            .iter()
+            .map(|s| Choice {
+                code: s.code(),
+                label: s.choice_label(),
+            })
+            .collect()
     }
 
     fn choice_label(self) -> &'static str {
@@ -111,11 +121,23 @@ mod tests {
 
     #[test]
     fn parsing() {
-        assert_eq!(Status::parse_recorded("niet_aanwezig"), Some(Status::NietAanwezig));
+        assert_eq!(
+            Status::parse_recorded("niet_aanwezig"),
+            Some(Status::NietAanwezig)
+        );
         assert_eq!(Status::parse_recorded("aanwezig"), None);
-        assert_eq!(Status::parse_text(" Niet aanwezig "), Some(Status::NietAanwezig));
-        assert_eq!(Status::parse_text("N.V.T."), Some(Status::NietVanToepassing));
-        assert_eq!(Status::parse_text("niet_van_toepassing"), Some(Status::NietVanToepassing));
+        assert_eq!(
+            Status::parse_text(" Niet aanwezig "),
+            Some(Status::NietAanwezig)
+        );
+        assert_eq!(
+            Status::parse_text("N.V.T."),
+            Some(Status::NietVanToepassing)
+        );
+        assert_eq!(
+            Status::parse_text("niet_van_toepassing"),
+            Some(Status::NietVanToepassing)
+        );
         assert_eq!(Status::parse_text("Aanwezig"), Some(Status::Aanwezig));
         assert_eq!(Status::parse_text("misschien"), None);
         assert!(!Status::Onbekend.assessed() && Status::Aanwezig.assessed());

@@ -76,7 +76,11 @@ pub struct Entry {
 }
 
 /// The recorded statuses, of one gemeente or of all.
-pub async fn entries(tx: &mut Tx, tenant_id: Uuid, gemeente: Option<Uuid>) -> AppResult<Vec<Entry>> {
+pub async fn entries(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    gemeente: Option<Uuid>,
+) -> AppResult<Vec<Entry>> {
     Ok(sqlx::query_as(
         "select area_id, type_code, status, note, version from checklist_entries \
          where tenant_id = $1 and ($2::uuid is null or area_id = $2)",
@@ -97,7 +101,11 @@ pub struct Listed {
 }
 
 /// The facilities per type and gemeente (of one gemeente, or of all), by name.
-pub async fn listed(tx: &mut Tx, tenant_id: Uuid, gemeente: Option<Uuid>) -> AppResult<Vec<Listed>> {
+pub async fn listed(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    gemeente: Option<Uuid>,
+) -> AppResult<Vec<Listed>> {
     Ok(sqlx::query_as(&format!(
         "{COUNTED} select l.type_code, c.gemeente_id, f.facility_id, f.name from counted c \
          join facilities f on f.tenant_id = $1 and f.facility_id = c.facility_id \
@@ -168,10 +176,12 @@ pub async fn supply(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Supply>> {
 
 /// The demand per wijk (indicator `vraag`).
 pub async fn demand(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, i32)>> {
-    Ok(sqlx::query_as("select area_id, value from area_demand where tenant_id = $1 and indicator = 'vraag'")
-        .bind(tenant_id)
-        .fetch_all(&mut **tx)
-        .await?)
+    Ok(sqlx::query_as(
+        "select area_id, value from area_demand where tenant_id = $1 and indicator = 'vraag'",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
 }
 
 /// Serialises demand changes of one tenant until the transaction ends, so the stamp check and
@@ -197,9 +207,20 @@ pub async fn demand_stamp(tx: &mut Tx, tenant_id: Uuid) -> AppResult<String> {
 }
 
 /// Sets (or with `None` clears) the demand of wijken; returns nothing, the caller audits.
-pub async fn set_demand(tx: &mut Tx, tenant_id: Uuid, changes: &[(Uuid, Option<i32>)]) -> AppResult<()> {
-    let clear: Vec<Uuid> = changes.iter().filter(|(_, v)| v.is_none()).map(|(id, _)| *id).collect();
-    let (ids, values): (Vec<Uuid>, Vec<i32>) = changes.iter().filter_map(|(id, v)| v.map(|v| (*id, v))).unzip();
+pub async fn set_demand(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    changes: &[(Uuid, Option<i32>)],
+) -> AppResult<()> {
+    let clear: Vec<Uuid> = changes
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    let (ids, values): (Vec<Uuid>, Vec<i32>) = changes
+        .iter()
+        .filter_map(|(id, v)| v.map(|v| (*id, v)))
+        .unzip();
     sqlx::query("delete from area_demand where tenant_id = $1 and indicator = 'vraag' and area_id = any($2)")
         .bind(tenant_id)
         .bind(&clear)

@@ -32,7 +32,12 @@ impl Db {
     /// A transaction in which row-level security admits only `tenant_id`'s rows. The tenant is
     /// set by the BEGIN itself (one round trip); a UUID's text has nothing to escape.
     pub async fn tenant_tx(&self, tenant_id: Uuid) -> AppResult<Tx> {
-        Ok(self.pool.begin_with(format!("begin; select set_config('app.tenant_id', '{tenant_id}', true)")).await?)
+        Ok(self
+            .pool
+            .begin_with(format!(
+                "begin; select set_config('app.tenant_id', '{tenant_id}', true)"
+            ))
+            .await?)
     }
 
     /// True when the database answers.

@@ -61,7 +61,9 @@ pub async fn load_referrals_and_publish(tx: &mut Tx, tenant_id: Uuid) -> Result<
 }
 
 pub async fn load_facilities(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result<(), String> {
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(FACILITIES.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(FACILITIES.as_bytes());
     let headers = reader.headers().map_err(|e| e.to_string())?.clone();
     let today = crate::web::time_fmt::today();
     for (line, row) in reader.records().enumerate() {
@@ -77,9 +79,17 @@ pub async fn load_facilities(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result
                 raw.set(column, value);
             }
         }
-        let lookups = store::lookups(tx, tenant_id).await.map_err(|e| e.to_string())?;
-        let input = record::validate(&raw, &lookups)
-            .map_err(|errors| format!("demo facility {} (line {}): {:?}", raw.one("naam"), line + 2, errors.items()))?;
+        let lookups = store::lookups(tx, tenant_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let input = record::validate(&raw, &lookups).map_err(|errors| {
+            format!(
+                "demo facility {} (line {}): {:?}",
+                raw.one("naam"),
+                line + 2,
+                errors.items()
+            )
+        })?;
         let provider = match input.provider_id {
             Some(p) => p,
             None => sqlx::query_scalar("insert into providers (tenant_id, name, city) values ($1, $2, $3) returning provider_id")
@@ -90,11 +100,19 @@ pub async fn load_facilities(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result
                 .await
                 .map_err(|e| e.to_string())?,
         };
-        let id = store::insert(tx, tenant_id, &input, provider).await.map_err(|e| e.to_string())?;
+        let id = store::insert(tx, tenant_id, &input, provider)
+            .await
+            .map_err(|e| e.to_string())?;
         if let Some(days) = verified_days_ago(line) {
-            store::mark_verified(tx, tenant_id, id, "Lotte Beleid", today - time::Duration::days(days))
-                .await
-                .map_err(|e| e.to_string())?;
+            store::mark_verified(
+                tx,
+                tenant_id,
+                id,
+                "Lotte Beleid",
+                today - time::Duration::days(days),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
         }
     }
     Ok(())

@@ -41,16 +41,24 @@ fn default_message(status: StatusCode) -> &'static str {
     match status {
         StatusCode::NOT_FOUND => "Niet gevonden.",
         StatusCode::METHOD_NOT_ALLOWED => "Deze API kent alleen GET (en OPTIONS).",
-        StatusCode::SERVICE_UNAVAILABLE => "De database is even niet bereikbaar. Probeer het over een minuut opnieuw.",
+        StatusCode::SERVICE_UNAVAILABLE => {
+            "De database is even niet bereikbaar. Probeer het over een minuut opnieuw."
+        }
         s if s.is_server_error() => "Er ging iets mis aan onze kant.",
         _ => "Ongeldig verzoek.",
     }
 }
 
 pub fn error_body(status: StatusCode, message: &str) -> Response {
-    let mut response = (status, Json(json!({ "error": message, "status": status.as_u16() }))).into_response();
+    let mut response = (
+        status,
+        Json(json!({ "error": message, "status": status.as_u16() })),
+    )
+        .into_response();
     if status == StatusCode::SERVICE_UNAVAILABLE {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
     }
     response
 }
@@ -94,11 +102,26 @@ pub async fn edges(req: Request, next: Next) -> Response {
     let mut response = if req.method() == Method::OPTIONS {
         let mut preflight = StatusCode::NO_CONTENT.into_response();
         let headers = preflight.headers_mut();
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD, OPTIONS"));
-        let asked = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
-        headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.unwrap_or(HeaderValue::from_static("*")));
-        headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
-        headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, OPTIONS"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, HEAD, OPTIONS"),
+        );
+        let asked = req
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+            .cloned();
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            asked.unwrap_or(HeaderValue::from_static("*")),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("86400"),
+        );
+        headers.insert(
+            header::ALLOW,
+            HeaderValue::from_static("GET, HEAD, OPTIONS"),
+        );
         preflight
     } else {
         next.run(req).await
@@ -116,9 +139,10 @@ pub async fn edges(req: Request, next: Next) -> Response {
             response.headers_mut().insert(header::ALLOW, allow);
         }
     }
-    response
-        .headers_mut()
-        .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     response
 }
 

@@ -28,9 +28,9 @@ use serde_json::Value;
 
 use self::api::{ApiError, ApiResult};
 use self::vocabulary::Vocabulary;
+use crate::db::Tx;
 use crate::lookup::index::TenantIndex;
 use crate::lookup::words::Query;
-use crate::db::Tx;
 use crate::state::AppState;
 
 /// HSDS has no Dutch profile; we follow the base specification.
@@ -44,13 +44,25 @@ pub fn router() -> Router<AppState> {
         .route("/api/hsds/{tenant}/", get(root))
         .route("/api/hsds/{tenant}/openapi.json", get(openapi))
         .route("/api/hsds/{tenant}/services", get(services::list))
-        .route("/api/hsds/{tenant}/services/{id}", get(service_detail::show))
+        .route(
+            "/api/hsds/{tenant}/services/{id}",
+            get(service_detail::show),
+        )
         .route("/api/hsds/{tenant}/organizations", get(organizations::list))
-        .route("/api/hsds/{tenant}/organizations/{id}", get(organizations::show))
+        .route(
+            "/api/hsds/{tenant}/organizations/{id}",
+            get(organizations::show),
+        )
         .route("/api/hsds/{tenant}/taxonomies", get(vocabulary::taxonomies))
-        .route("/api/hsds/{tenant}/taxonomies/{id}", get(vocabulary::taxonomy))
+        .route(
+            "/api/hsds/{tenant}/taxonomies/{id}",
+            get(vocabulary::taxonomy),
+        )
         .route("/api/hsds/{tenant}/taxonomy_terms", get(vocabulary::terms))
-        .route("/api/hsds/{tenant}/taxonomy_terms/{id}", get(vocabulary::term))
+        .route(
+            "/api/hsds/{tenant}/taxonomy_terms/{id}",
+            get(vocabulary::term),
+        )
         .route("/api/hsds", any(api::not_found))
         .route("/api/hsds/", any(api::not_found))
         .route("/api/hsds/{tenant}/{*rest}", any(api::not_found))
@@ -62,24 +74,38 @@ pub use crate::tenancy::published::Published;
 /// The published tenant `slug` and a transaction that sees only its rows; 404 for any
 /// other tenant, published or not.
 pub async fn open(state: &AppState, slug: &str) -> ApiResult<(Published, Tx)> {
-    crate::tenancy::published::open(&state.slugs, state.db.pool(), slug).await?.ok_or(ApiError::NotFound)
+    crate::tenancy::published::open(&state.slugs, state.db.pool(), slug)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// The published tenant `slug`, its register's projection and the analysis of `search`: one
 /// statement while the projection is current. 404 for any other tenant.
-pub async fn glance(state: &AppState, slug: &str, search: &str) -> ApiResult<(Published, Arc<TenantIndex>, Option<Query>)> {
-    crate::lookup::published(state, slug, search).await?.ok_or(ApiError::NotFound)
+pub async fn glance(
+    state: &AppState,
+    slug: &str,
+    search: &str,
+) -> ApiResult<(Published, Arc<TenantIndex>, Option<Query>)> {
+    crate::lookup::published(state, slug, search)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// The tenant's taxonomies, built once per generation of its register.
-pub async fn vocabulary(state: &AppState, published: &Published, index: &TenantIndex) -> ApiResult<Arc<Vocabulary>> {
+pub async fn vocabulary(
+    state: &AppState,
+    published: &Published,
+    index: &TenantIndex,
+) -> ApiResult<Arc<Vocabulary>> {
     if let Some(v) = index.memo.get("hsds-vocabulary", published.tenant_id) {
         return Ok(v);
     }
     let mut tx = state.db.tenant_tx(published.tenant_id).await?;
     let vocabulary = Vocabulary::load(&mut tx, published.tenant_id).await?;
     tx.commit().await?;
-    Ok(index.memo.put("hsds-vocabulary", published.tenant_id, vocabulary))
+    Ok(index
+        .memo
+        .put("hsds-vocabulary", published.tenant_id, vocabulary))
 }
 
 /// Where this server is reached: the configured public URL, else the request's own host.
@@ -90,24 +116,44 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or("localhost");
-    let scheme = if state.settings.https { "https" } else { "http" };
+    let scheme = if state.settings.https {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 
 /// GET /api/hsds/{tenant}/: the HSDS version and where the API is described.
-async fn root(State(state): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap) -> ApiResult<Json<model::Root>> {
+async fn root(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<model::Root>> {
     let (published, _tx) = open(&state, &tenant).await?;
     Ok(Json(model::Root {
         version: "3.0",
         profile: PROFILE,
-        openapi_url: format!("{}/api/hsds/{}/openapi.json", base_url(&state, &headers), published.slug),
+        openapi_url: format!(
+            "{}/api/hsds/{}/openapi.json",
+            base_url(&state, &headers),
+            published.slug
+        ),
     }))
 }
 
 /// GET /api/hsds/{tenant}/openapi.json: our OpenAPI document, with this tenant's server.
-async fn openapi(State(state): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+async fn openapi(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Value>> {
     let (published, _tx) = open(&state, &tenant).await?;
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     let mut document = DOCUMENT

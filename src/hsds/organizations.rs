@@ -6,7 +6,9 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::api::{ApiError, ApiResult};
-use super::model::{Address, Location, Organization, OrganizationDetail, OrganizationIdentifier, Phone};
+use super::model::{
+    Address, Location, Organization, OrganizationDetail, OrganizationIdentifier, Phone,
+};
 use super::params::{Page, Params};
 use super::services::{self, email, uri};
 use super::{ids, open};
@@ -35,11 +37,13 @@ const SELECT: &str = "select p.provider_id, p.name, c.name as type_name, p.kvk_n
 
 /// The published providers among `ids`.
 pub async fn by_ids(tx: &mut Tx, tenant_id: Uuid, ids: &[Uuid]) -> ApiResult<Vec<ProviderRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} and p.provider_id = any ($2)"))
-        .bind(tenant_id)
-        .bind(ids)
-        .fetch_all(&mut **tx)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("{SELECT} and p.provider_id = any ($2)"))
+            .bind(tenant_id)
+            .bind(ids)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
 }
 
 /// The organization's own fields.
@@ -47,7 +51,10 @@ pub fn brief(p: &ProviderRow) -> Organization {
     Organization {
         id: p.provider_id,
         name: p.name.clone(),
-        description: p.type_name.clone().unwrap_or_else(|| "Aanbieder van voorzieningen".into()),
+        description: p
+            .type_name
+            .clone()
+            .unwrap_or_else(|| "Aanbieder van voorzieningen".into()),
         email: email(&p.email),
         website: uri(&p.website),
         detail: None,
@@ -78,7 +85,9 @@ pub fn full(p: &ProviderRow) -> Organization {
             identifier: kvk.clone(),
         })
         .collect();
-    let address_1 = format!("{} {}", p.street.trim(), p.house_number.trim()).trim().to_string();
+    let address_1 = format!("{} {}", p.street.trim(), p.house_number.trim())
+        .trim()
+        .to_string();
     let postal_code = p.postcode.clone().unwrap_or_default();
     let locations = if address_1.is_empty() && postal_code.is_empty() {
         Vec::new()
@@ -105,17 +114,29 @@ pub fn full(p: &ProviderRow) -> Organization {
         }]
     };
     Organization {
-        detail: Some(OrganizationDetail { phones, organization_identifiers, locations, services: None }),
+        detail: Some(OrganizationDetail {
+            phones,
+            organization_identifiers,
+            locations,
+            services: None,
+        }),
         ..brief(p)
     }
 }
 
 /// GET /api/hsds/{tenant}/organizations: `search` (in the name), `page`, `per_page`.
-pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, RawQuery(q): RawQuery) -> ApiResult<Json<Page<Organization>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Page<Organization>>> {
     let params = Params::parse(q.as_deref());
     let paging = params.paging()?;
     let pattern = params.search().map(|s| {
-        let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = s
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         format!("%{escaped}%")
     });
     let (published, mut tx) = open(&state, &tenant).await?;
@@ -136,14 +157,25 @@ pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, Raw
     .bind(paging.offset())
     .fetch_all(&mut *tx)
     .await?;
-    Ok(Json(Page::new(rows.iter().map(brief).collect(), total, paging)))
+    Ok(Json(Page::new(
+        rows.iter().map(brief).collect(),
+        total,
+        paging,
+    )))
 }
 
 /// GET /api/hsds/{tenant}/organizations/{id}: the organization with its services.
-pub async fn show(State(state): State<AppState>, Path((tenant, id)): Path<(String, String)>) -> ApiResult<Json<Organization>> {
+pub async fn show(
+    State(state): State<AppState>,
+    Path((tenant, id)): Path<(String, String)>,
+) -> ApiResult<Json<Organization>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
     let (published, mut tx) = open(&state, &tenant).await?;
-    let provider = by_ids(&mut tx, published.tenant_id, &[id]).await?.into_iter().next().ok_or(ApiError::NotFound)?;
+    let provider = by_ids(&mut tx, published.tenant_id, &[id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ApiError::NotFound)?;
     let facilities = services::of_provider(&mut tx, published.tenant_id, id).await?;
     let mut organization = full(&provider);
     if let Some(detail) = organization.detail.as_mut() {

@@ -19,27 +19,41 @@ pub struct Params(Vec<(String, String)>);
 
 impl Params {
     pub fn parse(raw: Option<&str>) -> Self {
-        Self(form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect())
+        Self(
+            form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+                .into_owned()
+                .collect(),
+        )
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
     }
 
     /// `page` and `per_page`.
     pub fn paging(&self) -> ApiResult<Paging> {
         let page = self.whole("page", 1, i64::from(i32::MAX))?.unwrap_or(1);
-        let per_page = self.whole("per_page", 1, MAX_PER_PAGE)?.unwrap_or(DEFAULT_PER_PAGE);
+        let per_page = self
+            .whole("per_page", 1, MAX_PER_PAGE)?
+            .unwrap_or(DEFAULT_PER_PAGE);
         if let Some(format) = self.get("format") {
             if !format.eq_ignore_ascii_case("json") {
-                return Err(ApiError::bad("Parameter format: alleen 'json' wordt ondersteund."));
+                return Err(ApiError::bad(
+                    "Parameter format: alleen 'json' wordt ondersteund.",
+                ));
             }
         }
         Ok(Paging { page, per_page })
     }
 
     fn whole(&self, name: &str, min: i64, max: i64) -> ApiResult<Option<i64>> {
-        let Some(text) = self.get(name) else { return Ok(None) };
+        let Some(text) = self.get(name) else {
+            return Ok(None);
+        };
         match text.parse::<i64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
             _ => Err(ApiError::bad(format!(
@@ -59,7 +73,9 @@ impl Params {
 
     /// A moment as RFC 3339 (`2024-05-01T12:00:00Z`, `…+02:00`) or a date (midnight UTC).
     pub fn moment(&self, name: &str) -> ApiResult<Option<OffsetDateTime>> {
-        let Some(text) = self.get(name) else { return Ok(None) };
+        let Some(text) = self.get(name) else {
+            return Ok(None);
+        };
         // An unencoded '+' of an offset arrives as a space.
         let text = text.replace(' ', "+");
         if let Ok(moment) = OffsetDateTime::parse(&text, &Rfc3339) {
@@ -74,7 +90,8 @@ impl Params {
     }
 
     pub fn search(&self) -> Option<String> {
-        self.get("search").map(|q| q.chars().take(MAX_SEARCH_CHARS).collect())
+        self.get("search")
+            .map(|q| q.chars().take(MAX_SEARCH_CHARS).collect())
     }
 }
 
@@ -93,7 +110,11 @@ impl Paging {
     pub fn slice<T>(&self, all: Vec<T>) -> (i64, Vec<T>) {
         let total = all.len() as i64;
         let start = usize::try_from(self.offset()).unwrap_or(usize::MAX);
-        let items = all.into_iter().skip(start).take(self.per_page as usize).collect();
+        let items = all
+            .into_iter()
+            .skip(start)
+            .take(self.per_page as usize)
+            .collect();
         (total, items)
     }
 }
@@ -135,12 +156,40 @@ mod tests {
 
     #[test]
     fn pages_add_up() {
-        let paging = Paging { page: 2, per_page: 10 };
+        let paging = Paging {
+            page: 2,
+            per_page: 10,
+        };
         let page = Page::new(vec![1; 5], 15, paging);
-        assert_eq!((page.total_pages, page.size, page.first_page, page.last_page), (2, 5, false, true));
-        let empty: Page<u8> = Page::new(vec![], 0, Paging { page: 1, per_page: 50 });
-        assert_eq!((empty.total_pages, empty.first_page, empty.last_page, empty.empty), (1, true, true, true));
-        assert_eq!(Paging { page: 3, per_page: 2 }.slice((1..=7).collect()), (7, vec![5, 6]));
+        assert_eq!(
+            (page.total_pages, page.size, page.first_page, page.last_page),
+            (2, 5, false, true)
+        );
+        let empty: Page<u8> = Page::new(
+            vec![],
+            0,
+            Paging {
+                page: 1,
+                per_page: 50,
+            },
+        );
+        assert_eq!(
+            (
+                empty.total_pages,
+                empty.first_page,
+                empty.last_page,
+                empty.empty
+            ),
+            (1, true, true, true)
+        );
+        assert_eq!(
+            Paging {
+                page: 3,
+                per_page: 2
+            }
+            .slice((1..=7).collect()),
+            (7, vec![5, 6])
+        );
     }
 
     #[test]
@@ -148,11 +197,25 @@ mod tests {
         let p = Params::parse(Some("page=0&per_page=abc"));
         assert!(p.paging().is_err());
         assert!(Params::parse(Some("per_page=101")).paging().is_err());
-        let p = Params::parse(Some("page=2&page=9&per_page=100&modified_after=2024-05-01T12:00:00+02:00"));
+        let p = Params::parse(Some(
+            "page=2&page=9&per_page=100&modified_after=2024-05-01T12:00:00+02:00",
+        ));
         assert_eq!(p.paging().unwrap().page, 2);
-        assert_eq!(p.moment("modified_after").unwrap().unwrap().offset().whole_hours(), 2);
-        assert!(Params::parse(Some("modified_after=gisteren")).moment("modified_after").is_err());
-        assert!(Params::parse(Some("modified_after=2024-05-01")).moment("modified_after").unwrap().is_some());
+        assert_eq!(
+            p.moment("modified_after")
+                .unwrap()
+                .unwrap()
+                .offset()
+                .whole_hours(),
+            2
+        );
+        assert!(Params::parse(Some("modified_after=gisteren"))
+            .moment("modified_after")
+            .is_err());
+        assert!(Params::parse(Some("modified_after=2024-05-01"))
+            .moment("modified_after")
+            .unwrap()
+            .is_some());
         assert!(Params::parse(Some("x=not-a-uuid")).uuid("x").is_err());
         assert_eq!(Params::parse(Some("x=")).uuid("x").unwrap(), None);
     }

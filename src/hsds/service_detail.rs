@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::api::{ApiError, ApiResult};
 use super::model::{
-    Accessibility, Address, Attribute, CostOption, Funding, Location, Phone, Schedule, Service, ServiceArea,
-    ServiceAtLocation, ServiceDetail,
+    Accessibility, Address, Attribute, CostOption, Funding, Location, Phone, Schedule, Service,
+    ServiceArea, ServiceAtLocation, ServiceDetail,
 };
 use super::services::{self, euros, FacilityRow};
 use super::vocabulary::{Kind, Vocabulary};
@@ -25,7 +25,10 @@ const BYDAY: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
 /// GET /api/hsds/{tenant}/services/{id}
 /// Built once per generation of the register.
-pub async fn show(State(state): State<AppState>, Path((tenant, id)): Path<(String, String)>) -> ApiResult<Json<Arc<Service>>> {
+pub async fn show(
+    State(state): State<AppState>,
+    Path((tenant, id)): Path<(String, String)>,
+) -> ApiResult<Json<Arc<Service>>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
     let (published, index, _) = glance(&state, &tenant, "").await?;
     if index.entry(id).is_none() {
@@ -37,7 +40,9 @@ pub async fn show(State(state): State<AppState>, Path((tenant, id)): Path<(Strin
     let vocabulary = super::vocabulary(&state, &published, &index).await?;
     let tenant_id = published.tenant_id;
     let mut tx = state.db.tenant_tx(tenant_id).await?;
-    let row = services::one(&mut tx, tenant_id, id).await?.ok_or(ApiError::NotFound)?;
+    let row = services::one(&mut tx, tenant_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let provider = organizations::by_ids(&mut tx, tenant_id, &[row.provider_id]).await?;
     let types: Vec<(String, bool)> = sqlx::query_as(
         "select type_code, is_main from facility_type_links where tenant_id = $1 and facility_id = $2 \
@@ -88,7 +93,10 @@ pub async fn show(State(state): State<AppState>, Path((tenant, id)): Path<(Strin
             .map(|code| Funding {
                 id: ids::part(row.facility_id, &format!("funding/{code}")),
                 service_id: row.facility_id,
-                source: Some(label(choices::FUNDING, code)).filter(|l| !l.is_empty()).unwrap_or(code).to_string(),
+                source: Some(label(choices::FUNDING, code))
+                    .filter(|l| !l.is_empty())
+                    .unwrap_or(code)
+                    .to_string(),
             })
             .collect(),
         cost_options: cost_options(&row),
@@ -134,7 +142,10 @@ fn schedules(row: &FacilityRow, hours: &[(i16, Time, Time)]) -> Vec<Schedule> {
                 freq: "WEEKLY",
                 wkst: "MO",
                 byday: byday.join(","),
-                description: format!("Open op {} van {opens} tot {closes} (Nederlandse tijd).", enumerate(&names)),
+                description: format!(
+                    "Open op {} van {opens} tot {closes} (Nederlandse tijd).",
+                    enumerate(&names)
+                ),
                 opens_at: opens,
                 closes_at: closes,
                 notes: notes.clone(),
@@ -156,7 +167,12 @@ fn enumerate(items: &[&str]) -> String {
     }
 }
 
-fn service_areas(vocabulary: &Vocabulary, published: &Published, row: &FacilityRow, areas: &[(String, String, String)]) -> Vec<ServiceArea> {
+fn service_areas(
+    vocabulary: &Vocabulary,
+    published: &Published,
+    row: &FacilityRow,
+    areas: &[(String, String, String)],
+) -> Vec<ServiceArea> {
     let mut out = Vec::new();
     if row.serves_whole_region {
         out.push(ServiceArea {
@@ -179,7 +195,16 @@ fn service_areas(vocabulary: &Vocabulary, published: &Published, row: &FacilityR
             service_id: row.facility_id,
             name: name.clone(),
             description: format!("{level} {name} (CBS-code {cbs_code})."),
-            attributes: vocabulary.attribute(Kind::Kenmerk, "cbs_code", id, "service_area", Some(cbs_code.clone())).into_iter().collect(),
+            attributes: vocabulary
+                .attribute(
+                    Kind::Kenmerk,
+                    "cbs_code",
+                    id,
+                    "service_area",
+                    Some(cbs_code.clone()),
+                )
+                .into_iter()
+                .collect(),
         });
     }
     out
@@ -187,7 +212,9 @@ fn service_areas(vocabulary: &Vocabulary, published: &Published, row: &FacilityR
 
 /// The facility's address as the one place the service is offered, if it has one.
 fn location(vocabulary: &Vocabulary, row: &FacilityRow) -> Option<ServiceAtLocation> {
-    let address_1 = format!("{} {}", row.street.trim(), row.house_number.trim()).trim().to_string();
+    let address_1 = format!("{} {}", row.street.trim(), row.house_number.trim())
+        .trim()
+        .to_string();
     let postal_code = row.postcode.clone().unwrap_or_default();
     if address_1.is_empty() && postal_code.is_empty() && row.city.trim().is_empty() {
         return None;
@@ -229,7 +256,15 @@ fn location(vocabulary: &Vocabulary, row: &FacilityRow) -> Option<ServiceAtLocat
             attributes: row
                 .buurt_code
                 .as_ref()
-                .and_then(|code| vocabulary.attribute(Kind::Kenmerk, "cbs_code", location_id, "location", Some(code.clone())))
+                .and_then(|code| {
+                    vocabulary.attribute(
+                        Kind::Kenmerk,
+                        "cbs_code",
+                        location_id,
+                        "location",
+                        Some(code.clone()),
+                    )
+                })
                 .into_iter()
                 .collect(),
         },
@@ -237,7 +272,10 @@ fn location(vocabulary: &Vocabulary, row: &FacilityRow) -> Option<ServiceAtLocat
 }
 
 fn cost_options(row: &FacilityRow) -> Vec<CostOption> {
-    let id = ids::part(row.facility_id, &format!("cost_option/{}", row.own_contribution));
+    let id = ids::part(
+        row.facility_id,
+        &format!("cost_option/{}", row.own_contribution),
+    );
     let option = label(choices::OWN_CONTRIBUTION, &row.own_contribution).to_string();
     let cost = |amount: Option<f64>, description: Option<String>| CostOption {
         id,
@@ -248,7 +286,10 @@ fn cost_options(row: &FacilityRow) -> Vec<CostOption> {
         amount_description: description,
     };
     let per = |what: &str| match row.own_contribution_cents {
-        Some(cents) => cost(Some(cents as f64 / 100.0), Some(format!("{} {what}", euros(cents)))),
+        Some(cents) => cost(
+            Some(cents as f64 / 100.0),
+            Some(format!("{} {what}", euros(cents))),
+        ),
         None => cost(None, Some(what.to_string())),
     };
     vec![match row.own_contribution.as_str() {
@@ -260,13 +301,26 @@ fn cost_options(row: &FacilityRow) -> Vec<CostOption> {
 }
 
 /// Types (the main one valued "hoofdtype"), their levensgebieden, functions and bouwstenen.
-fn classification(vocabulary: &Vocabulary, row: &FacilityRow, types: &[(String, bool)]) -> Vec<Attribute> {
+fn classification(
+    vocabulary: &Vocabulary,
+    row: &FacilityRow,
+    types: &[(String, bool)],
+) -> Vec<Attribute> {
     let id = row.facility_id;
     let mut out = Vec::new();
     let mut levensgebieden: Vec<String> = Vec::new();
     for (code, is_main) in types {
-        out.extend(vocabulary.attribute(Kind::Type, code, id, "service", is_main.then(|| "hoofdtype".into())));
-        if let Some(parent) = vocabulary.get(Kind::Type, code).and_then(|t| t.parent.clone()) {
+        out.extend(vocabulary.attribute(
+            Kind::Type,
+            code,
+            id,
+            "service",
+            is_main.then(|| "hoofdtype".into()),
+        ));
+        if let Some(parent) = vocabulary
+            .get(Kind::Type, code)
+            .and_then(|t| t.parent.clone())
+        {
             if !levensgebieden.contains(&parent) {
                 levensgebieden.push(parent);
             }
@@ -299,10 +353,14 @@ fn properties(vocabulary: &Vocabulary, row: &FacilityRow, dagdelen: &[Dagdeel]) 
     if let Some(form) = &row.form_name {
         values.push(("vorm", form.clone()));
     }
-    let capacity: Vec<String> = [(row.capacity_at_once, "tegelijk"), (row.capacity_per_day, "per dag"), (row.capacity_per_week, "per week")]
-        .into_iter()
-        .filter_map(|(n, what)| n.map(|n| format!("{n} {what}")))
-        .collect();
+    let capacity: Vec<String> = [
+        (row.capacity_at_once, "tegelijk"),
+        (row.capacity_per_day, "per dag"),
+        (row.capacity_per_week, "per week"),
+    ]
+    .into_iter()
+    .filter_map(|(n, what)| n.map(|n| format!("{n} {what}")))
+    .collect();
     if !capacity.is_empty() {
         values.push(("capaciteit", capacity.join(", ")));
     }
@@ -310,7 +368,10 @@ fn properties(vocabulary: &Vocabulary, row: &FacilityRow, dagdelen: &[Dagdeel]) 
         values.push(("capaciteit_dagdeel", text));
     }
     if !row.access_decided_by.trim().is_empty() {
-        values.push(("toegang_bepaald_door", row.access_decided_by.trim().to_string()));
+        values.push((
+            "toegang_bepaald_door",
+            row.access_decided_by.trim().to_string(),
+        ));
     }
     if row.welcome != "onbekend" {
         let mut text = label(choices::WELCOME, &row.welcome).to_string();
@@ -320,11 +381,16 @@ fn properties(vocabulary: &Vocabulary, row: &FacilityRow, dagdelen: &[Dagdeel]) 
         values.push(("welkom_doelgroep", text));
     }
     if row.used != "onbekend" {
-        values.push(("gebruik_doelgroep", label(choices::USED, &row.used).to_string()));
+        values.push((
+            "gebruik_doelgroep",
+            label(choices::USED, &row.used).to_string(),
+        ));
     }
     values
         .into_iter()
-        .filter_map(|(code, value)| vocabulary.attribute(Kind::Kenmerk, code, row.facility_id, "service", Some(value)))
+        .filter_map(|(code, value)| {
+            vocabulary.attribute(Kind::Kenmerk, code, row.facility_id, "service", Some(value))
+        })
         .collect()
 }
 
@@ -333,10 +399,22 @@ fn properties(vocabulary: &Vocabulary, row: &FacilityRow, dagdelen: &[Dagdeel]) 
 fn dagdeel_texts(dagdelen: &[Dagdeel]) -> Vec<String> {
     let mut groups: Vec<(&Dagdeel, Vec<&str>)> = Vec::new();
     for d in dagdelen {
-        let day = WEEKDAYS.get((d.weekday - 1) as usize).map(|w| w.0).unwrap_or("?");
+        let day = WEEKDAYS
+            .get((d.weekday - 1) as usize)
+            .map(|w| w.0)
+            .unwrap_or("?");
         let same = |g: &&mut (&Dagdeel, Vec<&str>)| {
-            (g.0.dagdeel.as_str(), g.0.max_present, g.0.walk_in, g.0.by_appointment)
-                == (d.dagdeel.as_str(), d.max_present, d.walk_in, d.by_appointment)
+            (
+                g.0.dagdeel.as_str(),
+                g.0.max_present,
+                g.0.walk_in,
+                g.0.by_appointment,
+            ) == (
+                d.dagdeel.as_str(),
+                d.max_present,
+                d.walk_in,
+                d.by_appointment,
+            )
         };
         match groups.iter_mut().find(same) {
             Some((_, days)) => days.push(day),
@@ -378,7 +456,12 @@ mod tests {
             walk_in: 2,
             by_appointment: 3,
         };
-        let texts = dagdeel_texts(&[d(1, "middag", 10), d(1, "ochtend", 10), d(2, "ochtend", 10), d(3, "ochtend", 8)]);
+        let texts = dagdeel_texts(&[
+            d(1, "middag", 10),
+            d(1, "ochtend", 10),
+            d(2, "ochtend", 10),
+            d(3, "ochtend", 8),
+        ]);
         assert_eq!(
             texts,
             vec![

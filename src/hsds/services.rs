@@ -17,9 +17,9 @@ use super::organizations::{self, ProviderRow};
 use super::params::{Page, Params};
 use super::vocabulary::Kind;
 use super::{glance, Published};
+use crate::db::Tx;
 use crate::lookup::bits::Bits;
 use crate::lookup::index::TenantIndex;
-use crate::db::Tx;
 use crate::register::facilities::choices::{self, label};
 use crate::state::AppState;
 
@@ -83,15 +83,21 @@ const COLUMNS: &str = "select f.facility_id, f.provider_id, f.name, f.descriptio
 
 /// One published facility of the tenant, or `None` (also for another tenant's id).
 pub async fn one(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> ApiResult<Option<FacilityRow>> {
-    Ok(sqlx::query_as(&format!("{COLUMNS} {JOINS} {PUBLISHED} and f.facility_id = $2"))
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "{COLUMNS} {JOINS} {PUBLISHED} and f.facility_id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// The published facilities of one provider, by name.
-pub async fn of_provider(tx: &mut Tx, tenant_id: Uuid, provider_id: Uuid) -> ApiResult<Vec<FacilityRow>> {
+pub async fn of_provider(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    provider_id: Uuid,
+) -> ApiResult<Vec<FacilityRow>> {
     Ok(sqlx::query_as(&format!("{COLUMNS} {JOINS} {PUBLISHED} and f.provider_id = $2 order by lower(f.name), f.facility_id"))
         .bind(tenant_id)
         .bind(provider_id)
@@ -103,7 +109,11 @@ pub async fn of_provider(tx: &mut Tx, tenant_id: Uuid, provider_id: Uuid) -> Api
 /// `organization_id`, `modified_after`, `page`, `per_page`. The selection and order come from
 /// the register's projection (the sociale kaart's, with the same text match); each service
 /// is built once per change of the register.
-pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, RawQuery(q): RawQuery) -> ApiResult<Json<Page<Arc<Service>>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Page<Arc<Service>>>> {
     let params = Params::parse(q.as_deref());
     let paging = params.paging()?;
     let search = params.search();
@@ -111,15 +121,22 @@ pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, Raw
     let taxonomy_id = params.uuid("taxonomy_id")?;
     let organization_id = params.uuid("organization_id")?;
     let modified_after = params.moment("modified_after")?;
-    let (published, index, query) = glance(&state, &tenant, search.as_deref().unwrap_or("")).await?;
+    let (published, index, query) =
+        glance(&state, &tenant, search.as_deref().unwrap_or("")).await?;
 
     let ranks = query.map(|q| q.ranks(&index.text));
-    let mut selected = ranks.as_ref().map_or_else(|| Bits::full(index.len()), |r| r.matched.clone());
+    let mut selected = ranks
+        .as_ref()
+        .map_or_else(|| Bits::full(index.len()), |r| r.matched.clone());
     if term_id.is_some() || taxonomy_id.is_some() {
         let vocabulary = super::vocabulary(&state, &published, &index).await?;
         if let Some(id) = term_id {
             let term = vocabulary.by_id(id);
-            selected.and(&classified(&index, term.map(|t| t.kind), term.map(|t| t.code.as_str())));
+            selected.and(&classified(
+                &index,
+                term.map(|t| t.kind),
+                term.map(|t| t.code.as_str()),
+            ));
         }
         if let Some(id) = taxonomy_id {
             selected.and(&classified(&index, vocabulary.kind_of_taxonomy(id), None));
@@ -129,7 +146,8 @@ pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, Raw
         .ones()
         .filter(|i| {
             let e = &index.entries[*i];
-            organization_id.is_none_or(|o| e.provider_id == o) && modified_after.is_none_or(|t| e.modified >= t)
+            organization_id.is_none_or(|o| e.provider_id == o)
+                && modified_after.is_none_or(|t| e.modified >= t)
         })
         .collect();
     if let Some(r) = &ranks {
@@ -137,7 +155,12 @@ pub async fn list(State(state): State<AppState>, Path(tenant): Path<String>, Raw
         order.sort_by(|a, b| r.rank[*b].total_cmp(&r.rank[*a]).then(a.cmp(b)));
     }
     let total = order.len() as i64;
-    let ids: Vec<Uuid> = order.iter().skip(paging.offset() as usize).take(paging.per_page as usize).map(|i| index.entries[*i].id).collect();
+    let ids: Vec<Uuid> = order
+        .iter()
+        .skip(paging.offset() as usize)
+        .take(paging.per_page as usize)
+        .map(|i| index.entries[*i].id)
+        .collect();
     let contents = briefs(&state, &published, &index, &ids).await?;
     Ok(Json(Page::new(contents, total, paging)))
 }
@@ -162,23 +185,39 @@ fn classified(index: &TenantIndex, kind: Option<Kind>, code: Option<&str>) -> Bi
 
 /// The services `ids` (listed ones) with their organization, in that order: built once per
 /// generation of the register, the missing ones in one transaction.
-async fn briefs(state: &AppState, published: &Published, index: &TenantIndex, ids: &[Uuid]) -> ApiResult<Vec<Arc<Service>>> {
-    let mut found: Vec<Option<Arc<Service>>> = ids.iter().map(|id| index.memo.get::<Service>("hsds-brief", *id)).collect();
-    let missing: Vec<Uuid> = ids.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(id, _)| *id).collect();
+async fn briefs(
+    state: &AppState,
+    published: &Published,
+    index: &TenantIndex,
+    ids: &[Uuid],
+) -> ApiResult<Vec<Arc<Service>>> {
+    let mut found: Vec<Option<Arc<Service>>> = ids
+        .iter()
+        .map(|id| index.memo.get::<Service>("hsds-brief", *id))
+        .collect();
+    let missing: Vec<Uuid> = ids
+        .iter()
+        .zip(&found)
+        .filter(|(_, f)| f.is_none())
+        .map(|(id, _)| *id)
+        .collect();
     if !missing.is_empty() {
         let tenant_id = published.tenant_id;
         let mut tx = state.db.tenant_tx(tenant_id).await?;
-        let rows: Vec<FacilityRow> = sqlx::query_as(&format!("{COLUMNS} {JOINS} {PUBLISHED} and f.facility_id = any ($2)"))
-            .bind(tenant_id)
-            .bind(&missing)
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows: Vec<FacilityRow> = sqlx::query_as(&format!(
+            "{COLUMNS} {JOINS} {PUBLISHED} and f.facility_id = any ($2)"
+        ))
+        .bind(tenant_id)
+        .bind(&missing)
+        .fetch_all(&mut *tx)
+        .await?;
         let provider_ids: Vec<Uuid> = rows.iter().map(|r| r.provider_id).collect();
-        let providers: HashMap<Uuid, ProviderRow> = organizations::by_ids(&mut tx, tenant_id, &provider_ids)
-            .await?
-            .into_iter()
-            .map(|p| (p.provider_id, p))
-            .collect();
+        let providers: HashMap<Uuid, ProviderRow> =
+            organizations::by_ids(&mut tx, tenant_id, &provider_ids)
+                .await?
+                .into_iter()
+                .map(|p| (p.provider_id, p))
+                .collect();
         tx.commit().await?;
         for row in rows {
             let mut service = brief(&row);
@@ -196,8 +235,10 @@ async fn briefs(state: &AppState, published: &Published, index: &TenantIndex, id
 /// A date-time as HSDS shows it: UTC with milliseconds.
 pub fn timestamp(moment: OffsetDateTime) -> String {
     let utc = moment.to_offset(UtcOffset::UTC);
-    utc.format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"))
-        .unwrap_or_default()
+    utc.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    ))
+    .unwrap_or_default()
 }
 
 /// A web address HSDS accepts as a URI; anything else is left out.
@@ -205,7 +246,9 @@ pub fn uri(text: &str) -> Option<String> {
     let text = text.trim();
     let ok = (text.starts_with("https://") || text.starts_with("http://"))
         && text.is_ascii()
-        && !text.chars().any(|c| c.is_ascii_whitespace() || c.is_ascii_control() || "\"<>\\^`{|}".contains(c));
+        && !text
+            .chars()
+            .any(|c| c.is_ascii_whitespace() || c.is_ascii_control() || "\"<>\\^`{|}".contains(c));
     ok.then(|| text.to_string())
 }
 
@@ -222,10 +265,18 @@ pub fn euros(cents: i64) -> String {
 
 /// The service's one-to-one fields, without organization or nested parts.
 pub fn brief(row: &FacilityRow) -> Service {
-    let routes: Vec<&str> = row.client_routes.iter().map(|r| label(choices::ROUTES, r)).filter(|l| !l.is_empty()).collect();
+    let routes: Vec<&str> = row
+        .client_routes
+        .iter()
+        .map(|r| label(choices::ROUTES, r))
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut application_process = format!("{}.", label(choices::ACCESS, &row.access));
     if !routes.is_empty() {
-        application_process.push_str(&format!(" Zo komen mensen binnen: {}.", routes.join("; ").to_lowercase()));
+        application_process.push_str(&format!(
+            " Zo komen mensen binnen: {}.",
+            routes.join("; ").to_lowercase()
+        ));
     }
     let fees_description = match (row.own_contribution.as_str(), row.own_contribution_cents) {
         ("per_bezoek", Some(cents)) => format!("Eigen bijdrage: {} per bezoek.", euros(cents)),
@@ -242,8 +293,12 @@ pub fn brief(row: &FacilityRow) -> Service {
         status: "active",
         application_process,
         fees_description,
-        eligibility_description: (!row.target_group_names.is_empty())
-            .then(|| format!("Voor: {}.", row.target_group_names.join(", ").to_lowercase())),
+        eligibility_description: (!row.target_group_names.is_empty()).then(|| {
+            format!(
+                "Voor: {}.",
+                row.target_group_names.join(", ").to_lowercase()
+            )
+        }),
         last_modified: timestamp(row.last_modified),
         organization: None,
         detail: None,

@@ -25,7 +25,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Levensgebied, Kind::Type, Kind::Functie, Kind::Bouwsteen, Kind::Kenmerk];
+    pub const ALL: [Kind; 5] = [
+        Kind::Levensgebied,
+        Kind::Type,
+        Kind::Functie,
+        Kind::Bouwsteen,
+        Kind::Kenmerk,
+    ];
 
     /// The taxonomy's code, part of its ids.
     pub fn slug(self) -> &'static str {
@@ -118,10 +124,18 @@ impl Vocabulary {
     pub async fn load(tx: &mut Tx, tenant_id: Uuid) -> ApiResult<Self> {
         let mut terms = Vec::new();
         let levensgebieden: Vec<(String, String)> =
-            sqlx::query_as("select code, name from levensgebieden order by position").fetch_all(&mut **tx).await?;
+            sqlx::query_as("select code, name from levensgebieden order by position")
+                .fetch_all(&mut **tx)
+                .await?;
         for (code, name) in levensgebieden {
             let description = format!("Levensgebied {}.", name.to_lowercase());
-            terms.push(Term { kind: Kind::Levensgebied, code, name, description, parent: None });
+            terms.push(Term {
+                kind: Kind::Levensgebied,
+                code,
+                name,
+                description,
+                parent: None,
+            });
         }
         // Retired types stay while a published facility still carries them.
         let types: Vec<(String, String, String, String)> = sqlx::query_as(
@@ -136,8 +150,18 @@ impl Vocabulary {
         .fetch_all(&mut **tx)
         .await?;
         for (code, name, description, levensgebied) in types {
-            let description = if description.trim().is_empty() { name.clone() } else { description };
-            terms.push(Term { kind: Kind::Type, code, name, description, parent: Some(levensgebied) });
+            let description = if description.trim().is_empty() {
+                name.clone()
+            } else {
+                description
+            };
+            terms.push(Term {
+                kind: Kind::Type,
+                code,
+                name,
+                description,
+                parent: Some(levensgebied),
+            });
         }
         let lists: Vec<(String, String, String, String)> = sqlx::query_as(
             "select kind, code, name, description from code_lists where kind in ('functie', 'bouwsteen') \
@@ -146,9 +170,23 @@ impl Vocabulary {
         .fetch_all(&mut **tx)
         .await?;
         for (kind, code, name, description) in lists {
-            let kind = if kind == "functie" { Kind::Functie } else { Kind::Bouwsteen };
-            let description = if description.trim().is_empty() { name.clone() } else { description };
-            terms.push(Term { kind, code, name, description, parent: None });
+            let kind = if kind == "functie" {
+                Kind::Functie
+            } else {
+                Kind::Bouwsteen
+            };
+            let description = if description.trim().is_empty() {
+                name.clone()
+            } else {
+                description
+            };
+            terms.push(Term {
+                kind,
+                code,
+                name,
+                description,
+                parent: None,
+            });
         }
         for (code, name, description) in KENMERKEN {
             terms.push(Term {
@@ -169,7 +207,12 @@ impl Vocabulary {
             by_id.insert(ids::term(tenant_id, t.kind.slug(), &t.code), i);
             by_code.insert((t.kind, t.code.clone()), i);
         }
-        Self { tenant_id, terms, by_id, by_code }
+        Self {
+            tenant_id,
+            terms,
+            by_id,
+            by_code,
+        }
     }
 
     pub fn by_id(&self, id: Uuid) -> Option<&Term> {
@@ -177,7 +220,9 @@ impl Vocabulary {
     }
 
     pub fn get(&self, kind: Kind, code: &str) -> Option<&Term> {
-        self.by_code.get(&(kind, code.to_string())).map(|&i| &self.terms[i])
+        self.by_code
+            .get(&(kind, code.to_string()))
+            .map(|&i| &self.terms[i])
     }
 
     pub fn term_id(&self, term: &Term) -> Uuid {
@@ -207,7 +252,10 @@ impl Vocabulary {
             code: term.code.clone(),
             name: term.name.clone(),
             description: term.description.clone(),
-            parent_id: term.parent.as_ref().map(|p| ids::term(self.tenant_id, Kind::Levensgebied.slug(), p)),
+            parent_id: term
+                .parent
+                .as_ref()
+                .map(|p| ids::term(self.tenant_id, Kind::Levensgebied.slug(), p)),
             taxonomy: term.kind.name().into(),
             taxonomy_id: self.taxonomy_id(term.kind),
             taxonomy_detail: with_taxonomy.then(|| self.taxonomy(term.kind)),
@@ -216,9 +264,21 @@ impl Vocabulary {
     }
 
     /// The attribute that links term `code` of `kind` to an object, or `None` for an unknown code.
-    pub fn attribute(&self, kind: Kind, code: &str, link_id: Uuid, link_entity: &'static str, value: Option<String>) -> Option<Attribute> {
+    pub fn attribute(
+        &self,
+        kind: Kind,
+        code: &str,
+        link_id: Uuid,
+        link_entity: &'static str,
+        value: Option<String>,
+    ) -> Option<Attribute> {
         let term = self.get(kind, code)?;
-        let key = format!("attribute/{}/{}/{}", kind.slug(), code, value.as_deref().unwrap_or(""));
+        let key = format!(
+            "attribute/{}/{}/{}",
+            kind.slug(),
+            code,
+            value.as_deref().unwrap_or("")
+        );
         Some(Attribute {
             id: ids::part(link_id, &key),
             link_id,
@@ -232,25 +292,42 @@ impl Vocabulary {
 }
 
 /// GET /api/hsds/{tenant}/taxonomies
-pub async fn taxonomies(State(state): State<AppState>, Path(tenant): Path<String>, RawQuery(q): RawQuery) -> ApiResult<Json<Page<Taxonomy>>> {
+pub async fn taxonomies(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Page<Taxonomy>>> {
     let paging = Params::parse(q.as_deref()).paging()?;
     let (published, _tx) = open(&state, &tenant).await?;
     let vocabulary = Vocabulary::new(published.tenant_id, Vec::new());
-    let all: Vec<Taxonomy> = Kind::ALL.into_iter().map(|k| vocabulary.taxonomy(k)).collect();
+    let all: Vec<Taxonomy> = Kind::ALL
+        .into_iter()
+        .map(|k| vocabulary.taxonomy(k))
+        .collect();
     let (total, items) = paging.slice(all);
     Ok(Json(Page::new(items, total, paging)))
 }
 
 /// GET /api/hsds/{tenant}/taxonomies/{id}
-pub async fn taxonomy(State(state): State<AppState>, Path((tenant, id)): Path<(String, String)>) -> ApiResult<Json<Taxonomy>> {
+pub async fn taxonomy(
+    State(state): State<AppState>,
+    Path((tenant, id)): Path<(String, String)>,
+) -> ApiResult<Json<Taxonomy>> {
     let (published, _tx) = open(&state, &tenant).await?;
     let vocabulary = Vocabulary::new(published.tenant_id, Vec::new());
-    let kind = Uuid::try_parse(&id).ok().and_then(|id| vocabulary.kind_of_taxonomy(id)).ok_or(ApiError::NotFound)?;
+    let kind = Uuid::try_parse(&id)
+        .ok()
+        .and_then(|id| vocabulary.kind_of_taxonomy(id))
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(vocabulary.taxonomy(kind)))
 }
 
 /// GET /api/hsds/{tenant}/taxonomy_terms: filters `taxonomy_id`, `parent_id`, `top_only`, `search`.
-pub async fn terms(State(state): State<AppState>, Path(tenant): Path<String>, RawQuery(q): RawQuery) -> ApiResult<Json<Page<TaxonomyTerm>>> {
+pub async fn terms(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Page<TaxonomyTerm>>> {
     let params = Params::parse(q.as_deref());
     let paging = params.paging()?;
     let taxonomy_id = params.uuid("taxonomy_id")?;
@@ -267,7 +344,9 @@ pub async fn terms(State(state): State<AppState>, Path(tenant): Path<String>, Ra
         .filter(|t| parent_id.is_none_or(|id| t.parent_id == Some(id)))
         .filter(|t| !top_only || t.parent_id.is_none())
         .filter(|t| {
-            search.as_ref().is_none_or(|s| t.name.to_lowercase().contains(s.as_str()) || t.code.contains(s.as_str()))
+            search.as_ref().is_none_or(|s| {
+                t.name.to_lowercase().contains(s.as_str()) || t.code.contains(s.as_str())
+            })
         })
         .collect();
     let (total, items) = paging.slice(all);
@@ -275,7 +354,10 @@ pub async fn terms(State(state): State<AppState>, Path(tenant): Path<String>, Ra
 }
 
 /// GET /api/hsds/{tenant}/taxonomy_terms/{id}
-pub async fn term(State(state): State<AppState>, Path((tenant, id)): Path<(String, String)>) -> ApiResult<Json<TaxonomyTerm>> {
+pub async fn term(
+    State(state): State<AppState>,
+    Path((tenant, id)): Path<(String, String)>,
+) -> ApiResult<Json<TaxonomyTerm>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
     let (published, mut tx) = open(&state, &tenant).await?;
     let vocabulary = Vocabulary::load(&mut tx, published.tenant_id).await?;

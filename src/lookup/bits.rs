@@ -11,12 +11,18 @@ pub struct Bits {
 impl Bits {
     /// No position set, room for `len`.
     pub fn empty(len: usize) -> Self {
-        Bits { words: vec![0; len.div_ceil(64)], len }
+        Bits {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
     }
 
     /// Every position below `len` set.
     pub fn full(len: usize) -> Self {
-        let mut bits = Bits { words: vec![u64::MAX; len.div_ceil(64)], len };
+        let mut bits = Bits {
+            words: vec![u64::MAX; len.div_ceil(64)],
+            len,
+        };
         if !len.is_multiple_of(64) {
             if let Some(last) = bits.words.last_mut() {
                 *last = (1u64 << (len % 64)) - 1;
@@ -43,17 +49,26 @@ impl Bits {
 
     /// Keeps only the positions also in `other`.
     pub fn and(&mut self, other: &Bits) {
-        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a &= *b);
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(a, b)| *a &= *b);
     }
 
     /// Adds the positions of `other`.
     pub fn or(&mut self, other: &Bits) {
-        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a |= *b);
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(a, b)| *a |= *b);
     }
 
     /// Keeps only the positions not in `other`.
     pub fn and_not(&mut self, other: &Bits) {
-        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a &= !*b);
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(a, b)| *a &= !*b);
     }
 
     pub fn count(&self) -> usize {
@@ -62,12 +77,21 @@ impl Bits {
 
     /// How many positions are in both.
     pub fn count_and(&self, other: &Bits) -> usize {
-        self.words.iter().zip(&other.words).map(|(a, b)| (a & b).count_ones() as usize).sum()
+        self.words
+            .iter()
+            .zip(&other.words)
+            .map(|(a, b)| (a & b).count_ones() as usize)
+            .sum()
     }
 
     /// How many positions are in all three.
     pub fn count_and2(&self, b: &Bits, c: &Bits) -> usize {
-        self.words.iter().zip(&b.words).zip(&c.words).map(|((a, b), c)| (a & b & c).count_ones() as usize).sum()
+        self.words
+            .iter()
+            .zip(&b.words)
+            .zip(&c.words)
+            .map(|((a, b), c)| (a & b & c).count_ones() as usize)
+            .sum()
     }
 
     /// The set positions, ascending.

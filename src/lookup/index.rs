@@ -94,7 +94,11 @@ impl Entry {
     }
 
     pub fn type_names(&self, index: &TenantIndex) -> String {
-        self.types.iter().map(|t| index.types[*t].name.as_str()).collect::<Vec<_>>().join(", ")
+        self.types
+            .iter()
+            .map(|t| index.types[*t].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -146,7 +150,12 @@ type Kept = Arc<dyn Any + Send + Sync>;
 
 impl Memo {
     pub fn get<T: Send + Sync + 'static>(&self, kind: &'static str, id: Uuid) -> Option<Arc<T>> {
-        self.0.lock().expect("memo").get(&(kind, id)).cloned().and_then(|v| v.downcast::<T>().ok())
+        self.0
+            .lock()
+            .expect("memo")
+            .get(&(kind, id))
+            .cloned()
+            .and_then(|v| v.downcast::<T>().ok())
     }
 
     pub fn put<T: Send + Sync + 'static>(&self, kind: &'static str, id: Uuid, value: T) -> Arc<T> {
@@ -188,7 +197,18 @@ pub fn open_bit(weekday: usize, dagdeel: usize) -> usize {
 
 impl TenantIndex {
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn new(generation: i64, entries: Vec<Entry>, levensgebieden: Vec<Named>, types: Vec<TypeInfo>, codes: [Vec<Named>; 3], areas: Vec<Area>, options: [Vec<Bits>; 6], flags: [Bits; 3], open: Vec<Bits>, text: TextIndex) -> Self {
+    pub(super) fn new(
+        generation: i64,
+        entries: Vec<Entry>,
+        levensgebieden: Vec<Named>,
+        types: Vec<TypeInfo>,
+        codes: [Vec<Named>; 3],
+        areas: Vec<Area>,
+        options: [Vec<Bits>; 6],
+        flags: [Bits; 3],
+        open: Vec<Bits>,
+        text: TextIndex,
+    ) -> Self {
         let [functies, bouwstenen, doelgroepen] = codes;
         let mut types_by_name: Vec<usize> = (0..types.len()).collect();
         types_by_name.sort_by_cached_key(|t| types[*t].name.to_lowercase());
@@ -203,14 +223,22 @@ impl TenantIndex {
                     (true, Some(g)) => format!("{} – {}", areas[g].name, wijk.name),
                     _ => wijk.name.clone(),
                 },
-                buurten: children[w].iter().copied().filter(|b| areas[*b].level == Level::Buurt).collect(),
+                buurten: children[w]
+                    .iter()
+                    .copied()
+                    .filter(|b| areas[*b].level == Level::Buurt)
+                    .collect(),
             })
             .filter(|g| !g.buurten.is_empty())
             .collect();
         TenantIndex {
             generation,
             by_id: entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect(),
-            area_codes: areas.iter().enumerate().map(|(i, a)| (a.code.clone(), i)).collect(),
+            area_codes: areas
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.code.clone(), i))
+                .collect(),
             entries,
             levensgebieden,
             types,
@@ -292,7 +320,9 @@ impl TenantIndex {
             return Ok(Some(sheet));
         }
         let mut tx = db.tenant_tx(tenant_id).await?;
-        let Some(sheet) = Sheet::load(&mut tx, tenant_id, id).await? else { return Ok(None) };
+        let Some(sheet) = Sheet::load(&mut tx, tenant_id, id).await? else {
+            return Ok(None);
+        };
         tx.commit().await?;
         Ok(Some(self.memo.put("sheet", id, sheet)))
     }
@@ -316,35 +346,60 @@ impl Cache {
     fn cached(&self, tenant_id: Uuid, generation: i64) -> Option<Arc<TenantIndex>> {
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         let tenants = self.tenants.lock().expect("index cache");
-        let cached = tenants.get(&tenant_id).filter(|c| c.index.generation >= generation)?;
+        let cached = tenants
+            .get(&tenant_id)
+            .filter(|c| c.index.generation >= generation)?;
         cached.used.store(tick, Ordering::Relaxed);
         Some(cached.index.clone())
     }
 
     /// The tenant's projection at `generation` (from `tenants.register_generation`), loaded
     /// in a transaction of its own when the cached one is older.
-    pub async fn get(&self, db: &Db, tenant_id: Uuid, generation: i64) -> AppResult<Arc<TenantIndex>> {
+    pub async fn get(
+        &self,
+        db: &Db,
+        tenant_id: Uuid,
+        generation: i64,
+    ) -> AppResult<Arc<TenantIndex>> {
         if let Some(index) = self.cached(tenant_id, generation) {
             return Ok(index);
         }
-        let lock = self.loading.lock().expect("index loads").entry(tenant_id).or_default().clone();
+        let lock = self
+            .loading
+            .lock()
+            .expect("index loads")
+            .entry(tenant_id)
+            .or_default()
+            .clone();
         let _loading = lock.lock().await;
         if let Some(index) = self.cached(tenant_id, generation) {
             return Ok(index);
         }
         let mut tx = db.tenant_tx(tenant_id).await?;
         // What the transaction sees is at least `generation`; record what it is.
-        let seen = crate::tenancy::kept::generation(&mut tx, tenant_id).await?.max(generation);
+        let seen = crate::tenancy::kept::generation(&mut tx, tenant_id)
+            .await?
+            .max(generation);
         let index = Arc::new(super::load::load(&mut tx, tenant_id, seen).await?);
         tx.commit().await?;
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         let mut tenants = self.tenants.lock().expect("index cache");
         if tenants.len() >= MAX_TENANTS && !tenants.contains_key(&tenant_id) {
-            if let Some(oldest) = tenants.iter().min_by_key(|(_, c)| c.used.load(Ordering::Relaxed)).map(|(k, _)| *k) {
+            if let Some(oldest) = tenants
+                .iter()
+                .min_by_key(|(_, c)| c.used.load(Ordering::Relaxed))
+                .map(|(k, _)| *k)
+            {
                 tenants.remove(&oldest);
             }
         }
-        tenants.insert(tenant_id, Cached { index: index.clone(), used: AtomicU64::new(tick) });
+        tenants.insert(
+            tenant_id,
+            Cached {
+                index: index.clone(),
+                used: AtomicU64::new(tick),
+            },
+        );
         Ok(index)
     }
 }

@@ -8,7 +8,9 @@ use time::{OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::bits::Bits;
-use super::index::{children_of, lineage_in, open_bit, Area, Entry, Level, Named, TenantIndex, TypeInfo};
+use super::index::{
+    children_of, lineage_in, open_bit, Area, Entry, Level, Named, TenantIndex, TypeInfo,
+};
 use super::words::TextIndexBuilder;
 use crate::db::Tx;
 use crate::error::AppResult;
@@ -82,14 +84,19 @@ async fn areas(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Area>> {
 
 /// Per facility, the [`open_bit`] positions it is open at, as a mask.
 async fn opening(tx: &mut Tx, tenant_id: Uuid) -> AppResult<HashMap<Uuid, u32>> {
-    let hours: Vec<(Uuid, i16, Time, Time)> =
-        sqlx::query_as("select facility_id, weekday, opens, closes from facility_hours where tenant_id = $1")
-            .bind(tenant_id)
-            .fetch_all(&mut **tx)
-            .await?;
+    let hours: Vec<(Uuid, i16, Time, Time)> = sqlx::query_as(
+        "select facility_id, weekday, opens, closes from facility_hours where tenant_id = $1",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?;
     let mut open: HashMap<Uuid, u32> = HashMap::new();
     for (id, weekday, opens, closes) in hours {
-        let period = Period { weekday, opens, closes };
+        let period = Period {
+            weekday,
+            opens,
+            closes,
+        };
         for part in period.dagdelen() {
             let d = DAGDELEN.iter().position(|x| *x == part).unwrap_or(0);
             *open.entry(id).or_default() |= 1 << open_bit(weekday as usize, d);
@@ -101,7 +108,9 @@ async fn opening(tx: &mut Tx, tenant_id: Uuid) -> AppResult<HashMap<Uuid, u32>> 
 /// The tenant's projection, read through `tx`, labelled `generation`.
 pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<TenantIndex> {
     let levensgebieden: Vec<Named> =
-        sqlx::query_as("select code, name from levensgebieden order by position").fetch_all(&mut **tx).await?;
+        sqlx::query_as("select code, name from levensgebieden order by position")
+            .fetch_all(&mut **tx)
+            .await?;
     let type_rows: Vec<(String, String, String)> =
         sqlx::query_as("select code, name, levensgebied from facility_types where tenant_id = $1 order by position, name")
             .bind(tenant_id)
@@ -109,7 +118,11 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<Te
             .await?;
     let types: Vec<TypeInfo> = type_rows
         .into_iter()
-        .map(|(code, name, g)| TypeInfo { code, name, levensgebied: levensgebieden.iter().position(|l| l.code == g).unwrap_or(0) })
+        .map(|(code, name, g)| TypeInfo {
+            code,
+            name,
+            levensgebied: levensgebieden.iter().position(|l| l.code == g).unwrap_or(0),
+        })
         .collect();
     let codes: Vec<(String, String, String)> = sqlx::query_as(
         "select kind, code, name from code_lists where kind in ('functie', 'bouwsteen', 'doelgroep') order by kind, position",
@@ -117,33 +130,68 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<Te
     .fetch_all(&mut **tx)
     .await?;
     let list = |kind: &str| -> Vec<Named> {
-        codes.iter().filter(|c| c.0 == kind).map(|c| Named { code: c.1.clone(), name: c.2.clone() }).collect()
+        codes
+            .iter()
+            .filter(|c| c.0 == kind)
+            .map(|c| Named {
+                code: c.1.clone(),
+                name: c.2.clone(),
+            })
+            .collect()
     };
     let code_lists = [list("functie"), list("bouwsteen"), list("doelgroep")];
     let areas = areas(tx, tenant_id).await?;
     let open_at = opening(tx, tenant_id).await?;
-    let rows: Vec<FacilityRow> = sqlx::query_as(FACILITIES).bind(tenant_id).fetch_all(&mut **tx).await?;
+    let rows: Vec<FacilityRow> = sqlx::query_as(FACILITIES)
+        .bind(tenant_id)
+        .fetch_all(&mut **tx)
+        .await?;
 
     let n = rows.len();
     let area_pos: HashMap<Uuid, usize> = areas.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-    let type_pos: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.code.as_str(), i)).collect();
-    let code_pos: Vec<HashMap<&str, usize>> =
-        code_lists.iter().map(|l| l.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect()).collect();
+    let type_pos: HashMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.code.as_str(), i))
+        .collect();
+    let code_pos: Vec<HashMap<&str, usize>> = code_lists
+        .iter()
+        .map(|l| {
+            l.iter()
+                .enumerate()
+                .map(|(i, c)| (c.code.as_str(), i))
+                .collect()
+        })
+        .collect();
     let children = children_of(&areas);
     let lineage = |at: usize| lineage_in(&areas, at);
-    let sizes = [levensgebieden.len(), types.len(), code_lists[0].len(), code_lists[1].len(), code_lists[2].len(), areas.len()];
+    let sizes = [
+        levensgebieden.len(),
+        types.len(),
+        code_lists[0].len(),
+        code_lists[1].len(),
+        code_lists[2].len(),
+        areas.len(),
+    ];
     let mut options: [Vec<Bits>; 6] = sizes.map(|k| vec![Bits::empty(n); k]);
     let mut flags = [Bits::empty(n), Bits::empty(n), Bits::empty(n)];
     let mut open = vec![Bits::empty(n); 21];
     let mut text = TextIndexBuilder::default();
     let mut entries = Vec::with_capacity(n);
     for (i, row) in rows.into_iter().enumerate() {
-        let entry_types: Vec<usize> = row.types.iter().filter_map(|c| type_pos.get(c.as_str()).copied()).collect();
+        let entry_types: Vec<usize> = row
+            .types
+            .iter()
+            .filter_map(|c| type_pos.get(c.as_str()).copied())
+            .collect();
         for t in &entry_types {
             options[1][*t].set(i);
             options[0][types[*t].levensgebied].set(i);
         }
-        for (k, values) in [&row.functions, &row.bouwstenen, &row.target_groups].into_iter().enumerate() {
+        for (k, values) in [&row.functions, &row.bouwstenen, &row.target_groups]
+            .into_iter()
+            .enumerate()
+        {
             for x in values.iter().filter_map(|c| code_pos[k].get(c.as_str())) {
                 options[2 + k][*x].set(i);
             }
@@ -168,7 +216,14 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<Te
         if row.serves_whole_region {
             options[5].iter_mut().for_each(|set| set.set(i));
         }
-        for (f, yes) in [row.access == "vrij", row.own_contribution == "geen", row.wheelchair == "ja"].into_iter().enumerate() {
+        for (f, yes) in [
+            row.access == "vrij",
+            row.own_contribution == "geen",
+            row.wheelchair == "ja",
+        ]
+        .into_iter()
+        .enumerate()
+        {
             if yes {
                 flags[f].set(i);
             }
@@ -195,5 +250,16 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<Te
             gemeente: level(Level::Gemeente),
         });
     }
-    Ok(TenantIndex::new(generation, entries, levensgebieden, types, code_lists, areas, options, flags, open, text.build()))
+    Ok(TenantIndex::new(
+        generation,
+        entries,
+        levensgebieden,
+        types,
+        code_lists,
+        areas,
+        options,
+        flags,
+        open,
+        text.build(),
+    ))
 }

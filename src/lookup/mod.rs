@@ -25,8 +25,8 @@ use std::sync::{Arc, LazyLock};
 use uuid::Uuid;
 
 use crate::auth::access::require_section;
-use crate::db::Db;
 use crate::auth::roles::Section;
+use crate::db::Db;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::tenancy::published::Published;
@@ -44,7 +44,13 @@ struct HandoutPage<'a> {
 
 /// The printable handout: large type, no navigation, one A4 page.
 pub fn handout_page(sheet: &Sheet, tenant_name: String, back: String) -> AppResult<String> {
-    Ok(HandoutPage { sheet, tenant_name, back, compact: true }.render()?)
+    Ok(HandoutPage {
+        sheet,
+        tenant_name,
+        back,
+        compact: true,
+    }
+    .render()?)
 }
 
 /// What a search needs to know of its tenant before it can run, read in one statement outside
@@ -58,36 +64,70 @@ pub struct Glance {
 }
 
 static GLANCE: LazyLock<String> = LazyLock::new(|| {
-    format!("select name, register_generation, published, {} from tenants where tenant_id = $1", words::analysis_sql(2))
+    format!(
+        "select name, register_generation, published, {} from tenants where tenant_id = $1",
+        words::analysis_sql(2)
+    )
 });
 
 /// The tenant `tenant_id` and the analysis of `q`; `None` for an unknown tenant.
 pub async fn glance(db: &Db, tenant_id: Uuid, q: &str) -> AppResult<Option<Glance>> {
     type Row = (String, i64, bool, Option<Vec<String>>, Option<String>);
-    let row: Option<Row> =
-        sqlx::query_as(&GLANCE).bind(tenant_id).bind(words::query_text(q)).fetch_optional(db.pool()).await?;
-    Ok(row.map(|(name, generation, published, stems, plain)| Glance {
-        name,
-        generation,
-        published,
-        query: words::from_analysis(stems, plain),
-    }))
+    let row: Option<Row> = sqlx::query_as(&GLANCE)
+        .bind(tenant_id)
+        .bind(words::query_text(q))
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(
+        row.map(|(name, generation, published, stems, plain)| Glance {
+            name,
+            generation,
+            published,
+            query: words::from_analysis(stems, plain),
+        }),
+    )
 }
 
 /// The published tenant `slug`, its projection and the analysis of `q`: one statement while
 /// the projection is current. `None` for an unknown or unpublished tenant. The kaart and the
 /// HSDS API find their tenant this way.
-pub async fn published(state: &AppState, slug: &str, q: &str) -> AppResult<Option<(Published, Arc<index::TenantIndex>, Option<words::Query>)>> {
-    let Some(tenant_id) = state.slugs.tenant_id(state.db.pool(), slug).await? else { return Ok(None) };
-    let Some(glance) = glance(&state.db, tenant_id, q).await?.filter(|g| g.published) else { return Ok(None) };
-    let index = state.lookup.get(&state.db, tenant_id, glance.generation).await?;
-    let tenant = Published { tenant_id, slug: slug.to_string(), name: glance.name, generation: glance.generation };
+pub async fn published(
+    state: &AppState,
+    slug: &str,
+    q: &str,
+) -> AppResult<Option<(Published, Arc<index::TenantIndex>, Option<words::Query>)>> {
+    let Some(tenant_id) = state.slugs.tenant_id(state.db.pool(), slug).await? else {
+        return Ok(None);
+    };
+    let Some(glance) = glance(&state.db, tenant_id, q)
+        .await?
+        .filter(|g| g.published)
+    else {
+        return Ok(None);
+    };
+    let index = state
+        .lookup
+        .get(&state.db, tenant_id, glance.generation)
+        .await?;
+    let tenant = Published {
+        tenant_id,
+        slug: slug.to_string(),
+        name: glance.name,
+        generation: glance.generation,
+    };
     Ok(Some((tenant, index, glance.query)))
 }
 
 /// The tenant's projection as of `glance` and, when the query has words, their match.
-pub async fn find(state: &AppState, tenant_id: Uuid, glance: &Glance) -> AppResult<(Arc<index::TenantIndex>, Option<words::Ranks>)> {
-    let index = state.lookup.get(&state.db, tenant_id, glance.generation).await?;
+pub async fn find(
+    state: &AppState,
+    tenant_id: Uuid,
+    glance: &Glance,
+) -> AppResult<(Arc<index::TenantIndex>, Option<words::Ranks>)> {
+    let index = state
+        .lookup
+        .get(&state.db, tenant_id, glance.generation)
+        .await?;
     let ranks = glance.query.as_ref().map(|q| q.ranks(&index.text));
     Ok((index, ranks))
 }
@@ -96,7 +136,10 @@ pub async fn find(state: &AppState, tenant_id: Uuid, glance: &Glance) -> AppResu
 pub fn router() -> Router<AppState> {
     let lookup = Router::new()
         .route("/{tenant}/zoeken", get(pages::search_page))
-        .route("/{tenant}/voorzieningen/{id}/verwijzing", post(referrals::record))
+        .route(
+            "/{tenant}/voorzieningen/{id}/verwijzing",
+            post(referrals::record),
+        )
         .route_layer(from_fn_with_state(Section::Lookup, require_section));
     let handout = Router::new()
         .route("/{tenant}/voorzieningen/{id}/folder", get(pages::handout))
@@ -106,7 +149,10 @@ pub fn router() -> Router<AppState> {
         .route("/{tenant}/verwijzingen/export.csv", get(referrals::export))
         .route_layer(from_fn_with_state(Section::Referrals, require_section));
     let publication = Router::new()
-        .route("/{tenant}/beheer/publicatie", get(publish::page).post(publish::set))
+        .route(
+            "/{tenant}/beheer/publicatie",
+            get(publish::page).post(publish::set),
+        )
         .route_layer(from_fn_with_state(Section::Publication, require_section));
     lookup.merge(handout).merge(counts).merge(publication)
 }

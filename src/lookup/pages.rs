@@ -4,8 +4,8 @@ use axum::extract::{RawQuery, State};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::params::SearchParams;
-use super::sheet::Sheet;
 use super::search;
+use super::sheet::Sheet;
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -15,19 +15,38 @@ use crate::web::layout::Layout;
 use crate::web::PathId;
 
 /// GET /{tenant}/zoeken
-pub async fn search_page(State(state): State<AppState>, user: CurrentUser, RawQuery(raw): RawQuery) -> AppResult<Response> {
+pub async fn search_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
     let params = SearchParams::parse(raw.as_deref());
-    let glance = super::glance(&state.db, user.tenant_id, &params.q).await?.ok_or(AppError::NotFound)?;
+    let glance = super::glance(&state.db, user.tenant_id, &params.q)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (index, ranks) = super::find(&state, user.tenant_id, &glance).await?;
     let outcome = search::run(&index, params, ranks);
     let layout = Layout::for_user(&user, "Voorzieningen zoeken", Some(Section::Lookup));
-    super::results::page(layout, false, user.href(Section::Lookup.path()), &user.href(Section::Facilities.path()), &index, outcome)
+    super::results::page(
+        layout,
+        false,
+        user.href(Section::Lookup.path()),
+        &user.href(Section::Facilities.path()),
+        &index,
+        outcome,
+    )
 }
 
 /// GET /{tenant}/voorzieningen/{id}/folder: the handout for the resident.
-pub async fn handout(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn handout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let sheet = Sheet::load(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let sheet = Sheet::load(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     // An aanbieder prints only their own organisation's handouts.
     if own_provider(&user).is_some_and(|own| own != Some(sheet.provider_id)) {

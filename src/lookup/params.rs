@@ -43,7 +43,13 @@ pub struct SearchParams {
 }
 
 fn clean(value: &str, max: usize) -> String {
-    value.chars().filter(|c| !c.is_control()).take(max).collect::<String>().trim().to_string()
+    value
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 fn code(value: &str) -> Option<String> {
@@ -54,7 +60,10 @@ fn code(value: &str) -> Option<String> {
 impl SearchParams {
     /// Reads a raw query string; the last of repeated parameters wins.
     pub fn parse(raw: Option<&str>) -> Self {
-        let mut p = SearchParams { page: 1, ..Default::default() };
+        let mut p = SearchParams {
+            page: 1,
+            ..Default::default()
+        };
         for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             let value = value.as_ref();
             if let Some(i) = CODE_FILTERS.iter().position(|(k, _)| *k == key) {
@@ -67,9 +76,15 @@ impl SearchParams {
                     "dag" => {
                         p.day = None;
                         if !value.is_empty() {
-                            match WEEKDAYS.iter().position(|(short, long)| *short == value || *long == value) {
+                            match WEEKDAYS
+                                .iter()
+                                .position(|(short, long)| *short == value || *long == value)
+                            {
                                 Some(d) => p.day = Some(d + 1),
-                                None => p.notices.push("De gekozen dag bestaat niet; er is op alle dagen gezocht.".into()),
+                                None => p.notices.push(
+                                    "De gekozen dag bestaat niet; er is op alle dagen gezocht."
+                                        .into(),
+                                ),
                             }
                         }
                     }
@@ -83,7 +98,14 @@ impl SearchParams {
                         }
                     }
                     "bij" => p.near = code(value).map(|v| v.to_uppercase()),
-                    "pagina" => p.page = value.trim().parse().ok().filter(|n| (1..=MAX_PAGE).contains(n)).unwrap_or(1),
+                    "pagina" => {
+                        p.page = value
+                            .trim()
+                            .parse()
+                            .ok()
+                            .filter(|n| (1..=MAX_PAGE).contains(n))
+                            .unwrap_or(1)
+                    }
                     _ => {}
                 }
             }
@@ -92,12 +114,19 @@ impl SearchParams {
     }
 
     pub fn code(&self, key: &str) -> Option<&str> {
-        CODE_FILTERS.iter().position(|(k, _)| *k == key).and_then(|i| self.codes[i].as_deref())
+        CODE_FILTERS
+            .iter()
+            .position(|(k, _)| *k == key)
+            .and_then(|i| self.codes[i].as_deref())
     }
 
     /// True when anything narrows the search (words or filters).
     pub fn narrowed(&self) -> bool {
-        !self.q.is_empty() || self.codes.iter().any(Option::is_some) || self.flags.iter().any(|f| *f) || self.day.is_some() || self.dagdeel.is_some()
+        !self.q.is_empty()
+            || self.codes.iter().any(Option::is_some)
+            || self.flags.iter().any(|f| *f)
+            || self.day.is_some()
+            || self.dagdeel.is_some()
     }
 
     /// The parameters as pairs, in a fixed order (page 1 is left out).
@@ -185,17 +214,25 @@ mod tests {
         assert_eq!((p.day, p.dagdeel), (Some(1), Some(2)));
         assert_eq!(p.near.as_deref(), Some("BU01410101"));
         assert_eq!(SearchParams::parse(Some(&p.query()[1..])), p);
-        assert_eq!(p.without("type"), "?q=caf%C3%A9+de+wijk&vrij=1&dag=ma&dagdeel=avond&bij=BU01410101");
+        assert_eq!(
+            p.without("type"),
+            "?q=caf%C3%A9+de+wijk&vrij=1&dag=ma&dagdeel=avond&bij=BU01410101"
+        );
     }
 
     #[test]
     fn nonsense_is_dropped() {
-        let p = SearchParams::parse(Some("dag=maandagavond&dagdeel=nacht&pagina=-3&%FF=%00&q=%00%01x&type="));
+        let p = SearchParams::parse(Some(
+            "dag=maandagavond&dagdeel=nacht&pagina=-3&%FF=%00&q=%00%01x&type=",
+        ));
         assert_eq!((p.day, p.dagdeel, p.page), (None, None, 1));
         assert_eq!(p.notices.len(), 2);
         assert_eq!(p.q, "x");
         assert_eq!(p.code("type"), None);
-        let long = SearchParams::parse(Some(&format!("q={}&pagina=99999999999999999999", "a".repeat(5000))));
+        let long = SearchParams::parse(Some(&format!(
+            "q={}&pagina=99999999999999999999",
+            "a".repeat(5000)
+        )));
         assert_eq!((long.q.len(), long.page), (MAX_Q_CHARS, 1));
     }
 }

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use super::handout_page;
 use super::params::SearchParams;
-use super::sheet::Sheet;
 use super::search;
+use super::sheet::Sheet;
 use std::sync::Arc;
 
 use super::index::TenantIndex;
@@ -22,8 +22,14 @@ use crate::web::layout::{render, Layout};
 pub use crate::tenancy::published::Published;
 
 /// The published tenant `slug` (or not found), its projection and the analysis of `q`.
-async fn open(state: &AppState, slug: &str, q: &str) -> AppResult<(Published, Arc<TenantIndex>, Option<super::words::Query>)> {
-    super::published(state, slug, q).await?.ok_or(AppError::NotFound)
+async fn open(
+    state: &AppState,
+    slug: &str,
+    q: &str,
+) -> AppResult<(Published, Arc<TenantIndex>, Option<super::words::Query>)> {
+    super::published(state, slug, q)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// How the kaart's pages link and look.
@@ -46,13 +52,24 @@ impl KaartPages for Published {
 }
 
 /// GET /{tenant}/kaart
-pub async fn search_page(State(state): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> AppResult<Response> {
+pub async fn search_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
     let params = SearchParams::parse(raw.as_deref());
     let (tenant, index, query) = open(&state, &slug, &params.q).await?;
     let ranks = query.map(|q| q.ranks(&index.text));
     let outcome = search::run(&index, params, ranks);
     let layout = tenant.layout("Zoek hulp en activiteiten");
-    super::results::page(layout, true, tenant.href(""), &tenant.href(""), &index, outcome)
+    super::results::page(
+        layout,
+        true,
+        tenant.href(""),
+        &tenant.href(""),
+        &index,
+        outcome,
+    )
 }
 
 #[derive(Template)]
@@ -67,15 +84,26 @@ struct FacilityPage {
 
 /// A listed facility of a published tenant, from its projection (a sheet is read once per
 /// change of the register).
-async fn published_sheet(state: &AppState, slug: &str, id: &str) -> AppResult<(Published, Arc<Sheet>)> {
+async fn published_sheet(
+    state: &AppState,
+    slug: &str,
+    id: &str,
+) -> AppResult<(Published, Arc<Sheet>)> {
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
     let (tenant, index, _) = open(state, slug, "").await?;
-    let sheet = index.sheet(&state.db, tenant.tenant_id, id).await?.filter(|s| !s.archived).ok_or(AppError::NotFound)?;
+    let sheet = index
+        .sheet(&state.db, tenant.tenant_id, id)
+        .await?
+        .filter(|s| !s.archived)
+        .ok_or(AppError::NotFound)?;
     Ok((tenant, sheet))
 }
 
 /// GET /{tenant}/kaart/{id}
-pub async fn facility_page(State(state): State<AppState>, Path((slug, id)): Path<(String, String)>) -> AppResult<Response> {
+pub async fn facility_page(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Response> {
     let (tenant, sheet) = published_sheet(&state, &slug, &id).await?;
     render(&FacilityPage {
         layout: tenant.layout(sheet.name.clone()),
@@ -87,7 +115,10 @@ pub async fn facility_page(State(state): State<AppState>, Path((slug, id)): Path
 }
 
 /// GET /{tenant}/kaart/{id}/folder
-pub async fn handout(State(state): State<AppState>, Path((slug, id)): Path<(String, String)>) -> AppResult<Response> {
+pub async fn handout(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+) -> AppResult<Response> {
     let (tenant, sheet) = published_sheet(&state, &slug, &id).await?;
     let back = tenant.href(&format!("/{}", sheet.id));
     Ok(Html(handout_page(&sheet, tenant.name, back)?).into_response())

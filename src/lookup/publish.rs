@@ -29,7 +29,11 @@ pub struct Notice {
 }
 
 /// GET /{tenant}/beheer/publicatie
-pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(notice): Query<Notice>,
+) -> AppResult<Response> {
     let published: bool = sqlx::query_scalar("select published from tenants where tenant_id = $1")
         .bind(user.tenant_id)
         .fetch_one(state.db.pool())
@@ -40,7 +44,12 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(notice
         _ => None,
     };
     render(&PublishPage {
-        layout: Layout::for_user(&user, "Sociale kaart publiceren", Some(Section::Publication)).with_notice(notice),
+        layout: Layout::for_user(
+            &user,
+            "Sociale kaart publiceren",
+            Some(Section::Publication),
+        )
+        .with_notice(notice),
         published,
         kaart: format!("/{}/kaart", user.tenant_slug),
         api: format!("/api/hsds/{}/", user.tenant_slug),
@@ -63,7 +72,11 @@ pub async fn set(
     let on = match form.publiceren.as_str() {
         "ja" => true,
         "nee" => false,
-        _ => return Err(crate::error::AppError::BadRequest("Kies of de sociale kaart gepubliceerd wordt: ja of nee.".into())),
+        _ => {
+            return Err(crate::error::AppError::BadRequest(
+                "Kies of de sociale kaart gepubliceerd wordt: ja of nee.".into(),
+            ))
+        }
     };
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let before: bool = sqlx::query_scalar("select tenant_set_published($1, $2)")
@@ -71,11 +84,29 @@ pub async fn set(
         .bind(on)
         .fetch_one(&mut *tx)
         .await?;
-    let event = Event::new(if on { "sociale_kaart_gepubliceerd" } else { "sociale_kaart_offline" }, "gemeente", user.tenant_id)
-        .before(serde_json::json!({ "gepubliceerd": before }))
-        .after(serde_json::json!({ "gepubliceerd": on }));
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    let event = Event::new(
+        if on {
+            "sociale_kaart_gepubliceerd"
+        } else {
+            "sociale_kaart_offline"
+        },
+        "gemeente",
+        user.tenant_id,
+    )
+    .before(serde_json::json!({ "gepubliceerd": before }))
+    .after(serde_json::json!({ "gepubliceerd": on }));
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
-    let target = format!("{}?melding={}", user.href(Section::Publication.path()), if on { "aan" } else { "uit" });
+    let target = format!(
+        "{}?melding={}",
+        user.href(Section::Publication.path()),
+        if on { "aan" } else { "uit" }
+    );
     Ok(Redirect::to(&target).into_response())
 }

@@ -38,7 +38,11 @@ pub struct ReferralForm {
 impl ReferralForm {
     /// Today, via the wijkteam, no reason, no wijk.
     pub fn fresh() -> Self {
-        ReferralForm { datum: time_fmt::today().to_string(), route: "wijkteam".into(), ..Default::default() }
+        ReferralForm {
+            datum: time_fmt::today().to_string(),
+            route: "wijkteam".into(),
+            ..Default::default()
+        }
     }
 }
 
@@ -51,8 +55,11 @@ pub struct ReferralChoices {
 }
 
 pub async fn choices(tx: &mut Tx, tenant_id: Uuid) -> AppResult<ReferralChoices> {
-    let reasons: Vec<(String, String)> =
-        sqlx::query_as("select code, name from code_lists where kind = 'verwijsreden' order by position").fetch_all(&mut **tx).await?;
+    let reasons: Vec<(String, String)> = sqlx::query_as(
+        "select code, name from code_lists where kind = 'verwijsreden' order by position",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     let wijken: Vec<(String, String)> = sqlx::query_as(
         "select w.cbs_code, case when (select count(*) from areas g where g.tenant_id = $1 and g.level = 'gemeente') > 1 \
          then g.name || ' – ' || w.name else w.name end from areas w left join areas g on g.tenant_id = w.tenant_id \
@@ -62,7 +69,10 @@ pub async fn choices(tx: &mut Tx, tenant_id: Uuid) -> AppResult<ReferralChoices>
     .fetch_all(&mut **tx)
     .await?;
     Ok(ReferralChoices {
-        routes: ROUTES.iter().map(|(c, l)| ((*c).to_string(), (*l).to_string())).collect(),
+        routes: ROUTES
+            .iter()
+            .map(|(c, l)| ((*c).to_string(), (*l).to_string()))
+            .collect(),
         reasons,
         wijken,
     })
@@ -75,17 +85,28 @@ struct Checked {
     wijk: Option<(Uuid, String)>,
 }
 
-async fn check(tx: &mut Tx, tenant_id: Uuid, form: &ReferralForm, c: &ReferralChoices) -> AppResult<Result<Checked, FormErrors>> {
+async fn check(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    form: &ReferralForm,
+    c: &ReferralChoices,
+) -> AppResult<Result<Checked, FormErrors>> {
     let mut errors = FormErrors::default();
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let today = time_fmt::today();
     let date = match Date::parse(form.datum.trim(), &format) {
         Ok(d) if d > today => {
-            errors.add("datum", "De datum ligt in de toekomst. Kies vandaag of een eerdere dag.");
+            errors.add(
+                "datum",
+                "De datum ligt in de toekomst. Kies vandaag of een eerdere dag.",
+            );
             None
         }
         Ok(d) if d < today - time::Duration::days(366) => {
-            errors.add("datum", "De datum ligt meer dan een jaar terug. Kies een recentere dag.");
+            errors.add(
+                "datum",
+                "De datum ligt meer dan een jaar terug. Kies een recentere dag.",
+            );
             None
         }
         Ok(d) => Some(d),
@@ -103,18 +124,25 @@ async fn check(tx: &mut Tx, tenant_id: Uuid, form: &ReferralForm, c: &ReferralCh
     }
     let mut wijk = None;
     if !form.wijk.trim().is_empty() {
-        let found: Option<Uuid> = sqlx::query_scalar("select area_id from areas where tenant_id = $1 and cbs_code = $2 and level = 'wijk'")
-            .bind(tenant_id)
-            .bind(form.wijk.trim())
-            .fetch_optional(&mut **tx)
-            .await?;
+        let found: Option<Uuid> = sqlx::query_scalar(
+            "select area_id from areas where tenant_id = $1 and cbs_code = $2 and level = 'wijk'",
+        )
+        .bind(tenant_id)
+        .bind(form.wijk.trim())
+        .fetch_optional(&mut **tx)
+        .await?;
         match found {
             Some(id) => wijk = Some((id, form.wijk.trim().to_string())),
             None => errors.add("wijk", "Kies een wijk uit de lijst, of geen wijk."),
         }
     }
     Ok(match (errors.is_empty(), date) {
-        (true, Some(date)) => Ok(Checked { date, route: form.route.clone(), reason: (!reason.is_empty()).then(|| reason.to_string()), wijk }),
+        (true, Some(date)) => Ok(Checked {
+            date,
+            route: form.route.clone(),
+            reason: (!reason.is_empty()).then(|| reason.to_string()),
+            wijk,
+        }),
         _ => Err(errors),
     })
 }
@@ -128,11 +156,13 @@ pub async fn record(
     axum::Form(form): axum::Form<ReferralForm>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let archived: Option<bool> = sqlx::query_scalar("select archived from facilities where tenant_id = $1 and facility_id = $2")
-        .bind(user.tenant_id)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let archived: Option<bool> = sqlx::query_scalar(
+        "select archived from facilities where tenant_id = $1 and facility_id = $2",
+    )
+    .bind(user.tenant_id)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
     if archived.is_none() {
         return Err(AppError::NotFound);
     }
@@ -159,9 +189,19 @@ pub async fn record(
         "reden": checked.reason.unwrap_or_default(),
         "wijk": checked.wijk.map(|w| w.1).unwrap_or_default(),
     }));
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}/{id}?melding=verwezen#verwijzing", user.href(Section::Facilities.path()))).into_response())
+    Ok(Redirect::to(&format!(
+        "{}/{id}?melding=verwezen#verwijzing",
+        user.href(Section::Facilities.path())
+    ))
+    .into_response())
 }
 
 /// How the counts are grouped.
@@ -196,7 +236,20 @@ pub struct Count {
     pub count: i64,
 }
 
-const MONTHS: [&str; 12] = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
 
 /// "2026-11" → "november 2026".
 pub fn month_label(key: &str) -> String {
@@ -240,16 +293,35 @@ fn period(q: &CountsQuery, notices: &mut Vec<String>) -> (Date, Date) {
 }
 
 fn grouping(per: &str) -> &'static str {
-    GROUPINGS.iter().map(|(k, _)| *k).find(|k| *k == per).unwrap_or("voorziening")
+    GROUPINGS
+        .iter()
+        .map(|(k, _)| *k)
+        .find(|k| *k == per)
+        .unwrap_or("voorziening")
 }
 
-async fn grouped(tx: &mut Tx, tenant_id: Uuid, per: &str, from: Date, to: Date) -> AppResult<Vec<Count>> {
+async fn grouped(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    per: &str,
+    from: Date,
+    to: Date,
+) -> AppResult<Vec<Count>> {
     let (key, label) = match per {
         "type" => ("coalesce(t.code, '')", "coalesce(t.name, 'Zonder soort')"),
         "route" => ("r.route", "r.route"),
-        "reden" => ("coalesce(r.reason, '')", "coalesce(c.name, 'Geen reden opgegeven')"),
-        "wijk" => ("coalesce(w.cbs_code, '')", "coalesce(w.name, 'Geen wijk opgegeven')"),
-        "maand" => ("to_char(r.referred_on, 'YYYY-MM')", "to_char(r.referred_on, 'YYYY-MM')"),
+        "reden" => (
+            "coalesce(r.reason, '')",
+            "coalesce(c.name, 'Geen reden opgegeven')",
+        ),
+        "wijk" => (
+            "coalesce(w.cbs_code, '')",
+            "coalesce(w.name, 'Geen wijk opgegeven')",
+        ),
+        "maand" => (
+            "to_char(r.referred_on, 'YYYY-MM')",
+            "to_char(r.referred_on, 'YYYY-MM')",
+        ),
         _ => ("f.facility_id::text", "f.name"),
     };
     let order = if per == "maand" { "1" } else { "3 desc, 2" };
@@ -294,17 +366,29 @@ struct CountsPage {
 }
 
 /// GET /{tenant}/verwijzingen
-pub async fn counts(State(state): State<AppState>, user: CurrentUser, Query(q): Query<CountsQuery>) -> AppResult<Response> {
+pub async fn counts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<CountsQuery>,
+) -> AppResult<Response> {
     let mut notices = Vec::new();
     let (from, to) = period(&q, &mut notices);
     let per = grouping(&q.per);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows = grouped(&mut tx, user.tenant_id, per, from, to).await?;
     tx.commit().await?;
-    let export = format!("{}/export.csv?van={from}&tot={to}", user.href(Section::Referrals.path()));
+    let export = format!(
+        "{}/export.csv?van={from}&tot={to}",
+        user.href(Section::Referrals.path())
+    );
     let notice = (!notices.is_empty()).then(|| notices.join(" "));
     crate::web::layout::render(&CountsPage {
-        layout: crate::web::layout::Layout::for_user(&user, "Verwijzingen", Some(Section::Referrals)).with_notice(notice.as_deref()),
+        layout: crate::web::layout::Layout::for_user(
+            &user,
+            "Verwijzingen",
+            Some(Section::Referrals),
+        )
+        .with_notice(notice.as_deref()),
         per,
         groupings: &GROUPINGS,
         van: from.to_string(),
@@ -328,7 +412,11 @@ struct ExportRow {
 
 /// GET /{tenant}/verwijzingen/export.csv: counts per month, facility, main type, route,
 /// reason and wijk, ready for a pivot table.
-pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): Query<CountsQuery>) -> AppResult<Response> {
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<CountsQuery>,
+) -> AppResult<Response> {
     let (from, to) = period(&q, &mut Vec::new());
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows: Vec<ExportRow> = sqlx::query_as(
@@ -347,13 +435,37 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(q): 
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
     let io = |e: csv::Error| AppError::internal(e);
-    w.write_record(["maand", "voorziening", "soort", "clientroute", "reden", "wijk", "aantal"]).map_err(io)?;
+    w.write_record([
+        "maand",
+        "voorziening",
+        "soort",
+        "clientroute",
+        "reden",
+        "wijk",
+        "aantal",
+    ])
+    .map_err(io)?;
     for r in rows {
-        w.write_record([r.month, r.facility, r.facility_type, choices::label(ROUTES, &r.route).to_string(), r.reason, r.wijk, r.count.to_string()])
-            .map_err(io)?;
+        w.write_record([
+            r.month,
+            r.facility,
+            r.facility_type,
+            choices::label(ROUTES, &r.route).to_string(),
+            r.reason,
+            r.wijk,
+            r.count.to_string(),
+        ])
+        .map_err(io)?;
     }
-    let body = w.into_inner().map_err(|e| AppError::internal(e.to_string()))?;
-    Ok(crate::web::upload::csv_attachment(&format!("verwijzingen-{from}-{to}.csv"), body))
+    let body = w
+        .into_inner()
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(crate::web::upload::csv_attachment(
+        &format!("verwijzingen-{from}-{to}.csv"),
+        body,
+    ))
 }

@@ -64,7 +64,10 @@ fn nearness(index: &TenantIndex, near: Option<usize>, entry: &super::index::Entr
         "In deze buurt"
     } else if wijk.is_some() && entry.wijk == wijk {
         "In deze wijk"
-    } else if wijk.and_then(|w| index.areas[w].parent).is_some_and(|g| entry.gemeente == Some(g)) {
+    } else if wijk
+        .and_then(|w| index.areas[w].parent)
+        .is_some_and(|g| entry.gemeente == Some(g))
+    {
         "In deze gemeente"
     } else {
         "Verder weg"
@@ -76,19 +79,34 @@ fn chips(outcome: &Outcome) -> Vec<Chip> {
     let mut out = Vec::new();
     for (facet, (key, label)) in outcome.facets.iter().zip(CODE_FILTERS) {
         if let Some(o) = facet.options.iter().find(|o| o.selected) {
-            out.push(Chip { label: format!("{label}: {}", o.label.trim_start_matches("– ")), remove: p.without(key) });
+            out.push(Chip {
+                label: format!("{label}: {}", o.label.trim_start_matches("– ")),
+                remove: p.without(key),
+            });
         }
     }
     for (f, (key, label)) in FLAGS.iter().enumerate() {
         if p.flags[f] {
-            out.push(Chip { label: (*label).into(), remove: p.without(key) });
+            out.push(Chip {
+                label: (*label).into(),
+                remove: p.without(key),
+            });
         }
     }
     if let Some(d) = p.day {
-        out.push(Chip { label: format!("Open op {}", WEEKDAYS[d - 1].1), remove: p.without("dag") });
+        out.push(Chip {
+            label: format!("Open op {}", WEEKDAYS[d - 1].1),
+            remove: p.without("dag"),
+        });
     }
     if let Some(d) = p.dagdeel {
-        out.push(Chip { label: format!("Open in de {}", crate::register::facilities::hours::DAGDELEN[d]), remove: p.without("dagdeel") });
+        out.push(Chip {
+            label: format!(
+                "Open in de {}",
+                crate::register::facilities::hours::DAGDELEN[d]
+            ),
+            remove: p.without("dagdeel"),
+        });
     }
     out
 }
@@ -99,14 +117,31 @@ fn buurten(index: &TenantIndex, near: Option<usize>) -> Vec<BuurtGroup<'_>> {
         .iter()
         .map(|g| BuurtGroup {
             wijk: &g.label,
-            buurten: g.buurten.iter().map(|b| (index.areas[*b].code.as_str(), index.areas[*b].name.as_str(), near == Some(*b))).collect(),
+            buurten: g
+                .buurten
+                .iter()
+                .map(|b| {
+                    (
+                        index.areas[*b].code.as_str(),
+                        index.areas[*b].name.as_str(),
+                        near == Some(*b),
+                    )
+                })
+                .collect(),
         })
         .collect()
 }
 
 /// Renders the outcome. `action` is the search page's path, `detail` the path facility ids
 /// are appended to.
-pub fn page(layout: Layout, public: bool, action: String, detail: &str, index: &TenantIndex, outcome: Outcome<'_>) -> AppResult<Response> {
+pub fn page(
+    layout: Layout,
+    public: bool,
+    action: String,
+    detail: &str,
+    index: &TenantIndex,
+    outcome: Outcome<'_>,
+) -> AppResult<Response> {
     let rows = outcome
         .rows
         .iter()
@@ -132,7 +167,8 @@ pub fn page(layout: Layout, public: bool, action: String, detail: &str, index: &
         page: outcome.page,
         pages: outcome.pages,
         prev: (outcome.page > 1).then(|| format!("{action}{}", p.on_page(outcome.page - 1))),
-        next: (outcome.page < outcome.pages).then(|| format!("{action}{}", p.on_page(outcome.page + 1))),
+        next: (outcome.page < outcome.pages)
+            .then(|| format!("{action}{}", p.on_page(outcome.page + 1))),
         chips: chips(&outcome),
         buurten: buurten(index, outcome.near),
         near_name: outcome.near.map(|b| index.areas[b].name.clone()),

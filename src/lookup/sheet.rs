@@ -84,7 +84,11 @@ pub struct Sheet {
 impl Sheet {
     /// The facility `id` of the tenant, or `None` (also for another tenant's id).
     pub async fn load(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> AppResult<Option<Sheet>> {
-        let row: Option<Row> = sqlx::query_as(SHEET).bind(tenant_id).bind(id).fetch_optional(&mut **tx).await?;
+        let row: Option<Row> = sqlx::query_as(SHEET)
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
         Ok(row.map(Sheet::from))
     }
 
@@ -92,7 +96,10 @@ impl Sheet {
         if self.address.is_empty() {
             return None;
         }
-        let mut s = form_urlencoded::Serializer::for_suffix(String::from("https://www.openstreetmap.org/search?"), 37);
+        let mut s = form_urlencoded::Serializer::for_suffix(
+            String::from("https://www.openstreetmap.org/search?"),
+            37,
+        );
         s.append_pair("query", &self.address.join(", "));
         Some(s.finish())
     }
@@ -104,12 +111,19 @@ impl Sheet {
             return self.description.clone();
         }
         let cut: String = self.description.chars().take(max).collect();
-        let end = cut.rfind(". ").map(|i| i + 1).or_else(|| cut.rfind(' ')).unwrap_or(cut.len());
+        let end = cut
+            .rfind(". ")
+            .map(|i| i + 1)
+            .or_else(|| cut.rfind(' '))
+            .unwrap_or(cut.len());
         format!("{} …", cut[..end].trim_end())
     }
 
     pub fn tel_href(&self) -> String {
-        self.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
+        self.phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect()
     }
 }
 
@@ -133,15 +147,30 @@ impl From<Row> for Sheet {
             .iter()
             .enumerate()
             .map(|(i, (_, day))| {
-                let text = hours::day_text(&periods, i as i16 + 1).replace('-', " tot ").replace(", ", " en ");
-                DayHours { day, text: if text.is_empty() { "gesloten".into() } else { format!("{text} uur") } }
+                let text = hours::day_text(&periods, i as i16 + 1)
+                    .replace('-', " tot ")
+                    .replace(", ", " en ");
+                DayHours {
+                    day,
+                    text: if text.is_empty() {
+                        "gesloten".into()
+                    } else {
+                        format!("{text} uur")
+                    },
+                }
             })
             .collect();
         let mut address = Vec::new();
         if !r.street.is_empty() {
-            address.push(format!("{} {}", r.street, r.house_number).trim().to_string());
+            address.push(
+                format!("{} {}", r.street, r.house_number)
+                    .trim()
+                    .to_string(),
+            );
         }
-        let place = format!("{} {}", r.postcode.unwrap_or_default(), r.city).trim().to_string();
+        let place = format!("{} {}", r.postcode.unwrap_or_default(), r.city)
+            .trim()
+            .to_string();
         if !place.is_empty() {
             address.push(place);
         }

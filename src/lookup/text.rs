@@ -16,18 +16,31 @@ pub fn words(q: &str) -> Vec<String> {
     q.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() > 1 || w.chars().all(|c| c.is_numeric()) && !w.is_empty())
         .take(MAX_WORDS)
-        .map(|w| w.chars().take(MAX_WORD_CHARS).flat_map(char::to_lowercase).collect())
+        .map(|w| {
+            w.chars()
+                .take(MAX_WORD_CHARS)
+                .flat_map(char::to_lowercase)
+                .collect()
+        })
         .collect()
 }
 
 /// Recomputes the search documents of the tenant's facilities `ids` (all when `None`).
 pub async fn refresh(tx: &mut Tx, tenant_id: Uuid, ids: Option<&[Uuid]>) -> AppResult<()> {
-    sqlx::query("select facility_search_refresh($1, $2)").bind(tenant_id).bind(ids).execute(&mut **tx).await?;
+    sqlx::query("select facility_search_refresh($1, $2)")
+        .bind(tenant_id)
+        .bind(ids)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 /// Recomputes the search documents of the facilities of the given types (renamed, aliased).
-pub async fn refresh_types(tx: &mut Tx, tenant_id: Uuid, codes: &[String]) -> Result<(), sqlx::Error> {
+pub async fn refresh_types(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    codes: &[String],
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "select facility_search_refresh($1, array(select distinct facility_id from facility_type_links \
          where tenant_id = $1 and type_code = any ($2)))",
@@ -55,7 +68,10 @@ mod tests {
 
     #[test]
     fn queries_are_rebuilt_from_words() {
-        assert_eq!(words("Huiskamer's & (café) | !x"), vec!["huiskamer", "café"]);
+        assert_eq!(
+            words("Huiskamer's & (café) | !x"),
+            vec!["huiskamer", "café"]
+        );
         assert!(words("':*&|!()<->").is_empty());
         assert_eq!(words("1 a"), vec!["1"]);
         assert_eq!(words(&"ab ".repeat(100)).len(), MAX_WORDS);

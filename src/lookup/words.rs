@@ -24,9 +24,15 @@ type Trigram = u64;
 
 /// pg_trgm's trigrams of one word: padded with two spaces before and one after, sorted.
 pub fn trigrams(word: &str) -> Vec<Trigram> {
-    let chars: Vec<char> = "  ".chars().chain(word.chars()).chain(" ".chars()).collect();
-    let mut out: Vec<Trigram> =
-        chars.windows(3).map(|w| ((w[0] as u64) << 42) | ((w[1] as u64) << 21) | w[2] as u64).collect();
+    let chars: Vec<char> = "  "
+        .chars()
+        .chain(word.chars())
+        .chain(" ".chars())
+        .collect();
+    let mut out: Vec<Trigram> = chars
+        .windows(3)
+        .map(|w| ((w[0] as u64) << 42) | ((w[1] as u64) << 21) | w[2] as u64)
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -48,11 +54,16 @@ fn similarity(a: &[Trigram], b: &[Trigram]) -> f32 {
         }
     }
     let union = a.len() + b.len() - shared;
-    if union == 0 { 0.0 } else { shared as f32 / union as f32 }
+    if union == 0 {
+        0.0
+    } else {
+        shared as f32 / union as f32
+    }
 }
 
 fn split_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// The weight of a search document's weight class (A: name … D: the rest).
@@ -96,8 +107,16 @@ impl TextIndex {
             .zip(&self.name_words)
             .map(|(n, name)| {
                 let n = *n as usize;
-                let x = if n == 0 { 0.0 } else { n as f32 / (word.len() + name.len() - n) as f32 };
-                if x < MIN_BONUS_SIMILARITY { 0.0 } else { x }
+                let x = if n == 0 {
+                    0.0
+                } else {
+                    n as f32 / (word.len() + name.len() - n) as f32
+                };
+                if x < MIN_BONUS_SIMILARITY {
+                    0.0
+                } else {
+                    x
+                }
             })
             .collect()
     }
@@ -118,7 +137,9 @@ impl TextIndexBuilder {
     pub fn add(&mut self, stems: &[String], search_name: &str) {
         let entry = self.entry_names.len() as u32;
         for s in stems {
-            let Some((stem, class)) = s.rsplit_once(' ') else { continue };
+            let Some((stem, class)) = s.rsplit_once(' ') else {
+                continue;
+            };
             let postings = self.stems.entry(stem.to_string()).or_default();
             match postings.last_mut() {
                 Some((e, w)) if *e == entry => *w = w.max(weight(class)),
@@ -140,7 +161,11 @@ impl TextIndexBuilder {
     }
 
     pub fn build(self) -> TextIndex {
-        let (stems, postings) = self.stems.into_iter().map(|(s, p)| (s.into_boxed_str(), p)).unzip();
+        let (stems, postings) = self
+            .stems
+            .into_iter()
+            .map(|(s, p)| (s.into_boxed_str(), p))
+            .unzip();
         let mut name_postings = vec![Vec::new(); self.trigrams.len()];
         for (e, names) in self.entry_names.iter().enumerate() {
             for id in names {
@@ -153,7 +178,14 @@ impl TextIndexBuilder {
                 trigram_postings.entry(*t).or_default().push(id as u32);
             }
         }
-        TextIndex { stems, postings, name_words: self.trigrams, entry_names: self.entry_names, name_postings, trigram_postings }
+        TextIndex {
+            stems,
+            postings,
+            name_words: self.trigrams,
+            entry_names: self.entry_names,
+            name_postings,
+            trigram_postings,
+        }
     }
 }
 
@@ -180,7 +212,10 @@ impl Ranks {
 
 impl Query {
     pub fn new(stems: Vec<String>, plain: &str) -> Self {
-        let fuzzy = split_words(plain).filter(|w| w.chars().count() >= MIN_TYPO_CHARS).map(trigrams).collect();
+        let fuzzy = split_words(plain)
+            .filter(|w| w.chars().count() >= MIN_TYPO_CHARS)
+            .map(trigrams)
+            .collect();
         Query { stems, fuzzy }
     }
 
@@ -190,7 +225,10 @@ impl Query {
     pub fn ranks(&self, text: &TextIndex) -> Ranks {
         let n = text.entry_names.len();
         if self.stems.is_empty() && self.fuzzy.is_empty() {
-            return Ranks { matched: Bits::full(n), rank: vec![0.0; n] };
+            return Ranks {
+                matched: Bits::full(n),
+                rank: vec![0.0; n],
+            };
         }
         let mut rank = vec![0.0f32; n];
         let mut matched = Bits::full(n);
@@ -201,7 +239,12 @@ impl Query {
         for stem in &self.stems {
             best.iter_mut().for_each(|b| *b = 0.0);
             let start = text.stems.partition_point(|s| &**s < stem.as_str());
-            for postings in text.stems[start..].iter().zip(&text.postings[start..]).take_while(|(s, _)| s.starts_with(stem.as_str())).map(|(_, p)| p) {
+            for postings in text.stems[start..]
+                .iter()
+                .zip(&text.postings[start..])
+                .take_while(|(s, _)| s.starts_with(stem.as_str()))
+                .map(|(_, p)| p)
+            {
                 for (e, w) in postings {
                     let b = &mut best[*e as usize];
                     *b = b.max(*w);
@@ -222,7 +265,12 @@ impl Query {
         // Per query word, its similarity to every distinct name word (0 below
         // MIN_BONUS_SIMILARITY), from the trigrams they share: only words sharing one are visited.
         let sims: Vec<Vec<f32>> = self.fuzzy.iter().map(|w| text.similarities(w)).collect();
-        let best = |e: usize, s: &[f32]| text.entry_names[e].iter().map(|id| s[*id as usize]).fold(0.0, f32::max);
+        let best = |e: usize, s: &[f32]| {
+            text.entry_names[e]
+                .iter()
+                .map(|id| s[*id as usize])
+                .fold(0.0, f32::max)
+        };
         // Names alike add a little to the matches' rank.
         for e in matched.ones() {
             rank[e] += sims.iter().map(|s| best(e, s)).sum::<f32>() * 0.1;
@@ -232,7 +280,9 @@ impl Query {
         for s in &sims {
             let mut close = Bits::empty(n);
             for (id, _) in s.iter().enumerate().filter(|(_, x)| **x >= TYPO_SIMILARITY) {
-                text.name_postings[id].iter().for_each(|e| close.set(*e as usize));
+                text.name_postings[id]
+                    .iter()
+                    .for_each(|e| close.set(*e as usize));
             }
             typo.and(&close);
         }
@@ -271,7 +321,13 @@ mod tests {
     fn index() -> TextIndex {
         let mut b = TextIndexBuilder::default();
         b.add(
-            &["huiskamer A".into(), "daalhof A".into(), "maatjesproject B".into(), "buddy B".into(), "koffie D".into()],
+            &[
+                "huiskamer A".into(),
+                "daalhof A".into(),
+                "maatjesproject B".into(),
+                "buddy B".into(),
+                "koffie D".into(),
+            ],
             "huiskamer daalhof",
         );
         b.add(&["voedselbank A".into(), "koffie A".into()], "voedselbank");
@@ -279,12 +335,17 @@ mod tests {
     }
 
     fn rank(stems: &[&str], plain: &str) -> Option<f32> {
-        Query::new(stems.iter().map(|s| s.to_string()).collect(), plain).ranks(&index()).of(0)
+        Query::new(stems.iter().map(|s| s.to_string()).collect(), plain)
+            .ranks(&index())
+            .of(0)
     }
 
     #[test]
     fn stems_match_as_prefixes_with_their_weight() {
-        assert_eq!(rank(&["huiskamer"], "huiskamers").map(|r| r >= 1.0), Some(true));
+        assert_eq!(
+            rank(&["huiskamer"], "huiskamers").map(|r| r >= 1.0),
+            Some(true)
+        );
         assert!(rank(&["huisk"], "huisk").is_some());
         assert!(rank(&["buddy", "koffie"], "buddy koffie").is_some());
         assert!(rank(&["voedselbank"], "voedselbank").is_none());
@@ -293,8 +354,15 @@ mod tests {
         assert!(name > body, "a name outranks the description");
         let both = Query::new(vec!["koffie".into()], "koffie").ranks(&index());
         assert_eq!(both.matched.count(), 2);
-        assert!(both.of(1).unwrap() > both.of(0).unwrap(), "weight A beats weight D");
-        assert_eq!(Query::default().ranks(&index()).matched.count(), 2, "no words: everything");
+        assert!(
+            both.of(1).unwrap() > both.of(0).unwrap(),
+            "weight A beats weight D"
+        );
+        assert_eq!(
+            Query::default().ranks(&index()).matched.count(),
+            2,
+            "no words: everything"
+        );
     }
 
     #[test]
@@ -315,8 +383,16 @@ mod tests {
             let fast = text.similarities(&w);
             for (id, name) in text.name_words.iter().enumerate() {
                 let slow = similarity(&w, name);
-                let expected = if slow < MIN_BONUS_SIMILARITY { 0.0 } else { slow };
-                assert!((fast[id] - expected).abs() < 1e-6, "{word} vs word {id}: {} ≠ {expected}", fast[id]);
+                let expected = if slow < MIN_BONUS_SIMILARITY {
+                    0.0
+                } else {
+                    slow
+                };
+                assert!(
+                    (fast[id] - expected).abs() < 1e-6,
+                    "{word} vs word {id}: {} ≠ {expected}",
+                    fast[id]
+                );
             }
         }
     }

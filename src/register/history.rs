@@ -49,7 +49,11 @@ fn text(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items.iter().map(|i| text(Some(i))).collect::<Vec<_>>().join(", "),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| text(Some(i)))
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(other) => other.to_string(),
     }
 }
@@ -64,7 +68,11 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
     keys.into_iter()
         .filter_map(|k| {
             let (old, new) = (text(b.get(k)), text(a.get(k)));
-            (old != new).then(|| Change { field: k.replace('_', " "), before: old, after: new })
+            (old != new).then(|| Change {
+                field: k.replace('_', " "),
+                before: old,
+                after: new,
+            })
         })
         .collect()
 }
@@ -98,5 +106,10 @@ pub async fn history_page(
         })
         .collect();
     let layout = Layout::for_user(user, format!("Geschiedenis van {name}"), Some(section));
-    render(&HistoryPage { layout, back, name: name.to_string(), entries })
+    render(&HistoryPage {
+        layout,
+        back,
+        name: name.to_string(),
+        entries,
+    })
 }

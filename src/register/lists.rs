@@ -12,7 +12,11 @@ pub struct Levensgebied {
 }
 
 pub async fn levensgebieden(tx: &mut Tx) -> AppResult<Vec<Levensgebied>> {
-    Ok(sqlx::query_as("select code, name from levensgebieden order by position").fetch_all(&mut **tx).await?)
+    Ok(
+        sqlx::query_as("select code, name from levensgebieden order by position")
+            .fetch_all(&mut **tx)
+            .await?,
+    )
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -23,8 +27,10 @@ pub struct Code {
 
 /// One list: `functie`, `bouwsteen`, `vorm`, `doelgroep`, `aanbiedertype`, `verwijsreden`.
 pub async fn codes(tx: &mut Tx, kind: &str) -> AppResult<Vec<Code>> {
-    Ok(sqlx::query_as("select code, name from code_lists where kind = $1 order by position")
-        .bind(kind)
-        .fetch_all(&mut **tx)
-        .await?)
+    Ok(
+        sqlx::query_as("select code, name from code_lists where kind = $1 order by position")
+            .bind(kind)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
 }

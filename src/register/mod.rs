@@ -20,33 +20,71 @@ use facilities::{edit, transfer, view};
 /// `/{tenant}/typen/...`, `/{tenant}/voorzieningen/...`, `/{tenant}/actualiteit/...`
 pub fn router() -> Router<AppState> {
     let types = Router::new()
-        .route("/{tenant}/typen", get(types::type_index).post(types::type_create))
+        .route(
+            "/{tenant}/typen",
+            get(types::type_index).post(types::type_create),
+        )
         .route("/{tenant}/typen/nieuw", get(types::type_new))
-        .route("/{tenant}/typen/{code}", get(types::type_edit).post(types::type_update))
+        .route(
+            "/{tenant}/typen/{code}",
+            get(types::type_edit).post(types::type_update),
+        )
         .route("/{tenant}/typen/{code}/herstellen", post(types::type_reset))
         .route_layer(from_fn_with_state(Section::Types, require_section));
     let facilities = Router::new()
-        .route("/{tenant}/voorzieningen", get(view::facility_index).post(edit::facility_create))
-        .route("/{tenant}/voorzieningen/export.csv", get(transfer::facility_export))
+        .route(
+            "/{tenant}/voorzieningen",
+            get(view::facility_index).post(edit::facility_create),
+        )
+        .route(
+            "/{tenant}/voorzieningen/export.csv",
+            get(transfer::facility_export),
+        )
         .route(
             "/{tenant}/voorzieningen/import",
             get(transfer::facility_import_form)
                 .post(transfer::facility_import)
-                .layer(DefaultBodyLimit::max(transfer::MAX_IMPORT_BYTES + 64 * 1024)),
+                .layer(DefaultBodyLimit::max(
+                    transfer::MAX_IMPORT_BYTES + 64 * 1024,
+                )),
         )
-        .route("/{tenant}/voorzieningen/{id}", get(view::facility_show).post(edit::facility_update))
-        .route("/{tenant}/voorzieningen/{id}/archiveren", post(edit::facility_archive))
-        .route("/{tenant}/voorzieningen/{id}/geschiedenis", get(view::facility_history))
+        .route(
+            "/{tenant}/voorzieningen/{id}",
+            get(view::facility_show).post(edit::facility_update),
+        )
+        .route(
+            "/{tenant}/voorzieningen/{id}/archiveren",
+            post(edit::facility_archive),
+        )
+        .route(
+            "/{tenant}/voorzieningen/{id}/geschiedenis",
+            get(view::facility_history),
+        )
         .route_layer(from_fn_with_state(Section::Facilities, require_section));
     let facility_forms = Router::new()
         .route("/{tenant}/voorzieningen/nieuw", get(edit::facility_new))
-        .route("/{tenant}/voorzieningen/{id}/wijzigen", get(edit::facility_edit))
+        .route(
+            "/{tenant}/voorzieningen/{id}/wijzigen",
+            get(edit::facility_edit),
+        )
         .route_layer(from_fn_with_state(Section::Facilities, require_change));
     let providers = Router::new()
-        .route("/{tenant}/aanbieders", get(providers::provider_index).post(providers::provider_create))
-        .route("/{tenant}/aanbieders/{id}", get(providers::provider_edit).post(providers::provider_update))
-        .route("/{tenant}/aanbieders/{id}/archiveren", post(providers::provider_archive))
-        .route("/{tenant}/aanbieders/{id}/geschiedenis", get(providers::provider_history))
+        .route(
+            "/{tenant}/aanbieders",
+            get(providers::provider_index).post(providers::provider_create),
+        )
+        .route(
+            "/{tenant}/aanbieders/{id}",
+            get(providers::provider_edit).post(providers::provider_update),
+        )
+        .route(
+            "/{tenant}/aanbieders/{id}/archiveren",
+            post(providers::provider_archive),
+        )
+        .route(
+            "/{tenant}/aanbieders/{id}/geschiedenis",
+            get(providers::provider_history),
+        )
         .route_layer(from_fn_with_state(Section::Providers, require_section));
     let provider_forms = Router::new()
         .route("/{tenant}/aanbieders/nieuw", get(providers::provider_new))
@@ -55,5 +93,10 @@ pub fn router() -> Router<AppState> {
         .route("/{tenant}/actualiteit", get(view::stale_index))
         .route("/{tenant}/actualiteit/{id}", post(view::facility_verify))
         .route_layer(from_fn_with_state(Section::Stale, require_section));
-    types.merge(facilities).merge(facility_forms).merge(providers).merge(provider_forms).merge(stale)
+    types
+        .merge(facilities)
+        .merge(facility_forms)
+        .merge(providers)
+        .merge(provider_forms)
+        .merge(stale)
 }

@@ -64,7 +64,12 @@ async fn get(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> AppResult<Provider> {
             return Err(AppError::NotFound);
         }
     }
-    sqlx::query_as(&format!("{SELECT} and p.provider_id = $2")).bind(user.tenant_id).bind(id).fetch_optional(&mut **tx).await?.ok_or(AppError::NotFound)
+    sqlx::query_as(&format!("{SELECT} and p.provider_id = $2"))
+        .bind(user.tenant_id)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(Template)]
@@ -158,16 +163,23 @@ pub struct Notice {
 }
 
 /// GET /{tenant}/aanbieders
-pub async fn provider_index(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+pub async fn provider_index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(notice): Query<Notice>,
+) -> AppResult<Response> {
     let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let rows: Vec<Provider> = sqlx::query_as(&format!("{SELECT} and ($2::uuid is null or p.provider_id = $2) order by p.archived, lower(p.name)"))
-        .bind(user.tenant_id)
-        .bind(own.map(|p| p.unwrap_or(Uuid::nil())))
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows: Vec<Provider> = sqlx::query_as(&format!(
+        "{SELECT} and ($2::uuid is null or p.provider_id = $2) order by p.archived, lower(p.name)"
+    ))
+    .bind(user.tenant_id)
+    .bind(own.map(|p| p.unwrap_or(Uuid::nil())))
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
-    let notice = (notice.melding.as_deref() == Some("opgeslagen")).then_some("De aanbieder is opgeslagen.");
+    let notice =
+        (notice.melding.as_deref() == Some("opgeslagen")).then_some("De aanbieder is opgeslagen.");
     render(&ListPage {
         layout: Layout::for_user(&user, "Aanbieders", Some(Section::Providers)).with_notice(notice),
         base: base(&user),
@@ -176,12 +188,23 @@ pub async fn provider_index(State(state): State<AppState>, user: CurrentUser, Qu
     })
 }
 
-async fn form_page(state: &AppState, user: &CurrentUser, id: Option<Uuid>, form: ProviderForm, errors: FormErrors, archived: bool) -> AppResult<Response> {
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Option<Uuid>,
+    form: ProviderForm,
+    errors: FormErrors,
+    archived: bool,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let types = lists::codes(&mut tx, "aanbiedertype").await?;
     tx.commit().await?;
     let invalid = !errors.is_empty();
-    let title = if id.is_some() { "Aanbieder wijzigen" } else { "Aanbieder toevoegen" };
+    let title = if id.is_some() {
+        "Aanbieder wijzigen"
+    } else {
+        "Aanbieder toevoegen"
+    };
     let mut response = render(&FormPage {
         layout: Layout::for_user(user, title, Some(Section::Providers)),
         base: base(user),
@@ -204,12 +227,27 @@ pub async fn provider_new(State(state): State<AppState>, user: CurrentUser) -> A
     if own_provider(&user).is_some() {
         return Err(AppError::Forbidden);
     }
-    form_page(&state, &user, None, ProviderForm::default(), FormErrors::default(), false).await
+    form_page(
+        &state,
+        &user,
+        None,
+        ProviderForm::default(),
+        FormErrors::default(),
+        false,
+    )
+    .await
 }
 
-async fn validate(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &ProviderForm) -> AppResult<Result<Valid, FormErrors>> {
+async fn validate(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    id: Option<Uuid>,
+    form: &ProviderForm,
+) -> AppResult<Result<Valid, FormErrors>> {
     let mut e = FormErrors::default();
-    let name = fields::required_text(&form.naam, 200, "de naam van de aanbieder").map_err(|m| e.add("naam", m)).unwrap_or_default();
+    let name = fields::required_text(&form.naam, 200, "de naam van de aanbieder")
+        .map_err(|m| e.add("naam", m))
+        .unwrap_or_default();
     let types = lists::codes(tx, "aanbiedertype").await?;
     let provider_type = match form.r#type.trim() {
         "" => None,
@@ -219,21 +257,40 @@ async fn validate(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &Prov
             None
         }
     };
-    let optional = |value: &str, check: fn(&str) -> Result<String, String>, field: &'static str, e: &mut FormErrors| {
+    let optional = |value: &str,
+                    check: fn(&str) -> Result<String, String>,
+                    field: &'static str,
+                    e: &mut FormErrors| {
         if value.trim().is_empty() {
             return None;
         }
         check(value).map_err(|m| e.add(field, m)).ok()
     };
     let kvk = optional(&form.kvk, fields::kvk_number, "kvk", &mut e);
-    for (field, value, max) in [("straat", &form.straat, 200), ("huisnummer", &form.huisnummer, 20), ("plaats", &form.plaats, 100), ("contactpersoon", &form.contactpersoon, 200)] {
+    for (field, value, max) in [
+        ("straat", &form.straat, 200),
+        ("huisnummer", &form.huisnummer, 20),
+        ("plaats", &form.plaats, 100),
+        ("contactpersoon", &form.contactpersoon, 200),
+    ] {
         if let Err(m) = fields::optional_text(value, max, field) {
             e.add(field, m);
         }
     }
-    let postcode = optional(&form.postcode, |p| Postcode::parse(p).map(|p| p.as_str().to_string()), "postcode", &mut e);
+    let postcode = optional(
+        &form.postcode,
+        |p| Postcode::parse(p).map(|p| p.as_str().to_string()),
+        "postcode",
+        &mut e,
+    );
     let phone = optional(&form.telefoon, fields::phone, "telefoon", &mut e).unwrap_or_default();
-    let email = optional(&form.email, |m| Email::parse(m).map(|m| m.as_str().to_string()), "email", &mut e).unwrap_or_default();
+    let email = optional(
+        &form.email,
+        |m| Email::parse(m).map(|m| m.as_str().to_string()),
+        "email",
+        &mut e,
+    )
+    .unwrap_or_default();
     let website = optional(&form.website, fields::website, "website", &mut e).unwrap_or_default();
     if e.get("naam").is_none() {
         let taken: bool = sqlx::query_scalar(
@@ -248,10 +305,28 @@ async fn validate(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &Prov
             e.add("naam", "Er is al een aanbieder met deze naam.");
         }
     }
-    Ok(if e.is_empty() { Ok(Valid { name, provider_type, kvk, postcode, phone, email, website }) } else { Err(e) })
+    Ok(if e.is_empty() {
+        Ok(Valid {
+            name,
+            provider_type,
+            kvk,
+            postcode,
+            phone,
+            email,
+            website,
+        })
+    } else {
+        Err(e)
+    })
 }
 
-async fn save(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &ProviderForm, v: &Valid) -> AppResult<Option<Uuid>> {
+async fn save(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    id: Option<Uuid>,
+    form: &ProviderForm,
+    v: &Valid,
+) -> AppResult<Option<Uuid>> {
     let saved: Option<Uuid> = sqlx::query_scalar(
         "insert into providers (tenant_id, provider_id, name, provider_type, kvk_number, street, house_number, postcode, city, \
            phone, email, website, contact_name) values ($1, coalesce($2, gen_random_uuid()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
@@ -284,7 +359,12 @@ async fn save(tx: &mut Tx, user: &CurrentUser, id: Option<Uuid>, form: &Provider
 }
 
 /// POST /{tenant}/aanbieders
-pub async fn provider_create(State(state): State<AppState>, user: CurrentUser, ClientAddr(address): ClientAddr, Form(form): Form<ProviderForm>) -> AppResult<Response> {
+pub async fn provider_create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    Form(form): Form<ProviderForm>,
+) -> AppResult<Response> {
     if own_provider(&user).is_some() {
         return Err(AppError::Forbidden);
     }
@@ -293,19 +373,39 @@ pub async fn provider_create(State(state): State<AppState>, user: CurrentUser, C
         Ok(v) => v,
         Err(errors) => return form_page(&state, &user, None, form, errors, false).await,
     };
-    let id = save(&mut tx, &user, None, &form, &valid).await?.ok_or_else(|| AppError::internal("provider insert returned nothing"))?;
+    let id = save(&mut tx, &user, None, &form, &valid)
+        .await?
+        .ok_or_else(|| AppError::internal("provider insert returned nothing"))?;
     let after = get(&mut tx, &user, id).await?;
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), Event::new("aangemaakt", "aanbieder", id).after(after.audit_value())).await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        Event::new("aangemaakt", "aanbieder", id).after(after.audit_value()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
 
 /// GET /{tenant}/aanbieders/{id}
-pub async fn provider_edit(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn provider_edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let p = get(&mut tx, &user, id).await?;
     tx.commit().await?;
-    form_page(&state, &user, Some(id), ProviderForm::from_provider(&p), FormErrors::default(), p.archived).await
+    form_page(
+        &state,
+        &user,
+        Some(id),
+        ProviderForm::from_provider(&p),
+        FormErrors::default(),
+        p.archived,
+    )
+    .await
 }
 
 /// POST /{tenant}/aanbieders/{id}
@@ -327,22 +427,40 @@ pub async fn provider_update(
             form.version = before.version;
             return form_page(&state, &user, Some(id), form, errors, before.archived).await;
         }
-        Err(errors) => return form_page(&state, &user, Some(id), form, errors, before.archived).await,
+        Err(errors) => {
+            return form_page(&state, &user, Some(id), form, errors, before.archived).await
+        }
     };
-    if save(&mut tx, &user, Some(id), &form, &valid).await?.is_none() {
+    if save(&mut tx, &user, Some(id), &form, &valid)
+        .await?
+        .is_none()
+    {
         let mut errors = FormErrors::default();
         errors.add("naam", conflict);
         return form_page(&state, &user, Some(id), form, errors, before.archived).await;
     }
     let after = get(&mut tx, &user, id).await?;
-    let event = Event::new("gewijzigd", "aanbieder", id).before(before.audit_value()).after(after.audit_value());
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    let event = Event::new("gewijzigd", "aanbieder", id)
+        .before(before.audit_value())
+        .after(after.audit_value());
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
 
 /// POST /{tenant}/aanbieders/{id}/archiveren: archives or restores (beleidsmedewerkers only).
-pub async fn provider_archive(State(state): State<AppState>, user: CurrentUser, ClientAddr(address): ClientAddr, PathId(id): PathId) -> AppResult<Response> {
+pub async fn provider_archive(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     if own_provider(&user).is_some() {
         return Err(AppError::Forbidden);
     }
@@ -354,18 +472,43 @@ pub async fn provider_archive(State(state): State<AppState>, user: CurrentUser, 
         .execute(&mut *tx)
         .await?;
     let after = get(&mut tx, &user, id).await?;
-    let action = if after.archived { "gearchiveerd" } else { "teruggezet" };
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), Event::new(action, "aanbieder", id).before(before.audit_value()).after(after.audit_value())).await?;
+    let action = if after.archived {
+        "gearchiveerd"
+    } else {
+        "teruggezet"
+    };
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        Event::new(action, "aanbieder", id)
+            .before(before.audit_value())
+            .after(after.audit_value()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
 
 /// GET /{tenant}/aanbieders/{id}/geschiedenis
-pub async fn provider_history(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn provider_history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let p = get(&mut tx, &user, id).await?;
     let back = format!("{}/{id}", base(&user));
-    let response = history::history_page(&mut tx, &user, Section::Providers, "aanbieder", id, &p.name, back).await;
+    let response = history::history_page(
+        &mut tx,
+        &user,
+        Section::Providers,
+        "aanbieder",
+        id,
+        &p.name,
+        back,
+    )
+    .await;
     tx.commit().await?;
     response
 }

@@ -24,7 +24,11 @@ fn rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
         .records()
         .map(|r| {
             let r = r.expect("taxonomy row");
-            headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.trim().to_string())).collect()
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.trim().to_string()))
+                .collect()
         })
         .collect()
 }
@@ -44,7 +48,11 @@ pub async fn sync_national(admin: &PgPool) -> Result<(), sqlx::Error> {
         .await?;
     }
     for (position, row) in rows(TYPES).into_iter().enumerate() {
-        let aliases: Vec<&str> = row["aliassen"].split('|').map(str::trim).filter(|a| !a.is_empty()).collect();
+        let aliases: Vec<&str> = row["aliassen"]
+            .split('|')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
         sqlx::query(
             "insert into national_facility_types \
                (code, levensgebied, subgroup, name, description, aliases, schil, toegang, innovative, position) \
@@ -89,7 +97,10 @@ pub async fn sync_national(admin: &PgPool) -> Result<(), sqlx::Error> {
 
 /// Gives every tenant (or one) the national types it lacks, and refreshes the ones it did
 /// not change. Aliases a tenant added are kept beside the national ones.
-pub async fn sync_tenant_types(tx: &mut Transaction<'static, Postgres>, tenant: Option<Uuid>) -> Result<(), sqlx::Error> {
+pub async fn sync_tenant_types(
+    tx: &mut Transaction<'static, Postgres>,
+    tenant: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into facility_types (tenant_id, code, national_code, levensgebied, subgroup, name, description, \
            aliases, schil, toegang, innovative, position) \
@@ -136,16 +147,25 @@ mod tests {
         assert_eq!(rows(LEVENSGEBIEDEN).len(), 9);
         let types = rows(TYPES);
         assert!(types.len() > 120, "{}", types.len());
-        let gebieden: Vec<String> = rows(LEVENSGEBIEDEN).into_iter().map(|r| r["code"].clone()).collect();
+        let gebieden: Vec<String> = rows(LEVENSGEBIEDEN)
+            .into_iter()
+            .map(|r| r["code"].clone())
+            .collect();
         for t in &types {
             assert!(gebieden.contains(&t["levensgebied"]), "{}", t["code"]);
             assert!(!t["naam"].is_empty() && !t["omschrijving"].is_empty());
         }
-        let maatjes = types.iter().find(|t| t["code"] == "maatjesproject").expect("maatjesproject");
+        let maatjes = types
+            .iter()
+            .find(|t| t["code"] == "maatjesproject")
+            .expect("maatjesproject");
         assert!(maatjes["aliassen"].contains("buddyproject"));
         assert_eq!(rows(LISTS[1].1).len(), 7, "the 7 bouwstenen");
         for code in ["housing_first", "skaeve_huse"] {
-            let t = types.iter().find(|t| t["code"] == code).unwrap_or_else(|| panic!("{code}"));
+            let t = types
+                .iter()
+                .find(|t| t["code"] == code)
+                .unwrap_or_else(|| panic!("{code}"));
             assert_eq!(t["innovatief"], "true");
         }
     }

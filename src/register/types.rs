@@ -53,10 +53,12 @@ const SELECT: &str = "select code, national_code, levensgebied, subgroup, name, 
      innovative, customized, retired, version from facility_types where tenant_id = $1";
 
 pub async fn all(tx: &mut Tx, tenant_id: uuid::Uuid) -> AppResult<Vec<FacilityType>> {
-    Ok(sqlx::query_as(&format!("{SELECT} order by position, lower(name)"))
-        .bind(tenant_id)
-        .fetch_all(&mut **tx)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("{SELECT} order by position, lower(name)"))
+            .bind(tenant_id)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
 }
 
 async fn get(tx: &mut Tx, tenant_id: uuid::Uuid, code: &str) -> AppResult<FacilityType> {
@@ -130,7 +132,12 @@ impl TypeForm {
 
     fn aliases(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for alias in self.aliassen.split([',', '\n']).map(str::trim).filter(|a| !a.is_empty()) {
+        for alias in self
+            .aliassen
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
             if !out.iter().any(|a| a.eq_ignore_ascii_case(alias)) {
                 out.push(alias.to_string());
             }
@@ -149,7 +156,11 @@ fn base(user: &CurrentUser) -> String {
 }
 
 /// GET /{tenant}/typen
-pub async fn type_index(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+pub async fn type_index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(notice): Query<Notice>,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let types = all(&mut tx, user.tenant_id).await?;
     let gebieden = lists::levensgebieden(&mut tx).await?;
@@ -157,11 +168,25 @@ pub async fn type_index(State(state): State<AppState>, user: CurrentUser, Query(
     let total = types.len();
     let groups = gebieden
         .into_iter()
-        .map(|g| Group { types: types.iter().filter(|t| t.levensgebied == g.code).cloned().collect(), levensgebied: g })
+        .map(|g| Group {
+            types: types
+                .iter()
+                .filter(|t| t.levensgebied == g.code)
+                .cloned()
+                .collect(),
+            levensgebied: g,
+        })
         .collect();
-    let notice = (notice.melding.as_deref() == Some("opgeslagen")).then_some("Het voorzieningentype is opgeslagen.");
-    let layout = Layout::for_user(&user, "Voorzieningentypen", Some(Section::Types)).with_notice(notice);
-    render(&ListPage { layout, base: base(&user), groups, total })
+    let notice = (notice.melding.as_deref() == Some("opgeslagen"))
+        .then_some("Het voorzieningentype is opgeslagen.");
+    let layout =
+        Layout::for_user(&user, "Voorzieningentypen", Some(Section::Types)).with_notice(notice);
+    render(&ListPage {
+        layout,
+        base: base(&user),
+        groups,
+        total,
+    })
 }
 
 async fn form_page(
@@ -175,7 +200,11 @@ async fn form_page(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let levensgebieden = lists::levensgebieden(&mut tx).await?;
     tx.commit().await?;
-    let title = if code.is_some() { "Voorzieningentype wijzigen" } else { "Voorzieningentype toevoegen" };
+    let title = if code.is_some() {
+        "Voorzieningentype wijzigen"
+    } else {
+        "Voorzieningentype toevoegen"
+    };
     let invalid = !errors.is_empty();
     let page = FormPage {
         layout: Layout::for_user(user, title, Some(Section::Types)),
@@ -195,27 +224,63 @@ async fn form_page(
 
 /// GET /{tenant}/typen/nieuw
 pub async fn type_new(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    form_page(&state, &user, None, false, TypeForm::default(), FormErrors::default()).await
+    form_page(
+        &state,
+        &user,
+        None,
+        false,
+        TypeForm::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// GET /{tenant}/typen/{code}
-pub async fn type_edit(State(state): State<AppState>, user: CurrentUser, Path((_, code)): Path<(String, String)>) -> AppResult<Response> {
+pub async fn type_edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((_, code)): Path<(String, String)>,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let t = get(&mut tx, user.tenant_id, &code).await?;
     tx.commit().await?;
-    form_page(&state, &user, Some(code), t.national_code.is_some(), TypeForm::from_type(&t), FormErrors::default()).await
+    form_page(
+        &state,
+        &user,
+        Some(code),
+        t.national_code.is_some(),
+        TypeForm::from_type(&t),
+        FormErrors::default(),
+    )
+    .await
 }
 
-async fn validate(tx: &mut Tx, form: &TypeForm, errors: &mut FormErrors) -> AppResult<Option<String>> {
-    let name = required_text(&form.naam, 200, "een naam").map_err(|m| errors.add("naam", m)).ok();
-    if !lists::levensgebieden(tx).await?.iter().any(|g| g.code == form.levensgebied) {
+async fn validate(
+    tx: &mut Tx,
+    form: &TypeForm,
+    errors: &mut FormErrors,
+) -> AppResult<Option<String>> {
+    let name = required_text(&form.naam, 200, "een naam")
+        .map_err(|m| errors.add("naam", m))
+        .ok();
+    if !lists::levensgebieden(tx)
+        .await?
+        .iter()
+        .any(|g| g.code == form.levensgebied)
+    {
         errors.add("levensgebied", "Kies een levensgebied uit de lijst.");
     }
     if form.subgroep.chars().count() > 200 || form.subgroep.chars().any(char::is_control) {
-        errors.add("subgroep", "Gebruik voor de subgroep hoogstens 200 gewone tekens.");
+        errors.add(
+            "subgroep",
+            "Gebruik voor de subgroep hoogstens 200 gewone tekens.",
+        );
     }
     if form.omschrijving.chars().count() > 2000 {
-        errors.add("omschrijving", "Gebruik voor de omschrijving hoogstens 2000 tekens.");
+        errors.add(
+            "omschrijving",
+            "Gebruik voor de omschrijving hoogstens 2000 tekens.",
+        );
     }
     if form.aliases().iter().any(|a| a.chars().count() > 100) {
         errors.add("aliassen", "Een alias mag hoogstens 100 tekens hebben.");
@@ -268,11 +333,13 @@ pub async fn type_create(
     }
     let mut code = own_code(&name);
     let mut n = 1;
-    while sqlx::query_scalar::<_, bool>("select exists (select 1 from facility_types where tenant_id = $1 and code = $2)")
-        .bind(user.tenant_id)
-        .bind(&code)
-        .fetch_one(&mut *tx)
-        .await?
+    while sqlx::query_scalar::<_, bool>(
+        "select exists (select 1 from facility_types where tenant_id = $1 and code = $2)",
+    )
+    .bind(user.tenant_id)
+    .bind(&code)
+    .fetch_one(&mut *tx)
+    .await?
     {
         n += 1;
         code = format!("{}_{n}", own_code(&name));
@@ -292,7 +359,13 @@ pub async fn type_create(
     .execute(&mut *tx)
     .await?;
     let created = get(&mut tx, user.tenant_id, &code).await?;
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), Event::new("aangemaakt", "voorzieningentype", &code).after(created.audit_value())).await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        Event::new("aangemaakt", "voorzieningentype", &code).after(created.audit_value()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -341,9 +414,18 @@ pub async fn type_update(
         return form_page(&state, &user, Some(code), national, form, errors).await;
     }
     let after = get(&mut tx, user.tenant_id, &code).await?;
-    crate::lookup::text::refresh_types(&mut tx, user.tenant_id, std::slice::from_ref(&code)).await?;
-    let event = Event::new("gewijzigd", "voorzieningentype", &code).before(before.audit_value()).after(after.audit_value());
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    crate::lookup::text::refresh_types(&mut tx, user.tenant_id, std::slice::from_ref(&code))
+        .await?;
+    let event = Event::new("gewijzigd", "voorzieningentype", &code)
+        .before(before.audit_value())
+        .after(after.audit_value());
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -371,9 +453,18 @@ pub async fn type_reset(
     .execute(&mut *tx)
     .await?;
     let after = get(&mut tx, user.tenant_id, &code).await?;
-    crate::lookup::text::refresh_types(&mut tx, user.tenant_id, std::slice::from_ref(&code)).await?;
-    let event = Event::new("hersteld", "voorzieningentype", &code).before(before.audit_value()).after(after.audit_value());
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    crate::lookup::text::refresh_types(&mut tx, user.tenant_id, std::slice::from_ref(&code))
+        .await?;
+    let event = Event::new("hersteld", "voorzieningentype", &code)
+        .before(before.audit_value())
+        .after(after.audit_value());
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -382,6 +473,9 @@ pub async fn type_reset(
 mod tests {
     #[test]
     fn own_codes() {
-        assert_eq!(super::own_code("Repair Café Noord!"), "eigen_repair_cafe_noord");
+        assert_eq!(
+            super::own_code("Repair Café Noord!"),
+            "eigen_repair_cafe_noord"
+        );
     }
 }

@@ -21,7 +21,10 @@ impl Slugs {
         if slug.len() > 40 {
             return Ok(None);
         }
-        let id: Option<Uuid> = sqlx::query_scalar("select tenant_id from tenants where slug = $1").bind(slug).fetch_optional(pool).await?;
+        let id: Option<Uuid> = sqlx::query_scalar("select tenant_id from tenants where slug = $1")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?;
         if let Some(id) = id {
             self.0.write().expect("slugs").insert(slug.to_string(), id);
         }
@@ -40,8 +43,14 @@ pub struct Published {
 
 /// Opens the transaction of the published tenant `slug`: one statement reads the tenant and
 /// admits its rows. `None` for an unknown or unpublished tenant.
-pub async fn open(slugs: &Slugs, pool: &PgPool, slug: &str) -> Result<Option<(Published, Tx)>, sqlx::Error> {
-    let Some(tenant_id) = slugs.tenant_id(pool, slug).await? else { return Ok(None) };
+pub async fn open(
+    slugs: &Slugs,
+    pool: &PgPool,
+    slug: &str,
+) -> Result<Option<(Published, Tx)>, sqlx::Error> {
+    let Some(tenant_id) = slugs.tenant_id(pool, slug).await? else {
+        return Ok(None);
+    };
     let mut tx = pool.begin().await?;
     let row: Option<(String, i64)> = sqlx::query_as(
         "select name, register_generation from tenants, set_config('app.tenant_id', $1::text, true) \
@@ -50,5 +59,15 @@ pub async fn open(slugs: &Slugs, pool: &PgPool, slug: &str) -> Result<Option<(Pu
     .bind(tenant_id.to_string())
     .fetch_optional(&mut *tx)
     .await?;
-    Ok(row.map(|(name, generation)| (Published { tenant_id, slug: slug.to_string(), name, generation }, tx)))
+    Ok(row.map(|(name, generation)| {
+        (
+            Published {
+                tenant_id,
+                slug: slug.to_string(),
+                name,
+                generation,
+            },
+            tx,
+        )
+    }))
 }

@@ -45,8 +45,14 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
         .path_and_query()
         .is_some_and(|pq| pq.as_str().to_ascii_lowercase().contains("%00"));
     let mut response = if has_nul && is_api {
-        let mut r = crate::hsds::api::error_body(axum::http::StatusCode::BAD_REQUEST, "Het adres bevat een ongeldig teken.");
-        r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        let mut r = crate::hsds::api::error_body(
+            axum::http::StatusCode::BAD_REQUEST,
+            "Het adres bevat een ongeldig teken.",
+        );
+        r.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
         r
     } else if has_nul {
         crate::error::AppError::BadRequest("Het adres bevat een ongeldig teken.".into())

@@ -58,7 +58,12 @@ pub fn date_time(utc: OffsetDateTime) -> String {
 
 /// "22 november 2026"
 pub fn date(d: time::Date) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month() as usize - 1], d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        MONTHS[d.month() as usize - 1],
+        d.year()
+    )
 }
 
 /// Today in Amsterdam.

@@ -9,7 +9,14 @@ use axum::response::{IntoResponse, Response};
 use crate::tenancy::areas_csv::LineError;
 
 fn too_large(max_bytes: usize) -> LineError {
-    LineError::new(0, "", format!("Het bestand is te groot. Het mag hoogstens {} MB zijn.", max_bytes / 1024 / 1024))
+    LineError::new(
+        0,
+        "",
+        format!(
+            "Het bestand is te groot. Het mag hoogstens {} MB zijn.",
+            max_bytes / 1024 / 1024
+        ),
+    )
 }
 
 /// The bytes of the field `bestand`, or a message for the whole file.
@@ -19,17 +26,37 @@ pub async fn read_file(multipart: &mut Multipart, max_bytes: usize) -> Result<By
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("bestand") => match field.bytes().await {
                 Ok(bytes) => file = Some(bytes),
-                Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(max_bytes)),
-                Err(_) => return Err(LineError::new(0, "", "Het bestand kon niet worden ontvangen. Probeer het opnieuw.")),
+                Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(too_large(max_bytes))
+                }
+                Err(_) => {
+                    return Err(LineError::new(
+                        0,
+                        "",
+                        "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
+                    ))
+                }
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(max_bytes)),
-            Err(_) => return Err(LineError::new(0, "", "Het bestand kon niet worden ontvangen. Probeer het opnieuw.")),
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(too_large(max_bytes))
+            }
+            Err(_) => {
+                return Err(LineError::new(
+                    0,
+                    "",
+                    "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
+                ))
+            }
         }
     }
     match file {
-        None => Err(LineError::new(0, "", "Kies een CSV-bestand om te importeren.")),
+        None => Err(LineError::new(
+            0,
+            "",
+            "Kies een CSV-bestand om te importeren.",
+        )),
         Some(b) if b.is_empty() => Err(LineError::new(0, "", "Het gekozen bestand is leeg.")),
         Some(b) if b.len() > max_bytes => Err(too_large(max_bytes)),
         Some(b) => Ok(b),
@@ -39,13 +66,26 @@ pub async fn read_file(multipart: &mut Multipart, max_bytes: usize) -> Result<By
 /// The text of a CSV file and its separator, taken from the header line.
 pub fn csv_text(bytes: &[u8]) -> Result<(&str, u8), LineError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| LineError::new(0, "", "Het bestand is geen UTF-8-tekst. Sla het op als ‘CSV UTF-8’ en probeer het opnieuw."))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        LineError::new(
+            0,
+            "",
+            "Het bestand is geen UTF-8-tekst. Sla het op als ‘CSV UTF-8’ en probeer het opnieuw.",
+        )
+    })?;
     if text.contains('\0') {
-        return Err(LineError::new(0, "", "Dit is geen CSV-bestand. Sla het spreadsheet op als ‘CSV UTF-8’."));
+        return Err(LineError::new(
+            0,
+            "",
+            "Dit is geen CSV-bestand. Sla het spreadsheet op als ‘CSV UTF-8’.",
+        ));
     }
     let header = text.lines().next().unwrap_or("");
-    let delimiter = if header.matches(';').count() >= header.matches(',').count() { b';' } else { b',' };
+    let delimiter = if header.matches(';').count() >= header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     Ok((text, delimiter))
 }
 
@@ -61,22 +101,32 @@ impl Sheet {
     }
 
     /// The non-empty rows with their line numbers (header = 1); unreadable lines go to `errors`.
-    pub fn rows<'a>(&'a self, errors: &'a mut Vec<LineError>) -> impl Iterator<Item = (usize, &'a csv::StringRecord)> + 'a {
-        self.records.iter().enumerate().filter_map(move |(index, row)| match row {
-            Err(()) => {
-                errors.push(unreadable_line(index + 2));
-                None
-            }
-            Ok(row) if row.iter().all(str::is_empty) => None,
-            Ok(row) => Some((index + 2, row)),
-        })
+    pub fn rows<'a>(
+        &'a self,
+        errors: &'a mut Vec<LineError>,
+    ) -> impl Iterator<Item = (usize, &'a csv::StringRecord)> + 'a {
+        self.records
+            .iter()
+            .enumerate()
+            .filter_map(move |(index, row)| match row {
+                Err(()) => {
+                    errors.push(unreadable_line(index + 2));
+                    None
+                }
+                Ok(row) if row.iter().all(str::is_empty) => None,
+                Ok(row) => Some((index + 2, row)),
+            })
     }
 }
 
 /// Opens `bytes` as CSV (see [`csv_text`]), fields trimmed, rows of any length.
 pub fn open(bytes: &[u8]) -> Result<Sheet, LineError> {
     let (text, delimiter) = csv_text(bytes)?;
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|_| LineError::new(1, "", "De kopregel kon niet worden gelezen."))?
@@ -89,7 +139,11 @@ pub fn open(bytes: &[u8]) -> Result<Sheet, LineError> {
 
 /// The message for a line the CSV reader could not read.
 pub fn unreadable_line(line: usize) -> LineError {
-    LineError::new(line, "", "Deze regel kon niet worden gelezen (controleer de aanhalingstekens).")
+    LineError::new(
+        line,
+        "",
+        "Deze regel kon niet worden gelezen (controleer de aanhalingstekens).",
+    )
 }
 
 /// A CSV download: UTF-8 with BOM (so Excel shows accents right), as an attachment.
@@ -99,7 +153,10 @@ pub fn csv_attachment(filename: &str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
         ],
         bytes,
     )

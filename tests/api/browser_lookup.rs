@@ -19,31 +19,77 @@ async fn a_wijkteam_worker_goes_from_search_to_handout_to_a_counted_referral() {
     b.check("zoeken").await;
     // Type words with a typo, open the filters, choose one, search.
     b.fill("q", "repair cafe").await;
-    b.client.execute("document.querySelector('details.lookup-filters').open = true", vec![]).await.unwrap();
+    b.client
+        .execute(
+            "document.querySelector('details.lookup-filters').open = true",
+            vec![],
+        )
+        .await
+        .unwrap();
     b.tick("#f-vrij").await;
-    b.submit("form.lookup-form button[type='submit'].button--primary").await;
+    b.submit("form.lookup-form button[type='submit'].button--primary")
+        .await;
     let url = b.client.current_url().await.unwrap();
     assert_eq!(url.path(), "/almelo/zoeken");
-    assert!(url.query().unwrap_or_default().contains("q=repair+cafe"), "the search is in the URL");
+    assert!(
+        url.query().unwrap_or_default().contains("q=repair+cafe"),
+        "the search is in the URL"
+    );
     assert!(b.text("#resultaten").await.starts_with("1 voorziening"));
     b.check("zoeken (resultaten)").await;
-    b.client.find(Locator::LinkText("Repair Café Almelo")).await.unwrap().click().await.unwrap();
+    b.client
+        .find(Locator::LinkText("Repair Café Almelo"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(b.text("h1").await, "Repair Café Almelo");
     b.check("voorziening (wijkteam)").await;
     // The handout: its own page, no navigation.
-    b.client.find(Locator::LinkText("Folder voor de inwoner")).await.unwrap().click().await.unwrap();
+    b.client
+        .find(Locator::LinkText("Folder voor de inwoner"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(b.text("h1").await, "Repair Café Almelo");
-    assert!(b.client.find(Locator::Css("nav")).await.is_err(), "no navigation on the handout");
-    assert!(b.client.find(Locator::Css("[data-print]")).await.unwrap().is_displayed().await.unwrap(), "print button shown");
+    assert!(
+        b.client.find(Locator::Css("nav")).await.is_err(),
+        "no navigation on the handout"
+    );
+    assert!(
+        b.client
+            .find(Locator::Css("[data-print]"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap(),
+        "print button shown"
+    );
     b.check("folder").await;
     b.client.back().await.unwrap();
     // Count the referral: the date and route are filled in, one click.
     b.submit("#verwijzing button[type='submit']").await;
-    assert!(b.text(".alert--ok").await.contains("De verwijzing is geteld"));
-    assert_eq!(app.scalar_i64("select count(*) from referrals").await, before + 1);
+    assert!(b
+        .text(".alert--ok")
+        .await
+        .contains("De verwijzing is geteld"));
+    assert_eq!(
+        app.scalar_i64("select count(*) from referrals").await,
+        before + 1
+    );
     // A mistake comes back at the field.
     // (A date field takes keys in the browser's locale; set the value as a date picker would.)
-    b.client.execute("document.getElementById('datum').value = '2999-01-01'", vec![]).await.unwrap();
+    b.client
+        .execute(
+            "document.getElementById('datum').value = '2999-01-01'",
+            vec![],
+        )
+        .await
+        .unwrap();
     b.submit("#verwijzing button[type='submit']").await;
     assert!(b.text(".error-summary").await.contains("toekomst"));
     b.check("voorziening (verwijzing met fout)").await;
@@ -63,7 +109,9 @@ async fn a_wijkteam_worker_goes_from_search_to_handout_to_a_counted_referral() {
     b.logout().await;
 
     // The public kaart, signed out, on a phone-sized window too.
-    let id = app.id("select facility_id from facilities where name = 'Repair Café Almelo'").await;
+    let id = app
+        .id("select facility_id from facilities where name = 'Repair Café Almelo'")
+        .await;
     b.open("/twente/kaart").await;
     b.check("sociale kaart").await;
     b.open("/twente/kaart?q=huiskamer&bij=BU01411000").await;
@@ -77,12 +125,18 @@ async fn a_wijkteam_worker_goes_from_search_to_handout_to_a_counted_referral() {
     b.check("sociale kaart (telefoon)").await;
     let overflow: bool = b
         .client
-        .execute("return document.documentElement.scrollWidth > window.innerWidth + 1", vec![])
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth + 1",
+            vec![],
+        )
         .await
         .unwrap()
         .as_bool()
         .unwrap();
-    assert!(!overflow, "the kaart fits a phone without sideways scrolling");
+    assert!(
+        !overflow,
+        "the kaart fits a phone without sideways scrolling"
+    );
 
     // The handout of the facility with the most to say prints on one A4 page.
     let longest = app
@@ -92,23 +146,40 @@ async fn a_wijkteam_worker_goes_from_search_to_handout_to_a_counted_referral() {
     let pdf = std::env::temp_dir().join(format!("folder-{longest}.pdf"));
     // (tokio's Command: the server under test runs on this same runtime.)
     let status = tokio::process::Command::new("/usr/bin/chromium")
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--disable-background-networking"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--disable-background-networking",
+        ])
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("http://{}/almelo/kaart/{longest}/folder", app.addr))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
         .status();
-    let status = tokio::time::timeout(std::time::Duration::from_secs(60), status).await.expect("chromium prints in time").expect("chromium runs");
+    let status = tokio::time::timeout(std::time::Duration::from_secs(60), status)
+        .await
+        .expect("chromium prints in time")
+        .expect("chromium runs");
     assert!(status.success());
     let bytes = std::fs::read(&pdf).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
-    let pages = if pages == 0 { text.matches("/Type/Page").count() - text.matches("/Type/Pages").count() } else { pages };
+    let pages = if pages == 0 {
+        text.matches("/Type/Page").count() - text.matches("/Type/Pages").count()
+    } else {
+        pages
+    };
     assert_eq!(pages, 1, "the handout fits one A4 page");
     let _ = std::fs::remove_file(&pdf);
 
     assert!(b.checked >= 14, "checked {} pages", b.checked);
     let found = std::mem::take(&mut b.violations);
-    assert!(found.is_empty(), "axe-core found WCAG 2.1 A/AA violations:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.1 A/AA violations:\n{}",
+        found.join("\n")
+    );
 }

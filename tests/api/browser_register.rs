@@ -23,33 +23,66 @@ async fn an_official_adds_a_facility_sets_a_checklist_status_and_every_page_pass
     b.fill("naam", "Huiskamer Het Hart").await;
     b.fill("postcode", "76O1 AB").await;
     b.fill("open_ma", "09:00-12:00").await;
-    b.submit("form.form button[type='submit'].button--primary").await;
-    assert!(b.text(".error-summary").await.contains("Kies minstens één voorzieningentype."));
+    b.submit("form.form button[type='submit'].button--primary")
+        .await;
+    assert!(b
+        .text(".error-summary")
+        .await
+        .contains("Kies minstens één voorzieningentype."));
     b.check("voorziening toevoegen (fouten)").await;
     // The input is still there; correct it.
-    let kept = b.client.find(Locator::Css("#naam")).await.unwrap().prop("value").await.unwrap();
+    let kept = b
+        .client
+        .find(Locator::Css("#naam"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(kept.as_deref(), Some("Huiskamer Het Hart"));
-    let provider = app.id("select provider_id from providers where name = 'Avedan'").await.to_string();
+    let provider = app
+        .id("select provider_id from providers where name = 'Avedan'")
+        .await
+        .to_string();
     b.client
-        .find(Locator::Css(&format!("#aanbieder option[value='{provider}']")))
+        .find(Locator::Css(&format!(
+            "#aanbieder option[value='{provider}']"
+        )))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
     b.fill("postcode", "7601 AB").await;
-    b.client.find(Locator::Css("#buurt option[value='BU01411800']")).await.unwrap().click().await.unwrap();
-    b.client.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await.unwrap();
+    b.client
+        .find(Locator::Css("#buurt option[value='BU01411800']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .execute(
+            "document.querySelectorAll('details').forEach(d => d.open = true)",
+            vec![],
+        )
+        .await
+        .unwrap();
     b.tick("#typen-huiskamerproject").await;
     b.tick("#doelgroepen-eenzaamheid").await;
-    b.submit("form.form button[type='submit'].button--primary").await;
+    b.submit("form.form button[type='submit'].button--primary")
+        .await;
     assert_eq!(b.text("h1").await, "Huiskamer Het Hart");
     assert!(b.text(".alert--ok").await.contains("opgeslagen"));
     b.check("voorziening").await;
-    let id = app.id("select facility_id from facilities where name = 'Huiskamer Het Hart'").await;
-    b.open(&format!("/almelo/voorzieningen/{id}/wijzigen")).await;
+    let id = app
+        .id("select facility_id from facilities where name = 'Huiskamer Het Hart'")
+        .await;
+    b.open(&format!("/almelo/voorzieningen/{id}/wijzigen"))
+        .await;
     b.check("voorziening wijzigen").await;
-    b.open(&format!("/almelo/voorzieningen/{id}/geschiedenis")).await;
+    b.open(&format!("/almelo/voorzieningen/{id}/geschiedenis"))
+        .await;
     b.check("geschiedenis voorziening").await;
     b.open("/almelo/voorzieningen/import").await;
     b.check("voorzieningen importeren").await;
@@ -59,18 +92,25 @@ async fn an_official_adds_a_facility_sets_a_checklist_status_and_every_page_pass
     b.check("aanbieder toevoegen").await;
     b.fill("naam", "Stichting Test").await;
     b.fill("kvk", "123").await;
-    b.submit("form.form button[type='submit'].button--primary").await;
+    b.submit("form.form button[type='submit'].button--primary")
+        .await;
     b.check("aanbieder toevoegen (fouten)").await;
     b.open(&format!("/almelo/aanbieders/{provider}")).await;
     b.check("aanbieder wijzigen").await;
-    b.open(&format!("/almelo/aanbieders/{provider}/geschiedenis")).await;
+    b.open(&format!("/almelo/aanbieders/{provider}/geschiedenis"))
+        .await;
     b.check("geschiedenis aanbieder").await;
     // The checklist: the new huiskamer shows as present; mark a missing type "niet aanwezig".
     b.open("/almelo/checklist").await;
     b.check("checklist").await;
-    assert!(b.text("#type-huiskamerproject").await.contains("Huiskamer Het Hart"));
+    assert!(b
+        .text("#type-huiskamerproject")
+        .await
+        .contains("Huiskamer Het Hart"));
     b.client
-        .find(Locator::Css("#status-skaeve_huse option[value='niet_aanwezig']"))
+        .find(Locator::Css(
+            "#status-skaeve_huse option[value='niet_aanwezig']",
+        ))
         .await
         .unwrap()
         .click()
@@ -84,13 +124,24 @@ async fn an_official_adds_a_facility_sets_a_checklist_status_and_every_page_pass
         .await
         .unwrap();
     b.submit("#type-skaeve_huse button[type='submit']").await;
-    let kept = b.client.find(Locator::Css("#toelichting-skaeve_huse")).await.unwrap().prop("value").await.unwrap();
-    assert!(kept.unwrap_or_default().contains("besproken in het regio-overleg"));
-    b.check("checklist (opgeslagen)").await;
-    let (status, note): (String, String) = sqlx::query_as("select status, note from checklist_entries where type_code = 'skaeve_huse'")
-        .fetch_one(&app.db.admin)
+    let kept = b
+        .client
+        .find(Locator::Css("#toelichting-skaeve_huse"))
+        .await
+        .unwrap()
+        .prop("value")
         .await
         .unwrap();
+    assert!(kept
+        .unwrap_or_default()
+        .contains("besproken in het regio-overleg"));
+    b.check("checklist (opgeslagen)").await;
+    let (status, note): (String, String) = sqlx::query_as(
+        "select status, note from checklist_entries where type_code = 'skaeve_huse'",
+    )
+    .fetch_one(&app.db.admin)
+    .await
+    .unwrap();
     assert_eq!(status, "niet_aanwezig");
     assert!(note.starts_with("Geen locatie"));
     for (path, label) in [
@@ -110,7 +161,8 @@ async fn an_official_adds_a_facility_sets_a_checklist_status_and_every_page_pass
     b.check("voorzieningentype wijzigen").await;
     b.open("/almelo/typen/nieuw").await;
     b.check("voorzieningentype toevoegen").await;
-    b.submit("form.form button[type='submit'].button--primary").await;
+    b.submit("form.form button[type='submit'].button--primary")
+        .await;
     b.check("voorzieningentype toevoegen (fouten)").await;
     b.logout().await;
 
@@ -130,5 +182,9 @@ async fn an_official_adds_a_facility_sets_a_checklist_status_and_every_page_pass
 
     assert!(b.checked >= 26, "checked {} pages", b.checked);
     let found = std::mem::take(&mut b.violations);
-    assert!(found.is_empty(), "axe-core found WCAG 2.1 A/AA violations:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.1 A/AA violations:\n{}",
+        found.join("\n")
+    );
 }

@@ -112,10 +112,18 @@ async fn another_tenants_pages_answer_404_on_every_route() {
         .execute(&app.db.admin)
         .await
         .unwrap();
-    let facilities_before = app.scalar_i64("select count(*) + sum(version) from facilities").await;
-    let providers_before = app.scalar_i64("select count(*) + sum(version) from providers").await;
-    let types_before = app.scalar_i64("select count(*) + sum(version) from facility_types").await;
-    let checklist_before = app.scalar_i64("select count(*) from checklist_entries").await;
+    let facilities_before = app
+        .scalar_i64("select count(*) + sum(version) from facilities")
+        .await;
+    let providers_before = app
+        .scalar_i64("select count(*) + sum(version) from providers")
+        .await;
+    let types_before = app
+        .scalar_i64("select count(*) + sum(version) from facility_types")
+        .await;
+    let checklist_before = app
+        .scalar_i64("select count(*) from checklist_entries")
+        .await;
     let audit_before = app.scalar_i64("select count(*) from audit_events").await;
     let users_before = app.scalar_i64("select count(*) from users").await;
     let areas_before = app.scalar_i64("select count(*) from areas").await;
@@ -130,9 +138,7 @@ async fn another_tenants_pages_answer_404_on_every_route() {
             "GET {path} says nothing about the tenant"
         );
         // The same page for a tenant that does not exist looks the same.
-        let none = b
-            .get(&fill(route, "bestaatniet", &theirs))
-            .await;
+        let none = b.get(&fill(route, "bestaatniet", &theirs)).await;
         assert_eq!(none.status, StatusCode::NOT_FOUND);
     }
     for route in POST_ROUTES {
@@ -158,24 +164,38 @@ async fn another_tenants_pages_answer_404_on_every_route() {
     }
     // Their ids inside my own tenant's URLs are just as unknown, to whoever may use the page.
     let mut beleid = app.login("beleid@almelo.demo").await;
-    for route in GET_ROUTES
-        .iter()
-        .filter(|r| r.contains("{user}") || r.contains("{area}") || r.contains("{facility}") || r.contains("{provider}") || r.contains("{type}"))
-    {
+    for route in GET_ROUTES.iter().filter(|r| {
+        r.contains("{user}")
+            || r.contains("{area}")
+            || r.contains("{facility}")
+            || r.contains("{provider}")
+            || r.contains("{type}")
+    }) {
         let path = fill(route, "almelo", &theirs);
-        let b = if route.contains("{user}") || route.contains("{area}") { &mut b } else { &mut beleid };
+        let b = if route.contains("{user}") || route.contains("{area}") {
+            &mut b
+        } else {
+            &mut beleid
+        };
         assert_eq!(
             b.get(&path).await.status,
             StatusCode::NOT_FOUND,
             "GET {path}"
         );
     }
-    for route in POST_ROUTES
-        .iter()
-        .filter(|r| r.contains("{user}") || r.contains("{area}") || r.contains("{facility}") || r.contains("{provider}") || r.contains("{type}"))
-    {
+    for route in POST_ROUTES.iter().filter(|r| {
+        r.contains("{user}")
+            || r.contains("{area}")
+            || r.contains("{facility}")
+            || r.contains("{provider}")
+            || r.contains("{type}")
+    }) {
         let path = fill(route, "almelo", &theirs);
-        let b = if route.contains("{user}") || route.contains("{area}") { &mut b } else { &mut beleid };
+        let b = if route.contains("{user}") || route.contains("{area}") {
+            &mut b
+        } else {
+            &mut beleid
+        };
         let page = b
             .post(
                 &path,
@@ -201,14 +221,31 @@ async fn another_tenants_pages_answer_404_on_every_route() {
             .await,
         0
     );
-    assert_eq!(app.scalar_i64("select count(*) + sum(version) from facilities").await, facilities_before);
-    assert_eq!(app.scalar_i64("select count(*) + sum(version) from providers").await, providers_before);
-    assert_eq!(app.scalar_i64("select count(*) + sum(version) from facility_types").await, types_before);
-    assert_eq!(app.scalar_i64("select count(*) from checklist_entries").await, checklist_before);
+    assert_eq!(
+        app.scalar_i64("select count(*) + sum(version) from facilities")
+            .await,
+        facilities_before
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) + sum(version) from providers")
+            .await,
+        providers_before
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) + sum(version) from facility_types")
+            .await,
+        types_before
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) from checklist_entries")
+            .await,
+        checklist_before
+    );
     // Only the login was recorded.
     assert_eq!(
         app.scalar_i64("select count(*) from audit_events").await,
-        audit_before + 2, "only the two logins were recorded"
+        audit_before + 2,
+        "only the two logins were recorded"
     );
 }
 

@@ -10,7 +10,12 @@ pub fn total(body: &str) -> usize {
     let at = body.find("id=\"resultaten\"").expect("result heading");
     let text = &body[at..];
     let start = text.find('>').unwrap() + 1;
-    text[start..].split_whitespace().next().unwrap().parse().expect("a number")
+    text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .expect("a number")
 }
 
 /// The names of the results on the page, in order.
@@ -19,7 +24,9 @@ pub fn names(body: &str) -> Vec<String> {
         .skip(1)
         .map(|s| {
             let s = &s[s.find('>').unwrap() + 1..];
-            s[..s.find('<').unwrap()].replace("&#38;", "&").replace("&amp;", "&")
+            s[..s.find('<').unwrap()]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&")
         })
         .collect()
 }
@@ -27,7 +34,9 @@ pub fn names(body: &str) -> Vec<String> {
 /// The options of the filter `key`: (value, count, selected).
 pub fn options(body: &str, key: &str) -> Vec<(String, usize, bool)> {
     let marker = format!("name=\"{key}\">");
-    let Some(at) = body.find(&marker) else { return Vec::new() };
+    let Some(at) = body.find(&marker) else {
+        return Vec::new();
+    };
     let select = &body[at..at + body[at..].find("</select>").unwrap()];
     select
         .split("<option value=\"")
@@ -35,17 +44,34 @@ pub fn options(body: &str, key: &str) -> Vec<(String, usize, bool)> {
         .filter_map(|o| {
             let value = &o[..o.find('"')?];
             let label = &o[o.find('>')? + 1..o.find("</option>")?];
-            let count = label.rsplit_once('(')?.1.trim_end_matches(')').parse().ok()?;
-            Some((value.to_string(), count, o[..o.find('>')?].contains("selected")))
+            let count = label
+                .rsplit_once('(')?
+                .1
+                .trim_end_matches(')')
+                .parse()
+                .ok()?;
+            Some((
+                value.to_string(),
+                count,
+                o[..o.find('>')?].contains("selected"),
+            ))
         })
         .collect()
 }
 
 /// The count shown beside a yes/no filter.
 pub fn flag_count(body: &str, key: &str) -> usize {
-    let at = body.find(&format!("<label for=\"f-{key}\">")).expect("flag");
+    let at = body
+        .find(&format!("<label for=\"f-{key}\">"))
+        .expect("flag");
     let label = &body[at..at + body[at..].find("</label>").unwrap()];
-    label.rsplit_once('(').unwrap().1.trim_end_matches(')').parse().unwrap()
+    label
+        .rsplit_once('(')
+        .unwrap()
+        .1
+        .trim_end_matches(')')
+        .parse()
+        .unwrap()
 }
 
 async fn search(b: &mut Browser, path: &str) -> (usize, Vec<String>, String) {
@@ -60,7 +86,10 @@ async fn dutch_search_tolerates_plurals_accents_typos_and_aliases() {
     let mut b = app.login("wijkteam@maastricht.demo").await;
     // Stemming: the plural finds the singular.
     let (n, found, _) = search(&mut b, "/maastricht/zoeken?q=huiskamers").await;
-    assert!(n >= 6 && found.contains(&"Huiskamer Daalhof".to_string()), "{found:?}");
+    assert!(
+        n >= 6 && found.contains(&"Huiskamer Daalhof".to_string()),
+        "{found:?}"
+    );
     // A typo in a name.
     let (_, typo, _) = search(&mut b, "/maastricht/zoeken?q=huiskammer").await;
     assert!(typo.contains(&"Huiskamer Daalhof".to_string()), "{typo:?}");
@@ -68,7 +97,10 @@ async fn dutch_search_tolerates_plurals_accents_typos_and_aliases() {
     assert_eq!(two.first().map(String::as_str), Some("Huiskamer Daalhof"));
     // Prefixes.
     let (_, prefix, _) = search(&mut b, "/maastricht/zoeken?q=huiska").await;
-    assert!(prefix.contains(&"Huiskamer Daalhof".to_string()), "{prefix:?}");
+    assert!(
+        prefix.contains(&"Huiskamer Daalhof".to_string()),
+        "{prefix:?}"
+    );
 
     let mut b = app.login("wijkteam@almelo.demo").await;
     // Accents are ignored, both ways.
@@ -78,7 +110,10 @@ async fn dutch_search_tolerates_plurals_accents_typos_and_aliases() {
     assert_eq!(cafe, cafe2);
     // An alias of a type finds facilities of that type: "buddy" → maatjesproject.
     let (_, buddy, _) = search(&mut b, "/almelo/zoeken?q=buddy").await;
-    assert!(buddy.contains(&"Maatjesproject Humanitas".to_string()), "{buddy:?}");
+    assert!(
+        buddy.contains(&"Maatjesproject Humanitas".to_string()),
+        "{buddy:?}"
+    );
     // Type names and providers are searched too.
     let (_, by_provider, _) = search(&mut b, "/almelo/zoeken?q=humanitas").await;
     assert!(by_provider.len() >= 2, "{by_provider:?}");
@@ -86,7 +121,10 @@ async fn dutch_search_tolerates_plurals_accents_typos_and_aliases() {
     let (n, _, body) = search(&mut b, "/almelo/zoeken?q=xyzzyplugh").await;
     assert_eq!(n, 0);
     assert!(body.contains("Geen voorzieningen gevonden"));
-    assert!(body.contains("zonder de zoekwoorden ‘xyzzyplugh’</a>: 35 resultaten") || body.contains("zonder de zoekwoorden"));
+    assert!(
+        body.contains("zonder de zoekwoorden ‘xyzzyplugh’</a>: 35 resultaten")
+            || body.contains("zonder de zoekwoorden")
+    );
 }
 
 #[tokio::test]
@@ -95,15 +133,28 @@ async fn search_follows_register_changes() {
     let mut b = app.login("wijkteam@almelo.demo").await;
     let (before, _, _) = search(&mut b, "/almelo/zoeken").await;
     // A provider renamed by a beleidsmedewerker: its facilities are found by the new name.
-    sqlx::query("update providers set name = 'Stichting Zonnebloemveld' where name = 'Humanitas Almelo'")
+    sqlx::query(
+        "update providers set name = 'Stichting Zonnebloemveld' where name = 'Humanitas Almelo'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "select facility_search_refresh(tenant_id, null) from tenants where slug = 'almelo'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let (_, found, _) = search(&mut b, "/almelo/zoeken?q=zonnebloemveld").await;
+    assert!(
+        found.contains(&"Maatjesproject Humanitas".to_string()),
+        "{found:?}"
+    );
+    // An archived facility leaves the lookup at once (the cached filters follow the register).
+    sqlx::query("update facilities set archived = true where name = 'Maatjesproject Humanitas'")
         .execute(&app.db.admin)
         .await
         .unwrap();
-    sqlx::query("select facility_search_refresh(tenant_id, null) from tenants where slug = 'almelo'").execute(&app.db.admin).await.unwrap();
-    let (_, found, _) = search(&mut b, "/almelo/zoeken?q=zonnebloemveld").await;
-    assert!(found.contains(&"Maatjesproject Humanitas".to_string()), "{found:?}");
-    // An archived facility leaves the lookup at once (the cached filters follow the register).
-    sqlx::query("update facilities set archived = true where name = 'Maatjesproject Humanitas'").execute(&app.db.admin).await.unwrap();
     let (after, names, _) = search(&mut b, "/almelo/zoeken").await;
     assert_eq!(after, before - 1);
     assert!(!names.contains(&"Maatjesproject Humanitas".to_string()));
@@ -117,7 +168,16 @@ async fn every_filter_narrows_as_its_count_says() {
     let (all, _, body) = search(&mut b, "/twente/zoeken").await;
     let expected = app.scalar_i64("select count(*) from facilities f join tenants t using (tenant_id) where t.slug = 'twente' and not f.archived").await;
     assert_eq!(all as i64, expected);
-    for key in ["levensgebied", "type", "functie", "bouwsteen", "doelgroep", "gebied", "dag", "dagdeel"] {
+    for key in [
+        "levensgebied",
+        "type",
+        "functie",
+        "bouwsteen",
+        "doelgroep",
+        "gebied",
+        "dag",
+        "dagdeel",
+    ] {
         let opts = options(&body, key);
         assert!(!opts.is_empty(), "filter {key} has options");
         for (value, count, _) in opts.iter().take(4) {
@@ -132,10 +192,21 @@ async fn every_filter_narrows_as_its_count_says() {
         assert_eq!(n, count, "{key}");
     }
     // The flags mean what they say.
-    let sql = |cond: &str| format!("select count(*) from facilities f join tenants t using (tenant_id) where t.slug = 'twente' and not f.archived and {cond}");
-    assert_eq!(search(&mut b, "/twente/zoeken?rolstoel=1").await.0 as i64, app.scalar_i64(&sql("f.wheelchair = 'ja'")).await);
-    assert_eq!(search(&mut b, "/twente/zoeken?vrij=1").await.0 as i64, app.scalar_i64(&sql("f.access = 'vrij'")).await);
-    assert_eq!(search(&mut b, "/twente/zoeken?gratis=1").await.0 as i64, app.scalar_i64(&sql("f.own_contribution = 'geen'")).await);
+    let sql = |cond: &str| {
+        format!("select count(*) from facilities f join tenants t using (tenant_id) where t.slug = 'twente' and not f.archived and {cond}")
+    };
+    assert_eq!(
+        search(&mut b, "/twente/zoeken?rolstoel=1").await.0 as i64,
+        app.scalar_i64(&sql("f.wheelchair = 'ja'")).await
+    );
+    assert_eq!(
+        search(&mut b, "/twente/zoeken?vrij=1").await.0 as i64,
+        app.scalar_i64(&sql("f.access = 'vrij'")).await
+    );
+    assert_eq!(
+        search(&mut b, "/twente/zoeken?gratis=1").await.0 as i64,
+        app.scalar_i64(&sql("f.own_contribution = 'geen'")).await
+    );
     assert_eq!(
         search(&mut b, "/twente/zoeken?type=voedselbank").await.0 as i64,
         app.scalar_i64(&sql("exists (select 1 from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id and l.type_code = 'voedselbank')")).await
@@ -175,7 +246,11 @@ async fn every_filter_narrows_as_its_count_says() {
 async fn an_empty_result_says_what_to_loosen() {
     let app = TestApp::spawn().await;
     let mut b = app.login("wijkteam@twente.demo").await;
-    let (n, _, body) = search(&mut b, "/twente/zoeken?type=voedselbank&dag=zo&dagdeel=avond").await;
+    let (n, _, body) = search(
+        &mut b,
+        "/twente/zoeken?type=voedselbank&dag=zo&dagdeel=avond",
+    )
+    .await;
     assert_eq!(n, 0);
     assert!(body.contains("minder streng"), "suggestions are offered");
     assert!(body.contains("op elke dag en elk dagdeel"));
@@ -189,7 +264,17 @@ async fn results_can_be_ordered_by_nearness_to_a_buurt_and_are_paged() {
     let app = TestApp::spawn().await;
     let mut b = app.login("wijkteam@twente.demo").await;
     let buurt = "BU01411000";
-    let rank = |label: &str| ["In deze buurt", "In deze wijk", "In deze gemeente", "Verder weg"].iter().position(|l| *l == label).unwrap();
+    let rank = |label: &str| {
+        [
+            "In deze buurt",
+            "In deze wijk",
+            "In deze gemeente",
+            "Verder weg",
+        ]
+        .iter()
+        .position(|l| *l == label)
+        .unwrap()
+    };
     let mut seen = Vec::new();
     let mut page = 1;
     loop {
@@ -197,7 +282,11 @@ async fn results_can_be_ordered_by_nearness_to_a_buurt_and_are_paged() {
         let body = b.get(&path).await.body;
         for part in body.split("class=\"lookup-result__meta\">").skip(1) {
             let meta = &part[..part.find("</p>").unwrap()];
-            let label = meta.split("<strong>").nth(1).map(|s| &s[..s.find('<').unwrap()]).expect("a nearness label");
+            let label = meta
+                .split("<strong>")
+                .nth(1)
+                .map(|s| &s[..s.find('<').unwrap()])
+                .expect("a nearness label");
             seen.push(rank(label));
         }
         if !body.contains("rel=\"next\"") {
@@ -210,12 +299,18 @@ async fn results_can_be_ordered_by_nearness_to_a_buurt_and_are_paged() {
          join areas w on w.tenant_id = b.tenant_id and w.area_id = b.parent_id join areas g on g.tenant_id = w.tenant_id and g.area_id = w.parent_id \
          where t.slug = 'twente' and not f.archived and g.cbs_code = 'GM0141'",
     ).await;
-    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "nearest first: {seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "nearest first: {seen:?}"
+    );
     assert_eq!(seen.iter().filter(|r| **r <= 2).count() as i64, in_gemeente);
     assert!(page > 1, "the regio's results span several pages");
     assert_eq!(seen.len(), total(&b.get("/twente/zoeken").await.body));
     // A page past the end shows the last page; nonsense pages the first.
-    assert_eq!(b.get("/twente/zoeken?pagina=9999").await.status, StatusCode::OK);
+    assert_eq!(
+        b.get("/twente/zoeken?pagina=9999").await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -242,7 +337,11 @@ async fn strange_input_gives_a_page_or_a_400_never_a_500() {
     for path in ["/almelo/zoeken", "/almelo/kaart"] {
         for q in &nasty {
             let page = b.get(&format!("{path}?{q}")).await;
-            assert!(page.status == StatusCode::OK || page.status == StatusCode::BAD_REQUEST, "{path}?{q}: {}", page.status);
+            assert!(
+                page.status == StatusCode::OK || page.status == StatusCode::BAD_REQUEST,
+                "{path}?{q}: {}",
+                page.status
+            );
         }
     }
     let page = b.get("/almelo/zoeken?type=bestaatniet").await;
@@ -255,16 +354,31 @@ async fn the_handout_is_a_page_of_its_own_for_the_resident() {
     let mut b = app.login("wijkteam@almelo.demo").await;
     let id = app.id("select f.facility_id from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' and f.name = 'Repair Café Almelo'").await;
     let show = b.get(&format!("/almelo/voorzieningen/{id}")).await;
-    assert!(show.body.contains(&format!("/almelo/voorzieningen/{id}/folder")));
+    assert!(show
+        .body
+        .contains(&format!("/almelo/voorzieningen/{id}/folder")));
     let page = b.get(&format!("/almelo/voorzieningen/{id}/folder")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Repair Café Almelo"));
-    assert!(page.body.contains("Wanneer is het open?") && page.body.contains("Contact") && page.body.contains("Kosten"));
+    assert!(
+        page.body.contains("Wanneer is het open?")
+            && page.body.contains("Contact")
+            && page.body.contains("Kosten")
+    );
     assert!(!page.body.contains("class=\"nav\""), "no navigation");
     assert!(page.body.contains("handout.css"));
     // An aanbieder prints only their own organisation's handouts.
     let mut aanbieder = app.login("aanbieder@almelo.demo").await;
-    assert_eq!(aanbieder.get(&format!("/almelo/voorzieningen/{id}/folder")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        aanbieder
+            .get(&format!("/almelo/voorzieningen/{id}/folder"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     // The search page is for wijkteams and beleidsmedewerkers only.
-    assert_eq!(aanbieder.get("/almelo/zoeken").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        aanbieder.get("/almelo/zoeken").await.status,
+        StatusCode::FORBIDDEN
+    );
 }

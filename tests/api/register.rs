@@ -49,7 +49,11 @@ fn facility_form(provider: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn post_form(b: &mut Browser, path: &str, form: &[(&'static str, String)]) -> crate::helpers::Page {
+async fn post_form(
+    b: &mut Browser,
+    path: &str,
+    form: &[(&'static str, String)],
+) -> crate::helpers::Page {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     b.post(path, &pairs).await
 }
@@ -69,8 +73,16 @@ async fn avedan(app: &TestApp) -> String {
 async fn an_official_adds_a_facility_with_every_part_stored() {
     let app = TestApp::spawn().await;
     let mut b = app.login("beleid@almelo.demo").await;
-    assert_eq!(b.get("/almelo/voorzieningen/nieuw").await.status, StatusCode::OK);
-    let page = post_form(&mut b, "/almelo/voorzieningen", &facility_form(&avedan(&app).await)).await;
+    assert_eq!(
+        b.get("/almelo/voorzieningen/nieuw").await.status,
+        StatusCode::OK
+    );
+    let page = post_form(
+        &mut b,
+        "/almelo/voorzieningen",
+        &facility_form(&avedan(&app).await),
+    )
+    .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let location = page.location.unwrap();
     let show = b.get(&location).await;
@@ -79,8 +91,13 @@ async fn an_official_adds_a_facility_with_every_part_stored() {
     assert!(show.body.contains("De voorziening is opgeslagen."));
     assert!(show.body.contains("09:30 – 12:00, 13:00 – 16:00"));
     assert!(show.body.contains("€ 2,50 per bezoek"));
-    assert!(show.body.contains("maximaal 15 tegelijk, waarvan 5 vrije inloop en 10 op afspraak"));
-    assert!(show.body.contains("Sociale contacten"), "levensgebied follows from the types");
+    assert!(show
+        .body
+        .contains("maximaal 15 tegelijk, waarvan 5 vrije inloop en 10 op afspraak"));
+    assert!(
+        show.body.contains("Sociale contacten"),
+        "levensgebied follows from the types"
+    );
     let row: (String, String, String, Option<i64>, i64, i64, i64) = sqlx::query_as(
         "select f.postcode, f.email, f.website, f.own_contribution_cents, \
            (select count(*) from facility_hours h where h.facility_id = f.facility_id), \
@@ -91,7 +108,18 @@ async fn an_official_adds_a_facility_with_every_part_stored() {
     .fetch_one(&app.db.admin)
     .await
     .unwrap();
-    assert_eq!(row, ("7601 AB".into(), "info@deriet.nl".into(), "https://www.deriet.nl".into(), Some(250), 3, 2, 1));
+    assert_eq!(
+        row,
+        (
+            "7601 AB".into(),
+            "info@deriet.nl".into(),
+            "https://www.deriet.nl".into(),
+            Some(250),
+            3,
+            2,
+            1
+        )
+    );
     let main: String = sqlx::query_scalar("select type_code from facility_type_links where is_main and facility_id = (select facility_id from facilities where name = 'Huiskamer De Riet')")
         .fetch_one(&app.db.admin)
         .await
@@ -135,39 +163,81 @@ async fn wrong_fields_come_back_with_dutch_messages_and_all_input_kept() {
         assert!(page.body.contains(message), "{message}");
     }
     // Input kept, as typed.
-    for kept in ["value=\"Huiskamer De Riet\"", "value=\"123 AB\"", "value=\"-4\"", "value=\"17:00-09:00\"", "value=\"geen-adres\"", "Koffie, een praatje en samen eten.", "value=\"20\""] {
+    for kept in [
+        "value=\"Huiskamer De Riet\"",
+        "value=\"123 AB\"",
+        "value=\"-4\"",
+        "value=\"17:00-09:00\"",
+        "value=\"geen-adres\"",
+        "Koffie, een praatje en samen eten.",
+        "value=\"20\"",
+    ] {
         assert!(page.body.contains(kept), "{kept}");
     }
-    assert!(page.body.contains("id=\"doelgroepen-eenzaamheid\" name=\"doelgroepen\" value=\"eenzaamheid\" checked"));
-    assert_eq!(app.scalar_i64("select count(*) from facilities").await, before);
+    assert!(page.body.contains(
+        "id=\"doelgroepen-eenzaamheid\" name=\"doelgroepen\" value=\"eenzaamheid\" checked"
+    ));
+    assert_eq!(
+        app.scalar_i64("select count(*) from facilities").await,
+        before
+    );
 }
 
 #[tokio::test]
 async fn the_second_of_two_concurrent_edits_is_refused_with_input_kept() {
     let app = TestApp::spawn().await;
     let mut one = app.login("beleid@almelo.demo").await;
-    let id = app.id("select facility_id from facilities where name = 'Dagstructurering Schelfhorst'").await;
-    let edit = one.get(&format!("/almelo/voorzieningen/{id}/wijzigen")).await;
+    let id = app
+        .id("select facility_id from facilities where name = 'Dagstructurering Schelfhorst'")
+        .await;
+    let edit = one
+        .get(&format!("/almelo/voorzieningen/{id}/wijzigen"))
+        .await;
     assert_eq!(edit.status, StatusCode::OK);
-    assert!(edit.body.contains("value=\"09:30-15:30\""), "hours shown per weekday");
-    let version = app.scalar_i64(&format!("select version::int8 from facilities where facility_id = '{id}'")).await.to_string();
+    assert!(
+        edit.body.contains("value=\"09:30-15:30\""),
+        "hours shown per weekday"
+    );
+    let version = app
+        .scalar_i64(&format!(
+            "select version::int8 from facilities where facility_id = '{id}'"
+        ))
+        .await
+        .to_string();
     let mut form = facility_form(&avedan(&app).await);
     set(&mut form, "version", &version);
     set(&mut form, "naam", "Eerste versie");
-    assert_eq!(post_form(&mut one, &format!("/almelo/voorzieningen/{id}"), &form).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post_form(&mut one, &format!("/almelo/voorzieningen/{id}"), &form)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     // A second official saves from the same, now outdated, form.
     let mut two = app.login("beleid@almelo.demo").await;
-    two.get(&format!("/almelo/voorzieningen/{id}/wijzigen")).await;
+    two.get(&format!("/almelo/voorzieningen/{id}/wijzigen"))
+        .await;
     set(&mut form, "naam", "Tweede versie");
     let page = post_form(&mut two, &format!("/almelo/voorzieningen/{id}"), &form).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("Iemand anders heeft deze voorziening opgeslagen"));
+    assert!(page
+        .body
+        .contains("Iemand anders heeft deze voorziening opgeslagen"));
     assert!(page.body.contains("value=\"Tweede versie\""));
-    let name: String = sqlx::query_scalar("select name from facilities where facility_id = $1").bind(id).fetch_one(&app.db.admin).await.unwrap();
+    let name: String = sqlx::query_scalar("select name from facilities where facility_id = $1")
+        .bind(id)
+        .fetch_one(&app.db.admin)
+        .await
+        .unwrap();
     assert_eq!(name, "Eerste versie");
     // History shows the change field by field.
-    let history = one.get(&format!("/almelo/voorzieningen/{id}/geschiedenis")).await;
-    assert!(history.body.contains("Dagstructurering Schelfhorst") && history.body.contains("Eerste versie"));
+    let history = one
+        .get(&format!("/almelo/voorzieningen/{id}/geschiedenis"))
+        .await;
+    assert!(
+        history.body.contains("Dagstructurering Schelfhorst")
+            && history.body.contains("Eerste versie")
+    );
     assert!(history.body.contains("beleid@almelo.demo"));
 }
 
@@ -179,83 +249,205 @@ async fn an_aanbieder_edits_only_their_own_organisations_facilities() {
     let other = app.id("select f.facility_id from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' and f.provider_id <> (select provider_id from users where email = 'aanbieder@almelo.demo') limit 1").await;
     let list = b.get("/almelo/voorzieningen").await;
     assert!(list.body.contains(&own.to_string()) && !list.body.contains(&other.to_string()));
-    assert_eq!(b.get(&format!("/almelo/voorzieningen/{other}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(b.get(&format!("/almelo/voorzieningen/{other}/wijzigen")).await.status, StatusCode::NOT_FOUND);
-    let page = b.get(&format!("/almelo/voorzieningen/{own}/wijzigen")).await;
+    assert_eq!(
+        b.get(&format!("/almelo/voorzieningen/{other}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        b.get(&format!("/almelo/voorzieningen/{other}/wijzigen"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let page = b
+        .get(&format!("/almelo/voorzieningen/{own}/wijzigen"))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("name=\"aanbieder\""), "an aanbieder cannot choose another organisation");
-    let version = app.scalar_i64(&format!("select version::int8 from facilities where facility_id = '{own}'")).await.to_string();
+    assert!(
+        !page.body.contains("name=\"aanbieder\""),
+        "an aanbieder cannot choose another organisation"
+    );
+    let version = app
+        .scalar_i64(&format!(
+            "select version::int8 from facilities where facility_id = '{own}'"
+        ))
+        .await
+        .to_string();
     // Even a forged provider id lands on their own organisation.
     let elsewhere = app.id("select provider_id from providers p join tenants t using (tenant_id) where t.slug = 'almelo' and p.name = 'Tactus Verslavingszorg'").await.to_string();
     let mut form = facility_form(&elsewhere);
     set(&mut form, "version", &version);
     set(&mut form, "naam", "Door de aanbieder bijgewerkt");
-    assert_eq!(post_form(&mut b, &format!("/almelo/voorzieningen/{own}"), &form).await.status, StatusCode::SEE_OTHER);
-    let (name, provider): (String, uuid::Uuid) = sqlx::query_as("select name, provider_id from facilities where facility_id = $1").bind(own).fetch_one(&app.db.admin).await.unwrap();
+    assert_eq!(
+        post_form(&mut b, &format!("/almelo/voorzieningen/{own}"), &form)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let (name, provider): (String, uuid::Uuid) =
+        sqlx::query_as("select name, provider_id from facilities where facility_id = $1")
+            .bind(own)
+            .fetch_one(&app.db.admin)
+            .await
+            .unwrap();
     assert_eq!(name, "Door de aanbieder bijgewerkt");
-    assert_eq!(provider, app.id("select provider_id from users where email = 'aanbieder@almelo.demo'").await);
-    assert_eq!(post_form(&mut b, &format!("/almelo/voorzieningen/{other}"), &form).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        provider,
+        app.id("select provider_id from users where email = 'aanbieder@almelo.demo'")
+            .await
+    );
+    assert_eq!(
+        post_form(&mut b, &format!("/almelo/voorzieningen/{other}"), &form)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         app.scalar_i64("select count(*) from audit_events where object_type = 'voorziening' and actor_label = 'aanbieder@almelo.demo' and action = 'gewijzigd'").await,
         1
     );
     // Providers: only their own, and no new ones.
     let providers = b.get("/almelo/aanbieders").await;
-    assert_eq!(providers.body.matches("<tr>").count(), 2, "header and their own organisation");
-    assert_eq!(b.get("/almelo/aanbieders/nieuw").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(b.get(&format!("/almelo/aanbieders/{elsewhere}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        providers.body.matches("<tr>").count(),
+        2,
+        "header and their own organisation"
+    );
+    assert_eq!(
+        b.get("/almelo/aanbieders/nieuw").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        b.get(&format!("/almelo/aanbieders/{elsewhere}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     // Verifying is the official's job.
-    assert_eq!(b.post(&format!("/almelo/actualiteit/{own}"), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        b.post(&format!("/almelo/actualiteit/{own}"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
 async fn wijkteams_read_the_register_but_change_nothing() {
     let app = TestApp::spawn().await;
     let mut b = app.login("wijkteam@almelo.demo").await;
-    let id = app.id("select facility_id from facilities where name = 'Dagstructurering Schelfhorst'").await;
+    let id = app
+        .id("select facility_id from facilities where name = 'Dagstructurering Schelfhorst'")
+        .await;
     assert_eq!(b.get("/almelo/voorzieningen").await.status, StatusCode::OK);
     let show = b.get(&format!("/almelo/voorzieningen/{id}")).await;
     assert_eq!(show.status, StatusCode::OK);
     assert!(!show.body.contains("/wijzigen"));
-    assert_eq!(b.get("/almelo/voorzieningen/nieuw").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(b.get(&format!("/almelo/voorzieningen/{id}/wijzigen")).await.status, StatusCode::FORBIDDEN);
-    let page = post_form(&mut b, "/almelo/voorzieningen", &facility_form(&avedan(&app).await)).await;
+    assert_eq!(
+        b.get("/almelo/voorzieningen/nieuw").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        b.get(&format!("/almelo/voorzieningen/{id}/wijzigen"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let page = post_form(
+        &mut b,
+        "/almelo/voorzieningen",
+        &facility_form(&avedan(&app).await),
+    )
+    .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
-    assert_eq!(b.get("/almelo/aanbieders").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(b.get("/almelo/actualiteit").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        b.get("/almelo/aanbieders").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        b.get("/almelo/actualiteit").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
 async fn stale_facilities_are_flagged_and_an_official_marks_them_verified() {
     let app = TestApp::spawn().await;
     let mut b = app.login("beleid@almelo.demo").await;
-    let id = app.id("select facility_id from facilities where name = 'Dagstructurering Schelfhorst'").await;
-    sqlx::query("update facilities set verified_on = current_date - 400 where facility_id = $1").bind(id).execute(&app.db.admin).await.unwrap();
+    let id = app
+        .id("select facility_id from facilities where name = 'Dagstructurering Schelfhorst'")
+        .await;
+    sqlx::query("update facilities set verified_on = current_date - 400 where facility_id = $1")
+        .bind(id)
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
     let stale = b.get("/almelo/actualiteit").await;
     assert!(stale.body.contains("Dagstructurering Schelfhorst"));
-    assert!(b.get(&format!("/almelo/voorzieningen/{id}")).await.body.contains("Verouderd"));
-    let page = b.post(&format!("/almelo/actualiteit/{id}"), &[("terug", "lijst")]).await;
+    assert!(b
+        .get(&format!("/almelo/voorzieningen/{id}"))
+        .await
+        .body
+        .contains("Verouderd"));
+    let page = b
+        .post(&format!("/almelo/actualiteit/{id}"), &[("terug", "lijst")])
+        .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    assert_eq!(page.location.as_deref(), Some("/almelo/actualiteit?melding=gecontroleerd"));
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/almelo/actualiteit?melding=gecontroleerd")
+    );
     let after = b.get("/almelo/actualiteit").await;
     assert!(!after.body.contains(&id.to_string()));
-    let (on_today, by): (bool, String) = sqlx::query_as("select verified_on = current_date, verified_by from facilities where facility_id = $1").bind(id).fetch_one(&app.db.admin).await.unwrap();
+    let (on_today, by): (bool, String) = sqlx::query_as(
+        "select verified_on = current_date, verified_by from facilities where facility_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.admin)
+    .await
+    .unwrap();
     assert!(on_today);
     assert_eq!(by, "Lotte Beleid");
-    assert_eq!(app.scalar_i64("select count(*) from audit_events where action = 'gecontroleerd'").await, 1);
+    assert_eq!(
+        app.scalar_i64("select count(*) from audit_events where action = 'gecontroleerd'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
 async fn archiving_hides_a_facility_from_the_list_until_it_is_restored() {
     let app = TestApp::spawn().await;
     let mut b = app.login("beleid@almelo.demo").await;
-    let id = app.id("select facility_id from facilities where name = 'Dagstructurering Schelfhorst'").await;
+    let id = app
+        .id("select facility_id from facilities where name = 'Dagstructurering Schelfhorst'")
+        .await;
     b.get(&format!("/almelo/voorzieningen/{id}")).await;
-    assert_eq!(b.post(&format!("/almelo/voorzieningen/{id}/archiveren"), &[]).await.status, StatusCode::SEE_OTHER);
-    assert!(!b.get("/almelo/voorzieningen?q=Schelfhorst").await.body.contains(&id.to_string()));
-    assert!(b.get("/almelo/voorzieningen?archief=1&q=Schelfhorst").await.body.contains(&id.to_string()));
-    b.post(&format!("/almelo/voorzieningen/{id}/archiveren"), &[]).await;
-    assert!(b.get("/almelo/voorzieningen?q=Schelfhorst").await.body.contains(&id.to_string()));
+    assert_eq!(
+        b.post(&format!("/almelo/voorzieningen/{id}/archiveren"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!b
+        .get("/almelo/voorzieningen?q=Schelfhorst")
+        .await
+        .body
+        .contains(&id.to_string()));
+    assert!(b
+        .get("/almelo/voorzieningen?archief=1&q=Schelfhorst")
+        .await
+        .body
+        .contains(&id.to_string()));
+    b.post(&format!("/almelo/voorzieningen/{id}/archiveren"), &[])
+        .await;
+    assert!(b
+        .get("/almelo/voorzieningen?q=Schelfhorst")
+        .await
+        .body
+        .contains(&id.to_string()));
 }
 
 #[tokio::test]
@@ -264,29 +456,82 @@ async fn providers_are_validated_and_changes_audited() {
     let mut b = app.login("beleid@almelo.demo").await;
     b.get("/almelo/aanbieders/nieuw").await;
     let bad = b
-        .post("/almelo/aanbieders", &[("naam", "Buurtkracht"), ("kvk", "1234567"), ("postcode", "7600"), ("email", "x"), ("type", "onzin"), ("version", "0")])
+        .post(
+            "/almelo/aanbieders",
+            &[
+                ("naam", "Buurtkracht"),
+                ("kvk", "1234567"),
+                ("postcode", "7600"),
+                ("email", "x"),
+                ("type", "onzin"),
+                ("version", "0"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for message in ["precies 8 cijfers", "Vul een postcode in als 1234 AB", "Vul een geldig e-mailadres in", "Kies een soort aanbieder uit de lijst."] {
+    for message in [
+        "precies 8 cijfers",
+        "Vul een postcode in als 1234 AB",
+        "Vul een geldig e-mailadres in",
+        "Kies een soort aanbieder uit de lijst.",
+    ] {
         assert!(bad.body.contains(message), "{message}");
     }
     assert!(bad.body.contains("value=\"Buurtkracht\"") && bad.body.contains("value=\"1234567\""));
-    let duplicate = b.post("/almelo/aanbieders", &[("naam", "avedan"), ("version", "0")]).await;
-    assert!(duplicate.body.contains("Er is al een aanbieder met deze naam."));
+    let duplicate = b
+        .post(
+            "/almelo/aanbieders",
+            &[("naam", "avedan"), ("version", "0")],
+        )
+        .await;
+    assert!(duplicate
+        .body
+        .contains("Er is al een aanbieder met deze naam."));
     let ok = b
-        .post("/almelo/aanbieders", &[("naam", "Buurtkracht"), ("kvk", "1234 5678"), ("postcode", "7601ab"), ("type", "vrijwilligersorganisatie"), ("version", "0")])
+        .post(
+            "/almelo/aanbieders",
+            &[
+                ("naam", "Buurtkracht"),
+                ("kvk", "1234 5678"),
+                ("postcode", "7601ab"),
+                ("type", "vrijwilligersorganisatie"),
+                ("version", "0"),
+            ],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
-    let (kvk, postcode): (String, String) = sqlx::query_as("select kvk_number, postcode from providers where name = 'Buurtkracht'").fetch_one(&app.db.admin).await.unwrap();
+    let (kvk, postcode): (String, String) =
+        sqlx::query_as("select kvk_number, postcode from providers where name = 'Buurtkracht'")
+            .fetch_one(&app.db.admin)
+            .await
+            .unwrap();
     assert_eq!((kvk.as_str(), postcode.as_str()), ("12345678", "7601 AB"));
-    let id = app.id("select provider_id from providers where name = 'Buurtkracht'").await;
+    let id = app
+        .id("select provider_id from providers where name = 'Buurtkracht'")
+        .await;
     // Two editors: the second save is refused.
-    let ok = b.post(&format!("/almelo/aanbieders/{id}"), &[("naam", "Buurtkracht Almelo"), ("version", "1")]).await;
+    let ok = b
+        .post(
+            &format!("/almelo/aanbieders/{id}"),
+            &[("naam", "Buurtkracht Almelo"), ("version", "1")],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
-    let late = b.post(&format!("/almelo/aanbieders/{id}"), &[("naam", "Buurtkracht Oost"), ("version", "1")]).await;
+    let late = b
+        .post(
+            &format!("/almelo/aanbieders/{id}"),
+            &[("naam", "Buurtkracht Oost"), ("version", "1")],
+        )
+        .await;
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(late.body.contains("Iemand anders heeft deze aanbieder opgeslagen") && late.body.contains("value=\"Buurtkracht Oost\""));
-    let history = b.get(&format!("/almelo/aanbieders/{id}/geschiedenis")).await;
+    assert!(
+        late.body
+            .contains("Iemand anders heeft deze aanbieder opgeslagen")
+            && late.body.contains("value=\"Buurtkracht Oost\"")
+    );
+    let history = b
+        .get(&format!("/almelo/aanbieders/{id}/geschiedenis"))
+        .await;
     assert!(history.body.contains("Buurtkracht Almelo") && history.body.contains("12345678"));
 }
 
@@ -302,14 +547,38 @@ async fn a_tenant_renames_aliases_retires_and_adds_types_and_a_national_update_k
     assert!(edit.body.contains("buddyproject"));
     let version = app.scalar_i64("select version::int8 from facility_types t join tenants using (tenant_id) where slug = 'almelo' and code = 'maatjesproject'").await.to_string();
     let saved = b
-        .post("/almelo/typen/maatjesproject", &[("naam", "Maatje Almelo"), ("levensgebied", "sociale_contacten"), ("aliassen", "buddyproject, Samen Sterk"), ("version", &version)])
+        .post(
+            "/almelo/typen/maatjesproject",
+            &[
+                ("naam", "Maatje Almelo"),
+                ("levensgebied", "sociale_contacten"),
+                ("aliassen", "buddyproject, Samen Sterk"),
+                ("version", &version),
+            ],
+        )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let retire = app.scalar_i64("select version::int8 from facility_types t join tenants using (tenant_id) where slug = 'almelo' and code = 'skaeve_huse'").await.to_string();
-    b.post("/almelo/typen/skaeve_huse", &[("naam", "Skaeve Huse"), ("levensgebied", "wonen"), ("vervallen", "1"), ("version", &retire)]).await;
-    let own = b.post("/almelo/typen", &[("naam", "Repair Café Plus"), ("levensgebied", "vrije_tijd")]).await;
+    b.post(
+        "/almelo/typen/skaeve_huse",
+        &[
+            ("naam", "Skaeve Huse"),
+            ("levensgebied", "wonen"),
+            ("vervallen", "1"),
+            ("version", &retire),
+        ],
+    )
+    .await;
+    let own = b
+        .post(
+            "/almelo/typen",
+            &[("naam", "Repair Café Plus"), ("levensgebied", "vrije_tijd")],
+        )
+        .await;
     assert_eq!(own.status, StatusCode::SEE_OTHER);
-    let bad = b.post("/almelo/typen", &[("naam", ""), ("levensgebied", "maan")]).await;
+    let bad = b
+        .post("/almelo/typen", &[("naam", ""), ("levensgebied", "maan")])
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Kies een levensgebied uit de lijst."));
 
@@ -319,7 +588,9 @@ async fn a_tenant_renames_aliases_retires_and_adds_types_and_a_national_update_k
         .execute(&app.db.admin)
         .await
         .unwrap();
-    voorzieningen::register::taxonomy::sync_national(&app.db.admin).await.unwrap();
+    voorzieningen::register::taxonomy::sync_national(&app.db.admin)
+        .await
+        .unwrap();
     let rows: Vec<(String, String, Vec<String>, bool)> = sqlx::query_as(
         "select t.code, t.name, t.aliases, t.retired from facility_types t join tenants using (tenant_id) \
          where slug = 'almelo' and code in ('maatjesproject', 'skaeve_huse', 'eigen_repair_cafe_plus') order by code",
@@ -341,7 +612,11 @@ async fn a_tenant_renames_aliases_retires_and_adds_types_and_a_national_update_k
     let form = b.get("/almelo/voorzieningen/nieuw").await;
     assert!(!form.body.contains("value=\"skaeve_huse\""));
     assert!(form.body.contains("Repair Café Plus"));
-    assert!(app.scalar_i64("select count(*) from audit_events where object_type = 'voorzieningentype'").await >= 3);
+    assert!(
+        app.scalar_i64("select count(*) from audit_events where object_type = 'voorzieningentype'")
+            .await
+            >= 3
+    );
 }
 
 #[tokio::test]
@@ -362,5 +637,8 @@ async fn the_facility_page_shows_renamed_types_and_wijken_at_once() {
     let after = b.get(&path).await;
     assert_eq!(after.status, StatusCode::OK);
     assert!(after.body.contains("Herstelplaats"), "the renamed type");
-    assert!(after.body.contains("Schelfhorst-Oost"), "the renamed wijk in the referral form");
+    assert!(
+        after.body.contains("Schelfhorst-Oost"),
+        "the renamed wijk in the referral form"
+    );
 }

@@ -5,9 +5,20 @@ use reqwest::StatusCode;
 use crate::helpers::TestApp;
 
 async fn export(b: &mut crate::helpers::Browser, tenant: &str) -> String {
-    let response = b.client.get(format!("{}/{tenant}/voorzieningen/export.csv", b.base_url())).send().await.unwrap();
+    let response = b
+        .client
+        .get(format!(
+            "{}/{tenant}/voorzieningen/export.csv",
+            b.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
     response.text().await.unwrap()
 }
 
@@ -35,24 +46,41 @@ async fn export_edit_import_round_trips_and_updates_by_id() {
     assert!(header.starts_with("id;naam;aanbieder;typen;vorm;"));
     let count = app.scalar_i64("select count(*) from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' and not archived").await;
     assert_eq!(csv.lines().count() as i64, count + 1);
-    assert!(csv.contains("Dagstructurering Schelfhorst") && csv.contains("ma 09:30-15:30|di 09:30-15:30"));
+    assert!(
+        csv.contains("Dagstructurering Schelfhorst")
+            && csv.contains("ma 09:30-15:30|di 09:30-15:30")
+    );
     let before = linked_rows(&app).await;
 
     // Unchanged file: everything is read back as it was.
     b.get("/almelo/voorzieningen/import").await;
-    let page = b.upload("/almelo/voorzieningen/import", csv.as_bytes().to_vec()).await;
+    let page = b
+        .upload("/almelo/voorzieningen/import", csv.as_bytes().to_vec())
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains(&format!("{count} voorzieningen ingelezen: 0 nieuw en {count} bijgewerkt")));
+    assert!(page.body.contains(&format!(
+        "{count} voorzieningen ingelezen: 0 nieuw en {count} bijgewerkt"
+    )));
     let after = linked_rows(&app).await;
     assert_eq!(before, after);
-    assert_eq!(export(&mut b, "almelo").await.trim_start_matches('\u{feff}'), csv, "export is stable");
+    assert_eq!(
+        export(&mut b, "almelo")
+            .await
+            .trim_start_matches('\u{feff}'),
+        csv,
+        "export is stable"
+    );
 
     // Edited in a spreadsheet: one renamed, one new line (comma separated this time, no BOM).
     let mut lines: Vec<String> = csv.lines().map(String::from).collect();
     lines[1] = lines[1].replacen(';', ";Hernoemd: ", 1);
     let joined = lines.join("\n");
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(joined.as_bytes());
-    let mut writer = csv::WriterBuilder::new().delimiter(b',').from_writer(Vec::new());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(joined.as_bytes());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b',')
+        .from_writer(Vec::new());
     writer.write_record(reader.headers().unwrap()).unwrap();
     for r in reader.records() {
         writer.write_record(&r.unwrap()).unwrap();
@@ -63,25 +91,45 @@ async fn export_edit_import_round_trips_and_updates_by_id() {
     new_row[3] = "repair_cafe".into();
     new_row[11] = "7602 AA".into();
     writer.write_record(&new_row).unwrap();
-    let page = b.upload("/almelo/voorzieningen/import", writer.into_inner().unwrap()).await;
+    let page = b
+        .upload("/almelo/voorzieningen/import", writer.into_inner().unwrap())
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("1 nieuw en") && page.body.contains("1 nieuwe aanbieders toegevoegd"));
-    assert_eq!(app.scalar_i64("select count(*) from facilities where name like 'Hernoemd: %'").await, 1);
-    assert_eq!(app.scalar_i64("select count(*) from providers where name = 'Stichting Nieuw Initiatief'").await, 1);
-    assert!(app.scalar_i64("select count(*) from audit_events where action = 'geïmporteerd'").await > count);
+    assert!(
+        page.body.contains("1 nieuw en") && page.body.contains("1 nieuwe aanbieders toegevoegd")
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) from facilities where name like 'Hernoemd: %'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) from providers where name = 'Stichting Nieuw Initiatief'")
+            .await,
+        1
+    );
+    assert!(
+        app.scalar_i64("select count(*) from audit_events where action = 'geïmporteerd'")
+            .await
+            > count
+    );
 }
 
 #[tokio::test]
 async fn a_file_with_errors_imports_nothing_and_lists_every_error_with_line_and_column() {
     let app = TestApp::spawn().await;
     let mut b = app.login("beleid@almelo.demo").await;
-    let before = app.scalar_i64("select count(*) + sum(version) from facilities").await;
+    let before = app
+        .scalar_i64("select count(*) + sum(version) from facilities")
+        .await;
     b.get("/almelo/voorzieningen/import").await;
     let file = "\u{feff}naam;aanbieder;typen;postcode;capaciteit_tegelijk;openingstijden\n\
                 Goed;Avedan;huiskamerproject;7601 AB;10;ma 09:00-12:00\n\
                 ;Avedan;bestaat_niet;12;-1;ma 12:00-09:00\n\
                 Ook goed;Avedan;voedselbank;;;\n";
-    let page = b.upload("/almelo/voorzieningen/import", file.as_bytes().to_vec()).await;
+    let page = b
+        .upload("/almelo/voorzieningen/import", file.as_bytes().to_vec())
+        .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("Er is niets geïmporteerd"));
     for (column, message) in [
@@ -95,22 +143,61 @@ async fn a_file_with_errors_imports_nothing_and_lists_every_error_with_line_and_
         assert!(page.body.contains(&cell), "{column}");
         assert!(page.body.contains(message), "{message}");
     }
-    assert_eq!(app.scalar_i64("select count(*) + sum(version) from facilities").await, before);
+    assert_eq!(
+        app.scalar_i64("select count(*) + sum(version) from facilities")
+            .await,
+        before
+    );
 
-    let unknown = b.upload("/almelo/voorzieningen/import", b"naam;aanbieder;typen;kleur\nX;Avedan;voedselbank;rood\n".to_vec()).await;
+    let unknown = b
+        .upload(
+            "/almelo/voorzieningen/import",
+            b"naam;aanbieder;typen;kleur\nX;Avedan;voedselbank;rood\n".to_vec(),
+        )
+        .await;
     assert!(unknown.body.contains("Kolom ‘kleur’ is onbekend."));
-    let missing = b.upload("/almelo/voorzieningen/import", b"naam;typen\nX;voedselbank\n".to_vec()).await;
+    let missing = b
+        .upload(
+            "/almelo/voorzieningen/import",
+            b"naam;typen\nX;voedselbank\n".to_vec(),
+        )
+        .await;
     assert!(missing.body.contains("De kolom ‘aanbieder’ ontbreekt."));
     let foreign = app.id("select f.facility_id from facilities f join tenants t using (tenant_id) where t.slug = 'maastricht' limit 1").await;
-    let theirs = b.upload("/almelo/voorzieningen/import", format!("id;naam;aanbieder;typen\n{foreign};Overgenomen;Avedan;voedselbank\n").into_bytes()).await;
-    assert!(theirs.body.contains("Onbekend id."), "another tenant's facility is unknown here");
-    let binary = b.upload("/almelo/voorzieningen/import", vec![0xff, 0xfe, 0x00, 0x41]).await;
+    let theirs = b
+        .upload(
+            "/almelo/voorzieningen/import",
+            format!("id;naam;aanbieder;typen\n{foreign};Overgenomen;Avedan;voedselbank\n")
+                .into_bytes(),
+        )
+        .await;
+    assert!(
+        theirs.body.contains("Onbekend id."),
+        "another tenant's facility is unknown here"
+    );
+    let binary = b
+        .upload("/almelo/voorzieningen/import", vec![0xff, 0xfe, 0x00, 0x41])
+        .await;
     assert!(binary.body.contains("geen UTF-8-tekst"));
-    let big = b.upload("/almelo/voorzieningen/import", vec![b'a'; 21 * 1024 * 1024]).await;
+    let big = b
+        .upload("/almelo/voorzieningen/import", vec![b'a'; 21 * 1024 * 1024])
+        .await;
     assert!(big.status.is_client_error());
-    assert!(big.body.contains("Het bestand is te groot"), "{}", big.status);
-    assert_eq!(app.scalar_i64("select count(*) + sum(version) from facilities").await, before);
-    assert_eq!(app.scalar_i64("select count(*) from facilities where name = 'Overgenomen'").await, 0);
+    assert!(
+        big.body.contains("Het bestand is te groot"),
+        "{}",
+        big.status
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) + sum(version) from facilities")
+            .await,
+        before
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) from facilities where name = 'Overgenomen'")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -121,8 +208,23 @@ async fn an_aanbieder_exports_and_imports_only_their_own_facilities() {
     let own = app.scalar_i64("select count(*) from facilities f join users u on u.provider_id = f.provider_id where u.email = 'aanbieder@almelo.demo' and not f.archived").await;
     assert_eq!(csv.lines().count() as i64, own + 1);
     b.get("/almelo/voorzieningen/import").await;
-    let page = b.upload("/almelo/voorzieningen/import", "naam;aanbieder;typen\nEigen inloop;Tactus Verslavingszorg;inloop_buurthuis\n".as_bytes().to_vec()).await;
+    let page = b
+        .upload(
+            "/almelo/voorzieningen/import",
+            "naam;aanbieder;typen\nEigen inloop;Tactus Verslavingszorg;inloop_buurthuis\n"
+                .as_bytes()
+                .to_vec(),
+        )
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    let provider: uuid::Uuid = sqlx::query_scalar("select provider_id from facilities where name = 'Eigen inloop'").fetch_one(&app.db.admin).await.unwrap();
-    assert_eq!(provider, app.id("select provider_id from users where email = 'aanbieder@almelo.demo'").await);
+    let provider: uuid::Uuid =
+        sqlx::query_scalar("select provider_id from facilities where name = 'Eigen inloop'")
+            .fetch_one(&app.db.admin)
+            .await
+            .unwrap();
+    assert_eq!(
+        provider,
+        app.id("select provider_id from users where email = 'aanbieder@almelo.demo'")
+            .await
+    );
 }

@@ -18,7 +18,10 @@ pub const FUNDING: Choices = &[
 pub const ROUTES: Choices = &[
     ("zelfstandig", "Zelfstandige melding"),
     ("wijkteam", "Via sociaal team of wijkteam"),
-    ("sociale_zaken", "Via sociale zaken (na een aanvraag voor maatwerk)"),
+    (
+        "sociale_zaken",
+        "Via sociale zaken (na een aanvraag voor maatwerk)",
+    ),
     ("andere_organisatie", "Via een andere organisatie"),
 ];
 
@@ -57,11 +60,19 @@ pub const WELCOME: Choices = &[
     ("onbekend", "Onbekend"),
 ];
 
-pub const USED: Choices = &[("ja", "Ja"), ("beetje", "Een beetje"), ("nee", "Nee"), ("onbekend", "Onbekend")];
+pub const USED: Choices = &[
+    ("ja", "Ja"),
+    ("beetje", "Een beetje"),
+    ("nee", "Nee"),
+    ("onbekend", "Onbekend"),
+];
 
 /// The label of `code` in `list`, or the code itself.
 pub fn label(list: Choices, code: &str) -> &'static str {
-    list.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or("")
+    list.iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
 }
 
 /// The stored code for `input`, matched on code or label, ignoring case.

@@ -28,13 +28,21 @@ pub fn own_provider(user: &CurrentUser) -> Option<Option<Uuid>> {
     limited.then_some(user.provider_id)
 }
 
-async fn provider_name(tx: &mut Tx, tenant_id: Uuid, id: Option<Uuid>) -> AppResult<Option<String>> {
-    let Some(id) = id else { return Ok(Some("(geen organisatie gekoppeld)".into())) };
-    Ok(sqlx::query_scalar("select name from providers where tenant_id = $1 and provider_id = $2")
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?)
+async fn provider_name(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    id: Option<Uuid>,
+) -> AppResult<Option<String>> {
+    let Some(id) = id else {
+        return Ok(Some("(geen organisatie gekoppeld)".into()));
+    };
+    Ok(
+        sqlx::query_scalar("select name from providers where tenant_id = $1 and provider_id = $2")
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 async fn show_form(
@@ -64,13 +72,26 @@ pub async fn facility_new(State(state): State<AppState>, user: CurrentUser) -> A
     let mut raw = RawFacility::default();
     raw.set("rolstoeltoegankelijk", "onbekend");
     raw.set("toegang", "vrij");
-    let response = show_form(&mut tx, &user, &lookups, None, 0, raw, FormErrors::default()).await;
+    let response = show_form(
+        &mut tx,
+        &user,
+        &lookups,
+        None,
+        0,
+        raw,
+        FormErrors::default(),
+    )
+    .await;
     tx.commit().await?;
     response
 }
 
 /// Checks the form; an aanbieder's facility always belongs to their own organisation.
-fn check(user: &CurrentUser, raw: &mut RawFacility, lookups: &Lookups) -> Result<(FacilityInput, Uuid), FormErrors> {
+fn check(
+    user: &CurrentUser,
+    raw: &mut RawFacility,
+    lookups: &Lookups,
+) -> Result<(FacilityInput, Uuid), FormErrors> {
     if let Some(own) = own_provider(user) {
         raw.set("aanbieder", own.map(|p| p.to_string()).unwrap_or_default());
     }
@@ -100,16 +121,26 @@ pub async fn facility_create(
         Err(errors) => return show_form(&mut tx, &user, &lookups, None, 0, raw, errors).await,
     };
     let id = store::insert(&mut tx, user.tenant_id, &input, provider).await?;
-    let after = store::snapshot(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let after = store::snapshot(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let event = Event::new("aangemaakt", "voorziening", id).after(after.audit_value());
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
 }
 
 /// A facility this user may change, or 404.
 pub async fn editable(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> AppResult<store::Snapshot> {
-    let snapshot = store::snapshot(tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let snapshot = store::snapshot(tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match own_provider(user) {
         Some(own) if own != Some(snapshot.provider_id) => Err(AppError::NotFound),
         _ => Ok(snapshot),
@@ -117,13 +148,26 @@ pub async fn editable(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> AppResult<st
 }
 
 /// GET /{tenant}/voorzieningen/{id}/wijzigen
-pub async fn facility_edit(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn facility_edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let snapshot = editable(&mut tx, &user, id).await?;
     let lookups = store::lookups(&mut tx, user.tenant_id).await?;
     let mut raw = with_form_fields(snapshot.raw());
     raw.set("aanbieder", snapshot.provider_id.to_string());
-    let response = show_form(&mut tx, &user, &lookups, Some(id), snapshot.version, raw, FormErrors::default()).await;
+    let response = show_form(
+        &mut tx,
+        &user,
+        &lookups,
+        Some(id),
+        snapshot.version,
+        raw,
+        FormErrors::default(),
+    )
+    .await;
     tx.commit().await?;
     response
 }
@@ -152,18 +196,48 @@ pub async fn facility_update(
         Ok(_) => {
             let mut errors = FormErrors::default();
             conflict(&mut errors);
-            return show_form(&mut tx, &user, &lookups, Some(id), before.version, raw, errors).await;
+            return show_form(
+                &mut tx,
+                &user,
+                &lookups,
+                Some(id),
+                before.version,
+                raw,
+                errors,
+            )
+            .await;
         }
-        Err(errors) => return show_form(&mut tx, &user, &lookups, Some(id), version, raw, errors).await,
+        Err(errors) => {
+            return show_form(&mut tx, &user, &lookups, Some(id), version, raw, errors).await
+        }
     };
     if !store::update(&mut tx, user.tenant_id, id, version, &input, provider).await? {
         let mut errors = FormErrors::default();
         conflict(&mut errors);
-        return show_form(&mut tx, &user, &lookups, Some(id), before.version, raw, errors).await;
+        return show_form(
+            &mut tx,
+            &user,
+            &lookups,
+            Some(id),
+            before.version,
+            raw,
+            errors,
+        )
+        .await;
     }
-    let after = store::snapshot(&mut tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
-    let event = Event::new("gewijzigd", "voorziening", id).before(before.audit_value()).after(after.audit_value());
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    let after = store::snapshot(&mut tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let event = Event::new("gewijzigd", "voorziening", id)
+        .before(before.audit_value())
+        .after(after.audit_value());
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -182,11 +256,21 @@ pub async fn facility_archive(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let action = if before.archived { "teruggezet" } else { "gearchiveerd" };
+    let action = if before.archived {
+        "teruggezet"
+    } else {
+        "gearchiveerd"
+    };
     let event = Event::new(action, "voorziening", id)
         .before(serde_json::json!({"gearchiveerd": if before.archived { "ja" } else { "" }}))
         .after(serde_json::json!({"gearchiveerd": if before.archived { "" } else { "ja" }}));
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding={action}", base(&user))).into_response())
 }

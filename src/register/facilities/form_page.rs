@@ -25,14 +25,22 @@ pub struct OptGroup {
 }
 
 fn opts(list: Choices) -> Vec<Opt> {
-    list.iter().map(|(c, l)| Opt { code: (*c).into(), label: (*l).into() }).collect()
+    list.iter()
+        .map(|(c, l)| Opt {
+            code: (*c).into(),
+            label: (*l).into(),
+        })
+        .collect()
 }
 
 /// Reads the urlencoded form into the fields the import also uses.
 pub fn raw_from_body(body: &[u8]) -> (RawFacility, i32) {
     let mut raw = RawFacility::default();
     let mut version = 0;
-    let mut cap: Vec<(String, [String; 3])> = hours::DAGDELEN.iter().map(|d| (d.to_string(), Default::default())).collect();
+    let mut cap: Vec<(String, [String; 3])> = hours::DAGDELEN
+        .iter()
+        .map(|d| (d.to_string(), Default::default()))
+        .collect();
     for (key, value) in form_urlencoded::parse(body) {
         let value = value.into_owned();
         if key == "version" {
@@ -45,7 +53,9 @@ pub fn raw_from_body(body: &[u8]) -> (RawFacility, i32) {
         } else if let Some(rest) = key.strip_prefix("cap_") {
             if let Some((dagdeel, part)) = rest.split_once('_') {
                 if let Some((_, slots)) = cap.iter_mut().find(|(d, _)| d == dagdeel) {
-                    let index = ["max", "inloop", "afspraak"].iter().position(|p| *p == part);
+                    let index = ["max", "inloop", "afspraak"]
+                        .iter()
+                        .position(|p| *p == part);
                     if let Some(i) = index {
                         slots[i] = value.trim().to_string();
                     }
@@ -58,8 +68,17 @@ pub fn raw_from_body(body: &[u8]) -> (RawFacility, i32) {
     }
     for (dagdeel, [max, walk, appt]) in cap {
         if !(max.is_empty() && walk.is_empty() && appt.is_empty()) {
-            let zero = |s: &str| if s.is_empty() { "0".to_string() } else { s.to_string() };
-            raw.push("capaciteit_dagdelen", format!("{dagdeel} {}/{}/{}", zero(&max), zero(&walk), zero(&appt)));
+            let zero = |s: &str| {
+                if s.is_empty() {
+                    "0".to_string()
+                } else {
+                    s.to_string()
+                }
+            };
+            raw.push(
+                "capaciteit_dagdelen",
+                format!("{dagdeel} {}/{}/{}", zero(&max), zero(&walk), zero(&appt)),
+            );
         }
     }
     (raw, version)
@@ -69,10 +88,17 @@ pub fn raw_from_body(body: &[u8]) -> (RawFacility, i32) {
 pub fn with_form_fields(mut raw: RawFacility) -> RawFacility {
     if let Ok(periods) = hours::parse_week(raw.all("openingstijden")) {
         for (i, (day, _)) in WEEKDAYS.iter().enumerate() {
-            raw.set(&format!("open_{day}"), hours::day_text(&periods, i as i16 + 1));
+            raw.set(
+                &format!("open_{day}"),
+                hours::day_text(&periods, i as i16 + 1),
+            );
         }
     }
-    let items: Vec<String> = raw.all("capaciteit_dagdelen").iter().map(|s| s.to_string()).collect();
+    let items: Vec<String> = raw
+        .all("capaciteit_dagdelen")
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     for item in items {
         if let Some((dagdeel, numbers)) = item.split_once(' ') {
             for (part, value) in ["max", "inloop", "afspraak"].iter().zip(numbers.split('/')) {
@@ -115,7 +141,12 @@ struct FormPage {
 }
 
 fn named_opts(list: &[super::record::Named]) -> Vec<Opt> {
-    list.iter().map(|n| Opt { code: n.code.clone(), label: n.name.clone() }).collect()
+    list.iter()
+        .map(|n| Opt {
+            code: n.code.clone(),
+            label: n.name.clone(),
+        })
+        .collect()
 }
 
 /// The form, new (`facility_id` None) or for an existing facility, with the user's input.
@@ -128,7 +159,11 @@ pub fn facility_form(
     errors: FormErrors,
     provider_fixed: Option<String>,
 ) -> AppResult<Response> {
-    let title = if facility_id.is_some() { "Voorziening wijzigen" } else { "Voorziening toevoegen" };
+    let title = if facility_id.is_some() {
+        "Voorziening wijzigen"
+    } else {
+        "Voorziening toevoegen"
+    };
     let type_groups = lookups
         .levensgebieden
         .iter()
@@ -138,17 +173,26 @@ pub fn facility_form(
                 .types
                 .iter()
                 .filter(|t| t.levensgebied == g.code && (!t.retired || raw.has("typen", &t.code)))
-                .map(|t| Opt { code: t.code.clone(), label: t.name.clone() })
+                .map(|t| Opt {
+                    code: t.code.clone(),
+                    label: t.name.clone(),
+                })
                 .collect(),
         })
         .collect();
     let mut buurten: Vec<OptGroup> = Vec::new();
     for area in &lookups.areas {
         match area.level.as_str() {
-            "wijk" => buurten.push(OptGroup { label: format!("{} ({})", area.name, area.cbs_code), options: vec![] }),
+            "wijk" => buurten.push(OptGroup {
+                label: format!("{} ({})", area.name, area.cbs_code),
+                options: vec![],
+            }),
             "buurt" => {
                 if let Some(group) = buurten.last_mut() {
-                    group.options.push(Opt { code: area.cbs_code.clone(), label: format!("{} ({})", area.name, area.cbs_code) });
+                    group.options.push(Opt {
+                        code: area.cbs_code.clone(),
+                        label: format!("{} ({})", area.name, area.cbs_code),
+                    });
                 }
             }
             _ => {}
@@ -158,7 +202,19 @@ pub fn facility_form(
         .areas
         .iter()
         .filter(|a| a.level != "buurt" || raw.has("werkgebied", &a.cbs_code))
-        .map(|a| Opt { code: a.cbs_code.clone(), label: format!("{} {} ({})", if a.level == "gemeente" { "Gemeente" } else { "Wijk" }, a.name, a.cbs_code) })
+        .map(|a| Opt {
+            code: a.cbs_code.clone(),
+            label: format!(
+                "{} {} ({})",
+                if a.level == "gemeente" {
+                    "Gemeente"
+                } else {
+                    "Wijk"
+                },
+                a.name,
+                a.cbs_code
+            ),
+        })
         .collect();
     let invalid = !errors.is_empty();
     let page = FormPage {
@@ -169,7 +225,14 @@ pub fn facility_form(
         raw,
         errors,
         provider_fixed,
-        providers: lookups.providers.iter().map(|(id, name)| Opt { code: id.to_string(), label: name.clone() }).collect(),
+        providers: lookups
+            .providers
+            .iter()
+            .map(|(id, name)| Opt {
+                code: id.to_string(),
+                label: name.clone(),
+            })
+            .collect(),
         type_groups,
         vormen: named_opts(&lookups.vormen),
         functies: named_opts(&lookups.functies),

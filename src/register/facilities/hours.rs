@@ -59,17 +59,30 @@ fn parse_time(text: &str) -> Option<Time> {
 pub fn parse_day(weekday: i16, text: &str) -> Result<Vec<Period>, String> {
     let day = WEEKDAYS[(weekday - 1) as usize].1;
     let mut periods: Vec<Period> = Vec::new();
-    for part in text.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
-        let bad = || format!("Schrijf de openingstijden op {day} als 09:00-12:00; meerdere blokken gescheiden door een komma.");
+    for part in text
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let bad = || {
+            format!("Schrijf de openingstijden op {day} als 09:00-12:00; meerdere blokken gescheiden door een komma.")
+        };
         let (from, to) = part.split_once(['-', '–']).ok_or_else(bad)?;
-        let (opens, closes) = (parse_time(from).ok_or_else(bad)?, parse_time(to).ok_or_else(bad)?);
+        let (opens, closes) = (
+            parse_time(from).ok_or_else(bad)?,
+            parse_time(to).ok_or_else(bad)?,
+        );
         if closes <= opens {
             return Err(format!("Op {day} sluit een blok ({part}) niet na het openen. Een blok over middernacht splitst u in twee dagen."));
         }
         if periods.iter().any(|p| opens < p.closes && closes > p.opens) {
             return Err(format!("De blokken op {day} overlappen elkaar."));
         }
-        periods.push(Period { weekday, opens, closes });
+        periods.push(Period {
+            weekday,
+            opens,
+            closes,
+        });
     }
     if periods.len() > 6 {
         return Err(format!("Geef op {day} hoogstens 6 blokken op."));
@@ -125,7 +138,10 @@ pub fn open_dagdelen(periods: &[Period]) -> Vec<(i16, &'static str)> {
     let mut out: Vec<(i16, &'static str)> = Vec::new();
     for d in 1..=7 {
         for dagdeel in DAGDELEN {
-            if periods.iter().any(|p| p.weekday == d && p.dagdelen().contains(&dagdeel)) {
+            if periods
+                .iter()
+                .any(|p| p.weekday == d && p.dagdelen().contains(&dagdeel))
+            {
                 out.push((d, dagdeel));
             }
         }
@@ -141,9 +157,15 @@ mod tests {
     fn week_round_trip_and_dagdelen() {
         let week = parse_week("ma 09:00-12:00|do 09:00-16:00,19:00-22:00".split('|')).unwrap();
         assert_eq!(week.len(), 3);
-        assert_eq!(week_text(&week), "ma 09:00-12:00|do 09:00-16:00,19:00-22:00");
+        assert_eq!(
+            week_text(&week),
+            "ma 09:00-12:00|do 09:00-16:00,19:00-22:00"
+        );
         assert_eq!(day_text(&week, 4), "09:00-16:00, 19:00-22:00");
-        assert_eq!(open_dagdelen(&week), vec![(1, "ochtend"), (4, "ochtend"), (4, "middag"), (4, "avond")]);
+        assert_eq!(
+            open_dagdelen(&week),
+            vec![(1, "ochtend"), (4, "ochtend"), (4, "middag"), (4, "avond")]
+        );
     }
 
     #[test]

@@ -12,20 +12,65 @@ use crate::web::layout::FormErrors;
 
 /// Every column of the export, in order; the import takes the same header.
 pub const COLUMNS: [&str; 46] = [
-    "id", "naam", "aanbieder", "typen", "vorm", "functies", "bouwstenen", "doelgroepen", "omschrijving",
-    "straat", "huisnummer", "postcode", "plaats", "buurt", "werkgebied", "telefoon", "email", "website",
-    "openingstijden", "uitzonderingen", "rolstoeltoegankelijk", "bereikbaarheid", "capaciteit_tegelijk",
-    "capaciteit_per_dag", "capaciteit_per_week", "capaciteit_dagdelen", "bezoekers_vorig_jaar",
-    "bezoeken_vorig_jaar", "eigen_bijdrage", "eigen_bijdrage_bedrag", "toegang", "toegang_bepaald_door",
-    "clientroutes", "financiering", "gecontracteerd", "gesubsidieerd", "pgb", "aanpak", "professionals",
-    "vrijwilligers", "ervaringsdeskundigen", "welkom", "welkom_voorwaarden", "gebruikt",
-    "laatst_gecontroleerd", "gecontroleerd_door",
+    "id",
+    "naam",
+    "aanbieder",
+    "typen",
+    "vorm",
+    "functies",
+    "bouwstenen",
+    "doelgroepen",
+    "omschrijving",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "plaats",
+    "buurt",
+    "werkgebied",
+    "telefoon",
+    "email",
+    "website",
+    "openingstijden",
+    "uitzonderingen",
+    "rolstoeltoegankelijk",
+    "bereikbaarheid",
+    "capaciteit_tegelijk",
+    "capaciteit_per_dag",
+    "capaciteit_per_week",
+    "capaciteit_dagdelen",
+    "bezoekers_vorig_jaar",
+    "bezoeken_vorig_jaar",
+    "eigen_bijdrage",
+    "eigen_bijdrage_bedrag",
+    "toegang",
+    "toegang_bepaald_door",
+    "clientroutes",
+    "financiering",
+    "gecontracteerd",
+    "gesubsidieerd",
+    "pgb",
+    "aanpak",
+    "professionals",
+    "vrijwilligers",
+    "ervaringsdeskundigen",
+    "welkom",
+    "welkom_voorwaarden",
+    "gebruikt",
+    "laatst_gecontroleerd",
+    "gecontroleerd_door",
 ];
 
 /// Columns that hold several values (`|` in the CSV, repeated fields in the form).
 pub const LIST_COLUMNS: [&str; 9] = [
-    "typen", "functies", "bouwstenen", "doelgroepen", "werkgebied", "openingstijden", "capaciteit_dagdelen",
-    "clientroutes", "financiering",
+    "typen",
+    "functies",
+    "bouwstenen",
+    "doelgroepen",
+    "werkgebied",
+    "openingstijden",
+    "capaciteit_dagdelen",
+    "clientroutes",
+    "financiering",
 ];
 
 /// Field name → values, as typed.
@@ -34,7 +79,10 @@ pub struct RawFacility(HashMap<String, Vec<String>>);
 
 impl RawFacility {
     pub fn push(&mut self, field: &str, value: impl Into<String>) {
-        self.0.entry(field.to_string()).or_default().push(value.into());
+        self.0
+            .entry(field.to_string())
+            .or_default()
+            .push(value.into());
     }
 
     pub fn set(&mut self, field: &str, value: impl Into<String>) {
@@ -47,12 +95,24 @@ impl RawFacility {
 
     /// The first value of a field, or "".
     pub fn one(&self, field: &str) -> &str {
-        self.0.get(field).and_then(|v| v.first()).map(String::as_str).unwrap_or("")
+        self.0
+            .get(field)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// The non-empty values of a field.
     pub fn all(&self, field: &str) -> Vec<&str> {
-        self.0.get(field).map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+        self.0
+            .get(field)
+            .map(|v| {
+                v.iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn has(&self, field: &str, value: &str) -> bool {
@@ -61,7 +121,10 @@ impl RawFacility {
 
     /// A yes/no field: a checked box, or ja/1/true in a CSV.
     pub fn flag(&self, field: &str) -> bool {
-        matches!(self.one(field).trim().to_lowercase().as_str(), "1" | "ja" | "true" | "on" | "waar")
+        matches!(
+            self.one(field).trim().to_lowercase().as_str(),
+            "1" | "ja" | "true" | "on" | "waar"
+        )
     }
 
     /// One CSV cell: list columns joined with `|`.
@@ -109,16 +172,24 @@ pub struct Lookups {
 }
 
 fn find_named<'a>(list: &'a [Named], input: &str) -> Option<&'a Named> {
-    list.iter().find(|n| n.code == input || n.name.eq_ignore_ascii_case(input))
+    list.iter()
+        .find(|n| n.code == input || n.name.eq_ignore_ascii_case(input))
 }
 
 impl Lookups {
     pub fn provider(&self, input: &str) -> Option<Uuid> {
         let input = input.trim();
         if let Ok(id) = Uuid::parse_str(input) {
-            return self.providers.iter().find(|(p, _)| *p == id).map(|(p, _)| *p);
+            return self
+                .providers
+                .iter()
+                .find(|(p, _)| *p == id)
+                .map(|(p, _)| *p);
         }
-        self.providers.iter().find(|(_, n)| n.eq_ignore_ascii_case(input)).map(|(p, _)| *p)
+        self.providers
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(input))
+            .map(|(p, _)| *p)
     }
 
     pub fn area(&self, code: &str) -> Option<&AreaRef> {
@@ -178,7 +249,13 @@ pub struct FacilityInput {
     pub used: String,
 }
 
-fn choice(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, list: Choices, default: &'static str) -> String {
+fn choice(
+    raw: &RawFacility,
+    errors: &mut FormErrors,
+    field: &'static str,
+    list: Choices,
+    default: &'static str,
+) -> String {
     let input = raw.one(field).trim();
     if input.is_empty() {
         return default.to_string();
@@ -193,7 +270,12 @@ fn choice(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, list:
     }
 }
 
-fn multi_choice(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, list: Choices) -> Vec<String> {
+fn multi_choice(
+    raw: &RawFacility,
+    errors: &mut FormErrors,
+    field: &'static str,
+    list: Choices,
+) -> Vec<String> {
     let mut out = Vec::new();
     for value in raw.all(field) {
         match choices::find(list, value) {
@@ -205,7 +287,12 @@ fn multi_choice(raw: &RawFacility, errors: &mut FormErrors, field: &'static str,
     out
 }
 
-fn named_list(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, list: &[Named]) -> Vec<String> {
+fn named_list(
+    raw: &RawFacility,
+    errors: &mut FormErrors,
+    field: &'static str,
+    list: &[Named],
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for value in raw.all(field) {
         match find_named(list, value) {
@@ -217,14 +304,25 @@ fn named_list(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, l
     out
 }
 
-fn text(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, max: usize, what: &str) -> String {
+fn text(
+    raw: &RawFacility,
+    errors: &mut FormErrors,
+    field: &'static str,
+    max: usize,
+    what: &str,
+) -> String {
     fields::optional_text(raw.one(field), max, what).unwrap_or_else(|m| {
         errors.add(field, m);
         String::new()
     })
 }
 
-fn number(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, what: &str) -> Option<i32> {
+fn number(
+    raw: &RawFacility,
+    errors: &mut FormErrors,
+    field: &'static str,
+    what: &str,
+) -> Option<i32> {
     fields::count(raw.one(field), what).unwrap_or_else(|m| {
         errors.add(field, m);
         None
@@ -235,10 +333,11 @@ fn number(raw: &RawFacility, errors: &mut FormErrors, field: &'static str, what:
 pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, FormErrors> {
     let mut e = FormErrors::default();
     let mut input = FacilityInput {
-        name: fields::required_text(raw.one("naam"), 200, "de naam van de voorziening").unwrap_or_else(|m| {
-            e.add("naam", m);
-            String::new()
-        }),
+        name: fields::required_text(raw.one("naam"), 200, "de naam van de voorziening")
+            .unwrap_or_else(|m| {
+                e.add("naam", m);
+                String::new()
+            }),
         ..Default::default()
     };
     let provider = raw.one("aanbieder").trim();
@@ -251,18 +350,27 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
                 e.add("aanbieder", "Kies een aanbieder uit de lijst.");
             } else {
                 // A new provider by name (the import creates it).
-                input.provider_name = fields::required_text(provider, 200, "de naam van de aanbieder").unwrap_or_else(|m| {
-                    e.add("aanbieder", m);
-                    String::new()
-                });
+                input.provider_name =
+                    fields::required_text(provider, 200, "de naam van de aanbieder")
+                        .unwrap_or_else(|m| {
+                            e.add("aanbieder", m);
+                            String::new()
+                        });
             }
         }
     }
     for value in raw.all("typen") {
-        match lookups.types.iter().find(|n| n.code == value || n.name.eq_ignore_ascii_case(value)) {
+        match lookups
+            .types
+            .iter()
+            .find(|n| n.code == value || n.name.eq_ignore_ascii_case(value))
+        {
             Some(n) if !input.types.contains(&n.code) => input.types.push(n.code.clone()),
             Some(_) => {}
-            None => e.add("typen", format!("Voorzieningentype ‘{value}’ bestaat niet.")),
+            None => e.add(
+                "typen",
+                format!("Voorzieningentype ‘{value}’ bestaat niet."),
+            ),
         }
     }
     if input.types.is_empty() && e.get("typen").is_none() {
@@ -302,13 +410,24 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
             input.serves_whole_region = true;
         } else {
             match lookups.area(value) {
-                Some(a) if !input.service_areas.contains(&a.area_id) => input.service_areas.push(a.area_id),
+                Some(a) if !input.service_areas.contains(&a.area_id) => {
+                    input.service_areas.push(a.area_id)
+                }
                 Some(_) => {}
-                None => e.add("werkgebied", format!("Gebied ‘{value}’ is niet bekend (gebruik CBS-codes, of ‘regio’).")),
+                None => e.add(
+                    "werkgebied",
+                    format!("Gebied ‘{value}’ is niet bekend (gebruik CBS-codes, of ‘regio’)."),
+                ),
             }
         }
     }
-    for (field, check) in [("telefoon", fields::phone as fn(&str) -> Result<String, String>), ("website", fields::website)] {
+    for (field, check) in [
+        (
+            "telefoon",
+            fields::phone as fn(&str) -> Result<String, String>,
+        ),
+        ("website", fields::website),
+    ] {
         let value = raw.one(field).trim();
         if !value.is_empty() {
             match check(value) {
@@ -330,7 +449,13 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
         Err(m) => e.add("openingstijden", m),
     }
     input.opening_exceptions = text(raw, &mut e, "uitzonderingen", 1000, "de uitzonderingen");
-    input.wheelchair = choice(raw, &mut e, "rolstoeltoegankelijk", choices::WHEELCHAIR, "onbekend");
+    input.wheelchair = choice(
+        raw,
+        &mut e,
+        "rolstoeltoegankelijk",
+        choices::WHEELCHAIR,
+        "onbekend",
+    );
     input.directions = text(raw, &mut e, "bereikbaarheid", 1000, "de bereikbaarheid");
     input.capacity_at_once = number(raw, &mut e, "capaciteit_tegelijk", "De capaciteit tegelijk");
     input.capacity_per_day = number(raw, &mut e, "capaciteit_per_dag", "De capaciteit per dag");
@@ -338,7 +463,13 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
     input.dagdeel_capacity = dagdeel_capacity(raw, &mut e);
     input.visitors_last_year = number(raw, &mut e, "bezoekers_vorig_jaar", "Het aantal bezoekers");
     input.visits_last_year = number(raw, &mut e, "bezoeken_vorig_jaar", "Het aantal bezoeken");
-    input.own_contribution = choice(raw, &mut e, "eigen_bijdrage", choices::OWN_CONTRIBUTION, "geen");
+    input.own_contribution = choice(
+        raw,
+        &mut e,
+        "eigen_bijdrage",
+        choices::OWN_CONTRIBUTION,
+        "geen",
+    );
     match fields::euro_cents(raw.one("eigen_bijdrage_bedrag")) {
         Ok(amount) => input.own_contribution_cents = amount,
         Err(m) => e.add("eigen_bijdrage_bedrag", m),
@@ -347,23 +478,50 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
         && input.own_contribution_cents.is_none()
         && e.get("eigen_bijdrage_bedrag").is_none()
     {
-        e.add("eigen_bijdrage_bedrag", "Vul het bedrag van de eigen bijdrage in.");
+        e.add(
+            "eigen_bijdrage_bedrag",
+            "Vul het bedrag van de eigen bijdrage in.",
+        );
     }
     input.access = choice(raw, &mut e, "toegang", choices::ACCESS, "vrij");
-    input.access_decided_by = text(raw, &mut e, "toegang_bepaald_door", 300, "wie over de toegang beslist");
+    input.access_decided_by = text(
+        raw,
+        &mut e,
+        "toegang_bepaald_door",
+        300,
+        "wie over de toegang beslist",
+    );
     input.client_routes = multi_choice(raw, &mut e, "clientroutes", choices::ROUTES);
     input.funding_sources = multi_choice(raw, &mut e, "financiering", choices::FUNDING);
     input.contracted = raw.flag("gecontracteerd");
     input.subsidised = raw.flag("gesubsidieerd");
     input.pgb = raw.flag("pgb");
     input.approach = text(raw, &mut e, "aanpak", 2000, "de aanpak");
-    input.professionals = choice(raw, &mut e, "professionals", choices::PROFESSIONALS, "onbekend");
+    input.professionals = choice(
+        raw,
+        &mut e,
+        "professionals",
+        choices::PROFESSIONALS,
+        "onbekend",
+    );
     input.volunteers = number(raw, &mut e, "vrijwilligers", "Het aantal vrijwilligers");
-    input.experts_by_experience = choice(raw, &mut e, "ervaringsdeskundigen", choices::EXPERTS, "onbekend");
+    input.experts_by_experience = choice(
+        raw,
+        &mut e,
+        "ervaringsdeskundigen",
+        choices::EXPERTS,
+        "onbekend",
+    );
     input.welcome = choice(raw, &mut e, "welkom", choices::WELCOME, "onbekend");
     input.welcome_conditions = text(raw, &mut e, "welkom_voorwaarden", 1000, "de voorwaarden");
-    if input.welcome == "voorwaarden" && input.welcome_conditions.is_empty() && e.get("welkom_voorwaarden").is_none() {
-        e.add("welkom_voorwaarden", "Beschrijf onder welke voorwaarden de doelgroep welkom is.");
+    if input.welcome == "voorwaarden"
+        && input.welcome_conditions.is_empty()
+        && e.get("welkom_voorwaarden").is_none()
+    {
+        e.add(
+            "welkom_voorwaarden",
+            "Beschrijf onder welke voorwaarden de doelgroep welkom is.",
+        );
     }
     input.used = choice(raw, &mut e, "gebruikt", choices::USED, "onbekend");
     if e.is_empty() {
@@ -377,14 +535,23 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
 fn dagdeel_capacity(raw: &RawFacility, e: &mut FormErrors) -> Vec<(String, i32, i32, i32)> {
     let mut out: Vec<(String, i32, i32, i32)> = Vec::new();
     for item in raw.all("capaciteit_dagdelen") {
-        let bad = || "Schrijf de capaciteit per dagdeel als ‘ochtend 12/4/8’: maximaal aanwezig, waarvan vrije inloop, waarvan op afspraak.".to_string();
+        let bad = || {
+            "Schrijf de capaciteit per dagdeel als ‘ochtend 12/4/8’: maximaal aanwezig, waarvan vrije inloop, waarvan op afspraak.".to_string()
+        };
         let Some((dagdeel, numbers)) = item.split_once(' ') else {
             e.add("capaciteit_dagdelen", bad());
             continue;
         };
         let dagdeel = dagdeel.to_lowercase();
-        let parts: Vec<Option<i32>> = numbers.split('/').map(|n| n.trim().parse::<i32>().ok().filter(|n| *n >= 0)).collect();
-        if !hours::DAGDELEN.contains(&dagdeel.as_str()) || parts.is_empty() || parts.len() > 3 || parts.iter().any(Option::is_none) {
+        let parts: Vec<Option<i32>> = numbers
+            .split('/')
+            .map(|n| n.trim().parse::<i32>().ok().filter(|n| *n >= 0))
+            .collect();
+        if !hours::DAGDELEN.contains(&dagdeel.as_str())
+            || parts.is_empty()
+            || parts.len() > 3
+            || parts.iter().any(Option::is_none)
+        {
             e.add("capaciteit_dagdelen", bad());
             continue;
         }
@@ -393,7 +560,10 @@ fn dagdeel_capacity(raw: &RawFacility, e: &mut FormErrors) -> Vec<(String, i32, 
         if walk_in + appointment > max {
             e.add("capaciteit_dagdelen", format!("In de {dagdeel} zijn vrije inloop en afspraken samen meer dan het maximum ({max})."));
         } else if out.iter().any(|(d, ..)| *d == dagdeel) {
-            e.add("capaciteit_dagdelen", format!("De {dagdeel} staat er twee keer in."));
+            e.add(
+                "capaciteit_dagdelen",
+                format!("De {dagdeel} staat er twee keer in."),
+            );
         } else {
             out.push((dagdeel, max, walk_in, appointment));
         }

@@ -7,7 +7,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::hours::{self, Period};
-use super::record::{AreaRef, TypeRef, FacilityInput, Lookups, Named, RawFacility, COLUMNS};
+use super::record::{AreaRef, FacilityInput, Lookups, Named, RawFacility, TypeRef, COLUMNS};
 use crate::db::Tx;
 use crate::error::AppResult;
 
@@ -45,7 +45,14 @@ pub async fn names(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Lookups> {
     .fetch_all(&mut **tx)
     .await?;
     let list = |kind: &str| -> Vec<Named> {
-        codes.iter().filter(|c| c.0 == kind).map(|c| Named { code: c.1.clone(), name: c.2.clone() }).collect()
+        codes
+            .iter()
+            .filter(|c| c.0 == kind)
+            .map(|c| Named {
+                code: c.1.clone(),
+                name: c.2.clone(),
+            })
+            .collect()
     };
     Ok(Lookups {
         types,
@@ -138,12 +145,23 @@ const SNAPSHOT: &str = "select f.facility_id, f.provider_id, p.name as provider_
 
 /// One facility, or `None` (also for another tenant's id).
 pub async fn snapshot(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> AppResult<Option<Snapshot>> {
-    Ok(sqlx::query_as(&format!("{SNAPSHOT} and f.facility_id = $2")).bind(tenant_id).bind(id).fetch_optional(&mut **tx).await?)
+    Ok(
+        sqlx::query_as(&format!("{SNAPSHOT} and f.facility_id = $2"))
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 /// Every facility of the tenant (archived ones too), by name.
 pub async fn snapshots(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Snapshot>> {
-    Ok(sqlx::query_as(&format!("{SNAPSHOT} order by lower(f.name), f.facility_id")).bind(tenant_id).fetch_all(&mut **tx).await?)
+    Ok(
+        sqlx::query_as(&format!("{SNAPSHOT} order by lower(f.name), f.facility_id"))
+            .bind(tenant_id)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
 }
 
 fn flag(b: bool) -> &'static str {
@@ -186,7 +204,13 @@ impl Snapshot {
         r.set("email", &self.email);
         r.set("website", &self.website);
         let week = hours::week_text(&self.periods());
-        r.set_list("openingstijden", week.split('|').filter(|s| !s.is_empty()).map(String::from).collect());
+        r.set_list(
+            "openingstijden",
+            week.split('|')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+        );
         r.set("uitzonderingen", &self.opening_exceptions);
         r.set("rolstoeltoegankelijk", &self.wheelchair);
         r.set("bereikbaarheid", &self.directions);
@@ -199,7 +223,12 @@ impl Snapshot {
         r.set("bezoekers_vorig_jaar", opt(self.visitors_last_year));
         r.set("bezoeken_vorig_jaar", opt(self.visits_last_year));
         r.set("eigen_bijdrage", &self.own_contribution);
-        r.set("eigen_bijdrage_bedrag", self.own_contribution_cents.map(crate::fields::cents_text).unwrap_or_default());
+        r.set(
+            "eigen_bijdrage_bedrag",
+            self.own_contribution_cents
+                .map(crate::fields::cents_text)
+                .unwrap_or_default(),
+        );
         r.set("toegang", &self.access);
         r.set("toegang_bepaald_door", &self.access_decided_by);
         r.set_list("clientroutes", self.client_routes.clone());
@@ -214,7 +243,10 @@ impl Snapshot {
         r.set("welkom", &self.welcome);
         r.set("welkom_voorwaarden", &self.welcome_conditions);
         r.set("gebruikt", &self.used);
-        r.set("laatst_gecontroleerd", self.verified_on.map(|d| d.to_string()).unwrap_or_default());
+        r.set(
+            "laatst_gecontroleerd",
+            self.verified_on.map(|d| d.to_string()).unwrap_or_default(),
+        );
         r.set("gecontroleerd_door", &self.verified_by);
         r
     }
@@ -226,7 +258,10 @@ impl Snapshot {
         for column in COLUMNS.iter().filter(|c| **c != "id") {
             map.insert((*column).to_string(), Value::String(raw.cell(column)));
         }
-        map.insert("gearchiveerd".into(), Value::String(flag(self.archived).into()));
+        map.insert(
+            "gearchiveerd".into(),
+            Value::String(flag(self.archived).into()),
+        );
         Value::Object(map)
     }
 
@@ -242,12 +277,46 @@ pub fn is_stale(verified_on: Option<Date>, today: Date) -> bool {
 
 /// The stored columns of a facility, in the order [`upsert`] binds them (after tenant, id, version).
 const COLUMNS_SQL: [&str; 40] = [
-    "provider_id", "name", "description", "form", "functions", "bouwstenen", "target_groups", "street", "house_number",
-    "postcode", "city", "buurt_id", "phone", "email", "website", "wheelchair", "directions", "opening_exceptions",
-    "serves_whole_region", "capacity_at_once", "capacity_per_day", "capacity_per_week", "visitors_last_year",
-    "visits_last_year", "approach", "funding_sources", "access_decided_by", "own_contribution",
-    "own_contribution_cents", "contracted", "subsidised", "pgb", "access", "client_routes", "professionals",
-    "volunteers", "experts_by_experience", "welcome", "welcome_conditions", "used",
+    "provider_id",
+    "name",
+    "description",
+    "form",
+    "functions",
+    "bouwstenen",
+    "target_groups",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "buurt_id",
+    "phone",
+    "email",
+    "website",
+    "wheelchair",
+    "directions",
+    "opening_exceptions",
+    "serves_whole_region",
+    "capacity_at_once",
+    "capacity_per_day",
+    "capacity_per_week",
+    "visitors_last_year",
+    "visits_last_year",
+    "approach",
+    "funding_sources",
+    "access_decided_by",
+    "own_contribution",
+    "own_contribution_cents",
+    "contracted",
+    "subsidised",
+    "pgb",
+    "access",
+    "client_routes",
+    "professionals",
+    "volunteers",
+    "experts_by_experience",
+    "welcome",
+    "welcome_conditions",
+    "used",
 ];
 
 /// `insert … on conflict do update … where version = $3`, built once from [`COLUMNS_SQL`].
@@ -268,7 +337,12 @@ fn upsert_sql() -> &'static str {
 }
 
 /// Stores a new facility; `provider_id` must be set.
-pub async fn insert(tx: &mut Tx, tenant_id: Uuid, input: &FacilityInput, provider_id: Uuid) -> AppResult<Uuid> {
+pub async fn insert(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    input: &FacilityInput,
+    provider_id: Uuid,
+) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
     write(tx, tenant_id, id, 0, input, provider_id, true).await?;
     Ok(id)
@@ -276,17 +350,32 @@ pub async fn insert(tx: &mut Tx, tenant_id: Uuid, input: &FacilityInput, provide
 
 /// Stores `input` over facility `id` if its version is still `version`; false when someone
 /// else saved in between.
-pub async fn update(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: i32, input: &FacilityInput, provider_id: Uuid) -> AppResult<bool> {
+pub async fn update(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    id: Uuid,
+    version: i32,
+    input: &FacilityInput,
+    provider_id: Uuid,
+) -> AppResult<bool> {
     write(tx, tenant_id, id, version, input, provider_id, false).await
 }
 
 /// Stores `input` over facility `id` whatever its version (the import is authoritative).
-pub async fn overwrite(tx: &mut Tx, tenant_id: Uuid, id: Uuid, input: &FacilityInput, provider_id: Uuid) -> AppResult<bool> {
-    let version: Option<i32> = sqlx::query_scalar("select version from facilities where tenant_id = $1 and facility_id = $2")
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
+pub async fn overwrite(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    id: Uuid,
+    input: &FacilityInput,
+    provider_id: Uuid,
+) -> AppResult<bool> {
+    let version: Option<i32> = sqlx::query_scalar(
+        "select version from facilities where tenant_id = $1 and facility_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
     match version {
         Some(v) => write(tx, tenant_id, id, v, input, provider_id, false).await,
         None => Ok(false),
@@ -295,7 +384,15 @@ pub async fn overwrite(tx: &mut Tx, tenant_id: Uuid, id: Uuid, input: &FacilityI
 
 /// One statement for the facility row, one to clear its linked rows (unless `fresh`: just
 /// inserted) and one to insert them.
-async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: i32, i: &FacilityInput, provider_id: Uuid, fresh: bool) -> AppResult<bool> {
+async fn write(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    id: Uuid,
+    version: i32,
+    i: &FacilityInput,
+    provider_id: Uuid,
+    fresh: bool,
+) -> AppResult<bool> {
     let stored: Option<Uuid> = sqlx::query_scalar(upsert_sql())
         .bind(tenant_id)
         .bind(id)
@@ -401,7 +498,13 @@ async fn write(tx: &mut Tx, tenant_id: Uuid, id: Uuid, version: i32, i: &Facilit
 }
 
 /// Marks the facility verified today by `who`.
-pub async fn mark_verified(tx: &mut Tx, tenant_id: Uuid, id: Uuid, who: &str, today: Date) -> AppResult<bool> {
+pub async fn mark_verified(
+    tx: &mut Tx,
+    tenant_id: Uuid,
+    id: Uuid,
+    who: &str,
+    today: Date,
+) -> AppResult<bool> {
     Ok(sqlx::query("update facilities set verified_on = $3, verified_by = $4, updated_at = now() where tenant_id = $1 and facility_id = $2")
         .bind(tenant_id)
         .bind(id)

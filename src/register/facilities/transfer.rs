@@ -31,19 +31,32 @@ pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
 const IGNORED: [&str; 2] = ["laatst_gecontroleerd", "gecontroleerd_door"];
 
 /// GET /{tenant}/voorzieningen/export.csv
-pub async fn facility_export(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn facility_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows = store::snapshots(&mut tx, user.tenant_id).await?;
     tx.commit().await?;
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
     writer.write_record(COLUMNS).map_err(AppError::internal)?;
-    for row in rows.iter().filter(|r| !r.archived && own.is_none_or(|p| p == Some(r.provider_id))) {
+    for row in rows
+        .iter()
+        .filter(|r| !r.archived && own.is_none_or(|p| p == Some(r.provider_id)))
+    {
         let raw = row.raw();
-        writer.write_record(COLUMNS.iter().map(|c| raw.cell(c))).map_err(AppError::internal)?;
+        writer
+            .write_record(COLUMNS.iter().map(|c| raw.cell(c)))
+            .map_err(AppError::internal)?;
     }
     let body = writer.into_inner().map_err(AppError::internal)?;
-    Ok(upload::csv_attachment(&format!("voorzieningen-{}.csv", user.tenant_slug), body))
+    Ok(upload::csv_attachment(
+        &format!("voorzieningen-{}.csv", user.tenant_slug),
+        body,
+    ))
 }
 
 #[derive(Template)]
@@ -57,7 +70,11 @@ struct ImportPage {
     columns: String,
 }
 
-fn import_page(user: &CurrentUser, errors: Vec<LineError>, summary: Option<(usize, usize, usize)>) -> AppResult<Response> {
+fn import_page(
+    user: &CurrentUser,
+    errors: Vec<LineError>,
+    summary: Option<(usize, usize, usize)>,
+) -> AppResult<Response> {
     let invalid = !errors.is_empty();
     let mut response = render(&ImportPage {
         layout: Layout::for_user(user, "Voorzieningen importeren", Some(Section::Facilities)),
@@ -88,20 +105,38 @@ struct Row {
 /// The rows of the file as fields, or every error in it.
 fn parse(bytes: &[u8]) -> Result<Vec<(usize, RawFacility)>, Vec<LineError>> {
     let (text, delimiter) = upload::csv_text(bytes).map_err(|e| vec![e])?;
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|h| h.trim().to_lowercase()).collect(),
-        Err(_) => return Err(vec![LineError::new(1, "", "De kopregel kon niet worden gelezen.")]),
+        Err(_) => {
+            return Err(vec![LineError::new(
+                1,
+                "",
+                "De kopregel kon niet worden gelezen.",
+            )])
+        }
     };
     let mut errors = Vec::new();
     for h in &headers {
         if !COLUMNS.contains(&h.as_str()) {
-            errors.push(LineError::new(1, h, format!("Kolom ‘{h}’ is onbekend. Gebruik de kopregel van de export.")));
+            errors.push(LineError::new(
+                1,
+                h,
+                format!("Kolom ‘{h}’ is onbekend. Gebruik de kopregel van de export."),
+            ));
         }
     }
     for required in ["naam", "aanbieder", "typen"] {
         if !headers.iter().any(|h| h == required) {
-            errors.push(LineError::new(1, required, format!("De kolom ‘{required}’ ontbreekt.")));
+            errors.push(LineError::new(
+                1,
+                required,
+                format!("De kolom ‘{required}’ ontbreekt."),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -111,14 +146,26 @@ fn parse(bytes: &[u8]) -> Result<Vec<(usize, RawFacility)>, Vec<LineError>> {
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
         let Ok(record) = record else {
-            errors.push(LineError::new(line, "", "Deze regel kon niet worden gelezen (controleer de aanhalingstekens)."));
+            errors.push(LineError::new(
+                line,
+                "",
+                "Deze regel kon niet worden gelezen (controleer de aanhalingstekens).",
+            ));
             continue;
         };
         if record.iter().all(str::is_empty) {
             continue;
         }
         if record.len() != headers.len() {
-            errors.push(LineError::new(line, "", format!("Deze regel heeft {} kolommen; de kopregel heeft er {}.", record.len(), headers.len())));
+            errors.push(LineError::new(
+                line,
+                "",
+                format!(
+                    "Deze regel heeft {} kolommen; de kopregel heeft er {}.",
+                    record.len(),
+                    headers.len()
+                ),
+            ));
             continue;
         }
         let mut raw = RawFacility::default();
@@ -127,7 +174,10 @@ fn parse(bytes: &[u8]) -> Result<Vec<(usize, RawFacility)>, Vec<LineError>> {
                 continue;
             }
             if LIST_COLUMNS.contains(&column.as_str()) {
-                raw.set_list(column, value.split('|').map(|v| v.trim().to_string()).collect());
+                raw.set_list(
+                    column,
+                    value.split('|').map(|v| v.trim().to_string()).collect(),
+                );
             } else {
                 raw.set(column, value);
             }
@@ -135,7 +185,11 @@ fn parse(bytes: &[u8]) -> Result<Vec<(usize, RawFacility)>, Vec<LineError>> {
         rows.push((line, raw));
     }
     if rows.is_empty() && errors.is_empty() {
-        errors.push(LineError::new(0, "", "Het bestand bevat geen voorzieningen."));
+        errors.push(LineError::new(
+            0,
+            "",
+            "Het bestand bevat geen voorzieningen.",
+        ));
     }
     if errors.is_empty() {
         Ok(rows)
@@ -146,7 +200,10 @@ fn parse(bytes: &[u8]) -> Result<Vec<(usize, RawFacility)>, Vec<LineError>> {
 
 fn audit_value(raw: &RawFacility) -> Value {
     let mut map = Map::new();
-    for column in COLUMNS.iter().filter(|c| **c != "id" && !IGNORED.contains(c)) {
+    for column in COLUMNS
+        .iter()
+        .filter(|c| **c != "id" && !IGNORED.contains(c))
+    {
         map.insert((*column).to_string(), Value::String(raw.cell(column)));
     }
     Value::Object(map)
@@ -171,12 +228,14 @@ pub async fn facility_import(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let lookups = store::lookups(&mut tx, user.tenant_id).await?;
     // Which facilities exist, and whose they are.
-    let existing: HashMap<Uuid, Uuid> = sqlx::query_as::<_, (Uuid, Uuid)>("select facility_id, provider_id from facilities where tenant_id = $1")
-        .bind(user.tenant_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
+    let existing: HashMap<Uuid, Uuid> = sqlx::query_as::<_, (Uuid, Uuid)>(
+        "select facility_id, provider_id from facilities where tenant_id = $1",
+    )
+    .bind(user.tenant_id)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
     let mut errors = Vec::new();
     let mut rows = Vec::new();
     let mut seen_ids = std::collections::HashSet::new();
@@ -188,21 +247,38 @@ pub async fn facility_import(
         let id = if id_text.is_empty() {
             None
         } else {
-            match Uuid::parse_str(&id_text).ok().filter(|id| existing.get(id).is_some_and(|p| own.is_none_or(|o| o == Some(*p)))) {
+            match Uuid::parse_str(&id_text).ok().filter(|id| {
+                existing
+                    .get(id)
+                    .is_some_and(|p| own.is_none_or(|o| o == Some(*p)))
+            }) {
                 Some(id) if seen_ids.insert(id) => Some(id),
                 Some(_) => {
-                    errors.push(LineError::new(line, "id", "Deze voorziening staat al eerder in het bestand."));
+                    errors.push(LineError::new(
+                        line,
+                        "id",
+                        "Deze voorziening staat al eerder in het bestand.",
+                    ));
                     None
                 }
                 None => {
-                    errors.push(LineError::new(line, "id", "Onbekend id. Laat de kolom leeg voor een nieuwe voorziening."));
+                    errors.push(LineError::new(
+                        line,
+                        "id",
+                        "Onbekend id. Laat de kolom leeg voor een nieuwe voorziening.",
+                    ));
                     None
                 }
             }
         };
         match record::validate(&raw, &lookups) {
             Ok(input) => rows.push(Row { id, raw, input }),
-            Err(field_errors) => errors.extend(field_errors.items().iter().map(|(column, message)| LineError::new(line, column, message.clone()))),
+            Err(field_errors) => errors.extend(
+                field_errors
+                    .items()
+                    .iter()
+                    .map(|(column, message)| LineError::new(line, column, message.clone())),
+            ),
         }
     }
     if !errors.is_empty() {
@@ -232,7 +308,10 @@ pub async fn facility_import(
                             .bind(&row.input.provider_name)
                             .fetch_one(&mut *tx)
                             .await?;
-                        events.push(Event::new("aangemaakt", "aanbieder", p).after(json!({"naam": row.input.provider_name, "bron": "import"})));
+                        events.push(
+                            Event::new("aangemaakt", "aanbieder", p)
+                                .after(json!({"naam": row.input.provider_name, "bron": "import"})),
+                        );
                         new_providers.insert(key, p);
                         p
                     }
@@ -258,5 +337,9 @@ pub async fn facility_import(
     }
     audit::record_many(&mut tx, user.tenant_id, &actor, events).await?;
     tx.commit().await?;
-    import_page(&user, Vec::new(), Some((created, updated, new_providers.len())))
+    import_page(
+        &user,
+        Vec::new(),
+        Some((created, updated, new_providers.len())),
+    )
 }

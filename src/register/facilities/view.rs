@@ -18,8 +18,8 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::register::history;
 use crate::lookup::referrals::{self, ReferralChoices, ReferralForm};
+use crate::register::history;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::{time_fmt, ClientAddr, PathId};
@@ -55,7 +55,9 @@ impl ListRow {
     }
 
     pub fn verified_text(&self) -> String {
-        self.verified_on.map(time_fmt::date).unwrap_or_else(|| "nooit".into())
+        self.verified_on
+            .map(time_fmt::date)
+            .unwrap_or_else(|| "nooit".into())
     }
 }
 
@@ -104,10 +106,28 @@ const LIST: &str = "with hits as ( \
     order by h.sort_name, f.facility_id";
 
 /// GET /{tenant}/voorzieningen
-pub async fn facility_index(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ListQuery>) -> AppResult<Response> {
-    let q: String = query.q.trim().chars().filter(|c| !c.is_control()).take(200).collect();
-    let pattern = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    let page: i64 = query.pagina.as_deref().and_then(|p| p.parse().ok()).filter(|p| (1..=100_000).contains(p)).unwrap_or(1);
+pub async fn facility_index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let q: String = query
+        .q
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let pattern = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let page: i64 = query
+        .pagina
+        .as_deref()
+        .and_then(|p| p.parse().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
     let archive = query.archief.is_some();
     let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
@@ -122,7 +142,9 @@ pub async fn facility_index(State(state): State<AppState>, user: CurrentUser, Qu
             .fetch_all(&mut *tx)
             .await?;
         use sqlx::Row;
-        raw.iter().map(|r| Ok((ListRow::from_row(r)?, r.try_get::<i64, _>("total")?))).collect::<Result<_, sqlx::Error>>()?
+        raw.iter()
+            .map(|r| Ok((ListRow::from_row(r)?, r.try_get::<i64, _>("total")?)))
+            .collect::<Result<_, sqlx::Error>>()?
     };
     tx.commit().await?;
     let total = rows.first().map(|r| r.1).unwrap_or(0);
@@ -130,7 +152,11 @@ pub async fn facility_index(State(state): State<AppState>, user: CurrentUser, Qu
         Some("gecontroleerd") => Some("De voorziening is als gecontroleerd gemarkeerd."),
         _ => None,
     };
-    let title = if archive { "Gearchiveerde voorzieningen" } else { "Voorzieningen" };
+    let title = if archive {
+        "Gearchiveerde voorzieningen"
+    } else {
+        "Voorzieningen"
+    };
     render(&ListPage {
         layout: Layout::for_user(&user, title, Some(Section::Facilities)).with_notice(notice),
         base: user.href(Section::Facilities.path()),
@@ -170,11 +196,24 @@ struct ShowPage {
 }
 
 fn names(codes: &[String], list: &[super::record::Named]) -> String {
-    codes.iter().map(|c| list.iter().find(|n| n.code == *c).map(|n| n.name.clone()).unwrap_or_else(|| c.clone())).collect::<Vec<_>>().join(", ")
+    codes
+        .iter()
+        .map(|c| {
+            list.iter()
+                .find(|n| n.code == *c)
+                .map(|n| n.name.clone())
+                .unwrap_or_else(|| c.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn labels(codes: &[String], list: choices::Choices) -> String {
-    codes.iter().map(|c| choices::label(list, c)).collect::<Vec<_>>().join(", ")
+    codes
+        .iter()
+        .map(|c| choices::label(list, c))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
@@ -182,24 +221,55 @@ fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
     let cost = match f.own_contribution.as_str() {
         "per_bezoek" | "per_maand" => format!(
             "€ {} {}",
-            f.own_contribution_cents.map(crate::fields::cents_text).unwrap_or_default(),
-            if f.own_contribution == "per_bezoek" { "per bezoek" } else { "per maand" }
+            f.own_contribution_cents
+                .map(crate::fields::cents_text)
+                .unwrap_or_default(),
+            if f.own_contribution == "per_bezoek" {
+                "per bezoek"
+            } else {
+                "per maand"
+            }
         ),
         other => choices::label(choices::OWN_CONTRIBUTION, other).to_string(),
     };
-    let areas: Vec<String> = f.service_areas.iter().map(|c| l.area(c).map(|a| format!("{} ({c})", a.name)).unwrap_or_else(|| c.clone())).collect();
-    let werkgebied = if f.serves_whole_region { "Het hele gebied".to_string() } else { areas.join(", ") };
-    let deals: Vec<&str> = [(f.contracted, "gecontracteerd"), (f.subsidised, "gesubsidieerd"), (f.pgb, "pgb-aanbieder")]
-        .into_iter()
-        .filter_map(|(on, label)| on.then_some(label))
+    let areas: Vec<String> = f
+        .service_areas
+        .iter()
+        .map(|c| {
+            l.area(c)
+                .map(|a| format!("{} ({c})", a.name))
+                .unwrap_or_else(|| c.clone())
+        })
         .collect();
+    let werkgebied = if f.serves_whole_region {
+        "Het hele gebied".to_string()
+    } else {
+        areas.join(", ")
+    };
+    let deals: Vec<&str> = [
+        (f.contracted, "gecontracteerd"),
+        (f.subsidised, "gesubsidieerd"),
+        (f.pgb, "pgb-aanbieder"),
+    ]
+    .into_iter()
+    .filter_map(|(on, label)| on.then_some(label))
+    .collect();
     let rows = [
-        ("Vorm", f.form.as_ref().map(|v| names(std::slice::from_ref(v), &l.vormen)).unwrap_or_default()),
+        (
+            "Vorm",
+            f.form
+                .as_ref()
+                .map(|v| names(std::slice::from_ref(v), &l.vormen))
+                .unwrap_or_default(),
+        ),
         ("Functies", names(&f.functions, &l.functies)),
         ("Bouwstenen", names(&f.bouwstenen, &l.bouwstenen)),
         ("Doelgroepen", names(&f.target_groups, &l.doelgroepen)),
         ("Werkgebied", werkgebied),
-        ("Toegang", choices::label(choices::ACCESS, &f.access).to_string()),
+        (
+            "Toegang",
+            choices::label(choices::ACCESS, &f.access).to_string(),
+        ),
         ("Wie beslist over de toegang", f.access_decided_by.clone()),
         ("Cliëntroutes", labels(&f.client_routes, choices::ROUTES)),
         ("Eigen bijdrage", cost),
@@ -208,24 +278,61 @@ fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
         ("Plaatsen tegelijk", n(f.capacity_at_once)),
         ("Plaatsen per dag", n(f.capacity_per_day)),
         ("Plaatsen per week", n(f.capacity_per_week)),
-        ("Verschillende bezoekers vorig jaar", n(f.visitors_last_year)),
+        (
+            "Verschillende bezoekers vorig jaar",
+            n(f.visitors_last_year),
+        ),
         ("Bezoeken vorig jaar", n(f.visits_last_year)),
         ("Aanpak", f.approach.clone()),
-        ("Beroepskrachten", choices::label(choices::PROFESSIONALS, &f.professionals).to_string()),
+        (
+            "Beroepskrachten",
+            choices::label(choices::PROFESSIONALS, &f.professionals).to_string(),
+        ),
         ("Vrijwilligers", n(f.volunteers)),
-        ("Ervaringsdeskundigen", choices::label(choices::EXPERTS, &f.experts_by_experience).to_string()),
-        ("Doelgroep regionaal plan welkom", format!("{}{}", choices::label(choices::WELCOME, &f.welcome), if f.welcome_conditions.is_empty() { String::new() } else { format!(": {}", f.welcome_conditions) })),
-        ("Doelgroep maakt er gebruik van", choices::label(choices::USED, &f.used).to_string()),
-        ("Rolstoeltoegankelijk", choices::label(choices::WHEELCHAIR, &f.wheelchair).to_string()),
+        (
+            "Ervaringsdeskundigen",
+            choices::label(choices::EXPERTS, &f.experts_by_experience).to_string(),
+        ),
+        (
+            "Doelgroep regionaal plan welkom",
+            format!(
+                "{}{}",
+                choices::label(choices::WELCOME, &f.welcome),
+                if f.welcome_conditions.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", f.welcome_conditions)
+                }
+            ),
+        ),
+        (
+            "Doelgroep maakt er gebruik van",
+            choices::label(choices::USED, &f.used).to_string(),
+        ),
+        (
+            "Rolstoeltoegankelijk",
+            choices::label(choices::WHEELCHAIR, &f.wheelchair).to_string(),
+        ),
         ("Hoe kom je er", f.directions.clone()),
-        ("Uitzonderingen op de openingstijden", f.opening_exceptions.clone()),
+        (
+            "Uitzonderingen op de openingstijden",
+            f.opening_exceptions.clone(),
+        ),
     ];
-    rows.into_iter().filter(|(_, v)| !v.is_empty()).map(|(label, value)| Labelled { label: label.into(), value }).collect()
+    rows.into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(label, value)| Labelled {
+            label: label.into(),
+            value,
+        })
+        .collect()
 }
 
 /// A facility this user may see: aanbieders only their own organisation's.
 async fn visible(tx: &mut crate::db::Tx, user: &CurrentUser, id: Uuid) -> AppResult<Snapshot> {
-    let f = store::snapshot(tx, user.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let f = store::snapshot(tx, user.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match own_provider(user) {
         Some(own) if own != Some(f.provider_id) => Err(AppError::NotFound),
         _ => Ok(f),
@@ -238,7 +345,12 @@ pub struct Notice {
 }
 
 /// GET /{tenant}/voorzieningen/{id}
-pub async fn facility_show(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Query(notice): Query<Notice>) -> AppResult<Response> {
+pub async fn facility_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    Query(notice): Query<Notice>,
+) -> AppResult<Response> {
     show(&state, &user, id, notice.melding.as_deref(), None).await
 }
 
@@ -249,17 +361,30 @@ pub struct Names {
     referral: ReferralChoices,
 }
 
-async fn page_names(state: &AppState, tx: &mut crate::db::Tx, tenant_id: Uuid) -> AppResult<std::sync::Arc<Names>> {
+async fn page_names(
+    state: &AppState,
+    tx: &mut crate::db::Tx,
+    tenant_id: Uuid,
+) -> AppResult<std::sync::Arc<Names>> {
     let generation = crate::tenancy::kept::generation(tx, tenant_id).await?;
     if let Some(names) = state.facility_names.get(tenant_id, generation) {
         return Ok(names);
     }
-    let names = Names { lookups: store::names(tx, tenant_id).await?, referral: referrals::choices(tx, tenant_id).await? };
+    let names = Names {
+        lookups: store::names(tx, tenant_id).await?,
+        referral: referrals::choices(tx, tenant_id).await?,
+    };
     Ok(state.facility_names.put(tenant_id, generation, names))
 }
 
 /// The facility page; `referral` brings back a referral form that did not pass its checks.
-pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Option<&str>, referral: Option<(ReferralForm, FormErrors)>) -> AppResult<Response> {
+pub async fn show(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    melding: Option<&str>,
+    referral: Option<(ReferralForm, FormErrors)>,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let f = visible(&mut tx, user, id).await?;
     let names = page_names(state, &mut tx, user.tenant_id).await?;
@@ -267,10 +392,26 @@ pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Optio
     let lookups = &names.lookups;
     let may_refer = user.may_change(Section::Lookup);
     let referral_choices = may_refer.then(|| names.referral.clone());
-    let types: Vec<String> = f.types.iter().map(|c| lookups.types.iter().find(|t| t.code == *c).map(|t| t.name.clone()).unwrap_or_else(|| c.clone())).collect();
+    let types: Vec<String> = f
+        .types
+        .iter()
+        .map(|c| {
+            lookups
+                .types
+                .iter()
+                .find(|t| t.code == *c)
+                .map(|t| t.name.clone())
+                .unwrap_or_else(|| c.clone())
+        })
+        .collect();
     let mut levensgebieden: Vec<String> = Vec::new();
     for g in &lookups.levensgebieden {
-        if f.types.iter().any(|c| lookups.types.iter().any(|t| t.code == *c && t.levensgebied == g.code)) {
+        if f.types.iter().any(|c| {
+            lookups
+                .types
+                .iter()
+                .any(|t| t.code == *c && t.levensgebied == g.code)
+        }) {
             levensgebieden.push(g.name.clone());
         }
     }
@@ -280,7 +421,14 @@ pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Optio
         .enumerate()
         .map(|(i, (_, day))| {
             let text = hours::day_text(&periods, i as i16 + 1).replace('-', " – ");
-            Labelled { label: (*day).into(), value: if text.is_empty() { "gesloten".into() } else { text } }
+            Labelled {
+                label: (*day).into(),
+                value: if text.is_empty() {
+                    "gesloten".into()
+                } else {
+                    text
+                },
+            }
         })
         .collect();
     let dagdelen = f
@@ -289,11 +437,21 @@ pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Optio
         .filter_map(|d| {
             let (part, numbers) = d.split_once(' ')?;
             let n: Vec<&str> = numbers.split('/').collect();
-            Some(Labelled { label: part.into(), value: format!("maximaal {} tegelijk, waarvan {} vrije inloop en {} op afspraak", n.first()?, n.get(1)?, n.get(2)?) })
+            Some(Labelled {
+                label: part.into(),
+                value: format!(
+                    "maximaal {} tegelijk, waarvan {} vrije inloop en {} op afspraak",
+                    n.first()?,
+                    n.get(1)?,
+                    n.get(2)?
+                ),
+            })
         })
         .collect();
     let notice = match melding {
-        Some("verwezen") => Some("De verwijzing is geteld. Er is niets over de inwoner opgeslagen."),
+        Some("verwezen") => {
+            Some("De verwijzing is geteld. Er is niets over de inwoner opgeslagen.")
+        }
         Some("opgeslagen") => Some("De voorziening is opgeslagen."),
         Some("gearchiveerd") => Some("De voorziening is gearchiveerd."),
         Some("teruggezet") => Some("De voorziening is teruggezet uit het archief."),
@@ -302,13 +460,23 @@ pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Optio
     };
     let may_edit = user.may_change(Section::Facilities);
     let invalid = referral.is_some();
-    let (referral, errors) = referral.unwrap_or_else(|| (ReferralForm::fresh(), FormErrors::default()));
+    let (referral, errors) =
+        referral.unwrap_or_else(|| (ReferralForm::fresh(), FormErrors::default()));
     let page = render(&ShowPage {
-        layout: Layout::for_user(user, f.name.clone(), Some(Section::Facilities)).with_notice(notice),
+        layout: Layout::for_user(user, f.name.clone(), Some(Section::Facilities))
+            .with_notice(notice),
         base: user.href(Section::Facilities.path()),
         stale: f.stale(time_fmt::today()),
         verified: match f.verified_on {
-            Some(d) => format!("{}{}", time_fmt::date(d), if f.verified_by.is_empty() { String::new() } else { format!(" door {}", f.verified_by) }),
+            Some(d) => format!(
+                "{}{}",
+                time_fmt::date(d),
+                if f.verified_by.is_empty() {
+                    String::new()
+                } else {
+                    format!(" door {}", f.verified_by)
+                }
+            ),
             None => "nog nooit".into(),
         },
         may_edit,
@@ -323,15 +491,32 @@ pub async fn show(state: &AppState, user: &CurrentUser, id: Uuid, melding: Optio
         errors,
         referral_choices,
     })?;
-    Ok(if invalid { (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response() } else { page })
+    Ok(if invalid {
+        (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    } else {
+        page
+    })
 }
 
 /// GET /{tenant}/voorzieningen/{id}/geschiedenis
-pub async fn facility_history(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn facility_history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let f = visible(&mut tx, &user, id).await?;
     let back = format!("{}/{id}", user.href(Section::Facilities.path()));
-    let response = history::history_page(&mut tx, &user, Section::Facilities, "voorziening", id, &f.name, back).await;
+    let response = history::history_page(
+        &mut tx,
+        &user,
+        Section::Facilities,
+        "voorziening",
+        id,
+        &f.name,
+        back,
+    )
+    .await;
     tx.commit().await?;
     response
 }
@@ -345,7 +530,11 @@ struct StalePage {
 }
 
 /// GET /{tenant}/actualiteit: facilities not verified for 12 months, oldest first.
-pub async fn stale_index(State(state): State<AppState>, user: CurrentUser, Query(notice): Query<Notice>) -> AppResult<Response> {
+pub async fn stale_index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(notice): Query<Notice>,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let raw: Vec<sqlx::postgres::PgRow> = sqlx::query(&format!(
         "{ROWS} and (f.verified_on is null or f.verified_on < current_date - 365) order by f.verified_on nulls first, lower(f.name) limit 1000"
@@ -357,8 +546,12 @@ pub async fn stale_index(State(state): State<AppState>, user: CurrentUser, Query
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let rows = raw.iter().map(ListRow::from_row).collect::<Result<Vec<_>, _>>()?;
-    let notice = (notice.melding.as_deref() == Some("gecontroleerd")).then_some("De voorziening is als gecontroleerd gemarkeerd.");
+    let rows = raw
+        .iter()
+        .map(ListRow::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let notice = (notice.melding.as_deref() == Some("gecontroleerd"))
+        .then_some("De voorziening is als gecontroleerd gemarkeerd.");
     render(&StalePage {
         layout: Layout::for_user(&user, "Actualiteit", Some(Section::Stale)).with_notice(notice),
         base: user.href(Section::Facilities.path()),
@@ -387,12 +580,21 @@ pub async fn facility_verify(
     let event = Event::new("gecontroleerd", "voorziening", id)
         .before(serde_json::json!({"laatst_gecontroleerd": before.verified_on.map(|d| d.to_string()).unwrap_or_default(), "gecontroleerd_door": before.verified_by}))
         .after(serde_json::json!({"laatst_gecontroleerd": today.to_string(), "gecontroleerd_door": user.display_name}));
-    audit::record(&mut tx, user.tenant_id, &Actor::user(&user, &address), event).await?;
+    audit::record(
+        &mut tx,
+        user.tenant_id,
+        &Actor::user(&user, &address),
+        event,
+    )
+    .await?;
     tx.commit().await?;
     let target = if form.terug == "lijst" {
         format!("{}?melding=gecontroleerd", user.href(Section::Stale.path()))
     } else {
-        format!("{}/{id}?melding=gecontroleerd", user.href(Section::Facilities.path()))
+        format!(
+            "{}/{id}?melding=gecontroleerd",
+            user.href(Section::Facilities.path())
+        )
     };
     Ok(Redirect::to(&target).into_response())
 }

@@ -7,7 +7,11 @@ use super::support::{get, ok, spawn};
 use crate::helpers::TestApp;
 
 async fn exec(app: &TestApp, sql: &str, id: Uuid) {
-    sqlx::query(sql).bind(id).execute(&app.db.admin).await.unwrap();
+    sqlx::query(sql)
+        .bind(id)
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -17,27 +21,74 @@ async fn public_pages_and_the_api_follow_every_change_at_once() {
     let mut visitor = app.client();
     let detail = format!("/api/hsds/almelo/services/{id}");
     // Read everything once, so it is kept.
-    assert!(visitor.get(&format!("/almelo/kaart/{id}")).await.body.contains("Repair Café Almelo"));
-    assert!(visitor.get(&format!("/almelo/kaart/{id}/folder")).await.body.contains("Repair Café Almelo"));
-    assert!(visitor.get("/almelo/kaart?q=repair").await.body.contains("Repair Café Almelo"));
-    assert_eq!(ok(&get(&app, &detail).await, &detail)["name"], "Repair Café Almelo");
-    let list = ok(&get(&app, "/api/hsds/almelo/services?search=repair").await, "list");
+    assert!(visitor
+        .get(&format!("/almelo/kaart/{id}"))
+        .await
+        .body
+        .contains("Repair Café Almelo"));
+    assert!(visitor
+        .get(&format!("/almelo/kaart/{id}/folder"))
+        .await
+        .body
+        .contains("Repair Café Almelo"));
+    assert!(visitor
+        .get("/almelo/kaart?q=repair")
+        .await
+        .body
+        .contains("Repair Café Almelo"));
+    assert_eq!(
+        ok(&get(&app, &detail).await, &detail)["name"],
+        "Repair Café Almelo"
+    );
+    let list = ok(
+        &get(&app, "/api/hsds/almelo/services?search=repair").await,
+        "list",
+    );
     assert_eq!(list["contents"][0]["name"], "Repair Café Almelo");
     let capacity = |service: &serde_json::Value| service["attributes"].to_string();
     assert!(!capacity(&ok(&get(&app, &detail).await, &detail)).contains("4321"));
 
     // A new name (and its search document), as any write of the register does.
-    exec(&app, "update facilities set name = 'Reparatiecafé Noord' where facility_id = $1", id).await;
+    exec(
+        &app,
+        "update facilities set name = 'Reparatiecafé Noord' where facility_id = $1",
+        id,
+    )
+    .await;
     exec(&app, "select facility_search_refresh(tenant_id, array[facility_id]) from facilities where facility_id = $1", id).await;
     let page = visitor.get(&format!("/almelo/kaart/{id}")).await;
-    assert!(page.body.contains("<h1>Reparatiecafé Noord</h1>"), "the new name heads the page");
-    assert!(visitor.get(&format!("/almelo/kaart/{id}/folder")).await.body.contains("Reparatiecafé Noord"));
-    assert!(visitor.get("/almelo/kaart?q=reparatiecafe").await.body.contains("Reparatiecafé Noord"));
-    assert_eq!(ok(&get(&app, &detail).await, &detail)["name"], "Reparatiecafé Noord");
-    let list = ok(&get(&app, "/api/hsds/almelo/services?search=reparatiecafe").await, "list");
+    assert!(
+        page.body.contains("<h1>Reparatiecafé Noord</h1>"),
+        "the new name heads the page"
+    );
+    assert!(visitor
+        .get(&format!("/almelo/kaart/{id}/folder"))
+        .await
+        .body
+        .contains("Reparatiecafé Noord"));
+    assert!(visitor
+        .get("/almelo/kaart?q=reparatiecafe")
+        .await
+        .body
+        .contains("Reparatiecafé Noord"));
+    assert_eq!(
+        ok(&get(&app, &detail).await, &detail)["name"],
+        "Reparatiecafé Noord"
+    );
+    let list = ok(
+        &get(&app, "/api/hsds/almelo/services?search=reparatiecafe").await,
+        "list",
+    );
     assert_eq!(list["contents"][0]["name"], "Reparatiecafé Noord");
-    let all = ok(&get(&app, "/api/hsds/almelo/services?per_page=100").await, "list");
-    assert!(all["contents"].as_array().unwrap().iter().any(|s| s["name"] == "Reparatiecafé Noord"));
+    let all = ok(
+        &get(&app, "/api/hsds/almelo/services?per_page=100").await,
+        "list",
+    );
+    assert!(all["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "Reparatiecafé Noord"));
 
     // The capacity per dagdeel (an HSDS attribute) alone.
     exec(
@@ -52,9 +103,22 @@ async fn public_pages_and_the_api_follow_every_change_at_once() {
 
     // Its provider archived: gone everywhere.
     exec(&app, "update providers set archived = true where provider_id = (select provider_id from facilities where facility_id = $1)", id).await;
-    assert_eq!(visitor.get(&format!("/almelo/kaart/{id}")).await.status, reqwest::StatusCode::NOT_FOUND);
-    assert!(!visitor.get("/almelo/kaart?q=reparatiecafe").await.body.contains("Reparatiecafé Noord"));
-    assert_eq!(get(&app, &detail).await.status, reqwest::StatusCode::NOT_FOUND);
-    let list = ok(&get(&app, "/api/hsds/almelo/services?search=reparatiecafe").await, "list");
+    assert_eq!(
+        visitor.get(&format!("/almelo/kaart/{id}")).await.status,
+        reqwest::StatusCode::NOT_FOUND
+    );
+    assert!(!visitor
+        .get("/almelo/kaart?q=reparatiecafe")
+        .await
+        .body
+        .contains("Reparatiecafé Noord"));
+    assert_eq!(
+        get(&app, &detail).await.status,
+        reqwest::StatusCode::NOT_FOUND
+    );
+    let list = ok(
+        &get(&app, "/api/hsds/almelo/services?search=reparatiecafe").await,
+        "list",
+    );
     assert_eq!(list["total_items"], 0);
 }

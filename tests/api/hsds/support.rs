@@ -34,8 +34,14 @@ fn schema_dir() -> PathBuf {
     }
     candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     candidates.push(PathBuf::from("/work/shared"));
-    let dirs: Vec<PathBuf> = candidates.into_iter().map(|d| d.join("hsds-3.0/schema")).collect();
-    dirs.iter().find(|d| d.join("compiled/service.json").exists()).cloned().unwrap_or_else(|| dirs[0].clone())
+    let dirs: Vec<PathBuf> = candidates
+        .into_iter()
+        .map(|d| d.join("hsds-3.0/schema"))
+        .collect();
+    dirs.iter()
+        .find(|d| d.join("compiled/service.json").exists())
+        .cloned()
+        .unwrap_or_else(|| dirs[0].clone())
 }
 
 fn read(path: PathBuf) -> Value {
@@ -80,9 +86,15 @@ pub fn schemas() -> Option<Schemas> {
     let dir = schema_dir();
     if !dir.join("compiled/service.json").exists() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("HSDS 3.0 schemas missing at {} (CI=true: required)", dir.display());
+            panic!(
+                "HSDS 3.0 schemas missing at {} (CI=true: required)",
+                dir.display()
+            );
         }
-        eprintln!("NOTE: HSDS 3.0 schemas not found at {}; schema validation skipped", dir.display());
+        eprintln!(
+            "NOTE: HSDS 3.0 schemas not found at {}; schema validation skipped",
+            dir.display()
+        );
         return None;
     }
     let compiled = |name: &str| validator(&read(dir.join("compiled").join(name)));
@@ -92,7 +104,8 @@ pub fn schemas() -> Option<Schemas> {
         validator(&schema)
     };
     let openapi = read(dir.join("openapi.json"));
-    let root = &openapi["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    let root =
+        &openapi["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
     assert!(root.is_object(), "root schema in the HSDS openapi.json");
     Some(Schemas {
         service: compiled("service.json"),
@@ -113,7 +126,11 @@ pub fn assert_valid(validator: &Validator, value: &Value, what: &str) {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .take(10)
         .collect();
-    assert!(errors.is_empty(), "{what} does not validate against HSDS 3.0:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{what} does not validate against HSDS 3.0:\n{}",
+        errors.join("\n")
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -137,7 +154,12 @@ pub async fn call(app: &TestApp, method: Method, path: &str) -> Json {
     let headers = response.headers().clone();
     let text = response.text().await.unwrap();
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Json { status, headers, body, text }
+    Json {
+        status,
+        headers,
+        body,
+        text,
+    }
 }
 
 pub async fn get(app: &TestApp, path: &str) -> Json {
@@ -154,16 +176,37 @@ pub fn ok(response: &Json, path: &str) -> Value {
 
 #[track_caller]
 pub fn assert_json_and_cors(response: &Json, path: &str) {
-    let content_type = response.headers.get("content-type").map(|v| v.to_str().unwrap().to_string());
-    assert!(content_type.as_deref().is_some_and(|c| c.starts_with("application/json")), "{path}: content-type {content_type:?}");
-    assert_eq!(response.headers.get("access-control-allow-origin").map(|v| v.to_str().unwrap()), Some("*"), "{path}: CORS");
+    let content_type = response
+        .headers
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string());
+    assert!(
+        content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("application/json")),
+        "{path}: content-type {content_type:?}"
+    );
+    assert_eq!(
+        response
+            .headers
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap()),
+        Some("*"),
+        "{path}: CORS"
+    );
 }
 
 #[track_caller]
 pub fn assert_error(response: &Json, status: StatusCode, path: &str) {
     assert_eq!(response.status, status, "{path}: {}", response.text);
     assert_json_and_cors(response, path);
-    assert!(response.body["error"].as_str().is_some_and(|e| !e.is_empty()), "{path}: error message in {}", response.text);
+    assert!(
+        response.body["error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty()),
+        "{path}: error message in {}",
+        response.text
+    );
 }
 
 pub async fn publish(app: &TestApp, slug: &str) {
@@ -175,7 +218,10 @@ pub async fn publish(app: &TestApp, slug: &str) {
 }
 
 pub async fn unpublish_all(app: &TestApp) {
-    sqlx::query("update tenants set published = false").execute(&app.db.admin).await.unwrap();
+    sqlx::query("update tenants set published = false")
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
 }
 
 /// The spawned demo with only `slugs` published.
@@ -189,7 +235,11 @@ pub async fn spawn(slugs: &[&str]) -> TestApp {
 }
 
 pub async fn tenant_id(app: &TestApp, slug: &str) -> Uuid {
-    sqlx::query_scalar("select tenant_id from tenants where slug = $1").bind(slug).fetch_one(&app.db.admin).await.unwrap()
+    sqlx::query_scalar("select tenant_id from tenants where slug = $1")
+        .bind(slug)
+        .fetch_one(&app.db.admin)
+        .await
+        .unwrap()
 }
 
 /// The published facility ids of a tenant, from the database.
@@ -218,13 +268,21 @@ pub async fn walk(app: &TestApp, path: &str, per_page: i64) -> Vec<Value> {
         let total = body["total_items"].as_i64().unwrap();
         let pages = body["total_pages"].as_i64().unwrap();
         let contents = body["contents"].as_array().unwrap();
-        assert_eq!(pages, ((total + per_page - 1) / per_page).max(1), "{url}: total_pages");
+        assert_eq!(
+            pages,
+            ((total + per_page - 1) / per_page).max(1),
+            "{url}: total_pages"
+        );
         assert_eq!(body["page_number"], json!(page), "{url}");
         assert_eq!(body["size"], json!(contents.len()), "{url}: size");
         assert_eq!(body["first_page"], json!(page == 1), "{url}");
         assert_eq!(body["last_page"], json!(page == pages), "{url}");
         assert_eq!(body["empty"], json!(contents.is_empty()), "{url}");
-        let expected = if page < pages { per_page } else { total - per_page * (pages - 1) };
+        let expected = if page < pages {
+            per_page
+        } else {
+            total - per_page * (pages - 1)
+        };
         assert_eq!(contents.len() as i64, expected, "{url}: items on the page");
         items.extend(contents.iter().cloned());
         if page == pages {
@@ -236,6 +294,8 @@ pub async fn walk(app: &TestApp, path: &str, per_page: i64) -> Vec<Value> {
 }
 
 pub fn ids(items: &[Value]) -> HashSet<Uuid> {
-    items.iter().map(|i| i["id"].as_str().unwrap().parse().unwrap()).collect()
+    items
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().parse().unwrap())
+        .collect()
 }
-
