@@ -14,6 +14,39 @@ pub use embedded::{Durability, EmbeddedPostgres};
 
 pub type Tx = Transaction<'static, Postgres>;
 
+/// A transaction of one tenant: row-level security admits only that tenant's rows, and the
+/// tenant travels with the transaction, so a query cannot be handed another tenant's id.
+/// Made only by [`Db::begin_tenant`] (and the published-tenant opener).
+/// Queries run on `&mut **tx` (the connection), as with a plain transaction.
+pub struct TenantTx {
+    tx: Tx,
+    tenant_id: Uuid,
+}
+
+impl TenantTx {
+    /// The tenant whose rows this transaction admits.
+    pub fn tenant_id(&self) -> Uuid {
+        self.tenant_id
+    }
+
+    pub async fn commit(self) -> AppResult<()> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+impl std::ops::Deref for TenantTx {
+    type Target = sqlx::PgConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for TenantTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
 /// The application's pool, connected as the unprivileged role `voorzieningen_app`.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -38,6 +71,12 @@ impl Db {
                 "begin; select set_config('app.tenant_id', '{tenant_id}', true)"
             ))
             .await?)
+    }
+
+    /// A [`TenantTx`] of `tenant_id`.
+    pub async fn begin_tenant(&self, tenant_id: Uuid) -> AppResult<TenantTx> {
+        let tx = self.tenant_tx(tenant_id).await?;
+        Ok(TenantTx { tx, tenant_id })
     }
 
     /// True when the database answers.
