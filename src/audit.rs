@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::{TenantTx, Tx};
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +98,21 @@ pub async fn record(
     actor: &Actor,
     event: Event<'_>,
 ) -> AppResult<()> {
+    insert(tx, tenant_id, actor, event).await
+}
+
+/// Writes an event in a [`TenantTx`], for its tenant.
+pub async fn record_in(tx: &mut TenantTx, actor: &Actor, event: Event<'_>) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
+    insert(tx, tenant_id, actor, event).await
+}
+
+async fn insert(
+    conn: &mut sqlx::PgConnection,
+    tenant_id: Uuid,
+    actor: &Actor,
+    event: Event<'_>,
+) -> AppResult<()> {
     sqlx::query(
         "insert into audit_events (tenant_id, actor_user_id, actor_label, action, object_type, object_id, \
          result, origin, before, after) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -112,7 +127,7 @@ pub async fn record(
     .bind(&actor.origin)
     .bind(event.before)
     .bind(event.after)
-    .execute(&mut **tx)
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -34,6 +34,9 @@ fn describe(section: Section) -> &'static str {
         Section::Providers => "De organisaties die voorzieningen aanbieden, met KvK-nummer en contactgegevens.",
         Section::Checklist => "De regionale inventarisatie per levensgebied en voorzieningentype, de dekking per gemeente en wijk, en vraag tegenover aanbod.",
         Section::Stale => "Voorzieningen waarvan de gegevens al een jaar niet zijn gecontroleerd.",
+        Section::Schemes => "Subsidieregelingen met hun budget, onderdelen en plafonds; rondes, rangschikking en besluiten.",
+        Section::Applications => "Vraag subsidie aan voor uw organisatie, bewaar concepten en volg uw aanvragen tot het besluit.",
+        Section::Assessment => "Beoordeel de subsidieaanvragen van een gesloten ronde, na een verklaring over belangenverstrengeling.",
         Section::Types => "De landelijke indeling in levensgebieden en voorzieningentypen, met uw eigen namen, aliassen en typen.",
         Section::Users => "Maak accounts aan, ken rollen toe en schakel accounts uit.",
         Section::Areas => {

@@ -17,6 +17,7 @@ pub mod lookup;
 pub mod mail;
 pub mod register;
 pub mod state;
+pub mod subsidy;
 pub mod tenancy;
 pub mod web;
 
@@ -50,6 +51,7 @@ pub fn app(state: AppState) -> Router {
         .merge(register::router())
         .merge(lookup::router())
         .merge(checklist::router())
+        .merge(subsidy::router())
         .route_layer(from_fn(require_member));
 
     let pages = Router::new()

@@ -48,7 +48,7 @@ impl Role {
             Role::Beleidsmedewerker => "houdt het register en de checklist bij, beheert regelingen",
             Role::Beoordelaar => "beoordeelt subsidieaanvragen",
             Role::Wijkteam => "zoekt voorzieningen op en telt verwijzingen",
-            Role::Aanbieder => "houdt de gegevens van de eigen organisatie bij",
+            Role::Aanbieder => "houdt de gegevens van de eigen organisatie bij en vraagt subsidie aan",
         }
     }
 
@@ -80,16 +80,25 @@ pub enum Section {
     Users,
     Areas,
     Audit,
+    /// Subsidy schemes, their rounds, rankings and decisions.
+    Schemes,
+    /// An aanbieder's own subsidy applications.
+    Applications,
+    /// Scoring applications.
+    Assessment,
 }
 
 impl Section {
     /// Sections in navigation order.
-    pub const NAV: [Section; 13] = [
+    pub const NAV: [Section; 16] = [
         Section::Home,
         Section::Lookup,
         Section::Facilities,
         Section::Providers,
         Section::Checklist,
+        Section::Schemes,
+        Section::Applications,
+        Section::Assessment,
         Section::Stale,
         Section::Types,
         Section::Users,
@@ -118,6 +127,9 @@ impl Section {
                 &[Role::Beheerder, Role::Beleidsmedewerker]
             }
             Section::Users | Section::Areas | Section::Audit => &[Role::Beheerder],
+            Section::Schemes => &[Role::Beheerder, Role::Beleidsmedewerker],
+            Section::Applications => &[Role::Aanbieder],
+            Section::Assessment => &[Role::Beleidsmedewerker, Role::Beoordelaar],
         }
     }
 
@@ -128,6 +140,7 @@ impl Section {
             Section::Facilities | Section::Providers => &[Role::Beleidsmedewerker, Role::Aanbieder],
             Section::Stale | Section::Checklist => &[Role::Beleidsmedewerker],
             Section::Referrals => &[Role::Beleidsmedewerker],
+            Section::Schemes => &[Role::Beleidsmedewerker],
             _ => self.roles(),
         }
     }
@@ -157,6 +170,9 @@ impl Section {
             Section::Users => "Gebruikers",
             Section::Areas => "Gebieden",
             Section::Audit => "Logboek",
+            Section::Schemes => "Regelingen",
+            Section::Applications => "Aanvragen",
+            Section::Assessment => "Beoordelen",
         }
     }
 
@@ -176,6 +192,9 @@ impl Section {
             Section::Users => "/beheer/gebruikers",
             Section::Areas => "/beheer/gebieden",
             Section::Audit => "/beheer/logboek",
+            Section::Schemes => "/regelingen",
+            Section::Applications => "/aanvragen",
+            Section::Assessment => "/beoordelen",
         }
     }
 }

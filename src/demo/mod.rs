@@ -6,6 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 mod register;
+mod subsidy;
 
 use crate::auth::password;
 use crate::db::Tx;
@@ -79,6 +80,7 @@ pub async fn load_once(admin: &PgPool) -> Result<(), String> {
             .map_err(|e| format!("demo tenant {}: {e}", demo.slug))?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
+    subsidy::decide_closed_rounds(admin).await?;
     tracing::info!("demo data loaded: tenants almelo, maastricht, twente");
     Ok(())
 }
@@ -142,5 +144,6 @@ async fn load_tenant(tx: &mut Tx, demo: &DemoTenant, hash: &str) -> Result<(), S
         .await
         .map_err(|e| e.to_string())?;
     }
+    subsidy::load(tx, tenant_id, demo.slug).await?;
     Ok(())
 }

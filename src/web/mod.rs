@@ -1,6 +1,7 @@
 //! Shared web plumbing: layout, error pages, headers, request log, assets, probes.
 
 pub mod assets;
+pub mod csv_out;
 pub mod headers;
 pub mod health;
 pub mod layout;

@@ -28,6 +28,20 @@ pub fn to_amsterdam(utc: OffsetDateTime) -> OffsetDateTime {
     utc.to_offset(amsterdam_offset(utc))
 }
 
+/// The instant (in UTC) at which the Amsterdam clock shows `date` `time`.
+pub fn amsterdam_instant(date: Date, time: Time) -> OffsetDateTime {
+    let local = PrimitiveDateTime::new(date, time);
+    let winter = local.assume_offset(UtcOffset::from_hms(1, 0, 0).expect("valid offset"));
+    local
+        .assume_offset(amsterdam_offset(winter))
+        .to_offset(UtcOffset::UTC)
+}
+
+/// The last second of `date` in Amsterdam: a term "up to and including" that day ends then.
+pub fn end_of_day(date: Date) -> OffsetDateTime {
+    amsterdam_instant(date, Time::from_hms(23, 59, 59).expect("valid time"))
+}
+
 const MONTHS: [&str; 12] = [
     "januari",
     "februari",
@@ -81,6 +95,20 @@ pub fn clock(utc: OffsetDateTime) -> String {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn amsterdam_instants_follow_summer_time() {
+        use time::macros::{date, time};
+        assert_eq!(
+            amsterdam_instant(date!(2026 - 01 - 15), time!(12:00)),
+            datetime!(2026-01-15 11:00 UTC)
+        );
+        assert_eq!(
+            amsterdam_instant(date!(2026 - 07 - 15), time!(12:00)),
+            datetime!(2026-07-15 10:00 UTC)
+        );
+        assert_eq!(end_of_day(date!(2026 - 12 - 31)), datetime!(2026-12-31 22:59:59 UTC));
+    }
 
     #[test]
     fn summer_and_winter_time() {

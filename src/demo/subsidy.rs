@@ -1,0 +1,62 @@
+//! Demo data of the subsidy schemes: the Maastricht scheme (data/subsidy_maastricht.sql, every
+//! date computed from the time of loading) with last year's round scored and then decided by
+//! the application's own rule, and this year's round open.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::audit::Actor;
+use crate::db::{Db, Tx};
+use crate::subsidy::{decide, store};
+
+const MAASTRICHT: &str = include_str!("data/subsidy_maastricht.sql");
+
+/// Inserts the scheme, its rounds and applications (in the demo transaction).
+pub async fn load(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result<(), String> {
+    if slug != "maastricht" {
+        return Ok(());
+    }
+    sqlx::query("select set_config('demo.tenant', $1, true)")
+        .bind(tenant_id.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| e.to_string())?;
+    sqlx::raw_sql(MAASTRICHT)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| format!("subsidy demo data: {e}"))?;
+    Ok(())
+}
+
+/// Decides every onderdeel of the closed rounds of the demo tenants (after the demo data was
+/// committed), as an official would.
+pub async fn decide_closed_rounds(admin: &PgPool) -> Result<(), String> {
+    let tenants: Vec<Uuid> = sqlx::query_scalar("select tenant_id from tenants where slug = 'maastricht'")
+        .fetch_all(admin)
+        .await
+        .map_err(|e| e.to_string())?;
+    let db = Db::new(admin.clone());
+    let now = time::OffsetDateTime::now_utc();
+    for tenant_id in tenants {
+        let mut tx = db.begin_tenant(tenant_id).await.map_err(|e| e.to_string())?;
+        let rounds = store::all_rounds(&mut tx).await.map_err(|e| e.to_string())?;
+        for round in rounds.iter().filter(|r| r.phase(now) == store::Phase::Closed) {
+            let categories = store::round_categories(&mut tx, round.round_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            for category in categories {
+                decide::decide(
+                    &mut tx,
+                    round,
+                    category.category_id,
+                    "Lotte Beleid (beleid@maastricht.demo)",
+                    &Actor::system("demo"),
+                )
+                .await
+                .map_err(|e| format!("deciding the demo round: {e}"))?;
+            }
+        }
+        tx.commit().await.map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! Subsidy schemes (DOMAIN.md's §6: regelingen, §6a: the Maastricht-style scored rounds, §6e:
+//! the legal frame of the Algemene wet bestuursrecht).
+//!
+//! - [`schemes`]: the regelingen of a tenant, their budget and onderdelen, and each round with
+//!   its published plafond and assessment protocol (beleidsmedewerkers, beheerders read).
+//! - [`portal`] and [`application_form`]: the aanbieder's applications, drafts, submission by
+//!   the server's clock, withdrawal; [`documents`]: the attachments, checked by content.
+//! - [`assessment`]: conflict-of-interest declarations and scores per criterion.
+//! - [`ranking`]: final scores, the computed price points ([`price`]), the ranking and award
+//!   ([`award`]), deciding an onderdeel once, and the ranking as CSV.
+//!
+//! Money is in integer cents throughout ([`money`]).
+
+pub mod application_form;
+pub mod assessment;
+pub mod award;
+pub mod decide;
+pub mod decision;
+pub mod documents;
+pub mod money;
+pub mod portal;
+pub mod price;
+pub mod ranking;
+pub mod schemes;
+pub mod store;
+pub mod view;
+
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use axum::Router;
+use uuid::Uuid;
+
+use crate::auth::access::require_section;
+use crate::auth::roles::Section;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// `/{tenant}/regelingen`, `/{tenant}/aanvragen`, `/{tenant}/beoordelen`.
+pub fn router() -> Router<AppState> {
+    let schemes = Router::new()
+        .route("/{tenant}/regelingen", get(schemes::schemes_list))
+        .route("/{tenant}/regelingen/{regeling}", get(schemes::scheme_show))
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}",
+            get(schemes::round_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/rangschikking",
+            get(ranking::ranking_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/rangschikking.csv",
+            get(ranking::ranking_csv),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/onderdelen/{onderdeel}/besluiten",
+            post(decide::category_decide),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}",
+            get(schemes::application_review),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/aanvulling",
+            post(schemes::completion_request),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/documenten/{document}",
+            get(documents::document_for_official),
+        )
+        .route_layer(from_fn_with_state(Section::Schemes, require_section));
+    let portal = Router::new()
+        .route(
+            "/{tenant}/aanvragen",
+            get(portal::portal_show).post(portal::application_start),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}",
+            get(application_form::application_show).post(application_form::application_save),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/intrekken",
+            post(application_form::application_withdraw),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/documenten",
+            post(documents::document_upload)
+                .layer(DefaultBodyLimit::max(documents::MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/documenten/{document}",
+            get(documents::document_for_applicant),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/documenten/{document}/verwijderen",
+            post(documents::document_delete),
+        )
+        .route_layer(from_fn_with_state(Section::Applications, require_section));
+    let assessment = Router::new()
+        .route("/{tenant}/beoordelen", get(assessment::assessment_list))
+        .route("/{tenant}/beoordelen/{id}", get(assessment::assessment_show))
+        .route(
+            "/{tenant}/beoordelen/{id}/verklaring",
+            post(assessment::declaration_record),
+        )
+        .route(
+            "/{tenant}/beoordelen/{id}/scores",
+            post(assessment::scores_save),
+        )
+        .route(
+            "/{tenant}/beoordelen/{id}/documenten/{document}",
+            get(documents::document_for_assessor),
+        )
+        .route_layer(from_fn_with_state(Section::Assessment, require_section));
+    schemes.merge(portal).merge(assessment)
+}
+
+/// The UUIDs of a subsidy route's path (`{regeling}`, `{ronde}`, `{onderdeel}`, `{id}`,
+/// `{document}`): anything that is not a UUID is simply not found.
+pub struct Ids(Vec<(String, Uuid)>);
+
+impl Ids {
+    /// The UUID of path parameter `name`; the router guarantees it exists.
+    pub fn get(&self, name: &str) -> Uuid {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| *v)
+            .unwrap_or_else(Uuid::nil)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        params
+            .into_iter()
+            .filter(|(k, _)| k != "tenant")
+            .map(|(k, v)| Uuid::parse_str(&v).map(|id| (k, id)))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Ids)
+            .map_err(|_| AppError::NotFound)
+    }
+}

@@ -1,0 +1,459 @@
+//! The beleidsmedewerker's side of the schemes: the regelingen, one scheme with its budget and
+//! rounds, one round with its published plafonds and protocol and its applications, and the
+//! review of one application (where completion can be asked, Awb 4:5).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+
+use super::money::euro;
+use super::store::{self, Application, Round, RoundCategory, Scheme};
+use super::view::VersionView;
+use super::Ids;
+use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::fields::optional_text;
+use crate::state::AppState;
+use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::{time_fmt, ClientAddr};
+
+/// `/{tenant}/regelingen`
+pub fn base(user: &CurrentUser) -> String {
+    user.href(Section::Schemes.path())
+}
+
+pub fn round_href(user: &CurrentUser, round: &Round) -> String {
+    format!("{}/{}/rondes/{}", base(user), round.scheme_id, round.round_id)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    pub melding: Option<String>,
+}
+
+/// A confirmation after a redirect (`?melding=...`), from a fixed list.
+pub fn notice(query: &NoticeQuery) -> Option<&'static str> {
+    match query.melding.as_deref()? {
+        "besloten" => Some("Het onderdeel is besloten. De rangschikking is vastgelegd."),
+        "aanvulling" => Some("Om aanvulling gevraagd. De aanvrager kan de aanvraag nu aanvullen."),
+        "opgeslagen" => Some("Opgeslagen."),
+        "ingediend" => Some("Uw aanvraag is ingediend."),
+        "ingetrokken" => Some("De aanvraag is ingetrokken."),
+        "verklaring" => Some("Uw verklaring is vastgelegd."),
+        "scores" => Some("Uw scores zijn opgeslagen."),
+        "document" => Some("Het document is toegevoegd."),
+        "verwijderd" => Some("Het document is verwijderd."),
+        _ => None,
+    }
+}
+
+struct SchemeRow {
+    href: String,
+    name: String,
+    years: String,
+    rounds: usize,
+    open: usize,
+}
+
+#[derive(Template)]
+#[template(path = "subsidy/schemes_list.html")]
+struct SchemesPage {
+    layout: Layout,
+    rows: Vec<SchemeRow>,
+}
+
+/// GET /{tenant}/regelingen
+pub async fn schemes_list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let schemes = store::schemes(&mut tx).await?;
+    let rounds = store::all_rounds(&mut tx).await?;
+    tx.commit().await?;
+    let now = OffsetDateTime::now_utc();
+    let rows = schemes
+        .into_iter()
+        .map(|s| {
+            let own: Vec<&Round> = rounds.iter().filter(|r| r.scheme_id == s.scheme_id).collect();
+            SchemeRow {
+                href: format!("{}/{}", base(&user), s.scheme_id),
+                years: format!("{}–{}", s.first_year, s.last_year),
+                rounds: own.len(),
+                open: own.iter().filter(|r| r.accepts(now)).count(),
+                name: s.name,
+            }
+        })
+        .collect();
+    let layout = Layout::for_user(&user, "Subsidieregelingen", Some(Section::Schemes));
+    render(&SchemesPage { layout, rows })
+}
+
+struct YearBudget {
+    year: i32,
+    lines: Vec<(String, String)>,
+    total: String,
+}
+
+struct RoundRow {
+    href: String,
+    year: i32,
+    window: String,
+    phase: &'static str,
+    decision_due: String,
+}
+
+#[derive(Template)]
+#[template(path = "subsidy/scheme_show.html")]
+struct SchemePage {
+    layout: Layout,
+    back: String,
+    scheme: Scheme,
+    kind: &'static str,
+    budget: Vec<YearBudget>,
+    categories: Vec<(String, String)>,
+    rounds: Vec<RoundRow>,
+}
+
+/// GET /{tenant}/regelingen/{regeling}
+pub async fn scheme_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let scheme = store::scheme(&mut tx, ids.get("regeling"))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lines = store::budget_lines(&mut tx, scheme.scheme_id).await?;
+    let rounds = store::rounds_of(&mut tx, scheme.scheme_id).await?;
+    let tenant_id = tx.tenant_id();
+    let categories: Vec<(String, String)> = sqlx::query_as(
+        "select name, description from subsidy_categories where tenant_id = $1 and scheme_id = $2 \
+         order by position, name",
+    )
+    .bind(tenant_id)
+    .bind(scheme.scheme_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let budget = (scheme.first_year..=scheme.last_year)
+        .map(|year| {
+            let of_year: Vec<&store::BudgetLine> = lines.iter().filter(|l| l.year == year).collect();
+            YearBudget {
+                year,
+                total: euro(of_year.iter().map(|l| l.amount_cents).sum()),
+                lines: of_year
+                    .iter()
+                    .map(|l| (l.source.clone(), euro(l.amount_cents)))
+                    .collect(),
+            }
+        })
+        .collect();
+    let now = OffsetDateTime::now_utc();
+    let rounds = rounds
+        .iter()
+        .map(|r| RoundRow {
+            href: round_href(&user, r),
+            year: r.year,
+            window: format!("{} tot en met {}", time_fmt::date_time(r.opens_at), time_fmt::date_time(r.closes_at)),
+            phase: r.phase_label(now),
+            decision_due: time_fmt::date(r.decision_due()),
+        })
+        .collect();
+    let layout = Layout::for_user(&user, scheme.name.clone(), Some(Section::Schemes));
+    render(&SchemePage {
+        layout,
+        back: base(&user),
+        kind: if scheme.kind == "pilot" { "Pilot met verdeling over partners" } else { "Tender: aanvragen worden gerangschikt" },
+        scheme,
+        budget,
+        categories,
+        rounds,
+    })
+}
+
+struct CategoryView {
+    category: RoundCategory,
+    ceiling: String,
+    price_rule: String,
+    remainder: &'static str,
+    applications: Vec<ApplicationRow>,
+}
+
+struct ApplicationRow {
+    href: String,
+    reference: String,
+    provider: String,
+    title: String,
+    requested: String,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "subsidy/round_show.html")]
+struct RoundPage {
+    layout: Layout,
+    back: String,
+    round: Round,
+    phase: &'static str,
+    window: String,
+    published: String,
+    decision_due: String,
+    period: String,
+    documents: Vec<String>,
+    declarations: Vec<String>,
+    categories: Vec<CategoryView>,
+    ranking_href: String,
+}
+
+/// GET /{tenant}/regelingen/{regeling}/rondes/{ronde}
+pub async fn round_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let categories = store::round_categories(&mut tx, round.round_id).await?;
+    let applications = store::applications_of_round(&mut tx, round.round_id).await?;
+    tx.commit().await?;
+    let now = OffsetDateTime::now_utc();
+    let categories = categories
+        .into_iter()
+        .map(|c| CategoryView {
+            ceiling: euro(c.ceiling_cents),
+            price_rule: super::price::rule_text(
+                super::price::PriceBasis::parse(&c.price_basis).unwrap_or(super::price::PriceBasis::Requested),
+                c.fee_deduction,
+            ),
+            remainder: super::award::Remainder::parse(&c.remainder_rule)
+                .unwrap_or(super::award::Remainder::Nothing)
+                .text(),
+            applications: applications
+                .iter()
+                .filter(|a| a.category_id == c.category_id && a.status != "concept")
+                .map(|a| application_row(&user, a))
+                .collect(),
+            category: c,
+        })
+        .collect();
+    let layout = Layout::for_user(&user, round.title(), Some(Section::Schemes)).with_notice(notice(&query));
+    render(&RoundPage {
+        layout,
+        back: format!("{}/{}", base(&user), round.scheme_id),
+        phase: round.phase_label(now),
+        window: format!("{} tot en met {}", time_fmt::date_time(round.opens_at), time_fmt::date_time(round.closes_at)),
+        published: time_fmt::date_time(round.published_at),
+        decision_due: time_fmt::date(round.decision_due()),
+        period: format!("{} tot en met {}", time_fmt::date(round.period_start), time_fmt::date(round.period_end)),
+        documents: round.documents.iter().map(|d| store::document_name(d).to_string()).collect(),
+        declarations: round.declarations.iter().map(|d| store::declaration_text(d).to_string()).collect(),
+        ranking_href: format!("{}/rangschikking", round_href(&user, &round)),
+        round,
+        categories,
+    })
+}
+
+fn application_row(user: &CurrentUser, a: &Application) -> ApplicationRow {
+    ApplicationRow {
+        href: format!("{}/aanvragen/{}", base(user), a.application_id),
+        reference: a.reference.clone(),
+        provider: a.provider_name.clone(),
+        title: a.title.clone(),
+        requested: euro(a.requested_cents),
+        status: a.status_label(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "subsidy/application_review.html")]
+struct ReviewPage {
+    layout: Layout,
+    back: String,
+    application: Application,
+    round: Round,
+    versions: Vec<VersionView>,
+    status: &'static str,
+    completion_due: Option<String>,
+    may_ask_completion: bool,
+    action: String,
+    documents_base: String,
+    form_reason: String,
+    form_days: String,
+    errors: FormErrors,
+}
+
+/// GET /{tenant}/regelingen/aanvragen/{id}
+pub async fn application_review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let layout_notice = notice(&query);
+    review_page(&state, &user, ids.get("id"), String::new(), "14".into(), FormErrors::default(), layout_notice).await
+}
+
+async fn review_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: uuid::Uuid,
+    form_reason: String,
+    form_days: String,
+    errors: FormErrors,
+    notice: Option<&str>,
+) -> AppResult<Response> {
+    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let application = store::application(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    // Drafts belong to the applicant until submitted.
+    if application.status == "concept" {
+        return Err(AppError::NotFound);
+    }
+    let round = store::round_by_id(&mut tx, application.round_id).await?.ok_or(AppError::NotFound)?;
+    let categories = store::round_categories(&mut tx, round.round_id).await?;
+    let category = categories
+        .into_iter()
+        .find(|c| c.category_id == application.category_id)
+        .ok_or(AppError::NotFound)?;
+    let mut versions = Vec::new();
+    for v in store::versions(&mut tx, id).await?.iter().rev() {
+        if v.submitted_at.is_some() || v.version == application.current_version {
+            versions.push(VersionView::build(&mut tx, id, v, &category).await?);
+        }
+    }
+    tx.commit().await?;
+    let invalid = !errors.is_empty();
+    let layout = Layout::for_user(user, format!("Aanvraag {}", application.reference), Some(Section::Schemes))
+        .with_notice(notice);
+    let page = ReviewPage {
+        layout,
+        back: round_href(user, &round),
+        status: application.status_label(),
+        completion_due: application.completion_due.map(time_fmt::date_time),
+        may_ask_completion: user.may_change(Section::Schemes) && application.status == "ingediend",
+        action: format!("{}/aanvragen/{}/aanvulling", base(user), application.application_id),
+        documents_base: format!("{}/aanvragen/{}/documenten", base(user), application.application_id),
+        application,
+        round,
+        versions,
+        form_reason,
+        form_days,
+        errors,
+    };
+    let response = render(&page)?;
+    Ok(if invalid { with_422(response) } else { response })
+}
+
+pub fn with_422(mut response: Response) -> Response {
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CompletionForm {
+    #[serde(default)]
+    reden: String,
+    #[serde(default)]
+    dagen: String,
+}
+
+/// POST /{tenant}/regelingen/aanvragen/{id}/aanvulling: asks the applicant to complete the
+/// application within a term (Awb 4:5). The submitted version stays as it was; the applicant
+/// edits a new version.
+pub async fn completion_request(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    ids: Ids,
+    Form(form): Form<CompletionForm>,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let mut errors = FormErrors::default();
+    let reason = match optional_text(&form.reden, 2000, "de reden") {
+        Ok(r) if r.is_empty() => {
+            errors.add("reden", "Schrijf wat er ontbreekt, zodat de aanvrager weet wat aan te vullen.");
+            String::new()
+        }
+        Ok(r) => r,
+        Err(message) => {
+            errors.add("reden", message);
+            String::new()
+        }
+    };
+    let days = match form.dagen.trim().parse::<i64>() {
+        Ok(d) if (1..=90).contains(&d) => d,
+        _ => {
+            errors.add("dagen", "Vul een termijn in van 1 tot en met 90 dagen.");
+            0
+        }
+    };
+    if !errors.is_empty() {
+        return review_page(&state, &user, id, form.reden, form.dagen, errors, None).await;
+    }
+    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let application = store::application(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if application.status != "ingediend" {
+        tx.commit().await?;
+        let mut errors = FormErrors::default();
+        errors.add("reden", "Om aanvulling vragen kan alleen bij een ingediende aanvraag waarover nog niet is besloten.");
+        return review_page(&state, &user, id, form.reden, form.dagen, errors, None).await;
+    }
+    // The term ends at the end of the last day, Amsterdam time.
+    let last_day = time_fmt::today() + Duration::days(days);
+    let due = time_fmt::end_of_day(last_day);
+    let tenant_id = tx.tenant_id();
+    let next_version = application.current_version + 1;
+    sqlx::query(
+        "insert into subsidy_application_versions (tenant_id, application_id, version, title, activities, \
+            fixed_costs_cents, staff_costs_cents, activity_costs_cents, other_costs_cents, requested_cents, \
+            participants, reach, counter_service, answers, facility_ids, declarations, saved_by) \
+         select tenant_id, application_id, $3, title, activities, fixed_costs_cents, staff_costs_cents, \
+            activity_costs_cents, other_costs_cents, requested_cents, participants, reach, counter_service, answers, \
+            facility_ids, declarations, saved_by \
+         from subsidy_application_versions where tenant_id = $1 and application_id = $2 and version = $4",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(next_version)
+    .bind(application.current_version)
+    .execute(&mut *tx)
+    .await?;
+    // Documents stay with the version they were submitted with; the new version starts with the same set.
+    sqlx::query(
+        "insert into subsidy_documents (tenant_id, application_id, version, kind, file_name, media_type, size_bytes, \
+            content, uploaded_at) \
+         select tenant_id, application_id, $3, kind, file_name, media_type, size_bytes, content, uploaded_at \
+         from subsidy_documents where tenant_id = $1 and application_id = $2 and version = $4",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(next_version)
+    .bind(application.current_version)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update subsidy_applications set status = 'aanvulling', current_version = $3, completion_due = $4, \
+            completion_reason = $5 where tenant_id = $1 and application_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(next_version)
+    .bind(due)
+    .bind(&reason)
+    .execute(&mut *tx)
+    .await?;
+    let event = Event::new("aanvulling gevraagd", "subsidieaanvraag", id)
+        .before(json!({"status": "ingediend", "versie": application.current_version}))
+        .after(json!({"status": "aanvulling", "versie": next_version, "termijn_tot": time_fmt::date_time(due), "reden": reason}));
+    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}/aanvragen/{id}?melding=aanvulling", base(&user))).into_response())
+}
