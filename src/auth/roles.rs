@@ -48,7 +48,9 @@ impl Role {
             Role::Beleidsmedewerker => "houdt het register en de checklist bij, beheert regelingen",
             Role::Beoordelaar => "beoordeelt subsidieaanvragen",
             Role::Wijkteam => "zoekt voorzieningen op en telt verwijzingen",
-            Role::Aanbieder => "houdt de gegevens van de eigen organisatie bij en vraagt subsidie aan",
+            Role::Aanbieder => {
+                "houdt de gegevens van de eigen organisatie bij en vraagt subsidie aan"
+            }
         }
     }
 

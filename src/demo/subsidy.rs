@@ -31,16 +31,25 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result<(), String
 /// Decides every onderdeel of the closed rounds of the demo tenants (after the demo data was
 /// committed), as an official would.
 pub async fn decide_closed_rounds(admin: &PgPool) -> Result<(), String> {
-    let tenants: Vec<Uuid> = sqlx::query_scalar("select tenant_id from tenants where slug = 'maastricht'")
-        .fetch_all(admin)
-        .await
-        .map_err(|e| e.to_string())?;
+    let tenants: Vec<Uuid> =
+        sqlx::query_scalar("select tenant_id from tenants where slug = 'maastricht'")
+            .fetch_all(admin)
+            .await
+            .map_err(|e| e.to_string())?;
     let db = Db::new(admin.clone());
     let now = time::OffsetDateTime::now_utc();
     for tenant_id in tenants {
-        let mut tx = db.begin_tenant(tenant_id).await.map_err(|e| e.to_string())?;
-        let rounds = store::all_rounds(&mut tx).await.map_err(|e| e.to_string())?;
-        for round in rounds.iter().filter(|r| r.phase(now) == store::Phase::Closed) {
+        let mut tx = db
+            .begin_tenant(tenant_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let rounds = store::all_rounds(&mut tx)
+            .await
+            .map_err(|e| e.to_string())?;
+        for round in rounds
+            .iter()
+            .filter(|r| r.phase(now) == store::Phase::Closed)
+        {
             let categories = store::round_categories(&mut tx, round.round_id)
                 .await
                 .map_err(|e| e.to_string())?;

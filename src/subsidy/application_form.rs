@@ -22,7 +22,7 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
-use crate::fields::{euro_cents, optional_text};
+use crate::fields::optional_text;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::{time_fmt, ClientAddr};
@@ -90,7 +90,11 @@ impl RawApplication {
             activiteitenkosten: field(v.activity_costs_cents, true),
             overig: field(v.other_costs_cents, true),
             gevraagd: field(v.requested_cents, true),
-            deelnemers: if v.participants == 0 { String::new() } else { v.participants.to_string() },
+            deelnemers: if v.participants == 0 {
+                String::new()
+            } else {
+                v.participants.to_string()
+            },
             bereik: v.reach.clone(),
             tegenprestatie: v.counter_service.clone(),
             antwoorden: v.answers.0.clone(),
@@ -144,9 +148,12 @@ impl Parsed {
 }
 
 fn amount(raw: &str, field_name: &'static str, what: &str, errors: &mut FormErrors) -> i64 {
-    match euro_cents(raw) {
+    match super::money::parse_euro(raw) {
         Ok(Some(cents)) if cents > 99_999_999_999 => {
-            errors.add(field_name, format!("{what}: dit bedrag is onwaarschijnlijk groot; controleer het."));
+            errors.add(
+                field_name,
+                format!("{what}: dit bedrag is onwaarschijnlijk groot; controleer het."),
+            );
             0
         }
         Ok(value) => value.unwrap_or(0),
@@ -159,17 +166,30 @@ fn amount(raw: &str, field_name: &'static str, what: &str, errors: &mut FormErro
 
 /// Checks what can be stored as a draft: malformed numbers and overlong texts are errors;
 /// missing parts are not (yet).
-pub fn parse(raw: &RawApplication, round: &Round, category: &RoundCategory, facilities: &[(Uuid, String)]) -> Result<Parsed, FormErrors> {
+pub fn parse(
+    raw: &RawApplication,
+    round: &Round,
+    category: &RoundCategory,
+    facilities: &[(Uuid, String)],
+) -> Result<Parsed, FormErrors> {
     let mut errors = FormErrors::default();
-    let mut text = |value: &str, field_name: &'static str, what: &str, max: usize| match optional_text(value, max, what) {
-        Ok(t) => t,
-        Err(message) => {
-            errors.add(field_name, message);
-            String::new()
-        }
-    };
+    let mut text =
+        |value: &str, field_name: &'static str, what: &str, max: usize| match optional_text(
+            value, max, what,
+        ) {
+            Ok(t) => t,
+            Err(message) => {
+                errors.add(field_name, message);
+                String::new()
+            }
+        };
     let title = text(&raw.titel, "titel", "de titel", 200);
-    let activities = text(&raw.activiteiten, "activiteiten", "de beschrijving van de activiteiten", MAX_TEXT);
+    let activities = text(
+        &raw.activiteiten,
+        "activiteiten",
+        "de beschrijving van de activiteiten",
+        MAX_TEXT,
+    );
     let reach = text(&raw.bereik, "bereik", "het bereik", 2000);
     let mut answers = BTreeMap::new();
     for c in category.criteria.iter().filter(|c| !c.computed) {
@@ -181,9 +201,24 @@ pub fn parse(raw: &RawApplication, round: &Round, category: &RoundCategory, faci
             Err(message) => errors.add(answer_field(&c.code), message),
         }
     }
-    let fixed = amount(&raw.vaste_lasten, "vaste_lasten", "Vaste lasten", &mut errors);
-    let staff = amount(&raw.personeel, "personeel", "Betaalde krachten", &mut errors);
-    let activity = amount(&raw.activiteitenkosten, "activiteitenkosten", "Activiteiten", &mut errors);
+    let fixed = amount(
+        &raw.vaste_lasten,
+        "vaste_lasten",
+        "Vaste lasten",
+        &mut errors,
+    );
+    let staff = amount(
+        &raw.personeel,
+        "personeel",
+        "Betaalde krachten",
+        &mut errors,
+    );
+    let activity = amount(
+        &raw.activiteitenkosten,
+        "activiteitenkosten",
+        "Activiteiten",
+        &mut errors,
+    );
     let other = amount(&raw.overig, "overig", "Overige kosten", &mut errors);
     let requested = amount(&raw.gevraagd, "gevraagd", "Gevraagd bedrag", &mut errors);
     let participants = match crate::fields::count(&raw.deelnemers, "Het aantal deelnemers") {
@@ -202,10 +237,16 @@ pub fn parse(raw: &RawApplication, round: &Round, category: &RoundCategory, faci
     };
     let mut chosen = Vec::new();
     for f in &raw.voorzieningen {
-        match Uuid::parse_str(f).ok().filter(|id| facilities.iter().any(|(fid, _)| fid == id)) {
+        match Uuid::parse_str(f)
+            .ok()
+            .filter(|id| facilities.iter().any(|(fid, _)| fid == id))
+        {
             Some(id) if !chosen.contains(&id) => chosen.push(id),
             Some(_) => {}
-            None => errors.add("voorziening", "Kies alleen voorzieningen van uw eigen organisatie uit de lijst."),
+            None => errors.add(
+                "voorziening",
+                "Kies alleen voorzieningen van uw eigen organisatie uit de lijst.",
+            ),
         }
     }
     let declarations: Vec<String> = round
@@ -249,16 +290,27 @@ pub fn answer_field(code: &str) -> &'static str {
 
 /// What a submission needs beyond a draft: every part filled in, the budget adding up, the
 /// declarations made and the documents attached.
-pub fn check_complete(p: &Parsed, round: &Round, category: &RoundCategory, documents: &[String]) -> FormErrors {
+pub fn check_complete(
+    p: &Parsed,
+    round: &Round,
+    category: &RoundCategory,
+    documents: &[String],
+) -> FormErrors {
     let mut errors = FormErrors::default();
     if p.title.is_empty() {
         errors.add("titel", "Geef de aanvraag een titel.");
     }
     if p.activities.is_empty() {
-        errors.add("activiteiten", "Beschrijf de activiteiten waarvoor u subsidie vraagt.");
+        errors.add(
+            "activiteiten",
+            "Beschrijf de activiteiten waarvoor u subsidie vraagt.",
+        );
     }
     if p.budget_total() == 0 {
-        errors.add("vaste_lasten", "Vul de begroting in: vaste lasten, betaalde krachten, activiteiten en overige kosten.");
+        errors.add(
+            "vaste_lasten",
+            "Vul de begroting in: vaste lasten, betaalde krachten, activiteiten en overige kosten.",
+        );
     }
     if p.requested == 0 {
         errors.add("gevraagd", "Vul het bedrag in dat u aanvraagt.");
@@ -276,18 +328,30 @@ pub fn check_complete(p: &Parsed, round: &Round, category: &RoundCategory, docum
         errors.add("deelnemers", "Vul het verwachte aantal deelnemers in (minstens 1); de prijs wordt per deelnemer berekend.");
     }
     if p.reach.is_empty() {
-        errors.add("bereik", "Beschrijf het bereik: voor wie, in welke buurten, hoe vaak.");
+        errors.add(
+            "bereik",
+            "Beschrijf het bereik: voor wie, in welke buurten, hoe vaak.",
+        );
     }
     if category.fee_deduction > 0 && p.counter_service.is_empty() {
-        errors.add("tegenprestatie", "Kies of deelnemers een tegenprestatie leveren of een vergoeding betalen.");
+        errors.add(
+            "tegenprestatie",
+            "Kies of deelnemers een tegenprestatie leveren of een vergoeding betalen.",
+        );
     }
     for c in category.criteria.iter().filter(|c| !c.computed) {
         if p.answers.get(&c.code).is_none_or(|a| a.is_empty()) {
-            errors.add(answer_field(&c.code), format!("Beantwoord de vraag bij {}.", c.name));
+            errors.add(
+                answer_field(&c.code),
+                format!("Beantwoord de vraag bij {}.", c.name),
+            );
         }
     }
     if p.declarations.len() < round.declarations.len() {
-        errors.add("verklaring", "Alle verklaringen zijn nodig om de aanvraag in te dienen.");
+        errors.add(
+            "verklaring",
+            "Alle verklaringen zijn nodig om de aanvraag in te dienen.",
+        );
     }
     let missing: Vec<&str> = round
         .documents
@@ -296,13 +360,20 @@ pub fn check_complete(p: &Parsed, round: &Round, category: &RoundCategory, docum
         .map(|d| store::document_name(d))
         .collect();
     if !missing.is_empty() {
-        errors.add("documenten", format!("Voeg nog toe: {}.", missing.join(", ")));
+        errors.add(
+            "documenten",
+            format!("Voeg nog toe: {}.", missing.join(", ")),
+        );
     }
     errors
 }
 
 /// An application of the user's own organisation, or 404.
-async fn own_application(tx: &mut TenantTx, user: &CurrentUser, id: Uuid) -> AppResult<Application> {
+async fn own_application(
+    tx: &mut TenantTx,
+    user: &CurrentUser,
+    id: Uuid,
+) -> AppResult<Application> {
     let provider = own_provider(user)?;
     match store::application(tx, id).await? {
         Some(a) if a.provider_id == provider => Ok(a),
@@ -344,8 +415,10 @@ struct ApplicationPage {
     ceiling: String,
     received: Option<String>,
     status: &'static str,
-    /// The form, while the applicant may still change it.
+    /// The form, while the applicant may still change it (or to give back what was typed).
     form: Option<RawApplication>,
+    /// The term has passed: no buttons.
+    closed: bool,
     deadline: Option<String>,
     facilities: Vec<(Uuid, String)>,
     declarations: Vec<(&'static str, &'static str)>,
@@ -367,7 +440,15 @@ pub async fn application_show(
     ids: Ids,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    page(&state, &user, ids.get("id"), None, FormErrors::default(), notice(&query)).await
+    page(
+        &state,
+        &user,
+        ids.get("id"),
+        None,
+        FormErrors::default(),
+        notice(&query),
+    )
+    .await
 }
 
 async fn page(
@@ -380,7 +461,9 @@ async fn page(
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
     let application = own_application(&mut tx, user, id).await?;
-    let round = store::round_by_id(&mut tx, application.round_id).await?.ok_or(AppError::NotFound)?;
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let category = store::round_categories(&mut tx, round.round_id)
         .await?
         .into_iter()
@@ -394,10 +477,11 @@ async fn page(
     let now = OffsetDateTime::now_utc();
     let deadline = edit_deadline(&application, &round);
     let open = deadline.is_some_and(|d| now <= d);
-    let form = if open {
-        Some(typed.unwrap_or_else(|| RawApplication::from_version(current)))
-    } else {
-        None
+    // After the deadline the form is shown only to give back what was just typed.
+    let form = match typed {
+        Some(t) => Some(t),
+        None if open => Some(RawApplication::from_version(current)),
+        None => None,
     };
     let mut versions = Vec::new();
     for v in all_versions.iter().rev() {
@@ -409,10 +493,15 @@ async fn page(
     let facilities = own_facilities(&mut tx, application.provider_id).await?;
     let decision = super::decision::decision_view(&mut tx, &application, &category).await?;
     tx.commit().await?;
-    let basis = super::price::PriceBasis::parse(&category.price_basis).unwrap_or(super::price::PriceBasis::Requested);
+    let basis = super::price::PriceBasis::parse(&category.price_basis)
+        .unwrap_or(super::price::PriceBasis::Requested);
     let invalid = !errors.is_empty();
-    let layout = Layout::for_user(user, format!("Aanvraag {}", application.reference), Some(Section::Applications))
-        .with_notice(notice);
+    let layout = Layout::for_user(
+        user,
+        format!("Aanvraag {}", application.reference),
+        Some(Section::Applications),
+    )
+    .with_notice(notice);
     let response = render(&ApplicationPage {
         layout,
         back: base(user),
@@ -434,7 +523,11 @@ async fn page(
             .copied()
             .collect(),
         price_rule: super::price::rule_text(basis, category.fee_deduction),
-        may_withdraw: matches!(application.status.as_str(), "concept" | "ingediend" | "aanvulling"),
+        may_withdraw: matches!(
+            application.status.as_str(),
+            "concept" | "ingediend" | "aanvulling"
+        ),
+        closed: !open,
         application,
         category,
         form,
@@ -444,7 +537,11 @@ async fn page(
         versions,
         decision,
     })?;
-    Ok(if invalid { with_422(response) } else { response })
+    Ok(if invalid {
+        with_422(response)
+    } else {
+        response
+    })
 }
 
 /// POST /{tenant}/aanvragen/{id}: `actie=opslaan` keeps a draft, `actie=indienen` submits.
@@ -460,7 +557,9 @@ pub async fn application_save(
     let submit = raw.actie == "indienen";
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
     let application = own_application(&mut tx, &user, id).await?;
-    let round = store::round_by_id(&mut tx, application.round_id).await?.ok_or(AppError::NotFound)?;
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let category = store::round_categories(&mut tx, round.round_id)
         .await?
         .into_iter()
@@ -524,13 +623,37 @@ pub async fn application_save(
         let errors = check_complete(&parsed, &round, &category, &kinds);
         if !errors.is_empty() {
             // Nothing typed is lost: the draft is kept, then the form comes back with what is missing.
-            store_version(&mut tx, id, application.current_version, &parsed, &user, None).await?;
+            store_version(
+                &mut tx,
+                id,
+                application.current_version,
+                &parsed,
+                &user,
+                None,
+            )
+            .await?;
             tx.commit().await?;
-            return page(&state, &user, id, None, errors, Some("Uw concept is opgeslagen, maar nog niet ingediend.")).await;
+            return page(
+                &state,
+                &user,
+                id,
+                None,
+                errors,
+                Some("Uw concept is opgeslagen, maar nog niet ingediend."),
+            )
+            .await;
         }
     }
     let submitted_at = submit.then_some(now);
-    store_version(&mut tx, id, application.current_version, &parsed, &user, submitted_at).await?;
+    store_version(
+        &mut tx,
+        id,
+        application.current_version,
+        &parsed,
+        &user,
+        submitted_at,
+    )
+    .await?;
     let tenant_id = tx.tenant_id();
     if submit {
         sqlx::query(
@@ -550,7 +673,11 @@ pub async fn application_save(
         "begroting": euro(parsed.budget_total()),
         "deelnemers": parsed.participants,
     });
-    let action = if submit { "ingediend" } else { "concept opgeslagen" };
+    let action = if submit {
+        "ingediend"
+    } else {
+        "concept opgeslagen"
+    };
     let event = Event::new(action, "subsidieaanvraag", id).after(after);
     audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;

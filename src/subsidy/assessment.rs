@@ -47,12 +47,18 @@ pub enum Standing {
 }
 
 /// The assessor's standing: the newest declaration counts.
-pub async fn standing(tx: &mut TenantTx, user: &CurrentUser, application: &Application) -> AppResult<Standing> {
+pub async fn standing(
+    tx: &mut TenantTx,
+    user: &CurrentUser,
+    application: &Application,
+) -> AppResult<Standing> {
     let assessable = matches!(application.status.as_str(), "ingediend" | "besloten");
     if !assessable {
         return Ok(Standing::NotYet);
     }
-    let round = store::round_by_id(tx, application.round_id).await?.ok_or(AppError::NotFound)?;
+    let round = store::round_by_id(tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if round.phase(OffsetDateTime::now_utc()) != store::Phase::Closed {
         return Ok(Standing::NotYet);
     }
@@ -99,7 +105,10 @@ struct ListPage {
 }
 
 /// GET /{tenant}/beoordelen: the applications of closed rounds, by round and onderdeel.
-pub async fn assessment_list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn assessment_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
     let now = OffsetDateTime::now_utc();
     let rounds: Vec<store::Round> = store::all_rounds(&mut tx)
@@ -124,10 +133,10 @@ pub async fn assessment_list(State(state): State<AppState>, user: CurrentUser) -
         for category in &categories {
             let judged = category.criteria.iter().filter(|c| !c.computed).count();
             let mut rows = Vec::new();
-            for a in applications
-                .iter()
-                .filter(|a| a.category_id == category.category_id && matches!(a.status.as_str(), "ingediend" | "besloten"))
-            {
+            for a in applications.iter().filter(|a| {
+                a.category_id == category.category_id
+                    && matches!(a.status.as_str(), "ingediend" | "besloten")
+            }) {
                 let standing = standing(&mut tx, &user, a).await?;
                 rows.push(Row {
                     href: format!("{}/{}", base(&user), a.application_id),
@@ -136,12 +145,20 @@ pub async fn assessment_list(State(state): State<AppState>, user: CurrentUser) -
                     title: a.title.clone(),
                     standing: match standing {
                         Standing::Free => "Geen belangenverstrengeling verklaard",
-                        Standing::Conflicted => "Belangenverstrengeling: u beoordeelt deze aanvraag niet",
-                        Standing::OwnOrganisation => "Uw eigen organisatie: u beoordeelt deze aanvraag niet",
+                        Standing::Conflicted => {
+                            "Belangenverstrengeling: u beoordeelt deze aanvraag niet"
+                        }
+                        Standing::OwnOrganisation => {
+                            "Uw eigen organisatie: u beoordeelt deze aanvraag niet"
+                        }
                         Standing::Undeclared => "Nog geen verklaring",
                         Standing::NotYet => "Nog niet te beoordelen",
                     },
-                    scored: format!("{} van {}", mine.get(&a.application_id).copied().unwrap_or(0), judged),
+                    scored: format!(
+                        "{} van {}",
+                        mine.get(&a.application_id).copied().unwrap_or(0),
+                        judged
+                    ),
                 });
             }
             if !rows.is_empty() {
@@ -196,7 +213,15 @@ pub async fn assessment_show(
     ids: Ids,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    page(&state, &user, ids.get("id"), None, FormErrors::default(), notice(&query)).await
+    page(
+        &state,
+        &user,
+        ids.get("id"),
+        None,
+        FormErrors::default(),
+        notice(&query),
+    )
+    .await
 }
 
 async fn page(
@@ -208,12 +233,16 @@ async fn page(
     notice: Option<&str>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
-    let application = store::application(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let application = store::application(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let standing = standing(&mut tx, user, &application).await?;
     if standing == Standing::NotYet {
         return Err(AppError::NotFound);
     }
-    let round = store::round_by_id(&mut tx, application.round_id).await?.ok_or(AppError::NotFound)?;
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let category = store::round_categories(&mut tx, round.round_id)
         .await?
         .into_iter()
@@ -272,8 +301,12 @@ async fn page(
     };
     tx.commit().await?;
     let invalid = !errors.is_empty();
-    let layout = Layout::for_user(user, format!("Beoordelen: {}", application.reference), Some(Section::Assessment))
-        .with_notice(notice);
+    let layout = Layout::for_user(
+        user,
+        format!("Beoordelen: {}", application.reference),
+        Some(Section::Assessment),
+    )
+    .with_notice(notice);
     let response = render(&AssessmentPage {
         layout,
         back: base(user),
@@ -290,7 +323,11 @@ async fn page(
         price,
         errors,
     })?;
-    Ok(if invalid { with_422(response) } else { response })
+    Ok(if invalid {
+        with_422(response)
+    } else {
+        response
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -315,7 +352,10 @@ pub async fn declaration_record(
         "nee" => false,
         _ => {
             let mut errors = FormErrors::default();
-            errors.add("belang", "Kies of u wel of geen belang heeft bij deze aanvraag.");
+            errors.add(
+                "belang",
+                "Kies of u wel of geen belang heeft bij deze aanvraag.",
+            );
             return page(&state, &user, id, None, errors, None).await;
         }
     };
@@ -328,7 +368,9 @@ pub async fn declaration_record(
         }
     };
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
-    let application = store::application(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let application = store::application(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match standing(&mut tx, &user, &application).await? {
         Standing::NotYet => return Err(AppError::NotFound),
         Standing::OwnOrganisation => return Err(AppError::Forbidden),
@@ -365,7 +407,9 @@ pub async fn scores_save(
     let id = ids.get("id");
     let typed: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
-    let application = store::application(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let application = store::application(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match standing(&mut tx, &user, &application).await? {
         Standing::Free => {}
         Standing::NotYet => return Err(AppError::NotFound),
@@ -379,7 +423,10 @@ pub async fn scores_save(
     if category.decided_at.is_some() {
         tx.commit().await?;
         let mut errors = FormErrors::default();
-        errors.add("scores", "Over dit onderdeel is al besloten; de scores liggen vast.");
+        errors.add(
+            "scores",
+            "Over dit onderdeel is al besloten; de scores liggen vast.",
+        );
         return page(&state, &user, id, Some(typed), errors, None).await;
     }
     let mut errors = FormErrors::default();
@@ -398,7 +445,11 @@ pub async fn scores_save(
                 None
             }
         };
-        let motivation = match optional_text(typed.get(&motivation_key).map(String::as_str).unwrap_or(""), 4000, "de motivering") {
+        let motivation = match optional_text(
+            typed.get(&motivation_key).map(String::as_str).unwrap_or(""),
+            4000,
+            "de motivering",
+        ) {
             Ok(m) if m.is_empty() => {
                 errors.add(
                     super::application_form::answer_field(&c.code),

@@ -188,7 +188,9 @@ pub fn rank(criteria: &[Criterion], candidates: Vec<Candidate>, rules: &Rules) -
         let same_tie = |j: usize| same_total(j) && tie_points(&placed[j]) == tie_points(&placed[i]);
         let drawn = (i > 0 && same_tie(i - 1)) || (i + 1 < placed.len() && same_tie(i + 1));
         placed[i].tie_note = Some(match (&tie_name, drawn) {
-            (Some(name), false) => format!("gelijk totaal; volgorde bepaald door de score op {name}"),
+            (Some(name), false) => {
+                format!("gelijk totaal; volgorde bepaald door de score op {name}")
+            }
             (Some(name), true) => {
                 format!("gelijk totaal en gelijke score op {name}; volgorde bepaald door loting")
             }
@@ -354,7 +356,11 @@ mod tests {
                 draw_seed: seed,
                 ..rules(10, Remainder::Partial)
             };
-            rank(&criteria(), list.clone(), &r)[1].candidate.application_id.as_u128() != drawn[0]
+            rank(&criteria(), list.clone(), &r)[1]
+                .candidate
+                .application_id
+                .as_u128()
+                != drawn[0]
         });
         assert!(flipped);
     }

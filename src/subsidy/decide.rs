@@ -29,12 +29,25 @@ pub async fn category_decide(
     ids: Ids,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
-    let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde")).await?.ok_or(AppError::NotFound)?;
+    let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let category_id = ids.get("onderdeel");
     let decided_by = format!("{} ({})", user.display_name, user.email);
-    decide(&mut tx, &round, category_id, &decided_by, &Actor::user(&user, &address)).await?;
+    decide(
+        &mut tx,
+        &round,
+        category_id,
+        &decided_by,
+        &Actor::user(&user, &address),
+    )
+    .await?;
     tx.commit().await?;
-    let done = format!("{}/rangschikking?melding=besloten#{}", round_href(&user, &round), category_id);
+    let done = format!(
+        "{}/rangschikking?melding=besloten#{}",
+        round_href(&user, &round),
+        category_id
+    );
     Ok(Redirect::to(&done).into_response())
 }
 
@@ -97,7 +110,11 @@ pub async fn decide(
         return Err(AppError::BadRequest(format!(
             "Nog niet besluiten: {} {} nog niet op elk criterium gescoord.",
             board.unscored.join(", "),
-            if board.unscored.len() == 1 { "is" } else { "zijn" }
+            if board.unscored.len() == 1 {
+                "is"
+            } else {
+                "zijn"
+            }
         )));
     }
     let granted: i64 = board.placed.iter().map(|p| p.granted_cents).sum();
@@ -158,13 +175,22 @@ pub async fn decide(
         .execute(&mut **tx)
         .await?;
     }
-    let ids: Vec<Uuid> = board.placed.iter().map(|p| p.candidate.application_id).collect();
+    let ids: Vec<Uuid> = board
+        .placed
+        .iter()
+        .map(|p| p.candidate.application_id)
+        .collect();
     sqlx::query("update subsidy_applications set status = 'besloten' where tenant_id = $1 and application_id = any($2)")
         .bind(tenant_id)
         .bind(&ids)
         .execute(&mut **tx)
         .await?;
-    let event = Event::new("besloten", "subsidieonderdeel", format!("{}/{}", round.round_id, category_id)).after(json!({
+    let event = Event::new(
+        "besloten",
+        "subsidieonderdeel",
+        format!("{}/{}", round.round_id, category_id),
+    )
+    .after(json!({
         "regeling": round.scheme_name,
         "ronde": round.year,
         "onderdeel": category.name,
@@ -183,4 +209,3 @@ pub async fn decide(
     audit::record_in(tx, actor, event).await?;
     Ok(())
 }
-

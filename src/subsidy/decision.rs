@@ -21,7 +21,12 @@ pub struct PriceLine {
     pub rule: String,
 }
 
-pub async fn price_line(tx: &mut TenantTx, round: &Round, category: &RoundCategory, id: Uuid) -> AppResult<Option<PriceLine>> {
+pub async fn price_line(
+    tx: &mut TenantTx,
+    round: &Round,
+    category: &RoundCategory,
+    id: Uuid,
+) -> AppResult<Option<PriceLine>> {
     let contenders = contenders(tx, round.round_id, category.category_id).await?;
     let prices = prices_of(category, &contenders);
     let basis = PriceBasis::parse(&category.price_basis).unwrap_or(PriceBasis::Requested);
@@ -63,7 +68,11 @@ struct OutcomeRow {
     decided_at: OffsetDateTime,
 }
 
-pub async fn decision_view(tx: &mut TenantTx, application: &Application, category: &RoundCategory) -> AppResult<Option<DecisionView>> {
+pub async fn decision_view(
+    tx: &mut TenantTx,
+    application: &Application,
+    category: &RoundCategory,
+) -> AppResult<Option<DecisionView>> {
     let tenant_id = tx.tenant_id();
     let row: Option<OutcomeRow> = sqlx::query_as(
         "select outcome, rank, total_points, requested_cents, granted_cents, reason, decided_at from subsidy_outcomes \
@@ -73,7 +82,15 @@ pub async fn decision_view(tx: &mut TenantTx, application: &Application, categor
     .bind(application.application_id)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(OutcomeRow { outcome, rank, total_points: total, requested_cents: requested, granted_cents: granted, reason, decided_at }) = row
+    let Some(OutcomeRow {
+        outcome,
+        rank,
+        total_points: total,
+        requested_cents: requested,
+        granted_cents: granted,
+        reason,
+        decided_at,
+    }) = row
     else {
         return Ok(None);
     };
@@ -88,16 +105,21 @@ pub async fn decision_view(tx: &mut TenantTx, application: &Application, categor
         .criteria
         .iter()
         .filter_map(|c| {
-            finals.iter().find(|(code, _, _)| *code == c.code).map(|(_, points, motivation)| ScoreLine {
-                name: c.name.clone(),
-                points: *points,
-                pass_mark: c.pass_mark,
-                motivation: motivation.clone(),
-            })
+            finals
+                .iter()
+                .find(|(code, _, _)| *code == c.code)
+                .map(|(_, points, motivation)| ScoreLine {
+                    name: c.name.clone(),
+                    points: *points,
+                    pass_mark: c.pass_mark,
+                    motivation: motivation.clone(),
+                })
         })
         .collect();
     Ok(Some(DecisionView {
-        outcome: award::Outcome::parse(&outcome).map(award::Outcome::label).unwrap_or("Besloten"),
+        outcome: award::Outcome::parse(&outcome)
+            .map(award::Outcome::label)
+            .unwrap_or("Besloten"),
         granted: euro(granted),
         requested: euro(requested),
         rank,

@@ -90,18 +90,30 @@ pub async fn document_upload(
                     match field.bytes().await {
                         Ok(bytes) => file = Some((name, bytes)),
                         Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                            return Ok(refuse("Het bestand is te groot: het mag hoogstens 10 MB zijn."));
+                            return Ok(refuse(
+                                "Het bestand is te groot: het mag hoogstens 10 MB zijn.",
+                            ));
                         }
-                        Err(_) => return Ok(refuse("Het bestand kon niet worden ontvangen. Probeer het opnieuw.")),
+                        Err(_) => {
+                            return Ok(refuse(
+                                "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
+                            ))
+                        }
                     }
                 }
                 _ => {}
             },
             Ok(None) => break,
             Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Ok(refuse("Het bestand is te groot: het mag hoogstens 10 MB zijn."));
+                return Ok(refuse(
+                    "Het bestand is te groot: het mag hoogstens 10 MB zijn.",
+                ));
             }
-            Err(_) => return Ok(refuse("Het formulier kon niet worden gelezen. Probeer het opnieuw.")),
+            Err(_) => {
+                return Ok(refuse(
+                    "Het formulier kon niet worden gelezen. Probeer het opnieuw.",
+                ))
+            }
         }
     }
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
@@ -109,7 +121,9 @@ pub async fn document_upload(
         Some(a) if a.provider_id == provider => a,
         _ => return Err(AppError::NotFound),
     };
-    let round = store::round_by_id(&mut tx, application.round_id).await?.ok_or(AppError::NotFound)?;
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let open = super::application_form::edit_deadline(&application, &round)
         .is_some_and(|d| time::OffsetDateTime::now_utc() <= d);
     if !open {
@@ -122,7 +136,9 @@ pub async fn document_upload(
         return Ok(refuse("Kies een bestand om toe te voegen."));
     };
     if bytes.len() > MAX_BYTES {
-        return Ok(refuse("Het bestand is te groot: het mag hoogstens 10 MB zijn."));
+        return Ok(refuse(
+            "Het bestand is te groot: het mag hoogstens 10 MB zijn.",
+        ));
     }
     let Some(media_type) = detect(&bytes) else {
         return Ok(refuse("Dit bestand is geen PDF, ODT, DOCX of XLSX. Sla het in een van die vormen op en voeg het opnieuw toe."));
@@ -172,11 +188,15 @@ pub async fn document_delete(
         Some(a) if a.provider_id == provider => a,
         _ => return Err(AppError::NotFound),
     };
-    let round = store::round_by_id(&mut tx, application.round_id).await?.ok_or(AppError::NotFound)?;
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let open = super::application_form::edit_deadline(&application, &round)
         .is_some_and(|d| time::OffsetDateTime::now_utc() <= d);
     if !open {
-        return Ok(refuse("Documenten van een ingediende aanvraag blijven bewaard."));
+        return Ok(refuse(
+            "Documenten van een ingediende aanvraag blijven bewaard.",
+        ));
     }
     let tenant_id = tx.tenant_id();
     let removed: Option<String> = sqlx::query_scalar(
@@ -192,10 +212,15 @@ pub async fn document_delete(
     let Some(name) = removed else {
         return Err(AppError::NotFound);
     };
-    let event = Event::new("document verwijderd", "subsidieaanvraag", id).before(json!({"document": document, "bestand": name}));
+    let event = Event::new("document verwijderd", "subsidieaanvraag", id)
+        .before(json!({"document": document, "bestand": name}));
     audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}/{id}?melding=verwijderd#documenten", base(&user))).into_response())
+    Ok(Redirect::to(&format!(
+        "{}/{id}?melding=verwijderd#documenten",
+        base(&user)
+    ))
+    .into_response())
 }
 
 async fn send(tx: &mut TenantTx, application_id: Uuid, document_id: Uuid) -> AppResult<Response> {
@@ -212,17 +237,32 @@ async fn send(tx: &mut TenantTx, application_id: Uuid, document_id: Uuid) -> App
     let (name, media_type, content) = row.ok_or(AppError::NotFound)?;
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", encoded.replace('+', "%20"));
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encoded.replace('+', "%20")
+    );
     let mut response = content.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type_static(&media_type)));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media_type_static(&media_type)),
+    );
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     Ok(response)
 }
 
@@ -239,7 +279,11 @@ fn media_type_static(media_type: &str) -> &'static str {
 }
 
 /// GET /{tenant}/aanvragen/{id}/documenten/{document}: the applicant's own.
-pub async fn document_for_applicant(State(state): State<AppState>, user: CurrentUser, ids: Ids) -> AppResult<Response> {
+pub async fn document_for_applicant(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
     let provider = own_provider(&user)?;
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
     match store::application(&mut tx, ids.get("id")).await? {
@@ -252,7 +296,11 @@ pub async fn document_for_applicant(State(state): State<AppState>, user: Current
 }
 
 /// GET /{tenant}/regelingen/aanvragen/{id}/documenten/{document}: officials, once submitted.
-pub async fn document_for_official(State(state): State<AppState>, user: CurrentUser, ids: Ids) -> AppResult<Response> {
+pub async fn document_for_official(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
     match store::application(&mut tx, ids.get("id")).await? {
         Some(a) if a.status != "concept" => {}
@@ -264,10 +312,18 @@ pub async fn document_for_official(State(state): State<AppState>, user: CurrentU
 }
 
 /// GET /{tenant}/beoordelen/{id}/documenten/{document}: assessors without a conflict.
-pub async fn document_for_assessor(State(state): State<AppState>, user: CurrentUser, ids: Ids) -> AppResult<Response> {
+pub async fn document_for_assessor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
-    let application = store::application(&mut tx, ids.get("id")).await?.ok_or(AppError::NotFound)?;
-    if super::assessment::standing(&mut tx, &user, &application).await? != super::assessment::Standing::Free {
+    let application = store::application(&mut tx, ids.get("id"))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if super::assessment::standing(&mut tx, &user, &application).await?
+        != super::assessment::Standing::Free
+    {
         return Err(AppError::Forbidden);
     }
     let response = send(&mut tx, application.application_id, ids.get("document")).await;
@@ -285,7 +341,10 @@ mod tests {
         let mut odt = b"PK\x03\x04".to_vec();
         odt.extend_from_slice(&[0; 26]);
         odt.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.text");
-        assert_eq!(detect(&odt), Some("application/vnd.oasis.opendocument.text"));
+        assert_eq!(
+            detect(&odt),
+            Some("application/vnd.oasis.opendocument.text")
+        );
         let mut docx = b"PK\x03\x04".to_vec();
         docx.extend_from_slice(b"....[Content_Types].xml....word/document.xml");
         assert!(detect(&docx).unwrap().contains("wordprocessingml"));
@@ -299,7 +358,10 @@ mod tests {
 
     #[test]
     fn file_names_are_cleaned() {
-        assert_eq!(clean_name("C:\\Users\\x\\begroting 2027.pdf"), "begroting 2027.pdf");
+        assert_eq!(
+            clean_name("C:\\Users\\x\\begroting 2027.pdf"),
+            "begroting 2027.pdf"
+        );
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("a\u{7}\"b.pdf"), "ab.pdf");
         assert_eq!(clean_name(""), "document");

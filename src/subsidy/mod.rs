@@ -100,7 +100,10 @@ pub fn router() -> Router<AppState> {
         .route_layer(from_fn_with_state(Section::Applications, require_section));
     let assessment = Router::new()
         .route("/{tenant}/beoordelen", get(assessment::assessment_list))
-        .route("/{tenant}/beoordelen/{id}", get(assessment::assessment_show))
+        .route(
+            "/{tenant}/beoordelen/{id}",
+            get(assessment::assessment_show),
+        )
         .route(
             "/{tenant}/beoordelen/{id}/verklaring",
             post(assessment::declaration_record),

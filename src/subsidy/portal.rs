@@ -156,11 +156,13 @@ pub async fn application_start(
     }
     let tenant_id = tx.tenant_id();
     // References count per tenant and year; the lock makes two starts at once take turns.
-    sqlx::query("select pg_advisory_xact_lock(hashtext($1::text || '/subsidy-reference/' || $2::text))")
-        .bind(tenant_id)
-        .bind(round.year)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "select pg_advisory_xact_lock(hashtext($1::text || '/subsidy-reference/' || $2::text))",
+    )
+    .bind(tenant_id)
+    .bind(round.year)
+    .execute(&mut *tx)
+    .await?;
     let count: i64 = sqlx::query_scalar(
         "select count(*) from subsidy_applications a join subsidy_rounds r using (tenant_id, round_id) \
          where a.tenant_id = $1 and r.year = $2",

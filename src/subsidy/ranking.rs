@@ -62,11 +62,17 @@ fn price_cost(basis: PriceBasis, v: &Version) -> i64 {
 
 /// The applications that compete in an onderdeel: submitted or decided ones. Drafts,
 /// withdrawn applications and completions still open do not compete.
-pub(super) async fn contenders(tx: &mut TenantTx, round_id: Uuid, category_id: Uuid) -> AppResult<Vec<(Application, Version)>> {
+pub(super) async fn contenders(
+    tx: &mut TenantTx,
+    round_id: Uuid,
+    category_id: Uuid,
+) -> AppResult<Vec<(Application, Version)>> {
     let applications: Vec<Application> = store::applications_of_round(tx, round_id)
         .await?
         .into_iter()
-        .filter(|a| a.category_id == category_id && matches!(a.status.as_str(), "ingediend" | "besloten"))
+        .filter(|a| {
+            a.category_id == category_id && matches!(a.status.as_str(), "ingediend" | "besloten")
+        })
         .collect();
     let ids: Vec<Uuid> = applications.iter().map(|a| a.application_id).collect();
     let mut versions = store::current_versions(tx, &ids).await?;
@@ -76,7 +82,10 @@ pub(super) async fn contenders(tx: &mut TenantTx, round_id: Uuid, category_id: U
         .collect())
 }
 
-pub(super) fn prices_of(category: &RoundCategory, contenders: &[(Application, Version)]) -> HashMap<Uuid, PricePoints> {
+pub(super) fn prices_of(
+    category: &RoundCategory,
+    contenders: &[(Application, Version)],
+) -> HashMap<Uuid, PricePoints> {
     let basis = PriceBasis::parse(&category.price_basis).unwrap_or(PriceBasis::Requested);
     let inputs: Vec<PriceInput> = contenders
         .iter()
@@ -94,7 +103,12 @@ pub(super) fn prices_of(category: &RoundCategory, contenders: &[(Application, Ve
 }
 
 /// Computes the ranking of `category` from the scores as they stand, with the draw `seed`.
-pub async fn compute(tx: &mut TenantTx, round_id: Uuid, category: &RoundCategory, seed: i64) -> AppResult<Board> {
+pub async fn compute(
+    tx: &mut TenantTx,
+    round_id: Uuid,
+    category: &RoundCategory,
+    seed: i64,
+) -> AppResult<Board> {
     let contenders = contenders(tx, round_id, category.category_id).await?;
     let prices = prices_of(category, &contenders);
     let ids: Vec<Uuid> = contenders.iter().map(|(a, _)| a.application_id).collect();
@@ -110,7 +124,12 @@ pub async fn compute(tx: &mut TenantTx, round_id: Uuid, category: &RoundCategory
         .fetch_all(&mut **tx)
         .await?;
         for (id, code, points, motivation) in rows {
-            finals.entry(id).or_default().push(Final { code, points, motivation, rule: "eindbeoordelaar".into() });
+            finals.entry(id).or_default().push(Final {
+                code,
+                points,
+                motivation,
+                rule: "eindbeoordelaar".into(),
+            });
         }
     } else {
         // Assessors are named in order of their first score (Beoordelaar 1, 2, …) so a letter
@@ -125,7 +144,10 @@ pub async fn compute(tx: &mut TenantTx, round_id: Uuid, category: &RoundCategory
         .await?;
         let mut grouped: HashMap<(Uuid, String), Vec<AssessorScore>> = HashMap::new();
         for (id, code, user, points, motivation) in rows {
-            grouped.entry((id, code)).or_default().push((user, points, motivation));
+            grouped
+                .entry((id, code))
+                .or_default()
+                .push((user, points, motivation));
         }
         for ((id, code), scores) in grouped {
             let n = scores.len() as i32;
@@ -138,13 +160,22 @@ pub async fn compute(tx: &mut TenantTx, round_id: Uuid, category: &RoundCategory
                 .map(|(i, (_, p, m))| format!("Beoordelaar {} ({p}): {m}", i + 1))
                 .collect::<Vec<_>>()
                 .join("\n");
-            finals.entry(id).or_default().push(Final { code, points, motivation, rule: "gemiddelde".into() });
+            finals.entry(id).or_default().push(Final {
+                code,
+                points,
+                motivation,
+                rule: "gemiddelde".into(),
+            });
         }
     }
     let criteria: Vec<award::Criterion> = category
         .criteria
         .iter()
-        .map(|c| award::Criterion { code: c.code.clone(), name: c.name.clone(), pass_mark: c.pass_mark })
+        .map(|c| award::Criterion {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            pass_mark: c.pass_mark,
+        })
         .collect();
     let mut unscored = Vec::new();
     let mut candidates = Vec::new();
@@ -185,7 +216,14 @@ pub async fn compute(tx: &mut TenantTx, round_id: Uuid, category: &RoundCategory
         draw_seed: seed,
     };
     let placed = award::rank(&criteria, candidates, &rules);
-    Ok(Board { criteria, rules, placed, prices, finals, unscored })
+    Ok(Board {
+        criteria,
+        rules,
+        placed,
+        prices,
+        finals,
+        unscored,
+    })
 }
 
 fn price_motivation(p: &PricePoints) -> String {
@@ -195,13 +233,20 @@ fn price_motivation(p: &PricePoints) -> String {
         euro(p.cheapest_cents)
     );
     if p.fee_deducted > 0 {
-        text.push_str(&format!(" {} punt(en) minder omdat deelnemers een vergoeding betalen.", p.fee_deducted));
+        text.push_str(&format!(
+            " {} punt(en) minder omdat deelnemers een vergoeding betalen.",
+            p.fee_deducted
+        ));
     }
     text
 }
 
 /// The decided board of an onderdeel, if any.
-pub(super) async fn decided(tx: &mut TenantTx, round_id: Uuid, category_id: Uuid) -> AppResult<Option<(Board, OffsetDateTime, String)>> {
+pub(super) async fn decided(
+    tx: &mut TenantTx,
+    round_id: Uuid,
+    category_id: Uuid,
+) -> AppResult<Option<(Board, OffsetDateTime, String)>> {
     let tenant_id = tx.tenant_id();
     let row: Option<(sqlx::types::Json<Board>, OffsetDateTime, String)> = sqlx::query_as(
         "select snapshot, decided_at, decided_by from subsidy_decisions \
@@ -216,11 +261,17 @@ pub(super) async fn decided(tx: &mut TenantTx, round_id: Uuid, category_id: Uuid
 }
 
 /// The board to show: the decided snapshot, else the provisional ranking.
-async fn board_of(tx: &mut TenantTx, round: &Round, category: &RoundCategory) -> AppResult<(Board, Option<(OffsetDateTime, String)>)> {
-    Ok(match decided(tx, round.round_id, category.category_id).await? {
-        Some((board, at, by)) => (board, Some((at, by))),
-        None => (compute(tx, round.round_id, category, 0).await?, None),
-    })
+async fn board_of(
+    tx: &mut TenantTx,
+    round: &Round,
+    category: &RoundCategory,
+) -> AppResult<(Board, Option<(OffsetDateTime, String)>)> {
+    Ok(
+        match decided(tx, round.round_id, category.category_id).await? {
+            Some((board, at, by)) => (board, Some((at, by))),
+            None => (compute(tx, round.round_id, category, 0).await?, None),
+        },
+    )
 }
 
 struct RankRow {
@@ -275,7 +326,13 @@ fn rows_of(board: &Board) -> Vec<RankRow> {
                 .criteria
                 .iter()
                 .enumerate()
-                .map(|(i, _)| p.candidate.points.get(i).map(|x| x.to_string()).unwrap_or_else(|| "?".into()))
+                .map(|(i, _)| {
+                    p.candidate
+                        .points
+                        .get(i)
+                        .map(|x| x.to_string())
+                        .unwrap_or_else(|| "?".into())
+                })
                 .collect(),
             total: p.total,
             eligible: if p.eligible {
@@ -302,7 +359,9 @@ pub async fn ranking_show(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
-    let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde")).await?.ok_or(AppError::NotFound)?;
+    let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let categories = store::round_categories(&mut tx, round.round_id).await?;
     let closed = round.phase(OffsetDateTime::now_utc()) == Phase::Closed;
     let mut out = Vec::new();
@@ -317,19 +376,34 @@ pub async fn ranking_show(
             criteria: board.criteria.iter().map(|c| c.name.clone()).collect(),
             rows: rows_of(&board),
             decided: decided.map(|(at, by)| {
-                format!("Besloten op {} door {} (loting met uitgangswaarde {}).", time_fmt::date_time(at), by, board.rules.draw_seed)
+                format!(
+                    "Besloten op {} door {} (loting met uitgangswaarde {}).",
+                    time_fmt::date_time(at),
+                    by,
+                    board.rules.draw_seed
+                )
             }),
             unscored: board.unscored.clone(),
-            decide_action: format!("{}/onderdelen/{}/besluiten", round_href(&user, &round), category.category_id),
-            may_decide: closed && user.may_change(Section::Schemes) && category.decided_at.is_none(),
+            decide_action: format!(
+                "{}/onderdelen/{}/besluiten",
+                round_href(&user, &round),
+                category.category_id
+            ),
+            may_decide: closed
+                && user.may_change(Section::Schemes)
+                && category.decided_at.is_none(),
             price_rule: price::rule_text(basis, category.fee_deduction),
             tie_text: category.tie_text(),
             remainder_text: board.rules.remainder.text(),
         });
     }
     tx.commit().await?;
-    let layout = Layout::for_user(&user, format!("Rangschikking {}", round.title()), Some(Section::Schemes))
-        .with_notice(notice(&query));
+    let layout = Layout::for_user(
+        &user,
+        format!("Rangschikking {}", round.title()),
+        Some(Section::Schemes),
+    )
+    .with_notice(notice(&query));
     render(&RankingPage {
         layout,
         back: round_href(&user, &round),
@@ -341,9 +415,15 @@ pub async fn ranking_show(
 
 /// GET /{tenant}/regelingen/{regeling}/rondes/{ronde}/rangschikking.csv: one row per
 /// application; decided onderdelen as decided, the others as the provisional ranking.
-pub async fn ranking_csv(State(state): State<AppState>, user: CurrentUser, ids: Ids) -> AppResult<Response> {
+pub async fn ranking_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
-    let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde")).await?.ok_or(AppError::NotFound)?;
+    let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let categories = store::round_categories(&mut tx, round.round_id).await?;
     let mut rows: Vec<Vec<String>> = Vec::new();
     for category in &categories {
@@ -365,10 +445,20 @@ pub async fn ranking_csv(State(state): State<AppState>, user: CurrentUser, ids: 
     }
     tx.commit().await?;
     let headers = [
-        "onderdeel", "rang", "aanvrager", "kvk", "totaal", "subsidiabel", "gevraagd_eur", "toegekend_eur", "plafond_eur",
+        "onderdeel",
+        "rang",
+        "aanvrager",
+        "kvk",
+        "totaal",
+        "subsidiabel",
+        "gevraagd_eur",
+        "toegekend_eur",
+        "plafond_eur",
         "resterend_eur",
     ];
     let body = csv_out::write(&headers, rows);
-    Ok(csv_attachment(&format!("rangschikking-{}.csv", round.year), body))
+    Ok(csv_attachment(
+        &format!("rangschikking-{}.csv", round.year),
+        body,
+    ))
 }
-

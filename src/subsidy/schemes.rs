@@ -29,7 +29,12 @@ pub fn base(user: &CurrentUser) -> String {
 }
 
 pub fn round_href(user: &CurrentUser, round: &Round) -> String {
-    format!("{}/{}/rondes/{}", base(user), round.scheme_id, round.round_id)
+    format!(
+        "{}/{}/rondes/{}",
+        base(user),
+        round.scheme_id,
+        round.round_id
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -79,7 +84,10 @@ pub async fn schemes_list(State(state): State<AppState>, user: CurrentUser) -> A
     let rows = schemes
         .into_iter()
         .map(|s| {
-            let own: Vec<&Round> = rounds.iter().filter(|r| r.scheme_id == s.scheme_id).collect();
+            let own: Vec<&Round> = rounds
+                .iter()
+                .filter(|r| r.scheme_id == s.scheme_id)
+                .collect();
             SchemeRow {
                 href: format!("{}/{}", base(&user), s.scheme_id),
                 years: format!("{}–{}", s.first_year, s.last_year),
@@ -143,7 +151,8 @@ pub async fn scheme_show(
     tx.commit().await?;
     let budget = (scheme.first_year..=scheme.last_year)
         .map(|year| {
-            let of_year: Vec<&store::BudgetLine> = lines.iter().filter(|l| l.year == year).collect();
+            let of_year: Vec<&store::BudgetLine> =
+                lines.iter().filter(|l| l.year == year).collect();
             YearBudget {
                 year,
                 total: euro(of_year.iter().map(|l| l.amount_cents).sum()),
@@ -160,7 +169,11 @@ pub async fn scheme_show(
         .map(|r| RoundRow {
             href: round_href(&user, r),
             year: r.year,
-            window: format!("{} tot en met {}", time_fmt::date_time(r.opens_at), time_fmt::date_time(r.closes_at)),
+            window: format!(
+                "{} tot en met {}",
+                time_fmt::date_time(r.opens_at),
+                time_fmt::date_time(r.closes_at)
+            ),
             phase: r.phase_label(now),
             decision_due: time_fmt::date(r.decision_due()),
         })
@@ -169,7 +182,11 @@ pub async fn scheme_show(
     render(&SchemePage {
         layout,
         back: base(&user),
-        kind: if scheme.kind == "pilot" { "Pilot met verdeling over partners" } else { "Tender: aanvragen worden gerangschikt" },
+        kind: if scheme.kind == "pilot" {
+            "Pilot met verdeling over partners"
+        } else {
+            "Tender: aanvragen worden gerangschikt"
+        },
         scheme,
         budget,
         categories,
@@ -231,7 +248,8 @@ pub async fn round_show(
         .map(|c| CategoryView {
             ceiling: euro(c.ceiling_cents),
             price_rule: super::price::rule_text(
-                super::price::PriceBasis::parse(&c.price_basis).unwrap_or(super::price::PriceBasis::Requested),
+                super::price::PriceBasis::parse(&c.price_basis)
+                    .unwrap_or(super::price::PriceBasis::Requested),
                 c.fee_deduction,
             ),
             remainder: super::award::Remainder::parse(&c.remainder_rule)
@@ -245,17 +263,34 @@ pub async fn round_show(
             category: c,
         })
         .collect();
-    let layout = Layout::for_user(&user, round.title(), Some(Section::Schemes)).with_notice(notice(&query));
+    let layout =
+        Layout::for_user(&user, round.title(), Some(Section::Schemes)).with_notice(notice(&query));
     render(&RoundPage {
         layout,
         back: format!("{}/{}", base(&user), round.scheme_id),
         phase: round.phase_label(now),
-        window: format!("{} tot en met {}", time_fmt::date_time(round.opens_at), time_fmt::date_time(round.closes_at)),
+        window: format!(
+            "{} tot en met {}",
+            time_fmt::date_time(round.opens_at),
+            time_fmt::date_time(round.closes_at)
+        ),
         published: time_fmt::date_time(round.published_at),
         decision_due: time_fmt::date(round.decision_due()),
-        period: format!("{} tot en met {}", time_fmt::date(round.period_start), time_fmt::date(round.period_end)),
-        documents: round.documents.iter().map(|d| store::document_name(d).to_string()).collect(),
-        declarations: round.declarations.iter().map(|d| store::declaration_text(d).to_string()).collect(),
+        period: format!(
+            "{} tot en met {}",
+            time_fmt::date(round.period_start),
+            time_fmt::date(round.period_end)
+        ),
+        documents: round
+            .documents
+            .iter()
+            .map(|d| store::document_name(d).to_string())
+            .collect(),
+        declarations: round
+            .declarations
+            .iter()
+            .map(|d| store::declaration_text(d).to_string())
+            .collect(),
         ranking_href: format!("{}/rangschikking", round_href(&user, &round)),
         round,
         categories,
@@ -299,7 +334,16 @@ pub async fn application_review(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let layout_notice = notice(&query);
-    review_page(&state, &user, ids.get("id"), String::new(), "14".into(), FormErrors::default(), layout_notice).await
+    review_page(
+        &state,
+        &user,
+        ids.get("id"),
+        String::new(),
+        "14".into(),
+        FormErrors::default(),
+        layout_notice,
+    )
+    .await
 }
 
 async fn review_page(
@@ -312,12 +356,16 @@ async fn review_page(
     notice: Option<&str>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
-    let application = store::application(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let application = store::application(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     // Drafts belong to the applicant until submitted.
     if application.status == "concept" {
         return Err(AppError::NotFound);
     }
-    let round = store::round_by_id(&mut tx, application.round_id).await?.ok_or(AppError::NotFound)?;
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let categories = store::round_categories(&mut tx, round.round_id).await?;
     let category = categories
         .into_iter()
@@ -331,16 +379,28 @@ async fn review_page(
     }
     tx.commit().await?;
     let invalid = !errors.is_empty();
-    let layout = Layout::for_user(user, format!("Aanvraag {}", application.reference), Some(Section::Schemes))
-        .with_notice(notice);
+    let layout = Layout::for_user(
+        user,
+        format!("Aanvraag {}", application.reference),
+        Some(Section::Schemes),
+    )
+    .with_notice(notice);
     let page = ReviewPage {
         layout,
         back: round_href(user, &round),
         status: application.status_label(),
         completion_due: application.completion_due.map(time_fmt::date_time),
         may_ask_completion: user.may_change(Section::Schemes) && application.status == "ingediend",
-        action: format!("{}/aanvragen/{}/aanvulling", base(user), application.application_id),
-        documents_base: format!("{}/aanvragen/{}/documenten", base(user), application.application_id),
+        action: format!(
+            "{}/aanvragen/{}/aanvulling",
+            base(user),
+            application.application_id
+        ),
+        documents_base: format!(
+            "{}/aanvragen/{}/documenten",
+            base(user),
+            application.application_id
+        ),
         application,
         round,
         versions,
@@ -349,7 +409,11 @@ async fn review_page(
         errors,
     };
     let response = render(&page)?;
-    Ok(if invalid { with_422(response) } else { response })
+    Ok(if invalid {
+        with_422(response)
+    } else {
+        response
+    })
 }
 
 pub fn with_422(mut response: Response) -> Response {
@@ -379,7 +443,10 @@ pub async fn completion_request(
     let mut errors = FormErrors::default();
     let reason = match optional_text(&form.reden, 2000, "de reden") {
         Ok(r) if r.is_empty() => {
-            errors.add("reden", "Schrijf wat er ontbreekt, zodat de aanvrager weet wat aan te vullen.");
+            errors.add(
+                "reden",
+                "Schrijf wat er ontbreekt, zodat de aanvrager weet wat aan te vullen.",
+            );
             String::new()
         }
         Ok(r) => r,
@@ -399,7 +466,9 @@ pub async fn completion_request(
         return review_page(&state, &user, id, form.reden, form.dagen, errors, None).await;
     }
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
-    let application = store::application(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let application = store::application(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if application.status != "ingediend" {
         tx.commit().await?;
         let mut errors = FormErrors::default();
@@ -455,5 +524,9 @@ pub async fn completion_request(
         .after(json!({"status": "aanvulling", "versie": next_version, "termijn_tot": time_fmt::date_time(due), "reden": reason}));
     audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}/aanvragen/{id}?melding=aanvulling", base(&user))).into_response())
+    Ok(Redirect::to(&format!(
+        "{}/aanvragen/{id}?melding=aanvulling",
+        base(&user)
+    ))
+    .into_response())
 }

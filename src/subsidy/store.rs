@@ -212,7 +212,9 @@ impl RoundCategory {
     pub fn combine_text(&self) -> &'static str {
         match self.combine_rule.as_str() {
             "eindbeoordelaar" => "de eindbeoordelaar stelt de score per criterium vast",
-            _ => "het gemiddelde van de beoordelaars, afgerond op hele punten (vanaf ,5 naar boven)",
+            _ => {
+                "het gemiddelde van de beoordelaars, afgerond op hele punten (vanaf ,5 naar boven)"
+            }
         }
     }
 
@@ -253,7 +255,13 @@ pub async fn round_categories(tx: &mut TenantTx, round_id: Uuid) -> AppResult<Ve
     .await?;
     for (category_id, code, name, question, pass_mark, computed) in criteria {
         if let Some(c) = categories.iter_mut().find(|c| c.category_id == category_id) {
-            c.criteria.push(Criterion { code, name, question, pass_mark, computed });
+            c.criteria.push(Criterion {
+                code,
+                name,
+                question,
+                pass_mark,
+                computed,
+            });
         }
     }
     Ok(categories)
@@ -317,7 +325,10 @@ const APPLICATION_FROM: &str = "from subsidy_applications a \
           and v.version = a.current_version \
      left join subsidy_outcomes o on o.tenant_id = a.tenant_id and o.application_id = a.application_id";
 
-pub async fn application(tx: &mut TenantTx, application_id: Uuid) -> AppResult<Option<Application>> {
+pub async fn application(
+    tx: &mut TenantTx,
+    application_id: Uuid,
+) -> AppResult<Option<Application>> {
     let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!(
         "select {APPLICATION_COLUMNS} {APPLICATION_FROM} where a.tenant_id = $1 and a.application_id = $2"
@@ -329,7 +340,10 @@ pub async fn application(tx: &mut TenantTx, application_id: Uuid) -> AppResult<O
 }
 
 /// Applications of one provider, newest first.
-pub async fn applications_of_provider(tx: &mut TenantTx, provider_id: Uuid) -> AppResult<Vec<Application>> {
+pub async fn applications_of_provider(
+    tx: &mut TenantTx,
+    provider_id: Uuid,
+) -> AppResult<Vec<Application>> {
     let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!(
         "select {APPLICATION_COLUMNS} {APPLICATION_FROM} where a.tenant_id = $1 and a.provider_id = $2 \
@@ -342,7 +356,10 @@ pub async fn applications_of_provider(tx: &mut TenantTx, provider_id: Uuid) -> A
 }
 
 /// Applications of a round, by onderdeel and reference.
-pub async fn applications_of_round(tx: &mut TenantTx, round_id: Uuid) -> AppResult<Vec<Application>> {
+pub async fn applications_of_round(
+    tx: &mut TenantTx,
+    round_id: Uuid,
+) -> AppResult<Vec<Application>> {
     let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!(
         "select {APPLICATION_COLUMNS} {APPLICATION_FROM} where a.tenant_id = $1 and a.round_id = $2 \
@@ -377,7 +394,10 @@ pub struct Version {
 
 impl Version {
     pub fn budget_total(&self) -> i64 {
-        self.fixed_costs_cents + self.staff_costs_cents + self.activity_costs_cents + self.other_costs_cents
+        self.fixed_costs_cents
+            + self.staff_costs_cents
+            + self.activity_costs_cents
+            + self.other_costs_cents
     }
 
     pub fn answer(&self, code: &str) -> &str {
@@ -416,11 +436,19 @@ pub const DECLARATIONS: [(&str, &str); 4] = [
 ];
 
 pub fn document_name(code: &str) -> &str {
-    DOCUMENTS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or(code)
+    DOCUMENTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| *n)
+        .unwrap_or(code)
 }
 
 pub fn declaration_text(code: &str) -> &str {
-    DECLARATIONS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or(code)
+    DECLARATIONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| *n)
+        .unwrap_or(code)
 }
 
 /// The current version of each of `ids`, in one statement.

@@ -107,7 +107,10 @@ mod tests {
             amsterdam_instant(date!(2026 - 07 - 15), time!(12:00)),
             datetime!(2026-07-15 10:00 UTC)
         );
-        assert_eq!(end_of_day(date!(2026 - 12 - 31)), datetime!(2026-12-31 22:59:59 UTC));
+        assert_eq!(
+            end_of_day(date!(2026 - 12 - 31)),
+            datetime!(2026-12-31 22:59:59 UTC)
+        );
     }
 
     #[test]

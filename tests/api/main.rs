@@ -20,4 +20,5 @@ mod register;
 mod register_import;
 mod roles;
 mod security;
+mod subsidy;
 mod users;

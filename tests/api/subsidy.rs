@@ -1,0 +1,755 @@
+//! Subsidy schemes, part 1: the demo scheme decided by its own rule, an aanbieder's
+//! application from draft to submission by the server's clock, completion, withdrawal,
+//! conflicts of interest, scoring, deciding once under concurrency, the CSV and isolation.
+
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::helpers::{Browser, TestApp};
+
+/// This year's round of the Maastricht demo scheme (open) and last year's (decided).
+async fn rounds(app: &TestApp) -> (Uuid, Uuid, Uuid) {
+    let scheme = app
+        .id("select scheme_id from subsidy_schemes limit 1")
+        .await;
+    let open = app
+        .id("select round_id from subsidy_rounds where closes_at > now()")
+        .await;
+    let old = app
+        .id("select round_id from subsidy_rounds where closes_at < now()")
+        .await;
+    (scheme, open, old)
+}
+
+async fn category(app: &TestApp, round: Uuid, code: &str) -> Uuid {
+    app.id(&format!(
+        "select rc.category_id from subsidy_round_categories rc join subsidy_categories c using (tenant_id, category_id) \
+         where rc.round_id = '{round}' and c.code = '{code}'"
+    ))
+    .await
+}
+
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec()
+}
+
+async fn upload(b: &mut Browser, path: &str, kind: &str, bytes: Vec<u8>, name: &str) -> StatusCode {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", b.csrf.clone())
+        .text("soort", kind.to_string())
+        .part(
+            "bestand",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    b.client
+        .post(format!("{}{}", b.base_url(), path))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+const COMPLETE: [(&str, &str); 17] = [
+    ("titel", "Huiskamer De Brug"),
+    (
+        "activiteiten",
+        "Drie ochtenden per week een open huiskamer met koffie en een krant.",
+    ),
+    ("deelnemers", "60"),
+    (
+        "bereik",
+        "Bewoners van Malpertuis en omgeving, via de buurtkrant.",
+    ),
+    ("vaste_lasten", "12.000,00"),
+    ("personeel", "0"),
+    ("activiteitenkosten", "1.500,50"),
+    ("overig", ""),
+    ("gevraagd", "12.000"),
+    (
+        "antwoord_samenwerking",
+        "Met het sociaal team en de buurtvereniging.",
+    ),
+    (
+        "antwoord_resultaat",
+        "Buren kennen elkaar en helpen elkaar.",
+    ),
+    (
+        "antwoord_inclusie",
+        "Rolstoeltoegankelijk; iedereen is welkom.",
+    ),
+    (
+        "antwoord_duurzaamheid",
+        "Een vast bestuur van vijf vrijwilligers.",
+    ),
+    ("verklaring", "bestuur"),
+    ("verklaring", "vog"),
+    ("verklaring", "administratie"),
+    ("verklaring", "toegankelijk"),
+];
+
+/// Starts a draft in this year's huiskamer onderdeel as the demo aanbieder; its id.
+async fn start_draft(app: &TestApp, b: &mut Browser) -> Uuid {
+    let (_, open, _) = rounds(app).await;
+    let huiskamer = category(app, open, "huiskamer").await;
+    let portal = b.get("/maastricht/aanvragen").await;
+    assert_eq!(portal.status, StatusCode::OK);
+    assert!(portal.body.contains("Open rondes"));
+    let r = b
+        .post(
+            "/maastricht/aanvragen",
+            &[
+                ("ronde", &open.to_string()),
+                ("onderdeel", &huiskamer.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.location.unwrap();
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+fn saved_stamp(body: &str) -> String {
+    let marker = "name=\"bewaard\" value=\"";
+    let start = body.find(marker).unwrap() + marker.len();
+    body[start..start + body[start..].find('"').unwrap()].to_string()
+}
+
+async fn post_form(
+    b: &mut Browser,
+    id: Uuid,
+    fields: &[(&str, &str)],
+    action: &str,
+) -> crate::helpers::Page {
+    let page = b.get(&format!("/maastricht/aanvragen/{id}")).await;
+    let stamp = saved_stamp(&page.body);
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("bewaard", &stamp));
+    all.push(("actie", action));
+    b.post(&format!("/maastricht/aanvragen/{id}"), &all).await
+}
+
+#[tokio::test]
+async fn the_demo_round_was_decided_by_the_schemes_own_rule() {
+    let app = TestApp::spawn().await;
+    let (scheme, _, old) = rounds(&app).await;
+    // Every onderdeel of last year's round is decided, and none granted more than its plafond.
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from subsidy_decisions where round_id = '{old}'"
+        ))
+        .await,
+        4
+    );
+    let over = app
+        .scalar_i64(&format!(
+            "select count(*) from subsidy_round_categories rc where round_id = '{old}' and ceiling_cents < \
+             (select coalesce(sum(granted_cents), 0)::bigint from subsidy_outcomes o where o.round_id = rc.round_id \
+              and o.category_id = rc.category_id)"
+        ))
+        .await;
+    assert_eq!(over, 0);
+    let huiskamer = category(&app, old, "huiskamer").await;
+    let counts = |outcome: &str| {
+        format!("select count(*) from subsidy_outcomes where category_id = '{huiskamer}' and outcome = '{outcome}'")
+    };
+    assert_eq!(app.scalar_i64(&counts("toegekend")).await, 3);
+    assert_eq!(app.scalar_i64(&counts("gedeeltelijk")).await, 1);
+    assert_eq!(app.scalar_i64(&counts("afgewezen")).await, 1);
+    // The partial grant is exactly what remained of the plafond.
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select (granted_cents + (select sum(granted_cents) from subsidy_outcomes where category_id = '{huiskamer}' \
+             and outcome = 'toegekend') - (select ceiling_cents from subsidy_round_categories where category_id = '{huiskamer}' \
+             and round_id = '{old}'))::bigint from subsidy_outcomes where category_id = '{huiskamer}' and outcome = 'gedeeltelijk'"
+        ))
+        .await,
+        0
+    );
+
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let list = beleid.get("/maastricht/regelingen").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list
+        .body
+        .contains("Subsidieregeling Algemene Voorzieningen Maastricht"));
+    let page = beleid
+        .get(&format!("/maastricht/regelingen/{scheme}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Budget en dekking per jaar"));
+    let ranking = beleid
+        .get(&format!(
+            "/maastricht/regelingen/{scheme}/rondes/{old}/rangschikking"
+        ))
+        .await;
+    assert_eq!(ranking.status, StatusCode::OK);
+    assert!(ranking.body.contains("Gedeeltelijk toegekend"));
+    assert!(
+        ranking.body.contains("nee: Inclusie"),
+        "the refused one shows why"
+    );
+    assert!(ranking.body.contains("Besloten op"));
+
+    let csv = beleid
+        .get(&format!(
+            "/maastricht/regelingen/{scheme}/rondes/{old}/rangschikking.csv"
+        ))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let text = csv.body.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "onderdeel;rang;aanvrager;kvk;totaal;subsidiabel;gevraagd_eur;toegekend_eur;plafond_eur;resterend_eur"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 12);
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("Huiskamer;1;") && r.contains(";120000.00;")),
+        "{rows:?}"
+    );
+
+    // Beoordelaars and aanbieders do not reach the scheme pages; wijkteams neither.
+    for who in ["beoordelaar", "aanbieder", "wijkteam"] {
+        let mut b = app.login(&format!("{who}@maastricht.demo")).await;
+        assert_eq!(
+            b.get("/maastricht/regelingen").await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_aanbieder_saves_a_draft_and_submits_it_by_the_servers_clock() {
+    let app = TestApp::spawn().await;
+    let mut b = app.login("aanbieder@maastricht.demo").await;
+    let id = start_draft(&app, &mut b).await;
+
+    // A draft keeps what was typed, even half.
+    let r = post_form(
+        &mut b,
+        id,
+        &[("titel", "Huiskamer De Brug"), ("gevraagd", "12.000")],
+        "opslaan",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = b.get(&format!("/maastricht/aanvragen/{id}")).await;
+    assert!(page.body.contains("value=\"Huiskamer De Brug\""));
+    assert!(page.body.contains("value=\"12000,00\""));
+
+    // A malformed amount: the form comes back with the input kept and a Dutch message.
+    let r = post_form(
+        &mut b,
+        id,
+        &[("titel", "Nieuwe titel"), ("gevraagd", "twaalf")],
+        "opslaan",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .body
+        .contains("Gevraagd bedrag: Vul een bedrag in euro in"));
+    assert!(r.body.contains("value=\"twaalf\""));
+    assert!(r.body.contains("value=\"Nieuwe titel\""));
+
+    // Submitting an incomplete application keeps the draft and says what is missing.
+    let r = post_form(&mut b, id, &[("titel", "Huiskamer De Brug")], "indienen").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Beschrijf de activiteiten"));
+    assert!(r
+        .body
+        .contains("Voeg nog toe: Begroting, Jaarverslag, Bestuurssamenstelling."));
+    assert_eq!(app.scalar_i64(&format!("select count(*) from subsidy_applications where application_id = '{id}' and status = 'concept'")).await, 1);
+
+    // Documents are recognised by their content, not their name.
+    let base = format!("/maastricht/aanvragen/{id}/documenten");
+    assert_eq!(
+        upload(
+            &mut b,
+            &base,
+            "begroting",
+            b"MZ\x90\x00 not a pdf".to_vec(),
+            "begroting.pdf"
+        )
+        .await,
+        StatusCode::BAD_REQUEST
+    );
+    for kind in ["begroting", "jaarverslag", "bestuurssamenstelling"] {
+        assert_eq!(
+            upload(&mut b, &base, kind, pdf(), &format!("{kind}.pdf")).await,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let document = app.id(&format!("select document_id from subsidy_documents where application_id = '{id}' and kind = 'begroting'")).await;
+    let download = b
+        .client
+        .get(format!("{}{base}/{document}", b.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert_eq!(download.bytes().await.unwrap().as_ref(), pdf().as_slice());
+
+    // The budget must cover the request.
+    let mut too_much = COMPLETE.to_vec();
+    too_much.retain(|(k, _)| *k != "gevraagd");
+    too_much.push(("gevraagd", "20.000"));
+    let r = post_form(&mut b, id, &too_much, "indienen").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("kan niet hoger zijn dan de begroting"));
+
+    // One second after the deadline a submission is refused and nothing changes.
+    app.db.admin.execute_sql(&format!(
+        "update subsidy_rounds set closes_at = now() - interval '1 second' where round_id = (select round_id from subsidy_applications where application_id = '{id}')"
+    )).await;
+    let page = b.get(&format!("/maastricht/aanvragen/{id}")).await;
+    assert!(
+        !page.body.contains("value=\"indienen\""),
+        "the button is gone after the deadline"
+    );
+    let r = b
+        .post(
+            &format!("/maastricht/aanvragen/{id}"),
+            &[
+                ("titel", "Te laat"),
+                ("actie", "indienen"),
+                ("bewaard", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("De termijn is verstreken"));
+    assert_eq!(app.scalar_i64(&format!("select count(*) from subsidy_applications where application_id = '{id}' and status = 'concept'")).await, 1);
+
+    // Before the deadline it is accepted, with the time of receipt, and frozen.
+    app.db.admin.execute_sql(&format!(
+        "update subsidy_rounds set closes_at = now() + interval '1 minute' where round_id = (select round_id from subsidy_applications where application_id = '{id}')"
+    )).await;
+    let r = post_form(&mut b, id, &COMPLETE, "indienen").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = b
+        .get(&format!("/maastricht/aanvragen/{id}?melding=ingediend"))
+        .await;
+    assert!(page.body.contains("Uw aanvraag is ingediend."));
+    assert!(page.body.contains("Ontvangen"));
+    assert!(
+        !page.body.contains("name=\"titel\""),
+        "a submitted application is no longer a form"
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from subsidy_application_versions where application_id = '{id}' and submitted_at is not null \
+             and requested_cents = 1200000 and fixed_costs_cents = 1200000 and activity_costs_cents = 150050"
+        ))
+        .await,
+        1
+    );
+    let r = post_form_raw(&mut b, id, &COMPLETE).await;
+    assert_eq!(
+        r,
+        StatusCode::BAD_REQUEST,
+        "a frozen application cannot be changed"
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from audit_events where object_id = '{id}' and action = 'ingediend'"
+        ))
+        .await,
+        1
+    );
+}
+
+async fn post_form_raw(b: &mut Browser, id: Uuid, fields: &[(&str, &str)]) -> StatusCode {
+    let mut all = fields.to_vec();
+    all.push(("actie", "opslaan"));
+    b.post(&format!("/maastricht/aanvragen/{id}"), &all)
+        .await
+        .status
+}
+
+trait ExecuteSql {
+    async fn execute_sql(&self, sql: &str);
+}
+
+impl ExecuteSql for sqlx::PgPool {
+    async fn execute_sql(&self, sql: &str) {
+        sqlx::query(sql).execute(self).await.unwrap();
+    }
+}
+
+/// Submits a complete application as the demo aanbieder; its id.
+async fn submitted(app: &TestApp, b: &mut Browser) -> Uuid {
+    let id = start_draft(app, b).await;
+    let base = format!("/maastricht/aanvragen/{id}/documenten");
+    for kind in ["begroting", "jaarverslag", "bestuurssamenstelling"] {
+        b.get(&format!("/maastricht/aanvragen/{id}")).await;
+        assert_eq!(
+            upload(b, &base, kind, pdf(), "x.pdf").await,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let r = post_form(b, id, &COMPLETE, "indienen").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    id
+}
+
+#[tokio::test]
+async fn completion_makes_a_new_version_and_the_original_stays_readable() {
+    let app = TestApp::spawn().await;
+    let mut aanbieder = app.login("aanbieder@maastricht.demo").await;
+    let id = submitted(&app, &mut aanbieder).await;
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let review = beleid
+        .get(&format!("/maastricht/regelingen/aanvragen/{id}"))
+        .await;
+    assert_eq!(review.status, StatusCode::OK);
+    let r = beleid
+        .post(
+            &format!("/maastricht/regelingen/aanvragen/{id}/aanvulling"),
+            &[("reden", ""), ("dagen", "500")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Schrijf wat er ontbreekt"));
+    assert!(r
+        .body
+        .contains("Vul een termijn in van 1 tot en met 90 dagen"));
+    let r = beleid
+        .post(
+            &format!("/maastricht/regelingen/aanvragen/{id}/aanvulling"),
+            &[("reden", "Het jaarverslag is van 2019."), ("dagen", "14")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let page = aanbieder.get(&format!("/maastricht/aanvragen/{id}")).await;
+    assert!(page.body.contains("Het jaarverslag is van 2019."));
+    assert!(
+        page.body.contains("name=\"titel\""),
+        "the applicant edits the new version"
+    );
+    let mut changed = COMPLETE.to_vec();
+    changed.retain(|(k, _)| *k != "titel");
+    changed.push(("titel", "Huiskamer De Brug (aangevuld)"));
+    let r = post_form(&mut aanbieder, id, &changed, "indienen").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let titles: Vec<(i32, String)> = sqlx::query_as(&format!(
+        "select version, title from subsidy_application_versions where application_id = '{id}' order by version"
+    ))
+    .fetch_all(&app.db.admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        titles,
+        vec![
+            (1, "Huiskamer De Brug".to_string()),
+            (2, "Huiskamer De Brug (aangevuld)".to_string())
+        ]
+    );
+    let review = beleid
+        .get(&format!("/maastricht/regelingen/aanvragen/{id}"))
+        .await;
+    assert!(review.body.contains("Versie 1, ingediend op"));
+    assert!(review.body.contains("Versie 2, ingediend op"));
+
+    // Withdrawing before the decision.
+    let r = aanbieder
+        .post(&format!("/maastricht/aanvragen/{id}/intrekken"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar_i64(&format!("select count(*) from subsidy_applications where application_id = '{id}' and status = 'ingetrokken'")).await, 1);
+}
+
+#[tokio::test]
+async fn assessors_declare_conflicts_before_they_see_or_score_anything() {
+    let app = TestApp::spawn().await;
+    let mut aanbieder = app.login("aanbieder@maastricht.demo").await;
+    let id = submitted(&app, &mut aanbieder).await;
+    let mut assessor = app.login("beoordelaar@maastricht.demo").await;
+    // While the window is open there is nothing to assess.
+    assert_eq!(
+        assessor
+            .get(&format!("/maastricht/beoordelen/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    app.db.admin.execute_sql("update subsidy_rounds set closes_at = now() - interval '1 second' where closes_at > now()").await;
+
+    let page = assessor.get(&format!("/maastricht/beoordelen/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Verklaring over belangenverstrengeling"));
+    assert!(
+        !page.body.contains("Drie ochtenden per week"),
+        "nothing of the application before the declaration"
+    );
+    let scores = [
+        ("punten_samenwerking", "7"),
+        ("motivering_samenwerking", "Goed."),
+        ("punten_resultaat", "8"),
+        ("motivering_resultaat", "Duidelijk."),
+        ("punten_inclusie", "6"),
+        ("motivering_inclusie", "Voldoende."),
+        ("punten_duurzaamheid", "7"),
+        ("motivering_duurzaamheid", "Vast bestuur."),
+    ];
+    assert_eq!(
+        assessor
+            .post(&format!("/maastricht/beoordelen/{id}/scores"), &scores)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let r = assessor
+        .post(
+            &format!("/maastricht/beoordelen/{id}/verklaring"),
+            &[
+                ("belang", "ja"),
+                ("toelichting", "Mijn zus zit in het bestuur."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = assessor.get(&format!("/maastricht/beoordelen/{id}")).await;
+    assert!(page.body.contains("U kunt haar niet openen of beoordelen"));
+    assert!(!page.body.contains("Drie ochtenden per week"));
+    assert_eq!(
+        assessor
+            .post(&format!("/maastricht/beoordelen/{id}/scores"), &scores)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let document = app
+        .id(&format!(
+            "select document_id from subsidy_documents where application_id = '{id}' limit 1"
+        ))
+        .await;
+    assert_eq!(
+        assessor
+            .get(&format!(
+                "/maastricht/beoordelen/{id}/documenten/{document}"
+            ))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // A changed declaration is a new row; the old one stays.
+    assessor.get(&format!("/maastricht/beoordelen/{id}")).await;
+    let r = assessor
+        .post(
+            &format!("/maastricht/beoordelen/{id}/verklaring"),
+            &[("belang", "nee")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from subsidy_conflict_declarations where application_id = '{id}'"
+        ))
+        .await,
+        2
+    );
+    let page = assessor.get(&format!("/maastricht/beoordelen/{id}")).await;
+    assert!(page.body.contains("Drie ochtenden per week"));
+    assert!(page.body.contains("Prijs (berekend)"));
+
+    // Bad scores come back with the input kept.
+    let mut bad = scores.to_vec();
+    bad[0] = ("punten_samenwerking", "11");
+    bad[3] = ("motivering_resultaat", "");
+    let r = assessor
+        .post(&format!("/maastricht/beoordelen/{id}/scores"), &bad)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .body
+        .contains("Geef bij Samenwerking een heel getal van 0 tot en met 10."));
+    assert!(r.body.contains("Schrijf bij Resultaat een motivering"));
+    assert!(r.body.contains("value=\"11\""));
+    let r = assessor
+        .post(&format!("/maastricht/beoordelen/{id}/scores"), &scores)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select sum(points)::bigint from subsidy_scores where application_id = '{id}'"
+        ))
+        .await,
+        28
+    );
+
+    // The applicant's own organisation may never assess it, whatever it declares.
+    sqlx::query("update users set roles = array['aanbieder', 'beoordelaar'] where email = 'aanbieder@maastricht.demo'")
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
+    let mut both = app.login("aanbieder@maastricht.demo").await;
+    let page = both.get(&format!("/maastricht/beoordelen/{id}")).await;
+    assert!(page
+        .body
+        .contains("Deze aanvraag komt van uw eigen organisatie"));
+    let r = both
+        .post(
+            &format!("/maastricht/beoordelen/{id}/verklaring"),
+            &[("belang", "nee")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn deciding_at_once_from_many_requests_decides_once_within_the_plafond() {
+    let app = TestApp::spawn().await;
+    let (scheme, open, _) = rounds(&app).await;
+    let huiskamer = category(&app, open, "huiskamer").await;
+    // Close this year's round, and score its submitted applications (two assessors agree).
+    app.db.admin.execute_sql(&format!("update subsidy_rounds set closes_at = now() - interval '1 second' where round_id = '{open}'")).await;
+    app.db.admin.execute_sql(&format!(
+        "insert into subsidy_scores (tenant_id, application_id, criterion_code, user_id, points, motivation) \
+         select a.tenant_id, a.application_id, c.code, u.user_id, 8, 'Goed' from subsidy_applications a \
+         join subsidy_criteria c on c.tenant_id = a.tenant_id and c.round_id = a.round_id and c.category_id = a.category_id and not c.computed \
+         join users u on u.tenant_id = a.tenant_id and u.email = 'beoordelaar@maastricht.demo' \
+         where a.round_id = '{open}' and a.status = 'ingediend' on conflict do nothing"
+    )).await;
+    // A plafond below the one request makes it a partial grant.
+    app.db.admin.execute_sql(&format!(
+        "update subsidy_round_categories set ceiling_cents = 1000000 where round_id = '{open}' and category_id = '{huiskamer}'"
+    )).await;
+    let path =
+        format!("/maastricht/regelingen/{scheme}/rondes/{open}/onderdelen/{huiskamer}/besluiten");
+    let mut officials = Vec::new();
+    for _ in 0..2 {
+        let mut b = app.login("beleid@maastricht.demo").await;
+        b.get(&format!(
+            "/maastricht/regelingen/{scheme}/rondes/{open}/rangschikking"
+        ))
+        .await;
+        officials.push(b);
+    }
+    let mut requests = Vec::new();
+    for i in 0..40 {
+        let b = &officials[i % 2];
+        let token = b.csrf.clone();
+        let url = format!("{}{path}", b.base_url());
+        let client = b.client.clone();
+        requests.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&[("csrf_token", token)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for r in requests {
+        assert_eq!(r.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(app.scalar_i64(&format!("select count(*) from subsidy_decisions where category_id = '{huiskamer}' and round_id = '{open}'")).await, 1);
+    assert_eq!(
+        app.scalar_i64(&format!("select coalesce(sum(granted_cents), 0)::bigint from subsidy_outcomes where category_id = '{huiskamer}' and round_id = '{open}'")).await,
+        1_000_000
+    );
+    assert_eq!(
+        app.scalar_i64(&format!("select count(*) from audit_events where action = 'besloten' and object_id = '{open}/{huiskamer}'")).await,
+        1
+    );
+    // A decided onderdeel keeps its scores.
+    let mut assessor = app.login("beoordelaar@maastricht.demo").await;
+    let id = app.id(&format!("select application_id from subsidy_applications where round_id = '{open}' and category_id = '{huiskamer}' and status = 'besloten' limit 1")).await;
+    assessor.get(&format!("/maastricht/beoordelen/{id}")).await;
+    assessor
+        .post(
+            &format!("/maastricht/beoordelen/{id}/verklaring"),
+            &[("belang", "nee")],
+        )
+        .await;
+    let page = assessor.get(&format!("/maastricht/beoordelen/{id}")).await;
+    assert!(page.body.contains("de scores liggen vast"));
+}
+
+#[tokio::test]
+async fn nothing_of_the_subsidies_reaches_another_tenant_or_organisation() {
+    let app = TestApp::spawn().await;
+    let (scheme, open, old) = rounds(&app).await;
+    let foreign = app.id(&format!(
+        "select application_id from subsidy_applications a join providers p using (tenant_id, provider_id) \
+         where a.round_id = '{old}' and p.provider_id <> (select provider_id from users where email = 'aanbieder@maastricht.demo') limit 1"
+    )).await;
+    let mut almelo = app.login("beleid@almelo.demo").await;
+    for path in [
+        format!("/almelo/regelingen/{scheme}"),
+        format!("/almelo/regelingen/{scheme}/rondes/{old}"),
+        format!("/almelo/regelingen/{scheme}/rondes/{old}/rangschikking"),
+        format!("/almelo/regelingen/{scheme}/rondes/{old}/rangschikking.csv"),
+        format!("/almelo/regelingen/aanvragen/{foreign}"),
+        format!("/almelo/beoordelen/{foreign}"),
+        format!("/maastricht/regelingen/{scheme}"),
+    ] {
+        assert_eq!(
+            almelo.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let list = almelo.get("/almelo/regelingen").await;
+    assert!(!list.body.contains("Maastricht"));
+    // Another organisation's application is not the aanbieder's to see, change or withdraw.
+    let mut aanbieder = app.login("aanbieder@maastricht.demo").await;
+    assert_eq!(
+        aanbieder
+            .get(&format!("/maastricht/aanvragen/{foreign}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    aanbieder.get("/maastricht/aanvragen").await;
+    assert_eq!(
+        aanbieder
+            .post(&format!("/maastricht/aanvragen/{foreign}/intrekken"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        aanbieder
+            .post(
+                &format!("/maastricht/aanvragen/{foreign}"),
+                &[("actie", "opslaan")]
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let portal = aanbieder.get("/maastricht/aanvragen").await;
+    let foreign_reference: String = sqlx::query_scalar(&format!(
+        "select reference from subsidy_applications where application_id = '{foreign}'"
+    ))
+    .fetch_one(&app.db.admin)
+    .await
+    .unwrap();
+    assert!(
+        !portal.body.contains(&foreign_reference),
+        "only the organisation's own applications are listed"
+    );
+    // Deciding is the beleidsmedewerker's.
+    let huiskamer = category(&app, open, "huiskamer").await;
+    let mut assessor = app.login("beoordelaar@maastricht.demo").await;
+    assessor.get("/maastricht/beoordelen").await;
+    let r = assessor
+        .post(
+            &format!(
+                "/maastricht/regelingen/{scheme}/rondes/{open}/onderdelen/{huiskamer}/besluiten"
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
