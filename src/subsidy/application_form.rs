@@ -276,16 +276,9 @@ pub fn parse(
     }
 }
 
-pub fn answer_field(code: &str) -> &'static str {
-    // Field ids must be 'static for FormErrors; criteria codes come from a short fixed set.
-    match code {
-        "samenwerking" => "antwoord_samenwerking",
-        "resultaat" => "antwoord_resultaat",
-        "inclusie" => "antwoord_inclusie",
-        "duurzaamheid" => "antwoord_duurzaamheid",
-        "prijs" => "antwoord_prijs",
-        _ => "antwoorden",
-    }
+/// The form field of the answer to criterion `code`.
+pub fn answer_field(code: &str) -> String {
+    format!("antwoord_{code}")
 }
 
 /// What a submission needs beyond a draft: every part filled in, the budget adding up, the

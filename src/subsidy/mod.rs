@@ -21,6 +21,8 @@ pub mod money;
 pub mod portal;
 pub mod price;
 pub mod ranking;
+pub mod round_setup;
+pub mod scheme_setup;
 pub mod schemes;
 pub mod store;
 pub mod view;
@@ -32,7 +34,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use uuid::Uuid;
 
-use crate::auth::access::require_section;
+use crate::auth::access::{require_change, require_section};
 use crate::auth::roles::Section;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -40,11 +42,41 @@ use crate::state::AppState;
 /// `/{tenant}/regelingen`, `/{tenant}/aanvragen`, `/{tenant}/beoordelen`.
 pub fn router() -> Router<AppState> {
     let schemes = Router::new()
-        .route("/{tenant}/regelingen", get(schemes::schemes_list))
-        .route("/{tenant}/regelingen/{regeling}", get(schemes::scheme_show))
+        .route(
+            "/{tenant}/regelingen",
+            get(schemes::schemes_list).post(scheme_setup::scheme_create),
+        )
+        .route(
+            "/{tenant}/regelingen/nieuw",
+            get(scheme_setup::scheme_new)
+                .route_layer(from_fn_with_state(Section::Schemes, require_change)),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}",
+            get(schemes::scheme_show).post(scheme_setup::scheme_update),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/wijzigen",
+            get(scheme_setup::scheme_edit)
+                .route_layer(from_fn_with_state(Section::Schemes, require_change)),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes",
+            post(round_setup::round_create),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/nieuw",
+            get(round_setup::round_new)
+                .route_layer(from_fn_with_state(Section::Schemes, require_change)),
+        )
         .route(
             "/{tenant}/regelingen/{regeling}/rondes/{ronde}",
-            get(schemes::round_show),
+            get(schemes::round_show).post(round_setup::round_update),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/wijzigen",
+            get(round_setup::round_edit)
+                .route_layer(from_fn_with_state(Section::Schemes, require_change)),
         )
         .route(
             "/{tenant}/regelingen/{regeling}/rondes/{ronde}/rangschikking",

@@ -72,10 +72,16 @@ struct SchemeRow {
 struct SchemesPage {
     layout: Layout,
     rows: Vec<SchemeRow>,
+    may_change: bool,
+    new_href: String,
 }
 
 /// GET /{tenant}/regelingen
-pub async fn schemes_list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn schemes_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
     let schemes = store::schemes(&mut tx).await?;
     let rounds = store::all_rounds(&mut tx).await?;
@@ -97,8 +103,14 @@ pub async fn schemes_list(State(state): State<AppState>, user: CurrentUser) -> A
             }
         })
         .collect();
-    let layout = Layout::for_user(&user, "Subsidieregelingen", Some(Section::Schemes));
-    render(&SchemesPage { layout, rows })
+    let layout = Layout::for_user(&user, "Subsidieregelingen", Some(Section::Schemes))
+        .with_notice(notice(&query));
+    render(&SchemesPage {
+        layout,
+        rows,
+        may_change: user.may_change(Section::Schemes),
+        new_href: format!("{}/nieuw", base(&user)),
+    })
 }
 
 struct YearBudget {
@@ -125,6 +137,9 @@ struct SchemePage {
     budget: Vec<YearBudget>,
     categories: Vec<(String, String)>,
     rounds: Vec<RoundRow>,
+    may_change: bool,
+    edit_href: String,
+    new_round_href: String,
 }
 
 /// GET /{tenant}/regelingen/{regeling}
@@ -132,6 +147,7 @@ pub async fn scheme_show(
     State(state): State<AppState>,
     user: CurrentUser,
     ids: Ids,
+    Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_tenant(user.tenant_id).await?;
     let scheme = store::scheme(&mut tx, ids.get("regeling"))
@@ -178,9 +194,13 @@ pub async fn scheme_show(
             decision_due: time_fmt::date(r.decision_due()),
         })
         .collect();
-    let layout = Layout::for_user(&user, scheme.name.clone(), Some(Section::Schemes));
+    let layout = Layout::for_user(&user, scheme.name.clone(), Some(Section::Schemes))
+        .with_notice(notice(&query));
     render(&SchemePage {
         layout,
+        may_change: user.may_change(Section::Schemes),
+        edit_href: format!("{}/{}/wijzigen", base(&user), scheme.scheme_id),
+        new_round_href: format!("{}/{}/rondes/nieuw", base(&user), scheme.scheme_id),
         back: base(&user),
         kind: if scheme.kind == "pilot" {
             "Pilot met verdeling over partners"
@@ -226,6 +246,7 @@ struct RoundPage {
     declarations: Vec<String>,
     categories: Vec<CategoryView>,
     ranking_href: String,
+    edit_href: Option<String>,
 }
 
 /// GET /{tenant}/regelingen/{regeling}/rondes/{ronde}
@@ -292,6 +313,8 @@ pub async fn round_show(
             .map(|d| store::declaration_text(d).to_string())
             .collect(),
         ranking_href: format!("{}/rangschikking", round_href(&user, &round)),
+        edit_href: (user.may_change(Section::Schemes) && now < round.opens_at)
+            .then(|| format!("{}/wijzigen", round_href(&user, &round))),
         round,
         categories,
     })

@@ -1,5 +1,7 @@
 //! What every page's layout shows: tenant, user, role, navigation and the CSRF token.
 
+use std::borrow::Cow;
+
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -80,11 +82,13 @@ pub fn render<T: Template>(template: &T) -> AppResult<Response> {
 
 /// Field errors of a form, in the order the fields appear.
 #[derive(Debug, Default, Clone)]
-pub struct FormErrors(Vec<(&'static str, String)>);
+pub struct FormErrors(Vec<(Cow<'static, str>, String)>);
 
 impl FormErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        if self.get(field).is_none() {
+    /// Adds the first message of `field` (a fixed name, or one made per row of a form).
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
+        let field = field.into();
+        if self.get(&field).is_none() {
             self.0.push((field, message.into()));
         }
     }
@@ -100,7 +104,7 @@ impl FormErrors {
         self.0.is_empty()
     }
 
-    pub fn items(&self) -> &[(&'static str, String)] {
+    pub fn items(&self) -> &[(Cow<'static, str>, String)] {
         &self.0
     }
 }

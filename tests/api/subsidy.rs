@@ -753,3 +753,191 @@ async fn nothing_of_the_subsidies_reaches_another_tenant_or_organisation() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_official_sets_up_a_scheme_and_publishes_a_round_before_it_opens() {
+    let app = TestApp::spawn().await;
+    let mut beheer = app.login("beheer@almelo.demo").await;
+    assert_eq!(
+        beheer.get("/almelo/regelingen").await.status,
+        StatusCode::OK,
+        "beheerders read"
+    );
+    assert_eq!(
+        beheer.get("/almelo/regelingen/nieuw").await.status,
+        StatusCode::FORBIDDEN,
+        "but do not set up"
+    );
+
+    let mut beleid = app.login("beleid@almelo.demo").await;
+    let form = beleid.get("/almelo/regelingen/nieuw").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let bad = [
+        ("naam", "Dagstructurering"),
+        ("grondslag", ""),
+        ("eerste_jaar", "2027"),
+        ("laatste_jaar", "2026"),
+        ("bezwaar_bij", "het college"),
+        (
+            "dekking",
+            "2027; Innovatiemiddelen; 200.000\n2027; Innovatiemiddelen; 5",
+        ),
+        ("onderdelen", "Dagbesteding | Groepen in de wijk"),
+    ];
+    let r = beleid.post("/almelo/regelingen", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Vul de grondslag in"));
+    assert!(r.body.contains("Het laatste jaar ligt op of na het eerste"));
+    assert!(r.body.contains("Groepen in de wijk"), "input kept");
+    let good = [
+        ("naam", "Dagstructurering"),
+        ("grondslag", "Algemene subsidieverordening Almelo, artikel 3"),
+        ("eerste_jaar", "2027"),
+        ("laatste_jaar", "2029"),
+        ("bezwaar_bij", "het college van burgemeester en wethouders van Almelo"),
+        ("dekking", "2027; Innovatiemiddelen; 200.000\n2027; Budget maatwerk OMD; 300.000\n2028; Budget maatwerk OMD; 450.000,00"),
+        ("onderdelen", "Dagbesteding | Groepen in de wijk\nInloop"),
+    ];
+    let r = beleid.post("/almelo/regelingen", &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let scheme = app.id("select scheme_id from subsidy_schemes s join tenants t using (tenant_id) where t.slug = 'almelo'").await;
+    assert_eq!(
+        app.scalar_i64(&format!("select sum(amount_cents)::bigint from subsidy_budget_lines where scheme_id = '{scheme}'")).await,
+        95_000_000
+    );
+    let page = beleid.get(&format!("/almelo/regelingen/{scheme}")).await;
+    assert!(page.body.contains("€ 500.000,00"), "the year's total");
+
+    // A round: opening in the past is refused; a future window is published with its protocol.
+    let new_round = beleid
+        .get(&format!("/almelo/regelingen/{scheme}/rondes/nieuw"))
+        .await;
+    assert_eq!(new_round.status, StatusCode::OK);
+    assert!(
+        new_round.body.contains("Samenwerking | 6 |"),
+        "the default criteria are offered"
+    );
+    let criteria =
+        "Samenwerking | 6 | Met wie?\nResultaat | 6 | Wat levert het op?\nPrijs | 6 | Berekend.";
+    let mut fields = vec![
+        ("jaar", "2027"),
+        ("opent_datum", "2020-01-01"),
+        ("opent_tijd", "09:00"),
+        ("sluit_datum", "2099-03-01"),
+        ("sluit_tijd", "23:59"),
+        ("beslistermijn", "8"),
+        ("verplichtingen", "Een verslag voor 1 mei."),
+        ("documenten", "begroting"),
+        ("verklaringen", "vog"),
+        ("plafond_dagbesteding", "400.000"),
+        ("regel_dagbesteding", "gemiddelde"),
+        ("prijsbasis_dagbesteding", "vaste_lasten_personeel"),
+        ("aftrek_dagbesteding", "0"),
+        ("gelijkspel_dagbesteding", "resultaat"),
+        ("restant_dagbesteding", "gedeeltelijk"),
+        ("criteria_dagbesteding", criteria),
+        ("plafond_inloop", ""),
+    ];
+    let r = beleid
+        .post(&format!("/almelo/regelingen/{scheme}/rondes"), &fields)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("De ronde opent in de toekomst"));
+    fields[1] = ("opent_datum", "2099-01-01");
+    let r = beleid
+        .post(&format!("/almelo/regelingen/{scheme}/rondes"), &fields)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let round = app
+        .id(&format!(
+            "select round_id from subsidy_rounds where scheme_id = '{scheme}'"
+        ))
+        .await;
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from subsidy_round_categories where round_id = '{round}'"
+        ))
+        .await,
+        1,
+        "only onderdelen with a plafond take part"
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from subsidy_criteria where round_id = '{round}' and computed"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar_i64(&format!("select count(*) from subsidy_rounds where round_id = '{round}' and opens_at = '2099-01-01 08:00:00+00' and period_end = '2027-12-31'")).await,
+        1,
+        "09:00 Amsterdam winter time; the period is the year"
+    );
+    let page = beleid
+        .get(&format!("/almelo/regelingen/{scheme}/rondes/{round}"))
+        .await;
+    assert!(page.body.contains("Ronde wijzigen"));
+    assert!(page.body.contains("€ 400.000,00"));
+    // Until the window opens it may change; then it is fixed.
+    fields[9] = ("plafond_dagbesteding", "450.000");
+    let r = beleid
+        .post(
+            &format!("/almelo/regelingen/{scheme}/rondes/{round}"),
+            &fields,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select ceiling_cents from subsidy_round_categories where round_id = '{round}'"
+        ))
+        .await,
+        45_000_000
+    );
+    sqlx::query(&format!("update subsidy_rounds set published_at = now() - interval '2 seconds', opens_at = now() - interval '1 second' where round_id = '{round}'"))
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
+    fields[9] = ("plafond_dagbesteding", "1");
+    let r = beleid
+        .post(
+            &format!("/almelo/regelingen/{scheme}/rondes/{round}"),
+            &fields,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select ceiling_cents from subsidy_round_categories where round_id = '{round}'"
+        ))
+        .await,
+        45_000_000
+    );
+    assert_eq!(
+        beleid
+            .get(&format!(
+                "/almelo/regelingen/{scheme}/rondes/{round}/wijzigen"
+            ))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    // An onderdeel that a round uses cannot be removed from the scheme.
+    beleid
+        .get(&format!("/almelo/regelingen/{scheme}/wijzigen"))
+        .await;
+    let mut edit = good.to_vec();
+    edit[6] = ("onderdelen", "Inloop");
+    let r = beleid
+        .post(&format!("/almelo/regelingen/{scheme}"), &edit)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Dagbesteding wordt in een ronde gebruikt"));
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from audit_events where object_id in ('{scheme}', '{round}')"
+        ))
+        .await,
+        3
+    );
+}
