@@ -202,6 +202,9 @@ struct AssessmentPage {
     version: Option<VersionView>,
     fields: Vec<ScoreField>,
     price: Option<super::decision::PriceLine>,
+    /// For the final assessor (rule `eindbeoordelaar`): every assessor's scores and the form.
+    final_round: Option<Vec<FinalField>>,
+    final_action: String,
     decided: bool,
     errors: FormErrors,
 }
@@ -299,6 +302,11 @@ async fn page(
     } else {
         (None, Vec::new(), None)
     };
+    let final_round = if standing == Standing::Free && is_final_assessor(user, &category) {
+        Some(final_fields(&mut tx, &category, id, typed.as_ref()).await?)
+    } else {
+        None
+    };
     tx.commit().await?;
     let invalid = !errors.is_empty();
     let layout = Layout::for_user(
@@ -312,6 +320,8 @@ async fn page(
         back: base(user),
         declaration_action: format!("{}/{id}/verklaring", base(user)),
         scores_action: format!("{}/{id}/scores", base(user)),
+        final_action: format!("{}/{id}/eindscore", base(user)),
+        final_round,
         documents_base: format!("{}/{id}/documenten", base(user)),
         round_title: round.title(),
         decided: category.decided_at.is_some(),
@@ -505,6 +515,180 @@ pub async fn scores_save(
     let event = Event::new("gescoord", "subsidieaanvraag", id)
         .before(serde_json::Value::Object(as_json(&before)))
         .after(serde_json::Value::Object(as_json(&scores)));
+    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}/{id}?melding=scores", base(&user))).into_response())
+}
+
+/// Under the rule `eindbeoordelaar` a beleidsmedewerker sets the final score per criterion.
+fn is_final_assessor(user: &CurrentUser, category: &RoundCategory) -> bool {
+    category.combine_rule == "eindbeoordelaar"
+        && user.has_role(crate::auth::roles::Role::Beleidsmedewerker)
+}
+
+/// One criterion on the final assessor's form, with what every assessor gave.
+pub struct FinalField {
+    code: String,
+    name: String,
+    pass_mark: i32,
+    given: Vec<String>,
+    points: String,
+    motivation: String,
+    points_field: String,
+    motivation_field: String,
+}
+
+async fn final_fields(
+    tx: &mut TenantTx,
+    category: &RoundCategory,
+    id: Uuid,
+    typed: Option<&BTreeMap<String, String>>,
+) -> AppResult<Vec<FinalField>> {
+    let tenant_id = tx.tenant_id();
+    let given: Vec<(String, String, i32, String)> = sqlx::query_as(
+        "select s.criterion_code, u.display_name, s.points, s.motivation from subsidy_scores s \
+         join users u on u.tenant_id = s.tenant_id and u.user_id = s.user_id \
+         where s.tenant_id = $1 and s.application_id = $2 order by u.display_name",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let set: Vec<(String, i32, String)> = sqlx::query_as(
+        "select criterion_code, points, motivation from subsidy_final_scores \
+         where tenant_id = $1 and application_id = $2 and rule = 'eindbeoordelaar'",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(category
+        .criteria
+        .iter()
+        .filter(|c| !c.computed)
+        .map(|c| {
+            let points_field = format!("eind_punten_{}", c.code);
+            let motivation_field = format!("eind_motivering_{}", c.code);
+            let stored = set.iter().find(|(code, _, _)| *code == c.code);
+            let (points, motivation) = match typed {
+                Some(t) => (
+                    t.get(&points_field).cloned().unwrap_or_default(),
+                    t.get(&motivation_field).cloned().unwrap_or_default(),
+                ),
+                None => stored
+                    .map(|(_, p, m)| (p.to_string(), m.clone()))
+                    .unwrap_or_default(),
+            };
+            FinalField {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                pass_mark: c.pass_mark,
+                given: given
+                    .iter()
+                    .filter(|(code, _, _, _)| *code == c.code)
+                    .map(|(_, who, p, m)| format!("{who}: {p} – {m}"))
+                    .collect(),
+                points,
+                motivation,
+                points_field,
+                motivation_field,
+            }
+        })
+        .collect())
+}
+
+/// POST /{tenant}/beoordelen/{id}/eindscore: the final assessor's score per criterion
+/// (`eind_punten_<code>`, `eind_motivering_<code>`), under the rule `eindbeoordelaar`.
+pub async fn final_scores_save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    ids: Ids,
+    body: Bytes,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let typed: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let application = store::application(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match standing(&mut tx, &user, &application).await? {
+        Standing::Free => {}
+        Standing::NotYet => return Err(AppError::NotFound),
+        _ => return Err(AppError::Forbidden),
+    }
+    let category = store::round_categories(&mut tx, application.round_id)
+        .await?
+        .into_iter()
+        .find(|c| c.category_id == application.category_id)
+        .ok_or(AppError::NotFound)?;
+    if !is_final_assessor(&user, &category) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = FormErrors::default();
+    if category.decided_at.is_some() {
+        errors.add(
+            "scores",
+            "Over dit onderdeel is al besloten; de scores liggen vast.",
+        );
+    }
+    let mut finals = Vec::new();
+    for c in category.criteria.iter().filter(|c| !c.computed) {
+        let field = format!("eind_{}", c.code);
+        let points = typed
+            .get(&format!("eind_punten_{}", c.code))
+            .and_then(|p| p.trim().parse::<i32>().ok())
+            .filter(|p| (0..=10).contains(p));
+        let motivation = optional_text(
+            typed
+                .get(&format!("eind_motivering_{}", c.code))
+                .map(String::as_str)
+                .unwrap_or(""),
+            4000,
+            "de motivering",
+        );
+        match (points, motivation) {
+            (None, _) => errors.add(
+                field,
+                format!("Geef bij {} een eindscore van 0 tot en met 10.", c.name),
+            ),
+            (_, Err(m)) => errors.add(field, m),
+            (_, Ok(m)) if m.is_empty() => {
+                errors.add(field, format!("Motiveer de eindscore bij {}.", c.name))
+            }
+            (Some(p), Ok(m)) => finals.push((c.code.clone(), p, m)),
+        }
+    }
+    if !errors.is_empty() {
+        tx.commit().await?;
+        return page(&state, &user, id, Some(typed), errors, None).await;
+    }
+    let tenant_id = tx.tenant_id();
+    let set_by = format!("{} ({})", user.display_name, user.email);
+    for (code, points, motivation) in &finals {
+        sqlx::query(
+            "insert into subsidy_final_scores (tenant_id, application_id, criterion_code, points, motivation, rule, set_by) \
+             values ($1, $2, $3, $4, $5, 'eindbeoordelaar', $6) \
+             on conflict (tenant_id, application_id, criterion_code) do update set points = excluded.points, \
+             motivation = excluded.motivation, set_by = excluded.set_by, set_at = now()",
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .bind(code)
+        .bind(points)
+        .bind(motivation)
+        .bind(&set_by)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let event = Event::new("eindscore vastgesteld", "subsidieaanvraag", id).after(
+        serde_json::Value::Object(
+            finals
+                .iter()
+                .map(|(c, p, m)| (c.clone(), json!({"punten": p, "motivering": m})))
+                .collect(),
+        ),
+    );
     audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=scores", base(&user))).into_response())

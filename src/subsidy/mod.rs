@@ -145,6 +145,10 @@ pub fn router() -> Router<AppState> {
             post(assessment::scores_save),
         )
         .route(
+            "/{tenant}/beoordelen/{id}/eindscore",
+            post(assessment::final_scores_save),
+        )
+        .route(
             "/{tenant}/beoordelen/{id}/documenten/{document}",
             get(documents::document_for_assessor),
         )
