@@ -44,9 +44,7 @@ pub async fn handout(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let sheet = Sheet::load(&mut tx, user.tenant_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let sheet = Sheet::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     // An aanbieder prints only their own organisation's handouts.
     if own_provider(&user).is_some_and(|own| own != Some(sheet.provider_id)) {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::web::layout::{render, Layout};
 use crate::web::time_fmt;
@@ -79,7 +79,7 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
 
 /// The history page of `object_type` `object_id`.
 pub async fn history_page(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     user: &CurrentUser,
     section: Section,
     object_type: &str,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::{self, Email, Postcode};
 use crate::register::facilities::edit::own_provider;
@@ -58,7 +58,7 @@ const SELECT: &str = "select p.provider_id, p.name, p.provider_type, c.name as t
     (select count(*) from facilities f where f.tenant_id = p.tenant_id and f.provider_id = p.provider_id and not f.archived) as facilities \
     from providers p left join code_lists c on c.kind = 'aanbiedertype' and c.code = p.provider_type where p.tenant_id = $1";
 
-async fn get(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> AppResult<Provider> {
+async fn get(tx: &mut TenantTx, user: &CurrentUser, id: Uuid) -> AppResult<Provider> {
     if let Some(own) = own_provider(user) {
         if own != Some(id) {
             return Err(AppError::NotFound);
@@ -239,7 +239,7 @@ pub async fn provider_new(State(state): State<AppState>, user: CurrentUser) -> A
 }
 
 async fn validate(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     user: &CurrentUser,
     id: Option<Uuid>,
     form: &ProviderForm,
@@ -321,7 +321,7 @@ async fn validate(
 }
 
 async fn save(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     user: &CurrentUser,
     id: Option<Uuid>,
     form: &ProviderForm,
@@ -353,7 +353,7 @@ async fn save(
     .await?;
     if let (Some(provider), Some(_)) = (saved, id) {
         // Its facilities are found by the provider's name too.
-        crate::lookup::text::refresh_provider(tx, user.tenant_id, provider).await?;
+        crate::lookup::text::refresh_provider(tx, provider).await?;
     }
     Ok(saved)
 }
@@ -379,7 +379,6 @@ pub async fn provider_create(
     let after = get(&mut tx, &user, id).await?;
     audit::record(
         &mut tx,
-        user.tenant_id,
         &Actor::user(&user, &address),
         Event::new("aangemaakt", "aanbieder", id).after(after.audit_value()),
     )
@@ -443,13 +442,7 @@ pub async fn provider_update(
     let event = Event::new("gewijzigd", "aanbieder", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -479,7 +472,6 @@ pub async fn provider_archive(
     };
     audit::record(
         &mut tx,
-        user.tenant_id,
         &Actor::user(&user, &address),
         Event::new(action, "aanbieder", id)
             .before(before.audit_value())

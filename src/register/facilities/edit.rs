@@ -13,7 +13,7 @@ use super::store;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::{Role, Section};
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::FormErrors;
@@ -28,11 +28,8 @@ pub fn own_provider(user: &CurrentUser) -> Option<Option<Uuid>> {
     limited.then_some(user.provider_id)
 }
 
-async fn provider_name(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    id: Option<Uuid>,
-) -> AppResult<Option<String>> {
+async fn provider_name(tx: &mut TenantTx, id: Option<Uuid>) -> AppResult<Option<String>> {
+    let tenant_id = tx.tenant_id();
     let Some(id) = id else {
         return Ok(Some("(geen organisatie gekoppeld)".into()));
     };
@@ -46,7 +43,7 @@ async fn provider_name(
 }
 
 async fn show_form(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     user: &CurrentUser,
     lookups: &Lookups,
     id: Option<Uuid>,
@@ -55,7 +52,7 @@ async fn show_form(
     errors: FormErrors,
 ) -> AppResult<Response> {
     let fixed = match own_provider(user) {
-        Some(p) => provider_name(tx, user.tenant_id, p).await?,
+        Some(p) => provider_name(tx, p).await?,
         None => None,
     };
     facility_form(user, lookups, id, version, raw, errors, fixed)
@@ -68,7 +65,7 @@ fn base(user: &CurrentUser) -> String {
 /// GET /{tenant}/voorzieningen/nieuw
 pub async fn facility_new(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let lookups = store::lookups(&mut tx).await?;
     let mut raw = RawFacility::default();
     raw.set("rolstoeltoegankelijk", "onbekend");
     raw.set("toegang", "vrij");
@@ -115,32 +112,28 @@ pub async fn facility_create(
 ) -> AppResult<Response> {
     let (mut raw, _) = raw_from_body(&body);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let lookups = store::lookups(&mut tx).await?;
     let (input, provider) = match check(&user, &mut raw, &lookups) {
         Ok(ok) => ok,
         Err(errors) => return show_form(&mut tx, &user, &lookups, None, 0, raw, errors).await,
     };
-    let id = store::insert(&mut tx, user.tenant_id, &input, provider).await?;
-    let after = store::snapshot(&mut tx, user.tenant_id, id)
+    let id = store::insert(&mut tx, &input, provider).await?;
+    let after = store::snapshot(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let event = Event::new("aangemaakt", "voorziening", id).after(after.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
 }
 
 /// A facility this user may change, or 404.
-pub async fn editable(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> AppResult<store::Snapshot> {
-    let snapshot = store::snapshot(tx, user.tenant_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn editable(
+    tx: &mut TenantTx,
+    user: &CurrentUser,
+    id: Uuid,
+) -> AppResult<store::Snapshot> {
+    let snapshot = store::snapshot(tx, id).await?.ok_or(AppError::NotFound)?;
     match own_provider(user) {
         Some(own) if own != Some(snapshot.provider_id) => Err(AppError::NotFound),
         _ => Ok(snapshot),
@@ -155,7 +148,7 @@ pub async fn facility_edit(
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let snapshot = editable(&mut tx, &user, id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let lookups = store::lookups(&mut tx).await?;
     let mut raw = with_form_fields(snapshot.raw());
     raw.set("aanbieder", snapshot.provider_id.to_string());
     let response = show_form(
@@ -183,7 +176,7 @@ pub async fn facility_update(
     let (mut raw, version) = raw_from_body(&body);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let before = editable(&mut tx, &user, id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let lookups = store::lookups(&mut tx).await?;
     let conflict = |errors: &mut FormErrors| {
         errors.add(
             "naam",
@@ -211,7 +204,7 @@ pub async fn facility_update(
             return show_form(&mut tx, &user, &lookups, Some(id), version, raw, errors).await
         }
     };
-    if !store::update(&mut tx, user.tenant_id, id, version, &input, provider).await? {
+    if !store::update(&mut tx, id, version, &input, provider).await? {
         let mut errors = FormErrors::default();
         conflict(&mut errors);
         return show_form(
@@ -225,19 +218,13 @@ pub async fn facility_update(
         )
         .await;
     }
-    let after = store::snapshot(&mut tx, user.tenant_id, id)
+    let after = store::snapshot(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let event = Event::new("gewijzigd", "voorziening", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -264,13 +251,7 @@ pub async fn facility_archive(
     let event = Event::new(action, "voorziening", id)
         .before(serde_json::json!({"gearchiveerd": if before.archived { "ja" } else { "" }}))
         .after(serde_json::json!({"gearchiveerd": if before.archived { "" } else { "ja" }}));
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding={action}", base(&user))).into_response())
 }

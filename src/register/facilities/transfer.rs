@@ -37,7 +37,7 @@ pub async fn facility_export(
 ) -> AppResult<Response> {
     let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let rows = store::snapshots(&mut tx, user.tenant_id).await?;
+    let rows = store::snapshots(&mut tx).await?;
     tx.commit().await?;
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
@@ -226,7 +226,7 @@ pub async fn facility_import(
     };
     let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let lookups = store::lookups(&mut tx).await?;
     // Which facilities exist, and whose they are.
     let existing: HashMap<Uuid, Uuid> = sqlx::query_as::<_, (Uuid, Uuid)>(
         "select facility_id, provider_id from facilities where tenant_id = $1",
@@ -288,7 +288,7 @@ pub async fn facility_import(
     // The stored state of the facilities the file updates, for their history.
     let mut before: HashMap<Uuid, Value> = HashMap::new();
     if rows.iter().any(|r| r.id.is_some()) {
-        for snapshot in store::snapshots(&mut tx, user.tenant_id).await? {
+        for snapshot in store::snapshots(&mut tx).await? {
             before.insert(snapshot.facility_id, snapshot.audit_value());
         }
     }
@@ -320,14 +320,14 @@ pub async fn facility_import(
         };
         let mut event = match row.id {
             Some(id) => {
-                store::overwrite(&mut tx, user.tenant_id, id, &row.input, provider).await?;
+                store::overwrite(&mut tx, id, &row.input, provider).await?;
                 updated += 1;
                 let mut event = Event::new("geïmporteerd", "voorziening", id);
                 event.before = before.remove(&id);
                 event
             }
             None => {
-                let id = store::insert(&mut tx, user.tenant_id, &row.input, provider).await?;
+                let id = store::insert(&mut tx, &row.input, provider).await?;
                 created += 1;
                 Event::new("geïmporteerd", "voorziening", id)
             }
@@ -335,7 +335,7 @@ pub async fn facility_import(
         event.after = Some(audit_value(&row.raw));
         events.push(event);
     }
-    audit::record_many(&mut tx, user.tenant_id, &actor, events).await?;
+    audit::record_many(&mut tx, &actor, events).await?;
     tx.commit().await?;
     import_page(
         &user,

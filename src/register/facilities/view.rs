@@ -17,6 +17,7 @@ use super::store::{self, is_stale, Snapshot};
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::lookup::referrals::{self, ReferralChoices, ReferralForm};
 use crate::register::history;
@@ -329,10 +330,8 @@ fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
 }
 
 /// A facility this user may see: aanbieders only their own organisation's.
-async fn visible(tx: &mut crate::db::Tx, user: &CurrentUser, id: Uuid) -> AppResult<Snapshot> {
-    let f = store::snapshot(tx, user.tenant_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+async fn visible(tx: &mut TenantTx, user: &CurrentUser, id: Uuid) -> AppResult<Snapshot> {
+    let f = store::snapshot(tx, id).await?.ok_or(AppError::NotFound)?;
     match own_provider(user) {
         Some(own) if own != Some(f.provider_id) => Err(AppError::NotFound),
         _ => Ok(f),
@@ -361,18 +360,15 @@ pub struct Names {
     referral: ReferralChoices,
 }
 
-async fn page_names(
-    state: &AppState,
-    tx: &mut crate::db::Tx,
-    tenant_id: Uuid,
-) -> AppResult<std::sync::Arc<Names>> {
-    let generation = crate::tenancy::kept::generation(tx, tenant_id).await?;
+async fn page_names(state: &AppState, tx: &mut TenantTx) -> AppResult<std::sync::Arc<Names>> {
+    let tenant_id = tx.tenant_id();
+    let generation = crate::tenancy::kept::generation(tx).await?;
     if let Some(names) = state.facility_names.get(tenant_id, generation) {
         return Ok(names);
     }
     let names = Names {
-        lookups: store::names(tx, tenant_id).await?,
-        referral: referrals::choices(tx, tenant_id).await?,
+        lookups: store::names(tx).await?,
+        referral: referrals::choices(tx).await?,
     };
     Ok(state.facility_names.put(tenant_id, generation, names))
 }
@@ -387,7 +383,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let f = visible(&mut tx, user, id).await?;
-    let names = page_names(state, &mut tx, user.tenant_id).await?;
+    let names = page_names(state, &mut tx).await?;
     tx.commit().await?;
     let lookups = &names.lookups;
     let may_refer = user.may_change(Section::Lookup);
@@ -576,17 +572,11 @@ pub async fn facility_verify(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let before = editable(&mut tx, &user, id).await?;
     let today = time_fmt::today();
-    store::mark_verified(&mut tx, user.tenant_id, id, &user.display_name, today).await?;
+    store::mark_verified(&mut tx, id, &user.display_name, today).await?;
     let event = Event::new("gecontroleerd", "voorziening", id)
         .before(serde_json::json!({"laatst_gecontroleerd": before.verified_on.map(|d| d.to_string()).unwrap_or_default(), "gecontroleerd_door": before.verified_by}))
         .after(serde_json::json!({"laatst_gecontroleerd": today.to_string(), "gecontroleerd_door": user.display_name}));
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     let target = if form.terug == "lijst" {
         format!("{}?melding=gecontroleerd", user.href(Section::Stale.path()))
