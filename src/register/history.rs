@@ -91,7 +91,7 @@ pub async fn history_page(
         "select occurred_at, actor_label, action, before, after from audit_events \
          where tenant_id = $1 and object_type = $2 and object_id = $3 order by occurred_at desc, event_id limit 500",
     )
-    .bind(user.tenant_id)
+    .bind(tx.tenant_id())
     .bind(object_type)
     .bind(object_id.to_string())
     .fetch_all(&mut **tx)

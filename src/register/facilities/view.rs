@@ -9,16 +9,17 @@ use sqlx::FromRow;
 use time::Date;
 use uuid::Uuid;
 
+use super::access;
 use super::choices;
-use super::edit::{editable, own_provider};
 use super::hours::{self, WEEKDAYS};
 use super::record::Lookups;
 use super::store::{self, is_stale, Snapshot};
 use crate::audit::{self, Actor, Event};
+use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::lookup::referrals::{self, ReferralChoices, ReferralForm};
 use crate::register::history;
 use crate::state::AppState;
@@ -130,13 +131,12 @@ pub async fn facility_index(
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
     let archive = query.archief.is_some();
-    let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows: Vec<(ListRow, i64)> = {
         let raw: Vec<sqlx::postgres::PgRow> = sqlx::query(LIST)
             .bind(user.tenant_id)
             .bind(archive)
-            .bind(own.map(|p| p.unwrap_or(Uuid::nil())))
+            .bind(user.read_scope().only())
             .bind(&pattern)
             .bind(PAGE_SIZE)
             .bind((page - 1) * PAGE_SIZE)
@@ -167,7 +167,7 @@ pub async fn facility_index(
         total,
         page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
-        may_add: user.may_change(Section::Facilities),
+        may_add: user.write_scope() != ProviderScope::Nothing,
     })
 }
 
@@ -329,15 +329,6 @@ fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
         .collect()
 }
 
-/// A facility this user may see: aanbieders only their own organisation's.
-async fn visible(tx: &mut TenantTx, user: &CurrentUser, id: Uuid) -> AppResult<Snapshot> {
-    let f = store::snapshot(tx, id).await?.ok_or(AppError::NotFound)?;
-    match own_provider(user) {
-        Some(own) if own != Some(f.provider_id) => Err(AppError::NotFound),
-        _ => Ok(f),
-    }
-}
-
 #[derive(Deserialize, Default)]
 pub struct Notice {
     melding: Option<String>,
@@ -382,7 +373,7 @@ pub async fn show(
     referral: Option<(ReferralForm, FormErrors)>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let f = visible(&mut tx, user, id).await?;
+    let f = access::facility(&mut tx, user, id, Access::Read).await?;
     let names = page_names(state, &mut tx).await?;
     tx.commit().await?;
     let lookups = &names.lookups;
@@ -454,7 +445,7 @@ pub async fn show(
         Some("gecontroleerd") => Some("De gegevens zijn als gecontroleerd gemarkeerd."),
         _ => None,
     };
-    let may_edit = user.may_change(Section::Facilities);
+    let may_edit = user.write_scope().admits(f.provider_id);
     let invalid = referral.is_some();
     let (referral, errors) =
         referral.unwrap_or_else(|| (ReferralForm::fresh(), FormErrors::default()));
@@ -476,7 +467,7 @@ pub async fn show(
             None => "nog nooit".into(),
         },
         may_edit,
-        may_verify: user.may_change(Section::Stale),
+        may_verify: user.may_change(Section::Stale) && user.write_scope().admits(f.provider_id),
         details: details(&f, lookups),
         types,
         levensgebieden,
@@ -501,7 +492,7 @@ pub async fn facility_history(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let f = visible(&mut tx, &user, id).await?;
+    let f = access::facility(&mut tx, &user, id, Access::Read).await?;
     let back = format!("{}/{id}", user.href(Section::Facilities.path()));
     let response = history::history_page(
         &mut tx,
@@ -537,7 +528,7 @@ pub async fn stale_index(
     ))
     .bind(user.tenant_id)
     .bind(false)
-    .bind(None::<Uuid>)
+    .bind(user.read_scope().only())
     .bind("")
     .fetch_all(&mut *tx)
     .await?;
@@ -570,7 +561,7 @@ pub async fn facility_verify(
     axum::Form(form): axum::Form<VerifyForm>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = editable(&mut tx, &user, id).await?;
+    let before = access::facility(&mut tx, &user, id, Access::Write).await?;
     let today = time_fmt::today();
     store::mark_verified(&mut tx, id, &user.display_name, today).await?;
     let event = Event::new("gecontroleerd", "voorziening", id)
