@@ -522,6 +522,19 @@ async fn other_roles_widen_reading_never_writing() {
             }
         }
 
+        // The list of unverified facilities offers verifying only to who may verify.
+        let stale = b.get("/almelo/actualiteit").await;
+        if rule.has("beheerder") || rule.has("beleidsmedewerker") {
+            assert_eq!(stale.status, StatusCode::OK, "{label} reads the stale list");
+            assert_eq!(
+                stale.body.contains("Gecontroleerd<span"),
+                rule.writes_all(),
+                "{label} is offered to verify"
+            );
+        } else {
+            assert_eq!(stale.status, StatusCode::FORBIDDEN, "{label} stale list");
+        }
+
         for route in ROUTES {
             for target in [Target::Own, Target::Other] {
                 let what = format!("{label} {route:?} {target:?}");

@@ -514,6 +514,8 @@ struct StalePage {
     layout: Layout,
     base: String,
     rows: Vec<ListRow>,
+    /// Beheerders read this list; only those who change every facility verify.
+    may_verify: bool,
 }
 
 /// GET /{tenant}/actualiteit: facilities not verified for 12 months, oldest first.
@@ -543,6 +545,7 @@ pub async fn stale_index(
         layout: Layout::for_user(&user, "Actualiteit", Some(Section::Stale)).with_notice(notice),
         base: user.href(Section::Facilities.path()),
         rows,
+        may_verify: user.may_change(Section::Stale) && user.write_scope() == ProviderScope::All,
     })
 }
 
