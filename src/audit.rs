@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::session::CurrentUser;
-use crate::db::{TenantTx, Tx};
+use crate::db::TenantTx;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, Copy)]
@@ -92,27 +92,8 @@ impl<'a> Event<'a> {
 }
 
 /// Writes an event in the tenant's transaction, so it commits or rolls back with the change.
-pub async fn record(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    actor: &Actor,
-    event: Event<'_>,
-) -> AppResult<()> {
-    insert(tx, tenant_id, actor, event).await
-}
-
-/// Writes an event in a [`TenantTx`], for its tenant.
-pub async fn record_in(tx: &mut TenantTx, actor: &Actor, event: Event<'_>) -> AppResult<()> {
+pub async fn record(tx: &mut TenantTx, actor: &Actor, event: Event<'_>) -> AppResult<()> {
     let tenant_id = tx.tenant_id();
-    insert(tx, tenant_id, actor, event).await
-}
-
-async fn insert(
-    conn: &mut sqlx::PgConnection,
-    tenant_id: Uuid,
-    actor: &Actor,
-    event: Event<'_>,
-) -> AppResult<()> {
     sqlx::query(
         "insert into audit_events (tenant_id, actor_user_id, actor_label, action, object_type, object_id, \
          result, origin, before, after) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -127,18 +108,18 @@ async fn insert(
     .bind(&actor.origin)
     .bind(event.before)
     .bind(event.after)
-    .execute(conn)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Writes many successful events of one actor in one statement (for imports).
 pub async fn record_many(
-    tx: &mut Tx,
-    tenant_id: Uuid,
+    tx: &mut TenantTx,
     actor: &Actor,
     events: Vec<Event<'_>>,
 ) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
     for chunk in events.chunks(1000) {
         let actions: Vec<&str> = chunk.iter().map(|e| e.action).collect();
         let types: Vec<&str> = chunk.iter().map(|e| e.object_type).collect();

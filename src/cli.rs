@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::auth::password_links;
 use crate::auth::roles::Role;
 use crate::config::{DatabaseSource, ServeConfig, Settings, SmtpSettings};
-use crate::db::{self, Db};
+use crate::db::{self, Db, TenantTx};
 use crate::fields::Email;
 use crate::tenancy::tenants::{self, NewTenant};
 use crate::{demo, AppState};
@@ -281,7 +281,10 @@ async fn create_user(
         );
     }
     let roles: Vec<&str> = parsed.iter().map(|r| r.as_str()).collect();
-    let mut tx = admin.begin().await.map_err(|e| e.to_string())?;
+    let owner_tx = admin.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = TenantTx::adopt(owner_tx, tenant_id)
+        .await
+        .map_err(|e| e.to_string())?;
     let user_id: uuid::Uuid = sqlx::query_scalar(
         "insert into users (tenant_id, email, display_name, roles) values ($1, $2, $3, $4) returning user_id",
     )
@@ -295,13 +298,13 @@ async fn create_user(
         Some("login_emails_pkey") | Some("users_tenant_id_email_key") => "this e-mail address is already in use".into(),
         _ => format!("user not created: {e}"),
     })?;
-    let token = password_links::issue(&mut tx, tenant_id, user_id)
+    let token = password_links::issue(&mut tx, user_id)
         .await
         .map_err(|e| e.to_string())?;
     let actor = crate::audit::Actor::system("voorzieningen user create");
     let event = crate::audit::Event::new("aangemaakt", "gebruiker", user_id)
         .after(serde_json::json!({"naam": name.trim(), "email": email.as_str(), "rollen": roles}));
-    crate::audit::record(&mut tx, tenant_id, &actor, event)
+    crate::audit::record(&mut tx, &actor, event)
         .await
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;

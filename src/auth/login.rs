@@ -160,7 +160,7 @@ pub async fn login(
                     let mut tx = state.db.tenant_tx(row.tenant_id).await?;
                     let event =
                         Event::new("login", "gebruiker", row.user_id).outcome(Outcome::Failure);
-                    audit::record(&mut tx, row.tenant_id, &actor(Some(row.user_id)), event).await?;
+                    audit::record(&mut tx, &actor(Some(row.user_id)), event).await?;
                     tx.commit().await?;
                 }
                 None => {
@@ -175,12 +175,11 @@ pub async fn login(
     throttle::clear_account(pool, &email).await?;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     if let Some(previous) = current.filter(|c| c.tenant_id == user.tenant_id) {
-        session::end(&mut tx, previous.tenant_id, &previous.session_hash).await?;
+        session::end(&mut tx, &previous.session_hash).await?;
     }
-    let session_id = session::create(&mut tx, user.tenant_id, user.user_id).await?;
+    let session_id = session::create(&mut tx, user.user_id).await?;
     audit::record(
         &mut tx,
-        user.tenant_id,
         &actor(Some(user.user_id)),
         Event::new("login", "gebruiker", user.user_id),
     )
@@ -209,10 +208,9 @@ pub async fn logout(
 ) -> AppResult<Response> {
     if let Some(user) = user {
         let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-        session::end(&mut tx, user.tenant_id, &user.session_hash).await?;
+        session::end(&mut tx, &user.session_hash).await?;
         audit::record(
             &mut tx,
-            user.tenant_id,
             &Actor::user(&user, &address),
             Event::new("logout", "gebruiker", user.user_id),
         )

@@ -1,9 +1,11 @@
-//! Users' identity: passwords, sessions, login, CSRF, roles and the route guards.
+//! Users' identity: passwords, sessions, login, CSRF, roles and the route guards, and the
+//! ownership rule (whose records a user may read and change).
 
 pub mod access;
 pub mod cookies;
 pub mod csrf;
 pub mod login;
+pub mod ownership;
 pub mod password;
 pub mod password_change;
 pub mod password_links;

@@ -84,10 +84,9 @@ pub async fn change(
         .bind(hash)
         .execute(&mut *tx)
         .await?;
-    session::end_all(&mut tx, user.tenant_id, user.user_id).await?;
+    session::end_all(&mut tx, user.user_id).await?;
     audit::record(
         &mut tx,
-        user.tenant_id,
         &Actor::user(&user, &address),
         Event::new("wachtwoord_gewijzigd", "gebruiker", user.user_id),
     )

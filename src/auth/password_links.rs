@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit::{self, Actor, Event};
 use crate::auth::token::{digest, random_token};
 use crate::auth::{csrf, password, session};
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
@@ -22,7 +22,8 @@ use crate::web::ClientAddr;
 pub const VALID_FOR: Duration = Duration::hours(72);
 
 /// Creates a new link for `user_id`, replacing any unused earlier one; returns the token.
-pub async fn issue(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> AppResult<String> {
+pub async fn issue(tx: &mut TenantTx, user_id: Uuid) -> AppResult<String> {
+    let tenant_id = tx.tenant_id();
     sqlx::query(
         "delete from password_tokens where tenant_id = $1 and user_id = $2 and used_at is null",
     )
@@ -195,7 +196,7 @@ pub async fn setup(
         .bind(hash)
         .execute(&mut *tx)
         .await?;
-    session::end_all(&mut tx, row.tenant_id, row.user_id).await?;
+    session::end_all(&mut tx, row.user_id).await?;
     let actor = Actor {
         user_id: Some(row.user_id),
         label: row.email.clone(),
@@ -203,7 +204,6 @@ pub async fn setup(
     };
     audit::record(
         &mut tx,
-        row.tenant_id,
         &actor,
         Event::new("wachtwoord_ingesteld", "gebruiker", row.user_id),
     )

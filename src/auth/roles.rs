@@ -135,8 +135,9 @@ impl Section {
         }
     }
 
-    /// The roles that may change something in this section (POST). An aanbieder's changes are
-    /// further limited to their own organisation by the handlers' queries.
+    /// The roles that may change something in this section (POST). Which organisations'
+    /// records they may change is the ownership rule's ([`super::ownership::ProviderScope`]):
+    /// an aanbieder only its own organisation's, whatever other roles it holds.
     pub fn write_roles(self) -> &'static [Role] {
         match self {
             Section::Facilities | Section::Providers => &[Role::Beleidsmedewerker, Role::Aanbieder],

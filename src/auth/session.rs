@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::auth::cookies;
 use crate::auth::roles::{Role, Section};
 use crate::auth::token::{digest, random_token};
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::request_info::RequestInfo;
@@ -123,7 +123,8 @@ async fn load(state: &AppState, session_id: &str) -> AppResult<Option<CurrentUse
 }
 
 /// Starts a session with a fresh id; returns the id for the cookie.
-pub async fn create(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> AppResult<String> {
+pub async fn create(tx: &mut TenantTx, user_id: Uuid) -> AppResult<String> {
+    let tenant_id = tx.tenant_id();
     let id = random_token();
     sqlx::query("insert into sessions (tenant_id, session_hash, user_id, csrf_token) values ($1, $2, $3, $4)")
         .bind(tenant_id)
@@ -136,7 +137,8 @@ pub async fn create(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> AppResult<St
 }
 
 /// Ends one session.
-pub async fn end(tx: &mut Tx, tenant_id: Uuid, session_hash: &[u8]) -> AppResult<()> {
+pub async fn end(tx: &mut TenantTx, session_hash: &[u8]) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
     sqlx::query("delete from sessions where tenant_id = $1 and session_hash = $2")
         .bind(tenant_id)
         .bind(session_hash)
@@ -146,7 +148,8 @@ pub async fn end(tx: &mut Tx, tenant_id: Uuid, session_hash: &[u8]) -> AppResult
 }
 
 /// Ends every session of a user (password change, deactivation).
-pub async fn end_all(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> AppResult<()> {
+pub async fn end_all(tx: &mut TenantTx, user_id: Uuid) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
     sqlx::query("delete from sessions where tenant_id = $1 and user_id = $2")
         .bind(tenant_id)
         .bind(user_id)

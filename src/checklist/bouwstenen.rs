@@ -68,9 +68,9 @@ pub async fn bouwstenen_show(
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let bouwstenen = lists::codes(&mut tx, "bouwsteen").await?;
-    let wijken = scope::wijken(&mut tx, user.tenant_id).await?;
-    let regio = scope::gemeenten(&mut tx, user.tenant_id).await?.len() > 1;
-    let counts: HashMap<(Uuid, String), i64> = store::bouwsteen_counts(&mut tx, user.tenant_id)
+    let wijken = scope::wijken(&mut tx).await?;
+    let regio = scope::gemeenten(&mut tx).await?.len() > 1;
+    let counts: HashMap<(Uuid, String), i64> = store::bouwsteen_counts(&mut tx)
         .await?
         .into_iter()
         .map(|(w, b, n)| ((w, b), n))

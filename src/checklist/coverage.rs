@@ -14,7 +14,7 @@ use super::store::{self, ChecklistType};
 use super::{subnav, Tab};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::register::lists;
 use crate::state::AppState;
@@ -91,16 +91,16 @@ impl Matrix {
 }
 
 /// Two queries for the counts and statuses, the rest in memory.
-pub async fn load(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Matrix> {
-    let gemeenten = scope::gemeenten(tx, tenant_id).await?;
-    let types = store::types(tx, tenant_id).await?;
+pub async fn load(tx: &mut TenantTx) -> AppResult<Matrix> {
+    let gemeenten = scope::gemeenten(tx).await?;
+    let types = store::types(tx).await?;
     let levensgebieden = lists::levensgebieden(tx).await?;
-    let counts: HashMap<(String, Uuid), i64> = store::counts(tx, tenant_id)
+    let counts: HashMap<(String, Uuid), i64> = store::counts(tx)
         .await?
         .into_iter()
         .map(|(t, g, n)| ((t, g), n))
         .collect();
-    let entries: HashMap<(String, Uuid), Status> = store::entries(tx, tenant_id, None)
+    let entries: HashMap<(String, Uuid), Status> = store::entries(tx, None)
         .await?
         .into_iter()
         .map(|e| ((e.type_code, e.area_id), Status::from_code(&e.status)))
@@ -155,7 +155,7 @@ pub async fn coverage_show(
     user: CurrentUser,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let matrix = load(&mut tx, user.tenant_id).await?;
+    let matrix = load(&mut tx).await?;
     tx.commit().await?;
     let regio = matrix.gemeenten.len() > 1;
     render(&CoveragePage {

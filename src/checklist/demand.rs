@@ -21,7 +21,7 @@ use super::{dutch_number, store, subnav, with_status, Tab, MAX_IMPORT_BYTES};
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::tenancy::areas_csv::LineError;
@@ -124,23 +124,20 @@ struct Shown {
 }
 
 async fn page(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     user: &CurrentUser,
     shown: Shown,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let wijken = scope::wijken(tx, user.tenant_id).await?;
-    let regio = scope::gemeenten(tx, user.tenant_id).await?.len() > 1;
-    let demand: HashMap<Uuid, i32> = store::demand(tx, user.tenant_id)
-        .await?
-        .into_iter()
-        .collect();
-    let supply: HashMap<Uuid, (i64, i64)> = store::supply(tx, user.tenant_id)
+    let wijken = scope::wijken(tx).await?;
+    let regio = scope::gemeenten(tx).await?.len() > 1;
+    let demand: HashMap<Uuid, i32> = store::demand(tx).await?.into_iter().collect();
+    let supply: HashMap<Uuid, (i64, i64)> = store::supply(tx)
         .await?
         .into_iter()
         .map(|s| (s.wijk_id, (s.facilities, s.capacity)))
         .collect();
-    let stamp = store::demand_stamp(tx, user.tenant_id).await?;
+    let stamp = store::demand_stamp(tx).await?;
     let mut rows: Vec<DemandRow> = wijken
         .into_iter()
         .map(|wijk| {
@@ -228,17 +225,14 @@ pub async fn demand_show(
 
 /// Stores the changed values and writes one audit event with each changed wijk before and after.
 async fn apply(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     user: &CurrentUser,
     address: &str,
     action: &str,
     wijken: &[Wijk],
     wanted: &[(Uuid, Option<i32>)],
 ) -> AppResult<usize> {
-    let current: HashMap<Uuid, i32> = store::demand(tx, user.tenant_id)
-        .await?
-        .into_iter()
-        .collect();
+    let current: HashMap<Uuid, i32> = store::demand(tx).await?.into_iter().collect();
     let changes: Vec<(Uuid, Option<i32>)> = wanted
         .iter()
         .filter(|(id, v)| current.get(id).copied() != *v)
@@ -247,7 +241,7 @@ async fn apply(
     if changes.is_empty() {
         return Ok(0);
     }
-    store::set_demand(tx, user.tenant_id, &changes).await?;
+    store::set_demand(tx, &changes).await?;
     let code = |id: &Uuid| {
         wijken
             .iter()
@@ -263,7 +257,7 @@ async fn apply(
     let event = Event::new(action, "vraag", "vraag")
         .before(Value::Object(before))
         .after(Value::Object(after));
-    audit::record(tx, user.tenant_id, &Actor::user(user, address), event).await?;
+    audit::record(tx, &Actor::user(user, address), event).await?;
     Ok(changes.len())
 }
 
@@ -275,7 +269,7 @@ pub async fn demand_update(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let wijken = scope::wijken(&mut tx, user.tenant_id).await?;
+    let wijken = scope::wijken(&mut tx).await?;
     let mut inputs: HashMap<String, String> = HashMap::new();
     for (name, value) in fields {
         if let Some(code) = name.strip_prefix("vraag-") {
@@ -308,9 +302,8 @@ pub async fn demand_update(
         };
         return page(&mut tx, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    store::lock_demand(&mut tx, user.tenant_id).await?;
-    if inputs.get("stand").map(String::as_str)
-        != Some(store::demand_stamp(&mut tx, user.tenant_id).await?.as_str())
+    store::lock_demand(&mut tx).await?;
+    if inputs.get("stand").map(String::as_str) != Some(store::demand_stamp(&mut tx).await?.as_str())
     {
         let message =
             "Iemand anders heeft de vraag intussen gewijzigd. Uw invoer staat hieronder nog; \
@@ -366,7 +359,7 @@ pub async fn demand_import(
             .await
         }
     };
-    let wijken = scope::wijken(&mut tx, user.tenant_id).await?;
+    let wijken = scope::wijken(&mut tx).await?;
     let records = match demand_csv::parse(&bytes, &wijken) {
         Ok(records) => records,
         Err(errors) => {
@@ -380,7 +373,7 @@ pub async fn demand_import(
         }
     };
     let wanted: Vec<(Uuid, Option<i32>)> = records.iter().map(|r| (r.area_id, r.value)).collect();
-    store::lock_demand(&mut tx, user.tenant_id).await?;
+    store::lock_demand(&mut tx).await?;
     let changed = apply(&mut tx, &user, &address, "geimporteerd", &wijken, &wanted).await?;
     let notice = format!(
         "{} waarden ingelezen, waarvan {changed} gewijzigd.",

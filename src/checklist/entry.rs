@@ -11,7 +11,7 @@ use super::scope::{self, GemeenteQuery};
 use super::status::Status;
 use crate::audit::{self, Actor, Event};
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::optional_text;
 use crate::state::AppState;
@@ -33,7 +33,8 @@ pub struct EntryForm {
 }
 
 /// A type of this tenant that the checklist shows (not retired): its name.
-async fn type_name(tx: &mut Tx, tenant_id: uuid::Uuid, code: &str) -> AppResult<Option<String>> {
+async fn type_name(tx: &mut TenantTx, code: &str) -> AppResult<Option<String>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_scalar(
         "select name from facility_types where tenant_id = $1 and code = $2 and not retired",
     )
@@ -56,7 +57,7 @@ pub async fn entry_show(
     axum::extract::Query(query): axum::extract::Query<GemeenteQuery>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    if type_name(&mut tx, user.tenant_id, &code).await?.is_none() {
+    if type_name(&mut tx, &code).await?.is_none() {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
@@ -76,10 +77,10 @@ pub async fn entry_update(
     Form(form): Form<EntryForm>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let Some(name) = type_name(&mut tx, user.tenant_id, &code).await? else {
+    let Some(name) = type_name(&mut tx, &code).await? else {
         return Err(AppError::NotFound);
     };
-    let gemeenten = scope::gemeenten(&mut tx, user.tenant_id).await?;
+    let gemeenten = scope::gemeenten(&mut tx).await?;
     let gemeente = match scope::choose(
         &gemeenten,
         Some(form.gemeente.as_str()).filter(|g| !g.trim().is_empty()),
@@ -176,13 +177,7 @@ pub async fn entry_update(
         let event = Event::new("gewijzigd", "checklist", format!("{}/{code}", gemeente.code))
             .before(before.unwrap_or_else(|| json!({"status": "onbekend", "toelichting": ""})))
             .after(json!({"status": status.code(), "toelichting": note, "gemeente": gemeente.name, "type": name}));
-        audit::record(
-            &mut tx,
-            user.tenant_id,
-            &Actor::user(&user, &address),
-            event,
-        )
-        .await?;
+        audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
         tx.commit().await?;
     }
     Ok(Redirect::to(&format!(

@@ -14,7 +14,7 @@ use super::inventory::assemble;
 use super::scope;
 use super::store::{self, Entry, Listed};
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::register::lists;
 use crate::state::AppState;
@@ -140,17 +140,17 @@ const CSV: &str = "text/csv; charset=utf-8";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Every gemeente's inventory, in page order.
-async fn inventory_table(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Table> {
-    let gemeenten = scope::gemeenten(tx, tenant_id).await?;
-    let types = store::types(tx, tenant_id).await?;
+async fn inventory_table(tx: &mut TenantTx) -> AppResult<Table> {
+    let gemeenten = scope::gemeenten(tx).await?;
+    let types = store::types(tx).await?;
     let levensgebieden = lists::levensgebieden(tx).await?;
     let mut listed: HashMap<Uuid, Vec<&Listed>> = HashMap::new();
-    let all_listed = store::listed(tx, tenant_id, None).await?;
+    let all_listed = store::listed(tx, None).await?;
     for l in &all_listed {
         listed.entry(l.gemeente_id).or_default().push(l);
     }
     let mut entries: HashMap<Uuid, Vec<&Entry>> = HashMap::new();
-    let all_entries = store::entries(tx, tenant_id, None).await?;
+    let all_entries = store::entries(tx, None).await?;
     for e in &all_entries {
         entries.entry(e.area_id).or_default().push(e);
     }
@@ -192,8 +192,8 @@ async fn inventory_table(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Table> {
     })
 }
 
-async fn coverage_table(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Table> {
-    let matrix = coverage::load(tx, tenant_id).await?;
+async fn coverage_table(tx: &mut TenantTx) -> AppResult<Table> {
+    let matrix = coverage::load(tx).await?;
     let mut headers = vec![
         "levensgebied".to_string(),
         "subgroep".into(),
@@ -241,7 +241,7 @@ pub async fn inventory_csv(
     user: CurrentUser,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let table = inventory_table(&mut tx, user.tenant_id).await?;
+    let table = inventory_table(&mut tx).await?;
     tx.commit().await?;
     Ok(download(
         to_csv(&table)?,
@@ -256,7 +256,7 @@ pub async fn inventory_xlsx(
     user: CurrentUser,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let table = inventory_table(&mut tx, user.tenant_id).await?;
+    let table = inventory_table(&mut tx).await?;
     tx.commit().await?;
     Ok(download(
         to_xlsx(&table)?,
@@ -268,7 +268,7 @@ pub async fn inventory_xlsx(
 /// GET /{tenant}/checklist/dekking.csv
 pub async fn coverage_csv(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let table = coverage_table(&mut tx, user.tenant_id).await?;
+    let table = coverage_table(&mut tx).await?;
     tx.commit().await?;
     Ok(download(
         to_csv(&table)?,
@@ -283,7 +283,7 @@ pub async fn coverage_xlsx(
     user: CurrentUser,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let table = coverage_table(&mut tx, user.tenant_id).await?;
+    let table = coverage_table(&mut tx).await?;
     tx.commit().await?;
     Ok(download(
         to_xlsx(&table)?,

@@ -208,23 +208,22 @@ pub async fn checklist_import(
         Err(error) => return import_page(&user, vec![error], None),
     };
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let gemeenten = scope::gemeenten(&mut tx, user.tenant_id).await?;
-    let types = store::types(&mut tx, user.tenant_id).await?;
+    let gemeenten = scope::gemeenten(&mut tx).await?;
+    let types = store::types(&mut tx).await?;
     let records = match parse(&bytes, &gemeenten, &types) {
         Ok(records) => records,
         Err(errors) => return import_page(&user, errors, None),
     };
-    let current: HashMap<(Uuid, String), (Status, String)> =
-        store::entries(&mut tx, user.tenant_id, None)
-            .await?
-            .into_iter()
-            .map(|e| {
-                (
-                    (e.area_id, e.type_code),
-                    (Status::from_code(&e.status), e.note),
-                )
-            })
-            .collect();
+    let current: HashMap<(Uuid, String), (Status, String)> = store::entries(&mut tx, None)
+        .await?
+        .into_iter()
+        .map(|e| {
+            (
+                (e.area_id, e.type_code),
+                (Status::from_code(&e.status), e.note),
+            )
+        })
+        .collect();
     let (mut before, mut after) = (Map::new(), Map::new());
     for r in &records {
         let key = (r.gemeente.area_id, r.type_code.clone());
@@ -269,13 +268,7 @@ pub async fn checklist_import(
         let event = Event::new("geimporteerd", "checklist", "import")
             .before(Value::Object(before))
             .after(Value::Object(after));
-        audit::record(
-            &mut tx,
-            user.tenant_id,
-            &Actor::user(&user, &address),
-            event,
-        )
-        .await?;
+        audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     }
     tx.commit().await?;
     import_page(&user, Vec::new(), Some((records.len(), changed)))

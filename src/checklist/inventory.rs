@@ -15,7 +15,7 @@ use super::store::{self, ChecklistType, Entry, Listed};
 use super::{subnav, with_status, Tab};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::register::lists;
 use crate::state::AppState;
@@ -161,7 +161,7 @@ pub async fn checklist_show(
     Query(query): Query<GemeenteQuery>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let gemeenten = scope::gemeenten(&mut tx, user.tenant_id).await?;
+    let gemeenten = scope::gemeenten(&mut tx).await?;
     let gemeente = match scope::choose(&gemeenten, query.gemeente.as_deref()) {
         Ok(g) => g,
         Err(detail) => return Ok(super::not_found(detail)),
@@ -175,18 +175,18 @@ pub async fn checklist_show(
 
 /// The inventory page of `gemeente`; with `edit`, that type's form shows the input and errors.
 pub async fn page(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     user: &CurrentUser,
     gemeenten: Vec<Gemeente>,
     gemeente: Gemeente,
     notice: Option<&str>,
     edit: Option<Edit>,
 ) -> AppResult<Response> {
-    let types = store::types(tx, user.tenant_id).await?;
+    let types = store::types(tx).await?;
     let levensgebieden = lists::levensgebieden(tx).await?;
-    let listed = store::listed(tx, user.tenant_id, Some(gemeente.area_id)).await?;
-    let entries = store::entries(tx, user.tenant_id, Some(gemeente.area_id)).await?;
-    let unplaced = store::unplaced(tx, user.tenant_id).await?;
+    let listed = store::listed(tx, Some(gemeente.area_id)).await?;
+    let entries = store::entries(tx, Some(gemeente.area_id)).await?;
+    let unplaced = store::unplaced(tx).await?;
     let mut groups = assemble(
         &types,
         &levensgebieden,

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, FromRow)]
@@ -25,7 +25,8 @@ pub struct Wijk {
 }
 
 /// The gemeenten the checklist is filled in for, by name.
-pub async fn gemeenten(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Gemeente>> {
+pub async fn gemeenten(tx: &mut TenantTx) -> AppResult<Vec<Gemeente>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
         "select a.area_id, a.cbs_code as code, a.name from areas a join tenants t on t.tenant_id = a.tenant_id \
          where a.tenant_id = $1 and a.level = 'gemeente' and (t.kind = 'regio' or a.cbs_code = t.cbs_code) \
@@ -37,7 +38,8 @@ pub async fn gemeenten(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Gemeente>>
 }
 
 /// The wijken of those gemeenten, grouped by gemeente.
-pub async fn wijken(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Wijk>> {
+pub async fn wijken(tx: &mut TenantTx) -> AppResult<Vec<Wijk>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
         "select w.area_id, w.cbs_code as code, w.name, g.cbs_code as gemeente_code, g.name as gemeente_name \
          from areas w join areas g on g.tenant_id = w.tenant_id and g.area_id = w.parent_id \

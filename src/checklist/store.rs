@@ -4,7 +4,7 @@
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 
 /// `counted(facility_id, gemeente_id)`: each non-archived facility with every gemeente it
@@ -55,7 +55,8 @@ pub struct ChecklistType {
 }
 
 /// The tenant's facility types that are not retired, in the taxonomy's order.
-pub async fn types(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<ChecklistType>> {
+pub async fn types(tx: &mut TenantTx) -> AppResult<Vec<ChecklistType>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
         "select code, levensgebied, subgroup, name, description, innovative from facility_types \
          where tenant_id = $1 and not retired order by position, lower(name), code",
@@ -76,11 +77,8 @@ pub struct Entry {
 }
 
 /// The recorded statuses, of one gemeente or of all.
-pub async fn entries(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    gemeente: Option<Uuid>,
-) -> AppResult<Vec<Entry>> {
+pub async fn entries(tx: &mut TenantTx, gemeente: Option<Uuid>) -> AppResult<Vec<Entry>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
         "select area_id, type_code, status, note, version from checklist_entries \
          where tenant_id = $1 and ($2::uuid is null or area_id = $2)",
@@ -101,11 +99,8 @@ pub struct Listed {
 }
 
 /// The facilities per type and gemeente (of one gemeente, or of all), by name.
-pub async fn listed(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    gemeente: Option<Uuid>,
-) -> AppResult<Vec<Listed>> {
+pub async fn listed(tx: &mut TenantTx, gemeente: Option<Uuid>) -> AppResult<Vec<Listed>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!(
         "{COUNTED} select l.type_code, c.gemeente_id, f.facility_id, f.name from counted c \
          join facilities f on f.tenant_id = $1 and f.facility_id = c.facility_id \
@@ -119,7 +114,8 @@ pub async fn listed(
 }
 
 /// The number of facilities per (type, gemeente): the coverage matrix in one query.
-pub async fn counts(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(String, Uuid, i64)>> {
+pub async fn counts(tx: &mut TenantTx) -> AppResult<Vec<(String, Uuid, i64)>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!(
         "{COUNTED} select l.type_code, c.gemeente_id, count(*) from counted c \
          join facility_type_links l on l.tenant_id = $1 and l.facility_id = c.facility_id group by 1, 2"
@@ -131,7 +127,8 @@ pub async fn counts(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(String, Uuid
 
 /// Live facilities that count nowhere: no buurt, no werkgebied, not the whole region. (Not
 /// via `counted`: an anti-join against that CTE has no index and grows with the square.)
-pub async fn unplaced(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
+pub async fn unplaced(tx: &mut TenantTx) -> AppResult<Vec<(Uuid, String)>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
         "select f.facility_id, f.name from facilities f where f.tenant_id = $1 and not f.archived \
            and f.buurt_id is null and not f.serves_whole_region \
@@ -144,7 +141,8 @@ pub async fn unplaced(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, Stri
 }
 
 /// The number of facilities per (wijk, bouwsteen).
-pub async fn bouwsteen_counts(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, String, i64)>> {
+pub async fn bouwsteen_counts(tx: &mut TenantTx) -> AppResult<Vec<(Uuid, String, i64)>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!(
         "{IN_WIJK} select iw.wijk_id, b.code, count(*) from in_wijk iw \
          join facilities f on f.tenant_id = $1 and f.facility_id = iw.facility_id \
@@ -163,7 +161,8 @@ pub struct Supply {
     pub capacity: i64,
 }
 
-pub async fn supply(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Supply>> {
+pub async fn supply(tx: &mut TenantTx) -> AppResult<Vec<Supply>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!(
         "{IN_WIJK} select iw.wijk_id, count(*) as facilities, \
            coalesce(sum(coalesce(f.capacity_at_once, f.capacity_per_day)), 0)::bigint as capacity \
@@ -175,7 +174,8 @@ pub async fn supply(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Supply>> {
 }
 
 /// The demand per wijk (indicator `vraag`).
-pub async fn demand(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, i32)>> {
+pub async fn demand(tx: &mut TenantTx) -> AppResult<Vec<(Uuid, i32)>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
         "select area_id, value from area_demand where tenant_id = $1 and indicator = 'vraag'",
     )
@@ -186,7 +186,8 @@ pub async fn demand(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<(Uuid, i32)>>
 
 /// Serialises demand changes of one tenant until the transaction ends, so the stamp check and
 /// the write that follows it cannot interleave with another save.
-pub async fn lock_demand(tx: &mut Tx, tenant_id: Uuid) -> AppResult<()> {
+pub async fn lock_demand(tx: &mut TenantTx) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
     sqlx::query("select pg_advisory_xact_lock(hashtextextended('area_demand:' || $1::text, 0))")
         .bind(tenant_id)
         .execute(&mut **tx)
@@ -196,7 +197,8 @@ pub async fn lock_demand(tx: &mut Tx, tenant_id: Uuid) -> AppResult<()> {
 
 /// A token that changes whenever anyone stores demand: the form carries it, so a second
 /// save over someone else's is refused.
-pub async fn demand_stamp(tx: &mut Tx, tenant_id: Uuid) -> AppResult<String> {
+pub async fn demand_stamp(tx: &mut TenantTx) -> AppResult<String> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_scalar(
         "select count(*)::text || '-' || coalesce((extract(epoch from max(updated_at)) * 1000000)::bigint::text, '0') \
          from area_demand where tenant_id = $1 and indicator = 'vraag'",
@@ -207,11 +209,8 @@ pub async fn demand_stamp(tx: &mut Tx, tenant_id: Uuid) -> AppResult<String> {
 }
 
 /// Sets (or with `None` clears) the demand of wijken; returns nothing, the caller audits.
-pub async fn set_demand(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    changes: &[(Uuid, Option<i32>)],
-) -> AppResult<()> {
+pub async fn set_demand(tx: &mut TenantTx, changes: &[(Uuid, Option<i32>)]) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
     let clear: Vec<Uuid> = changes
         .iter()
         .filter(|(_, v)| v.is_none())

@@ -16,14 +16,38 @@ pub type Tx = Transaction<'static, Postgres>;
 
 /// A transaction of one tenant: row-level security admits only that tenant's rows, and the
 /// tenant travels with the transaction, so a query cannot be handed another tenant's id.
-/// Made only by [`Db::begin_tenant`] (and the published-tenant opener).
-/// Queries run on `&mut **tx` (the connection), as with a plain transaction.
+/// Made only here, and every maker sets `app.tenant_id` to the tenant it carries:
+/// [`Db::tenant_tx`] (a signed-in user's tenant), [`Db::published_tx`] (the public pages) and
+/// [`TenantTx::adopt`] (an owner's transaction: demo data, operator commands).
+/// Queries run on `&mut **tx` given a `&mut TenantTx`, on `&mut *tx` given an owned one.
 pub struct TenantTx {
     tx: Tx,
     tenant_id: Uuid,
 }
 
+/// Admits `tenant_id`'s rows for the rest of the transaction. Bound as text: `set_config` takes
+/// no uuid.
+const SET_TENANT: &str = "select set_config('app.tenant_id', $1, true)";
+
 impl TenantTx {
+    /// An owner's transaction (the demo loader, operator commands) given to the code that works
+    /// on one tenant. The owner's maintenance policy admits every row, so there it is the
+    /// queries' own `tenant_id` that keeps to the tenant; the tenant is set all the same, so
+    /// that `app.tenant_id` and [`TenantTx::tenant_id`] never disagree. One round trip.
+    pub async fn adopt(mut tx: Tx, tenant_id: Uuid) -> Result<Self, sqlx::Error> {
+        sqlx::query(SET_TENANT)
+            .bind(tenant_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        Ok(Self { tx, tenant_id })
+    }
+
+    /// The plain transaction back, for an owner that goes on to another tenant (the demo loader
+    /// loads its tenants in one transaction).
+    pub fn into_inner(self) -> Tx {
+        self.tx
+    }
+
     /// The tenant whose rows this transaction admits.
     pub fn tenant_id(&self) -> Uuid {
         self.tenant_id
@@ -47,6 +71,13 @@ impl std::ops::DerefMut for TenantTx {
     }
 }
 
+/// What [`Db::published_tx`] reads of a published tenant.
+pub struct PublishedTenant {
+    pub name: String,
+    /// `tenants.register_generation`.
+    pub generation: i64,
+}
+
 /// The application's pool, connected as the unprivileged role `voorzieningen_app`.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -64,19 +95,38 @@ impl Db {
 
     /// A transaction in which row-level security admits only `tenant_id`'s rows. The tenant is
     /// set by the BEGIN itself (one round trip); a UUID's text has nothing to escape.
-    pub async fn tenant_tx(&self, tenant_id: Uuid) -> AppResult<Tx> {
-        Ok(self
+    pub async fn tenant_tx(&self, tenant_id: Uuid) -> AppResult<TenantTx> {
+        let tx = self
             .pool
             .begin_with(format!(
                 "begin; select set_config('app.tenant_id', '{tenant_id}', true)"
             ))
-            .await?)
+            .await?;
+        Ok(TenantTx { tx, tenant_id })
     }
 
-    /// A [`TenantTx`] of `tenant_id`.
-    pub async fn begin_tenant(&self, tenant_id: Uuid) -> AppResult<TenantTx> {
-        let tx = self.tenant_tx(tenant_id).await?;
-        Ok(TenantTx { tx, tenant_id })
+    /// The transaction of `tenant_id` if that tenant is published (the public kaart and the
+    /// HSDS API), with what those pages show of the tenant; `None` when it is not published.
+    /// The statement that reads the tenant row also sets the tenant, so this costs the BEGIN
+    /// and one statement.
+    pub async fn published_tx(
+        &self,
+        tenant_id: Uuid,
+    ) -> Result<Option<(PublishedTenant, TenantTx)>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "select name, register_generation from tenants, set_config('app.tenant_id', $1::text, true) \
+             where tenant_id = $1::uuid and published",
+        )
+        .bind(tenant_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        Ok(row.map(|(name, generation)| {
+            (
+                PublishedTenant { name, generation },
+                TenantTx { tx, tenant_id },
+            )
+        }))
     }
 
     /// True when the database answers.

@@ -9,7 +9,7 @@ mod register;
 mod subsidy;
 
 use crate::auth::password;
-use crate::db::Tx;
+use crate::db::{TenantTx, Tx};
 use crate::tenancy::tenants::{self, NewTenant};
 use crate::tenancy::{areas_csv, areas_store};
 
@@ -75,7 +75,7 @@ pub async fn load_once(admin: &PgPool) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     for demo in &TENANTS {
-        load_tenant(&mut tx, demo, &hash)
+        tx = load_tenant(tx, demo, &hash)
             .await
             .map_err(|e| format!("demo tenant {}: {e}", demo.slug))?;
     }
@@ -85,16 +85,21 @@ pub async fn load_once(admin: &PgPool) -> Result<(), String> {
     Ok(())
 }
 
-async fn load_tenant(tx: &mut Tx, demo: &DemoTenant, hash: &str) -> Result<(), String> {
+/// Loads one tenant in the owner's transaction `tx` and hands the transaction back for the next.
+async fn load_tenant(mut tx: Tx, demo: &DemoTenant, hash: &str) -> Result<Tx, String> {
     let tenant = NewTenant {
         slug: demo.slug.into(),
         name: demo.name.into(),
         kind: demo.kind.into(),
         cbs_code: demo.cbs_code.map(Into::into),
     };
-    let tenant_id = tenants::create(tx, &tenant).await?;
+    let tenant_id = tenants::create(&mut tx, &tenant).await?;
+    let mut tenant_tx = TenantTx::adopt(tx, tenant_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let tx = &mut tenant_tx;
     let records = areas_csv::parse(demo.areas.as_bytes()).map_err(|e| format!("areas: {e:?}"))?;
-    areas_store::apply(tx, tenant_id, records)
+    areas_store::apply(tx, records)
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| format!("areas: {e:?}"))?;
@@ -120,9 +125,9 @@ async fn load_tenant(tx: &mut Tx, demo: &DemoTenant, hash: &str) -> Result<(), S
         .map_err(|e| e.to_string())?;
         first_provider.get_or_insert(id);
     }
-    register::load_facilities(tx, tenant_id, demo.slug).await?;
-    register::load_demand(tx, tenant_id).await?;
-    register::load_referrals_and_publish(tx, tenant_id).await?;
+    register::load_facilities(tx, demo.slug).await?;
+    register::load_demand(tx).await?;
+    register::load_referrals_and_publish(tx).await?;
 
     for (prefix, name, role) in USERS {
         let provider = if role == "aanbieder" {
@@ -144,6 +149,6 @@ async fn load_tenant(tx: &mut Tx, demo: &DemoTenant, hash: &str) -> Result<(), S
         .await
         .map_err(|e| e.to_string())?;
     }
-    subsidy::load(tx, tenant_id, demo.slug).await?;
-    Ok(())
+    subsidy::load(tx, demo.slug).await?;
+    Ok(tenant_tx.into_inner())
 }

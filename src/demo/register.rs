@@ -1,9 +1,7 @@
 //! The demo register: facilities from `data/facilities.csv`, checked by the same rules as the
 //! form and the import. Providers the file names but the tenant lacks are added.
 
-use uuid::Uuid;
-
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::register::facilities::record::{self, RawFacility, LIST_COLUMNS};
 use crate::register::facilities::store;
 
@@ -20,7 +18,8 @@ fn verified_days_ago(line: usize) -> Option<i64> {
 
 /// An estimated number of residents with a psychological vulnerability per wijk (a demand
 /// indicator as in seed 004), varied by CBS code so that some wijken fall below the median.
-pub async fn load_demand(tx: &mut Tx, tenant_id: Uuid) -> Result<(), String> {
+pub async fn load_demand(tx: &mut TenantTx) -> Result<(), String> {
+    let tenant_id = tx.tenant_id();
     sqlx::query(
         "insert into area_demand (tenant_id, area_id, indicator, value) \
          select tenant_id, area_id, 'vraag', 150 + (substr(cbs_code, 3)::int * 37) % 900 \
@@ -35,7 +34,8 @@ pub async fn load_demand(tx: &mut Tx, tenant_id: Uuid) -> Result<(), String> {
 
 /// A few months of referral counts, spread over routes, reasons and wijken, and the register
 /// published as a public sociale kaart.
-pub async fn load_referrals_and_publish(tx: &mut Tx, tenant_id: Uuid) -> Result<(), String> {
+pub async fn load_referrals_and_publish(tx: &mut TenantTx) -> Result<(), String> {
+    let tenant_id = tx.tenant_id();
     sqlx::query(
         "insert into referrals (tenant_id, facility_id, referred_on, route, reason, wijk_id) \
          select f.tenant_id, f.facility_id, current_date - (g * 23 + abs(hashtext(f.name)) % 29) % 170, \
@@ -60,7 +60,8 @@ pub async fn load_referrals_and_publish(tx: &mut Tx, tenant_id: Uuid) -> Result<
     Ok(())
 }
 
-pub async fn load_facilities(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result<(), String> {
+pub async fn load_facilities(tx: &mut TenantTx, slug: &str) -> Result<(), String> {
+    let tenant_id = tx.tenant_id();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_reader(FACILITIES.as_bytes());
@@ -79,9 +80,7 @@ pub async fn load_facilities(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result
                 raw.set(column, value);
             }
         }
-        let lookups = store::lookups(tx, tenant_id)
-            .await
-            .map_err(|e| e.to_string())?;
+        let lookups = store::lookups(tx).await.map_err(|e| e.to_string())?;
         let input = record::validate(&raw, &lookups).map_err(|errors| {
             format!(
                 "demo facility {} (line {}): {:?}",
@@ -100,19 +99,13 @@ pub async fn load_facilities(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result
                 .await
                 .map_err(|e| e.to_string())?,
         };
-        let id = store::insert(tx, tenant_id, &input, provider)
+        let id = store::insert(tx, &input, provider)
             .await
             .map_err(|e| e.to_string())?;
         if let Some(days) = verified_days_ago(line) {
-            store::mark_verified(
-                tx,
-                tenant_id,
-                id,
-                "Lotte Beleid",
-                today - time::Duration::days(days),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+            store::mark_verified(tx, id, "Lotte Beleid", today - time::Duration::days(days))
+                .await
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(())

@@ -6,16 +6,17 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::audit::Actor;
-use crate::db::{Db, Tx};
+use crate::db::{Db, TenantTx};
 use crate::subsidy::{decide, store};
 
 const MAASTRICHT: &str = include_str!("data/subsidy_maastricht.sql");
 
 /// Inserts the scheme, its rounds and applications (in the demo transaction).
-pub async fn load(tx: &mut Tx, tenant_id: Uuid, slug: &str) -> Result<(), String> {
+pub async fn load(tx: &mut TenantTx, slug: &str) -> Result<(), String> {
     if slug != "maastricht" {
         return Ok(());
     }
+    let tenant_id = tx.tenant_id();
     sqlx::query("select set_config('demo.tenant', $1, true)")
         .bind(tenant_id.to_string())
         .execute(&mut **tx)
@@ -40,7 +41,7 @@ pub async fn decide_closed_rounds(admin: &PgPool) -> Result<(), String> {
     let now = time::OffsetDateTime::now_utc();
     for tenant_id in tenants {
         let mut tx = db
-            .begin_tenant(tenant_id)
+            .tenant_tx(tenant_id)
             .await
             .map_err(|e| e.to_string())?;
         let rounds = store::all_rounds(&mut tx)

@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use self::api::{ApiError, ApiResult};
 use self::vocabulary::Vocabulary;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::lookup::index::TenantIndex;
 use crate::lookup::words::Query;
 use crate::state::AppState;
@@ -73,8 +73,8 @@ pub use crate::tenancy::published::Published;
 
 /// The published tenant `slug` and a transaction that sees only its rows; 404 for any
 /// other tenant, published or not.
-pub async fn open(state: &AppState, slug: &str) -> ApiResult<(Published, Tx)> {
-    crate::tenancy::published::open(&state.slugs, state.db.pool(), slug)
+pub async fn open(state: &AppState, slug: &str) -> ApiResult<(Published, TenantTx)> {
+    crate::tenancy::published::open(&state.slugs, &state.db, slug)
         .await?
         .ok_or(ApiError::NotFound)
 }
@@ -101,7 +101,7 @@ pub async fn vocabulary(
         return Ok(v);
     }
     let mut tx = state.db.tenant_tx(published.tenant_id).await?;
-    let vocabulary = Vocabulary::load(&mut tx, published.tenant_id).await?;
+    let vocabulary = Vocabulary::load(&mut tx).await?;
     tx.commit().await?;
     Ok(index
         .memo

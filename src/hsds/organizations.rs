@@ -12,7 +12,7 @@ use super::model::{
 use super::params::{Page, Params};
 use super::services::{self, email, uri};
 use super::{ids, open};
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, FromRow)]
@@ -36,7 +36,8 @@ const SELECT: &str = "select p.provider_id, p.name, c.name as type_name, p.kvk_n
     where p.tenant_id = $1 and not p.archived";
 
 /// The published providers among `ids`.
-pub async fn by_ids(tx: &mut Tx, tenant_id: Uuid, ids: &[Uuid]) -> ApiResult<Vec<ProviderRow>> {
+pub async fn by_ids(tx: &mut TenantTx, ids: &[Uuid]) -> ApiResult<Vec<ProviderRow>> {
+    let tenant_id = tx.tenant_id();
     Ok(
         sqlx::query_as(&format!("{SELECT} and p.provider_id = any ($2)"))
             .bind(tenant_id)
@@ -170,13 +171,13 @@ pub async fn show(
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Organization>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    let (published, mut tx) = open(&state, &tenant).await?;
-    let provider = by_ids(&mut tx, published.tenant_id, &[id])
+    let (_, mut tx) = open(&state, &tenant).await?;
+    let provider = by_ids(&mut tx, &[id])
         .await?
         .into_iter()
         .next()
         .ok_or(ApiError::NotFound)?;
-    let facilities = services::of_provider(&mut tx, published.tenant_id, id).await?;
+    let facilities = services::of_provider(&mut tx, id).await?;
     let mut organization = full(&provider);
     if let Some(detail) = organization.detail.as_mut() {
         detail.services = Some(facilities.iter().map(services::brief).collect());

@@ -40,10 +40,10 @@ pub async fn show(
     let vocabulary = super::vocabulary(&state, &published, &index).await?;
     let tenant_id = published.tenant_id;
     let mut tx = state.db.tenant_tx(tenant_id).await?;
-    let row = services::one(&mut tx, tenant_id, id)
+    let row = services::one(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let provider = organizations::by_ids(&mut tx, tenant_id, &[row.provider_id]).await?;
+    let provider = organizations::by_ids(&mut tx, &[row.provider_id]).await?;
     let types: Vec<(String, bool)> = sqlx::query_as(
         "select type_code, is_main from facility_type_links where tenant_id = $1 and facility_id = $2 \
          order by is_main desc, type_code",

@@ -17,7 +17,7 @@ use super::organizations::{self, ProviderRow};
 use super::params::{Page, Params};
 use super::vocabulary::Kind;
 use super::{glance, Published};
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::lookup::bits::Bits;
 use crate::lookup::index::TenantIndex;
 use crate::register::facilities::choices::{self, label};
@@ -82,7 +82,8 @@ const COLUMNS: &str = "select f.facility_id, f.provider_id, f.name, f.descriptio
     greatest(f.updated_at, p.updated_at) as last_modified ";
 
 /// One published facility of the tenant, or `None` (also for another tenant's id).
-pub async fn one(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> ApiResult<Option<FacilityRow>> {
+pub async fn one(tx: &mut TenantTx, id: Uuid) -> ApiResult<Option<FacilityRow>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!(
         "{COLUMNS} {JOINS} {PUBLISHED} and f.facility_id = $2"
     ))
@@ -93,11 +94,8 @@ pub async fn one(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> ApiResult<Option<Fac
 }
 
 /// The published facilities of one provider, by name.
-pub async fn of_provider(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    provider_id: Uuid,
-) -> ApiResult<Vec<FacilityRow>> {
+pub async fn of_provider(tx: &mut TenantTx, provider_id: Uuid) -> ApiResult<Vec<FacilityRow>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!("{COLUMNS} {JOINS} {PUBLISHED} and f.provider_id = $2 order by lower(f.name), f.facility_id"))
         .bind(tenant_id)
         .bind(provider_id)
@@ -212,12 +210,11 @@ async fn briefs(
         .fetch_all(&mut *tx)
         .await?;
         let provider_ids: Vec<Uuid> = rows.iter().map(|r| r.provider_id).collect();
-        let providers: HashMap<Uuid, ProviderRow> =
-            organizations::by_ids(&mut tx, tenant_id, &provider_ids)
-                .await?
-                .into_iter()
-                .map(|p| (p.provider_id, p))
-                .collect();
+        let providers: HashMap<Uuid, ProviderRow> = organizations::by_ids(&mut tx, &provider_ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.provider_id, p))
+            .collect();
         tx.commit().await?;
         for row in rows {
             let mut service = brief(&row);

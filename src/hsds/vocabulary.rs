@@ -12,7 +12,7 @@ use super::api::{ApiError, ApiResult};
 use super::model::{Attribute, Taxonomy, TaxonomyTerm};
 use super::params::{Page, Params};
 use super::{ids, open};
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,7 +121,8 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    pub async fn load(tx: &mut Tx, tenant_id: Uuid) -> ApiResult<Self> {
+    pub async fn load(tx: &mut TenantTx) -> ApiResult<Self> {
+        let tenant_id = tx.tenant_id();
         let mut terms = Vec::new();
         let levensgebieden: Vec<(String, String)> =
             sqlx::query_as("select code, name from levensgebieden order by position")
@@ -334,8 +335,8 @@ pub async fn terms(
     let parent_id = params.uuid("parent_id")?;
     let top_only = matches!(params.get("top_only"), Some("true" | "1"));
     let search = params.search().map(|s| s.to_lowercase());
-    let (published, mut tx) = open(&state, &tenant).await?;
-    let vocabulary = Vocabulary::load(&mut tx, published.tenant_id).await?;
+    let (_, mut tx) = open(&state, &tenant).await?;
+    let vocabulary = Vocabulary::load(&mut tx).await?;
     let all: Vec<TaxonomyTerm> = vocabulary
         .terms
         .iter()
@@ -359,8 +360,8 @@ pub async fn term(
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Json<TaxonomyTerm>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    let (published, mut tx) = open(&state, &tenant).await?;
-    let vocabulary = Vocabulary::load(&mut tx, published.tenant_id).await?;
+    let (_, mut tx) = open(&state, &tenant).await?;
+    let vocabulary = Vocabulary::load(&mut tx).await?;
     let term = vocabulary.by_id(id).ok_or(ApiError::NotFound)?;
     Ok(Json(vocabulary.term_json(term, true)))
 }

@@ -320,7 +320,7 @@ impl TenantIndex {
             return Ok(Some(sheet));
         }
         let mut tx = db.tenant_tx(tenant_id).await?;
-        let Some(sheet) = Sheet::load(&mut tx, tenant_id, id).await? else {
+        let Some(sheet) = Sheet::load(&mut tx, id).await? else {
             return Ok(None);
         };
         tx.commit().await?;
@@ -377,10 +377,10 @@ impl Cache {
         }
         let mut tx = db.tenant_tx(tenant_id).await?;
         // What the transaction sees is at least `generation`; record what it is.
-        let seen = crate::tenancy::kept::generation(&mut tx, tenant_id)
+        let seen = crate::tenancy::kept::generation(&mut tx)
             .await?
             .max(generation);
-        let index = Arc::new(super::load::load(&mut tx, tenant_id, seen).await?);
+        let index = Arc::new(super::load::load(&mut tx, seen).await?);
         tx.commit().await?;
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         let mut tenants = self.tenants.lock().expect("index cache");

@@ -12,7 +12,7 @@ use super::index::{
     children_of, lineage_in, open_bit, Area, Entry, Level, Named, TenantIndex, TypeInfo,
 };
 use super::words::TextIndexBuilder;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::register::facilities::hours::{Period, DAGDELEN};
 
@@ -51,7 +51,8 @@ const FACILITIES: &str = "select f.facility_id, f.provider_id, greatest(f.update
     from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
     where f.tenant_id = $1 and not f.archived and not p.archived order by lower(f.name), f.facility_id";
 
-async fn areas(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Area>> {
+async fn areas(tx: &mut TenantTx) -> AppResult<Vec<Area>> {
+    let tenant_id = tx.tenant_id();
     let rows: Vec<(Uuid, String, String, String, Option<Uuid>)> = sqlx::query_as(
         "select area_id, cbs_code, name, level, parent_id from areas where tenant_id = $1 \
          order by case level when 'gemeente' then 0 when 'wijk' then 1 else 2 end, cbs_code",
@@ -83,7 +84,8 @@ async fn areas(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Area>> {
 }
 
 /// Per facility, the [`open_bit`] positions it is open at, as a mask.
-async fn opening(tx: &mut Tx, tenant_id: Uuid) -> AppResult<HashMap<Uuid, u32>> {
+async fn opening(tx: &mut TenantTx) -> AppResult<HashMap<Uuid, u32>> {
+    let tenant_id = tx.tenant_id();
     let hours: Vec<(Uuid, i16, Time, Time)> = sqlx::query_as(
         "select facility_id, weekday, opens, closes from facility_hours where tenant_id = $1",
     )
@@ -106,7 +108,8 @@ async fn opening(tx: &mut Tx, tenant_id: Uuid) -> AppResult<HashMap<Uuid, u32>> 
 }
 
 /// The tenant's projection, read through `tx`, labelled `generation`.
-pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<TenantIndex> {
+pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> {
+    let tenant_id = tx.tenant_id();
     let levensgebieden: Vec<Named> =
         sqlx::query_as("select code, name from levensgebieden order by position")
             .fetch_all(&mut **tx)
@@ -140,8 +143,8 @@ pub async fn load(tx: &mut Tx, tenant_id: Uuid, generation: i64) -> AppResult<Te
             .collect()
     };
     let code_lists = [list("functie"), list("bouwsteen"), list("doelgroep")];
-    let areas = areas(tx, tenant_id).await?;
-    let open_at = opening(tx, tenant_id).await?;
+    let areas = areas(tx).await?;
+    let open_at = opening(tx).await?;
     let rows: Vec<FacilityRow> = sqlx::query_as(FACILITIES)
         .bind(tenant_id)
         .fetch_all(&mut **tx)

@@ -6,10 +6,10 @@ use axum::response::{Html, IntoResponse, Response};
 use super::params::SearchParams;
 use super::search;
 use super::sheet::Sheet;
+use crate::auth::ownership::Access;
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::register::facilities::edit::own_provider;
 use crate::state::AppState;
 use crate::web::layout::Layout;
 use crate::web::PathId;
@@ -44,14 +44,10 @@ pub async fn handout(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let sheet = Sheet::load(&mut tx, user.tenant_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let sheet = Sheet::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    // An aanbieder prints only their own organisation's handouts.
-    if own_provider(&user).is_some_and(|own| own != Some(sheet.provider_id)) {
-        return Err(AppError::NotFound);
-    }
+    // An aanbieder prints only its own organisation's handouts.
+    user.check_provider(sheet.provider_id, Access::Read)?;
     let back = format!("{}/{id}", user.href(Section::Facilities.path()));
     Ok(Html(super::handout_page(&sheet, user.tenant_name.clone(), back)?).into_response())
 }

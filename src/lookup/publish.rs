@@ -95,13 +95,7 @@ pub async fn set(
     )
     .before(serde_json::json!({ "gepubliceerd": before }))
     .after(serde_json::json!({ "gepubliceerd": on }));
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     let target = format!(
         "{}?melding={}",

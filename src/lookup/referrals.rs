@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::register::facilities::choices::{self, ROUTES};
 use crate::register::facilities::view;
@@ -54,7 +54,8 @@ pub struct ReferralChoices {
     pub wijken: Vec<(String, String)>,
 }
 
-pub async fn choices(tx: &mut Tx, tenant_id: Uuid) -> AppResult<ReferralChoices> {
+pub async fn choices(tx: &mut TenantTx) -> AppResult<ReferralChoices> {
+    let tenant_id = tx.tenant_id();
     let reasons: Vec<(String, String)> = sqlx::query_as(
         "select code, name from code_lists where kind = 'verwijsreden' order by position",
     )
@@ -86,11 +87,11 @@ struct Checked {
 }
 
 async fn check(
-    tx: &mut Tx,
-    tenant_id: Uuid,
+    tx: &mut TenantTx,
     form: &ReferralForm,
     c: &ReferralChoices,
 ) -> AppResult<Result<Checked, FormErrors>> {
+    let tenant_id = tx.tenant_id();
     let mut errors = FormErrors::default();
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let today = time_fmt::today();
@@ -166,8 +167,8 @@ pub async fn record(
     if archived.is_none() {
         return Err(AppError::NotFound);
     }
-    let c = choices(&mut tx, user.tenant_id).await?;
-    let checked = match check(&mut tx, user.tenant_id, &form, &c).await? {
+    let c = choices(&mut tx).await?;
+    let checked = match check(&mut tx, &form, &c).await? {
         Ok(checked) => checked,
         Err(errors) => {
             tx.commit().await?;
@@ -189,13 +190,7 @@ pub async fn record(
         "reden": checked.reason.unwrap_or_default(),
         "wijk": checked.wijk.map(|w| w.1).unwrap_or_default(),
     }));
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "{}/{id}?melding=verwezen#verwijzing",
@@ -300,13 +295,8 @@ fn grouping(per: &str) -> &'static str {
         .unwrap_or("voorziening")
 }
 
-async fn grouped(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    per: &str,
-    from: Date,
-    to: Date,
-) -> AppResult<Vec<Count>> {
+async fn grouped(tx: &mut TenantTx, per: &str, from: Date, to: Date) -> AppResult<Vec<Count>> {
+    let tenant_id = tx.tenant_id();
     let (key, label) = match per {
         "type" => ("coalesce(t.code, '')", "coalesce(t.name, 'Zonder soort')"),
         "route" => ("r.route", "r.route"),
@@ -375,7 +365,7 @@ pub async fn counts(
     let (from, to) = period(&q, &mut notices);
     let per = grouping(&q.per);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let rows = grouped(&mut tx, user.tenant_id, per, from, to).await?;
+    let rows = grouped(&mut tx, per, from, to).await?;
     tx.commit().await?;
     let export = format!(
         "{}/export.csv?van={from}&tot={to}",

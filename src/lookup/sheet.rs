@@ -5,7 +5,7 @@
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::fields::cents_text;
 use crate::register::facilities::hours::{self, WEEKDAYS};
@@ -83,7 +83,8 @@ pub struct Sheet {
 
 impl Sheet {
     /// The facility `id` of the tenant, or `None` (also for another tenant's id).
-    pub async fn load(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> AppResult<Option<Sheet>> {
+    pub async fn load(tx: &mut TenantTx, id: Uuid) -> AppResult<Option<Sheet>> {
+        let tenant_id = tx.tenant_id();
         let row: Option<Row> = sqlx::query_as(SHEET)
             .bind(tenant_id)
             .bind(id)

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::web::layout::{render, Layout};
 use crate::web::time_fmt;
@@ -79,7 +79,7 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
 
 /// The history page of `object_type` `object_id`.
 pub async fn history_page(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     user: &CurrentUser,
     section: Section,
     object_type: &str,
@@ -91,7 +91,7 @@ pub async fn history_page(
         "select occurred_at, actor_label, action, before, after from audit_events \
          where tenant_id = $1 and object_type = $2 and object_id = $3 order by occurred_at desc, event_id limit 500",
     )
-    .bind(user.tenant_id)
+    .bind(tx.tenant_id())
     .bind(object_type)
     .bind(object_id.to_string())
     .fetch_all(&mut **tx)

@@ -1,8 +1,7 @@
 //! The national code lists as the forms need them.
 
-use sqlx::FromRow;
+use sqlx::{FromRow, PgConnection};
 
-use crate::db::Tx;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, FromRow)]
@@ -11,10 +10,10 @@ pub struct Levensgebied {
     pub name: String,
 }
 
-pub async fn levensgebieden(tx: &mut Tx) -> AppResult<Vec<Levensgebied>> {
+pub async fn levensgebieden(conn: &mut PgConnection) -> AppResult<Vec<Levensgebied>> {
     Ok(
         sqlx::query_as("select code, name from levensgebieden order by position")
-            .fetch_all(&mut **tx)
+            .fetch_all(conn)
             .await?,
     )
 }
@@ -26,11 +25,11 @@ pub struct Code {
 }
 
 /// One list: `functie`, `bouwsteen`, `vorm`, `doelgroep`, `aanbiedertype`, `verwijsreden`.
-pub async fn codes(tx: &mut Tx, kind: &str) -> AppResult<Vec<Code>> {
+pub async fn codes(conn: &mut PgConnection, kind: &str) -> AppResult<Vec<Code>> {
     Ok(
         sqlx::query_as("select code, name from code_lists where kind = $1 order by position")
             .bind(kind)
-            .fetch_all(&mut **tx)
+            .fetch_all(conn)
             .await?,
     )
 }

@@ -1,5 +1,7 @@
-//! Providers (aanbieders): list, add, change, archive, history. An aanbieder user sees and
-//! changes only their own organisation.
+//! Providers (aanbieders): list, add, change, archive, history. Whose records a user reads and
+//! changes is the ownership rule ([`crate::auth::ownership`]): an aanbieder changes only its own
+//! organisation's record, and only those who change every organisation's records (the
+//! beleidsmedewerker) add or archive organisations.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -12,12 +14,12 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::{self, Email, Postcode};
-use crate::register::facilities::edit::own_provider;
 use crate::register::history;
 use crate::register::lists::{self, Code};
 use crate::state::AppState;
@@ -58,14 +60,17 @@ const SELECT: &str = "select p.provider_id, p.name, p.provider_type, c.name as t
     (select count(*) from facilities f where f.tenant_id = p.tenant_id and f.provider_id = p.provider_id and not f.archived) as facilities \
     from providers p left join code_lists c on c.kind = 'aanbiedertype' and c.code = p.provider_type where p.tenant_id = $1";
 
-async fn get(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> AppResult<Provider> {
-    if let Some(own) = own_provider(user) {
-        if own != Some(id) {
-            return Err(AppError::NotFound);
-        }
-    }
+/// Provider `id` if `user` may read it ([`Access::Read`]) or change it ([`Access::Write`]):
+/// 404 when it does not exist or the user may not read it, 403 when they may only read it.
+async fn get(
+    tx: &mut TenantTx,
+    user: &CurrentUser,
+    id: Uuid,
+    access: Access,
+) -> AppResult<Provider> {
+    user.check_provider(id, access)?;
     sqlx::query_as(&format!("{SELECT} and p.provider_id = $2"))
-        .bind(user.tenant_id)
+        .bind(tx.tenant_id())
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?
@@ -142,6 +147,14 @@ impl ProviderForm {
     }
 }
 
+/// Adding and archiving organisations is for those who change every organisation's records.
+fn require_all(user: &CurrentUser) -> AppResult<()> {
+    match user.write_scope() {
+        ProviderScope::All => Ok(()),
+        ProviderScope::Own(_) | ProviderScope::Nothing => Err(AppError::Forbidden),
+    }
+}
+
 /// The checked values, in table order.
 struct Valid {
     name: String,
@@ -168,13 +181,12 @@ pub async fn provider_index(
     user: CurrentUser,
     Query(notice): Query<Notice>,
 ) -> AppResult<Response> {
-    let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows: Vec<Provider> = sqlx::query_as(&format!(
         "{SELECT} and ($2::uuid is null or p.provider_id = $2) order by p.archived, lower(p.name)"
     ))
     .bind(user.tenant_id)
-    .bind(own.map(|p| p.unwrap_or(Uuid::nil())))
+    .bind(user.read_scope().only())
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -184,7 +196,7 @@ pub async fn provider_index(
         layout: Layout::for_user(&user, "Aanbieders", Some(Section::Providers)).with_notice(notice),
         base: base(&user),
         rows,
-        may_add: own.is_none() && user.may_change(Section::Providers),
+        may_add: user.write_scope() == ProviderScope::All,
     })
 }
 
@@ -213,8 +225,11 @@ async fn form_page(
         types,
         errors,
         archived,
-        may_change: user.may_change(Section::Providers),
-        may_archive: user.may_change(Section::Providers) && own_provider(user).is_none(),
+        may_change: match id {
+            Some(id) => user.write_scope().admits(id),
+            None => user.write_scope() == ProviderScope::All,
+        },
+        may_archive: user.write_scope() == ProviderScope::All,
     })?;
     if invalid {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -224,9 +239,7 @@ async fn form_page(
 
 /// GET /{tenant}/aanbieders/nieuw
 pub async fn provider_new(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    if own_provider(&user).is_some() {
-        return Err(AppError::Forbidden);
-    }
+    require_all(&user)?;
     form_page(
         &state,
         &user,
@@ -239,8 +252,7 @@ pub async fn provider_new(State(state): State<AppState>, user: CurrentUser) -> A
 }
 
 async fn validate(
-    tx: &mut Tx,
-    user: &CurrentUser,
+    tx: &mut TenantTx,
     id: Option<Uuid>,
     form: &ProviderForm,
 ) -> AppResult<Result<Valid, FormErrors>> {
@@ -296,7 +308,7 @@ async fn validate(
         let taken: bool = sqlx::query_scalar(
             "select exists (select 1 from providers where tenant_id = $1 and lower(name) = lower($2) and provider_id is distinct from $3)",
         )
-        .bind(user.tenant_id)
+        .bind(tx.tenant_id())
         .bind(&name)
         .bind(id)
         .fetch_one(&mut **tx)
@@ -321,8 +333,7 @@ async fn validate(
 }
 
 async fn save(
-    tx: &mut Tx,
-    user: &CurrentUser,
+    tx: &mut TenantTx,
     id: Option<Uuid>,
     form: &ProviderForm,
     v: &Valid,
@@ -335,7 +346,7 @@ async fn save(
            version = providers.version + 1, updated_at = now() where providers.version = $3 \
          returning provider_id",
     )
-    .bind(user.tenant_id)
+    .bind(tx.tenant_id())
     .bind(id)
     .bind(form.version)
     .bind(&v.name)
@@ -353,7 +364,7 @@ async fn save(
     .await?;
     if let (Some(provider), Some(_)) = (saved, id) {
         // Its facilities are found by the provider's name too.
-        crate::lookup::text::refresh_provider(tx, user.tenant_id, provider).await?;
+        crate::lookup::text::refresh_provider(tx, provider).await?;
     }
     Ok(saved)
 }
@@ -365,21 +376,18 @@ pub async fn provider_create(
     ClientAddr(address): ClientAddr,
     Form(form): Form<ProviderForm>,
 ) -> AppResult<Response> {
-    if own_provider(&user).is_some() {
-        return Err(AppError::Forbidden);
-    }
+    require_all(&user)?;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let valid = match validate(&mut tx, &user, None, &form).await? {
+    let valid = match validate(&mut tx, None, &form).await? {
         Ok(v) => v,
         Err(errors) => return form_page(&state, &user, None, form, errors, false).await,
     };
-    let id = save(&mut tx, &user, None, &form, &valid)
+    let id = save(&mut tx, None, &form, &valid)
         .await?
         .ok_or_else(|| AppError::internal("provider insert returned nothing"))?;
-    let after = get(&mut tx, &user, id).await?;
+    let after = get(&mut tx, &user, id, Access::Write).await?;
     audit::record(
         &mut tx,
-        user.tenant_id,
         &Actor::user(&user, &address),
         Event::new("aangemaakt", "aanbieder", id).after(after.audit_value()),
     )
@@ -395,7 +403,7 @@ pub async fn provider_edit(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let p = get(&mut tx, &user, id).await?;
+    let p = get(&mut tx, &user, id, Access::Read).await?;
     tx.commit().await?;
     form_page(
         &state,
@@ -417,9 +425,9 @@ pub async fn provider_update(
     Form(mut form): Form<ProviderForm>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = get(&mut tx, &user, id).await?;
+    let before = get(&mut tx, &user, id, Access::Write).await?;
     let conflict = "Iemand anders heeft deze aanbieder opgeslagen nadat u het formulier opende. Uw invoer staat hieronder nog; controleer en sla opnieuw op.";
-    let valid = match validate(&mut tx, &user, Some(id), &form).await? {
+    let valid = match validate(&mut tx, Some(id), &form).await? {
         Ok(v) if form.version == before.version => v,
         Ok(_) => {
             let mut errors = FormErrors::default();
@@ -431,25 +439,16 @@ pub async fn provider_update(
             return form_page(&state, &user, Some(id), form, errors, before.archived).await
         }
     };
-    if save(&mut tx, &user, Some(id), &form, &valid)
-        .await?
-        .is_none()
-    {
+    if save(&mut tx, Some(id), &form, &valid).await?.is_none() {
         let mut errors = FormErrors::default();
         errors.add("naam", conflict);
         return form_page(&state, &user, Some(id), form, errors, before.archived).await;
     }
-    let after = get(&mut tx, &user, id).await?;
+    let after = get(&mut tx, &user, id, Access::Write).await?;
     let event = Event::new("gewijzigd", "aanbieder", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -461,17 +460,15 @@ pub async fn provider_archive(
     ClientAddr(address): ClientAddr,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    if own_provider(&user).is_some() {
-        return Err(AppError::Forbidden);
-    }
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = get(&mut tx, &user, id).await?;
+    let before = get(&mut tx, &user, id, Access::Read).await?;
+    require_all(&user)?;
     sqlx::query("update providers set archived = not archived, version = version + 1, updated_at = now() where tenant_id = $1 and provider_id = $2")
         .bind(user.tenant_id)
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let after = get(&mut tx, &user, id).await?;
+    let after = get(&mut tx, &user, id, Access::Write).await?;
     let action = if after.archived {
         "gearchiveerd"
     } else {
@@ -479,7 +476,6 @@ pub async fn provider_archive(
     };
     audit::record(
         &mut tx,
-        user.tenant_id,
         &Actor::user(&user, &address),
         Event::new(action, "aanbieder", id)
             .before(before.audit_value())
@@ -497,7 +493,7 @@ pub async fn provider_history(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let p = get(&mut tx, &user, id).await?;
+    let p = get(&mut tx, &user, id, Access::Read).await?;
     let back = format!("{}/{id}", base(&user));
     let response = history::history_page(
         &mut tx,

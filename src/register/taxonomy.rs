@@ -133,7 +133,11 @@ pub async fn sync_tenant_types(
         by_tenant.entry(t).or_default().push(code);
     }
     for (t, codes) in by_tenant {
-        crate::lookup::text::refresh_types(tx, t, &codes).await?;
+        sqlx::query(crate::lookup::text::REFRESH_TYPES)
+            .bind(t)
+            .bind(&codes)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use sqlx::FromRow;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::required_text;
 use crate::register::lists::{self, Levensgebied};
@@ -52,7 +52,8 @@ impl FacilityType {
 const SELECT: &str = "select code, national_code, levensgebied, subgroup, name, description, aliases, schil, toegang, \
      innovative, customized, retired, version from facility_types where tenant_id = $1";
 
-pub async fn all(tx: &mut Tx, tenant_id: uuid::Uuid) -> AppResult<Vec<FacilityType>> {
+pub async fn all(tx: &mut TenantTx) -> AppResult<Vec<FacilityType>> {
+    let tenant_id = tx.tenant_id();
     Ok(
         sqlx::query_as(&format!("{SELECT} order by position, lower(name)"))
             .bind(tenant_id)
@@ -61,7 +62,8 @@ pub async fn all(tx: &mut Tx, tenant_id: uuid::Uuid) -> AppResult<Vec<FacilityTy
     )
 }
 
-async fn get(tx: &mut Tx, tenant_id: uuid::Uuid, code: &str) -> AppResult<FacilityType> {
+async fn get(tx: &mut TenantTx, code: &str) -> AppResult<FacilityType> {
+    let tenant_id = tx.tenant_id();
     sqlx::query_as(&format!("{SELECT} and code = $2"))
         .bind(tenant_id)
         .bind(code)
@@ -162,7 +164,7 @@ pub async fn type_index(
     Query(notice): Query<Notice>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let types = all(&mut tx, user.tenant_id).await?;
+    let types = all(&mut tx).await?;
     let gebieden = lists::levensgebieden(&mut tx).await?;
     tx.commit().await?;
     let total = types.len();
@@ -242,7 +244,7 @@ pub async fn type_edit(
     Path((_, code)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let t = get(&mut tx, user.tenant_id, &code).await?;
+    let t = get(&mut tx, &code).await?;
     tx.commit().await?;
     form_page(
         &state,
@@ -256,7 +258,7 @@ pub async fn type_edit(
 }
 
 async fn validate(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     form: &TypeForm,
     errors: &mut FormErrors,
 ) -> AppResult<Option<String>> {
@@ -358,10 +360,9 @@ pub async fn type_create(
     .bind(form.innovatief.is_some())
     .execute(&mut *tx)
     .await?;
-    let created = get(&mut tx, user.tenant_id, &code).await?;
+    let created = get(&mut tx, &code).await?;
     audit::record(
         &mut tx,
-        user.tenant_id,
         &Actor::user(&user, &address),
         Event::new("aangemaakt", "voorzieningentype", &code).after(created.audit_value()),
     )
@@ -380,7 +381,7 @@ pub async fn type_update(
 ) -> AppResult<Response> {
     let mut errors = FormErrors::default();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = get(&mut tx, user.tenant_id, &code).await?;
+    let before = get(&mut tx, &code).await?;
     let national = before.national_code.is_some();
     let name = validate(&mut tx, &form, &mut errors).await?;
     if errors.is_empty() && form.version != before.version {
@@ -413,19 +414,12 @@ pub async fn type_update(
         form.version = before.version;
         return form_page(&state, &user, Some(code), national, form, errors).await;
     }
-    let after = get(&mut tx, user.tenant_id, &code).await?;
-    crate::lookup::text::refresh_types(&mut tx, user.tenant_id, std::slice::from_ref(&code))
-        .await?;
+    let after = get(&mut tx, &code).await?;
+    crate::lookup::text::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
     let event = Event::new("gewijzigd", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -438,7 +432,7 @@ pub async fn type_reset(
     Path((_, code)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = get(&mut tx, user.tenant_id, &code).await?;
+    let before = get(&mut tx, &code).await?;
     if before.national_code.is_none() {
         return Err(AppError::NotFound);
     }
@@ -452,19 +446,12 @@ pub async fn type_reset(
     .bind(&code)
     .execute(&mut *tx)
     .await?;
-    let after = get(&mut tx, user.tenant_id, &code).await?;
-    crate::lookup::text::refresh_types(&mut tx, user.tenant_id, std::slice::from_ref(&code))
-        .await?;
+    let after = get(&mut tx, &code).await?;
+    crate::lookup::text::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
     let event = Event::new("hersteld", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }

@@ -452,7 +452,7 @@ async fn page(
     errors: FormErrors,
     notice: Option<&str>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = own_application(&mut tx, user, id).await?;
     let round = store::round_by_id(&mut tx, application.round_id)
         .await?
@@ -548,7 +548,7 @@ pub async fn application_save(
     let id = ids.get("id");
     let raw = RawApplication::from_body(&body);
     let submit = raw.actie == "indienen";
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = own_application(&mut tx, &user, id).await?;
     let round = store::round_by_id(&mut tx, application.round_id)
         .await?
@@ -672,7 +672,7 @@ pub async fn application_save(
         "concept opgeslagen"
     };
     let event = Event::new(action, "subsidieaanvraag", id).after(after);
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     if submit {
         if let Some(mailer) = &state.mailer {
@@ -753,7 +753,7 @@ pub async fn application_withdraw(
     ids: Ids,
 ) -> AppResult<Response> {
     let id = ids.get("id");
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = own_application(&mut tx, &user, id).await?;
     let tenant_id = tx.tenant_id();
     let changed = sqlx::query(
@@ -774,7 +774,7 @@ pub async fn application_withdraw(
     let event = Event::new("ingetrokken", "subsidieaanvraag", id)
         .before(json!({"status": application.status}))
         .after(json!({"status": "ingetrokken"}));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=ingetrokken", base(&user))).into_response())
 }

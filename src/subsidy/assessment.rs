@@ -109,7 +109,7 @@ pub async fn assessment_list(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let now = OffsetDateTime::now_utc();
     let rounds: Vec<store::Round> = store::all_rounds(&mut tx)
         .await?
@@ -235,7 +235,7 @@ async fn page(
     errors: FormErrors,
     notice: Option<&str>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -377,7 +377,7 @@ pub async fn declaration_record(
             return page(&state, &user, id, None, errors, None).await;
         }
     };
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -400,7 +400,7 @@ pub async fn declaration_record(
     .await?;
     let event = Event::new("verklaring belangenverstrengeling", "subsidieaanvraag", id)
         .after(json!({"belang": if conflicted { "ja" } else { "nee" }, "toelichting": note}));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=verklaring", base(&user))).into_response())
 }
@@ -416,7 +416,7 @@ pub async fn scores_save(
 ) -> AppResult<Response> {
     let id = ids.get("id");
     let typed: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -515,7 +515,7 @@ pub async fn scores_save(
     let event = Event::new("gescoord", "subsidieaanvraag", id)
         .before(serde_json::Value::Object(as_json(&before)))
         .after(serde_json::Value::Object(as_json(&scores)));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=scores", base(&user))).into_response())
 }
@@ -608,7 +608,7 @@ pub async fn final_scores_save(
 ) -> AppResult<Response> {
     let id = ids.get("id");
     let typed: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -689,7 +689,7 @@ pub async fn final_scores_save(
                 .collect(),
         ),
     );
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=scores", base(&user))).into_response())
 }

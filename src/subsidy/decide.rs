@@ -28,7 +28,7 @@ pub async fn category_decide(
     ClientAddr(address): ClientAddr,
     ids: Ids,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -206,6 +206,6 @@ pub async fn decide(
             "toegekend": euro(p.granted_cents),
         })).collect::<Vec<_>>(),
     }));
-    audit::record_in(tx, actor, event).await?;
+    audit::record(tx, actor, event).await?;
     Ok(())
 }

@@ -116,7 +116,7 @@ pub async fn document_upload(
             }
         }
     }
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = match store::application(&mut tx, id).await? {
         Some(a) if a.provider_id == provider => a,
         _ => return Err(AppError::NotFound),
@@ -169,7 +169,7 @@ pub async fn document_upload(
     let event = Event::new("document toegevoegd", "subsidieaanvraag", id).after(json!({
         "document": document_id, "soort": kind, "bestand": name, "bytes": bytes.len(), "versie": application.current_version,
     }));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=document#documenten", base(&user))).into_response())
 }
@@ -183,7 +183,7 @@ pub async fn document_delete(
 ) -> AppResult<Response> {
     let (id, document) = (ids.get("id"), ids.get("document"));
     let provider = own_provider(&user)?;
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = match store::application(&mut tx, id).await? {
         Some(a) if a.provider_id == provider => a,
         _ => return Err(AppError::NotFound),
@@ -214,7 +214,7 @@ pub async fn document_delete(
     };
     let event = Event::new("document verwijderd", "subsidieaanvraag", id)
         .before(json!({"document": document, "bestand": name}));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "{}/{id}?melding=verwijderd#documenten",
@@ -285,7 +285,7 @@ pub async fn document_for_applicant(
     ids: Ids,
 ) -> AppResult<Response> {
     let provider = own_provider(&user)?;
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     match store::application(&mut tx, ids.get("id")).await? {
         Some(a) if a.provider_id == provider => {}
         _ => return Err(AppError::NotFound),
@@ -301,7 +301,7 @@ pub async fn document_for_official(
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     match store::application(&mut tx, ids.get("id")).await? {
         Some(a) if a.status != "concept" => {}
         _ => return Err(AppError::NotFound),
@@ -317,7 +317,7 @@ pub async fn document_for_assessor(
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, ids.get("id"))
         .await?
         .ok_or(AppError::NotFound)?;

@@ -65,7 +65,7 @@ pub async fn portal_show(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let provider = own_provider(&user)?;
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let now = OffsetDateTime::now_utc();
     let rounds: Vec<Round> = store::all_rounds(&mut tx)
         .await?
@@ -139,7 +139,7 @@ pub async fn application_start(
             "Kies een onderdeel van een open ronde.".into(),
         ));
     };
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let round = store::round_by_id(&mut tx, round_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -194,7 +194,7 @@ pub async fn application_start(
     let event = Event::new("aangemaakt", "subsidieaanvraag", id).after(json!({
         "kenmerk": reference, "ronde": round.year, "onderdeel": categories.iter().find(|c| c.category_id == category_id).map(|c| c.name.clone()),
     }));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}", base(&user))).into_response())
 }

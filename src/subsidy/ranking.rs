@@ -358,7 +358,7 @@ pub async fn ranking_show(
     ids: Ids,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -420,7 +420,7 @@ pub async fn ranking_csv(
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
         .await?
         .ok_or(AppError::NotFound)?;

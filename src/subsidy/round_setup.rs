@@ -453,7 +453,7 @@ pub async fn round_new(
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let scheme = store::scheme(&mut tx, ids.get("regeling"))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -568,7 +568,7 @@ pub async fn round_create(
     body: Bytes,
 ) -> AppResult<Response> {
     let form = RoundForm::from_body(&body);
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let scheme = store::scheme(&mut tx, ids.get("regeling"))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -609,7 +609,7 @@ pub async fn round_create(
     };
     write(&mut tx, round_id, &checked).await?;
     let event = Event::new("gepubliceerd", "subsidieronde", round_id).after(audit_value(&checked));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "{}/{}/rondes/{round_id}?melding=opgeslagen",
@@ -667,7 +667,7 @@ pub async fn round_edit(
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -702,7 +702,7 @@ pub async fn round_update(
     body: Bytes,
 ) -> AppResult<Response> {
     let form = RoundForm::from_body(&body);
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -757,7 +757,7 @@ pub async fn round_update(
     let event = Event::new("gewijzigd", "subsidieronde", round.round_id)
         .before(json!(before.fields))
         .after(audit_value(&checked));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", round_href(&user, &round))).into_response())
 }

@@ -283,7 +283,7 @@ pub async fn scheme_create(
         Ok(c) => c,
         Err(errors) => return form_page(&user, None, form, errors),
     };
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let tenant_id = tx.tenant_id();
     let id: Uuid = sqlx::query_scalar(
         "insert into subsidy_schemes (tenant_id, name, legal_basis, first_year, last_year, description, objection_body) \
@@ -304,7 +304,7 @@ pub async fn scheme_create(
         return form_page(&user, None, form, errors);
     }
     let event = Event::new("aangemaakt", "subsidieregeling", id).after(audit_value(&checked));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -397,7 +397,7 @@ pub async fn scheme_edit(
     Query(_q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let id = ids.get("regeling");
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let scheme = store::scheme(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -451,7 +451,7 @@ pub async fn scheme_update(
         Ok(c) => c,
         Err(errors) => return form_page(&user, Some(id), form, errors),
     };
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let before = store::scheme(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -497,7 +497,7 @@ pub async fn scheme_update(
     let event = Event::new("gewijzigd", "subsidieregeling", id)
         .before(json!({"naam": before.name, "grondslag": before.legal_basis, "looptijd": format!("{}–{}", before.first_year, before.last_year)}))
         .after(audit_value(&checked));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
 }

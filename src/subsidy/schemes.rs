@@ -82,7 +82,7 @@ pub async fn schemes_list(
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let schemes = store::schemes(&mut tx).await?;
     let rounds = store::all_rounds(&mut tx).await?;
     tx.commit().await?;
@@ -149,7 +149,7 @@ pub async fn scheme_show(
     ids: Ids,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let scheme = store::scheme(&mut tx, ids.get("regeling"))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -256,7 +256,7 @@ pub async fn round_show(
     ids: Ids,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -378,7 +378,7 @@ async fn review_page(
     errors: FormErrors,
     notice: Option<&str>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -488,7 +488,7 @@ pub async fn completion_request(
     if !errors.is_empty() {
         return review_page(&state, &user, id, form.reden, form.dagen, errors, None).await;
     }
-    let mut tx = state.db.begin_tenant(user.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -545,7 +545,7 @@ pub async fn completion_request(
     let event = Event::new("aanvulling gevraagd", "subsidieaanvraag", id)
         .before(json!({"status": "ingediend", "versie": application.current_version}))
         .after(json!({"status": "aanvulling", "versie": next_version, "termijn_tot": time_fmt::date_time(due), "reden": reason}));
-    audit::record_in(&mut tx, &Actor::user(&user, &address), event).await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "{}/aanvragen/{id}?melding=aanvulling",

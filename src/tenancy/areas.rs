@@ -116,7 +116,7 @@ pub async fn area_index(
     Query(notice): Query<Notice>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let rows = tree(areas_store::list(&mut tx, user.tenant_id).await?);
+    let rows = tree(areas_store::list(&mut tx).await?);
     tx.commit().await?;
     let count = |d| rows.iter().filter(|r| r.depth == d).count();
     let counts = (count(0), count(1), count(2));
@@ -187,12 +187,12 @@ pub async fn area_create(
 ) -> AppResult<Response> {
     let mut errors = FormErrors::default();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let own = areas_store::tenant_gemeente(&mut tx, user.tenant_id).await?;
+    let own = areas_store::tenant_gemeente(&mut tx).await?;
     let code = match CbsCode::parse(&form.code) {
         Ok(code) => {
             if let Err(message) = areas_store::check_within(&code, own.as_deref()) {
                 errors.add("code", message);
-            } else if areas_store::id_by_code(&mut tx, user.tenant_id, code.as_str())
+            } else if areas_store::id_by_code(&mut tx, code.as_str())
                 .await?
                 .is_some()
             {
@@ -208,7 +208,7 @@ pub async fn area_create(
     check_name(&mut errors, &form.naam);
     let mut parent_id = None;
     if let Some(parent) = code.as_ref().and_then(|c| c.parent()) {
-        parent_id = areas_store::id_by_code(&mut tx, user.tenant_id, parent.as_str()).await?;
+        parent_id = areas_store::id_by_code(&mut tx, parent.as_str()).await?;
         if parent_id.is_none() && errors.get("code").is_none() {
             errors.add(
                 "code",
@@ -234,13 +234,7 @@ pub async fn area_create(
     .await?;
     let event = Event::new("aangemaakt", "gebied", area_id)
         .after(json!({"code": code.as_str(), "naam": form.naam.trim()}));
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -252,7 +246,7 @@ pub async fn area_edit(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let area = areas_store::get(&mut tx, user.tenant_id, id)
+    let area = areas_store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -273,7 +267,7 @@ pub async fn area_update(
     Form(mut form): Form<AreaForm>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let area = areas_store::get(&mut tx, user.tenant_id, id)
+    let area = areas_store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     form.code = area.cbs_code.clone();
@@ -309,17 +303,11 @@ pub async fn area_update(
         return form_page(&user, Some(id.to_string()), form, errors);
     }
     // Facilities are found by the names of their buurt and wijk too.
-    crate::lookup::text::refresh(&mut tx, user.tenant_id, None).await?;
+    crate::lookup::text::refresh(&mut tx, None).await?;
     let event = Event::new("gewijzigd", "gebied", id)
         .before(json!({"naam": area.name}))
         .after(json!({"naam": form.naam.trim()}));
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -332,7 +320,7 @@ pub async fn area_delete(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let area = areas_store::get(&mut tx, user.tenant_id, id)
+    let area = areas_store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let children: i64 =
@@ -361,13 +349,7 @@ pub async fn area_delete(
         .await?;
     let event = Event::new("verwijderd", "gebied", id)
         .before(json!({"code": area.cbs_code, "naam": area.name}));
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=verwijderd", base(&user))).into_response())
 }
@@ -436,19 +418,13 @@ pub async fn area_import(
     };
     let rows = records.len();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    match areas_store::apply(&mut tx, user.tenant_id, records).await? {
+    match areas_store::apply(&mut tx, records).await? {
         Err(errors) => import_page(&user, errors, None),
         Ok(summary) => {
             let event = Event::new("geimporteerd", "gebieden", user.tenant_id).after(
                 json!({"regels": rows, "nieuw": summary.created, "bijgewerkt": summary.updated}),
             );
-            audit::record(
-                &mut tx,
-                user.tenant_id,
-                &Actor::user(&user, &address),
-                event,
-            )
-            .await?;
+            audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
             tx.commit().await?;
             import_page(&user, Vec::new(), Some((summary.created, summary.updated)))
         }
@@ -481,7 +457,7 @@ fn too_large() -> LineError {
 /// GET /{tenant}/beheer/gebieden/export.csv: the same columns the import reads.
 pub async fn area_export(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let rows = tree(areas_store::list(&mut tx, user.tenant_id).await?);
+    let rows = tree(areas_store::list(&mut tx).await?);
     tx.commit().await?;
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::tenancy::areas_csv::{AreaRecord, CbsCode, LineError};
 
@@ -19,7 +19,8 @@ pub struct Area {
     pub version: i32,
 }
 
-pub async fn list(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Area>> {
+pub async fn list(tx: &mut TenantTx) -> AppResult<Vec<Area>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
         "select area_id, level, cbs_code, name, parent_id, version from areas where tenant_id = $1 order by cbs_code",
     )
@@ -28,7 +29,8 @@ pub async fn list(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Area>> {
     .await?)
 }
 
-pub async fn get(tx: &mut Tx, tenant_id: Uuid, area_id: Uuid) -> AppResult<Option<Area>> {
+pub async fn get(tx: &mut TenantTx, area_id: Uuid) -> AppResult<Option<Area>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
         "select area_id, level, cbs_code, name, parent_id, version from areas where tenant_id = $1 and area_id = $2",
     )
@@ -38,7 +40,8 @@ pub async fn get(tx: &mut Tx, tenant_id: Uuid, area_id: Uuid) -> AppResult<Optio
     .await?)
 }
 
-pub async fn id_by_code(tx: &mut Tx, tenant_id: Uuid, code: &str) -> AppResult<Option<Uuid>> {
+pub async fn id_by_code(tx: &mut TenantTx, code: &str) -> AppResult<Option<Uuid>> {
+    let tenant_id = tx.tenant_id();
     Ok(
         sqlx::query_scalar("select area_id from areas where tenant_id = $1 and cbs_code = $2")
             .bind(tenant_id)
@@ -49,7 +52,8 @@ pub async fn id_by_code(tx: &mut Tx, tenant_id: Uuid, code: &str) -> AppResult<O
 }
 
 /// The tenant's own gemeente code, for a gemeente tenant (a regio may hold several gemeenten).
-pub async fn tenant_gemeente(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Option<String>> {
+pub async fn tenant_gemeente(tx: &mut TenantTx) -> AppResult<Option<String>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_scalar(
         "select cbs_code from tenants where tenant_id = $1 and kind = 'gemeente'",
     )
@@ -80,11 +84,11 @@ pub struct ImportSummary {
 /// Inserts or renames every record (parents first); all or nothing: on any error nothing is
 /// written and every error is returned.
 pub async fn apply(
-    tx: &mut Tx,
-    tenant_id: Uuid,
+    tx: &mut TenantTx,
     mut records: Vec<AreaRecord>,
 ) -> AppResult<Result<ImportSummary, Vec<LineError>>> {
-    let own = tenant_gemeente(tx, tenant_id).await?;
+    let tenant_id = tx.tenant_id();
+    let own = tenant_gemeente(tx).await?;
     let existing: HashMap<String, Uuid> = sqlx::query_as::<_, (String, Uuid)>(
         "select cbs_code, area_id from areas where tenant_id = $1",
     )

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 
 pub struct PerGeneration<T>(Mutex<HashMap<Uuid, (i64, Arc<T>)>>);
@@ -40,7 +40,8 @@ impl<T> PerGeneration<T> {
 }
 
 /// The tenant's register generation, read in its transaction (read it before what it labels).
-pub async fn generation(tx: &mut Tx, tenant_id: Uuid) -> AppResult<i64> {
+pub async fn generation(tx: &mut TenantTx) -> AppResult<i64> {
+    let tenant_id = tx.tenant_id();
     Ok(
         sqlx::query_scalar("select register_generation from tenants where tenant_id = $1")
             .bind(tenant_id)

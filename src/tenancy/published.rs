@@ -7,7 +7,7 @@ use std::sync::RwLock;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::db::{Db, TenantTx};
 
 /// Slugs never change, so the slug → tenant id lookup is remembered (found ones only).
 #[derive(Default)]
@@ -41,31 +41,23 @@ pub struct Published {
     pub generation: i64,
 }
 
-/// Opens the transaction of the published tenant `slug`: one statement reads the tenant and
-/// admits its rows. `None` for an unknown or unpublished tenant.
+/// Opens the transaction of the published tenant `slug` ([`Db::published_tx`]: one statement
+/// reads the tenant and admits its rows). `None` for an unknown or unpublished tenant.
 pub async fn open(
     slugs: &Slugs,
-    pool: &PgPool,
+    db: &Db,
     slug: &str,
-) -> Result<Option<(Published, Tx)>, sqlx::Error> {
-    let Some(tenant_id) = slugs.tenant_id(pool, slug).await? else {
+) -> Result<Option<(Published, TenantTx)>, sqlx::Error> {
+    let Some(tenant_id) = slugs.tenant_id(db.pool(), slug).await? else {
         return Ok(None);
     };
-    let mut tx = pool.begin().await?;
-    let row: Option<(String, i64)> = sqlx::query_as(
-        "select name, register_generation from tenants, set_config('app.tenant_id', $1::text, true) \
-         where tenant_id = $1::uuid and published",
-    )
-    .bind(tenant_id.to_string())
-    .fetch_optional(&mut *tx)
-    .await?;
-    Ok(row.map(|(name, generation)| {
+    Ok(db.published_tx(tenant_id).await?.map(|(tenant, tx)| {
         (
             Published {
                 tenant_id,
                 slug: slug.to_string(),
-                name,
-                generation,
+                name: tenant.name,
+                generation: tenant.generation,
             },
             tx,
         )

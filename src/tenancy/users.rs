@@ -175,7 +175,7 @@ pub async fn user_index(
     Query(notice): Query<Notice>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let users = users_store::list(&mut tx, user.tenant_id).await?;
+    let users = users_store::list(&mut tx).await?;
     tx.commit().await?;
     let notice =
         (notice.melding.as_deref() == Some("opgeslagen")).then_some("De gebruiker is opgeslagen.");
@@ -195,7 +195,7 @@ async fn form_page(
     errors: FormErrors,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let providers = users_store::providers(&mut tx, user.tenant_id).await?;
+    let providers = users_store::providers(&mut tx).await?;
     tx.commit().await?;
     let title = if user_id.is_some() {
         "Gebruiker wijzigen"
@@ -248,7 +248,7 @@ pub async fn user_create(
     let form = UserForm::from_body(&body);
     let mut errors = FormErrors::default();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let providers = users_store::providers(&mut tx, user.tenant_id).await?;
+    let providers = users_store::providers(&mut tx).await?;
     let Some(valid) = validate(&form, &providers, &mut errors) else {
         return form_page(&state, &user, None, form, errors).await;
     };
@@ -271,18 +271,12 @@ pub async fn user_create(
         }
         Err(err) => return Err(err.into()),
     };
-    let created = users_store::get(&mut tx, user.tenant_id, new_id)
+    let created = users_store::get(&mut tx, new_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let token = password_links::issue(&mut tx, user.tenant_id, new_id).await?;
+    let token = password_links::issue(&mut tx, new_id).await?;
     let event = Event::new("aangemaakt", "gebruiker", new_id).after(created.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     link_page(&state, &user, &headers, &created, &token, true).await
 }
@@ -336,7 +330,7 @@ pub async fn user_edit(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let row = users_store::get(&mut tx, user.tenant_id, id)
+    let row = users_store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -361,10 +355,10 @@ pub async fn user_update(
     let form = UserForm::from_body(&body);
     let mut errors = FormErrors::default();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = users_store::get(&mut tx, user.tenant_id, id)
+    let before = users_store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let providers = users_store::providers(&mut tx, user.tenant_id).await?;
+    let providers = users_store::providers(&mut tx).await?;
     let valid = validate(&form, &providers, &mut errors);
     if id == user.user_id {
         if !form.actief {
@@ -424,21 +418,15 @@ pub async fn user_update(
     }
     if !form.actief || before.roles != roles {
         // A deactivated user, or one whose roles changed, signs in anew.
-        session::end_all(&mut tx, user.tenant_id, id).await?;
+        session::end_all(&mut tx, id).await?;
     }
-    let after = users_store::get(&mut tx, user.tenant_id, id)
+    let after = users_store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let event = Event::new("gewijzigd", "gebruiker", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -452,7 +440,7 @@ pub async fn user_new_link(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let target = users_store::get(&mut tx, user.tenant_id, id)
+    let target = users_store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if !target.active {
@@ -464,10 +452,9 @@ pub async fn user_new_link(
         tx.commit().await?;
         return form_page(&state, &user, Some(id), UserForm::from_row(&target), errors).await;
     }
-    let token = password_links::issue(&mut tx, user.tenant_id, id).await?;
+    let token = password_links::issue(&mut tx, id).await?;
     audit::record(
         &mut tx,
-        user.tenant_id,
         &Actor::user(&user, &address),
         Event::new("link_verstuurd", "gebruiker", id),
     )

@@ -5,7 +5,7 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::auth::roles::Role;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, FromRow)]
@@ -47,7 +47,8 @@ const SELECT: &str = "select u.user_id, u.email, u.display_name, u.roles, u.prov
      from users u left join providers p on p.tenant_id = u.tenant_id and p.provider_id = u.provider_id \
      where u.tenant_id = $1";
 
-pub async fn list(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<UserRow>> {
+pub async fn list(tx: &mut TenantTx) -> AppResult<Vec<UserRow>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!(
         "{SELECT} order by u.active desc, lower(u.display_name)"
     ))
@@ -56,7 +57,8 @@ pub async fn list(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<UserRow>> {
     .await?)
 }
 
-pub async fn get(tx: &mut Tx, tenant_id: Uuid, user_id: Uuid) -> AppResult<Option<UserRow>> {
+pub async fn get(tx: &mut TenantTx, user_id: Uuid) -> AppResult<Option<UserRow>> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(&format!("{SELECT} and u.user_id = $2"))
         .bind(tenant_id)
         .bind(user_id)
@@ -70,7 +72,8 @@ pub struct ProviderOption {
     pub name: String,
 }
 
-pub async fn providers(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<ProviderOption>> {
+pub async fn providers(tx: &mut TenantTx) -> AppResult<Vec<ProviderOption>> {
+    let tenant_id = tx.tenant_id();
     Ok(
         sqlx::query_as(
             "select provider_id, name from providers where tenant_id = $1 order by name",

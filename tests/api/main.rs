@@ -16,6 +16,7 @@ mod kaart;
 mod login;
 mod lookup;
 mod mail;
+mod ownership;
 mod register;
 mod register_import;
 mod roles;

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use crate::helpers::{Browser, TestApp};
 
 /// A complete, valid facility form for Almelo.
-fn facility_form(provider: &str) -> Vec<(&'static str, String)> {
+pub fn facility_form(provider: &str) -> Vec<(&'static str, String)> {
     vec![
         ("naam", "Huiskamer De Riet".into()),
         ("aanbieder", provider.into()),
@@ -49,7 +49,7 @@ fn facility_form(provider: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn post_form(
+pub async fn post_form(
     b: &mut Browser,
     path: &str,
     form: &[(&'static str, String)],

@@ -1,41 +1,37 @@
-//! Adding and changing a facility. Beleidsmedewerkers edit every facility; an aanbieder only
-//! those of their own organisation, and their changes go live at once (the audit trail shows who
-//! changed what).
+//! Adding and changing a facility. Who may change which facility is the ownership rule
+//! ([`crate::auth::ownership`]): beleidsmedewerkers every facility, an aanbieder only those of its
+//! own organisation (whatever other roles it holds), and their changes go live at once (the audit
+//! trail shows who changed what).
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
+use super::access;
 use super::form_page::{facility_form, raw_from_body, with_form_fields};
 use super::record::{self, FacilityInput, Lookups, RawFacility};
 use super::store;
 use crate::audit::{self, Actor, Event};
-use crate::auth::roles::{Role, Section};
+use crate::auth::ownership::{Access, ProviderScope};
+use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::FormErrors;
 use crate::web::{ClientAddr, PathId};
 
-/// The organisation an aanbieder user is limited to; `None` for users who see everything.
-pub fn own_provider(user: &CurrentUser) -> Option<Option<Uuid>> {
-    let limited = user.has_role(Role::Aanbieder)
-        && !user.has_role(Role::Beleidsmedewerker)
-        && !user.has_role(Role::Beheerder)
-        && !user.has_role(Role::Wijkteam);
-    limited.then_some(user.provider_id)
+/// Whose facilities this user may add or change; 403 when nobody's.
+fn write_scope(user: &CurrentUser) -> AppResult<ProviderScope> {
+    match user.write_scope() {
+        ProviderScope::Nothing => Err(AppError::Forbidden),
+        scope => Ok(scope),
+    }
 }
 
-async fn provider_name(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    id: Option<Uuid>,
-) -> AppResult<Option<String>> {
-    let Some(id) = id else {
-        return Ok(Some("(geen organisatie gekoppeld)".into()));
-    };
+async fn provider_name(tx: &mut TenantTx, id: Uuid) -> AppResult<Option<String>> {
+    let tenant_id = tx.tenant_id();
     Ok(
         sqlx::query_scalar("select name from providers where tenant_id = $1 and provider_id = $2")
             .bind(tenant_id)
@@ -46,7 +42,7 @@ async fn provider_name(
 }
 
 async fn show_form(
-    tx: &mut Tx,
+    tx: &mut TenantTx,
     user: &CurrentUser,
     lookups: &Lookups,
     id: Option<Uuid>,
@@ -54,9 +50,10 @@ async fn show_form(
     raw: RawFacility,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    let fixed = match own_provider(user) {
-        Some(p) => provider_name(tx, user.tenant_id, p).await?,
-        None => None,
+    // An aanbieder sees its own organisation, not a choice.
+    let fixed = match user.write_scope() {
+        ProviderScope::Own(p) => provider_name(tx, p).await?,
+        ProviderScope::All | ProviderScope::Nothing => None,
     };
     facility_form(user, lookups, id, version, raw, errors, fixed)
 }
@@ -67,8 +64,9 @@ fn base(user: &CurrentUser) -> String {
 
 /// GET /{tenant}/voorzieningen/nieuw
 pub async fn facility_new(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    write_scope(&user)?;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let lookups = store::lookups(&mut tx).await?;
     let mut raw = RawFacility::default();
     raw.set("rolstoeltoegankelijk", "onbekend");
     raw.set("toegang", "vrij");
@@ -86,14 +84,18 @@ pub async fn facility_new(State(state): State<AppState>, user: CurrentUser) -> A
     response
 }
 
-/// Checks the form; an aanbieder's facility always belongs to their own organisation.
+/// Checks the form; an aanbieder's facility always belongs to its own organisation, whatever
+/// the form says.
 fn check(
-    user: &CurrentUser,
+    scope: ProviderScope,
     raw: &mut RawFacility,
     lookups: &Lookups,
 ) -> Result<(FacilityInput, Uuid), FormErrors> {
-    if let Some(own) = own_provider(user) {
-        raw.set("aanbieder", own.map(|p| p.to_string()).unwrap_or_default());
+    match scope {
+        ProviderScope::Own(own) => raw.set("aanbieder", own.to_string()),
+        // Refused before the form is read; an empty organisation never passes.
+        ProviderScope::Nothing => raw.set("aanbieder", ""),
+        ProviderScope::All => {}
     }
     let input = record::validate(raw, lookups)?;
     match input.provider_id {
@@ -113,38 +115,22 @@ pub async fn facility_create(
     ClientAddr(address): ClientAddr,
     body: Bytes,
 ) -> AppResult<Response> {
+    let scope = write_scope(&user)?;
     let (mut raw, _) = raw_from_body(&body);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
-    let (input, provider) = match check(&user, &mut raw, &lookups) {
+    let lookups = store::lookups(&mut tx).await?;
+    let (input, provider) = match check(scope, &mut raw, &lookups) {
         Ok(ok) => ok,
         Err(errors) => return show_form(&mut tx, &user, &lookups, None, 0, raw, errors).await,
     };
-    let id = store::insert(&mut tx, user.tenant_id, &input, provider).await?;
-    let after = store::snapshot(&mut tx, user.tenant_id, id)
+    let id = store::insert(&mut tx, &input, provider).await?;
+    let after = store::snapshot(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let event = Event::new("aangemaakt", "voorziening", id).after(after.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
-}
-
-/// A facility this user may change, or 404.
-pub async fn editable(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> AppResult<store::Snapshot> {
-    let snapshot = store::snapshot(tx, user.tenant_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    match own_provider(user) {
-        Some(own) if own != Some(snapshot.provider_id) => Err(AppError::NotFound),
-        _ => Ok(snapshot),
-    }
 }
 
 /// GET /{tenant}/voorzieningen/{id}/wijzigen
@@ -154,8 +140,8 @@ pub async fn facility_edit(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let snapshot = editable(&mut tx, &user, id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let snapshot = access::facility(&mut tx, &user, id, Access::Write).await?;
+    let lookups = store::lookups(&mut tx).await?;
     let mut raw = with_form_fields(snapshot.raw());
     raw.set("aanbieder", snapshot.provider_id.to_string());
     let response = show_form(
@@ -182,8 +168,8 @@ pub async fn facility_update(
 ) -> AppResult<Response> {
     let (mut raw, version) = raw_from_body(&body);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = editable(&mut tx, &user, id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let before = access::facility(&mut tx, &user, id, Access::Write).await?;
+    let lookups = store::lookups(&mut tx).await?;
     let conflict = |errors: &mut FormErrors| {
         errors.add(
             "naam",
@@ -191,7 +177,7 @@ pub async fn facility_update(
              bekijk de voorziening in een ander venster, neem wat nodig is over en sla opnieuw op.",
         )
     };
-    let (input, provider) = match check(&user, &mut raw, &lookups) {
+    let (input, provider) = match check(user.write_scope(), &mut raw, &lookups) {
         Ok(ok) if version == before.version => ok,
         Ok(_) => {
             let mut errors = FormErrors::default();
@@ -211,7 +197,7 @@ pub async fn facility_update(
             return show_form(&mut tx, &user, &lookups, Some(id), version, raw, errors).await
         }
     };
-    if !store::update(&mut tx, user.tenant_id, id, version, &input, provider).await? {
+    if !store::update(&mut tx, id, version, &input, provider).await? {
         let mut errors = FormErrors::default();
         conflict(&mut errors);
         return show_form(
@@ -225,19 +211,13 @@ pub async fn facility_update(
         )
         .await;
     }
-    let after = store::snapshot(&mut tx, user.tenant_id, id)
+    let after = store::snapshot(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let event = Event::new("gewijzigd", "voorziening", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
 }
@@ -250,7 +230,7 @@ pub async fn facility_archive(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = editable(&mut tx, &user, id).await?;
+    let before = access::facility(&mut tx, &user, id, Access::Write).await?;
     sqlx::query("update facilities set archived = not archived, version = version + 1, updated_at = now() where tenant_id = $1 and facility_id = $2")
         .bind(user.tenant_id)
         .bind(id)
@@ -264,13 +244,7 @@ pub async fn facility_archive(
     let event = Event::new(action, "voorziening", id)
         .before(serde_json::json!({"gearchiveerd": if before.archived { "ja" } else { "" }}))
         .after(serde_json::json!({"gearchiveerd": if before.archived { "" } else { "ja" }}));
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/{id}?melding={action}", base(&user))).into_response())
 }

@@ -1,6 +1,7 @@
 //! Facilities (voorzieningen): the form and CSV share one set of fields ([`record`]), stored by
 //! [`store`]; [`edit`] changes, [`view`] reads.
 
+pub mod access;
 pub mod choices;
 pub mod edit;
 pub mod form_page;

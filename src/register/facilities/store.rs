@@ -8,12 +8,13 @@ use uuid::Uuid;
 
 use super::hours::{self, Period};
 use super::record::{AreaRef, FacilityInput, Lookups, Named, RawFacility, TypeRef, COLUMNS};
-use crate::db::Tx;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 
 /// The tenant's types, providers, areas and code lists.
-pub async fn lookups(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Lookups> {
-    let mut lookups = names(tx, tenant_id).await?;
+pub async fn lookups(tx: &mut TenantTx) -> AppResult<Lookups> {
+    let tenant_id = tx.tenant_id();
+    let mut lookups = names(tx).await?;
     lookups.providers =
         sqlx::query_as("select provider_id, name from providers where tenant_id = $1 and not archived order by lower(name)")
             .bind(tenant_id)
@@ -23,7 +24,8 @@ pub async fn lookups(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Lookups> {
 }
 
 /// What a facility's codes are called: [`lookups`] without the providers (for showing one).
-pub async fn names(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Lookups> {
+pub async fn names(tx: &mut TenantTx) -> AppResult<Lookups> {
+    let tenant_id = tx.tenant_id();
     let types: Vec<TypeRef> = sqlx::query_as(
         "select code, name, levensgebied, retired from facility_types where tenant_id = $1 order by position, lower(name)",
     )
@@ -144,7 +146,8 @@ const SNAPSHOT: &str = "select f.facility_id, f.provider_id, p.name as provider_
     where f.tenant_id = $1";
 
 /// One facility, or `None` (also for another tenant's id).
-pub async fn snapshot(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> AppResult<Option<Snapshot>> {
+pub async fn snapshot(tx: &mut TenantTx, id: Uuid) -> AppResult<Option<Snapshot>> {
+    let tenant_id = tx.tenant_id();
     Ok(
         sqlx::query_as(&format!("{SNAPSHOT} and f.facility_id = $2"))
             .bind(tenant_id)
@@ -155,7 +158,8 @@ pub async fn snapshot(tx: &mut Tx, tenant_id: Uuid, id: Uuid) -> AppResult<Optio
 }
 
 /// Every facility of the tenant (archived ones too), by name.
-pub async fn snapshots(tx: &mut Tx, tenant_id: Uuid) -> AppResult<Vec<Snapshot>> {
+pub async fn snapshots(tx: &mut TenantTx) -> AppResult<Vec<Snapshot>> {
+    let tenant_id = tx.tenant_id();
     Ok(
         sqlx::query_as(&format!("{SNAPSHOT} order by lower(f.name), f.facility_id"))
             .bind(tenant_id)
@@ -338,37 +342,35 @@ fn upsert_sql() -> &'static str {
 
 /// Stores a new facility; `provider_id` must be set.
 pub async fn insert(
-    tx: &mut Tx,
-    tenant_id: Uuid,
+    tx: &mut TenantTx,
     input: &FacilityInput,
     provider_id: Uuid,
 ) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
-    write(tx, tenant_id, id, 0, input, provider_id, true).await?;
+    write(tx, id, 0, input, provider_id, true).await?;
     Ok(id)
 }
 
 /// Stores `input` over facility `id` if its version is still `version`; false when someone
 /// else saved in between.
 pub async fn update(
-    tx: &mut Tx,
-    tenant_id: Uuid,
+    tx: &mut TenantTx,
     id: Uuid,
     version: i32,
     input: &FacilityInput,
     provider_id: Uuid,
 ) -> AppResult<bool> {
-    write(tx, tenant_id, id, version, input, provider_id, false).await
+    write(tx, id, version, input, provider_id, false).await
 }
 
 /// Stores `input` over facility `id` whatever its version (the import is authoritative).
 pub async fn overwrite(
-    tx: &mut Tx,
-    tenant_id: Uuid,
+    tx: &mut TenantTx,
     id: Uuid,
     input: &FacilityInput,
     provider_id: Uuid,
 ) -> AppResult<bool> {
+    let tenant_id = tx.tenant_id();
     let version: Option<i32> = sqlx::query_scalar(
         "select version from facilities where tenant_id = $1 and facility_id = $2",
     )
@@ -377,7 +379,7 @@ pub async fn overwrite(
     .fetch_optional(&mut **tx)
     .await?;
     match version {
-        Some(v) => write(tx, tenant_id, id, v, input, provider_id, false).await,
+        Some(v) => write(tx, id, v, input, provider_id, false).await,
         None => Ok(false),
     }
 }
@@ -385,14 +387,14 @@ pub async fn overwrite(
 /// One statement for the facility row, one to clear its linked rows (unless `fresh`: just
 /// inserted) and one to insert them.
 async fn write(
-    tx: &mut Tx,
-    tenant_id: Uuid,
+    tx: &mut TenantTx,
     id: Uuid,
     version: i32,
     i: &FacilityInput,
     provider_id: Uuid,
     fresh: bool,
 ) -> AppResult<bool> {
+    let tenant_id = tx.tenant_id();
     let stored: Option<Uuid> = sqlx::query_scalar(upsert_sql())
         .bind(tenant_id)
         .bind(id)
@@ -493,18 +495,13 @@ async fn write(
     .bind(&appt)
     .execute(&mut **tx)
     .await?;
-    crate::lookup::text::refresh(tx, tenant_id, Some(&[id])).await?;
+    crate::lookup::text::refresh(tx, Some(&[id])).await?;
     Ok(true)
 }
 
 /// Marks the facility verified today by `who`.
-pub async fn mark_verified(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    id: Uuid,
-    who: &str,
-    today: Date,
-) -> AppResult<bool> {
+pub async fn mark_verified(tx: &mut TenantTx, id: Uuid, who: &str, today: Date) -> AppResult<bool> {
+    let tenant_id = tx.tenant_id();
     Ok(sqlx::query("update facilities set verified_on = $3, verified_by = $4, updated_at = now() where tenant_id = $1 and facility_id = $2")
         .bind(tenant_id)
         .bind(id)

@@ -12,10 +12,10 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::edit::own_provider;
 use super::record::{self, FacilityInput, RawFacility, COLUMNS, LIST_COLUMNS};
 use super::store;
 use crate::audit::{self, Actor, Event};
+use crate::auth::ownership::ProviderScope;
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -35,9 +35,9 @@ pub async fn facility_export(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<Response> {
-    let own = own_provider(&user);
+    let scope = user.read_scope();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let rows = store::snapshots(&mut tx, user.tenant_id).await?;
+    let rows = store::snapshots(&mut tx).await?;
     tx.commit().await?;
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
@@ -45,7 +45,7 @@ pub async fn facility_export(
     writer.write_record(COLUMNS).map_err(AppError::internal)?;
     for row in rows
         .iter()
-        .filter(|r| !r.archived && own.is_none_or(|p| p == Some(r.provider_id)))
+        .filter(|r| !r.archived && scope.admits(r.provider_id))
     {
         let raw = row.raw();
         writer
@@ -92,6 +92,9 @@ fn import_page(
 
 /// GET /{tenant}/voorzieningen/import
 pub async fn facility_import_form(user: CurrentUser) -> AppResult<Response> {
+    if user.write_scope() == ProviderScope::Nothing {
+        return Err(AppError::Forbidden);
+    }
     import_page(&user, Vec::new(), None)
 }
 
@@ -209,13 +212,19 @@ fn audit_value(raw: &RawFacility) -> Value {
     Value::Object(map)
 }
 
-/// POST /{tenant}/voorzieningen/import (multipart, field `bestand`)
+/// POST /{tenant}/voorzieningen/import (multipart, field `bestand`). An aanbieder imports
+/// only its own organisation's facilities: every row becomes its organisation's, and an `id`
+/// of another organisation's facility is refused with its line.
 pub async fn facility_import(
     State(state): State<AppState>,
     user: CurrentUser,
     ClientAddr(address): ClientAddr,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
+    let scope = user.write_scope();
+    if scope == ProviderScope::Nothing {
+        return Err(AppError::Forbidden);
+    }
     let bytes = match upload::read_file(&mut multipart, MAX_IMPORT_BYTES).await {
         Ok(b) => b,
         Err(e) => return import_page(&user, vec![e], None),
@@ -224,9 +233,8 @@ pub async fn facility_import(
         Ok(rows) => rows,
         Err(errors) => return import_page(&user, errors, None),
     };
-    let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let lookups = store::lookups(&mut tx, user.tenant_id).await?;
+    let lookups = store::lookups(&mut tx).await?;
     // Which facilities exist, and whose they are.
     let existing: HashMap<Uuid, Uuid> = sqlx::query_as::<_, (Uuid, Uuid)>(
         "select facility_id, provider_id from facilities where tenant_id = $1",
@@ -240,24 +248,30 @@ pub async fn facility_import(
     let mut rows = Vec::new();
     let mut seen_ids = std::collections::HashSet::new();
     for (line, mut raw) in parsed {
-        if let Some(own) = own {
-            raw.set("aanbieder", own.map(|p| p.to_string()).unwrap_or_default());
+        if let ProviderScope::Own(own) = scope {
+            raw.set("aanbieder", own.to_string());
         }
         let id_text = raw.one("id").trim().to_string();
         let id = if id_text.is_empty() {
             None
         } else {
-            match Uuid::parse_str(&id_text).ok().filter(|id| {
-                existing
-                    .get(id)
-                    .is_some_and(|p| own.is_none_or(|o| o == Some(*p)))
-            }) {
+            let parsed = Uuid::parse_str(&id_text).ok();
+            let owner = parsed.and_then(|id| existing.get(&id));
+            match parsed.filter(|_| owner.is_some_and(|p| scope.admits(*p))) {
                 Some(id) if seen_ids.insert(id) => Some(id),
                 Some(_) => {
                     errors.push(LineError::new(
                         line,
                         "id",
                         "Deze voorziening staat al eerder in het bestand.",
+                    ));
+                    None
+                }
+                None if owner.is_some_and(|p| user.read_scope().admits(*p)) => {
+                    errors.push(LineError::new(
+                        line,
+                        "id",
+                        "Deze voorziening is van een andere organisatie; u kunt alleen die van uw eigen organisatie wijzigen.",
                     ));
                     None
                 }
@@ -288,7 +302,7 @@ pub async fn facility_import(
     // The stored state of the facilities the file updates, for their history.
     let mut before: HashMap<Uuid, Value> = HashMap::new();
     if rows.iter().any(|r| r.id.is_some()) {
-        for snapshot in store::snapshots(&mut tx, user.tenant_id).await? {
+        for snapshot in store::snapshots(&mut tx).await? {
             before.insert(snapshot.facility_id, snapshot.audit_value());
         }
     }
@@ -320,14 +334,14 @@ pub async fn facility_import(
         };
         let mut event = match row.id {
             Some(id) => {
-                store::overwrite(&mut tx, user.tenant_id, id, &row.input, provider).await?;
+                store::overwrite(&mut tx, id, &row.input, provider).await?;
                 updated += 1;
                 let mut event = Event::new("geïmporteerd", "voorziening", id);
                 event.before = before.remove(&id);
                 event
             }
             None => {
-                let id = store::insert(&mut tx, user.tenant_id, &row.input, provider).await?;
+                let id = store::insert(&mut tx, &row.input, provider).await?;
                 created += 1;
                 Event::new("geïmporteerd", "voorziening", id)
             }
@@ -335,7 +349,7 @@ pub async fn facility_import(
         event.after = Some(audit_value(&row.raw));
         events.push(event);
     }
-    audit::record_many(&mut tx, user.tenant_id, &actor, events).await?;
+    audit::record_many(&mut tx, &actor, events).await?;
     tx.commit().await?;
     import_page(
         &user,

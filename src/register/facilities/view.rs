@@ -9,15 +9,17 @@ use sqlx::FromRow;
 use time::Date;
 use uuid::Uuid;
 
+use super::access;
 use super::choices;
-use super::edit::{editable, own_provider};
 use super::hours::{self, WEEKDAYS};
 use super::record::Lookups;
 use super::store::{self, is_stale, Snapshot};
 use crate::audit::{self, Actor, Event};
+use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::db::TenantTx;
+use crate::error::AppResult;
 use crate::lookup::referrals::{self, ReferralChoices, ReferralForm};
 use crate::register::history;
 use crate::state::AppState;
@@ -129,13 +131,12 @@ pub async fn facility_index(
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
     let archive = query.archief.is_some();
-    let own = own_provider(&user);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows: Vec<(ListRow, i64)> = {
         let raw: Vec<sqlx::postgres::PgRow> = sqlx::query(LIST)
             .bind(user.tenant_id)
             .bind(archive)
-            .bind(own.map(|p| p.unwrap_or(Uuid::nil())))
+            .bind(user.read_scope().only())
             .bind(&pattern)
             .bind(PAGE_SIZE)
             .bind((page - 1) * PAGE_SIZE)
@@ -166,7 +167,7 @@ pub async fn facility_index(
         total,
         page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
-        may_add: user.may_change(Section::Facilities),
+        may_add: user.write_scope() != ProviderScope::Nothing,
     })
 }
 
@@ -328,17 +329,6 @@ fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
         .collect()
 }
 
-/// A facility this user may see: aanbieders only their own organisation's.
-async fn visible(tx: &mut crate::db::Tx, user: &CurrentUser, id: Uuid) -> AppResult<Snapshot> {
-    let f = store::snapshot(tx, user.tenant_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    match own_provider(user) {
-        Some(own) if own != Some(f.provider_id) => Err(AppError::NotFound),
-        _ => Ok(f),
-    }
-}
-
 #[derive(Deserialize, Default)]
 pub struct Notice {
     melding: Option<String>,
@@ -361,18 +351,15 @@ pub struct Names {
     referral: ReferralChoices,
 }
 
-async fn page_names(
-    state: &AppState,
-    tx: &mut crate::db::Tx,
-    tenant_id: Uuid,
-) -> AppResult<std::sync::Arc<Names>> {
-    let generation = crate::tenancy::kept::generation(tx, tenant_id).await?;
+async fn page_names(state: &AppState, tx: &mut TenantTx) -> AppResult<std::sync::Arc<Names>> {
+    let tenant_id = tx.tenant_id();
+    let generation = crate::tenancy::kept::generation(tx).await?;
     if let Some(names) = state.facility_names.get(tenant_id, generation) {
         return Ok(names);
     }
     let names = Names {
-        lookups: store::names(tx, tenant_id).await?,
-        referral: referrals::choices(tx, tenant_id).await?,
+        lookups: store::names(tx).await?,
+        referral: referrals::choices(tx).await?,
     };
     Ok(state.facility_names.put(tenant_id, generation, names))
 }
@@ -386,8 +373,8 @@ pub async fn show(
     referral: Option<(ReferralForm, FormErrors)>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let f = visible(&mut tx, user, id).await?;
-    let names = page_names(state, &mut tx, user.tenant_id).await?;
+    let f = access::facility(&mut tx, user, id, Access::Read).await?;
+    let names = page_names(state, &mut tx).await?;
     tx.commit().await?;
     let lookups = &names.lookups;
     let may_refer = user.may_change(Section::Lookup);
@@ -458,7 +445,7 @@ pub async fn show(
         Some("gecontroleerd") => Some("De gegevens zijn als gecontroleerd gemarkeerd."),
         _ => None,
     };
-    let may_edit = user.may_change(Section::Facilities);
+    let may_edit = user.write_scope().admits(f.provider_id);
     let invalid = referral.is_some();
     let (referral, errors) =
         referral.unwrap_or_else(|| (ReferralForm::fresh(), FormErrors::default()));
@@ -480,7 +467,7 @@ pub async fn show(
             None => "nog nooit".into(),
         },
         may_edit,
-        may_verify: user.may_change(Section::Stale),
+        may_verify: user.may_change(Section::Stale) && user.write_scope().admits(f.provider_id),
         details: details(&f, lookups),
         types,
         levensgebieden,
@@ -505,7 +492,7 @@ pub async fn facility_history(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let f = visible(&mut tx, &user, id).await?;
+    let f = access::facility(&mut tx, &user, id, Access::Read).await?;
     let back = format!("{}/{id}", user.href(Section::Facilities.path()));
     let response = history::history_page(
         &mut tx,
@@ -527,6 +514,8 @@ struct StalePage {
     layout: Layout,
     base: String,
     rows: Vec<ListRow>,
+    /// Beheerders read this list; only those who change every facility verify.
+    may_verify: bool,
 }
 
 /// GET /{tenant}/actualiteit: facilities not verified for 12 months, oldest first.
@@ -541,7 +530,7 @@ pub async fn stale_index(
     ))
     .bind(user.tenant_id)
     .bind(false)
-    .bind(None::<Uuid>)
+    .bind(user.read_scope().only())
     .bind("")
     .fetch_all(&mut *tx)
     .await?;
@@ -556,6 +545,7 @@ pub async fn stale_index(
         layout: Layout::for_user(&user, "Actualiteit", Some(Section::Stale)).with_notice(notice),
         base: user.href(Section::Facilities.path()),
         rows,
+        may_verify: user.may_change(Section::Stale) && user.write_scope() == ProviderScope::All,
     })
 }
 
@@ -574,19 +564,13 @@ pub async fn facility_verify(
     axum::Form(form): axum::Form<VerifyForm>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = editable(&mut tx, &user, id).await?;
+    let before = access::facility(&mut tx, &user, id, Access::Write).await?;
     let today = time_fmt::today();
-    store::mark_verified(&mut tx, user.tenant_id, id, &user.display_name, today).await?;
+    store::mark_verified(&mut tx, id, &user.display_name, today).await?;
     let event = Event::new("gecontroleerd", "voorziening", id)
         .before(serde_json::json!({"laatst_gecontroleerd": before.verified_on.map(|d| d.to_string()).unwrap_or_default(), "gecontroleerd_door": before.verified_by}))
         .after(serde_json::json!({"laatst_gecontroleerd": today.to_string(), "gecontroleerd_door": user.display_name}));
-    audit::record(
-        &mut tx,
-        user.tenant_id,
-        &Actor::user(&user, &address),
-        event,
-    )
-    .await?;
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     let target = if form.terug == "lijst" {
         format!("{}?melding=gecontroleerd", user.href(Section::Stale.path()))
