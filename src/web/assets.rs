@@ -33,6 +33,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/css/handout.css"),
     ),
     (
+        "css/letter.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/letter.css"),
+    ),
+    (
         "js/app.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/app.js"),
