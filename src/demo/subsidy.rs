@@ -40,10 +40,7 @@ pub async fn decide_closed_rounds(admin: &PgPool) -> Result<(), String> {
     let db = Db::new(admin.clone());
     let now = time::OffsetDateTime::now_utc();
     for tenant_id in tenants {
-        let mut tx = db
-            .tenant_tx(tenant_id)
-            .await
-            .map_err(|e| e.to_string())?;
+        let mut tx = db.tenant_tx(tenant_id).await.map_err(|e| e.to_string())?;
         let rounds = store::all_rounds(&mut tx)
             .await
             .map_err(|e| e.to_string())?;

@@ -778,3 +778,20 @@ pub async fn application_withdraw(
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=ingetrokken", base(&user))).into_response())
 }
+
+/// GET /{tenant}/aanvragen/{id}/beschikking: the decision letter of one's own application.
+pub async fn letter_for_applicant(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = own_application(&mut tx, &user, id).await?;
+    let letter = super::letter::build(&mut tx, &application)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let here = format!("{}/{id}", base(&user));
+    super::letter::page(&letter, here.clone(), format!("{here}/beschikking.pdf"))
+}

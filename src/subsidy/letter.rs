@@ -5,7 +5,6 @@
 //! print-ready page and rendered as PDF by the server itself ([`crate::pdf`]).
 
 use time::{Date, Duration, OffsetDateTime, Weekday};
-use uuid::Uuid;
 
 use super::money::euro;
 use super::store::{self, Application};
@@ -78,12 +77,21 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
     .bind(application.application_id)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(OutcomeRow { outcome, rank, total_points: total, requested_cents: requested, granted_cents: granted, reason, decided_at }) =
-        outcome
+    let Some(OutcomeRow {
+        outcome,
+        rank,
+        total_points: total,
+        requested_cents: requested,
+        granted_cents: granted,
+        reason,
+        decided_at,
+    }) = outcome
     else {
         return Ok(None);
     };
-    let round = store::round_by_id(tx, application.round_id).await?.ok_or(AppError::NotFound)?;
+    let round = store::round_by_id(tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let category = store::round_categories(tx, round.round_id)
         .await?
         .into_iter()
@@ -165,9 +173,16 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
             ("Gevraagd bedrag".into(), euro(requested)),
             (
                 "Periode".into(),
-                format!("{} tot en met {}", time_fmt::date(round.period_start), time_fmt::date(round.period_end)),
+                format!(
+                    "{} tot en met {}",
+                    time_fmt::date(round.period_start),
+                    time_fmt::date(round.period_end)
+                ),
             ),
-            ("Verwachte deelnemers".into(), version.participants.to_string()),
+            (
+                "Verwachte deelnemers".into(),
+                version.participants.to_string(),
+            ),
         ]));
         parts.push(Part::Heading("Uw verplichtingen".into()));
         parts.push(Part::Paragraph(if round.obligations.is_empty() {
@@ -186,7 +201,12 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
         euro(category.ceiling_cents)
     )));
     parts.push(Part::Table {
-        headers: vec!["Criterium".into(), "Punten".into(), "Drempel".into(), "Motivering".into()],
+        headers: vec![
+            "Criterium".into(),
+            "Punten".into(),
+            "Drempel".into(),
+            "Motivering".into(),
+        ],
         rows: category
             .criteria
             .iter()
@@ -205,11 +225,14 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
         ("Totaal aantal punten".into(), total.to_string()),
         (
             "Plaats in de rangschikking".into(),
-            rank.map(|r| r.to_string()).unwrap_or_else(|| "niet gerangschikt (niet subsidiabel)".into()),
+            rank.map(|r| r.to_string())
+                .unwrap_or_else(|| "niet gerangschikt (niet subsidiabel)".into()),
         ),
         (
             "Laagste totaal dat nog subsidie kreeg".into(),
-            cutoff.map(|c| c.to_string()).unwrap_or_else(|| "geen".into()),
+            cutoff
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "geen".into()),
         ),
     ]));
     parts.push(Part::Paragraph(reason));
@@ -232,7 +255,11 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
     if !street.trim().is_empty() {
         addressee.push(street.trim().to_string());
     }
-    let place = format!("{} {}", provider.postcode.unwrap_or_default(), provider.city);
+    let place = format!(
+        "{} {}",
+        provider.postcode.unwrap_or_default(),
+        provider.city
+    );
     if !place.trim().is_empty() {
         addressee.push(place.trim().to_string());
     }
@@ -241,7 +268,10 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
         reference: application.reference.clone(),
         addressee,
         date: time_fmt::date(sent),
-        subject: format!("Besluit op uw aanvraag om subsidie, {} {}", round.scheme_name, round.year),
+        subject: format!(
+            "Besluit op uw aanvraag om subsidie, {} {}",
+            round.scheme_name, round.year
+        ),
         parts,
         tenant,
     }))
@@ -256,56 +286,16 @@ struct LetterPage<'a> {
 }
 
 /// The letter as a print-ready page.
-pub fn page(letter: &Letter, back: String, pdf_href: String) -> AppResult<axum::response::Response> {
-    crate::web::layout::render(&LetterPage { letter, back, pdf_href })
-}
-
-/// The letter as PDF, as an attachment named after its reference.
-pub fn pdf(letter: &Letter) -> axum::response::Response {
-    use axum::http::{header, HeaderValue};
-    use axum::response::IntoResponse;
-    let bytes = render_pdf(letter);
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"beschikking-{}.pdf\"", letter.reference)) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    response
-}
-
-/// Renders the letter with the server's own PDF writer.
-pub fn render_pdf(letter: &Letter) -> Vec<u8> {
-    use crate::pdf::{Block, Document};
-    let mut doc = Document::new(&letter.title, &letter.tenant)
-        .letterhead(&letter.tenant, Vec::new())
-        .footer(&format!("{} – {} – {}", letter.tenant, letter.title, letter.date));
-    doc.push(Block::Paragraph(letter.addressee.join("\n")));
-    doc.push(Block::Spacer(12.0));
-    doc.push(Block::KeyValues(vec![
-        ("Datum".into(), letter.date.clone()),
-        ("Kenmerk".into(), letter.reference.clone()),
-        ("Onderwerp".into(), letter.subject.clone()),
-    ]));
-    doc.push(Block::Spacer(12.0));
-    for part in &letter.parts {
-        doc.push(match part {
-            Part::Heading(t) => Block::Heading(t.clone()),
-            Part::Paragraph(t) => Block::Paragraph(t.clone()),
-            Part::Small(t) => Block::Small(t.clone()),
-            Part::Facts(rows) => Block::KeyValues(rows.clone()),
-            Part::Table { headers, rows } => Block::Table {
-                headers: headers.clone(),
-                rows: rows.clone(),
-                widths: vec![2.0, 1.0, 1.0, 6.0],
-                right_align: vec![false, true, true, false],
-            },
-        });
-    }
-    doc.push(Block::Spacer(18.0));
-    doc.push(Block::Paragraph(format!("Met vriendelijke groet,\n\n{}", letter.tenant)));
-    doc.render()
+pub fn page(
+    letter: &Letter,
+    back: String,
+    pdf_href: String,
+) -> AppResult<axum::response::Response> {
+    crate::web::layout::render(&LetterPage {
+        letter,
+        back,
+        pdf_href,
+    })
 }
 
 #[cfg(test)]
@@ -316,9 +306,18 @@ mod tests {
     #[test]
     fn the_objection_term_runs_six_weeks_from_the_day_after_sending() {
         // Sent on Monday 1 March 2027: the term starts on 2 March and ends on Monday 12 April.
-        assert_eq!(objection_deadline(date!(2027 - 03 - 01)), date!(2027 - 04 - 12));
+        assert_eq!(
+            objection_deadline(date!(2027 - 03 - 01)),
+            date!(2027 - 04 - 12)
+        );
         // Ending on a Saturday moves to the Monday.
-        assert_eq!(objection_deadline(date!(2027 - 03 - 06)), date!(2027 - 04 - 19));
-        assert_eq!(objection_deadline(date!(2027 - 03 - 07)), date!(2027 - 04 - 19));
+        assert_eq!(
+            objection_deadline(date!(2027 - 03 - 06)),
+            date!(2027 - 04 - 19)
+        );
+        assert_eq!(
+            objection_deadline(date!(2027 - 03 - 07)),
+            date!(2027 - 04 - 19)
+        );
     }
 }

@@ -17,6 +17,7 @@ pub mod award;
 pub mod decide;
 pub mod decision;
 pub mod documents;
+pub mod letter;
 pub mod money;
 pub mod portal;
 pub mod price;
@@ -95,6 +96,10 @@ pub fn router() -> Router<AppState> {
             get(schemes::application_review),
         )
         .route(
+            "/{tenant}/regelingen/aanvragen/{id}/beschikking",
+            get(schemes::letter_for_official),
+        )
+        .route(
             "/{tenant}/regelingen/aanvragen/{id}/aanvulling",
             post(schemes::completion_request),
         )
@@ -111,6 +116,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/aanvragen/{id}",
             get(application_form::application_show).post(application_form::application_save),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/beschikking",
+            get(application_form::letter_for_applicant),
         )
         .route(
             "/{tenant}/aanvragen/{id}/intrekken",

@@ -344,6 +344,7 @@ struct ReviewPage {
     may_ask_completion: bool,
     action: String,
     documents_base: String,
+    letter_href: String,
     form_reason: String,
     form_days: String,
     errors: FormErrors,
@@ -416,6 +417,11 @@ async fn review_page(
         may_ask_completion: user.may_change(Section::Schemes) && application.status == "ingediend",
         action: format!(
             "{}/aanvragen/{}/aanvulling",
+            base(user),
+            application.application_id
+        ),
+        letter_href: format!(
+            "{}/aanvragen/{}/beschikking",
             base(user),
             application.application_id
         ),
@@ -552,4 +558,23 @@ pub async fn completion_request(
         base(&user)
     ))
     .into_response())
+}
+
+/// GET /{tenant}/regelingen/aanvragen/{id}/beschikking: the decision letter.
+pub async fn letter_for_official(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = store::application(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let letter = super::letter::build(&mut tx, &application)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let here = format!("{}/aanvragen/{id}", base(&user));
+    super::letter::page(&letter, here.clone(), format!("{here}/beschikking.pdf"))
 }

@@ -5,6 +5,7 @@ mod audit_trail;
 mod browser;
 mod browser_lookup;
 mod browser_register;
+mod browser_subsidy;
 mod checklist;
 mod checklist_files;
 mod cli;

@@ -1,0 +1,185 @@
+//! Subsidies in a real browser: an aanbieder writes an application (a mistake first, a draft,
+//! documents, then submits); after the window closes a beoordelaar declares and scores; an
+//! official reads the round, the ranking and the letter. Every page passes axe-core.
+
+use fantoccini::Locator;
+
+use crate::browser::start;
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn an_aanbieder_applies_a_beoordelaar_scores_and_every_subsidy_page_passes_axe() {
+    let app = TestApp::spawn().await;
+    let Some(mut b) = start(format!("http://{}", app.addr)).await else {
+        return;
+    };
+    b.login("aanbieder@maastricht.demo").await;
+    b.open("/maastricht/aanvragen").await;
+    b.check("aanvragen (portaal)").await;
+    b.submit("form.form button.button--primary").await;
+    assert!(
+        b.path().await.starts_with("/maastricht/aanvragen/"),
+        "a new draft opens"
+    );
+    let id = b.path().await.rsplit('/').next().unwrap().to_string();
+    b.check("aanvraag (concept)").await;
+
+    // A mistake: the form comes back with the message and the input.
+    b.fill("titel", "Huiskamer Caberg-Noord").await;
+    b.fill("gevraagd", "twintig").await;
+    b.submit("button[value='opslaan']").await;
+    assert!(b.text(".error-summary").await.contains("Gevraagd bedrag"));
+    b.check("aanvraag (fout)").await;
+    let kept = b
+        .client
+        .find(Locator::Css("#titel"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Huiskamer Caberg-Noord"));
+
+    b.fill(
+        "activiteiten",
+        "Vier middagen per week een huiskamer voor de buurt.",
+    )
+    .await;
+    b.fill("deelnemers", "45").await;
+    b.fill("bereik", "Caberg en Malpertuis.").await;
+    b.fill("vaste_lasten", "9.800").await;
+    b.fill("activiteitenkosten", "1.200").await;
+    b.fill("gevraagd", "9.800").await;
+    for (code, text) in [
+        ("samenwerking", "Met het buurtnetwerk."),
+        ("resultaat", "Buren die elkaar helpen."),
+        ("inclusie", "Drempelvrij."),
+        ("duurzaamheid", "Vast bestuur."),
+    ] {
+        b.fill(&format!("antwoord_{code}"), text).await;
+    }
+    for code in ["bestuur", "vog", "administratie", "toegankelijk"] {
+        b.tick(&format!("#verklaring-{code}")).await;
+    }
+    b.submit("button[value='opslaan']").await;
+    assert!(b.text("[role='status']").await.contains("Opgeslagen"));
+
+    // Documents, through the file field.
+    let pdf = std::env::temp_dir().join(format!("begroting-{id}.pdf"));
+    std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
+    for kind in ["begroting", "jaarverslag", "bestuurssamenstelling"] {
+        b.client
+            .find(Locator::Css(&format!("#soort option[value='{kind}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#bestand"))
+            .await
+            .unwrap()
+            .send_keys(pdf.to_str().unwrap())
+            .await
+            .unwrap();
+        b.submit("#documenten form.form button[type='submit']")
+            .await;
+    }
+    b.check("aanvraag (documenten)").await;
+    b.submit("button[value='indienen']").await;
+    assert!(b
+        .text("[role='status']")
+        .await
+        .contains("Uw aanvraag is ingediend."));
+    b.check("aanvraag (ingediend)").await;
+    b.logout().await;
+
+    // After the window closes, the beoordelaar declares and scores.
+    sqlx::query(
+        "update subsidy_rounds set closes_at = now() - interval '1 second' where closes_at > now()",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    b.login("beoordelaar@maastricht.demo").await;
+    b.open("/maastricht/beoordelen").await;
+    b.check("beoordelen (lijst)").await;
+    b.open(&format!("/maastricht/beoordelen/{id}")).await;
+    b.check("beoordelen (verklaring)").await;
+    b.tick("#belang-nee").await;
+    b.submit("form.form button.button--primary").await;
+    b.check("beoordelen (scores)").await;
+    for (code, points) in [
+        ("samenwerking", "7"),
+        ("resultaat", "8"),
+        ("inclusie", "6"),
+        ("duurzaamheid", "7"),
+    ] {
+        b.fill(&format!("punten_{code}"), points).await;
+        b.fill(&format!("motivering_{code}"), "Past bij het criterium.")
+            .await;
+    }
+    b.submit("form[action$='/scores'] button.button--primary")
+        .await;
+    assert!(b
+        .text("[role='status']")
+        .await
+        .contains("Uw scores zijn opgeslagen."));
+    b.logout().await;
+    let scored = app
+        .scalar_i64(&format!(
+            "select count(*) from subsidy_scores where application_id = '{id}'"
+        ))
+        .await;
+    assert_eq!(scored, 4);
+
+    // The official's pages.
+    b.login("beleid@maastricht.demo").await;
+    let scheme = app
+        .id("select scheme_id from subsidy_schemes limit 1")
+        .await;
+    let old = app
+        .id("select round_id from subsidy_rounds order by year limit 1")
+        .await;
+    b.open("/maastricht/regelingen").await;
+    b.check("regelingen").await;
+    b.open(&format!("/maastricht/regelingen/{scheme}")).await;
+    b.check("regeling").await;
+    b.open(&format!("/maastricht/regelingen/{scheme}/rondes/{old}"))
+        .await;
+    b.check("ronde").await;
+    b.open(&format!(
+        "/maastricht/regelingen/{scheme}/rondes/{old}/rangschikking"
+    ))
+    .await;
+    b.check("rangschikking").await;
+    b.open(&format!("/maastricht/regelingen/aanvragen/{id}"))
+        .await;
+    b.check("aanvraag (beoordeling door de gemeente)").await;
+    b.open("/maastricht/regelingen/nieuw").await;
+    b.check("nieuwe regeling").await;
+    b.open(&format!("/maastricht/regelingen/{scheme}/wijzigen"))
+        .await;
+    b.check("regeling wijzigen").await;
+    b.open(&format!("/maastricht/regelingen/{scheme}/rondes/nieuw"))
+        .await;
+    b.check("nieuwe ronde").await;
+    let decided = app
+        .id(&format!("select application_id from subsidy_applications where round_id = '{old}' and status = 'besloten' limit 1"))
+        .await;
+    b.open(&format!(
+        "/maastricht/regelingen/aanvragen/{decided}/beschikking"
+    ))
+    .await;
+    b.check("beschikking").await;
+    b.open("/maastricht/").await;
+    b.logout().await;
+
+    assert!(b.checked >= 17, "checked {} pages", b.checked);
+    let found = std::mem::take(&mut b.violations);
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.1 A/AA violations:\n{}",
+        found.join("\n")
+    );
+}
