@@ -121,26 +121,29 @@ pub async fn decide(
     if granted > category.ceiling_cents {
         return Err(AppError::internal("award exceeded the plafond"));
     }
-    for (application_id, finals) in &board.finals {
-        for f in finals.iter().filter(|f| f.rule != "eindbeoordelaar") {
-            sqlx::query(
-                "insert into subsidy_final_scores (tenant_id, application_id, criterion_code, points, motivation, rule, set_by) \
-                 values ($1, $2, $3, $4, $5, $6, $7) \
-                 on conflict (tenant_id, application_id, criterion_code) do update \
-                 set points = excluded.points, motivation = excluded.motivation, rule = excluded.rule, \
-                     set_by = excluded.set_by, set_at = now()",
-            )
-            .bind(tenant_id)
-            .bind(application_id)
-            .bind(&f.code)
-            .bind(f.points)
-            .bind(&f.motivation)
-            .bind(&f.rule)
-            .bind(decided_by)
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
+    // Final scores and outcomes go in as sets (one statement each), not row by row.
+    let finals: Vec<(&Uuid, &super::ranking::Final)> = board
+        .finals
+        .iter()
+        .flat_map(|(id, finals)| finals.iter().map(move |f| (id, f)))
+        .filter(|(_, f)| f.rule != "eindbeoordelaar")
+        .collect();
+    sqlx::query(
+        "insert into subsidy_final_scores (tenant_id, application_id, criterion_code, points, motivation, rule, set_by) \
+         select $1, a, c, p, m, r, $7 from unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[]) as u(a, c, p, m, r) \
+         on conflict (tenant_id, application_id, criterion_code) do update \
+         set points = excluded.points, motivation = excluded.motivation, rule = excluded.rule, \
+             set_by = excluded.set_by, set_at = now()",
+    )
+    .bind(tenant_id)
+    .bind(finals.iter().map(|(id, _)| **id).collect::<Vec<Uuid>>())
+    .bind(finals.iter().map(|(_, f)| f.code.as_str()).collect::<Vec<&str>>())
+    .bind(finals.iter().map(|(_, f)| f.points).collect::<Vec<i32>>())
+    .bind(finals.iter().map(|(_, f)| f.motivation.as_str()).collect::<Vec<&str>>())
+    .bind(finals.iter().map(|(_, f)| f.rule.as_str()).collect::<Vec<&str>>())
+    .bind(decided_by)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query(
         "insert into subsidy_decisions (tenant_id, round_id, category_id, decided_by, ceiling_cents, draw_seed, snapshot) \
          values ($1, $2, $3, $4, $5, $6, $7)",
@@ -154,27 +157,28 @@ pub async fn decide(
     .bind(sqlx::types::Json(&board))
     .execute(&mut **tx)
     .await?;
-    for p in &board.placed {
-        sqlx::query(
-            "insert into subsidy_outcomes (tenant_id, application_id, round_id, category_id, outcome, rank, total_points, \
-                eligible, requested_cents, granted_cents, remaining_cents, reason) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(tenant_id)
-        .bind(p.candidate.application_id)
-        .bind(round.round_id)
-        .bind(category_id)
-        .bind(p.outcome.code())
-        .bind(p.rank.map(|r| r as i32))
-        .bind(p.total)
-        .bind(p.eligible)
-        .bind(p.candidate.requested_cents)
-        .bind(p.granted_cents)
-        .bind(p.remaining_cents)
-        .bind(&p.reason)
-        .execute(&mut **tx)
-        .await?;
-    }
+    let placed = &board.placed;
+    sqlx::query(
+        "insert into subsidy_outcomes (tenant_id, application_id, round_id, category_id, outcome, rank, total_points, \
+            eligible, requested_cents, granted_cents, remaining_cents, reason) \
+         select $1, a, $3, $4, o, rk, t, e, rq, g, rm, why \
+         from unnest($2::uuid[], $5::text[], $6::int[], $7::int[], $8::bool[], $9::bigint[], $10::bigint[], $11::bigint[], \
+                     $12::text[]) as u(a, o, rk, t, e, rq, g, rm, why)",
+    )
+    .bind(tenant_id)
+    .bind(placed.iter().map(|p| p.candidate.application_id).collect::<Vec<Uuid>>())
+    .bind(round.round_id)
+    .bind(category_id)
+    .bind(placed.iter().map(|p| p.outcome.code()).collect::<Vec<&str>>())
+    .bind(placed.iter().map(|p| p.rank.map(|r| r as i32)).collect::<Vec<Option<i32>>>())
+    .bind(placed.iter().map(|p| p.total).collect::<Vec<i32>>())
+    .bind(placed.iter().map(|p| p.eligible).collect::<Vec<bool>>())
+    .bind(placed.iter().map(|p| p.candidate.requested_cents).collect::<Vec<i64>>())
+    .bind(placed.iter().map(|p| p.granted_cents).collect::<Vec<i64>>())
+    .bind(placed.iter().map(|p| p.remaining_cents).collect::<Vec<i64>>())
+    .bind(placed.iter().map(|p| p.reason.as_str()).collect::<Vec<&str>>())
+    .execute(&mut **tx)
+    .await?;
     let ids: Vec<Uuid> = board
         .placed
         .iter()
