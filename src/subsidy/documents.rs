@@ -75,10 +75,24 @@ pub async fn document_upload(
     user: CurrentUser,
     ClientAddr(address): ClientAddr,
     ids: Ids,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> AppResult<Response> {
     let id = ids.get("id");
     let provider = own_provider(&user)?;
+    // Whose application it is comes first: another's is not found, whatever was sent.
+    let mut check = state.db.tenant_tx(user.tenant_id).await?;
+    let own = store::application(&mut check, id)
+        .await?
+        .is_some_and(|a| a.provider_id == provider);
+    check.commit().await?;
+    if !own {
+        return Err(AppError::NotFound);
+    }
+    let Ok(mut multipart) = multipart else {
+        return Ok(refuse(
+            "Kies een bestand om toe te voegen, en verstuur het met het formulier op deze pagina.",
+        ));
+    };
     let mut kind = String::new();
     let mut file: Option<(String, axum::body::Bytes)> = None;
     loop {

@@ -447,14 +447,14 @@ pub async fn scheme_update(
     Form(form): Form<SchemeForm>,
 ) -> AppResult<Response> {
     let id = ids.get("regeling");
-    let checked = match check(&form) {
-        Ok(c) => c,
-        Err(errors) => return form_page(&user, Some(id), form, errors),
-    };
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let before = store::scheme(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let checked = match check(&form) {
+        Ok(c) => c,
+        Err(errors) => return form_page(&user, Some(id), form, errors),
+    };
     let tenant_id = tx.tenant_id();
     let round_years: Vec<i32> = sqlx::query_scalar(
         "select year from subsidy_rounds where tenant_id = $1 and scheme_id = $2",

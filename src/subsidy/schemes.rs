@@ -469,6 +469,15 @@ pub async fn completion_request(
     Form(form): Form<CompletionForm>,
 ) -> AppResult<Response> {
     let id = ids.get("id");
+    // Another tenant's or an unknown application is not found, whatever the form says.
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let known = store::application(&mut tx, id)
+        .await?
+        .is_some_and(|a| a.status != "concept");
+    tx.commit().await?;
+    if !known {
+        return Err(AppError::NotFound);
+    }
     let mut errors = FormErrors::default();
     let reason = match optional_text(&form.reden, 2000, "de reden") {
         Ok(r) if r.is_empty() => {

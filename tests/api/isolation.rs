@@ -282,6 +282,20 @@ async fn without_the_tenant_setting_the_application_role_sees_no_rows() {
         "checklist_entries",
         "area_demand",
         "referrals",
+        "subsidy_schemes",
+        "subsidy_budget_lines",
+        "subsidy_categories",
+        "subsidy_rounds",
+        "subsidy_round_categories",
+        "subsidy_criteria",
+        "subsidy_applications",
+        "subsidy_application_versions",
+        "subsidy_documents",
+        "subsidy_conflict_declarations",
+        "subsidy_scores",
+        "subsidy_final_scores",
+        "subsidy_decisions",
+        "subsidy_outcomes",
     ] {
         let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
             .fetch_one(&db.app)

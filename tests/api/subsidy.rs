@@ -941,3 +941,147 @@ async fn an_official_sets_up_a_scheme_and_publishes_a_round_before_it_opens() {
         3
     );
 }
+
+/// Every subsidy route; `{t}` the tenant, the other placeholders ids.
+const SUBSIDY_GET: [&str; 20] = [
+    "/{t}/regelingen",
+    "/{t}/regelingen/nieuw",
+    "/{t}/regelingen/{scheme}",
+    "/{t}/regelingen/{scheme}/wijzigen",
+    "/{t}/regelingen/{scheme}/rondes/nieuw",
+    "/{t}/regelingen/{scheme}/rondes/{round}",
+    "/{t}/regelingen/{scheme}/rondes/{round}/wijzigen",
+    "/{t}/regelingen/{scheme}/rondes/{round}/rangschikking",
+    "/{t}/regelingen/{scheme}/rondes/{round}/rangschikking.csv",
+    "/{t}/regelingen/aanvragen/{application}",
+    "/{t}/regelingen/aanvragen/{application}/beschikking",
+    "/{t}/regelingen/aanvragen/{application}/documenten/{document}",
+    "/{t}/aanvragen",
+    "/{t}/aanvragen/{application}",
+    "/{t}/aanvragen/{application}/beschikking",
+    "/{t}/aanvragen/{application}/documenten/{document}",
+    "/{t}/beoordelen",
+    "/{t}/beoordelen/{application}",
+    "/{t}/beoordelen/{application}/documenten/{document}",
+    "/{t}/regelingen/{scheme}/rondes/{round}/rangschikking.csv",
+];
+
+const SUBSIDY_POST: [&str; 14] = [
+    "/{t}/regelingen",
+    "/{t}/regelingen/{scheme}",
+    "/{t}/regelingen/{scheme}/rondes",
+    "/{t}/regelingen/{scheme}/rondes/{round}",
+    "/{t}/regelingen/{scheme}/rondes/{round}/onderdelen/{category}/besluiten",
+    "/{t}/regelingen/aanvragen/{application}/aanvulling",
+    "/{t}/aanvragen",
+    "/{t}/aanvragen/{application}",
+    "/{t}/aanvragen/{application}/intrekken",
+    "/{t}/aanvragen/{application}/documenten/{document}/verwijderen",
+    "/{t}/beoordelen/{application}/verklaring",
+    "/{t}/beoordelen/{application}/scores",
+    "/{t}/beoordelen/{application}/eindscore",
+    "/{t}/aanvragen/{application}/documenten",
+];
+
+#[tokio::test]
+async fn no_subsidy_route_reaches_another_tenant() {
+    let app = TestApp::spawn().await;
+    let (scheme, open, _) = rounds(&app).await;
+    let category = category(&app, open, "huiskamer").await;
+    let application = app
+        .id(&format!("select application_id from subsidy_applications where round_id = '{open}' and status = 'ingediend' limit 1"))
+        .await;
+    // A document of theirs, so that the document routes have something to not find.
+    sqlx::query(&format!(
+        "insert into subsidy_documents (tenant_id, application_id, version, kind, file_name, media_type, size_bytes, content) \
+         select tenant_id, application_id, 1, 'begroting', 'b.pdf', 'application/pdf', 5, '%PDF-'::bytea \
+         from subsidy_applications where application_id = '{application}'"
+    ))
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let document = app
+        .id("select document_id from subsidy_documents limit 1")
+        .await;
+    let fill = |route: &str, tenant: &str| {
+        route
+            .replace("{t}", tenant)
+            .replace("{scheme}", &scheme.to_string())
+            .replace("{round}", &open.to_string())
+            .replace("{category}", &category.to_string())
+            .replace("{application}", &application.to_string())
+            .replace("{document}", &document.to_string())
+    };
+    let count = "select (select count(*) from subsidy_applications) + (select count(*) from subsidy_scores) \
+                 + (select count(*) from subsidy_decisions) + (select count(*) from subsidy_documents) \
+                 + (select count(*) from subsidy_conflict_declarations) + (select count(*) from subsidy_rounds) \
+                 + (select sum(current_version) from subsidy_applications) + (select count(*) from subsidy_schemes)";
+    let before = app.scalar_i64(count).await;
+    // Their tenant in the path: 404, whoever asks.
+    for who in ["beheer", "beleid", "beoordelaar", "aanbieder"] {
+        let mut b = app.login(&format!("{who}@almelo.demo")).await;
+        for route in SUBSIDY_GET {
+            let path = fill(route, "maastricht");
+            assert_eq!(
+                b.get(&path).await.status,
+                StatusCode::NOT_FOUND,
+                "{who} GET {path}"
+            );
+        }
+        b.get("/almelo/").await;
+        for route in SUBSIDY_POST {
+            let path = fill(route, "maastricht");
+            let r = b
+                .post(
+                    &path,
+                    &[("naam", "x"), ("belang", "nee"), ("actie", "indienen")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} POST {path}");
+        }
+    }
+    // Their ids in our own tenant's URLs, for the role that may use each page: 404 too.
+    let roles = [
+        ("/almelo/regelingen", "beleid"),
+        ("/almelo/aanvragen", "aanbieder"),
+        ("/almelo/beoordelen", "beoordelaar"),
+    ];
+    for (prefix, who) in roles {
+        let mut b = app.login(&format!("{who}@almelo.demo")).await;
+        for route in SUBSIDY_GET.iter().chain(SUBSIDY_POST.iter()) {
+            let path = fill(route, "almelo");
+            let has_id = ["{scheme}", "{application}", "{document}"]
+                .iter()
+                .any(|p| route.contains(p));
+            let mine = path.starts_with(prefix)
+                && !(prefix == "/almelo/regelingen"
+                    && path.starts_with("/almelo/regelingen/aanvragen")
+                    && false);
+            if !has_id || !mine {
+                continue;
+            }
+            let status = if SUBSIDY_POST.contains(route) {
+                b.get(prefix).await;
+                b.post(
+                    &path,
+                    &[
+                        ("naam", "x"),
+                        ("belang", "nee"),
+                        ("reden", "x"),
+                        ("dagen", "5"),
+                    ],
+                )
+                .await
+                .status
+            } else {
+                b.get(&path).await.status
+            };
+            assert_eq!(status, StatusCode::NOT_FOUND, "{who} {path}");
+        }
+    }
+    assert_eq!(
+        app.scalar_i64(count).await,
+        before,
+        "nothing of theirs changed"
+    );
+}
