@@ -484,3 +484,58 @@ struct VersionWithId {
     #[sqlx(flatten)]
     version: Version,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn round(opens: OffsetDateTime, closes: OffsetDateTime) -> Round {
+        Round {
+            round_id: Uuid::nil(),
+            scheme_id: Uuid::nil(),
+            scheme_name: "Regeling".into(),
+            legal_basis: String::new(),
+            objection_body: String::new(),
+            year: 2027,
+            opens_at: opens,
+            closes_at: closes,
+            decision_weeks: 8,
+            published_at: opens,
+            period_start: date!(2027 - 01 - 01),
+            period_end: date!(2027 - 12 - 31),
+            obligations: String::new(),
+            documents: Vec::new(),
+            declarations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_window_includes_its_closing_second_and_nothing_after() {
+        let closes = datetime!(2026-12-31 22:59:59 UTC);
+        let r = round(datetime!(2026-12-01 08:00 UTC), closes);
+        let second = time::Duration::seconds(1);
+        assert!(!r.accepts(datetime!(2026-12-01 08:00 UTC) - second));
+        assert!(r.accepts(datetime!(2026-12-01 08:00 UTC)));
+        assert!(r.accepts(closes - second));
+        assert!(r.accepts(closes));
+        assert!(!r.accepts(closes + second));
+        assert_eq!(r.phase(closes + second), Phase::Closed);
+    }
+
+    #[test]
+    fn the_decision_is_due_weeks_after_the_closing_day_in_amsterdam() {
+        // Closing at 23:59 on 31 December in Amsterdam is 22:59 UTC: the day counts as 31 December.
+        let r = round(
+            datetime!(2026-12-01 08:00 UTC),
+            datetime!(2026-12-31 22:59 UTC),
+        );
+        assert_eq!(r.decision_due(), date!(2027 - 02 - 25));
+        // 23:30 UTC on 31 December is already 1 January in Amsterdam.
+        let r = round(
+            datetime!(2026-12-01 08:00 UTC),
+            datetime!(2026-12-31 23:30 UTC),
+        );
+        assert_eq!(r.decision_due(), date!(2027 - 02 - 26));
+    }
+}

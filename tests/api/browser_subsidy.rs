@@ -64,6 +64,40 @@ async fn an_aanbieder_applies_a_beoordelaar_scores_and_every_subsidy_page_passes
     b.submit("button[value='opslaan']").await;
     assert!(b.text("[role='status']").await.contains("Opgeslagen"));
 
+    // The session expires while typing: after signing in again the typed input comes back.
+    b.fill("titel", "Huiskamer Caberg-Noord en Zuid").await;
+    sqlx::query("delete from sessions")
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
+    b.submit("button[value='opslaan']").await;
+    b.login("aanbieder@maastricht.demo").await;
+    b.open(&format!("/maastricht/aanvragen/{id}")).await;
+    assert!(b
+        .text(".alert--warning")
+        .await
+        .contains("niet-opgeslagen invoer"));
+    b.check("aanvraag (invoer terugzetten)").await;
+    b.tick(".alert--warning button").await;
+    let restored = b
+        .client
+        .find(Locator::Css("#titel"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(restored.as_deref(), Some("Huiskamer Caberg-Noord en Zuid"));
+    b.submit("button[value='opslaan']").await;
+    assert!(b.text("[role='status']").await.contains("Opgeslagen"));
+    let title: String = sqlx::query_scalar(&format!(
+        "select title from subsidy_application_versions where application_id = '{id}'"
+    ))
+    .fetch_one(&app.db.admin)
+    .await
+    .unwrap();
+    assert_eq!(title, "Huiskamer Caberg-Noord en Zuid");
+
     // Documents, through the file field.
     let pdf = std::env::temp_dir().join(format!("begroting-{id}.pdf"));
     std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
@@ -175,7 +209,7 @@ async fn an_aanbieder_applies_a_beoordelaar_scores_and_every_subsidy_page_passes
     b.open("/maastricht/").await;
     b.logout().await;
 
-    assert!(b.checked >= 17, "checked {} pages", b.checked);
+    assert!(b.checked >= 18, "checked {} pages", b.checked);
     let found = std::mem::take(&mut b.violations);
     assert!(
         found.is_empty(),
