@@ -67,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/{tenant}", get(tenant_root))
         .merge(lookup::public_router())
+        .merge(subsidy::public_router())
         .merge(member_pages)
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), auth::csrf::verify_csrf))
@@ -79,7 +80,8 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(web::health::healthz))
         .route("/readyz", get(web::health::readyz))
         .route("/static/{*path}", get(web::assets::asset))
-        .merge(hsds::router());
+        .merge(hsds::router())
+        .merge(subsidy::api_router());
 
     pages
         .merge(infrastructure)

@@ -19,6 +19,7 @@ pub mod decision;
 pub mod documents;
 pub mod letter;
 pub mod money;
+pub mod open_data;
 pub mod portal;
 pub mod price;
 pub mod ranking;
@@ -163,6 +164,19 @@ pub fn router() -> Router<AppState> {
         )
         .route_layer(from_fn_with_state(Section::Assessment, require_section));
     schemes.merge(portal).merge(assessment)
+}
+
+/// Public routes: the granted subsidies of a published tenant, as a page and as 360Giving data.
+pub fn public_router() -> Router<AppState> {
+    Router::new().route("/{tenant}/kaart/subsidies", get(open_data::grants_page))
+}
+
+/// Open data, outside sessions and CSRF (nothing here changes state).
+pub fn api_router() -> Router<AppState> {
+    Router::new().route(
+        "/api/360giving/{tenant}/grants.json",
+        get(open_data::grants_json),
+    )
 }
 
 /// The UUIDs of a subsidy route's path (`{regeling}`, `{ronde}`, `{onderdeel}`, `{id}`,
