@@ -9,7 +9,7 @@ use voorzieningen::config::{Settings, SmtpSettings};
 use crate::helpers::TestApp;
 
 /// Accepts SMTP sessions and sends each message's DATA to the channel.
-async fn smtp_sink() -> (u16, mpsc::UnboundedReceiver<String>) {
+pub async fn smtp_sink() -> (u16, mpsc::UnboundedReceiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = mpsc::unbounded_channel();

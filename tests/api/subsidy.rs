@@ -1081,3 +1081,37 @@ async fn no_subsidy_route_reaches_another_tenant() {
         "nothing of theirs changed"
     );
 }
+
+#[tokio::test]
+async fn the_receipt_is_emailed_when_smtp_is_configured() {
+    let (port, mut mails) = crate::mail::smtp_sink().await;
+    let settings = voorzieningen::config::Settings {
+        smtp: Some(voorzieningen::config::SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            from: "noreply@register.example.nl".into(),
+            username: None,
+            password: None,
+        }),
+        ..voorzieningen::config::Settings::default()
+    };
+    let app = TestApp::spawn_with(settings).await;
+    let mut b = app.login("aanbieder@maastricht.demo").await;
+    let id = submitted(&app, &mut b).await;
+    let reference: String = sqlx::query_scalar(&format!(
+        "select reference from subsidy_applications where application_id = '{id}'"
+    ))
+    .fetch_one(&app.db.admin)
+    .await
+    .unwrap();
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(5), mails.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(mail.contains("To: aanbieder@maastricht.demo"), "{mail}");
+    assert!(
+        mail.contains(&format!("Ontvangstbevestiging {reference}")),
+        "{mail}"
+    );
+    assert!(mail.contains("is ontvangen op"), "{mail}");
+}
