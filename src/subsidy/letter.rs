@@ -4,7 +4,7 @@
 //! remedies clause (Awb 3:45–3:47, 4:30–4:32, 6:7–6:8). One content model, shown as a
 //! print-ready page and rendered as PDF by the server itself ([`crate::pdf`]).
 
-use time::{Date, Duration, OffsetDateTime, Weekday};
+use time::OffsetDateTime;
 
 use super::money::euro;
 use super::store::{self, Application};
@@ -32,18 +32,6 @@ pub struct Letter {
     pub date: String,
     pub subject: String,
     pub parts: Vec<Part>,
-}
-
-/// The last day of the objection term: six weeks from the day after the letter is sent
-/// (Awb 6:7, 6:8), moved to the next Monday when it ends on a Saturday or Sunday (Algemene
-/// termijnenwet art. 1; public holidays are not counted here).
-pub fn objection_deadline(sent: Date) -> Date {
-    let last = sent + Duration::weeks(6);
-    match last.weekday() {
-        Weekday::Saturday => last + Duration::days(2),
-        Weekday::Sunday => last + Duration::days(1),
-        _ => last,
-    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -131,7 +119,7 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
     .fetch_one(&mut **tx)
     .await?;
     let sent = time_fmt::to_amsterdam(decided_at).date();
-    let deadline = objection_deadline(sent);
+    let deadline = super::terms::objection_deadline(sent);
     let granted_any = granted > 0;
     let mut parts = Vec::new();
     parts.push(Part::Paragraph(format!(
@@ -296,28 +284,4 @@ pub fn page(
         back,
         pdf_href,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn the_objection_term_runs_six_weeks_from_the_day_after_sending() {
-        // Sent on Monday 1 March 2027: the term starts on 2 March and ends on Monday 12 April.
-        assert_eq!(
-            objection_deadline(date!(2027 - 03 - 01)),
-            date!(2027 - 04 - 12)
-        );
-        // Ending on a Saturday moves to the Monday.
-        assert_eq!(
-            objection_deadline(date!(2027 - 03 - 06)),
-            date!(2027 - 04 - 19)
-        );
-        assert_eq!(
-            objection_deadline(date!(2027 - 03 - 07)),
-            date!(2027 - 04 - 19)
-        );
-    }
 }

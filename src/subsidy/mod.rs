@@ -27,6 +27,7 @@ pub mod round_setup;
 pub mod scheme_setup;
 pub mod schemes;
 pub mod store;
+pub mod terms;
 pub mod view;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path};
