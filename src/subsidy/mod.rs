@@ -19,6 +19,7 @@ pub mod decision;
 pub mod documents;
 pub mod letter;
 pub mod money;
+pub mod objections;
 pub mod open_data;
 pub mod portal;
 pub mod price;
@@ -96,6 +97,30 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/aanvragen/{id}",
             get(schemes::application_review),
+        )
+        .route(
+            "/{tenant}/regelingen/bezwaren",
+            get(objections::objections_list),
+        )
+        .route(
+            "/{tenant}/regelingen/bezwaren/{id}",
+            get(objections::objection_show),
+        )
+        .route(
+            "/{tenant}/regelingen/bezwaren/{id}/uitstel",
+            post(objections::objection_postpone),
+        )
+        .route(
+            "/{tenant}/regelingen/bezwaren/{id}/beslissen",
+            post(objections::objection_decide),
+        )
+        .route(
+            "/{tenant}/regelingen/bezwaren/{id}/ontvangstbevestiging",
+            get(objections::objection_receipt),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/bezwaren",
+            post(objections::objection_create),
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/beschikking",

@@ -348,6 +348,41 @@ struct ReviewPage {
     form_reason: String,
     form_days: String,
     errors: FormErrors,
+    may_register_objection: bool,
+    objection_action: String,
+    objection_form: std::collections::BTreeMap<String, String>,
+    objection_errors: FormErrors,
+    objections: Vec<(String, String, &'static str)>,
+}
+
+impl ReviewPage {
+    fn objection_value(&self, key: &str) -> &str {
+        self.objection_form
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// The review page with the objection form as typed and its errors.
+pub async fn review_with_objection_form(
+    state: &AppState,
+    user: &CurrentUser,
+    id: uuid::Uuid,
+    form: std::collections::BTreeMap<String, String>,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    review_page(
+        state,
+        user,
+        id,
+        String::new(),
+        "14".into(),
+        FormErrors::default(),
+        None,
+        (form, errors),
+    )
+    .await
 }
 
 /// GET /{tenant}/regelingen/aanvragen/{id}
@@ -366,6 +401,7 @@ pub async fn application_review(
         "14".into(),
         FormErrors::default(),
         layout_notice,
+        Default::default(),
     )
     .await
 }
@@ -378,6 +414,7 @@ async fn review_page(
     form_days: String,
     errors: FormErrors,
     notice: Option<&str>,
+    (objection_form, objection_errors): (std::collections::BTreeMap<String, String>, FormErrors),
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
@@ -401,14 +438,27 @@ async fn review_page(
             versions.push(VersionView::build(&mut tx, id, v, &category).await?);
         }
     }
+    let objections = super::objections::all(&mut tx)
+        .await?
+        .into_iter()
+        .filter(|o| o.application_id == id)
+        .map(|o| {
+            (
+                format!("{}/bezwaren/{}", base(user), o.objection_id),
+                time_fmt::date(o.received_on),
+                o.outcome_label(),
+            )
+        })
+        .collect();
     tx.commit().await?;
-    let invalid = !errors.is_empty();
+    let invalid = !errors.is_empty() || !objection_errors.is_empty();
     let layout = Layout::for_user(
         user,
         format!("Aanvraag {}", application.reference),
         Some(Section::Schemes),
     )
     .with_notice(notice);
+    let application_status_decided = application.status == "besloten";
     let page = ReviewPage {
         layout,
         back: round_href(user, &round),
@@ -436,6 +486,11 @@ async fn review_page(
         form_reason,
         form_days,
         errors,
+        may_register_objection: user.may_change(Section::Schemes) && application_status_decided,
+        objection_action: format!("{}/aanvragen/{}/bezwaren", base(user), id),
+        objection_form,
+        objection_errors,
+        objections,
     };
     let response = render(&page)?;
     Ok(if invalid {
@@ -501,7 +556,17 @@ pub async fn completion_request(
         }
     };
     if !errors.is_empty() {
-        return review_page(&state, &user, id, form.reden, form.dagen, errors, None).await;
+        return review_page(
+            &state,
+            &user,
+            id,
+            form.reden,
+            form.dagen,
+            errors,
+            None,
+            Default::default(),
+        )
+        .await;
     }
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
@@ -511,7 +576,17 @@ pub async fn completion_request(
         tx.commit().await?;
         let mut errors = FormErrors::default();
         errors.add("reden", "Om aanvulling vragen kan alleen bij een ingediende aanvraag waarover nog niet is besloten.");
-        return review_page(&state, &user, id, form.reden, form.dagen, errors, None).await;
+        return review_page(
+            &state,
+            &user,
+            id,
+            form.reden,
+            form.dagen,
+            errors,
+            None,
+            Default::default(),
+        )
+        .await;
     }
     // The term ends at the end of the last day, Amsterdam time.
     let last_day = time_fmt::today() + Duration::days(days);

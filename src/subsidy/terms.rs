@@ -27,8 +27,12 @@ pub fn easter(year: i32) -> Date {
     let m = (a + 11 * h + 22 * l) / 451;
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
-    Date::from_calendar_date(year, Month::try_from(month as u8).expect("March or April"), day as u8)
-        .expect("a valid Easter date")
+    Date::from_calendar_date(
+        year,
+        Month::try_from(month as u8).expect("March or April"),
+        day as u8,
+    )
+    .expect("a valid Easter date")
 }
 
 /// A general holiday in the sense of the Algemene termijnenwet.
@@ -83,7 +87,12 @@ pub enum Channel {
 
 /// Whether an objection is on time: received by the deadline, or by post when it was posted by
 /// the deadline and received within a week after it (Awb 6:9).
-pub fn objection_on_time(sent: Date, received: Date, channel: Channel, posted: Option<Date>) -> bool {
+pub fn objection_on_time(
+    sent: Date,
+    received: Date,
+    channel: Channel,
+    posted: Option<Date>,
+) -> bool {
     let deadline = objection_deadline(sent);
     received <= deadline
         || (channel == Channel::Post
@@ -111,17 +120,35 @@ mod tests {
         assert!(is_holiday(date!(2026 - 04 - 06)), "Tweede Paasdag");
         assert!(is_holiday(date!(2026 - 05 - 14)), "Hemelvaartsdag");
         assert!(is_holiday(date!(2026 - 05 - 25)), "Tweede Pinksterdag");
-        assert!(is_holiday(date!(2025 - 04 - 26)), "Koningsdag on the 26th when the 27th is a Sunday");
+        assert!(
+            is_holiday(date!(2025 - 04 - 26)),
+            "Koningsdag on the 26th when the 27th is a Sunday"
+        );
         assert!(!is_holiday(date!(2025 - 04 - 27)));
         assert!(is_holiday(date!(2026 - 05 - 05)));
-        assert!(!is_holiday(date!(2026 - 04 - 03)), "Goede Vrijdag is no general holiday");
+        assert!(
+            !is_holiday(date!(2026 - 04 - 03)),
+            "Goede Vrijdag is no general holiday"
+        );
     }
 
     #[test]
     fn a_term_ending_on_a_weekend_or_holiday_runs_on() {
-        assert_eq!(extended(date!(2026 - 11 - 28)), date!(2026 - 11 - 30), "Saturday → Monday");
-        assert_eq!(extended(date!(2026 - 12 - 25)), date!(2026 - 12 - 28), "Christmas, Boxing Day, weekend");
-        assert_eq!(extended(date!(2026 - 04 - 06)), date!(2026 - 04 - 07), "Easter Monday");
+        assert_eq!(
+            extended(date!(2026 - 11 - 28)),
+            date!(2026 - 11 - 30),
+            "Saturday → Monday"
+        );
+        assert_eq!(
+            extended(date!(2026 - 12 - 25)),
+            date!(2026 - 12 - 28),
+            "Christmas, Boxing Day, weekend"
+        );
+        assert_eq!(
+            extended(date!(2026 - 04 - 06)),
+            date!(2026 - 04 - 07),
+            "Easter Monday"
+        );
         assert_eq!(extended(date!(2026 - 11 - 27)), date!(2026 - 11 - 27));
     }
 
@@ -130,14 +157,42 @@ mod tests {
         // Sent Monday 1 March 2027: the term starts on 2 March and ends on Monday 12 April.
         let sent = date!(2027 - 03 - 01);
         assert_eq!(objection_deadline(sent), date!(2027 - 04 - 12));
-        assert!(objection_on_time(sent, date!(2027 - 04 - 12), Channel::Digital, None));
-        assert!(!objection_on_time(sent, date!(2027 - 04 - 13), Channel::Digital, None));
+        assert!(objection_on_time(
+            sent,
+            date!(2027 - 04 - 12),
+            Channel::Digital,
+            None
+        ));
+        assert!(!objection_on_time(
+            sent,
+            date!(2027 - 04 - 13),
+            Channel::Digital,
+            None
+        ));
         // By post: posted on the last day, received within the week after.
-        assert!(objection_on_time(sent, date!(2027 - 04 - 19), Channel::Post, Some(date!(2027 - 04 - 12))));
-        assert!(!objection_on_time(sent, date!(2027 - 04 - 20), Channel::Post, Some(date!(2027 - 04 - 12))));
-        assert!(!objection_on_time(sent, date!(2027 - 04 - 14), Channel::Post, Some(date!(2027 - 04 - 13))));
+        assert!(objection_on_time(
+            sent,
+            date!(2027 - 04 - 19),
+            Channel::Post,
+            Some(date!(2027 - 04 - 12))
+        ));
+        assert!(!objection_on_time(
+            sent,
+            date!(2027 - 04 - 20),
+            Channel::Post,
+            Some(date!(2027 - 04 - 12))
+        ));
+        assert!(!objection_on_time(
+            sent,
+            date!(2027 - 04 - 14),
+            Channel::Post,
+            Some(date!(2027 - 04 - 13))
+        ));
         // A term ending on Koningsdag (Tuesday 27 April 2027) runs to the 28th.
-        assert_eq!(objection_deadline(date!(2027 - 03 - 16)), date!(2027 - 04 - 28));
+        assert_eq!(
+            objection_deadline(date!(2027 - 03 - 16)),
+            date!(2027 - 04 - 28)
+        );
     }
 
     #[test]
@@ -145,6 +200,10 @@ mod tests {
         let sent = date!(2027 - 03 - 01);
         assert_eq!(objection_decision_due(sent, 0), date!(2027 - 05 - 24));
         assert_eq!(objection_decision_due(sent, 6), date!(2027 - 07 - 05));
-        assert_eq!(objection_decision_due(sent, 10), date!(2027 - 07 - 05), "at most six weeks");
+        assert_eq!(
+            objection_decision_due(sent, 10),
+            date!(2027 - 07 - 05),
+            "at most six weeks"
+        );
     }
 }

@@ -1115,3 +1115,157 @@ async fn the_receipt_is_emailed_when_smtp_is_configured() {
     );
     assert!(mail.contains("is ontvangen op"), "{mail}");
 }
+
+#[tokio::test]
+async fn an_objection_is_judged_on_time_postponed_once_and_replays_the_ranking_without_touching_the_decision(
+) {
+    let app = TestApp::spawn().await;
+    let (_, _, old) = rounds(&app).await;
+    let huiskamer = category(&app, old, "huiskamer").await;
+    // The huiskamer application refused for inclusie (below the pass mark).
+    let refused = app
+        .id(&format!("select application_id from subsidy_outcomes where category_id = '{huiskamer}' and round_id = '{old}' and not eligible"))
+        .await;
+    let snapshot = || async {
+        let s: String = sqlx::query_scalar(&format!(
+            "select snapshot::text || (select string_agg(granted_cents::text, ',' order by application_id) from subsidy_outcomes where category_id = '{huiskamer}') \
+             from subsidy_decisions where category_id = '{huiskamer}' and round_id = '{old}'"
+        ))
+        .fetch_one(&app.db.admin)
+        .await
+        .unwrap();
+        s
+    };
+    let original = snapshot().await;
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let review = beleid
+        .get(&format!("/maastricht/regelingen/aanvragen/{refused}"))
+        .await;
+    assert!(review.body.contains("Bezwaar registreren"));
+    let r = beleid
+        .post(
+            &format!("/maastricht/regelingen/aanvragen/{refused}/bezwaren"),
+            &[
+                ("ontvangen", "gisteren"),
+                ("kanaal", "post"),
+                ("gronden", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Vul de datum van ontvangst in"));
+    assert!(r
+        .body
+        .contains("Vul bij post de datum van het poststempel in"));
+    assert!(r.body.contains("Vat de gronden van het bezwaar samen"));
+    let today: String =
+        sqlx::query_scalar("select ((now() at time zone 'Europe/Amsterdam')::date)::text")
+            .fetch_one(&app.db.admin)
+            .await
+            .unwrap();
+    let r = beleid
+        .post(
+            &format!("/maastricht/regelingen/aanvragen/{refused}/bezwaren"),
+            &[
+                ("ontvangen", &today),
+                ("kanaal", "digitaal"),
+                (
+                    "gronden",
+                    "Onze inclusie is onderschat: de huiskamer is drempelvrij.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let objection = app.id("select objection_id from subsidy_objections").await;
+    assert_eq!(
+        app.scalar_i64("select count(*) from subsidy_objections where on_time")
+            .await,
+        1
+    );
+    let receipt = beleid
+        .get(&format!(
+            "/maastricht/regelingen/bezwaren/{objection}/ontvangstbevestiging"
+        ))
+        .await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    assert!(receipt.body.contains("bevestigen wij de ontvangst"));
+    let list = beleid.get("/maastricht/regelingen/bezwaren").await;
+    assert!(list.body.contains("Tijdig"));
+
+    // One postponement of at most six weeks, with a reason.
+    let path = format!("/maastricht/regelingen/bezwaren/{objection}");
+    beleid.get(&path).await;
+    let r = beleid
+        .post(&format!("{path}/uitstel"), &[("weken", "8"), ("reden", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Uitstel is 1 tot en met 6 weken."));
+    let r = beleid
+        .post(
+            &format!("{path}/uitstel"),
+            &[("weken", "3"), ("reden", "Advies van de commissie nodig.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = beleid
+        .post(
+            &format!("{path}/uitstel"),
+            &[("weken", "2"), ("reden", "Nog eens.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("dat kan maar één keer"));
+
+    // Well-founded: inclusie goes from 5 to 8; the preview shows what changes for the others.
+    let decide = [
+        ("uitkomst", "gegrond"),
+        ("motivering", "De inclusie is bij nader inzien voldoende."),
+        ("punten_samenwerking", "7"),
+        ("punten_resultaat", "7"),
+        ("punten_inclusie", "8"),
+        ("punten_duurzaamheid", "7"),
+    ];
+    let mut preview = decide.to_vec();
+    preview.push(("actie", "voorbeeld"));
+    let r = beleid.post(&format!("{path}/beslissen"), &preview).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Wat zou veranderen"));
+    assert!(r.body.contains("Verandert"));
+    assert_eq!(
+        app.scalar_i64("select count(*) from subsidy_objections where outcome is not null")
+            .await,
+        0,
+        "a preview decides nothing"
+    );
+    let mut final_form = decide.to_vec();
+    final_form.push(("actie", "beslissen"));
+    let r = beleid.post(&format!("{path}/beslissen"), &final_form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = beleid.get(&path).await;
+    assert!(page.body.contains("Herberekening na het bezwaar"));
+    assert!(page.body.contains("Gegrond"));
+    // The replay used the plafond of the original decision: it grants no more than it.
+    let granted_after = app
+        .scalar_i64("select coalesce(sum((r->>'granted_after')::bigint), 0)::bigint from subsidy_objections, jsonb_array_elements(replay) r")
+        .await;
+    let ceiling = app
+        .scalar_i64(&format!("select ceiling_cents from subsidy_decisions where category_id = '{huiskamer}' and round_id = '{old}'"))
+        .await;
+    assert!(granted_after <= ceiling && granted_after > 0);
+    assert_eq!(
+        app.scalar_i64("select count(*) from subsidy_objections, jsonb_array_elements(replay) r where r->>'rank_after' is not null and r->>'reference' like '%005'").await,
+        1,
+        "the objector is ranked after the objection"
+    );
+    assert_eq!(
+        snapshot().await,
+        original,
+        "the original decision and its snapshot stay as they were"
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) from audit_events where action like 'bezwaar%'")
+            .await,
+        3
+    );
+}
