@@ -630,8 +630,8 @@ pub async fn objection_decide(
     .bind(id)
     .bind(outcome)
     .bind(&reason)
-    .bind((!revised.is_empty()).then(|| sqlx::types::Json(&revised)))
-    .bind((!replayed.is_empty()).then(|| sqlx::types::Json(&replayed)))
+    .bind((!revised.is_empty()).then_some(sqlx::types::Json(&revised)))
+    .bind((!replayed.is_empty()).then_some(sqlx::types::Json(&replayed)))
     .bind(&decided_by)
     .execute(&mut *tx)
     .await?

@@ -372,17 +372,13 @@ pub async fn review_with_objection_form(
     form: std::collections::BTreeMap<String, String>,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    review_page(
-        state,
-        user,
-        id,
-        String::new(),
-        "14".into(),
-        FormErrors::default(),
-        None,
-        (form, errors),
-    )
-    .await
+    let forms = ReviewForms {
+        days: "14".into(),
+        objection: form,
+        objection_errors: errors,
+        ..ReviewForms::default()
+    };
+    review_page(state, user, id, forms, None).await
 }
 
 /// GET /{tenant}/regelingen/aanvragen/{id}
@@ -393,29 +389,37 @@ pub async fn application_review(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let layout_notice = notice(&query);
-    review_page(
-        &state,
-        &user,
-        ids.get("id"),
-        String::new(),
-        "14".into(),
-        FormErrors::default(),
-        layout_notice,
-        Default::default(),
-    )
-    .await
+    let forms = ReviewForms {
+        days: "14".into(),
+        ..ReviewForms::default()
+    };
+    review_page(&state, &user, ids.get("id"), forms, layout_notice).await
+}
+
+/// The two forms of the review page as typed, with their errors.
+#[derive(Default)]
+struct ReviewForms {
+    reason: String,
+    days: String,
+    errors: FormErrors,
+    objection: std::collections::BTreeMap<String, String>,
+    objection_errors: FormErrors,
 }
 
 async fn review_page(
     state: &AppState,
     user: &CurrentUser,
     id: uuid::Uuid,
-    form_reason: String,
-    form_days: String,
-    errors: FormErrors,
+    forms: ReviewForms,
     notice: Option<&str>,
-    (objection_form, objection_errors): (std::collections::BTreeMap<String, String>, FormErrors),
 ) -> AppResult<Response> {
+    let ReviewForms {
+        reason: form_reason,
+        days: form_days,
+        errors,
+        objection: objection_form,
+        objection_errors,
+    } = forms;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
         .await?
@@ -556,17 +560,13 @@ pub async fn completion_request(
         }
     };
     if !errors.is_empty() {
-        return review_page(
-            &state,
-            &user,
-            id,
-            form.reden,
-            form.dagen,
+        let forms = ReviewForms {
+            reason: form.reden,
+            days: form.dagen,
             errors,
-            None,
-            Default::default(),
-        )
-        .await;
+            ..ReviewForms::default()
+        };
+        return review_page(&state, &user, id, forms, None).await;
     }
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
@@ -576,17 +576,13 @@ pub async fn completion_request(
         tx.commit().await?;
         let mut errors = FormErrors::default();
         errors.add("reden", "Om aanvulling vragen kan alleen bij een ingediende aanvraag waarover nog niet is besloten.");
-        return review_page(
-            &state,
-            &user,
-            id,
-            form.reden,
-            form.dagen,
+        let forms = ReviewForms {
+            reason: form.reden,
+            days: form.dagen,
             errors,
-            None,
-            Default::default(),
-        )
-        .await;
+            ..ReviewForms::default()
+        };
+        return review_page(&state, &user, id, forms, None).await;
     }
     // The term ends at the end of the last day, Amsterdam time.
     let last_day = time_fmt::today() + Duration::days(days);
