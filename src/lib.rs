@@ -15,6 +15,7 @@ pub mod home;
 pub mod hsds;
 pub mod lookup;
 pub mod mail;
+pub mod pdf;
 pub mod register;
 pub mod state;
 pub mod subsidy;

@@ -424,6 +424,9 @@ struct ApplicationPage {
     versions: Vec<VersionView>,
     decision: Option<super::decision::DecisionView>,
     may_withdraw: bool,
+    after: Option<AfterView>,
+    report_form: std::collections::BTreeMap<String, String>,
+    report_errors: FormErrors,
 }
 
 /// GET /{tenant}/aanvragen/{id}
@@ -440,9 +443,13 @@ pub async fn application_show(
         None,
         FormErrors::default(),
         notice(&query),
+        Default::default(),
     )
     .await
 }
+
+/// The accountability form as typed, with its errors.
+type ReportForm = (std::collections::BTreeMap<String, String>, FormErrors);
 
 async fn page(
     state: &AppState,
@@ -451,6 +458,7 @@ async fn page(
     typed: Option<RawApplication>,
     errors: FormErrors,
     notice: Option<&str>,
+    (report_form, report_errors): ReportForm,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = own_application(&mut tx, user, id).await?;
@@ -485,7 +493,9 @@ async fn page(
     let documents = view::documents(&mut tx, id, application.current_version).await?;
     let facilities = own_facilities(&mut tx, application.provider_id).await?;
     let decision = super::decision::decision_view(&mut tx, &application, &category).await?;
+    let after = super::accountability::after_grant(&mut tx, &application, &round).await?;
     tx.commit().await?;
+    let report_invalid = !report_errors.is_empty();
     let basis = super::price::PriceBasis::parse(&category.price_basis)
         .unwrap_or(super::price::PriceBasis::Requested);
     let invalid = !errors.is_empty();
@@ -529,12 +539,77 @@ async fn page(
         errors,
         versions,
         decision,
+        after: after.map(|a| AfterView::of(a, time_fmt::today())),
+        report_form,
+        report_errors,
     })?;
-    Ok(if invalid {
+    Ok(if invalid || report_invalid {
         with_422(response)
     } else {
         response
     })
+}
+
+/// What happened after the grant, ready to show.
+pub struct AfterView {
+    pub duty: &'static str,
+    pub needs_report: bool,
+    pub due: String,
+    pub overdue: bool,
+    pub payments: Vec<(String, String, Option<String>)>,
+    pub report: Option<(String, i32, String)>,
+    pub settlement: Option<(String, String, String)>,
+}
+
+impl AfterView {
+    pub fn of(a: super::accountability::AfterGrant, today: time::Date) -> Self {
+        Self {
+            duty: a.duty.text(),
+            needs_report: a.duty != super::settlement::Duty::Direct
+                && a.report.is_none()
+                && a.settlement.is_none(),
+            due: time_fmt::date(a.due),
+            overdue: a.overdue(today),
+            report: a.report.as_ref().map(|r| {
+                (
+                    time_fmt::date_time(r.submitted_at),
+                    r.participants,
+                    euro(r.total()),
+                )
+            }),
+            settlement: a
+                .settlement
+                .as_ref()
+                .map(|s| (euro(s.settled_cents), euro(s.claim_cents), s.reason.clone())),
+            payments: a.scheduled,
+        }
+    }
+}
+
+impl ApplicationPage {
+    fn report_value(&self, key: &str) -> &str {
+        self.report_form.get(key).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// The application page with the accountability form as typed and its errors (422).
+pub async fn page_with_report(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    form: std::collections::BTreeMap<String, String>,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    page(
+        state,
+        user,
+        id,
+        None,
+        FormErrors::default(),
+        None,
+        (form, errors),
+    )
+    .await
 }
 
 /// POST /{tenant}/aanvragen/{id}: `actie=opslaan` keeps a draft, `actie=indienen` submits.
@@ -583,7 +658,16 @@ pub async fn application_save(
         Ok(p) => p,
         Err(errors) => {
             tx.commit().await?;
-            return page(&state, &user, id, Some(raw), errors, None).await;
+            return page(
+                &state,
+                &user,
+                id,
+                Some(raw),
+                errors,
+                None,
+                Default::default(),
+            )
+            .await;
         }
     };
     let current = store::versions(&mut tx, id)
@@ -600,7 +684,16 @@ pub async fn application_save(
         );
         let mut raw = raw;
         raw.bewaard = stamp(current.saved_at);
-        return page(&state, &user, id, Some(raw), errors, None).await;
+        return page(
+            &state,
+            &user,
+            id,
+            Some(raw),
+            errors,
+            None,
+            Default::default(),
+        )
+        .await;
     }
     if submit {
         let kinds: Vec<String> = view::documents(&mut tx, id, application.current_version)
@@ -633,6 +726,7 @@ pub async fn application_save(
                 None,
                 errors,
                 Some("Uw concept is opgeslagen, maar nog niet ingediend."),
+                Default::default(),
             )
             .await;
         }
@@ -702,7 +796,7 @@ async fn closed_page(
     raw: RawApplication,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    let response = page(state, user, id, Some(raw), errors, None).await?;
+    let response = page(state, user, id, Some(raw), errors, None, Default::default()).await?;
     Ok(with_422(response))
 }
 
@@ -777,21 +871,4 @@ pub async fn application_withdraw(
     audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}?melding=ingetrokken", base(&user))).into_response())
-}
-
-/// GET /{tenant}/aanvragen/{id}/beschikking: the decision letter of one's own application.
-pub async fn letter_for_applicant(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ids: Ids,
-) -> AppResult<Response> {
-    let id = ids.get("id");
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let application = own_application(&mut tx, &user, id).await?;
-    let letter = super::letter::build(&mut tx, &application)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
-    let here = format!("{}/{id}", base(&user));
-    super::letter::page(&letter, here.clone(), format!("{here}/beschikking.pdf"))
 }

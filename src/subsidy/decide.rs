@@ -179,6 +179,46 @@ pub async fn decide(
     .bind(placed.iter().map(|p| p.reason.as_str()).collect::<Vec<&str>>())
     .execute(&mut **tx)
     .await?;
+    // The payment schedule of every grant, and the settlement of the small ones at once.
+    let decided_on = time_fmt::today();
+    for p in placed.iter().filter(|p| p.granted_cents > 0) {
+        let plan = super::settlement::schedule(
+            p.granted_cents,
+            round.advance_parts,
+            round.period_start,
+            round.period_end,
+            decided_on,
+        );
+        let kind = if plan.len() > 1 {
+            "voorschot"
+        } else {
+            "betaling"
+        };
+        sqlx::query(
+            "insert into subsidy_payments (tenant_id, application_id, kind, part, due_on, amount_cents) \
+             select $1, $2, $3, part, due, amount from unnest($4::int[], $5::date[], $6::bigint[]) as u(part, due, amount)",
+        )
+        .bind(tenant_id)
+        .bind(p.candidate.application_id)
+        .bind(kind)
+        .bind(plan.iter().map(|x| x.part).collect::<Vec<i32>>())
+        .bind(plan.iter().map(|x| x.due_on).collect::<Vec<time::Date>>())
+        .bind(plan.iter().map(|x| x.amount_cents).collect::<Vec<i64>>())
+        .execute(&mut **tx)
+        .await?;
+        if round.duty(p.granted_cents) == super::settlement::Duty::Direct {
+            sqlx::query(
+                "insert into subsidy_settlements (tenant_id, application_id, settled_cents, granted_cents, paid_cents, \
+                 claim_cents, direct, settled_by) values ($1, $2, $3, $3, 0, 0, true, $4)",
+            )
+            .bind(tenant_id)
+            .bind(p.candidate.application_id)
+            .bind(p.granted_cents)
+            .bind(decided_by)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
     let ids: Vec<Uuid> = board
         .placed
         .iter()

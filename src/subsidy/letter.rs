@@ -285,3 +285,66 @@ pub fn page(
         pdf_href,
     })
 }
+
+/// The letter as PDF, as an attachment named after its reference.
+pub fn pdf(letter: &Letter) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let bytes = render_pdf(letter);
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "inline; filename=\"beschikking-{}.pdf\"",
+        letter.reference
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+/// Renders the letter with the server's own PDF writer.
+pub fn render_pdf(letter: &Letter) -> Vec<u8> {
+    use crate::pdf::{Block, Document};
+    let mut doc = Document::new(&letter.title, &letter.tenant)
+        .letterhead(&letter.tenant, Vec::new())
+        .footer(&format!(
+            "{} – {} – {}",
+            letter.tenant, letter.title, letter.date
+        ));
+    doc.push(Block::Paragraph(letter.addressee.join("\n")));
+    doc.push(Block::Spacer(12.0));
+    doc.push(Block::KeyValues(vec![
+        ("Datum".into(), letter.date.clone()),
+        ("Kenmerk".into(), letter.reference.clone()),
+        ("Onderwerp".into(), letter.subject.clone()),
+    ]));
+    doc.push(Block::Spacer(12.0));
+    for part in &letter.parts {
+        doc.push(match part {
+            Part::Heading(t) => Block::Heading(t.clone()),
+            Part::Paragraph(t) => Block::Paragraph(t.clone()),
+            Part::Small(t) => Block::Small(t.clone()),
+            Part::Facts(rows) => Block::KeyValues(rows.clone()),
+            Part::Table { headers, rows } => Block::Table {
+                headers: headers.clone(),
+                rows: rows.clone(),
+                widths: vec![2.0, 1.0, 1.0, 6.0],
+                right_align: vec![false, true, true, false],
+            },
+        });
+    }
+    doc.push(Block::Spacer(18.0));
+    doc.push(Block::Paragraph(format!(
+        "Met vriendelijke groet,\n\n{}",
+        letter.tenant
+    )));
+    doc.render()
+}

@@ -11,6 +11,7 @@
 //!
 //! Money is in integer cents throughout ([`money`]).
 
+pub mod accountability;
 pub mod application_form;
 pub mod assessment;
 pub mod award;
@@ -18,15 +19,18 @@ pub mod decide;
 pub mod decision;
 pub mod documents;
 pub mod letter;
+pub mod letter_pages;
 pub mod money;
 pub mod objections;
 pub mod open_data;
+pub mod payments;
 pub mod portal;
 pub mod price;
 pub mod ranking;
 pub mod round_setup;
 pub mod scheme_setup;
 pub mod schemes;
+pub mod settlement;
 pub mod store;
 pub mod terms;
 pub mod view;
@@ -116,7 +120,11 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/bezwaren/{id}/ontvangstbevestiging",
-            get(objections::objection_receipt),
+            get(letter_pages::objection_receipt),
+        )
+        .route(
+            "/{tenant}/regelingen/bezwaren/{id}/ontvangstbevestiging.pdf",
+            get(letter_pages::objection_receipt_pdf),
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/bezwaren",
@@ -124,7 +132,23 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/beschikking",
-            get(schemes::letter_for_official),
+            get(letter_pages::decision_official),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/beschikking.pdf",
+            get(letter_pages::decision_official_pdf),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/vaststelling",
+            get(letter_pages::settlement_official),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/vaststelling.pdf",
+            get(letter_pages::settlement_official_pdf),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/vaststellen",
+            post(accountability::settle),
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/aanvulling",
@@ -146,7 +170,23 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/aanvragen/{id}/beschikking",
-            get(application_form::letter_for_applicant),
+            get(letter_pages::decision_applicant),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/beschikking.pdf",
+            get(letter_pages::decision_applicant_pdf),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/vaststelling",
+            get(letter_pages::settlement_applicant),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/vaststelling.pdf",
+            get(letter_pages::settlement_applicant_pdf),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/verantwoording",
+            post(accountability::report_submit),
         )
         .route(
             "/{tenant}/aanvragen/{id}/intrekken",

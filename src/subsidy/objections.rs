@@ -656,21 +656,14 @@ pub async fn objection_decide(
     Ok(Redirect::to(&format!("{}/bezwaren/{id}?melding=opgeslagen", base(&user))).into_response())
 }
 
-/// GET /{tenant}/regelingen/bezwaren/{id}/ontvangstbevestiging: the receipt letter.
-pub async fn objection_receipt(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ids: Ids,
-) -> AppResult<Response> {
-    let id = ids.get("id");
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let objection = one(&mut tx, id).await?;
+/// The receipt letter of objection `id`.
+pub async fn receipt_letter(tx: &mut TenantTx, id: Uuid) -> AppResult<Letter> {
+    let objection = one(tx, id).await?;
     let tenant_id = tx.tenant_id();
     let tenant: String = sqlx::query_scalar("select name from tenants where tenant_id = $1")
         .bind(tenant_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-    tx.commit().await?;
     let mut parts = vec![Part::Paragraph(format!(
         "Op {} ontvingen wij {} uw bezwaarschrift tegen ons besluit van {} op uw subsidieaanvraag {}. \
          Met deze brief bevestigen wij de ontvangst.",
@@ -692,22 +685,16 @@ pub async fn objection_receipt(
             time_fmt::date(objection.deadline())
         )));
     }
-    let letter = Letter {
+    Ok(Letter {
         tenant,
         title: format!("Ontvangstbevestiging bezwaar {}", objection.reference),
         reference: objection.reference.clone(),
         addressee: vec![objection.provider_name.clone()],
-        date: time_fmt::date(time_fmt::today()),
+        date: time_fmt::date(time_fmt::to_amsterdam(objection.registered_at).date()),
         subject: format!(
             "Ontvangstbevestiging van uw bezwaar tegen besluit {}",
             objection.reference
         ),
         parts,
-    };
-    let back = format!("{}/bezwaren/{id}", base(&user));
-    super::letter::page(
-        &letter,
-        back.clone(),
-        format!("{back}/ontvangstbevestiging.pdf"),
-    )
+    })
 }

@@ -353,6 +353,13 @@ struct ReviewPage {
     objection_form: std::collections::BTreeMap<String, String>,
     objection_errors: FormErrors,
     objections: Vec<(String, String, &'static str)>,
+    after: Option<super::application_form::AfterView>,
+    may_settle: bool,
+    settle_hint: Option<String>,
+    settle_action: String,
+    settlement_form: std::collections::BTreeMap<String, String>,
+    settlement_errors: FormErrors,
+    settlement_default: String,
 }
 
 impl ReviewPage {
@@ -361,6 +368,18 @@ impl ReviewPage {
             .get(key)
             .map(String::as_str)
             .unwrap_or("")
+    }
+
+    fn settlement_value(&self, key: &str) -> String {
+        match self.settlement_form.get(key) {
+            Some(v) => v.clone(),
+            None if key == "bedrag" => self.settlement_default.clone(),
+            None => String::new(),
+        }
+    }
+
+    fn settlement_letter_href(&self) -> String {
+        self.settle_action.replace("/vaststellen", "/vaststelling")
     }
 }
 
@@ -404,6 +423,25 @@ struct ReviewForms {
     errors: FormErrors,
     objection: std::collections::BTreeMap<String, String>,
     objection_errors: FormErrors,
+    settlement: std::collections::BTreeMap<String, String>,
+    settlement_errors: FormErrors,
+}
+
+/// The review page with the settlement form as typed and its errors.
+pub async fn review_with_settlement_form(
+    state: &AppState,
+    user: &CurrentUser,
+    id: uuid::Uuid,
+    form: std::collections::BTreeMap<String, String>,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let forms = ReviewForms {
+        days: "14".into(),
+        settlement: form,
+        settlement_errors: errors,
+        ..ReviewForms::default()
+    };
+    review_page(state, user, id, forms, None).await
 }
 
 async fn review_page(
@@ -419,6 +457,8 @@ async fn review_page(
         errors,
         objection: objection_form,
         objection_errors,
+        settlement: settlement_form,
+        settlement_errors,
     } = forms;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
@@ -442,6 +482,7 @@ async fn review_page(
             versions.push(VersionView::build(&mut tx, id, v, &category).await?);
         }
     }
+    let after = super::accountability::after_grant(&mut tx, &application, &round).await?;
     let objections = super::objections::all(&mut tx)
         .await?
         .into_iter()
@@ -455,7 +496,26 @@ async fn review_page(
         })
         .collect();
     tx.commit().await?;
-    let invalid = !errors.is_empty() || !objection_errors.is_empty();
+    let invalid =
+        !errors.is_empty() || !objection_errors.is_empty() || !settlement_errors.is_empty();
+    let today = time_fmt::today();
+    let may_settle = user.may_change(Section::Schemes)
+        && after.as_ref().is_some_and(|a| {
+            a.settlement.is_none() && (a.report.is_some() || today >= a.own_initiative_from())
+        });
+    let settle_hint = after.as_ref().and_then(|a| {
+        (a.settlement.is_none() && a.report.is_none() && a.duty != super::settlement::Duty::Direct).then(|| {
+            format!(
+                "Verantwoording uiterlijk op {}; zonder verantwoording kan ambtshalve vaststellen vanaf {}.",
+                time_fmt::date(a.due),
+                time_fmt::date(a.own_initiative_from())
+            )
+        })
+    });
+    let settlement_default = after
+        .as_ref()
+        .map(|a| super::money::field(a.granted_cents, false))
+        .unwrap_or_default();
     let layout = Layout::for_user(
         user,
         format!("Aanvraag {}", application.reference),
@@ -495,6 +555,13 @@ async fn review_page(
         objection_form,
         objection_errors,
         objections,
+        after: after.map(|a| super::application_form::AfterView::of(a, today)),
+        may_settle,
+        settle_hint,
+        settle_action: format!("{}/aanvragen/{}/vaststellen", base(user), id),
+        settlement_form,
+        settlement_errors,
+        settlement_default,
     };
     let response = render(&page)?;
     Ok(if invalid {
@@ -638,23 +705,4 @@ pub async fn completion_request(
         base(&user)
     ))
     .into_response())
-}
-
-/// GET /{tenant}/regelingen/aanvragen/{id}/beschikking: the decision letter.
-pub async fn letter_for_official(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ids: Ids,
-) -> AppResult<Response> {
-    let id = ids.get("id");
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let application = store::application(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let letter = super::letter::build(&mut tx, &application)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
-    let here = format!("{}/aanvragen/{id}", base(&user));
-    super::letter::page(&letter, here.clone(), format!("{here}/beschikking.pdf"))
 }

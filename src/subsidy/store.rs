@@ -91,9 +91,27 @@ pub struct Round {
     pub obligations: String,
     pub documents: Vec<String>,
     pub declarations: Vec<String>,
+    pub advance_parts: i32,
+    pub settle_direct_below_cents: i64,
+    pub financial_report_from_cents: i64,
+    pub accountability_months: i32,
 }
 
 impl Round {
+    /// What a grant of `granted_cents` owes as accountability.
+    pub fn duty(&self, granted_cents: i64) -> super::settlement::Duty {
+        super::settlement::Duty::of(
+            granted_cents,
+            self.settle_direct_below_cents,
+            self.financial_report_from_cents,
+        )
+    }
+
+    /// The day accountability is due.
+    pub fn accountability_due(&self) -> Date {
+        super::settlement::accountability_due(self.period_end, self.accountability_months)
+    }
+
     pub fn phase(&self, now: OffsetDateTime) -> Phase {
         if now < self.opens_at {
             Phase::Announced
@@ -129,7 +147,8 @@ impl Round {
 
 const ROUND_COLUMNS: &str = "r.round_id, r.scheme_id, s.name as scheme_name, s.legal_basis, s.objection_body, \
      r.year, r.opens_at, r.closes_at, r.decision_weeks, r.published_at, r.period_start, r.period_end, \
-     r.obligations, r.documents, r.declarations";
+     r.obligations, r.documents, r.declarations, r.advance_parts, r.settle_direct_below_cents, \
+     r.financial_report_from_cents, r.accountability_months";
 
 pub async fn rounds_of(tx: &mut TenantTx, scheme_id: Uuid) -> AppResult<Vec<Round>> {
     let tenant_id = tx.tenant_id();
@@ -507,6 +526,10 @@ mod tests {
             obligations: String::new(),
             documents: Vec::new(),
             declarations: Vec::new(),
+            advance_parts: 1,
+            settle_direct_below_cents: 500_000,
+            financial_report_from_cents: 5_000_000,
+            accountability_months: 4,
         }
     }
 

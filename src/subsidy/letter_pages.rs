@@ -1,0 +1,196 @@
+//! The letters as pages and as PDF: the decision (beschikking), the settlement (vaststelling)
+//! and the receipt of an objection; for the official, and the first two for the applicant of
+//! their own application.
+
+use axum::extract::State;
+use axum::response::Response;
+use uuid::Uuid;
+
+use super::letter::{self, Letter};
+use super::store;
+use super::Ids;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Decision,
+    Settlement,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Html,
+    Pdf,
+}
+
+/// The letter of application `id`; for an applicant only of their own organisation.
+async fn letter_of(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    kind: Kind,
+    own_only: bool,
+) -> AppResult<Letter> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = store::application(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if own_only && Some(application.provider_id) != user.provider_id {
+        return Err(AppError::NotFound);
+    }
+    let letter = match kind {
+        Kind::Decision => letter::build(&mut tx, &application).await?,
+        Kind::Settlement => super::accountability::settlement_letter(&mut tx, &application).await?,
+    };
+    tx.commit().await?;
+    letter.ok_or(AppError::NotFound)
+}
+
+fn respond(letter: &Letter, form: Form, back: String, pdf_href: String) -> AppResult<Response> {
+    match form {
+        Form::Html => letter::page(letter, back, pdf_href),
+        Form::Pdf => Ok(letter::pdf(letter)),
+    }
+}
+
+async fn official(
+    state: AppState,
+    user: CurrentUser,
+    ids: Ids,
+    kind: Kind,
+    form: Form,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let letter = letter_of(&state, &user, id, kind, false).await?;
+    let back = format!("{}/aanvragen/{id}", super::schemes::base(&user));
+    let name = if kind == Kind::Decision {
+        "beschikking"
+    } else {
+        "vaststelling"
+    };
+    respond(&letter, form, back.clone(), format!("{back}/{name}.pdf"))
+}
+
+async fn applicant(
+    state: AppState,
+    user: CurrentUser,
+    ids: Ids,
+    kind: Kind,
+    form: Form,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let letter = letter_of(&state, &user, id, kind, true).await?;
+    let back = format!("{}/{id}", super::portal::base(&user));
+    let name = if kind == Kind::Decision {
+        "beschikking"
+    } else {
+        "vaststelling"
+    };
+    respond(&letter, form, back.clone(), format!("{back}/{name}.pdf"))
+}
+
+/// GET /{tenant}/regelingen/aanvragen/{id}/beschikking
+pub async fn decision_official(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    official(s, u, ids, Kind::Decision, Form::Html).await
+}
+
+/// GET /{tenant}/regelingen/aanvragen/{id}/beschikking.pdf
+pub async fn decision_official_pdf(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    official(s, u, ids, Kind::Decision, Form::Pdf).await
+}
+
+/// GET /{tenant}/regelingen/aanvragen/{id}/vaststelling
+pub async fn settlement_official(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    official(s, u, ids, Kind::Settlement, Form::Html).await
+}
+
+/// GET /{tenant}/regelingen/aanvragen/{id}/vaststelling.pdf
+pub async fn settlement_official_pdf(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    official(s, u, ids, Kind::Settlement, Form::Pdf).await
+}
+
+/// GET /{tenant}/aanvragen/{id}/beschikking
+pub async fn decision_applicant(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    applicant(s, u, ids, Kind::Decision, Form::Html).await
+}
+
+/// GET /{tenant}/aanvragen/{id}/beschikking.pdf
+pub async fn decision_applicant_pdf(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    applicant(s, u, ids, Kind::Decision, Form::Pdf).await
+}
+
+/// GET /{tenant}/aanvragen/{id}/vaststelling
+pub async fn settlement_applicant(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    applicant(s, u, ids, Kind::Settlement, Form::Html).await
+}
+
+/// GET /{tenant}/aanvragen/{id}/vaststelling.pdf
+pub async fn settlement_applicant_pdf(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    applicant(s, u, ids, Kind::Settlement, Form::Pdf).await
+}
+
+async fn receipt(state: AppState, user: CurrentUser, ids: Ids, form: Form) -> AppResult<Response> {
+    let id = ids.get("id");
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let letter = super::objections::receipt_letter(&mut tx, id).await?;
+    tx.commit().await?;
+    let back = format!("{}/bezwaren/{id}", super::schemes::base(&user));
+    respond(
+        &letter,
+        form,
+        back.clone(),
+        format!("{back}/ontvangstbevestiging.pdf"),
+    )
+}
+
+/// GET /{tenant}/regelingen/bezwaren/{id}/ontvangstbevestiging
+pub async fn objection_receipt(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    receipt(s, u, ids, Form::Html).await
+}
+
+/// GET /{tenant}/regelingen/bezwaren/{id}/ontvangstbevestiging.pdf
+pub async fn objection_receipt_pdf(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    receipt(s, u, ids, Form::Pdf).await
+}
