@@ -75,5 +75,6 @@ begin
 end
 $$;
 
-grant select, insert, update on subsidy_payments to voorzieningen_app;
+-- Unpaid advances are replaced at settlement (the audit trail keeps what they were).
+grant select, insert, update, delete on subsidy_payments to voorzieningen_app;
 grant select, insert on subsidy_reports, subsidy_settlements to voorzieningen_app;

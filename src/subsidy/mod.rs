@@ -15,6 +15,7 @@ pub mod accountability;
 pub mod application_form;
 pub mod assessment;
 pub mod award;
+pub mod deadlines;
 pub mod decide;
 pub mod decision;
 pub mod documents;
@@ -101,6 +102,22 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/aanvragen/{id}",
             get(schemes::application_review),
+        )
+        .route(
+            "/{tenant}/regelingen/termijnen",
+            get(deadlines::deadlines_show),
+        )
+        .route(
+            "/{tenant}/regelingen/betalingen",
+            get(payments::payments_show),
+        )
+        .route(
+            "/{tenant}/regelingen/betalingen.csv",
+            get(payments::payments_csv),
+        )
+        .route(
+            "/{tenant}/regelingen/betalingen/{id}/betaald",
+            post(payments::payment_paid),
         )
         .route(
             "/{tenant}/regelingen/bezwaren",

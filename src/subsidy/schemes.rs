@@ -74,6 +74,7 @@ struct SchemesPage {
     rows: Vec<SchemeRow>,
     may_change: bool,
     new_href: String,
+    base_href: String,
 }
 
 /// GET /{tenant}/regelingen
@@ -110,6 +111,7 @@ pub async fn schemes_list(
         rows,
         may_change: user.may_change(Section::Schemes),
         new_href: format!("{}/nieuw", base(&user)),
+        base_href: base(&user),
     })
 }
 

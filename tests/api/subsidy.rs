@@ -618,10 +618,11 @@ async fn deciding_at_once_from_many_requests_decides_once_within_the_plafond() {
          join users u on u.tenant_id = a.tenant_id and u.email = 'beoordelaar@maastricht.demo' \
          where a.round_id = '{open}' and a.status = 'ingediend' on conflict do nothing"
     )).await;
-    // A plafond below the one request makes it a partial grant.
+    // A plafond below the one request makes it a partial grant; a grant that small is settled at once.
     app.db.admin.execute_sql(&format!(
         "update subsidy_round_categories set ceiling_cents = 1000000 where round_id = '{open}' and category_id = '{huiskamer}'"
     )).await;
+    app.db.admin.execute_sql(&format!("update subsidy_rounds set settle_direct_below_cents = 2000000 where round_id = '{open}'")).await;
     let path =
         format!("/maastricht/regelingen/{scheme}/rondes/{open}/onderdelen/{huiskamer}/besluiten");
     let mut officials = Vec::new();
@@ -660,6 +661,15 @@ async fn deciding_at_once_from_many_requests_decides_once_within_the_plafond() {
     assert_eq!(
         app.scalar_i64(&format!("select count(*) from audit_events where action = 'besloten' and object_id = '{open}/{huiskamer}'")).await,
         1
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from subsidy_settlements s join subsidy_outcomes o using (tenant_id, application_id) \
+             where o.category_id = '{huiskamer}' and o.round_id = '{open}' and s.direct and s.settled_cents = o.granted_cents"
+        ))
+        .await,
+        1,
+        "settled at once with the grant"
     );
     // A decided onderdeel keeps its scores.
     let mut assessor = app.login("beoordelaar@maastricht.demo").await;
@@ -1268,4 +1278,220 @@ async fn an_objection_is_judged_on_time_postponed_once_and_replays_the_ranking_w
             .await,
         3
     );
+}
+
+#[tokio::test]
+async fn after_the_grant_payments_accountability_and_settlement_add_up() {
+    let app = TestApp::spawn().await;
+    let (_, _, old) = rounds(&app).await;
+    let huiskamer = category(&app, old, "huiskamer").await;
+    // Two granted huiskamer applications: one will account, one will not.
+    let granted: Vec<(uuid::Uuid, i64)> = sqlx::query_as(&format!(
+        "select application_id, granted_cents from subsidy_outcomes where category_id = '{huiskamer}' and round_id = '{old}' \
+         and outcome = 'toegekend' order by rank"
+    ))
+    .fetch_all(&app.db.admin)
+    .await
+    .unwrap();
+    let (first, first_granted) = granted[0];
+    let (second, _) = granted[1];
+    // Every grant has a payment schedule that adds up to it.
+    assert_eq!(
+        app.scalar_i64(&format!("select sum(amount_cents)::bigint from subsidy_payments where application_id = '{first}'")).await,
+        first_granted
+    );
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let due_month: String = sqlx::query_scalar(&format!("select to_char(min(due_on), 'YYYY-MM') from subsidy_payments where application_id = '{first}'"))
+        .fetch_one(&app.db.admin)
+        .await
+        .unwrap();
+    let page = beleid
+        .get(&format!(
+            "/maastricht/regelingen/betalingen?maand={due_month}"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csv = beleid
+        .get(&format!(
+            "/maastricht/regelingen/betalingen.csv?maand={due_month}"
+        ))
+        .await;
+    assert!(csv.body.trim_start_matches('\u{feff}').starts_with(
+        "kenmerk;ontvanger;kvk;regeling;jaar;soort;deel;vervaldatum;bedrag_eur;betaald_op"
+    ));
+    assert!(csv.body.lines().count() >= 2);
+    let payment = app.id(&format!("select payment_id from subsidy_payments where application_id = '{first}' order by due_on limit 1")).await;
+    let r = beleid
+        .post(
+            &format!("/maastricht/regelingen/betalingen/{payment}/betaald"),
+            &[("betaald_op", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = beleid
+        .post(
+            &format!("/maastricht/regelingen/betalingen/{payment}/betaald"),
+            &[("betaald_op", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "paid once");
+
+    // The recipient files its accountability (an aanbieder user of that organisation).
+    sqlx::query(&format!(
+        "insert into users (tenant_id, email, display_name, password_hash, roles, provider_id) \
+         select a.tenant_id, 'penningmeester@huiskamer.demo', 'Pim Penning', u.password_hash, array['aanbieder'], a.provider_id \
+         from subsidy_applications a, users u where a.application_id = '{first}' and u.email = 'aanbieder@maastricht.demo'"
+    ))
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let mut recipient = app.login("penningmeester@huiskamer.demo").await;
+    let own = recipient
+        .get(&format!("/maastricht/aanvragen/{first}"))
+        .await;
+    assert!(own.body.contains("Verantwoording indienen"));
+    let r = recipient
+        .post(
+            &format!("/maastricht/aanvragen/{first}/verantwoording"),
+            &[("gerealiseerd", ""), ("deelnemers_werkelijk", "veel")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .body
+        .contains("Beschrijf welke activiteiten zijn uitgevoerd."));
+    assert!(r.body.contains("value=\"veel\""));
+    let r = recipient
+        .post(
+            &format!("/maastricht/aanvragen/{first}/verantwoording"),
+            &[
+                (
+                    "gerealiseerd",
+                    "Het hele jaar open, drie ochtenden per week.",
+                ),
+                ("deelnemers_werkelijk", "52"),
+                ("werkelijk_vaste_lasten", "20.000"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Someone else's application is not theirs to account for.
+    assert_eq!(
+        recipient
+            .post(
+                &format!("/maastricht/aanvragen/{second}/verantwoording"),
+                &[("gerealiseerd", "x")]
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Settling: never above the grant, lower only with a reason; what was paid is offset.
+    let review = format!("/maastricht/regelingen/aanvragen/{first}");
+    beleid.get(&review).await;
+    let too_much = format!("{}", first_granted / 100 + 1);
+    let r = beleid
+        .post(
+            &format!("{review}/vaststellen"),
+            &[("bedrag", &too_much), ("reden", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .body
+        .contains("De vaststelling is ten hoogste de verleende"));
+    let lower = format!("{}", first_granted / 100 - 1000);
+    let r = beleid
+        .post(
+            &format!("{review}/vaststellen"),
+            &[("bedrag", &lower), ("reden", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Geef de reden"));
+    let r = beleid
+        .post(
+            &format!("{review}/vaststellen"),
+            &[
+                ("bedrag", &lower),
+                (
+                    "reden",
+                    "Minder deelnemers dan begroot: 52 in plaats van 60.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The whole grant was paid, so € 1.000 is claimed back and nothing is left to pay.
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select claim_cents from subsidy_settlements where application_id = '{first}'"
+        ))
+        .await,
+        100_000
+    );
+    assert_eq!(app.scalar_i64(&format!("select count(*) from subsidy_payments where application_id = '{first}' and paid_on is null")).await, 0);
+    let letter = beleid.get(&format!("{review}/vaststelling")).await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(letter.body.contains("Terug te betalen"));
+    let pdf = beleid
+        .client
+        .get(format!("{}{review}/vaststelling.pdf", beleid.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let reference: String = sqlx::query_scalar(&format!(
+        "select reference from subsidy_applications where application_id = '{first}'"
+    ))
+    .fetch_one(&app.db.admin)
+    .await
+    .unwrap();
+    assert!(
+        bytes
+            .windows(reference.len())
+            .any(|w| w == reference.as_bytes()),
+        "the reference is in the PDF's text"
+    );
+    let decision_pdf = recipient
+        .client
+        .get(format!(
+            "{}/maastricht/aanvragen/{first}/beschikking.pdf",
+            recipient.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(decision_pdf.status(), StatusCode::OK);
+    assert!(decision_pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let r = beleid
+        .post(
+            &format!("{review}/vaststellen"),
+            &[("bedrag", &lower), ("reden", "Nog eens.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "settled once");
+
+    // Without accountability, settling on one's own initiative waits for the term.
+    let other = format!("/maastricht/regelingen/aanvragen/{second}");
+    beleid.get(&other).await;
+    let r = beleid
+        .post(
+            &format!("{other}/vaststellen"),
+            &[("bedrag", "1"), ("reden", "Geen verslag.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Ambtshalve vaststellen kan vanaf"));
+
+    // The deadlines page gathers it all.
+    let page = beleid.get("/maastricht/regelingen/termijnen").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Verantwoording ("));
+    assert!(page.body.contains("Bezwaren ("));
+    assert!(page.body.contains(": verantwoording"));
+    assert_eq!(app.scalar_i64(&format!("select count(*) from audit_events where object_id = '{first}' and action in ('betaald', 'verantwoording ingediend', 'vastgesteld')")).await, 3);
 }
