@@ -242,3 +242,26 @@ pub async fn grants_page(
         layout,
     })
 }
+
+/// The granted subsidies that fund facility `facility_id` (its application chose it): scheme,
+/// year and amount, newest first.
+pub async fn funding_of(
+    tx: &mut TenantTx,
+    facility_id: Uuid,
+) -> AppResult<Vec<(String, i32, i64)>> {
+    let tenant_id = tx.tenant_id();
+    Ok(sqlx::query_as(
+        "select s.name, r.year, o.granted_cents from subsidy_outcomes o \
+         join subsidy_applications a on a.tenant_id = o.tenant_id and a.application_id = o.application_id \
+         join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
+              and v.version = a.current_version \
+         join subsidy_rounds r on r.tenant_id = o.tenant_id and r.round_id = o.round_id \
+         join subsidy_schemes s on s.tenant_id = r.tenant_id and s.scheme_id = r.scheme_id \
+         where o.tenant_id = $1 and o.granted_cents > 0 and $2 = any(v.facility_ids) \
+         order by r.year desc, s.name",
+    )
+    .bind(tenant_id)
+    .bind(facility_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}

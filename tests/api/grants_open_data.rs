@@ -112,6 +112,26 @@ async fn granted_subsidies_are_published_as_a_valid_360giving_package() {
         assert!(!grant_validator.is_valid(&broken));
     }
 
+    // A funded facility shows its subsidy on its page.
+    let facility = app
+        .id(
+            "select v.facility_ids[1] from subsidy_outcomes o join subsidy_applications a using (tenant_id, application_id) \
+             join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
+             and v.version = a.current_version where o.granted_cents > 0 and cardinality(v.facility_ids) > 0 limit 1",
+        )
+        .await;
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let page = beleid
+        .get(&format!("/maastricht/voorzieningen/{facility}"))
+        .await;
+    assert!(
+        page.body.contains("Gesubsidieerd"),
+        "the facility page names its funding"
+    );
+    assert!(page
+        .body
+        .contains("Subsidieregeling Algemene Voorzieningen Maastricht"));
+
     // The public page lists them; a natural person's name never appears.
     sqlx::query(
         "update providers set kvk_number = null, name = 'Jan Jansen' where provider_id = \

@@ -194,6 +194,8 @@ struct ShowPage {
     referral: ReferralForm,
     errors: FormErrors,
     referral_choices: Option<ReferralChoices>,
+    /// Granted subsidies that fund this facility: "regeling jaar: bedrag".
+    funding: Vec<String>,
 }
 
 fn names(codes: &[String], list: &[super::record::Named]) -> String {
@@ -375,6 +377,7 @@ pub async fn show(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let f = access::facility(&mut tx, user, id, Access::Read).await?;
     let names = page_names(state, &mut tx).await?;
+    let funding = crate::subsidy::open_data::funding_of(&mut tx, id).await?;
     tx.commit().await?;
     let lookups = &names.lookups;
     let may_refer = user.may_change(Section::Lookup);
@@ -450,6 +453,12 @@ pub async fn show(
     let (referral, errors) =
         referral.unwrap_or_else(|| (ReferralForm::fresh(), FormErrors::default()));
     let page = render(&ShowPage {
+        funding: funding
+            .iter()
+            .map(|(scheme, year, cents)| {
+                format!("{scheme} {year}: {}", crate::subsidy::money::euro(*cents))
+            })
+            .collect(),
         layout: Layout::for_user(user, f.name.clone(), Some(Section::Facilities))
             .with_notice(notice),
         base: user.href(Section::Facilities.path()),
