@@ -209,7 +209,83 @@ async fn an_aanbieder_applies_a_beoordelaar_scores_and_every_subsidy_page_passes
     b.open("/maastricht/").await;
     b.logout().await;
 
-    assert!(b.checked >= 18, "checked {} pages", b.checked);
+    // After the grant: the recipient files its verantwoording, the official settles it.
+    let first = app
+        .id(&format!("select application_id from subsidy_outcomes where round_id = '{old}' and outcome = 'toegekend' order by granted_cents limit 1"))
+        .await;
+    sqlx::query(&format!(
+        "insert into users (tenant_id, email, display_name, password_hash, roles, provider_id) \
+         select a.tenant_id, 'penningmeester@huiskamer.demo', 'Pim Penning', u.password_hash, array['aanbieder'], a.provider_id \
+         from subsidy_applications a, users u where a.application_id = '{first}' and u.email = 'aanbieder@maastricht.demo'"
+    ))
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    b.login("penningmeester@huiskamer.demo").await;
+    b.open(&format!("/maastricht/aanvragen/{first}")).await;
+    b.check("aanvraag (toegekend, verantwoorden)").await;
+    b.fill("gerealiseerd", "Het hele jaar open.").await;
+    b.fill("deelnemers_werkelijk", "48").await;
+    b.fill("werkelijk_vaste_lasten", "20.000").await;
+    b.submit("form[action$='/verantwoording'] button.button--primary")
+        .await;
+    assert!(b.text("[role='status']").await.contains("Opgeslagen"));
+    b.open(&format!("/maastricht/aanvragen/{first}/beschikking"))
+        .await;
+    b.check("beschikking (aanvrager)").await;
+    b.open("/maastricht/aanvragen").await;
+    b.logout().await;
+
+    b.login("beleid@maastricht.demo").await;
+    b.open(&format!("/maastricht/regelingen/aanvragen/{first}"))
+        .await;
+    b.check("aanvraag (vaststellen)").await;
+    b.fill("reden", "Minder deelnemers dan begroot.").await;
+    b.submit("form[action$='/vaststellen'] button.button--primary")
+        .await;
+    assert!(b.text("[role='status']").await.contains("Opgeslagen"));
+    b.open(&format!(
+        "/maastricht/regelingen/aanvragen/{first}/vaststelling"
+    ))
+    .await;
+    b.check("vaststelling").await;
+    b.open("/maastricht/regelingen/termijnen").await;
+    b.check("termijnen").await;
+    b.open("/maastricht/regelingen/betalingen").await;
+    b.check("betalingen").await;
+    // An objection registered through the form, then its page and the receipt.
+    let refused = app
+        .id(&format!("select application_id from subsidy_outcomes where round_id = '{old}' and not eligible limit 1"))
+        .await;
+    b.open(&format!("/maastricht/regelingen/aanvragen/{refused}"))
+        .await;
+    let today: String =
+        sqlx::query_scalar("select ((now() at time zone 'Europe/Amsterdam')::date)::text")
+            .fetch_one(&app.db.admin)
+            .await
+            .unwrap();
+    b.client
+        .execute(
+            &format!("document.getElementById('ontvangen').value = '{today}'"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.tick("#kanaal-digitaal").await;
+    b.fill("gronden", "De score op inclusie klopt niet.").await;
+    b.submit("form[action$='/bezwaren'] button").await;
+    assert!(b.path().await.contains("/regelingen/bezwaren/"));
+    b.check("bezwaar").await;
+    let objection = b.path().await;
+    b.open(&format!("{objection}/ontvangstbevestiging")).await;
+    b.check("ontvangstbevestiging").await;
+    b.open("/maastricht/regelingen/bezwaren").await;
+    b.check("bezwaren").await;
+    b.logout().await;
+    b.open("/maastricht/kaart/subsidies").await;
+    b.check("verleende subsidies (openbaar)").await;
+
+    assert!(b.checked >= 28, "checked {} pages", b.checked);
     let found = std::mem::take(&mut b.violations);
     assert!(
         found.is_empty(),
