@@ -162,6 +162,11 @@ pub struct Checked {
     pub opens_at: OffsetDateTime,
     pub closes_at: OffsetDateTime,
     pub decision_weeks: i32,
+    /// Payment in this many parts (advances when more than one).
+    pub advance_parts: i32,
+    pub settle_direct_below: i64,
+    pub financial_from: i64,
+    pub accountability_months: i32,
     pub obligations: String,
     pub documents: Vec<String>,
     pub declarations: Vec<String>,
@@ -228,6 +233,47 @@ pub fn check(
             0
         }
     };
+    let whole = |key: &'static str,
+                 range: std::ops::RangeInclusive<i32>,
+                 message: &str,
+                 errors: &mut FormErrors| {
+        match form.get(key).trim().parse::<i32>() {
+            Ok(n) if range.contains(&n) => n,
+            _ => {
+                errors.add(key, message.to_string());
+                *range.start()
+            }
+        }
+    };
+    let advance_parts = whole(
+        "voorschotten",
+        1..=12,
+        "Betalen in 1 tot en met 12 delen.",
+        &mut errors,
+    );
+    let accountability_months = whole(
+        "verantwoording_maanden",
+        1..=24,
+        "De verantwoording is 1 tot en met 24 maanden na de subsidieperiode verschuldigd.",
+        &mut errors,
+    );
+    let band =
+        |key: &'static str, what: &str, errors: &mut FormErrors| match parse_euro(form.get(key)) {
+            Ok(Some(c)) => c,
+            Ok(None) => 0,
+            Err(m) => {
+                errors.add(key, format!("{what}: {m}"));
+                0
+            }
+        };
+    let settle_direct_below = band("direct_onder", "Meteen vaststellen onder", &mut errors);
+    let financial_from = band("financieel_vanaf", "Financieel verslag vanaf", &mut errors);
+    if financial_from < settle_direct_below {
+        errors.add(
+            "financieel_vanaf",
+            "De grens voor een financieel verslag ligt op of boven die voor meteen vaststellen.",
+        );
+    }
     let obligations = optional_text(form.get("verplichtingen"), 4000, "de verplichtingen")
         .map_err(|m| errors.add("verplichtingen", m))
         .unwrap_or_default();
@@ -333,6 +379,10 @@ pub fn check(
             documents,
             declarations,
             categories: out,
+            advance_parts,
+            settle_direct_below,
+            financial_from,
+            accountability_months,
         }),
         _ => Err(errors),
     }
@@ -471,6 +521,10 @@ pub async fn round_new(
     form.set("opent_tijd", "09:00");
     form.set("sluit_tijd", "23:59");
     form.set("beslistermijn", "8");
+    form.set("voorschotten", "1");
+    form.set("direct_onder", "5.000");
+    form.set("financieel_vanaf", "50.000");
+    form.set("verantwoording_maanden", "4");
     form.documents = vec![
         "begroting".into(),
         "jaarverslag".into(),
@@ -500,6 +554,18 @@ pub async fn round_new(
 
 async fn write(tx: &mut TenantTx, round_id: Uuid, c: &Checked) -> AppResult<()> {
     let tenant_id = tx.tenant_id();
+    sqlx::query(
+        "update subsidy_rounds set advance_parts = $3, settle_direct_below_cents = $4, financial_report_from_cents = $5, \
+         accountability_months = $6 where tenant_id = $1 and round_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(round_id)
+    .bind(c.advance_parts)
+    .bind(c.settle_direct_below)
+    .bind(c.financial_from)
+    .bind(c.accountability_months)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query("delete from subsidy_round_categories where tenant_id = $1 and round_id = $2")
         .bind(tenant_id)
         .bind(round_id)
@@ -548,6 +614,10 @@ fn audit_value(c: &Checked) -> serde_json::Value {
         "opent": time_fmt::date_time(c.opens_at),
         "sluit": time_fmt::date_time(c.closes_at),
         "beslistermijn_weken": c.decision_weeks,
+        "betalen_in_delen": c.advance_parts,
+        "meteen_vaststellen_onder": plain(c.settle_direct_below),
+        "financieel_verslag_vanaf": plain(c.financial_from),
+        "verantwoording_maanden_na_periode": c.accountability_months,
         "documenten": c.documents,
         "verklaringen": c.declarations,
         "onderdelen": c.categories.iter().map(|k| json!({
@@ -636,6 +706,13 @@ async fn stored_form(tx: &mut TenantTx, round: &Round) -> AppResult<RoundForm> {
         format!("{:02}:{:02}", closes.hour(), closes.minute()),
     );
     form.set("beslistermijn", round.decision_weeks.to_string());
+    form.set("voorschotten", round.advance_parts.to_string());
+    form.set("direct_onder", plain(round.settle_direct_below_cents));
+    form.set("financieel_vanaf", plain(round.financial_report_from_cents));
+    form.set(
+        "verantwoording_maanden",
+        round.accountability_months.to_string(),
+    );
     form.set("verplichtingen", round.obligations.clone());
     form.documents = round.documents.clone();
     form.declarations = round.declarations.clone();

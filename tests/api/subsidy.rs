@@ -836,6 +836,10 @@ async fn an_official_sets_up_a_scheme_and_publishes_a_round_before_it_opens() {
         ("sluit_datum", "2099-03-01"),
         ("sluit_tijd", "23:59"),
         ("beslistermijn", "8"),
+        ("voorschotten", "4"),
+        ("direct_onder", "5.000"),
+        ("financieel_vanaf", "50.000"),
+        ("verantwoording_maanden", "4"),
         ("verplichtingen", "Een verslag voor 1 mei."),
         ("documenten", "begroting"),
         ("verklaringen", "vog"),
@@ -879,7 +883,7 @@ async fn an_official_sets_up_a_scheme_and_publishes_a_round_before_it_opens() {
         1
     );
     assert_eq!(
-        app.scalar_i64(&format!("select count(*) from subsidy_rounds where round_id = '{round}' and opens_at = '2099-01-01 08:00:00+00' and period_end = '2027-12-31'")).await,
+        app.scalar_i64(&format!("select count(*) from subsidy_rounds where round_id = '{round}' and opens_at = '2099-01-01 08:00:00+00' and period_end = '2027-12-31' and advance_parts = 4 and financial_report_from_cents = 5000000")).await,
         1,
         "09:00 Amsterdam winter time; the period is the year"
     );
@@ -889,7 +893,7 @@ async fn an_official_sets_up_a_scheme_and_publishes_a_round_before_it_opens() {
     assert!(page.body.contains("Ronde wijzigen"));
     assert!(page.body.contains("€ 400.000,00"));
     // Until the window opens it may change; then it is fixed.
-    fields[9] = ("plafond_dagbesteding", "450.000");
+    fields[13] = ("plafond_dagbesteding", "450.000");
     let r = beleid
         .post(
             &format!("/almelo/regelingen/{scheme}/rondes/{round}"),
@@ -908,7 +912,7 @@ async fn an_official_sets_up_a_scheme_and_publishes_a_round_before_it_opens() {
         .execute(&app.db.admin)
         .await
         .unwrap();
-    fields[9] = ("plafond_dagbesteding", "1");
+    fields[13] = ("plafond_dagbesteding", "1");
     let r = beleid
         .post(
             &format!("/almelo/regelingen/{scheme}/rondes/{round}"),
