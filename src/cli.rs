@@ -74,6 +74,13 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Turn BSNs (one per line, on standard input) into pseudonyms for the double-funding
+    /// check (on standard output), with the tenant's key. Needs no database; the BSNs stay here.
+    Pseudonymise {
+        /// File holding the key (64 hex characters) the municipality gave.
+        #[arg(long)]
+        key_file: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -182,6 +189,7 @@ pub enum UserCommand {
 /// Runs the parsed command; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
     let result = match cli.command {
+        Command::Pseudonymise { key_file } => return pseudonymise(&key_file),
         Command::Serve(args) => serve(cli.database, args).await,
         Command::Migrate => {
             with_database(&cli.database, |_| async {
@@ -364,4 +372,61 @@ pub async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+}
+
+/// `voorzieningen pseudonymise --key-file FILE < bsns > pseudonyms`: the first output line names
+/// the key's fingerprint (`sleutel;…`), then one pseudonym per BSN. Lines that fail the 11-proef
+/// are reported with their numbers and nothing is written.
+fn pseudonymise(key_file: &std::path::Path) -> i32 {
+    use crate::subsidy::double_funding::pseudonym::{bsn, fingerprint, parse_key, pseudonym};
+    use std::io::{BufRead, Write};
+    let key = match std::fs::read_to_string(key_file)
+        .ok()
+        .and_then(|t| parse_key(&t))
+    {
+        Some(k) => k,
+        None => {
+            eprintln!(
+                "{}: geen sleutel van 64 tekens (0-9, a-f) gevonden",
+                key_file.display()
+            );
+            return 2;
+        }
+    };
+    let mut bsns = Vec::new();
+    let mut wrong = Vec::new();
+    for (n, line) in std::io::stdin().lock().lines().enumerate() {
+        let Ok(line) = line else {
+            eprintln!("regel {}: niet te lezen", n + 1);
+            return 2;
+        };
+        let text = line.trim().trim_matches('"');
+        // A header such as "bsn" on the first line is skipped.
+        if text.is_empty() || (n == 0 && text.chars().all(|c| c.is_alphabetic() || c == '_')) {
+            continue;
+        }
+        match bsn(text) {
+            Some(b) => bsns.push(b),
+            None => wrong.push(n + 1),
+        }
+    }
+    if !wrong.is_empty() {
+        let shown: Vec<String> = wrong.iter().take(20).map(|n| n.to_string()).collect();
+        eprintln!(
+            "geen geldig BSN (11-proef) op regel {}; er is niets geschreven",
+            shown.join(", ")
+        );
+        return 1;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut text = format!("sleutel;{}\n", fingerprint(&key));
+    for b in &bsns {
+        text.push_str(&pseudonym(&key, b));
+        text.push('\n');
+    }
+    if out.write_all(text.as_bytes()).is_err() {
+        return 2;
+    }
+    0
 }

@@ -19,6 +19,7 @@ pub mod deadlines;
 pub mod decide;
 pub mod decision;
 pub mod documents;
+pub mod double_funding;
 pub mod letter;
 pub mod letter_pages;
 pub mod money;
@@ -120,6 +121,23 @@ pub fn router() -> Router<AppState> {
             post(payments::payment_paid),
         )
         .route(
+            "/{tenant}/regelingen/dubbele-financiering",
+            get(double_funding::pages::official_show),
+        )
+        .route(
+            "/{tenant}/regelingen/dubbele-financiering/sleutel",
+            post(double_funding::pages::key_create),
+        )
+        .route(
+            "/{tenant}/regelingen/dubbele-financiering/upload",
+            post(double_funding::pages::official_upload)
+                .layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route(
+            "/{tenant}/regelingen/dubbele-financiering/controle",
+            post(double_funding::pages::check),
+        )
+        .route(
             "/{tenant}/regelingen/bezwaren",
             get(objections::objections_list),
         )
@@ -180,6 +198,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/aanvragen",
             get(portal::portal_show).post(portal::application_start),
+        )
+        .route(
+            "/{tenant}/aanvragen/deelnemers",
+            get(double_funding::pages::partner_show),
+        )
+        .route(
+            "/{tenant}/aanvragen/deelnemers/upload",
+            post(double_funding::pages::partner_upload)
+                .layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
         .route(
             "/{tenant}/aanvragen/{id}",

@@ -90,3 +90,66 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The double-funding check: BSNs are turned into pseudonyms (HMAC-SHA256 with the key) here in
+// the browser; the BSN and key fields have no name, so the form never sends them.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form[data-pseudonymise]");
+  if (!form || !window.crypto || !window.crypto.subtle) { return; }
+  var button = form.querySelector("#pseudonimiseer");
+  var note = form.querySelector(".no-js-note");
+  if (note) { note.hidden = true; }
+  button.hidden = false;
+  var hex = function (buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  };
+  var elevenTest = function (text) {
+    var digits = text.replace(/[\s.\-]/g, "");
+    if (!/^\d{8,9}$/.test(digits)) { return null; }
+    if (digits.length === 8) { digits = "0" + digits; }
+    var sum = 0;
+    for (var i = 0; i < 8; i++) { sum += Number(digits[i]) * (9 - i); }
+    sum -= Number(digits[8]);
+    return (sum % 11 === 0 && digits !== "000000000") ? digits : null;
+  };
+  button.addEventListener("click", function () {
+    var status = form.querySelector("#bsn-fouten");
+    var keyText = form.querySelector("#sleutel-invoer").value.replace(/\s/g, "");
+    if (!/^[0-9a-fA-F]{64}$/.test(keyText)) {
+      status.textContent = "De sleutel is 64 tekens (0–9, a–f). Controleer hem.";
+      return;
+    }
+    var keyBytes = new Uint8Array(32);
+    for (var i = 0; i < 32; i++) { keyBytes[i] = parseInt(keyText.substr(2 * i, 2), 16); }
+    var lines = form.querySelector("#bsn-invoer").value.split(/\r?\n/);
+    var bsns = [], wrong = [];
+    lines.forEach(function (line, n) {
+      if (line.trim() === "") { return; }
+      var bsn = elevenTest(line);
+      if (bsn) { bsns.push(bsn); } else { wrong.push(n + 1); }
+    });
+    if (wrong.length > 0) {
+      status.textContent = "Regel " + wrong.slice(0, 20).join(", ") + (wrong.length > 20 ? " en meer" : "") +
+        " is geen geldig BSN (11-proef). Verbeter " + (wrong.length === 1 ? "die regel" : "die regels") + " eerst.";
+      return;
+    }
+    if (bsns.length === 0) { status.textContent = "Er staan geen BSN's in het veld."; return; }
+    var subtle = window.crypto.subtle;
+    var encoder = new TextEncoder();
+    Promise.all([
+      subtle.digest("SHA-256", keyBytes),
+      subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"])
+    ]).then(function (results) {
+      var print = hex(results[0]);
+      return Promise.all(bsns.map(function (bsn) {
+        return subtle.sign("HMAC", results[1], encoder.encode(bsn)).then(hex);
+      })).then(function (pseudonyms) {
+        form.querySelector("[name=pseudoniemen]").value = "sleutel;" + print + "\n" + pseudonyms.join("\n");
+        form.querySelector("#bsn-invoer").value = "";
+        status.textContent = pseudonyms.length + " pseudoniemen gemaakt. De BSN's zijn uit het veld gehaald en worden niet verstuurd.";
+      });
+    });
+  });
+});
