@@ -116,6 +116,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let purge = tokio::spawn(purge_expired(state.clone()));
+    let reminders = state
+        .mailer
+        .is_some()
+        .then(|| tokio::spawn(subsidy::reminders::daily(state.clone())));
     let result = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -123,6 +127,9 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     purge.abort();
+    if let Some(task) = reminders {
+        task.abort();
+    }
     result
 }
 

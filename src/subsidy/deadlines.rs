@@ -8,7 +8,6 @@ use axum::extract::State;
 use axum::response::Response;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::schemes::{base, round_href};
 use super::settlement::Duty;
 use super::store;
 use crate::auth::roles::Section;
@@ -48,7 +47,18 @@ pub struct Group {
 
 /// Everything due, grouped, soonest first.
 pub async fn everything(state: &AppState, user: &CurrentUser) -> AppResult<Vec<Group>> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    everything_of(state, user.tenant_id, &user.tenant_slug).await
+}
+
+/// Everything due for the tenant `tenant_id` (slug `slug`, for the links).
+pub async fn everything_of(
+    state: &AppState,
+    tenant_id: uuid::Uuid,
+    slug: &str,
+) -> AppResult<Vec<Group>> {
+    let schemes = format!("/{slug}{}", Section::Schemes.path());
+    let base = |_: ()| schemes.clone();
+    let mut tx = state.db.tenant_tx(tenant_id).await?;
     let now = OffsetDateTime::now_utc();
     let today = time_fmt::today();
     let mut decisions = Vec::new();
@@ -73,7 +83,7 @@ pub async fn everything(state: &AppState, user: &CurrentUser) -> AppResult<Vec<G
                 let due = round.decision_due();
                 decisions.push(Due {
                     what: format!("{} · {}: {count} aanvragen", round.title(), c.name),
-                    href: format!("{}/rangschikking#{}", round_href(user, &round), c.code),
+                    href: format!("{}/rangschikking#{}", format!("{schemes}/{}/rondes/{}", round.scheme_id, round.round_id), c.code),
                     due,
                     term: format!("{} weken na het sluiten (Awb 4:13)", round.decision_weeks),
                     note: if due <= today + Duration::days(7) {
@@ -88,7 +98,7 @@ pub async fn everything(state: &AppState, user: &CurrentUser) -> AppResult<Vec<G
             if let (Some(due), "aanvulling") = (a.completion_due, a.status.as_str()) {
                 completions.push(Due {
                     what: format!("{} ({}): aanvulling gevraagd", a.reference, a.provider_name),
-                    href: format!("{}/aanvragen/{}", base(user), a.application_id),
+                    href: format!("{}/aanvragen/{}", base(()), a.application_id),
                     due: time_fmt::to_amsterdam(due).date(),
                     term: "de termijn die bij het verzoek om aanvulling is gegeven (Awb 4:5)"
                         .into(),
@@ -104,7 +114,7 @@ pub async fn everything(state: &AppState, user: &CurrentUser) -> AppResult<Vec<G
             match &after.report {
                 None => accountability.push(Due {
                     what: format!("{} ({}): verantwoording", a.reference, a.provider_name),
-                    href: format!("{}/aanvragen/{}", base(user), a.application_id),
+                    href: format!("{}/aanvragen/{}", base(()), a.application_id),
                     due: after.due,
                     term: format!(
                         "{} maanden na het einde van de subsidieperiode",
@@ -117,7 +127,7 @@ pub async fn everything(state: &AppState, user: &CurrentUser) -> AppResult<Vec<G
                 }),
                 Some(report) => settlements.push(Due {
                     what: format!("{} ({}): vaststellen", a.reference, a.provider_name),
-                    href: format!("{}/aanvragen/{}", base(user), a.application_id),
+                    href: format!("{}/aanvragen/{}", base(()), a.application_id),
                     due: time_fmt::to_amsterdam(report.submitted_at).date() + Duration::weeks(8),
                     term: "8 weken na ontvangst van de verantwoording (Awb 4:13)".into(),
                     note: String::new(),
@@ -131,7 +141,7 @@ pub async fn everything(state: &AppState, user: &CurrentUser) -> AppResult<Vec<G
         .filter(|o| o.outcome.is_none())
         .map(|o| Due {
             what: format!("Bezwaar tegen {} ({})", o.reference, o.provider_name),
-            href: format!("{}/bezwaren/{}", base(user), o.objection_id),
+            href: format!("{}/bezwaren/{}", base(()), o.objection_id),
             due: o.decision_due(),
             term: if o.postponed_weeks > 0 {
                 format!(
@@ -163,7 +173,7 @@ pub async fn everything(state: &AppState, user: &CurrentUser) -> AppResult<Vec<G
                 super::money::euro(p.amount_cents),
                 p.recipient
             ),
-            href: format!("{}/betalingen", base(user)),
+            href: format!("{}/betalingen", base(())),
             due: p.due_on,
             term: if p.kind == "nabetaling" {
                 "binnen 6 weken na de vaststelling (Awb 4:52)".into()

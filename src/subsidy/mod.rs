@@ -29,6 +29,7 @@ pub mod payments;
 pub mod portal;
 pub mod price;
 pub mod ranking;
+pub mod reminders;
 pub mod round_setup;
 pub mod scheme_setup;
 pub mod schemes;

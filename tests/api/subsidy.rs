@@ -1499,3 +1499,48 @@ async fn after_the_grant_payments_accountability_and_settlement_add_up() {
     assert!(page.body.contains(": verantwoording"));
     assert_eq!(app.scalar_i64(&format!("select count(*) from audit_events where object_id = '{first}' and action in ('betaald', 'verantwoording ingediend', 'vastgesteld')")).await, 3);
 }
+
+#[tokio::test]
+async fn officials_get_one_reminder_a_day_of_what_is_due() {
+    let (port, mut mails) = crate::mail::smtp_sink().await;
+    let settings = voorzieningen::config::Settings {
+        public_url: Some("https://register.example.nl".into()),
+        smtp: Some(voorzieningen::config::SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            from: "noreply@register.example.nl".into(),
+            username: None,
+            password: None,
+        }),
+        ..voorzieningen::config::Settings::default()
+    };
+    let app = TestApp::spawn_with(settings.clone()).await;
+    // A payment that fell due yesterday and is not paid.
+    sqlx::query("update subsidy_payments set due_on = current_date - 1 where payment_id = (select payment_id from subsidy_payments limit 1)")
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
+    let state =
+        voorzieningen::AppState::new(voorzieningen::db::Db::new(app.db.app.clone()), settings);
+    let sent = voorzieningen::subsidy::reminders::send_due(&state)
+        .await
+        .unwrap();
+    assert_eq!(sent, 1, "the one beleidsmedewerker of maastricht");
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(5), mails.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(mail.contains("To: beleid@maastricht.demo"), "{mail}");
+    assert!(mail.contains("verstreken"), "{mail}");
+    assert!(
+        mail.contains("https://register.example.nl/maastricht/regelingen/betalingen"),
+        "{mail}"
+    );
+    assert_eq!(
+        voorzieningen::subsidy::reminders::send_due(&state)
+            .await
+            .unwrap(),
+        0,
+        "once a day"
+    );
+}
