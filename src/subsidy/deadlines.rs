@@ -57,7 +57,7 @@ pub async fn everything_of(
     slug: &str,
 ) -> AppResult<Vec<Group>> {
     let schemes = format!("/{slug}{}", Section::Schemes.path());
-    let base = |_: ()| schemes.clone();
+    let base = |_: ()| schemes.as_str();
     let mut tx = state.db.tenant_tx(tenant_id).await?;
     let now = OffsetDateTime::now_utc();
     let today = time_fmt::today();
@@ -83,7 +83,7 @@ pub async fn everything_of(
                 let due = round.decision_due();
                 decisions.push(Due {
                     what: format!("{} · {}: {count} aanvragen", round.title(), c.name),
-                    href: format!("{}/rangschikking#{}", format!("{schemes}/{}/rondes/{}", round.scheme_id, round.round_id), c.code),
+                    href: format!("{schemes}/{}/rondes/{}/rangschikking#{}", round.scheme_id, round.round_id, c.code),
                     due,
                     term: format!("{} weken na het sluiten (Awb 4:13)", round.decision_weeks),
                     note: if due <= today + Duration::days(7) {
