@@ -30,6 +30,8 @@ pub mod portal;
 pub mod price;
 pub mod ranking;
 pub mod reminders;
+pub mod rendement;
+pub mod rendement_page;
 pub mod round_setup;
 pub mod scheme_setup;
 pub mod schemes;
@@ -137,6 +139,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/dubbele-financiering/controle",
             post(double_funding::pages::check),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rendement",
+            get(rendement_page::rendement_show).post(rendement_page::rendement_save),
         )
         .route(
             "/{tenant}/regelingen/bezwaren",

@@ -142,6 +142,7 @@ struct SchemePage {
     may_change: bool,
     edit_href: String,
     new_round_href: String,
+    rendement_href: String,
 }
 
 /// GET /{tenant}/regelingen/{regeling}
@@ -203,6 +204,7 @@ pub async fn scheme_show(
         may_change: user.may_change(Section::Schemes),
         edit_href: format!("{}/{}/wijzigen", base(&user), scheme.scheme_id),
         new_round_href: format!("{}/{}/rondes/nieuw", base(&user), scheme.scheme_id),
+        rendement_href: format!("{}/{}/rendement", base(&user), scheme.scheme_id),
         back: base(&user),
         kind: if scheme.kind == "pilot" {
             "Pilot met verdeling over partners"

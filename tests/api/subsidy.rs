@@ -1544,3 +1544,67 @@ async fn officials_get_one_reminder_a_day_of_what_is_due() {
         "once a day"
     );
 }
+
+#[tokio::test]
+async fn the_rendement_shows_each_formula_beside_its_result() {
+    let app = TestApp::spawn().await;
+    let (scheme, _, _) = rounds(&app).await;
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let path = format!("/maastricht/regelingen/{scheme}/rendement");
+    let page = beleid.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Seed 002 §3.2, from the demo's inputs.
+    for expected in [
+        "280",
+        "€ 1.164.240,00",
+        "€ 428.610,00",
+        "980 uur",
+        "0,75 fte",
+        "€ 95.760,00",
+        "280 × € 16.632,00 ÷ 4 personen per plek",
+    ] {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+    let r = beleid
+        .post(
+            &path,
+            &[
+                ("deelnemers", "veel"),
+                ("aandeel", "3/2"),
+                ("personen_per_plek", "0"),
+                ("kosten_per_plek", "x"),
+                ("subsidie", "1"),
+                ("uren_per_aanvraag", "3"),
+                ("uren_per_fte", "1500"),
+                ("eigen_bijdrage", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Vul het deel in als breuk"));
+    assert!(r.body.contains("value=\"veel\""));
+    let r = beleid
+        .post(
+            &path,
+            &[
+                ("deelnemers", "101"),
+                ("aandeel", "1/2"),
+                ("personen_per_plek", "3"),
+                ("kosten_per_plek", "10.000"),
+                ("subsidie", "200.000"),
+                ("uren_per_aanvraag", "3"),
+                ("uren_per_fte", "1500"),
+                ("eigen_bijdrage", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = beleid.get(&path).await;
+    assert!(page.body.contains("€ 166.666,67"));
+    assert!(page.body.contains("€ -33.333,33"), "a loss shows as such");
+    assert_eq!(
+        app.scalar_i64("select count(*) from audit_events where action = 'rendement gewijzigd'")
+            .await,
+        1
+    );
+}
