@@ -393,3 +393,6 @@ fn loosen(params: &SearchParams, only: &[usize]) -> Vec<Loosen> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
