@@ -24,9 +24,9 @@ use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::tenancy::areas_csv::LineError;
 use crate::web::layout::{render, Layout, NavItem};
 use crate::web::upload;
+use crate::web::upload::LineError;
 use crate::web::ClientAddr;
 
 pub struct DemandRow {

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 use super::scope::Wijk;
-use crate::tenancy::areas_csv::LineError;
 use crate::web::upload;
+use crate::web::upload::LineError;
 
 /// Highest demand accepted: more than the whole population of the Netherlands is a typo.
 const MAX_DEMAND: i64 = 20_000_000;

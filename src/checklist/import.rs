@@ -21,9 +21,9 @@ use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::fields::optional_text;
 use crate::state::AppState;
-use crate::tenancy::areas_csv::LineError;
 use crate::web::layout::{render, Layout, NavItem};
 use crate::web::upload;
+use crate::web::upload::LineError;
 use crate::web::ClientAddr;
 
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::bits::Bits;
 use super::sheet::Sheet;
 use super::words::TextIndex;
+use crate::cbs::Level;
 use crate::db::Db;
 use crate::error::AppResult;
 
@@ -36,23 +37,6 @@ pub struct TypeInfo {
     pub code: String,
     pub name: String,
     pub levensgebied: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Gemeente,
-    Wijk,
-    Buurt,
-}
-
-impl Level {
-    pub fn of(level: &str) -> Level {
-        match level {
-            "gemeente" => Level::Gemeente,
-            "wijk" => Level::Wijk,
-            _ => Level::Buurt,
-        }
-    }
 }
 
 #[derive(Debug, Clone)]

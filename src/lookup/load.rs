@@ -8,12 +8,11 @@ use time::{OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::bits::Bits;
-use super::index::{
-    children_of, lineage_in, open_bit, Area, Entry, Level, Named, TenantIndex, TypeInfo,
-};
+use super::index::{children_of, lineage_in, open_bit, Area, Entry, Named, TenantIndex, TypeInfo};
 use super::words::TextIndexBuilder;
+use crate::cbs::Level;
 use crate::db::TenantTx;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::register::facilities::hours::{Period, DAGDELEN};
 
 #[derive(FromRow)]
@@ -62,25 +61,25 @@ async fn areas(tx: &mut TenantTx) -> AppResult<Vec<Area>> {
     .await?;
     let pos: HashMap<Uuid, usize> = rows.iter().enumerate().map(|(i, a)| (a.0, i)).collect();
     let several = rows.iter().filter(|a| a.3 == "gemeente").count() > 1;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|(id, code, name, level, parent)| {
-            let level = Level::of(level);
+            let level = Level::parse(level)
+                .ok_or_else(|| AppError::internal(format!("area {code} has level {level:?}")))?;
             let dashes = match level {
                 Level::Gemeente => 0,
                 Level::Wijk => usize::from(several),
                 Level::Buurt => 1 + usize::from(several),
             };
-            Area {
+            Ok(Area {
                 id: *id,
                 code: code.clone(),
                 name: name.clone(),
                 level,
                 parent: parent.and_then(|p| pos.get(&p).copied()),
                 label: format!("{}{name}", "– ".repeat(dashes)),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Per facility, the [`open_bit`] positions it is open at, as a mask.

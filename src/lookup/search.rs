@@ -7,9 +7,10 @@
 //! others, and an option's count is the size of its set within that.
 
 use super::bits::Bits;
-use super::index::{open_bit, Entry, Level, TenantIndex};
+use super::index::{open_bit, Entry, TenantIndex};
 use super::params::{SearchParams, CODE_FILTERS, FLAGS};
 use super::words::Ranks;
+use crate::cbs::Level;
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 
 pub const PAGE_SIZE: usize = 20;

@@ -11,12 +11,14 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
+use crate::cbs::CbsCode;
 use crate::error::{AppError, AppResult};
 use crate::fields::required_text;
 use crate::state::AppState;
-use crate::tenancy::areas_csv::{self, CbsCode, LineError};
+use crate::tenancy::areas_csv;
 use crate::tenancy::areas_store::{self, Area};
 use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::upload::LineError;
 use crate::web::{ClientAddr, PathId};
 
 /// Largest area file accepted.

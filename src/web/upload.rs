@@ -6,7 +6,24 @@ use axum::extract::Multipart;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::tenancy::areas_csv::LineError;
+/// What is wrong with an uploaded file: at a line and column, or with the file as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// 0 for the file as a whole.
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
+impl LineError {
+    pub fn new(line: usize, column: &str, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            column: column.to_string(),
+            message: message.into(),
+        }
+    }
+}
 
 fn too_large(max_bytes: usize) -> LineError {
     LineError::new(
