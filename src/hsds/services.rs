@@ -19,6 +19,7 @@ use super::vocabulary::Kind;
 use super::{glance, Published};
 use crate::db::TenantTx;
 use crate::lookup::bits::Bits;
+use crate::lookup::filters::CodeFilter;
 use crate::lookup::index::TenantIndex;
 use crate::register::facilities::choices::{self, label};
 use crate::state::AppState;
@@ -165,16 +166,16 @@ pub async fn list(
 
 /// The facilities classified under `code` of taxonomy `kind` (`None`: any of its terms).
 fn classified(index: &TenantIndex, kind: Option<Kind>, code: Option<&str>) -> Bits {
-    let dimension = match kind {
-        Some(Kind::Levensgebied) => 0,
-        Some(Kind::Type) => 1,
-        Some(Kind::Functie) => 2,
-        Some(Kind::Bouwsteen) => 3,
+    let filter = match kind {
+        Some(Kind::Levensgebied) => CodeFilter::Levensgebied,
+        Some(Kind::Type) => CodeFilter::Type,
+        Some(Kind::Functie) => CodeFilter::Functie,
+        Some(Kind::Bouwsteen) => CodeFilter::Bouwsteen,
         None | Some(Kind::Kenmerk) => return Bits::empty(index.len()),
     };
     let mut out = Bits::empty(index.len());
-    for (x, set) in index.options[dimension].iter().enumerate() {
-        if code.is_none_or(|code| code == index.option_code(dimension, x)) {
+    for (x, set) in index.options[filter].iter().enumerate() {
+        if code.is_none_or(|code| code == index.option_code(filter, x)) {
             out.or(set);
         }
     }

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 use super::bits::Bits;
+use super::filters::{CodeFilter, PerCodeFilter, PerFlag};
 use super::sheet::Sheet;
 use super::words::TextIndex;
 use crate::cbs::Level;
@@ -110,14 +111,13 @@ pub struct TenantIndex {
     /// More than one gemeente (a regio).
     pub several_gemeenten: bool,
     pub buurt_groups: Vec<BuurtGroup>,
-    /// Per code filter (levensgebied, type, functie, bouwsteen, doelgroep, gebied), per option:
-    /// the entries that have it. An area's set holds what is located in it or serves it, and
-    /// what serves the whole region.
-    pub options: [Vec<Bits>; 6],
-    /// Free access, no own contribution, wheelchair accessible.
-    pub flags: [Bits; 3],
-    /// Per [`open_bit`] position: the entries open then.
-    pub open: Vec<Bits>,
+    /// Per code filter, per option: the entries that have it. An area's set holds what is
+    /// located in it or serves it, and what serves the whole region.
+    pub options: PerCodeFilter<Vec<Bits>>,
+    /// Per flag: the entries that have it.
+    pub flags: PerFlag<Bits>,
+    /// Per [`super::filters::opening_slot`]: the entries open then.
+    pub opening: Vec<Bits>,
     pub text: TextIndex,
     pub by_id: HashMap<Uuid, usize>,
     pub area_codes: HashMap<String, usize>,
@@ -174,11 +174,6 @@ pub(super) fn lineage_in(areas: &[Area], mut at: usize) -> Vec<usize> {
     out
 }
 
-/// The position of (weekday 1–7, dagdeel 0–2) in [`TenantIndex::open`].
-pub fn open_bit(weekday: usize, dagdeel: usize) -> usize {
-    (weekday - 1) * 3 + dagdeel
-}
-
 impl TenantIndex {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
@@ -188,9 +183,9 @@ impl TenantIndex {
         types: Vec<TypeInfo>,
         codes: [Vec<Named>; 3],
         areas: Vec<Area>,
-        options: [Vec<Bits>; 6],
-        flags: [Bits; 3],
-        open: Vec<Bits>,
+        options: PerCodeFilter<Vec<Bits>>,
+        flags: PerFlag<Bits>,
+        opening: Vec<Bits>,
         text: TextIndex,
     ) -> Self {
         let [functies, bouwstenen, doelgroepen] = codes;
@@ -236,7 +231,7 @@ impl TenantIndex {
             buurt_groups,
             options,
             flags,
-            open,
+            opening,
             text,
             memo: Memo::default(),
         }
@@ -250,25 +245,36 @@ impl TenantIndex {
         self.entries.is_empty()
     }
 
-    /// The code of option `x` of code filter `d` (levensgebied, type, functie, bouwsteen,
-    /// doelgroep, gebied: the order of [`TenantIndex::options`]).
-    pub fn option_code(&self, d: usize, x: usize) -> &str {
-        match d {
-            0 => &self.levensgebieden[x].code,
-            1 => &self.types[x].code,
-            2 => &self.functies[x].code,
-            3 => &self.bouwstenen[x].code,
-            4 => &self.doelgroepen[x].code,
-            _ => &self.areas[x].code,
+    /// The code of option `x` of `filter`.
+    pub fn option_code(&self, filter: CodeFilter, x: usize) -> &str {
+        match filter {
+            CodeFilter::Levensgebied => &self.levensgebieden[x].code,
+            CodeFilter::Type => &self.types[x].code,
+            CodeFilter::Functie => &self.functies[x].code,
+            CodeFilter::Bouwsteen => &self.bouwstenen[x].code,
+            CodeFilter::Doelgroep => &self.doelgroepen[x].code,
+            CodeFilter::Gebied => &self.areas[x].code,
         }
     }
 
-    /// The option of code filter `d` with `code` (an area's CBS code in any case).
-    pub fn option_position(&self, d: usize, code: &str) -> Option<usize> {
-        if d == 5 {
+    /// What option `x` of `filter` is called among the filter's options.
+    pub fn option_label(&self, filter: CodeFilter, x: usize) -> &str {
+        match filter {
+            CodeFilter::Levensgebied => &self.levensgebieden[x].name,
+            CodeFilter::Type => &self.types[x].name,
+            CodeFilter::Functie => &self.functies[x].name,
+            CodeFilter::Bouwsteen => &self.bouwstenen[x].name,
+            CodeFilter::Doelgroep => &self.doelgroepen[x].name,
+            CodeFilter::Gebied => &self.areas[x].label,
+        }
+    }
+
+    /// The option of `filter` with `code` (an area's CBS code in any case).
+    pub fn option_position(&self, filter: CodeFilter, code: &str) -> Option<usize> {
+        if filter == CodeFilter::Gebied {
             return self.area_by_code(&code.to_uppercase());
         }
-        (0..self.options[d].len()).find(|x| self.option_code(d, *x) == code)
+        (0..self.options[filter].len()).find(|x| self.option_code(filter, *x) == code)
     }
 
     pub fn area_by_code(&self, code: &str) -> Option<usize> {
@@ -284,10 +290,10 @@ impl TenantIndex {
         self.by_id.get(&id).map(|i| &self.entries[*i])
     }
 
-    /// The entries open at any of the [`open_bit`] positions in `mask` (bit per position).
+    /// The entries open at any of the [`super::filters::opening_slot`]s in `mask` (a bit per slot).
     pub fn open_in(&self, mask: u32) -> Bits {
         let mut out = Bits::empty(self.len());
-        for (bit, set) in self.open.iter().enumerate() {
+        for (bit, set) in self.opening.iter().enumerate() {
             if mask & (1 << bit) != 0 {
                 out.or(set);
             }

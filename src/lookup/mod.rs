@@ -2,6 +2,7 @@
 //! the public sociale kaart.
 
 pub mod bits;
+pub mod filters;
 pub mod index;
 pub mod load;
 pub mod pages;

@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::*;
+use crate::lookup::filters::{PerFlag, OPENING_SLOTS};
 use crate::lookup::index::{lineage_in, Area, Named, TypeInfo};
 use crate::lookup::params::SearchParams;
 use crate::lookup::words::{Query, TextIndexBuilder};
@@ -98,33 +99,35 @@ fn register(facts: &[Fact]) -> TenantIndex {
         vec![named("ouderen", "Ouderen")],
     ];
     let sizes = [2, 2, 1, 1, 1, areas.len()];
-    let mut options: [Vec<Bits>; 6] = sizes.map(|k| vec![Bits::empty(n); k]);
-    let mut flags = [Bits::empty(n), Bits::empty(n), Bits::empty(n)];
-    let mut open = vec![Bits::empty(n); 21];
+    let mut options = PerCodeFilter(sizes.map(|k| vec![Bits::empty(n); k]));
+    let mut flags = PerFlag(Flag::ALL.map(|_| Bits::empty(n)));
+    let mut opening = vec![Bits::empty(n); OPENING_SLOTS];
     let mut text = TextIndexBuilder::default();
     let mut entries = Vec::new();
     for (i, fact) in facts.iter().enumerate() {
         for t in fact.types {
-            options[1][*t].set(i);
-            options[0][types[*t].levensgebied].set(i);
+            options[CodeFilter::Type][*t].set(i);
+            options[CodeFilter::Levensgebied][types[*t].levensgebied].set(i);
         }
         let buurt = fact
             .buurt
             .map(|code| areas.iter().position(|a| a.code == code).expect("buurt"));
         let located = buurt.map(|b| lineage_in(&areas, b)).unwrap_or_default();
         for a in &located {
-            options[5][*a].set(i);
+            options[CodeFilter::Gebied][*a].set(i);
         }
         if fact.whole_region {
-            options[5].iter_mut().for_each(|set| set.set(i));
+            options[CodeFilter::Gebied]
+                .iter_mut()
+                .for_each(|set| set.set(i));
         }
-        for (f, yes) in fact.flags.iter().enumerate() {
-            if *yes {
-                flags[f].set(i);
+        for (flag, yes) in Flag::ALL.into_iter().zip(fact.flags) {
+            if yes {
+                flags[flag].set(i);
             }
         }
         for (day, dagdeel) in fact.open {
-            open[open_bit(*day, *dagdeel)].set(i);
+            opening[opening_slot(*day, *dagdeel)].set(i);
         }
         let stems: Vec<String> = fact.stems.iter().map(|s| s.to_string()).collect();
         text.add(&stems, &fact.name.to_lowercase());
@@ -152,7 +155,7 @@ fn register(facts: &[Fact]) -> TenantIndex {
         areas,
         options,
         flags,
-        open,
+        opening,
         text.build(),
     )
 }
@@ -430,7 +433,7 @@ fn unknown_values_are_dropped_with_a_notice() {
     let index = almelo();
     let outcome = search(&index, "type=bestaat-niet&bij=BU99999999&levensgebied=1");
     assert_eq!(outcome.total, 2);
-    assert_eq!(outcome.params.code("type"), None);
+    assert_eq!(outcome.params.code(CodeFilter::Type), None);
     assert_eq!(outcome.params.near, None);
     assert_eq!(outcome.near, None);
     assert_eq!(
