@@ -16,8 +16,9 @@ pub struct AppState {
     /// Slugs of tenants, for the public routes.
     pub slugs: Arc<crate::tenancy::published::Slugs>,
     /// What a facility page calls the codes it shows, per tenant and register generation.
-    pub facility_names:
-        Arc<crate::tenancy::kept::PerGeneration<crate::register::facilities::view::Names>>,
+    pub facility_page_lists: Arc<
+        crate::tenancy::kept::PerGeneration<crate::register::facilities::view::FacilityPageLists>,
+    >,
 }
 
 impl AppState {
@@ -29,7 +30,7 @@ impl AppState {
             mailer,
             lookup: Arc::default(),
             slugs: Arc::default(),
-            facility_names: Arc::default(),
+            facility_page_lists: Arc::default(),
         }
     }
 }

@@ -91,7 +91,7 @@ impl Group {
 /// Types grouped by levensgebied, each with its facilities and recorded status in one gemeente.
 pub fn assemble(
     types: &[ChecklistType],
-    levensgebieden: &[lists::Levensgebied],
+    levensgebieden: &[lists::NamedCode],
     listed: &[&Listed],
     entries: &[&Entry],
 ) -> Vec<Group> {

@@ -73,20 +73,20 @@ pub use crate::tenancy::published::Published;
 
 /// The published tenant `slug` and a transaction that sees only its rows; 404 for any
 /// other tenant, published or not.
-pub async fn open(state: &AppState, slug: &str) -> ApiResult<(Published, TenantTx)> {
-    crate::tenancy::published::open(&state.slugs, &state.db, slug)
+pub async fn published_tx(state: &AppState, slug: &str) -> ApiResult<(Published, TenantTx)> {
+    crate::tenancy::published::by_slug(&state.slugs, &state.db, slug)
         .await?
         .ok_or(ApiError::NotFound)
 }
 
 /// The published tenant `slug`, its register's projection and the analysis of `search`: one
 /// statement while the projection is current. 404 for any other tenant.
-pub async fn glance(
+pub async fn published_projection(
     state: &AppState,
     slug: &str,
     search: &str,
 ) -> ApiResult<(Published, Arc<TenantIndex>, Option<Query>)> {
-    crate::lookup::published(state, slug, search)
+    crate::lookup::published_projection(state, slug, search)
         .await?
         .ok_or(ApiError::NotFound)
 }
@@ -136,7 +136,7 @@ async fn root(
     Path(tenant): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Json<model::Root>> {
-    let (published, _tx) = open(&state, &tenant).await?;
+    let (published, _tx) = published_tx(&state, &tenant).await?;
     Ok(Json(model::Root {
         version: "3.0",
         profile: PROFILE,
@@ -154,7 +154,7 @@ async fn openapi(
     Path(tenant): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Value>> {
-    let (published, _tx) = open(&state, &tenant).await?;
+    let (published, _tx) = published_tx(&state, &tenant).await?;
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     let mut document = DOCUMENT
         .get_or_init(|| serde_json::from_str(OPENAPI).expect("src/hsds/openapi.json is valid JSON"))

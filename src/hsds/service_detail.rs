@@ -16,7 +16,7 @@ use super::model::{
 };
 use super::services::{self, euros, FacilityRow};
 use super::vocabulary::{Kind, Vocabulary};
-use super::{glance, ids, organizations, Published};
+use super::{ids, organizations, published_projection, Published};
 use crate::register::facilities::choices::{self, label};
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 use crate::state::AppState;
@@ -30,7 +30,7 @@ pub async fn show(
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Arc<Service>>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    let (published, index, _) = glance(&state, &tenant, "").await?;
+    let (published, index, _) = published_projection(&state, &tenant, "").await?;
     if index.entry(id).is_none() {
         return Err(ApiError::NotFound);
     }

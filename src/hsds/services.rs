@@ -16,7 +16,7 @@ use super::model::Service;
 use super::organizations::{self, ProviderRow};
 use super::params::{Page, Params};
 use super::vocabulary::Kind;
-use super::{glance, Published};
+use super::{published_projection, Published};
 use crate::db::TenantTx;
 use crate::lookup::bits::Bits;
 use crate::lookup::filters::CodeFilter;
@@ -121,7 +121,7 @@ pub async fn list(
     let organization_id = params.uuid("organization_id")?;
     let modified_after = params.moment("modified_after")?;
     let (published, index, query) =
-        glance(&state, &tenant, search.as_deref().unwrap_or("")).await?;
+        published_projection(&state, &tenant, search.as_deref().unwrap_or("")).await?;
 
     let ranks = query.map(|q| q.ranks(&index.text));
     let mut selected = ranks

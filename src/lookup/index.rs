@@ -1,6 +1,6 @@
 //! An in-memory projection of one tenant's register for the lookup: per filter option the set
 //! of facilities that have it (a bit vector), what a result line shows, the words for the text
-//! match, and the public sheets of recently shown facilities. Searching, counting the filters'
+//! match, and the public facts of recently shown facilities. Searching, counting the filters'
 //! options and showing a facility then cost no database work. The projection is rebuilt when
 //! the tenant's `register_generation` (moved by triggers on every change of the register) has
 //! moved; see [`super::load`].
@@ -14,24 +14,18 @@ use uuid::Uuid;
 
 use super::bits::Bits;
 use super::filters::{CodeFilter, PerCodeFilter, PerFlag};
-use super::sheet::Sheet;
+use super::public_facts::PublicFacts;
 use super::words::TextIndex;
 use crate::cbs::Level;
 use crate::db::Db;
 use crate::error::AppResult;
+use crate::register::lists::NamedCode;
 
 /// Tenants kept in memory at once; the least recently used one goes first.
 const MAX_TENANTS: usize = 24;
 /// Things kept per tenant in its [`Memo`]; when full, the kept ones are dropped and it fills
 /// again.
 const MAX_MEMO: usize = 2_500;
-
-/// A code and its name.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Named {
-    pub code: String,
-    pub name: String,
-}
 
 #[derive(Debug, Clone)]
 pub struct TypeInfo {
@@ -98,13 +92,13 @@ pub struct TenantIndex {
     pub generation: i64,
     /// In name order.
     pub entries: Vec<Entry>,
-    pub levensgebieden: Vec<Named>,
+    pub levensgebieden: Vec<NamedCode>,
     pub types: Vec<TypeInfo>,
     /// Positions in `types`, by lowercase name.
     pub types_by_name: Vec<usize>,
-    pub functies: Vec<Named>,
-    pub bouwstenen: Vec<Named>,
-    pub doelgroepen: Vec<Named>,
+    pub functies: Vec<NamedCode>,
+    pub bouwstenen: Vec<NamedCode>,
+    pub doelgroepen: Vec<NamedCode>,
     /// Gemeenten, then wijken, then buurten.
     pub areas: Vec<Area>,
     pub children: Vec<Vec<usize>>,
@@ -121,7 +115,7 @@ pub struct TenantIndex {
     pub text: TextIndex,
     pub by_id: HashMap<Uuid, usize>,
     pub area_codes: HashMap<String, usize>,
-    /// What was built from this generation of the register: public sheets, API documents.
+    /// What was built from this generation of the register: public facts, API documents.
     pub memo: Memo,
 }
 
@@ -179,9 +173,9 @@ impl TenantIndex {
     pub(super) fn new(
         generation: i64,
         entries: Vec<Entry>,
-        levensgebieden: Vec<Named>,
+        levensgebieden: Vec<NamedCode>,
         types: Vec<TypeInfo>,
-        codes: [Vec<Named>; 3],
+        codes: [Vec<NamedCode>; 3],
         areas: Vec<Area>,
         options: PerCodeFilter<Vec<Bits>>,
         flags: PerFlag<Bits>,
@@ -301,20 +295,25 @@ impl TenantIndex {
         out
     }
 
-    /// The public sheet of facility `id` (a listed one), loaded through `db` the first time.
-    pub async fn sheet(&self, db: &Db, tenant_id: Uuid, id: Uuid) -> AppResult<Option<Arc<Sheet>>> {
+    /// The public facts of facility `id` (a listed one), loaded through `db` the first time.
+    pub async fn public_facts(
+        &self,
+        db: &Db,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> AppResult<Option<Arc<PublicFacts>>> {
         if !self.by_id.contains_key(&id) {
             return Ok(None);
         }
-        if let Some(sheet) = self.memo.get("sheet", id) {
-            return Ok(Some(sheet));
+        if let Some(facts) = self.memo.get("public-facts", id) {
+            return Ok(Some(facts));
         }
         let mut tx = db.tenant_tx(tenant_id).await?;
-        let Some(sheet) = Sheet::load(&mut tx, id).await? else {
+        let Some(facts) = PublicFacts::load(&mut tx, id).await? else {
             return Ok(None);
         };
         tx.commit().await?;
-        Ok(Some(self.memo.put("sheet", id, sheet)))
+        Ok(Some(self.memo.put("public-facts", id, facts)))
     }
 }
 

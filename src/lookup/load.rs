@@ -9,12 +9,13 @@ use uuid::Uuid;
 
 use super::bits::Bits;
 use super::filters::{opening_slot, CodeFilter, Flag, PerCodeFilter, PerFlag, OPENING_SLOTS};
-use super::index::{children_of, lineage_in, Area, Entry, Named, TenantIndex, TypeInfo};
+use super::index::{children_of, lineage_in, Area, Entry, TenantIndex, TypeInfo};
 use super::words::TextIndexBuilder;
 use crate::cbs::Level;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::register::facilities::hours::{Period, DAGDELEN};
+use crate::register::lists::NamedCode;
 
 #[derive(FromRow)]
 struct FacilityRow {
@@ -110,7 +111,7 @@ async fn opening(tx: &mut TenantTx) -> AppResult<HashMap<Uuid, u32>> {
 /// The tenant's projection, read through `tx`, labelled `generation`.
 pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> {
     let tenant_id = tx.tenant_id();
-    let levensgebieden: Vec<Named> =
+    let levensgebieden: Vec<NamedCode> =
         sqlx::query_as("select code, name from levensgebieden order by position")
             .fetch_all(&mut **tx)
             .await?;
@@ -132,11 +133,11 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
     )
     .fetch_all(&mut **tx)
     .await?;
-    let list = |kind: &str| -> Vec<Named> {
+    let list = |kind: &str| -> Vec<NamedCode> {
         codes
             .iter()
             .filter(|c| c.0 == kind)
-            .map(|c| Named {
+            .map(|c| NamedCode {
                 code: c.1.clone(),
                 name: c.2.clone(),
             })

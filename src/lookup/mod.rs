@@ -8,11 +8,11 @@ pub mod load;
 pub mod pages;
 pub mod params;
 pub mod public;
+pub mod public_facts;
 pub mod publish;
 pub mod referrals;
 pub mod results;
 pub mod search;
-pub mod sheet;
 pub mod text;
 pub mod words;
 
@@ -31,12 +31,12 @@ use crate::db::Db;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::tenancy::published::Published;
-use sheet::Sheet;
+use public_facts::PublicFacts;
 
 #[derive(Template)]
 #[template(path = "lookup/handout.html")]
 struct HandoutPage<'a> {
-    sheet: &'a Sheet,
+    facts: &'a PublicFacts,
     tenant_name: String,
     back: String,
     /// Only the open days (the handout must fit one page).
@@ -44,9 +44,9 @@ struct HandoutPage<'a> {
 }
 
 /// The printable handout: large type, no navigation, one A4 page.
-pub fn handout_page(sheet: &Sheet, tenant_name: String, back: String) -> AppResult<String> {
+pub fn handout_page(facts: &PublicFacts, tenant_name: String, back: String) -> AppResult<String> {
     Ok(HandoutPage {
-        sheet,
+        facts,
         tenant_name,
         back,
         compact: true,
@@ -56,7 +56,7 @@ pub fn handout_page(sheet: &Sheet, tenant_name: String, back: String) -> AppResu
 
 /// What a search needs to know of its tenant before it can run, read in one statement outside
 /// any transaction: the tenant, how far its register is, and the query's words analysed.
-pub struct Glance {
+pub struct TenantAndQuery {
     pub name: String,
     pub generation: i64,
     pub published: bool,
@@ -64,7 +64,7 @@ pub struct Glance {
     pub query: Option<words::Query>,
 }
 
-static GLANCE: LazyLock<String> = LazyLock::new(|| {
+static TENANT_AND_QUERY: LazyLock<String> = LazyLock::new(|| {
     format!(
         "select name, register_generation, published, {} from tenants where tenant_id = $1",
         words::analysis_sql(2)
@@ -72,27 +72,31 @@ static GLANCE: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The tenant `tenant_id` and the analysis of `q`; `None` for an unknown tenant.
-pub async fn glance(db: &Db, tenant_id: Uuid, q: &str) -> AppResult<Option<Glance>> {
+pub async fn tenant_and_query(
+    db: &Db,
+    tenant_id: Uuid,
+    q: &str,
+) -> AppResult<Option<TenantAndQuery>> {
     type Row = (String, i64, bool, Option<Vec<String>>, Option<String>);
-    let row: Option<Row> = sqlx::query_as(&GLANCE)
+    let row: Option<Row> = sqlx::query_as(&TENANT_AND_QUERY)
         .bind(tenant_id)
         .bind(words::query_text(q))
         .fetch_optional(db.pool())
         .await?;
-    Ok(
-        row.map(|(name, generation, published, stems, plain)| Glance {
+    Ok(row.map(
+        |(name, generation, published, stems, plain)| TenantAndQuery {
             name,
             generation,
             published,
             query: words::from_analysis(stems, plain),
-        }),
-    )
+        },
+    ))
 }
 
 /// The published tenant `slug`, its projection and the analysis of `q`: one statement while
 /// the projection is current. `None` for an unknown or unpublished tenant. The kaart and the
 /// HSDS API find their tenant this way.
-pub async fn published(
+pub async fn published_projection(
     state: &AppState,
     slug: &str,
     q: &str,
@@ -100,36 +104,37 @@ pub async fn published(
     let Some(tenant_id) = state.slugs.tenant_id(state.db.pool(), slug).await? else {
         return Ok(None);
     };
-    let Some(glance) = glance(&state.db, tenant_id, q)
+    let Some(found) = tenant_and_query(&state.db, tenant_id, q)
         .await?
-        .filter(|g| g.published)
+        .filter(|t| t.published)
     else {
         return Ok(None);
     };
     let index = state
         .lookup
-        .get(&state.db, tenant_id, glance.generation)
+        .get(&state.db, tenant_id, found.generation)
         .await?;
     let tenant = Published {
         tenant_id,
         slug: slug.to_string(),
-        name: glance.name,
-        generation: glance.generation,
+        name: found.name,
+        generation: found.generation,
     };
-    Ok(Some((tenant, index, glance.query)))
+    Ok(Some((tenant, index, found.query)))
 }
 
-/// The tenant's projection as of `glance` and, when the query has words, their match.
-pub async fn find(
+/// The tenant's projection at the generation of `tenant` and, when the query has words,
+/// their match.
+pub async fn projection_and_ranks(
     state: &AppState,
     tenant_id: Uuid,
-    glance: &Glance,
+    tenant: &TenantAndQuery,
 ) -> AppResult<(Arc<index::TenantIndex>, Option<words::Ranks>)> {
     let index = state
         .lookup
-        .get(&state.db, tenant_id, glance.generation)
+        .get(&state.db, tenant_id, tenant.generation)
         .await?;
-    let ranks = glance.query.as_ref().map(|q| q.ranks(&index.text));
+    let ranks = tenant.query.as_ref().map(|q| q.ranks(&index.text));
     Ok((index, ranks))
 }
 

@@ -21,7 +21,7 @@ use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::{self, Email, Postcode};
 use crate::register::history;
-use crate::register::lists::{self, Code};
+use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::{ClientAddr, PathId};
@@ -93,7 +93,7 @@ struct FormPage {
     base: String,
     provider_id: Option<String>,
     form: ProviderForm,
-    types: Vec<Code>,
+    types: Vec<NamedCode>,
     errors: FormErrors,
     archived: bool,
     may_change: bool,

@@ -15,7 +15,7 @@ use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::required_text;
-use crate::register::lists::{self, Levensgebied};
+use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::ClientAddr;
@@ -73,7 +73,7 @@ async fn get(tx: &mut TenantTx, code: &str) -> AppResult<FacilityType> {
 }
 
 pub struct Group {
-    pub levensgebied: Levensgebied,
+    pub levensgebied: NamedCode,
     pub types: Vec<FacilityType>,
 }
 
@@ -94,7 +94,7 @@ struct FormPage {
     code: Option<String>,
     national: bool,
     form: TypeForm,
-    levensgebieden: Vec<Levensgebied>,
+    levensgebieden: Vec<NamedCode>,
     errors: FormErrors,
 }
 

@@ -43,7 +43,7 @@ pub struct Published {
 
 /// Opens the transaction of the published tenant `slug` ([`Db::published_tx`]: one statement
 /// reads the tenant and admits its rows). `None` for an unknown or unpublished tenant.
-pub async fn open(
+pub async fn by_slug(
     slugs: &Slugs,
     db: &Db,
     slug: &str,

@@ -107,12 +107,12 @@ pub fn csv_text(bytes: &[u8]) -> Result<(&str, u8), LineError> {
 }
 
 /// A CSV file opened for reading: its lower-cased header and its records (line = index + 2).
-pub struct Sheet {
+pub struct CsvFile {
     pub headers: Vec<String>,
     pub records: Vec<Result<csv::StringRecord, ()>>,
 }
 
-impl Sheet {
+impl CsvFile {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
     }
@@ -137,7 +137,7 @@ impl Sheet {
 }
 
 /// Opens `bytes` as CSV (see [`csv_text`]), fields trimmed, rows of any length.
-pub fn open(bytes: &[u8]) -> Result<Sheet, LineError> {
+pub fn read_csv(bytes: &[u8]) -> Result<CsvFile, LineError> {
     let (text, delimiter) = csv_text(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -151,7 +151,7 @@ pub fn open(bytes: &[u8]) -> Result<Sheet, LineError> {
         .map(|h| h.trim().to_lowercase())
         .collect();
     let records = reader.records().map(|r| r.map_err(|_| ())).collect();
-    Ok(Sheet { headers, records })
+    Ok(CsvFile { headers, records })
 }
 
 /// The message for a line the CSV reader could not read.

@@ -6,9 +6,10 @@ use uuid::Uuid;
 
 use super::*;
 use crate::lookup::filters::{PerFlag, OPENING_SLOTS};
-use crate::lookup::index::{lineage_in, Area, Named, TypeInfo};
+use crate::lookup::index::{lineage_in, Area, TypeInfo};
 use crate::lookup::params::SearchParams;
 use crate::lookup::words::{Query, TextIndexBuilder};
+use crate::register::lists::NamedCode;
 
 /// One facility of the hand-built register.
 struct Fact {
@@ -35,8 +36,8 @@ const FACT: Fact = Fact {
     stems: &[],
 };
 
-fn named(code: &str, name: &str) -> Named {
-    Named {
+fn named(code: &str, name: &str) -> NamedCode {
+    NamedCode {
         code: code.into(),
         name: name.into(),
     }

@@ -196,7 +196,7 @@ struct ShowPage {
     referral_choices: Option<ReferralChoices>,
 }
 
-fn names(codes: &[String], list: &[super::record::Named]) -> String {
+fn names_of(codes: &[String], list: &[crate::register::lists::NamedCode]) -> String {
     codes
         .iter()
         .map(|c| {
@@ -260,12 +260,12 @@ fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
             "Vorm",
             f.form
                 .as_ref()
-                .map(|v| names(std::slice::from_ref(v), &l.vormen))
+                .map(|v| names_of(std::slice::from_ref(v), &l.vormen))
                 .unwrap_or_default(),
         ),
-        ("Functies", names(&f.functions, &l.functies)),
-        ("Bouwstenen", names(&f.bouwstenen, &l.bouwstenen)),
-        ("Doelgroepen", names(&f.target_groups, &l.doelgroepen)),
+        ("Functies", names_of(&f.functions, &l.functies)),
+        ("Bouwstenen", names_of(&f.bouwstenen, &l.bouwstenen)),
+        ("Doelgroepen", names_of(&f.target_groups, &l.doelgroepen)),
         ("Werkgebied", werkgebied),
         (
             "Toegang",
@@ -346,22 +346,25 @@ pub async fn facility_show(
 
 /// What the facility page calls codes, and the referral form's choices: the same for every
 /// facility of the tenant until its register changes.
-pub struct Names {
+pub struct FacilityPageLists {
     lookups: Lookups,
     referral: ReferralChoices,
 }
 
-async fn page_names(state: &AppState, tx: &mut TenantTx) -> AppResult<std::sync::Arc<Names>> {
+async fn page_lists(
+    state: &AppState,
+    tx: &mut TenantTx,
+) -> AppResult<std::sync::Arc<FacilityPageLists>> {
     let tenant_id = tx.tenant_id();
     let generation = crate::tenancy::kept::generation(tx).await?;
-    if let Some(names) = state.facility_names.get(tenant_id, generation) {
-        return Ok(names);
+    if let Some(lists) = state.facility_page_lists.get(tenant_id, generation) {
+        return Ok(lists);
     }
-    let names = Names {
-        lookups: store::names(tx).await?,
+    let lists = FacilityPageLists {
+        lookups: store::display_lookups(tx).await?,
         referral: referrals::choices(tx).await?,
     };
-    Ok(state.facility_names.put(tenant_id, generation, names))
+    Ok(state.facility_page_lists.put(tenant_id, generation, lists))
 }
 
 /// The facility page; `referral` brings back a referral form that did not pass its checks.
@@ -374,11 +377,11 @@ pub async fn show(
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let f = access::facility(&mut tx, user, id, Access::Read).await?;
-    let names = page_names(state, &mut tx).await?;
+    let lists = page_lists(state, &mut tx).await?;
     tx.commit().await?;
-    let lookups = &names.lookups;
+    let lookups = &lists.lookups;
     let may_refer = user.may_change(Section::Lookup);
-    let referral_choices = may_refer.then(|| names.referral.clone());
+    let referral_choices = may_refer.then(|| lists.referral.clone());
     let types: Vec<String> = f
         .types
         .iter()
