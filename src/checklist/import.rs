@@ -183,7 +183,7 @@ fn import_page(
     let page = ImportPage {
         layout: Layout::for_user(user, "Inventarisatie importeren", Some(Section::Checklist)),
         subnav: subnav(user, Tab::Inventory),
-        base: super::base(user),
+        base: user.section_href(Section::Checklist),
         errors,
         summary,
         max_mb: MAX_IMPORT_BYTES / 1024 / 1024,

@@ -98,15 +98,10 @@ pub fn subnav(user: &CurrentUser, current: Tab) -> Vec<NavItem> {
     .into_iter()
     .map(|(tab, label, path)| NavItem {
         label,
-        href: format!("{}{path}", base(user)),
+        href: format!("{}{path}", user.section_href(Section::Checklist)),
         current: tab == current,
     })
     .collect()
-}
-
-/// `/{tenant}/checklist`
-pub fn base(user: &CurrentUser) -> String {
-    user.href(Section::Checklist.path())
 }
 
 /// A 404 page that says what was not found.

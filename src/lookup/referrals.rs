@@ -4,13 +4,13 @@
 //! facility, type, route, reason, wijk or month, and export them.
 
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use sqlx::FromRow;
 use time::Date;
 use uuid::Uuid;
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
@@ -190,13 +190,11 @@ pub async fn record(
         "reden": checked.reason.unwrap_or_default(),
         "wijk": checked.wijk.map(|w| w.1).unwrap_or_default(),
     }));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!(
+    let target = format!(
         "{}/{id}?melding=verwezen#verwijzing",
         user.href(Section::Facilities.path())
-    ))
-    .into_response())
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &target).await
 }
 
 /// How the counts are grouped.

@@ -3,13 +3,13 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 use serde_json::json;
 use sqlx::FromRow;
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
@@ -19,6 +19,7 @@ use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::ClientAddr;
+use crate::web::Notice;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct FacilityType {
@@ -148,15 +149,6 @@ impl TypeForm {
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
-}
-
-fn base(user: &CurrentUser) -> String {
-    user.href(Section::Types.path())
-}
-
 /// GET /{tenant}/typen
 pub async fn type_index(
     State(state): State<AppState>,
@@ -185,7 +177,7 @@ pub async fn type_index(
         Layout::for_user(&user, "Voorzieningentypen", Some(Section::Types)).with_notice(notice);
     render(&ListPage {
         layout,
-        base: base(&user),
+        base: user.section_href(Section::Types),
         groups,
         total,
     })
@@ -210,7 +202,7 @@ async fn form_page(
     let invalid = !errors.is_empty();
     let page = FormPage {
         layout: Layout::for_user(user, title, Some(Section::Types)),
-        base: base(user),
+        base: user.section_href(Section::Types),
         code,
         national,
         form,
@@ -361,14 +353,15 @@ pub async fn type_create(
     .execute(&mut *tx)
     .await?;
     let created = get(&mut tx, &code).await?;
-    audit::record(
-        &mut tx,
-        &Actor::user(&user, &address),
-        Event::new("aangemaakt", "voorzieningentype", &code).after(created.audit_value()),
+    let event = Event::new("aangemaakt", "voorzieningentype", &code).after(created.audit_value());
+    audit::record_commit_redirect(
+        tx,
+        &user,
+        &address,
+        event,
+        &format!("{}?melding=opgeslagen", user.section_href(Section::Types)),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    .await
 }
 
 /// POST /{tenant}/typen/{code}
@@ -419,9 +412,14 @@ pub async fn type_update(
     let event = Event::new("gewijzigd", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    audit::record_commit_redirect(
+        tx,
+        &user,
+        &address,
+        event,
+        &format!("{}?melding=opgeslagen", user.section_href(Section::Types)),
+    )
+    .await
 }
 
 /// POST /{tenant}/typen/{code}/herstellen: back to the national version (keeps added aliases).
@@ -451,9 +449,14 @@ pub async fn type_reset(
     let event = Event::new("hersteld", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    audit::record_commit_redirect(
+        tx,
+        &user,
+        &address,
+        event,
+        &format!("{}?melding=opgeslagen", user.section_href(Section::Types)),
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 use serde_json::json;
@@ -19,6 +19,7 @@ use crate::tenancy::areas_csv;
 use crate::tenancy::areas_store::{self, Area};
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::upload::LineError;
+use crate::web::Notice;
 use crate::web::{ClientAddr, PathId};
 
 /// Largest area file accepted.
@@ -61,11 +62,6 @@ struct ImportPage {
     max_mb: usize,
 }
 
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
-}
-
 #[derive(Deserialize)]
 pub struct AreaForm {
     #[serde(default)]
@@ -82,10 +78,6 @@ fn notice_text(notice: &Notice) -> Option<&'static str> {
         Some("verwijderd") => Some("Het gebied is verwijderd."),
         _ => None,
     }
-}
-
-fn base(user: &CurrentUser) -> String {
-    user.href(Section::Areas.path())
 }
 
 /// Sorts gemeente → its wijken → their buurten, by the digits of the CBS code.
@@ -126,7 +118,7 @@ pub async fn area_index(
         Layout::for_user(&user, "Gebieden", Some(Section::Areas)).with_notice(notice_text(&notice));
     render(&ListPage {
         layout,
-        base: base(&user),
+        base: user.section_href(Section::Areas),
         rows,
         counts,
     })
@@ -146,7 +138,7 @@ fn form_page(
     let invalid = !errors.is_empty();
     let page = FormPage {
         layout: Layout::for_user(user, title, Some(Section::Areas)),
-        base: base(user),
+        base: user.section_href(Section::Areas),
         area_id,
         code: form.code,
         naam: form.naam,
@@ -236,9 +228,14 @@ pub async fn area_create(
     .await?;
     let event = Event::new("aangemaakt", "gebied", area_id)
         .after(json!({"code": code.as_str(), "naam": form.naam.trim()}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    audit::record_commit_redirect(
+        tx,
+        &user,
+        &address,
+        event,
+        &format!("{}?melding=opgeslagen", user.section_href(Section::Areas)),
+    )
+    .await
 }
 
 /// GET /{tenant}/beheer/gebieden/{id}
@@ -309,9 +306,14 @@ pub async fn area_update(
     let event = Event::new("gewijzigd", "gebied", id)
         .before(json!({"naam": area.name}))
         .after(json!({"naam": form.naam.trim()}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    audit::record_commit_redirect(
+        tx,
+        &user,
+        &address,
+        event,
+        &format!("{}?melding=opgeslagen", user.section_href(Section::Areas)),
+    )
+    .await
 }
 
 /// POST /{tenant}/beheer/gebieden/{id}/verwijderen: only areas nothing lies in.
@@ -351,9 +353,14 @@ pub async fn area_delete(
         .await?;
     let event = Event::new("verwijderd", "gebied", id)
         .before(json!({"code": area.cbs_code, "naam": area.name}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=verwijderd", base(&user))).into_response())
+    audit::record_commit_redirect(
+        tx,
+        &user,
+        &address,
+        event,
+        &format!("{}?melding=verwijderd", user.section_href(Section::Areas)),
+    )
+    .await
 }
 
 fn import_page(
@@ -364,7 +371,7 @@ fn import_page(
     let invalid = !errors.is_empty();
     let page = ImportPage {
         layout: Layout::for_user(user, "Gebieden importeren", Some(Section::Areas)),
-        base: base(user),
+        base: user.section_href(Section::Areas),
         errors,
         summary,
         max_mb: MAX_IMPORT_BYTES / 1024 / 1024,

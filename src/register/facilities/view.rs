@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::FromRow;
 use time::Date;
@@ -14,7 +14,7 @@ use super::choices;
 use super::hours::{self, WEEKDAYS};
 use super::record::Lookups;
 use super::store::{self, is_stale, Snapshot};
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Event};
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
@@ -24,6 +24,7 @@ use crate::lookup::referrals::{self, ReferralChoices, ReferralForm};
 use crate::register::history;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::Notice;
 use crate::web::{time_fmt, ClientAddr, PathId};
 
 const PAGE_SIZE: i64 = 50;
@@ -329,11 +330,6 @@ fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
         .collect()
 }
 
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
-}
-
 /// GET /{tenant}/voorzieningen/{id}
 pub async fn facility_show(
     State(state): State<AppState>,
@@ -573,8 +569,6 @@ pub async fn facility_verify(
     let event = Event::new("gecontroleerd", "voorziening", id)
         .before(serde_json::json!({"laatst_gecontroleerd": before.verified_on.map(|d| d.to_string()).unwrap_or_default(), "gecontroleerd_door": before.verified_by}))
         .after(serde_json::json!({"laatst_gecontroleerd": today.to_string(), "gecontroleerd_door": user.display_name}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
     let target = if form.terug == "lijst" {
         format!("{}?melding=gecontroleerd", user.href(Section::Stale.path()))
     } else {
@@ -583,5 +577,5 @@ pub async fn facility_verify(
             user.href(Section::Facilities.path())
         )
     };
-    Ok(Redirect::to(&target).into_response())
+    audit::record_commit_redirect(tx, &user, &address, event, &target).await
 }
