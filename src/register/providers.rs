@@ -379,17 +379,11 @@ pub async fn provider_create(
         .ok_or_else(|| AppError::internal("provider insert returned nothing"))?;
     let after = get(&mut tx, &user, id, Access::Write).await?;
     let event = Event::new("aangemaakt", "aanbieder", id).after(after.audit_value());
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!(
-            "{}?melding=opgeslagen",
-            user.section_href(Section::Providers)
-        ),
-    )
-    .await
+    let to = format!(
+        "{}?melding=opgeslagen",
+        user.section_href(Section::Providers)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// GET /{tenant}/aanbieders/{id}
@@ -444,17 +438,11 @@ pub async fn provider_update(
     let event = Event::new("gewijzigd", "aanbieder", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!(
-            "{}?melding=opgeslagen",
-            user.section_href(Section::Providers)
-        ),
-    )
-    .await
+    let to = format!(
+        "{}?melding=opgeslagen",
+        user.section_href(Section::Providers)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/aanbieders/{id}/archiveren: archives or restores (beleidsmedewerkers only).
@@ -481,17 +469,11 @@ pub async fn provider_archive(
     let event = Event::new(action, "aanbieder", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!(
-            "{}?melding=opgeslagen",
-            user.section_href(Section::Providers)
-        ),
-    )
-    .await
+    let to = format!(
+        "{}?melding=opgeslagen",
+        user.section_href(Section::Providers)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// GET /{tenant}/aanbieders/{id}/geschiedenis

@@ -354,14 +354,8 @@ pub async fn type_create(
     .await?;
     let created = get(&mut tx, &code).await?;
     let event = Event::new("aangemaakt", "voorzieningentype", &code).after(created.audit_value());
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!("{}?melding=opgeslagen", user.section_href(Section::Types)),
-    )
-    .await
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Types));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/typen/{code}
@@ -412,14 +406,8 @@ pub async fn type_update(
     let event = Event::new("gewijzigd", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!("{}?melding=opgeslagen", user.section_href(Section::Types)),
-    )
-    .await
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Types));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/typen/{code}/herstellen: back to the national version (keeps added aliases).
@@ -449,14 +437,8 @@ pub async fn type_reset(
     let event = Event::new("hersteld", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!("{}?melding=opgeslagen", user.section_href(Section::Types)),
-    )
-    .await
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Types));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::tenancy::areas_csv;
 use crate::tenancy::areas_store::{self, Area};
 use crate::web::layout::{render, FormErrors, Layout};
-use crate::web::upload::LineError;
+use crate::web::upload::{self, LineError};
 use crate::web::Notice;
 use crate::web::{ClientAddr, PathId};
 
@@ -228,14 +228,8 @@ pub async fn area_create(
     .await?;
     let event = Event::new("aangemaakt", "gebied", area_id)
         .after(json!({"code": code.as_str(), "naam": form.naam.trim()}));
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!("{}?melding=opgeslagen", user.section_href(Section::Areas)),
-    )
-    .await
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Areas));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// GET /{tenant}/beheer/gebieden/{id}
@@ -306,14 +300,8 @@ pub async fn area_update(
     let event = Event::new("gewijzigd", "gebied", id)
         .before(json!({"naam": area.name}))
         .after(json!({"naam": form.naam.trim()}));
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!("{}?melding=opgeslagen", user.section_href(Section::Areas)),
-    )
-    .await
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Areas));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/beheer/gebieden/{id}/verwijderen: only areas nothing lies in.
@@ -353,14 +341,8 @@ pub async fn area_delete(
         .await?;
     let event = Event::new("verwijderd", "gebied", id)
         .before(json!({"code": area.cbs_code, "naam": area.name}));
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!("{}?melding=verwijderd", user.section_href(Section::Areas)),
-    )
-    .await
+    let to = format!("{}?melding=verwijderd", user.section_href(Section::Areas));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 fn import_page(
@@ -395,32 +377,15 @@ pub async fn area_import(
     ClientAddr(address): ClientAddr,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let mut file = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("bestand") => match field.bytes().await {
-                Ok(bytes) => file = Some(bytes),
-                Err(err) => return import_page(&user, vec![unreadable(err.status())], None),
-            },
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(err) => return import_page(&user, vec![unreadable(err.status())], None),
+    let received = upload::receive(&mut multipart, MAX_IMPORT_BYTES).await;
+    let bytes = match received {
+        Ok(Some(bytes)) if !bytes.is_empty() => bytes,
+        Ok(_) => {
+            let choose = LineError::new(0, "", "Kies een CSV-bestand om te importeren.");
+            return import_page(&user, vec![choose], None);
         }
-    }
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return import_page(
-            &user,
-            vec![LineError::new(
-                0,
-                "",
-                "Kies een CSV-bestand om te importeren.",
-            )],
-            None,
-        );
+        Err(error) => return import_page(&user, vec![error], None),
     };
-    if bytes.len() > MAX_IMPORT_BYTES {
-        return import_page(&user, vec![too_large()], None);
-    }
     let records = match areas_csv::parse(&bytes) {
         Ok(records) => records,
         Err(errors) => return import_page(&user, errors, None),
@@ -438,29 +403,6 @@ pub async fn area_import(
             import_page(&user, Vec::new(), Some((summary.created, summary.updated)))
         }
     }
-}
-
-fn unreadable(status: StatusCode) -> LineError {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        too_large()
-    } else {
-        LineError::new(
-            0,
-            "",
-            "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
-        )
-    }
-}
-
-fn too_large() -> LineError {
-    LineError::new(
-        0,
-        "",
-        format!(
-            "Het bestand is te groot. Het mag hoogstens {} MB zijn.",
-            MAX_IMPORT_BYTES / 1024 / 1024
-        ),
-    )
 }
 
 /// GET /{tenant}/beheer/gebieden/export.csv: the same columns the import reads.

@@ -417,14 +417,8 @@ pub async fn user_update(
     let event = Event::new("gewijzigd", "gebruiker", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!("{}?melding=opgeslagen", user.section_href(Section::Users)),
-    )
-    .await
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Users));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/beheer/gebruikers/{id}/link: a new one-time link (the old one stops working).

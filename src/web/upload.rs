@@ -36,46 +36,51 @@ fn too_large(max_bytes: usize) -> LineError {
     )
 }
 
-/// The bytes of the field `bestand`, or a message for the whole file.
-pub async fn read_file(multipart: &mut Multipart, max_bytes: usize) -> Result<Bytes, LineError> {
+/// The field `bestand` as it arrived (`None`: the form had no file), at most `max_bytes`; a
+/// message for the whole file when it is too large or could not be received.
+pub async fn receive(
+    multipart: &mut Multipart,
+    max_bytes: usize,
+) -> Result<Option<Bytes>, LineError> {
+    let not_received = |status: StatusCode| {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(max_bytes)
+        } else {
+            LineError::new(
+                0,
+                "",
+                "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
+            )
+        }
+    };
     let mut file = None;
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("bestand") => match field.bytes().await {
                 Ok(bytes) => file = Some(bytes),
-                Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err(too_large(max_bytes))
-                }
-                Err(_) => {
-                    return Err(LineError::new(
-                        0,
-                        "",
-                        "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
-                    ))
-                }
+                Err(err) => return Err(not_received(err.status())),
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(too_large(max_bytes))
-            }
-            Err(_) => {
-                return Err(LineError::new(
-                    0,
-                    "",
-                    "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
-                ))
-            }
+            Err(err) => return Err(not_received(err.status())),
         }
     }
     match file {
+        Some(b) if b.len() > max_bytes => Err(too_large(max_bytes)),
+        file => Ok(file),
+    }
+}
+
+/// The bytes of the field `bestand`, or a message for the whole file (also when it is
+/// missing or empty).
+pub async fn read_file(multipart: &mut Multipart, max_bytes: usize) -> Result<Bytes, LineError> {
+    match receive(multipart, max_bytes).await? {
         None => Err(LineError::new(
             0,
             "",
             "Kies een CSV-bestand om te importeren.",
         )),
         Some(b) if b.is_empty() => Err(LineError::new(0, "", "Het gekozen bestand is leeg.")),
-        Some(b) if b.len() > max_bytes => Err(too_large(max_bytes)),
         Some(b) => Ok(b),
     }
 }

@@ -124,17 +124,11 @@ pub async fn facility_create(
         .await?
         .ok_or(AppError::NotFound)?;
     let event = Event::new("aangemaakt", "voorziening", id).after(after.audit_value());
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!(
-            "{}/{id}?melding=opgeslagen",
-            user.section_href(Section::Facilities)
-        ),
-    )
-    .await
+    let to = format!(
+        "{}/{id}?melding=opgeslagen",
+        user.section_href(Section::Facilities)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// GET /{tenant}/voorzieningen/{id}/wijzigen
@@ -221,17 +215,11 @@ pub async fn facility_update(
     let event = Event::new("gewijzigd", "voorziening", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!(
-            "{}/{id}?melding=opgeslagen",
-            user.section_href(Section::Facilities)
-        ),
-    )
-    .await
+    let to = format!(
+        "{}/{id}?melding=opgeslagen",
+        user.section_href(Section::Facilities)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/voorzieningen/{id}/archiveren: archives, or brings back from the archive.
@@ -256,15 +244,9 @@ pub async fn facility_archive(
     let event = Event::new(action, "voorziening", id)
         .before(serde_json::json!({"gearchiveerd": if before.archived { "ja" } else { "" }}))
         .after(serde_json::json!({"gearchiveerd": if before.archived { "" } else { "ja" }}));
-    audit::record_commit_redirect(
-        tx,
-        &user,
-        &address,
-        event,
-        &format!(
-            "{}/{id}?melding={action}",
-            user.section_href(Section::Facilities)
-        ),
-    )
-    .await
+    let to = format!(
+        "{}/{id}?melding={action}",
+        user.section_href(Section::Facilities)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }

@@ -78,6 +78,23 @@ struct ListPage {
     may_add: bool,
 }
 
+impl ListPage {
+    /// The link to page `page` of this list (the same search and archive), `None` past its ends.
+    fn page_link(&self, page: i64) -> Option<String> {
+        if !(1..=self.pages).contains(&page) {
+            return None;
+        }
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query
+            .append_pair("q", &self.q)
+            .append_pair("pagina", &page.to_string());
+        if self.archive {
+            query.append_pair("archief", "1");
+        }
+        Some(format!("{}?{}", self.base, query.finish()))
+    }
+}
+
 /// The columns of a list line, for the tenant's facilities (`$2`: archived ones) of provider `$3`
 /// (any when null) whose name or provider's name holds `$4`.
 const ROWS: &str = "select f.facility_id, f.name, p.name as provider_name, \
