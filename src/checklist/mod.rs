@@ -1,5 +1,6 @@
-//! The regional checklist (DOMAIN.md §4): the inventory per levensgebied and facility type,
-//! the coverage matrix, the bouwstenen per wijk and supply against demand.
+//! The regional checklist, the inventory of the provision per gemeente: the inventory per
+//! levensgebied and facility type, the coverage matrix, the bouwstenen per wijk and supply
+//! against demand.
 //!
 //! Which facilities count where is decided once, in SQL ([`store`]): a facility counts for a
 //! gemeente when its buurt lies there, its werkgebied holds the gemeente or a wijk or buurt in

@@ -1,5 +1,5 @@
-//! Finding facilities (DOMAIN.md §5): the wijkteam's lookup, handouts, referral counts and
-//! the public sociale kaart.
+//! Finding facilities: the wijkteam's lookup, handouts, referral counts and the public
+//! sociale kaart.
 
 pub mod bits;
 pub mod filters;

@@ -1,7 +1,7 @@
-//! Referral counts (DOMAIN.md §5): a wijkteam worker records that they sent someone to a
-//! facility — date, client route, optionally a reason category and the team's wijk. Nothing
-//! about the resident exists in the form or the table. Beleidsmedewerkers see the counts per
-//! facility, type, route, reason, wijk or month, and export them.
+//! Referral counts: a wijkteam worker records that they sent someone to a facility — date,
+//! client route, optionally a reason category and the team's wijk. Nothing about the resident
+//! exists in the form or the table. Beleidsmedewerkers see the counts per facility, type,
+//! route, reason, wijk or month, and export them.
 
 use axum::extract::{Query, State};
 use axum::response::Response;
