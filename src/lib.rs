@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod cbs;
 pub mod checklist;
 pub mod cli;

@@ -17,6 +17,8 @@ mod service_detail;
 mod services;
 mod vocabulary;
 
+pub use vocabulary::Vocabulary;
+
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, State};
@@ -27,10 +29,9 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use self::api::{ApiError, ApiResult};
-use self::vocabulary::Vocabulary;
+use crate::cache::TenantCache;
 use crate::db::TenantTx;
-use crate::lookup::index::TenantIndex;
-use crate::lookup::words::Query;
+use crate::lookup::PublishedProjection;
 use crate::state::AppState;
 
 /// HSDS has no Dutch profile; we follow the base specification.
@@ -79,13 +80,13 @@ pub async fn published_tx(state: &AppState, slug: &str) -> ApiResult<(Published,
         .ok_or(ApiError::NotFound)
 }
 
-/// The published tenant `slug`, its register's projection and the analysis of `search`: one
-/// statement while the projection is current. 404 for any other tenant.
+/// The published tenant `slug`, its register's cache and projection and the analysis of
+/// `search`: one statement while the projection is current. 404 for any other tenant.
 pub async fn published_projection(
     state: &AppState,
     slug: &str,
     search: &str,
-) -> ApiResult<(Published, Arc<TenantIndex>, Option<Query>)> {
+) -> ApiResult<PublishedProjection> {
     crate::lookup::published_projection(state, slug, search)
         .await?
         .ok_or(ApiError::NotFound)
@@ -95,17 +96,15 @@ pub async fn published_projection(
 pub async fn vocabulary(
     state: &AppState,
     published: &Published,
-    index: &TenantIndex,
+    cache: &TenantCache,
 ) -> ApiResult<Arc<Vocabulary>> {
-    if let Some(v) = index.memo.get("hsds-vocabulary", published.tenant_id) {
+    if let Some(v) = cache.hsds_vocabulary() {
         return Ok(v);
     }
     let mut tx = state.db.tenant_tx(published.tenant_id).await?;
     let vocabulary = Vocabulary::load(&mut tx).await?;
     tx.commit().await?;
-    Ok(index
-        .memo
-        .put("hsds-vocabulary", published.tenant_id, vocabulary))
+    Ok(cache.keep_hsds_vocabulary(vocabulary))
 }
 
 /// Where this server is reached: the configured public URL, else the request's own host.

@@ -1,31 +1,18 @@
 //! An in-memory projection of one tenant's register for the lookup: per filter option the set
-//! of facilities that have it (a bit vector), what a result line shows, the words for the text
-//! match, and the public facts of recently shown facilities. Searching, counting the filters'
-//! options and showing a facility then cost no database work. The projection is rebuilt when
-//! the tenant's `register_generation` (moved by triggers on every change of the register) has
-//! moved; see [`super::load`].
+//! of facilities that have it (a bit vector), what a result line shows, and the words for the
+//! text match. Searching and counting the filters' options then cost no database work. It is
+//! built by [`super::load`] and kept in the tenant's [`crate::cache::TenantCache`] until the
+//! tenant's `register_generation` (moved by triggers on every change of the register) moves.
 
-use std::any::Any;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
 use super::bits::Bits;
 use super::filters::{CodeFilter, PerCodeFilter, PerFlag};
-use super::public_facts::PublicFacts;
 use super::words::TextIndex;
 use crate::cbs::Level;
-use crate::db::Db;
-use crate::error::AppResult;
 use crate::register::lists::NamedCode;
-
-/// Tenants kept in memory at once; the least recently used one goes first.
-const MAX_TENANTS: usize = 24;
-/// Things kept per tenant in its [`Memo`]; when full, the kept ones are dropped and it fills
-/// again.
-const MAX_MEMO: usize = 2_500;
 
 #[derive(Debug, Clone)]
 pub struct TypeInfo {
@@ -115,36 +102,6 @@ pub struct TenantIndex {
     pub text: TextIndex,
     pub by_id: HashMap<Uuid, usize>,
     pub area_codes: HashMap<String, usize>,
-    /// What was built from this generation of the register: public facts, API documents.
-    pub memo: Memo,
-}
-
-/// Things built from one generation of a tenant's register, by kind and id, so they are built
-/// once per change of the register rather than per request.
-#[derive(Default)]
-pub struct Memo(Mutex<HashMap<(&'static str, Uuid), Kept>>);
-
-type Kept = Arc<dyn Any + Send + Sync>;
-
-impl Memo {
-    pub fn get<T: Send + Sync + 'static>(&self, kind: &'static str, id: Uuid) -> Option<Arc<T>> {
-        self.0
-            .lock()
-            .expect("memo")
-            .get(&(kind, id))
-            .cloned()
-            .and_then(|v| v.downcast::<T>().ok())
-    }
-
-    pub fn put<T: Send + Sync + 'static>(&self, kind: &'static str, id: Uuid, value: T) -> Arc<T> {
-        let value = Arc::new(value);
-        let mut map = self.0.lock().expect("memo");
-        if map.len() >= MAX_MEMO {
-            map.clear();
-        }
-        map.insert((kind, id), value.clone());
-        value
-    }
 }
 
 /// Per area, the areas directly below it.
@@ -227,7 +184,6 @@ impl TenantIndex {
             flags,
             opening,
             text,
-            memo: Memo::default(),
         }
     }
 
@@ -293,102 +249,5 @@ impl TenantIndex {
             }
         }
         out
-    }
-
-    /// The public facts of facility `id` (a listed one), loaded through `db` the first time.
-    pub async fn public_facts(
-        &self,
-        db: &Db,
-        tenant_id: Uuid,
-        id: Uuid,
-    ) -> AppResult<Option<Arc<PublicFacts>>> {
-        if !self.by_id.contains_key(&id) {
-            return Ok(None);
-        }
-        if let Some(facts) = self.memo.get("public-facts", id) {
-            return Ok(Some(facts));
-        }
-        let mut tx = db.tenant_tx(tenant_id).await?;
-        let Some(facts) = PublicFacts::load(&mut tx, id).await? else {
-            return Ok(None);
-        };
-        tx.commit().await?;
-        Ok(Some(self.memo.put("public-facts", id, facts)))
-    }
-}
-
-struct Cached {
-    index: Arc<TenantIndex>,
-    used: AtomicU64,
-}
-
-/// The projections of recently searched tenants.
-#[derive(Default)]
-pub struct Cache {
-    tenants: Mutex<HashMap<Uuid, Cached>>,
-    /// One load at a time per tenant: requests that find it stale wait for it.
-    loading: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
-    clock: AtomicU64,
-}
-
-impl Cache {
-    fn cached(&self, tenant_id: Uuid, generation: i64) -> Option<Arc<TenantIndex>> {
-        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
-        let tenants = self.tenants.lock().expect("index cache");
-        let cached = tenants
-            .get(&tenant_id)
-            .filter(|c| c.index.generation >= generation)?;
-        cached.used.store(tick, Ordering::Relaxed);
-        Some(cached.index.clone())
-    }
-
-    /// The tenant's projection at `generation` (from `tenants.register_generation`), loaded
-    /// in a transaction of its own when the cached one is older.
-    pub async fn get(
-        &self,
-        db: &Db,
-        tenant_id: Uuid,
-        generation: i64,
-    ) -> AppResult<Arc<TenantIndex>> {
-        if let Some(index) = self.cached(tenant_id, generation) {
-            return Ok(index);
-        }
-        let lock = self
-            .loading
-            .lock()
-            .expect("index loads")
-            .entry(tenant_id)
-            .or_default()
-            .clone();
-        let _loading = lock.lock().await;
-        if let Some(index) = self.cached(tenant_id, generation) {
-            return Ok(index);
-        }
-        let mut tx = db.tenant_tx(tenant_id).await?;
-        // What the transaction sees is at least `generation`; record what it is.
-        let seen = crate::tenancy::kept::generation(&mut tx)
-            .await?
-            .max(generation);
-        let index = Arc::new(super::load::load(&mut tx, seen).await?);
-        tx.commit().await?;
-        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
-        let mut tenants = self.tenants.lock().expect("index cache");
-        if tenants.len() >= MAX_TENANTS && !tenants.contains_key(&tenant_id) {
-            if let Some(oldest) = tenants
-                .iter()
-                .min_by_key(|(_, c)| c.used.load(Ordering::Relaxed))
-                .map(|(k, _)| *k)
-            {
-                tenants.remove(&oldest);
-            }
-        }
-        tenants.insert(
-            tenant_id,
-            Cached {
-                index: index.clone(),
-                used: AtomicU64::new(tick),
-            },
-        );
-        Ok(index)
     }
 }

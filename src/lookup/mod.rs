@@ -27,6 +27,7 @@ use uuid::Uuid;
 
 use crate::auth::access::require_section;
 use crate::auth::roles::Section;
+use crate::cache::TenantCache;
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -93,6 +94,16 @@ pub async fn tenant_and_query(
     ))
 }
 
+/// A published tenant with what is kept of its register: its cache and search projection,
+/// and the analysis of the query.
+pub struct PublishedProjection {
+    pub tenant: Published,
+    pub cache: Arc<TenantCache>,
+    pub index: Arc<index::TenantIndex>,
+    /// `None`: the query has no words, everything matches.
+    pub query: Option<words::Query>,
+}
+
 /// The published tenant `slug`, its projection and the analysis of `q`: one statement while
 /// the projection is current. `None` for an unknown or unpublished tenant. The kaart and the
 /// HSDS API find their tenant this way.
@@ -100,7 +111,7 @@ pub async fn published_projection(
     state: &AppState,
     slug: &str,
     q: &str,
-) -> AppResult<Option<(Published, Arc<index::TenantIndex>, Option<words::Query>)>> {
+) -> AppResult<Option<PublishedProjection>> {
     let Some(tenant_id) = state.slugs.tenant_id(state.db.pool(), slug).await? else {
         return Ok(None);
     };
@@ -110,9 +121,9 @@ pub async fn published_projection(
     else {
         return Ok(None);
     };
-    let index = state
-        .lookup
-        .get(&state.db, tenant_id, found.generation)
+    let (cache, index) = state
+        .cache
+        .projection(&state.db, tenant_id, found.generation)
         .await?;
     let tenant = Published {
         tenant_id,
@@ -120,7 +131,12 @@ pub async fn published_projection(
         name: found.name,
         generation: found.generation,
     };
-    Ok(Some((tenant, index, found.query)))
+    Ok(Some(PublishedProjection {
+        tenant,
+        cache,
+        index,
+        query: found.query,
+    }))
 }
 
 /// The tenant's projection at the generation of `tenant` and, when the query has words,
@@ -130,9 +146,9 @@ pub async fn projection_and_ranks(
     tenant_id: Uuid,
     tenant: &TenantAndQuery,
 ) -> AppResult<(Arc<index::TenantIndex>, Option<words::Ranks>)> {
-    let index = state
-        .lookup
-        .get(&state.db, tenant_id, tenant.generation)
+    let (_, index) = state
+        .cache
+        .projection(&state.db, tenant_id, tenant.generation)
         .await?;
     let ranks = tenant.query.as_ref().map(|q| q.ranks(&index.text));
     Ok((index, ranks))

@@ -13,8 +13,8 @@ use super::public_facts::PublicFacts;
 use super::search;
 use std::sync::Arc;
 
-use super::index::TenantIndex;
-
+use super::PublishedProjection;
+use crate::cache::FacilitySlot;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};
@@ -22,11 +22,7 @@ use crate::web::layout::{render, Layout};
 pub use crate::tenancy::published::Published;
 
 /// The published tenant `slug` (or not found), its projection and the analysis of `q`.
-async fn published_or_404(
-    state: &AppState,
-    slug: &str,
-    q: &str,
-) -> AppResult<(Published, Arc<TenantIndex>, Option<super::words::Query>)> {
+async fn published_or_404(state: &AppState, slug: &str, q: &str) -> AppResult<PublishedProjection> {
     super::published_projection(state, slug, q)
         .await?
         .ok_or(AppError::NotFound)
@@ -58,7 +54,12 @@ pub async fn search_page(
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let params = SearchParams::parse(raw.as_deref());
-    let (tenant, index, query) = published_or_404(&state, &slug, &params.q).await?;
+    let PublishedProjection {
+        tenant,
+        index,
+        query,
+        ..
+    } = published_or_404(&state, &slug, &params.q).await?;
     let ranks = query.map(|q| q.ranks(&index.text));
     let outcome = search::run(&index, params, ranks);
     let layout = tenant.layout("Zoek hulp en activiteiten");
@@ -90,12 +91,29 @@ async fn published_facts(
     id: &str,
 ) -> AppResult<(Published, Arc<PublicFacts>)> {
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
-    let (tenant, index, _) = published_or_404(state, slug, "").await?;
-    let facts = index
-        .public_facts(&state.db, tenant.tenant_id, id)
-        .await?
-        .filter(|s| !s.archived)
-        .ok_or(AppError::NotFound)?;
+    let PublishedProjection {
+        tenant,
+        cache,
+        index,
+        ..
+    } = published_or_404(state, slug, "").await?;
+    if index.entry(id).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let facts = match cache.facility(FacilitySlot::PUBLIC_FACTS, id) {
+        Some(facts) => facts,
+        None => {
+            let mut tx = state.db.tenant_tx(tenant.tenant_id).await?;
+            let facts = PublicFacts::load(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            tx.commit().await?;
+            cache.keep_facility(FacilitySlot::PUBLIC_FACTS, id, facts)
+        }
+    };
+    if facts.archived {
+        return Err(AppError::NotFound);
+    }
     Ok((tenant, facts))
 }
 

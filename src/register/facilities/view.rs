@@ -368,16 +368,16 @@ async fn page_lists(
     state: &AppState,
     tx: &mut TenantTx,
 ) -> AppResult<std::sync::Arc<FacilityPageLists>> {
-    let tenant_id = tx.tenant_id();
-    let generation = crate::tenancy::kept::generation(tx).await?;
-    if let Some(lists) = state.facility_page_lists.get(tenant_id, generation) {
+    let generation = crate::cache::register_generation(tx).await?;
+    let cache = state.cache.tenant(tx.tenant_id(), generation);
+    if let Some(lists) = cache.facility_page_lists() {
         return Ok(lists);
     }
     let lists = FacilityPageLists {
         lookups: store::display_lookups(tx).await?,
         referral: referrals::choices(tx).await?,
     };
-    Ok(state.facility_page_lists.put(tenant_id, generation, lists))
+    Ok(cache.keep_facility_page_lists(lists))
 }
 
 /// The facility page; `referral` brings back a referral form that did not pass its checks.
