@@ -30,9 +30,9 @@ use crate::db::{Db, TenantTx};
 use crate::error::AppResult;
 use crate::hsds::model::Service;
 use crate::hsds::Vocabulary;
-use crate::lookup::index::TenantIndex;
 use crate::lookup::public_facts::PublicFacts;
 use crate::register::facilities::view::FacilityPageLists;
+use crate::search::index::TenantIndex;
 
 /// Tenants kept in memory at once.
 pub const MAX_TENANTS: usize = 24;
@@ -229,7 +229,7 @@ impl RegisterCache {
         let mut tx = db.tenant_tx(tenant_id).await?;
         // What the transaction sees is at least `generation`; label it with what it is.
         let seen = register_generation(&mut tx).await?.max(generation);
-        let index = Arc::new(crate::lookup::load::load(&mut tx, seen).await?);
+        let index = Arc::new(crate::search::load::load(&mut tx, seen).await?);
         tx.commit().await?;
         let cache = self.tenant(tenant_id, seen);
         if cache.generation == seen {

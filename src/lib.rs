@@ -17,7 +17,9 @@ pub mod home;
 pub mod hsds;
 pub mod lookup;
 pub mod mail;
+pub mod referrals;
 pub mod register;
+pub mod search;
 pub mod state;
 pub mod subsidy;
 pub mod tenancy;
@@ -52,6 +54,7 @@ pub fn app(state: AppState) -> Router {
         .merge(tenancy::router())
         .merge(register::router())
         .merge(lookup::router())
+        .merge(referrals::router())
         .merge(checklist::router())
         .merge(subsidy::router())
         .route_layer(from_fn(require_member));

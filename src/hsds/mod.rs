@@ -31,8 +31,8 @@ use serde_json::Value;
 use self::api::{ApiError, ApiResult};
 use crate::cache::TenantCache;
 use crate::db::TenantTx;
-use crate::lookup::PublishedProjection;
 use crate::state::AppState;
+use crate::tenancy::published::PublishedProjection;
 
 /// HSDS has no Dutch profile; we follow the base specification.
 const PROFILE: &str = "https://docs.openreferral.org/en/3.0/hsds/";
@@ -87,7 +87,7 @@ pub async fn published_projection(
     slug: &str,
     search: &str,
 ) -> ApiResult<PublishedProjection> {
-    crate::lookup::published_projection(state, slug, search)
+    crate::tenancy::published::published_projection(state, slug, search)
         .await?
         .ok_or(ApiError::NotFound)
 }

@@ -18,10 +18,10 @@ use super::services::{self, euros, FacilityRow};
 use super::vocabulary::{Kind, Vocabulary};
 use super::{ids, organizations, published_projection, Published};
 use crate::cache::FacilitySlot;
-use crate::lookup::PublishedProjection;
 use crate::register::facilities::choices::{self, label};
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 use crate::state::AppState;
+use crate::tenancy::published::PublishedProjection;
 
 const BYDAY: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 

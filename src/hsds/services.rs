@@ -19,12 +19,12 @@ use super::vocabulary::Kind;
 use super::{published_projection, Published};
 use crate::cache::{FacilitySlot, TenantCache};
 use crate::db::TenantTx;
-use crate::lookup::bits::Bits;
-use crate::lookup::filters::CodeFilter;
-use crate::lookup::index::TenantIndex;
-use crate::lookup::PublishedProjection;
 use crate::register::facilities::choices::{self, label};
+use crate::search::bits::Bits;
+use crate::search::filters::CodeFilter;
+use crate::search::index::TenantIndex;
 use crate::state::AppState;
+use crate::tenancy::published::PublishedProjection;
 
 /// What may be published of a facility. Internal columns (verification, staffing, use
 /// figures, contract and subsidy flags, archive flag) are not even selected.

@@ -3,13 +3,13 @@
 use axum::extract::{RawQuery, State};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::params::SearchParams;
 use super::public_facts::PublicFacts;
-use super::search;
 use crate::auth::ownership::Access;
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::search;
+use crate::search::params::SearchParams;
 use crate::state::AppState;
 use crate::web::layout::Layout;
 use crate::web::PathId;
@@ -21,7 +21,7 @@ pub async fn search_page(
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let params = SearchParams::parse(raw.as_deref());
-    let tenant = super::tenant_and_query(&state.db, user.tenant_id, &params.q)
+    let tenant = search::tenant_and_query(&state.db, user.tenant_id, &params.q)
         .await?
         .ok_or(AppError::NotFound)?;
     let (index, ranks) = super::projection_and_ranks(&state, user.tenant_id, &tenant).await?;

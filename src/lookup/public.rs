@@ -8,22 +8,22 @@ use axum::response::{Html, IntoResponse, Response};
 use uuid::Uuid;
 
 use super::handout_page;
-use super::params::SearchParams;
 use super::public_facts::PublicFacts;
-use super::search;
+use crate::search;
+use crate::search::params::SearchParams;
 use std::sync::Arc;
 
-use super::PublishedProjection;
 use crate::cache::FacilitySlot;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::tenancy::published::PublishedProjection;
 use crate::web::layout::{render, Layout};
 
 pub use crate::tenancy::published::Published;
 
 /// The published tenant `slug` (or not found), its projection and the analysis of `q`.
 async fn published_or_404(state: &AppState, slug: &str, q: &str) -> AppResult<PublishedProjection> {
-    super::published_projection(state, slug, q)
+    crate::tenancy::published::published_projection(state, slug, q)
         .await?
         .ok_or(AppError::NotFound)
 }

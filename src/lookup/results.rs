@@ -4,10 +4,10 @@
 use askama::Template;
 use axum::response::Response;
 
-use super::index::TenantIndex;
-use super::search::{Facet, FacetOption, Loosen, Outcome};
 use crate::error::AppResult;
 use crate::register::facilities::hours::WEEKDAYS;
+use crate::search::index::{Entry, TenantIndex};
+use crate::search::{Facet, FacetOption, Loosen, Outcome};
 use crate::web::layout::{render, Layout};
 
 pub struct ResultRow {
@@ -56,7 +56,7 @@ struct SearchPage<'a> {
     narrowed: bool,
 }
 
-fn nearness(index: &TenantIndex, near: Option<usize>, entry: &super::index::Entry) -> &'static str {
+fn nearness(index: &TenantIndex, near: Option<usize>, entry: &Entry) -> &'static str {
     let Some(b) = near else { return "" };
     let wijk = index.areas[b].parent;
     if entry.buurt == Some(b) {

@@ -356,7 +356,7 @@ async fn save(
     .await?;
     if let (Some(provider), Some(_)) = (saved, id) {
         // Its facilities are found by the provider's name too.
-        crate::lookup::text::refresh_provider(tx, provider).await?;
+        crate::register::search_documents::refresh_provider(tx, provider).await?;
     }
     Ok(saved)
 }

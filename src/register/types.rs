@@ -402,7 +402,7 @@ pub async fn type_update(
         return form_page(&state, &user, Some(code), national, form, errors).await;
     }
     let after = get(&mut tx, &code).await?;
-    crate::lookup::text::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
+    crate::register::search_documents::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
     let event = Event::new("gewijzigd", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());
@@ -433,7 +433,7 @@ pub async fn type_reset(
     .execute(&mut *tx)
     .await?;
     let after = get(&mut tx, &code).await?;
-    crate::lookup::text::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
+    crate::register::search_documents::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
     let event = Event::new("hersteld", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());

@@ -296,7 +296,7 @@ pub async fn area_update(
         return form_page(&user, Some(id.to_string()), form, errors);
     }
     // Facilities are found by the names of their buurt and wijk too.
-    crate::lookup::text::refresh(&mut tx, None).await?;
+    crate::register::search_documents::refresh(&mut tx, None).await?;
     let event = Event::new("gewijzigd", "gebied", id)
         .before(json!({"naam": area.name}))
         .after(json!({"naam": form.naam.trim()}));

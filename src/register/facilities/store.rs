@@ -496,7 +496,7 @@ async fn write(
     .bind(&appt)
     .execute(&mut **tx)
     .await?;
-    crate::lookup::text::refresh(tx, Some(&[id])).await?;
+    crate::register::search_documents::refresh(tx, Some(&[id])).await?;
     Ok(true)
 }
 

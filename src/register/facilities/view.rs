@@ -20,7 +20,7 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
-use crate::lookup::referrals::{self, ReferralChoices, ReferralForm};
+use crate::referrals::form::{self as referral_form, ReferralChoices, ReferralForm};
 use crate::register::history;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
@@ -375,7 +375,7 @@ async fn page_lists(
     }
     let lists = FacilityPageLists {
         lookups: store::display_lookups(tx).await?,
-        referral: referrals::choices(tx).await?,
+        referral: referral_form::choices(tx).await?,
     };
     Ok(cache.keep_facility_page_lists(lists))
 }

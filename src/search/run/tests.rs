@@ -5,11 +5,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::*;
-use crate::lookup::filters::{PerFlag, OPENING_SLOTS};
-use crate::lookup::index::{lineage_in, Area, TypeInfo};
-use crate::lookup::params::SearchParams;
-use crate::lookup::words::{Query, TextIndexBuilder};
 use crate::register::lists::NamedCode;
+use crate::search::filters::{PerFlag, OPENING_SLOTS};
+use crate::search::index::{lineage_in, Area, TypeInfo};
+use crate::search::params::SearchParams;
+use crate::search::words::{Query, TextIndexBuilder};
 
 /// One facility of the hand-built register.
 struct Fact {
