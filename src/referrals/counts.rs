@@ -10,7 +10,7 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::web::time_fmt;
+use crate::web::time_fmt::{self, MONTHS};
 
 /// How the counts are grouped.
 pub const GROUPINGS: [(&str, &str); 6] = [
@@ -31,21 +31,6 @@ pub struct CountsQuery {
     #[serde(default)]
     tot: String,
 }
-
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
 
 /// "2026-11" → "november 2026".
 pub fn month_label(key: &str) -> String {

@@ -19,8 +19,6 @@ use crate::auth::access::require_section;
 use crate::auth::roles::Section;
 use crate::state::AppState;
 
-pub use counts::month_label;
-
 /// `/{tenant}/verwijzingen[/export.csv]`: the counts.
 pub fn router() -> Router<AppState> {
     Router::new()
