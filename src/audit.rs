@@ -1,6 +1,7 @@
 //! The audit trail: who did what to which object, when, from where, with what result, and the
 //! values before and after. Never passwords, tokens or session ids.
 
+use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -111,6 +112,20 @@ pub async fn record(tx: &mut TenantTx, actor: &Actor, event: Event<'_>) -> AppRe
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The end of a change made by `user` from `origin`: its event written, the transaction
+/// committed (the change and its trail together), and the browser sent on to `to` (303).
+pub async fn record_commit_redirect(
+    mut tx: TenantTx,
+    user: &CurrentUser,
+    origin: &str,
+    event: Event<'_>,
+    to: &str,
+) -> AppResult<Response> {
+    record(&mut tx, &Actor::user(user, origin), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(to).into_response())
 }
 
 /// Writes many successful events of one actor in one statement (for imports).

@@ -252,12 +252,24 @@ pub async fn run(cli: Cli) -> i32 {
     }
 }
 
+/// Connects and migrates ([`db::open`]), then brings the national taxonomy up to date.
+async fn open_database(
+    source: &DatabaseSource,
+    app_pool_size: u32,
+) -> Result<db::Connections, String> {
+    let conns = db::open(source, app_pool_size).await?;
+    crate::register::taxonomy::sync_national(&conns.admin)
+        .await
+        .map_err(|e| format!("loading the national taxonomy failed: {e}"))?;
+    Ok(conns)
+}
+
 async fn with_database<F, Fut>(args: &DatabaseArgs, f: F) -> Result<String, String>
 where
     F: FnOnce(sqlx::PgPool) -> Fut,
     Fut: std::future::Future<Output = Result<String, String>>,
 {
-    let conns = db::open(&args.source(), 1).await?;
+    let conns = open_database(&args.source(), 1).await?;
     let result = f(conns.admin.clone()).await;
     conns.admin.close().await;
     if let Some(pg) = &conns.embedded {
@@ -335,7 +347,7 @@ async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<String, String
         settings: args.settings(),
     };
     tracing::info!(?config, "starting");
-    let conns = db::open(&config.database, 16).await?;
+    let conns = open_database(&config.database, 16).await?;
     if config.demo {
         demo::load_once(&conns.admin).await?;
     }

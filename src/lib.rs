@@ -4,6 +4,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cache;
+pub mod cbs;
 pub mod checklist;
 pub mod cli;
 pub mod config;
@@ -16,7 +18,9 @@ pub mod hsds;
 pub mod lookup;
 pub mod mail;
 pub mod pdf;
+pub mod referrals;
 pub mod register;
+pub mod search;
 pub mod state;
 pub mod subsidy;
 pub mod tenancy;
@@ -51,6 +55,7 @@ pub fn app(state: AppState) -> Router {
         .merge(tenancy::router())
         .merge(register::router())
         .merge(lookup::router())
+        .merge(referrals::router())
         .merge(checklist::router())
         .merge(subsidy::router())
         .route_layer(from_fn(require_member));

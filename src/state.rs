@@ -11,13 +11,11 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub mailer: Option<Mailer>,
-    /// The lookup's in-memory projections of tenants' registers.
-    pub lookup: Arc<crate::lookup::index::Cache>,
+    /// What this process keeps of tenants' registers, by register generation: search
+    /// projections, public facts, HSDS documents, facility-page lists ([`crate::cache`]).
+    pub cache: Arc<crate::cache::RegisterCache>,
     /// Slugs of tenants, for the public routes.
     pub slugs: Arc<crate::tenancy::published::Slugs>,
-    /// What a facility page calls the codes it shows, per tenant and register generation.
-    pub facility_names:
-        Arc<crate::tenancy::kept::PerGeneration<crate::register::facilities::view::Names>>,
 }
 
 impl AppState {
@@ -27,9 +25,8 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             mailer,
-            lookup: Arc::default(),
+            cache: Arc::default(),
             slugs: Arc::default(),
-            facility_names: Arc::default(),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The five roles of DOMAIN.md §1 and the sections of the site each may use. Navigation and
-//! route guards both read [`Section::roles`], so what is shown and what is allowed agree.
+//! The five roles (beheerder, beleidsmedewerker, beoordelaar, wijkteam, aanbieder) and the
+//! sections of the site each may use. Navigation and route guards both read
+//! [`Section::roles`], so what is shown and what is allowed agree.
 
 use serde::Serialize;
 

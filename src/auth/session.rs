@@ -58,6 +58,11 @@ impl CurrentUser {
     pub fn href(&self, path: &str) -> String {
         format!("/{}{}", self.tenant_slug, path)
     }
+
+    /// Where `section` starts in this user's tenant, e.g. `/almelo/beheer/gebieden`.
+    pub fn section_href(&self, section: crate::auth::roles::Section) -> String {
+        self.href(section.path())
+    }
 }
 
 /// Whatever the session middleware found: `None` when not signed in.

@@ -14,7 +14,7 @@ use super::{subnav, Tab};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
-use crate::register::lists::{self, Code};
+use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
 use crate::web::layout::{render, Layout, NavItem};
 
@@ -41,7 +41,7 @@ pub struct GemeenteRows {
 struct BouwstenenPage {
     layout: Layout,
     subnav: Vec<NavItem>,
-    bouwstenen: Vec<Code>,
+    bouwstenen: Vec<NamedCode>,
     gemeenten: Vec<GemeenteRows>,
     regio: bool,
     wijken: usize,

@@ -161,7 +161,7 @@ pub async fn coverage_show(
     render(&CoveragePage {
         layout: Layout::for_user(&user, "Dekking", Some(Section::Checklist)),
         subnav: subnav(&user, Tab::Coverage),
-        base: super::base(&user),
+        base: user.section_href(Section::Checklist),
         matrix,
         regio,
     })

@@ -9,7 +9,6 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -24,10 +23,11 @@ use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::tenancy::areas_csv::LineError;
 use crate::web::layout::{render, Layout, NavItem};
 use crate::web::upload;
+use crate::web::upload::LineError;
 use crate::web::ClientAddr;
+use crate::web::Notice;
 
 pub struct DemandRow {
     pub wijk: Wijk,
@@ -182,7 +182,7 @@ async fn page(
         layout: Layout::for_user(user, "Vraag en aanbod per wijk", Some(Section::Checklist))
             .with_notice(shown.notice.as_deref()),
         subnav: subnav(user, Tab::Demand),
-        base: super::base(user),
+        base: user.section_href(Section::Checklist),
         groups,
         regio,
         median: median.map(|m| dutch_number(m, 1)),
@@ -195,11 +195,6 @@ async fn page(
         max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
     };
     Ok(with_status(render(&page)?, status))
-}
-
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
 }
 
 /// GET /{tenant}/checklist/vraag
@@ -330,7 +325,11 @@ pub async fn demand_update(
     }
     apply(&mut tx, &user, &address, "gewijzigd", &wijken, &wanted).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}/vraag?melding=opgeslagen", super::base(&user))).into_response())
+    Ok(Redirect::to(&format!(
+        "{}/vraag?melding=opgeslagen",
+        user.section_href(Section::Checklist)
+    ))
+    .into_response())
 }
 
 /// POST /{tenant}/checklist/vraag/import (multipart, field `bestand`): all or nothing.

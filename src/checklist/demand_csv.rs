@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 use super::scope::Wijk;
-use crate::tenancy::areas_csv::LineError;
 use crate::web::upload;
+use crate::web::upload::LineError;
 
 /// Highest demand accepted: more than the whole population of the Netherlands is a typo.
 const MAX_DEMAND: i64 = 20_000_000;
@@ -41,8 +41,8 @@ pub struct DemandRecord {
 
 /// The whole file or every error in it (header = line 1); codes must be wijken of the tenant.
 pub fn parse(bytes: &[u8], wijken: &[Wijk]) -> Result<Vec<DemandRecord>, Vec<LineError>> {
-    let sheet = upload::open(bytes).map_err(|e| vec![e])?;
-    let (Some(code_col), Some(value_col)) = (sheet.column("code"), sheet.column("vraag")) else {
+    let file = upload::read_csv(bytes).map_err(|e| vec![e])?;
+    let (Some(code_col), Some(value_col)) = (file.column("code"), file.column("vraag")) else {
         return Err(vec![LineError::new(
             1,
             "",
@@ -53,7 +53,7 @@ pub fn parse(bytes: &[u8], wijken: &[Wijk]) -> Result<Vec<DemandRecord>, Vec<Lin
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
     let mut unreadable = Vec::new();
-    for (line, row) in sheet.rows(&mut unreadable) {
+    for (line, row) in file.rows(&mut unreadable) {
         let code = row.get(code_col).unwrap_or("").trim().to_uppercase();
         let shown: String = code.chars().filter(|c| !c.is_control()).take(20).collect();
         let wijk = wijken.iter().find(|w| w.code == code);

@@ -10,6 +10,7 @@ use super::inventory::{self, Edit, FieldError};
 use super::scope::{self, GemeenteQuery};
 use super::status::Status;
 use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
@@ -65,7 +66,11 @@ pub async fn entry_show(
         .gemeente
         .map(|g| format!("?gemeente={}", encode(&g)))
         .unwrap_or_default();
-    Ok(Redirect::to(&format!("{}{gemeente}#type-{code}", super::base(&user))).into_response())
+    Ok(Redirect::to(&format!(
+        "{}{gemeente}#type-{code}",
+        user.section_href(Section::Checklist)
+    ))
+    .into_response())
 }
 
 /// POST /{tenant}/checklist/{code}: status + note, refused when someone saved in between.
@@ -182,7 +187,7 @@ pub async fn entry_update(
     }
     Ok(Redirect::to(&format!(
         "{}?gemeente={}&melding=opgeslagen#type-{code}",
-        super::base(&user),
+        user.section_href(Section::Checklist),
         encode(&gemeente.code)
     ))
     .into_response())

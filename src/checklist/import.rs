@@ -21,9 +21,9 @@ use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::fields::optional_text;
 use crate::state::AppState;
-use crate::tenancy::areas_csv::LineError;
 use crate::web::layout::{render, Layout, NavItem};
 use crate::web::upload;
+use crate::web::upload::LineError;
 use crate::web::ClientAddr;
 
 #[derive(Debug, Clone)]
@@ -46,11 +46,11 @@ pub fn parse(
     gemeenten: &[Gemeente],
     types: &[ChecklistType],
 ) -> Result<Vec<ImportRecord>, Vec<LineError>> {
-    let sheet = upload::open(bytes).map_err(|e| vec![e])?;
+    let file = upload::read_csv(bytes).map_err(|e| vec![e])?;
     let (Some(gemeente_col), Some(type_col), Some(status_col)) = (
-        sheet.column("gemeente"),
-        sheet.column("type"),
-        sheet.column("status"),
+        file.column("gemeente"),
+        file.column("type"),
+        file.column("status"),
     ) else {
         return Err(vec![LineError::new(
             1,
@@ -58,12 +58,12 @@ pub fn parse(
             "De kopregel moet ten minste de kolommen ‘gemeente’, ‘type’ en ‘status’ hebben (en meestal ‘toelichting’), zoals in de export.",
         )]);
     };
-    let note_col = sheet.column("toelichting");
+    let note_col = file.column("toelichting");
     let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
     let mut unreadable = Vec::new();
-    for (line, row) in sheet.rows(&mut unreadable) {
+    for (line, row) in file.rows(&mut unreadable) {
         let cell = |col: usize| row.get(col).unwrap_or("").trim();
         let gemeente_text = cell(gemeente_col);
         let gemeente = if gemeente_text.is_empty() && gemeenten.len() == 1 {
@@ -183,7 +183,7 @@ fn import_page(
     let page = ImportPage {
         layout: Layout::for_user(user, "Inventarisatie importeren", Some(Section::Checklist)),
         subnav: subnav(user, Tab::Inventory),
-        base: super::base(user),
+        base: user.section_href(Section::Checklist),
         errors,
         summary,
         max_mb: MAX_IMPORT_BYTES / 1024 / 1024,

@@ -91,7 +91,7 @@ impl Group {
 /// Types grouped by levensgebied, each with its facilities and recorded status in one gemeente.
 pub fn assemble(
     types: &[ChecklistType],
-    levensgebieden: &[lists::Levensgebied],
+    levensgebieden: &[lists::NamedCode],
     listed: &[&Listed],
     entries: &[&Entry],
 ) -> Vec<Group> {
@@ -223,7 +223,7 @@ pub async fn page(
     let page = InventoryPage {
         layout: Layout::for_user(user, title, Some(Section::Checklist)).with_notice(notice),
         subnav: subnav(user, Tab::Inventory),
-        base: super::base(user),
+        base: user.section_href(Section::Checklist),
         facilities_base: user.href(Section::Facilities.path()),
         gemeenten,
         gemeente,

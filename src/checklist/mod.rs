@@ -1,5 +1,6 @@
-//! The regional checklist (DOMAIN.md §4): the inventory per levensgebied and facility type,
-//! the coverage matrix, the bouwstenen per wijk and supply against demand.
+//! The regional checklist, the inventory of the provision per gemeente: the inventory per
+//! levensgebied and facility type, the coverage matrix, the bouwstenen per wijk and supply
+//! against demand.
 //!
 //! Which facilities count where is decided once, in SQL ([`store`]): a facility counts for a
 //! gemeente when its buurt lies there, its werkgebied holds the gemeente or a wijk or buurt in
@@ -98,15 +99,10 @@ pub fn subnav(user: &CurrentUser, current: Tab) -> Vec<NavItem> {
     .into_iter()
     .map(|(tab, label, path)| NavItem {
         label,
-        href: format!("{}{path}", base(user)),
+        href: format!("{}{path}", user.section_href(Section::Checklist)),
         current: tab == current,
     })
     .collect()
-}
-
-/// `/{tenant}/checklist`
-pub fn base(user: &CurrentUser) -> String {
-    user.href(Section::Checklist.path())
 }
 
 /// A 404 page that says what was not found.

@@ -149,6 +149,7 @@ pub struct Connections {
 const EMBEDDED_DATABASE: &str = "voorzieningen";
 
 /// Connects (starting the embedded cluster when configured) and runs the migrations.
+/// Callers sync the national taxonomy next (`cli`).
 pub async fn open(source: &DatabaseSource, app_pool_size: u32) -> Result<Connections, String> {
     match source {
         DatabaseSource::Embedded { dir } => {
@@ -269,13 +270,11 @@ pub fn app_pool(opts: PgConnectOptions, set_role: bool, size: u32) -> PgPool {
     options.connect_lazy_with(opts)
 }
 
-/// Brings the database to this version: schema migrations, then the national taxonomy.
+/// Brings the schema to this version (the embedded migrations). The national taxonomy is data,
+/// synced by the command line after this ([`crate::register::taxonomy::sync_national`]).
 pub async fn migrate(admin: &PgPool) -> Result<(), String> {
     sqlx::migrate!("./migrations")
         .run(admin)
         .await
-        .map_err(|e| format!("migrations failed: {e}"))?;
-    crate::register::taxonomy::sync_national(admin)
-        .await
-        .map_err(|e| format!("loading the national taxonomy failed: {e}"))
+        .map_err(|e| format!("migrations failed: {e}"))
 }

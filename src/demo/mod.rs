@@ -58,7 +58,8 @@ const USERS: [(&str, &str, &str); 5] = [
     ("aanbieder", "Anouk Aanbieder", "aanbieder"),
 ];
 
-/// Loads the demo data unless it was loaded before.
+/// Loads the demo data unless it was loaded before. Expects the national taxonomy synced
+/// (the command line and the test harness do so after the migrations).
 pub async fn load_once(admin: &PgPool) -> Result<(), String> {
     let mut tx = admin.begin().await.map_err(|e| e.to_string())?;
     let first: Option<String> = sqlx::query_scalar(

@@ -17,6 +17,8 @@ mod service_detail;
 mod services;
 mod vocabulary;
 
+pub use vocabulary::Vocabulary;
+
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, State};
@@ -27,11 +29,10 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use self::api::{ApiError, ApiResult};
-use self::vocabulary::Vocabulary;
+use crate::cache::TenantCache;
 use crate::db::TenantTx;
-use crate::lookup::index::TenantIndex;
-use crate::lookup::words::Query;
 use crate::state::AppState;
+use crate::tenancy::published::PublishedProjection;
 
 /// HSDS has no Dutch profile; we follow the base specification.
 const PROFILE: &str = "https://docs.openreferral.org/en/3.0/hsds/";
@@ -73,20 +74,20 @@ pub use crate::tenancy::published::Published;
 
 /// The published tenant `slug` and a transaction that sees only its rows; 404 for any
 /// other tenant, published or not.
-pub async fn open(state: &AppState, slug: &str) -> ApiResult<(Published, TenantTx)> {
-    crate::tenancy::published::open(&state.slugs, &state.db, slug)
+pub async fn published_tx(state: &AppState, slug: &str) -> ApiResult<(Published, TenantTx)> {
+    crate::tenancy::published::by_slug(&state.slugs, &state.db, slug)
         .await?
         .ok_or(ApiError::NotFound)
 }
 
-/// The published tenant `slug`, its register's projection and the analysis of `search`: one
-/// statement while the projection is current. 404 for any other tenant.
-pub async fn glance(
+/// The published tenant `slug`, its register's cache and projection and the analysis of
+/// `search`: one statement while the projection is current. 404 for any other tenant.
+pub async fn published_projection(
     state: &AppState,
     slug: &str,
     search: &str,
-) -> ApiResult<(Published, Arc<TenantIndex>, Option<Query>)> {
-    crate::lookup::published(state, slug, search)
+) -> ApiResult<PublishedProjection> {
+    crate::tenancy::published::published_projection(state, slug, search)
         .await?
         .ok_or(ApiError::NotFound)
 }
@@ -95,17 +96,15 @@ pub async fn glance(
 pub async fn vocabulary(
     state: &AppState,
     published: &Published,
-    index: &TenantIndex,
+    cache: &TenantCache,
 ) -> ApiResult<Arc<Vocabulary>> {
-    if let Some(v) = index.memo.get("hsds-vocabulary", published.tenant_id) {
+    if let Some(v) = cache.hsds_vocabulary() {
         return Ok(v);
     }
     let mut tx = state.db.tenant_tx(published.tenant_id).await?;
     let vocabulary = Vocabulary::load(&mut tx).await?;
     tx.commit().await?;
-    Ok(index
-        .memo
-        .put("hsds-vocabulary", published.tenant_id, vocabulary))
+    Ok(cache.keep_hsds_vocabulary(vocabulary))
 }
 
 /// Where this server is reached: the configured public URL, else the request's own host.
@@ -136,7 +135,7 @@ async fn root(
     Path(tenant): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Json<model::Root>> {
-    let (published, _tx) = open(&state, &tenant).await?;
+    let (published, _tx) = published_tx(&state, &tenant).await?;
     Ok(Json(model::Root {
         version: "3.0",
         profile: PROFILE,
@@ -154,7 +153,7 @@ async fn openapi(
     Path(tenant): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Value>> {
-    let (published, _tx) = open(&state, &tenant).await?;
+    let (published, _tx) = published_tx(&state, &tenant).await?;
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     let mut document = DOCUMENT
         .get_or_init(|| serde_json::from_str(OPENAPI).expect("src/hsds/openapi.json is valid JSON"))

@@ -11,7 +11,7 @@ use super::model::{
 };
 use super::params::{Page, Params};
 use super::services::{self, email, uri};
-use super::{ids, open};
+use super::{ids, published_tx};
 use crate::db::TenantTx;
 use crate::state::AppState;
 
@@ -140,7 +140,7 @@ pub async fn list(
             .replace('_', "\\_");
         format!("%{escaped}%")
     });
-    let (published, mut tx) = open(&state, &tenant).await?;
+    let (published, mut tx) = published_tx(&state, &tenant).await?;
     let filter = "and ($2::text is null or lower(unaccent(p.name)) like lower(unaccent($2)))";
     let total: i64 = sqlx::query_scalar(&format!(
         "select count(*) from providers p where p.tenant_id = $1 and not p.archived {filter}"
@@ -171,7 +171,7 @@ pub async fn show(
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Organization>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    let (_, mut tx) = open(&state, &tenant).await?;
+    let (_, mut tx) = published_tx(&state, &tenant).await?;
     let provider = by_ids(&mut tx, &[id])
         .await?
         .into_iter()

@@ -16,10 +16,12 @@ use super::model::{
 };
 use super::services::{self, euros, FacilityRow};
 use super::vocabulary::{Kind, Vocabulary};
-use super::{glance, ids, organizations, Published};
+use super::{ids, organizations, published_projection, Published};
+use crate::cache::FacilitySlot;
 use crate::register::facilities::choices::{self, label};
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 use crate::state::AppState;
+use crate::tenancy::published::PublishedProjection;
 
 const BYDAY: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
@@ -30,14 +32,19 @@ pub async fn show(
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Arc<Service>>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    let (published, index, _) = glance(&state, &tenant, "").await?;
+    let PublishedProjection {
+        tenant: published,
+        cache,
+        index,
+        ..
+    } = published_projection(&state, &tenant, "").await?;
     if index.entry(id).is_none() {
         return Err(ApiError::NotFound);
     }
-    if let Some(service) = index.memo.get::<Service>("hsds-service", id) {
+    if let Some(service) = cache.facility(FacilitySlot::HSDS_SERVICE, id) {
         return Ok(Json(service));
     }
-    let vocabulary = super::vocabulary(&state, &published, &index).await?;
+    let vocabulary = super::vocabulary(&state, &published, &cache).await?;
     let tenant_id = published.tenant_id;
     let mut tx = state.db.tenant_tx(tenant_id).await?;
     let row = services::one(&mut tx, id)
@@ -102,7 +109,11 @@ pub async fn show(
         cost_options: cost_options(&row),
         attributes,
     });
-    Ok(Json(index.memo.put("hsds-service", id, service)))
+    Ok(Json(cache.keep_facility(
+        FacilitySlot::HSDS_SERVICE,
+        id,
+        service,
+    )))
 }
 
 fn phones(row: &FacilityRow) -> Vec<Phone> {

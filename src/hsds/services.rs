@@ -16,12 +16,15 @@ use super::model::Service;
 use super::organizations::{self, ProviderRow};
 use super::params::{Page, Params};
 use super::vocabulary::Kind;
-use super::{glance, Published};
+use super::{published_projection, Published};
+use crate::cache::{FacilitySlot, TenantCache};
 use crate::db::TenantTx;
-use crate::lookup::bits::Bits;
-use crate::lookup::index::TenantIndex;
 use crate::register::facilities::choices::{self, label};
+use crate::search::bits::Bits;
+use crate::search::filters::CodeFilter;
+use crate::search::index::TenantIndex;
 use crate::state::AppState;
+use crate::tenancy::published::PublishedProjection;
 
 /// What may be published of a facility. Internal columns (verification, staffing, use
 /// figures, contract and subsidy flags, archive flag) are not even selected.
@@ -119,15 +122,19 @@ pub async fn list(
     let taxonomy_id = params.uuid("taxonomy_id")?;
     let organization_id = params.uuid("organization_id")?;
     let modified_after = params.moment("modified_after")?;
-    let (published, index, query) =
-        glance(&state, &tenant, search.as_deref().unwrap_or("")).await?;
+    let PublishedProjection {
+        tenant: published,
+        cache,
+        index,
+        query,
+    } = published_projection(&state, &tenant, search.as_deref().unwrap_or("")).await?;
 
     let ranks = query.map(|q| q.ranks(&index.text));
     let mut selected = ranks
         .as_ref()
         .map_or_else(|| Bits::full(index.len()), |r| r.matched.clone());
     if term_id.is_some() || taxonomy_id.is_some() {
-        let vocabulary = super::vocabulary(&state, &published, &index).await?;
+        let vocabulary = super::vocabulary(&state, &published, &cache).await?;
         if let Some(id) = term_id {
             let term = vocabulary.by_id(id);
             selected.and(&classified(
@@ -159,22 +166,22 @@ pub async fn list(
         .take(paging.per_page as usize)
         .map(|i| index.entries[*i].id)
         .collect();
-    let contents = briefs(&state, &published, &index, &ids).await?;
+    let contents = summaries(&state, &published, &cache, &ids).await?;
     Ok(Json(Page::new(contents, total, paging)))
 }
 
 /// The facilities classified under `code` of taxonomy `kind` (`None`: any of its terms).
 fn classified(index: &TenantIndex, kind: Option<Kind>, code: Option<&str>) -> Bits {
-    let dimension = match kind {
-        Some(Kind::Levensgebied) => 0,
-        Some(Kind::Type) => 1,
-        Some(Kind::Functie) => 2,
-        Some(Kind::Bouwsteen) => 3,
+    let filter = match kind {
+        Some(Kind::Levensgebied) => CodeFilter::Levensgebied,
+        Some(Kind::Type) => CodeFilter::Type,
+        Some(Kind::Functie) => CodeFilter::Functie,
+        Some(Kind::Bouwsteen) => CodeFilter::Bouwsteen,
         None | Some(Kind::Kenmerk) => return Bits::empty(index.len()),
     };
     let mut out = Bits::empty(index.len());
-    for (x, set) in index.options[dimension].iter().enumerate() {
-        if code.is_none_or(|code| code == index.option_code(dimension, x)) {
+    for (x, set) in index.options[filter].iter().enumerate() {
+        if code.is_none_or(|code| code == index.option_code(filter, x)) {
             out.or(set);
         }
     }
@@ -183,15 +190,15 @@ fn classified(index: &TenantIndex, kind: Option<Kind>, code: Option<&str>) -> Bi
 
 /// The services `ids` (listed ones) with their organization, in that order: built once per
 /// generation of the register, the missing ones in one transaction.
-async fn briefs(
+async fn summaries(
     state: &AppState,
     published: &Published,
-    index: &TenantIndex,
+    cache: &TenantCache,
     ids: &[Uuid],
 ) -> ApiResult<Vec<Arc<Service>>> {
     let mut found: Vec<Option<Arc<Service>>> = ids
         .iter()
-        .map(|id| index.memo.get::<Service>("hsds-brief", *id))
+        .map(|id| cache.facility(FacilitySlot::HSDS_SUMMARY, *id))
         .collect();
     let missing: Vec<Uuid> = ids
         .iter()
@@ -219,7 +226,7 @@ async fn briefs(
         for row in rows {
             let mut service = brief(&row);
             service.organization = providers.get(&row.provider_id).map(organizations::brief);
-            let kept = index.memo.put("hsds-brief", row.facility_id, service);
+            let kept = cache.keep_facility(FacilitySlot::HSDS_SUMMARY, row.facility_id, service);
             if let Some(slot) = ids.iter().position(|id| *id == row.facility_id) {
                 found[slot] = Some(kept);
             }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::api::{ApiError, ApiResult};
 use super::model::{Attribute, Taxonomy, TaxonomyTerm};
 use super::params::{Page, Params};
-use super::{ids, open};
+use super::{ids, published_tx};
 use crate::db::TenantTx;
 use crate::state::AppState;
 
@@ -299,7 +299,7 @@ pub async fn taxonomies(
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Page<Taxonomy>>> {
     let paging = Params::parse(q.as_deref()).paging()?;
-    let (published, _tx) = open(&state, &tenant).await?;
+    let (published, _tx) = published_tx(&state, &tenant).await?;
     let vocabulary = Vocabulary::new(published.tenant_id, Vec::new());
     let all: Vec<Taxonomy> = Kind::ALL
         .into_iter()
@@ -314,7 +314,7 @@ pub async fn taxonomy(
     State(state): State<AppState>,
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Taxonomy>> {
-    let (published, _tx) = open(&state, &tenant).await?;
+    let (published, _tx) = published_tx(&state, &tenant).await?;
     let vocabulary = Vocabulary::new(published.tenant_id, Vec::new());
     let kind = Uuid::try_parse(&id)
         .ok()
@@ -335,7 +335,7 @@ pub async fn terms(
     let parent_id = params.uuid("parent_id")?;
     let top_only = matches!(params.get("top_only"), Some("true" | "1"));
     let search = params.search().map(|s| s.to_lowercase());
-    let (_, mut tx) = open(&state, &tenant).await?;
+    let (_, mut tx) = published_tx(&state, &tenant).await?;
     let vocabulary = Vocabulary::load(&mut tx).await?;
     let all: Vec<TaxonomyTerm> = vocabulary
         .terms
@@ -360,7 +360,7 @@ pub async fn term(
     Path((tenant, id)): Path<(String, String)>,
 ) -> ApiResult<Json<TaxonomyTerm>> {
     let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    let (_, mut tx) = open(&state, &tenant).await?;
+    let (_, mut tx) = published_tx(&state, &tenant).await?;
     let vocabulary = Vocabulary::load(&mut tx).await?;
     let term = vocabulary.by_id(id).ok_or(ApiError::NotFound)?;
     Ok(Json(vocabulary.term_json(term, true)))

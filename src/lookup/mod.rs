@@ -1,41 +1,34 @@
-//! Finding facilities (DOMAIN.md §5): the wijkteam's lookup, handouts, referral counts and
-//! the public sociale kaart.
+//! Finding facilities, the pages: the wijkteam's search, handouts, publishing and the public
+//! sociale kaart. The search itself is [`crate::search`]; referrals are [`crate::referrals`].
 
-pub mod bits;
-pub mod index;
-pub mod load;
 pub mod pages;
-pub mod params;
 pub mod public;
+pub mod public_facts;
 pub mod publish;
-pub mod referrals;
 pub mod results;
-pub mod search;
-pub mod sheet;
-pub mod text;
-pub mod words;
 
 use askama::Template;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use uuid::Uuid;
 
 use crate::auth::access::require_section;
 use crate::auth::roles::Section;
-use crate::db::Db;
 use crate::error::AppResult;
+use crate::search::index::TenantIndex;
+use crate::search::words::Ranks;
+use crate::search::TenantAndQuery;
 use crate::state::AppState;
-use crate::tenancy::published::Published;
-use sheet::Sheet;
+use public_facts::PublicFacts;
 
 #[derive(Template)]
 #[template(path = "lookup/handout.html")]
 struct HandoutPage<'a> {
-    sheet: &'a Sheet,
+    facts: &'a PublicFacts,
     tenant_name: String,
     back: String,
     /// Only the open days (the handout must fit one page).
@@ -43,9 +36,9 @@ struct HandoutPage<'a> {
 }
 
 /// The printable handout: large type, no navigation, one A4 page.
-pub fn handout_page(sheet: &Sheet, tenant_name: String, back: String) -> AppResult<String> {
+pub fn handout_page(facts: &PublicFacts, tenant_name: String, back: String) -> AppResult<String> {
     Ok(HandoutPage {
-        sheet,
+        facts,
         tenant_name,
         back,
         compact: true,
@@ -53,108 +46,36 @@ pub fn handout_page(sheet: &Sheet, tenant_name: String, back: String) -> AppResu
     .render()?)
 }
 
-/// What a search needs to know of its tenant before it can run, read in one statement outside
-/// any transaction: the tenant, how far its register is, and the query's words analysed.
-pub struct Glance {
-    pub name: String,
-    pub generation: i64,
-    pub published: bool,
-    /// `None`: the query has no words, everything matches.
-    pub query: Option<words::Query>,
-}
-
-static GLANCE: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "select name, register_generation, published, {} from tenants where tenant_id = $1",
-        words::analysis_sql(2)
-    )
-});
-
-/// The tenant `tenant_id` and the analysis of `q`; `None` for an unknown tenant.
-pub async fn glance(db: &Db, tenant_id: Uuid, q: &str) -> AppResult<Option<Glance>> {
-    type Row = (String, i64, bool, Option<Vec<String>>, Option<String>);
-    let row: Option<Row> = sqlx::query_as(&GLANCE)
-        .bind(tenant_id)
-        .bind(words::query_text(q))
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(
-        row.map(|(name, generation, published, stems, plain)| Glance {
-            name,
-            generation,
-            published,
-            query: words::from_analysis(stems, plain),
-        }),
-    )
-}
-
-/// The published tenant `slug`, its projection and the analysis of `q`: one statement while
-/// the projection is current. `None` for an unknown or unpublished tenant. The kaart and the
-/// HSDS API find their tenant this way.
-pub async fn published(
-    state: &AppState,
-    slug: &str,
-    q: &str,
-) -> AppResult<Option<(Published, Arc<index::TenantIndex>, Option<words::Query>)>> {
-    let Some(tenant_id) = state.slugs.tenant_id(state.db.pool(), slug).await? else {
-        return Ok(None);
-    };
-    let Some(glance) = glance(&state.db, tenant_id, q)
-        .await?
-        .filter(|g| g.published)
-    else {
-        return Ok(None);
-    };
-    let index = state
-        .lookup
-        .get(&state.db, tenant_id, glance.generation)
-        .await?;
-    let tenant = Published {
-        tenant_id,
-        slug: slug.to_string(),
-        name: glance.name,
-        generation: glance.generation,
-    };
-    Ok(Some((tenant, index, glance.query)))
-}
-
-/// The tenant's projection as of `glance` and, when the query has words, their match.
-pub async fn find(
+/// The tenant's projection at the generation of `tenant` and, when the query has words,
+/// their match.
+pub async fn projection_and_ranks(
     state: &AppState,
     tenant_id: Uuid,
-    glance: &Glance,
-) -> AppResult<(Arc<index::TenantIndex>, Option<words::Ranks>)> {
-    let index = state
-        .lookup
-        .get(&state.db, tenant_id, glance.generation)
+    tenant: &TenantAndQuery,
+) -> AppResult<(Arc<TenantIndex>, Option<Ranks>)> {
+    let (_, index) = state
+        .cache
+        .projection(&state.db, tenant_id, tenant.generation)
         .await?;
-    let ranks = glance.query.as_ref().map(|q| q.ranks(&index.text));
+    let ranks = tenant.query.as_ref().map(|q| q.ranks(&index.text));
     Ok((index, ranks))
 }
 
-/// Signed-in routes: the search, handouts, referrals and their counts.
+/// Signed-in routes: the search, handouts and publishing.
 pub fn router() -> Router<AppState> {
     let lookup = Router::new()
         .route("/{tenant}/zoeken", get(pages::search_page))
-        .route(
-            "/{tenant}/voorzieningen/{id}/verwijzing",
-            post(referrals::record),
-        )
         .route_layer(from_fn_with_state(Section::Lookup, require_section));
     let handout = Router::new()
         .route("/{tenant}/voorzieningen/{id}/folder", get(pages::handout))
         .route_layer(from_fn_with_state(Section::Facilities, require_section));
-    let counts = Router::new()
-        .route("/{tenant}/verwijzingen", get(referrals::counts))
-        .route("/{tenant}/verwijzingen/export.csv", get(referrals::export))
-        .route_layer(from_fn_with_state(Section::Referrals, require_section));
     let publication = Router::new()
         .route(
             "/{tenant}/beheer/publicatie",
             get(publish::page).post(publish::set),
         )
         .route_layer(from_fn_with_state(Section::Publication, require_section));
-    lookup.merge(handout).merge(counts).merge(publication)
+    lookup.merge(handout).merge(publication)
 }
 
 /// Public routes: the sociale kaart of published tenants.

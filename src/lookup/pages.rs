@@ -3,13 +3,13 @@
 use axum::extract::{RawQuery, State};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::params::SearchParams;
-use super::search;
-use super::sheet::Sheet;
+use super::public_facts::PublicFacts;
 use crate::auth::ownership::Access;
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::search;
+use crate::search::params::SearchParams;
 use crate::state::AppState;
 use crate::web::layout::Layout;
 use crate::web::PathId;
@@ -21,10 +21,10 @@ pub async fn search_page(
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let params = SearchParams::parse(raw.as_deref());
-    let glance = super::glance(&state.db, user.tenant_id, &params.q)
+    let tenant = search::tenant_and_query(&state.db, user.tenant_id, &params.q)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (index, ranks) = super::find(&state, user.tenant_id, &glance).await?;
+    let (index, ranks) = super::projection_and_ranks(&state, user.tenant_id, &tenant).await?;
     let outcome = search::run(&index, params, ranks);
     let layout = Layout::for_user(&user, "Voorzieningen zoeken", Some(Section::Lookup));
     super::results::page(
@@ -44,10 +44,12 @@ pub async fn handout(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let sheet = Sheet::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let facts = PublicFacts::load(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     // An aanbieder prints only its own organisation's handouts.
-    user.check_provider(sheet.provider_id, Access::Read)?;
+    user.check_provider(facts.provider_id, Access::Read)?;
     let back = format!("{}/{id}", user.href(Section::Facilities.path()));
-    Ok(Html(super::handout_page(&sheet, user.tenant_name.clone(), back)?).into_response())
+    Ok(Html(super::handout_page(&facts, user.tenant_name.clone(), back)?).into_response())
 }

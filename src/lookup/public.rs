@@ -1,5 +1,5 @@
 //! The public sociale kaart: /{tenant}/kaart for residents, no login, only for tenants that
-//! publish their register. Everything shown comes from the search index and [`Sheet`], so no
+//! publish their register. Everything shown comes from the search index and [`PublicFacts`], so no
 //! internal field can reach these pages.
 
 use askama::Template;
@@ -8,26 +8,22 @@ use axum::response::{Html, IntoResponse, Response};
 use uuid::Uuid;
 
 use super::handout_page;
-use super::params::SearchParams;
-use super::search;
-use super::sheet::Sheet;
+use super::public_facts::PublicFacts;
+use crate::search;
+use crate::search::params::SearchParams;
 use std::sync::Arc;
 
-use super::index::TenantIndex;
-
+use crate::cache::FacilitySlot;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::tenancy::published::PublishedProjection;
 use crate::web::layout::{render, Layout};
 
 pub use crate::tenancy::published::Published;
 
 /// The published tenant `slug` (or not found), its projection and the analysis of `q`.
-async fn open(
-    state: &AppState,
-    slug: &str,
-    q: &str,
-) -> AppResult<(Published, Arc<TenantIndex>, Option<super::words::Query>)> {
-    super::published(state, slug, q)
+async fn published_or_404(state: &AppState, slug: &str, q: &str) -> AppResult<PublishedProjection> {
+    crate::tenancy::published::published_projection(state, slug, q)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -58,7 +54,12 @@ pub async fn search_page(
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let params = SearchParams::parse(raw.as_deref());
-    let (tenant, index, query) = open(&state, &slug, &params.q).await?;
+    let PublishedProjection {
+        tenant,
+        index,
+        query,
+        ..
+    } = published_or_404(&state, &slug, &params.q).await?;
     let ranks = query.map(|q| q.ranks(&index.text));
     let outcome = search::run(&index, params, ranks);
     let layout = tenant.layout("Zoek hulp en activiteiten");
@@ -76,27 +77,44 @@ pub async fn search_page(
 #[template(path = "lookup/public_facility.html")]
 struct FacilityPage {
     layout: Layout,
-    sheet: Arc<Sheet>,
+    facts: Arc<PublicFacts>,
     back: String,
     handout: String,
     compact: bool,
 }
 
-/// A listed facility of a published tenant, from its projection (a sheet is read once per
+/// A listed facility of a published tenant, from its projection (its facts are read once per
 /// change of the register).
-async fn published_sheet(
+async fn published_facts(
     state: &AppState,
     slug: &str,
     id: &str,
-) -> AppResult<(Published, Arc<Sheet>)> {
+) -> AppResult<(Published, Arc<PublicFacts>)> {
     let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
-    let (tenant, index, _) = open(state, slug, "").await?;
-    let sheet = index
-        .sheet(&state.db, tenant.tenant_id, id)
-        .await?
-        .filter(|s| !s.archived)
-        .ok_or(AppError::NotFound)?;
-    Ok((tenant, sheet))
+    let PublishedProjection {
+        tenant,
+        cache,
+        index,
+        ..
+    } = published_or_404(state, slug, "").await?;
+    if index.entry(id).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let facts = match cache.facility(FacilitySlot::PUBLIC_FACTS, id) {
+        Some(facts) => facts,
+        None => {
+            let mut tx = state.db.tenant_tx(tenant.tenant_id).await?;
+            let facts = PublicFacts::load(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            tx.commit().await?;
+            cache.keep_facility(FacilitySlot::PUBLIC_FACTS, id, facts)
+        }
+    };
+    if facts.archived {
+        return Err(AppError::NotFound);
+    }
+    Ok((tenant, facts))
 }
 
 /// GET /{tenant}/kaart/{id}
@@ -104,13 +122,13 @@ pub async fn facility_page(
     State(state): State<AppState>,
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (tenant, sheet) = published_sheet(&state, &slug, &id).await?;
+    let (tenant, facts) = published_facts(&state, &slug, &id).await?;
     render(&FacilityPage {
-        layout: tenant.layout(sheet.name.clone()),
+        layout: tenant.layout(facts.name.clone()),
         back: tenant.href(""),
-        handout: tenant.href(&format!("/{}/folder", sheet.id)),
+        handout: tenant.href(&format!("/{}/folder", facts.id)),
         compact: false,
-        sheet,
+        facts,
     })
 }
 
@@ -119,7 +137,7 @@ pub async fn handout(
     State(state): State<AppState>,
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (tenant, sheet) = published_sheet(&state, &slug, &id).await?;
-    let back = tenant.href(&format!("/{}", sheet.id));
-    Ok(Html(handout_page(&sheet, tenant.name, back)?).into_response())
+    let (tenant, facts) = published_facts(&state, &slug, &id).await?;
+    let back = tenant.href(&format!("/{}", facts.id));
+    Ok(Html(handout_page(&facts, tenant.name, back)?).into_response())
 }

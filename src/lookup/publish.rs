@@ -3,16 +3,17 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
+use crate::web::Notice;
 
 #[derive(Template)]
 #[template(path = "lookup/publish.html")]
@@ -21,11 +22,6 @@ struct PublishPage {
     published: bool,
     kaart: String,
     api: String,
-}
-
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
 }
 
 /// GET /{tenant}/beheer/publicatie
@@ -95,12 +91,10 @@ pub async fn set(
     )
     .before(serde_json::json!({ "gepubliceerd": before }))
     .after(serde_json::json!({ "gepubliceerd": on }));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
     let target = format!(
         "{}?melding={}",
         user.href(Section::Publication.path()),
         if on { "aan" } else { "uit" }
     );
-    Ok(Redirect::to(&target).into_response())
+    audit::record_commit_redirect(tx, &user, &address, event, &target).await
 }

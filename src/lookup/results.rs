@@ -4,11 +4,10 @@
 use askama::Template;
 use axum::response::Response;
 
-use super::index::TenantIndex;
-use super::params::{CODE_FILTERS, FLAGS};
-use super::search::{Facet, FacetOption, Loosen, Outcome};
 use crate::error::AppResult;
 use crate::register::facilities::hours::WEEKDAYS;
+use crate::search::index::{Entry, TenantIndex};
+use crate::search::{Facet, FacetOption, Loosen, Outcome};
 use crate::web::layout::{render, Layout};
 
 pub struct ResultRow {
@@ -57,7 +56,7 @@ struct SearchPage<'a> {
     narrowed: bool,
 }
 
-fn nearness(index: &TenantIndex, near: Option<usize>, entry: &super::index::Entry) -> &'static str {
+fn nearness(index: &TenantIndex, near: Option<usize>, entry: &Entry) -> &'static str {
     let Some(b) = near else { return "" };
     let wijk = index.areas[b].parent;
     if entry.buurt == Some(b) {
@@ -77,19 +76,19 @@ fn nearness(index: &TenantIndex, near: Option<usize>, entry: &super::index::Entr
 fn chips(outcome: &Outcome) -> Vec<Chip> {
     let p = &outcome.params;
     let mut out = Vec::new();
-    for (facet, (key, label)) in outcome.facets.iter().zip(CODE_FILTERS) {
+    for facet in &outcome.facets {
         if let Some(o) = facet.options.iter().find(|o| o.selected) {
             out.push(Chip {
-                label: format!("{label}: {}", o.label.trim_start_matches("– ")),
-                remove: p.without(key),
+                label: format!("{}: {}", facet.label, o.label.trim_start_matches("– ")),
+                remove: p.without(facet.key),
             });
         }
     }
-    for (f, (key, label)) in FLAGS.iter().enumerate() {
-        if p.flags[f] {
+    for (flag, set) in p.flags.iter() {
+        if *set {
             out.push(Chip {
-                label: (*label).into(),
-                remove: p.without(key),
+                label: flag.label().into(),
+                remove: p.without(flag.key()),
             });
         }
     }

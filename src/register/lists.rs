@@ -4,13 +4,14 @@ use sqlx::{FromRow, PgConnection};
 
 use crate::error::AppResult;
 
+/// A code of a list (a levensgebied, a facility type, a functie …) with the name users see.
 #[derive(Debug, Clone, FromRow)]
-pub struct Levensgebied {
+pub struct NamedCode {
     pub code: String,
     pub name: String,
 }
 
-pub async fn levensgebieden(conn: &mut PgConnection) -> AppResult<Vec<Levensgebied>> {
+pub async fn levensgebieden(conn: &mut PgConnection) -> AppResult<Vec<NamedCode>> {
     Ok(
         sqlx::query_as("select code, name from levensgebieden order by position")
             .fetch_all(conn)
@@ -18,14 +19,8 @@ pub async fn levensgebieden(conn: &mut PgConnection) -> AppResult<Vec<Levensgebi
     )
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct Code {
-    pub code: String,
-    pub name: String,
-}
-
 /// One list: `functie`, `bouwsteen`, `vorm`, `doelgroep`, `aanbiedertype`, `verwijsreden`.
-pub async fn codes(conn: &mut PgConnection, kind: &str) -> AppResult<Vec<Code>> {
+pub async fn codes(conn: &mut PgConnection, kind: &str) -> AppResult<Vec<NamedCode>> {
     Ok(
         sqlx::query_as("select code, name from code_lists where kind = $1 order by position")
             .bind(kind)

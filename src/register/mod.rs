@@ -4,6 +4,7 @@ pub mod facilities;
 pub mod history;
 pub mod lists;
 pub mod providers;
+pub mod search_documents;
 pub mod taxonomy;
 pub mod types;
 
@@ -15,7 +16,7 @@ use axum::Router;
 use crate::auth::access::{require_change, require_section};
 use crate::auth::roles::Section;
 use crate::state::AppState;
-use facilities::{edit, transfer, view};
+use facilities::{edit, referral, transfer, view};
 
 /// `/{tenant}/typen/...`, `/{tenant}/voorzieningen/...`, `/{tenant}/actualiteit/...`
 pub fn router() -> Router<AppState> {
@@ -89,6 +90,13 @@ pub fn router() -> Router<AppState> {
     let provider_forms = Router::new()
         .route("/{tenant}/aanbieders/nieuw", get(providers::provider_new))
         .route_layer(from_fn_with_state(Section::Providers, require_change));
+    // Counting a referral is part of looking facilities up.
+    let referrals = Router::new()
+        .route(
+            "/{tenant}/voorzieningen/{id}/verwijzing",
+            post(referral::referral_record),
+        )
+        .route_layer(from_fn_with_state(Section::Lookup, require_section));
     let stale = Router::new()
         .route("/{tenant}/actualiteit", get(view::stale_index))
         .route("/{tenant}/actualiteit/{id}", post(view::facility_verify))
@@ -98,5 +106,6 @@ pub fn router() -> Router<AppState> {
         .merge(facility_forms)
         .merge(providers)
         .merge(provider_forms)
+        .merge(referrals)
         .merge(stale)
 }

@@ -6,14 +6,14 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 use serde_json::json;
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Event};
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
@@ -21,9 +21,10 @@ use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::{self, Email, Postcode};
 use crate::register::history;
-use crate::register::lists::{self, Code};
+use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::Notice;
 use crate::web::{ClientAddr, PathId};
 
 #[derive(Debug, Clone, FromRow)]
@@ -93,7 +94,7 @@ struct FormPage {
     base: String,
     provider_id: Option<String>,
     form: ProviderForm,
-    types: Vec<Code>,
+    types: Vec<NamedCode>,
     errors: FormErrors,
     archived: bool,
     may_change: bool,
@@ -166,15 +167,6 @@ struct Valid {
     website: String,
 }
 
-fn base(user: &CurrentUser) -> String {
-    user.href(Section::Providers.path())
-}
-
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
-}
-
 /// GET /{tenant}/aanbieders
 pub async fn provider_index(
     State(state): State<AppState>,
@@ -194,7 +186,7 @@ pub async fn provider_index(
         (notice.melding.as_deref() == Some("opgeslagen")).then_some("De aanbieder is opgeslagen.");
     render(&ListPage {
         layout: Layout::for_user(&user, "Aanbieders", Some(Section::Providers)).with_notice(notice),
-        base: base(&user),
+        base: user.section_href(Section::Providers),
         rows,
         may_add: user.write_scope() == ProviderScope::All,
     })
@@ -219,7 +211,7 @@ async fn form_page(
     };
     let mut response = render(&FormPage {
         layout: Layout::for_user(user, title, Some(Section::Providers)),
-        base: base(user),
+        base: user.section_href(Section::Providers),
         provider_id: id.map(|i| i.to_string()),
         form,
         types,
@@ -364,7 +356,7 @@ async fn save(
     .await?;
     if let (Some(provider), Some(_)) = (saved, id) {
         // Its facilities are found by the provider's name too.
-        crate::lookup::text::refresh_provider(tx, provider).await?;
+        crate::register::search_documents::refresh_provider(tx, provider).await?;
     }
     Ok(saved)
 }
@@ -386,14 +378,12 @@ pub async fn provider_create(
         .await?
         .ok_or_else(|| AppError::internal("provider insert returned nothing"))?;
     let after = get(&mut tx, &user, id, Access::Write).await?;
-    audit::record(
-        &mut tx,
-        &Actor::user(&user, &address),
-        Event::new("aangemaakt", "aanbieder", id).after(after.audit_value()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    let event = Event::new("aangemaakt", "aanbieder", id).after(after.audit_value());
+    let to = format!(
+        "{}?melding=opgeslagen",
+        user.section_href(Section::Providers)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// GET /{tenant}/aanbieders/{id}
@@ -448,9 +438,11 @@ pub async fn provider_update(
     let event = Event::new("gewijzigd", "aanbieder", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    let to = format!(
+        "{}?melding=opgeslagen",
+        user.section_href(Section::Providers)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/aanbieders/{id}/archiveren: archives or restores (beleidsmedewerkers only).
@@ -474,16 +466,14 @@ pub async fn provider_archive(
     } else {
         "teruggezet"
     };
-    audit::record(
-        &mut tx,
-        &Actor::user(&user, &address),
-        Event::new(action, "aanbieder", id)
-            .before(before.audit_value())
-            .after(after.audit_value()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    let event = Event::new(action, "aanbieder", id)
+        .before(before.audit_value())
+        .after(after.audit_value());
+    let to = format!(
+        "{}?melding=opgeslagen",
+        user.section_href(Section::Providers)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// GET /{tenant}/aanbieders/{id}/geschiedenis
@@ -494,7 +484,7 @@ pub async fn provider_history(
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let p = get(&mut tx, &user, id, Access::Read).await?;
-    let back = format!("{}/{id}", base(&user));
+    let back = format!("{}/{id}", user.section_href(Section::Providers));
     let response = history::history_page(
         &mut tx,
         &user,

@@ -33,7 +33,8 @@ fn rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
         .collect()
 }
 
-/// Loads the national lists and refreshes every tenant's facility types.
+/// Loads the national lists and refreshes every tenant's facility types. Run at every start
+/// and operator command, after the migrations (`cli`), and by the test harness.
 pub async fn sync_national(admin: &PgPool) -> Result<(), sqlx::Error> {
     let mut tx = admin.begin().await?;
     for row in rows(LEVENSGEBIEDEN) {
@@ -133,7 +134,7 @@ pub async fn sync_tenant_types(
         by_tenant.entry(t).or_default().push(code);
     }
     for (t, codes) in by_tenant {
-        sqlx::query(crate::lookup::text::REFRESH_TYPES)
+        sqlx::query(crate::register::search_documents::REFRESH_TYPES)
             .bind(t)
             .bind(&codes)
             .execute(&mut **tx)

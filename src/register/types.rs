@@ -3,22 +3,23 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 use serde_json::json;
 use sqlx::FromRow;
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::required_text;
-use crate::register::lists::{self, Levensgebied};
+use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::ClientAddr;
+use crate::web::Notice;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct FacilityType {
@@ -73,7 +74,7 @@ async fn get(tx: &mut TenantTx, code: &str) -> AppResult<FacilityType> {
 }
 
 pub struct Group {
-    pub levensgebied: Levensgebied,
+    pub levensgebied: NamedCode,
     pub types: Vec<FacilityType>,
 }
 
@@ -94,7 +95,7 @@ struct FormPage {
     code: Option<String>,
     national: bool,
     form: TypeForm,
-    levensgebieden: Vec<Levensgebied>,
+    levensgebieden: Vec<NamedCode>,
     errors: FormErrors,
 }
 
@@ -148,15 +149,6 @@ impl TypeForm {
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
-}
-
-fn base(user: &CurrentUser) -> String {
-    user.href(Section::Types.path())
-}
-
 /// GET /{tenant}/typen
 pub async fn type_index(
     State(state): State<AppState>,
@@ -185,7 +177,7 @@ pub async fn type_index(
         Layout::for_user(&user, "Voorzieningentypen", Some(Section::Types)).with_notice(notice);
     render(&ListPage {
         layout,
-        base: base(&user),
+        base: user.section_href(Section::Types),
         groups,
         total,
     })
@@ -210,7 +202,7 @@ async fn form_page(
     let invalid = !errors.is_empty();
     let page = FormPage {
         layout: Layout::for_user(user, title, Some(Section::Types)),
-        base: base(user),
+        base: user.section_href(Section::Types),
         code,
         national,
         form,
@@ -361,14 +353,9 @@ pub async fn type_create(
     .execute(&mut *tx)
     .await?;
     let created = get(&mut tx, &code).await?;
-    audit::record(
-        &mut tx,
-        &Actor::user(&user, &address),
-        Event::new("aangemaakt", "voorzieningentype", &code).after(created.audit_value()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    let event = Event::new("aangemaakt", "voorzieningentype", &code).after(created.audit_value());
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Types));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/typen/{code}
@@ -415,13 +402,12 @@ pub async fn type_update(
         return form_page(&state, &user, Some(code), national, form, errors).await;
     }
     let after = get(&mut tx, &code).await?;
-    crate::lookup::text::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
+    crate::register::search_documents::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
     let event = Event::new("gewijzigd", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Types));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/typen/{code}/herstellen: back to the national version (keeps added aliases).
@@ -447,13 +433,12 @@ pub async fn type_reset(
     .execute(&mut *tx)
     .await?;
     let after = get(&mut tx, &code).await?;
-    crate::lookup::text::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
+    crate::register::search_documents::refresh_types(&mut tx, std::slice::from_ref(&code)).await?;
     let event = Event::new("hersteld", "voorzieningentype", &code)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Types));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 #[cfg(test)]

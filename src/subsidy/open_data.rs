@@ -143,7 +143,7 @@ pub fn package(
 }
 
 async fn open(state: &AppState, slug: &str) -> AppResult<(Published, TenantTx, Option<String>)> {
-    let (tenant, mut tx) = published::open(&state.slugs, &state.db, slug)
+    let (tenant, mut tx) = published::by_slug(&state.slugs, &state.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let cbs: Option<String> =

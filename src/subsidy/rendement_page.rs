@@ -57,9 +57,22 @@ const FIELDS: [(&str, &str, &str); 8] = [
     ),
 ];
 
+#[derive(sqlx::FromRow)]
+struct Stored {
+    participants: i64,
+    share_numerator: i64,
+    share_denominator: i64,
+    persons_per_place: i64,
+    cost_per_place_cents: i64,
+    subsidy_cents: i64,
+    hours_per_request_tenths: i64,
+    hours_per_fte: i64,
+    contribution_per_month_cents: i64,
+}
+
 async fn stored(tx: &mut TenantTx, scheme_id: uuid::Uuid) -> AppResult<Option<Inputs>> {
     let tenant_id = tx.tenant_id();
-    let row: Option<(i64, i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let row: Option<Stored> = sqlx::query_as(
         "select participants, share_numerator, share_denominator, persons_per_place, cost_per_place_cents, subsidy_cents, \
          hours_per_request_tenths, hours_per_fte, contribution_per_month_cents from subsidy_rendement \
          where tenant_id = $1 and scheme_id = $2",
@@ -69,15 +82,15 @@ async fn stored(tx: &mut TenantTx, scheme_id: uuid::Uuid) -> AppResult<Option<In
     .fetch_optional(&mut **tx)
     .await?;
     Ok(row.map(|r| Inputs {
-        participants: r.0,
-        share_numerator: r.1,
-        share_denominator: r.2,
-        persons_per_place: r.3,
-        cost_per_place_cents: r.4,
-        subsidy_cents: r.5,
-        hours_per_request_tenths: r.6,
-        hours_per_fte: r.7,
-        contribution_per_month_cents: r.8,
+        participants: r.participants,
+        share_numerator: r.share_numerator,
+        share_denominator: r.share_denominator,
+        persons_per_place: r.persons_per_place,
+        cost_per_place_cents: r.cost_per_place_cents,
+        subsidy_cents: r.subsidy_cents,
+        hours_per_request_tenths: r.hours_per_request_tenths,
+        hours_per_fte: r.hours_per_fte,
+        contribution_per_month_cents: r.contribution_per_month_cents,
     }))
 }
 

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 use serde_json::json;
@@ -11,12 +11,15 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
+use crate::cbs::CbsCode;
 use crate::error::{AppError, AppResult};
 use crate::fields::required_text;
 use crate::state::AppState;
-use crate::tenancy::areas_csv::{self, CbsCode, LineError};
+use crate::tenancy::areas_csv;
 use crate::tenancy::areas_store::{self, Area};
 use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::upload::{self, LineError};
+use crate::web::Notice;
 use crate::web::{ClientAddr, PathId};
 
 /// Largest area file accepted.
@@ -59,11 +62,6 @@ struct ImportPage {
     max_mb: usize,
 }
 
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
-}
-
 #[derive(Deserialize)]
 pub struct AreaForm {
     #[serde(default)]
@@ -80,10 +78,6 @@ fn notice_text(notice: &Notice) -> Option<&'static str> {
         Some("verwijderd") => Some("Het gebied is verwijderd."),
         _ => None,
     }
-}
-
-fn base(user: &CurrentUser) -> String {
-    user.href(Section::Areas.path())
 }
 
 /// Sorts gemeente → its wijken → their buurten, by the digits of the CBS code.
@@ -124,7 +118,7 @@ pub async fn area_index(
         Layout::for_user(&user, "Gebieden", Some(Section::Areas)).with_notice(notice_text(&notice));
     render(&ListPage {
         layout,
-        base: base(&user),
+        base: user.section_href(Section::Areas),
         rows,
         counts,
     })
@@ -144,7 +138,7 @@ fn form_page(
     let invalid = !errors.is_empty();
     let page = FormPage {
         layout: Layout::for_user(user, title, Some(Section::Areas)),
-        base: base(user),
+        base: user.section_href(Section::Areas),
         area_id,
         code: form.code,
         naam: form.naam,
@@ -234,9 +228,8 @@ pub async fn area_create(
     .await?;
     let event = Event::new("aangemaakt", "gebied", area_id)
         .after(json!({"code": code.as_str(), "naam": form.naam.trim()}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Areas));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// GET /{tenant}/beheer/gebieden/{id}
@@ -303,13 +296,12 @@ pub async fn area_update(
         return form_page(&user, Some(id.to_string()), form, errors);
     }
     // Facilities are found by the names of their buurt and wijk too.
-    crate::lookup::text::refresh(&mut tx, None).await?;
+    crate::register::search_documents::refresh(&mut tx, None).await?;
     let event = Event::new("gewijzigd", "gebied", id)
         .before(json!({"naam": area.name}))
         .after(json!({"naam": form.naam.trim()}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Areas));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/beheer/gebieden/{id}/verwijderen: only areas nothing lies in.
@@ -349,9 +341,8 @@ pub async fn area_delete(
         .await?;
     let event = Event::new("verwijderd", "gebied", id)
         .before(json!({"code": area.cbs_code, "naam": area.name}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=verwijderd", base(&user))).into_response())
+    let to = format!("{}?melding=verwijderd", user.section_href(Section::Areas));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 fn import_page(
@@ -362,7 +353,7 @@ fn import_page(
     let invalid = !errors.is_empty();
     let page = ImportPage {
         layout: Layout::for_user(user, "Gebieden importeren", Some(Section::Areas)),
-        base: base(user),
+        base: user.section_href(Section::Areas),
         errors,
         summary,
         max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
@@ -386,32 +377,15 @@ pub async fn area_import(
     ClientAddr(address): ClientAddr,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let mut file = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("bestand") => match field.bytes().await {
-                Ok(bytes) => file = Some(bytes),
-                Err(err) => return import_page(&user, vec![unreadable(err.status())], None),
-            },
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(err) => return import_page(&user, vec![unreadable(err.status())], None),
+    let received = upload::receive(&mut multipart, MAX_IMPORT_BYTES).await;
+    let bytes = match received {
+        Ok(Some(bytes)) if !bytes.is_empty() => bytes,
+        Ok(_) => {
+            let choose = LineError::new(0, "", "Kies een CSV-bestand om te importeren.");
+            return import_page(&user, vec![choose], None);
         }
-    }
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return import_page(
-            &user,
-            vec![LineError::new(
-                0,
-                "",
-                "Kies een CSV-bestand om te importeren.",
-            )],
-            None,
-        );
+        Err(error) => return import_page(&user, vec![error], None),
     };
-    if bytes.len() > MAX_IMPORT_BYTES {
-        return import_page(&user, vec![too_large()], None);
-    }
     let records = match areas_csv::parse(&bytes) {
         Ok(records) => records,
         Err(errors) => return import_page(&user, errors, None),
@@ -429,29 +403,6 @@ pub async fn area_import(
             import_page(&user, Vec::new(), Some((summary.created, summary.updated)))
         }
     }
-}
-
-fn unreadable(status: StatusCode) -> LineError {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        too_large()
-    } else {
-        LineError::new(
-            0,
-            "",
-            "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
-        )
-    }
-}
-
-fn too_large() -> LineError {
-    LineError::new(
-        0,
-        "",
-        format!(
-            "Het bestand is te groot. Het mag hoogstens {} MB zijn.",
-            MAX_IMPORT_BYTES / 1024 / 1024
-        ),
-    )
 }
 
 /// GET /{tenant}/beheer/gebieden/export.csv: the same columns the import reads.

@@ -3,102 +3,14 @@
 
 use std::collections::HashSet;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Gemeente,
-    Wijk,
-    Buurt,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Gemeente => "gemeente",
-            Level::Wijk => "wijk",
-            Level::Buurt => "buurt",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Level::Gemeente => "Gemeente",
-            Level::Wijk => "Wijk",
-            Level::Buurt => "Buurt",
-        }
-    }
-}
-
-/// A CBS area code, checked: `GM0141`, `WK014101`, `BU01410101`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CbsCode(String);
-
-impl CbsCode {
-    pub fn parse(input: &str) -> Result<Self, String> {
-        let code = input.trim().to_uppercase();
-        let digits = |prefix: &str, n: usize| {
-            code.strip_prefix(prefix)
-                .is_some_and(|rest| rest.len() == n && rest.bytes().all(|b| b.is_ascii_digit()))
-        };
-        if digits("GM", 4) || digits("WK", 6) || digits("BU", 8) {
-            Ok(Self(code))
-        } else {
-            Err(format!(
-                "'{}' is geen CBS-code. Gebruik GM + 4 cijfers (gemeente), WK + 6 cijfers (wijk) of BU + 8 cijfers (buurt), bijvoorbeeld GM0141, WK014101 of BU01410101.",
-                input.trim().chars().take(40).collect::<String>()
-            ))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn level(&self) -> Level {
-        match &self.0[..2] {
-            "GM" => Level::Gemeente,
-            "WK" => Level::Wijk,
-            _ => Level::Buurt,
-        }
-    }
-
-    /// The code of the area this one lies in: a buurt's wijk, a wijk's gemeente.
-    pub fn parent(&self) -> Option<CbsCode> {
-        match self.level() {
-            Level::Gemeente => None,
-            Level::Wijk => Some(CbsCode(format!("GM{}", &self.0[2..6]))),
-            Level::Buurt => Some(CbsCode(format!("WK{}", &self.0[2..8]))),
-        }
-    }
-
-    /// The gemeente this area lies in.
-    pub fn gemeente(&self) -> CbsCode {
-        CbsCode(format!("GM{}", &self.0[2..6]))
-    }
-}
+use crate::cbs::CbsCode;
+use crate::web::upload::LineError;
 
 #[derive(Debug, Clone)]
 pub struct AreaRecord {
     pub line: usize,
     pub code: CbsCode,
     pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineError {
-    /// 0 for the file as a whole.
-    pub line: usize,
-    pub column: String,
-    pub message: String,
-}
-
-impl LineError {
-    pub fn new(line: usize, column: &str, message: impl Into<String>) -> Self {
-        Self {
-            line,
-            column: column.to_string(),
-            message: message.into(),
-        }
-    }
 }
 
 /// Parses the whole file; either every row or every error (with line numbers, header = 1).
@@ -195,32 +107,6 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<LineError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes() {
-        assert_eq!(
-            CbsCode::parse(" bu01410101 ")
-                .unwrap()
-                .parent()
-                .unwrap()
-                .as_str(),
-            "WK014101"
-        );
-        assert_eq!(
-            CbsCode::parse("WK014101")
-                .unwrap()
-                .parent()
-                .unwrap()
-                .as_str(),
-            "GM0141"
-        );
-        assert!(CbsCode::parse("GM141").is_err());
-        assert!(CbsCode::parse("XX0141").is_err());
-        assert_eq!(
-            CbsCode::parse("WK093501").unwrap().gemeente().as_str(),
-            "GM0935"
-        );
-    }
 
     #[test]
     fn semicolons_bom_and_errors() {

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use crate::cbs::CbsCode;
 use crate::db::TenantTx;
 use crate::error::AppResult;
-use crate::tenancy::areas_csv::{AreaRecord, CbsCode, LineError};
+use crate::tenancy::areas_csv::AreaRecord;
+use crate::web::upload::LineError;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Area {

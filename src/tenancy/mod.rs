@@ -3,7 +3,6 @@
 pub mod areas;
 pub mod areas_csv;
 pub mod areas_store;
-pub mod kept;
 pub mod logbook;
 pub mod published;
 pub mod tenants;

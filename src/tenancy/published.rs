@@ -1,13 +1,19 @@
 //! Tenants whose register is public (the sociale kaart and the HSDS API): the one way those
-//! routes find their tenant and open its transaction.
+//! routes find their tenant, open its transaction ([`by_slug`]) or take what is kept of its
+//! register ([`published_projection`]).
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::cache::TenantCache;
 use crate::db::{Db, TenantTx};
+use crate::error::AppResult;
+use crate::search::index::TenantIndex;
+use crate::search::words::Query;
+use crate::state::AppState;
 
 /// Slugs never change, so the slug → tenant id lookup is remembered (found ones only).
 #[derive(Default)]
@@ -43,7 +49,7 @@ pub struct Published {
 
 /// Opens the transaction of the published tenant `slug` ([`Db::published_tx`]: one statement
 /// reads the tenant and admits its rows). `None` for an unknown or unpublished tenant.
-pub async fn open(
+pub async fn by_slug(
     slugs: &Slugs,
     db: &Db,
     slug: &str,
@@ -61,5 +67,50 @@ pub async fn open(
             },
             tx,
         )
+    }))
+}
+
+/// A published tenant with what is kept of its register: its cache and search projection,
+/// and the analysis of the query.
+pub struct PublishedProjection {
+    pub tenant: Published,
+    pub cache: Arc<TenantCache>,
+    pub index: Arc<TenantIndex>,
+    /// `None`: the query has no words, everything matches.
+    pub query: Option<Query>,
+}
+
+/// The published tenant `slug`, its projection and the analysis of `q`: one statement while
+/// the projection is current. `None` for an unknown or unpublished tenant. The kaart and the
+/// HSDS API find their tenant this way.
+pub async fn published_projection(
+    state: &AppState,
+    slug: &str,
+    q: &str,
+) -> AppResult<Option<PublishedProjection>> {
+    let Some(tenant_id) = state.slugs.tenant_id(state.db.pool(), slug).await? else {
+        return Ok(None);
+    };
+    let Some(found) = crate::search::tenant_and_query(&state.db, tenant_id, q)
+        .await?
+        .filter(|t| t.published)
+    else {
+        return Ok(None);
+    };
+    let (cache, index) = state
+        .cache
+        .projection(&state.db, tenant_id, found.generation)
+        .await?;
+    let tenant = Published {
+        tenant_id,
+        slug: slug.to_string(),
+        name: found.name,
+        generation: found.generation,
+    };
+    Ok(Some(PublishedProjection {
+        tenant,
+        cache,
+        index,
+        query: found.query,
     }))
 }

@@ -5,8 +5,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use axum::response::Response;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
@@ -18,6 +17,7 @@ use crate::fields::{required_text, Email};
 use crate::state::AppState;
 use crate::tenancy::users_store::{self, ProviderOption, UserRow};
 use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::Notice;
 use crate::web::{ClientAddr, PathId};
 
 #[derive(Template)]
@@ -159,15 +159,6 @@ fn validate(
     .filter(|_| errors.is_empty())
 }
 
-fn base(user: &CurrentUser) -> String {
-    user.href(Section::Users.path())
-}
-
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
-}
-
 /// GET /{tenant}/beheer/gebruikers
 pub async fn user_index(
     State(state): State<AppState>,
@@ -182,7 +173,7 @@ pub async fn user_index(
     let layout = Layout::for_user(&user, "Gebruikers", Some(Section::Users)).with_notice(notice);
     render(&ListPage {
         layout,
-        base: base(&user),
+        base: user.section_href(Section::Users),
         users,
     })
 }
@@ -205,7 +196,7 @@ async fn form_page(
     let invalid = !errors.is_empty();
     let page = FormPage {
         layout: Layout::for_user(user, title, Some(Section::Users)),
-        base: base(user),
+        base: user.section_href(Section::Users),
         user_id: user_id.map(|id| id.to_string()),
         form,
         roles: Role::ALL,
@@ -312,7 +303,7 @@ async fn link_page(
             "Link om een wachtwoord te kiezen",
             Some(Section::Users),
         ),
-        base: base(user),
+        base: user.section_href(Section::Users),
         display_name: target.display_name.clone(),
         email: target.email.clone(),
         link,
@@ -426,9 +417,8 @@ pub async fn user_update(
     let event = Event::new("gewijzigd", "gebruiker", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?melding=opgeslagen", base(&user))).into_response())
+    let to = format!("{}?melding=opgeslagen", user.section_href(Section::Users));
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/beheer/gebruikers/{id}/link: a new one-time link (the old one stops working).

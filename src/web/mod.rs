@@ -17,6 +17,12 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 
+/// The `?melding=` a page is sent to after a change (303 See Other): which message it shows.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Notice {
+    pub melding: Option<String>,
+}
+
 /// The `{id}` of a tenant route; anything that is not a UUID is simply not found.
 pub struct PathId(pub Uuid);
 

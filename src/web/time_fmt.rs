@@ -42,7 +42,8 @@ pub fn end_of_day(date: Date) -> OffsetDateTime {
     amsterdam_instant(date, Time::from_hms(23, 59, 59).expect("valid time"))
 }
 
-const MONTHS: [&str; 12] = [
+/// The Dutch month names, January first.
+pub const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "maart",

@@ -6,7 +6,24 @@ use axum::extract::Multipart;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::tenancy::areas_csv::LineError;
+/// What is wrong with an uploaded file: at a line and column, or with the file as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// 0 for the file as a whole.
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
+impl LineError {
+    pub fn new(line: usize, column: &str, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            column: column.to_string(),
+            message: message.into(),
+        }
+    }
+}
 
 fn too_large(max_bytes: usize) -> LineError {
     LineError::new(
@@ -19,46 +36,51 @@ fn too_large(max_bytes: usize) -> LineError {
     )
 }
 
-/// The bytes of the field `bestand`, or a message for the whole file.
-pub async fn read_file(multipart: &mut Multipart, max_bytes: usize) -> Result<Bytes, LineError> {
+/// The field `bestand` as it arrived (`None`: the form had no file), at most `max_bytes`; a
+/// message for the whole file when it is too large or could not be received.
+pub async fn receive(
+    multipart: &mut Multipart,
+    max_bytes: usize,
+) -> Result<Option<Bytes>, LineError> {
+    let not_received = |status: StatusCode| {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(max_bytes)
+        } else {
+            LineError::new(
+                0,
+                "",
+                "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
+            )
+        }
+    };
     let mut file = None;
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("bestand") => match field.bytes().await {
                 Ok(bytes) => file = Some(bytes),
-                Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err(too_large(max_bytes))
-                }
-                Err(_) => {
-                    return Err(LineError::new(
-                        0,
-                        "",
-                        "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
-                    ))
-                }
+                Err(err) => return Err(not_received(err.status())),
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(too_large(max_bytes))
-            }
-            Err(_) => {
-                return Err(LineError::new(
-                    0,
-                    "",
-                    "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
-                ))
-            }
+            Err(err) => return Err(not_received(err.status())),
         }
     }
     match file {
+        Some(b) if b.len() > max_bytes => Err(too_large(max_bytes)),
+        file => Ok(file),
+    }
+}
+
+/// The bytes of the field `bestand`, or a message for the whole file (also when it is
+/// missing or empty).
+pub async fn read_file(multipart: &mut Multipart, max_bytes: usize) -> Result<Bytes, LineError> {
+    match receive(multipart, max_bytes).await? {
         None => Err(LineError::new(
             0,
             "",
             "Kies een CSV-bestand om te importeren.",
         )),
         Some(b) if b.is_empty() => Err(LineError::new(0, "", "Het gekozen bestand is leeg.")),
-        Some(b) if b.len() > max_bytes => Err(too_large(max_bytes)),
         Some(b) => Ok(b),
     }
 }
@@ -90,12 +112,12 @@ pub fn csv_text(bytes: &[u8]) -> Result<(&str, u8), LineError> {
 }
 
 /// A CSV file opened for reading: its lower-cased header and its records (line = index + 2).
-pub struct Sheet {
+pub struct CsvFile {
     pub headers: Vec<String>,
     pub records: Vec<Result<csv::StringRecord, ()>>,
 }
 
-impl Sheet {
+impl CsvFile {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
     }
@@ -120,7 +142,7 @@ impl Sheet {
 }
 
 /// Opens `bytes` as CSV (see [`csv_text`]), fields trimmed, rows of any length.
-pub fn open(bytes: &[u8]) -> Result<Sheet, LineError> {
+pub fn read_csv(bytes: &[u8]) -> Result<CsvFile, LineError> {
     let (text, delimiter) = csv_text(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -134,7 +156,7 @@ pub fn open(bytes: &[u8]) -> Result<Sheet, LineError> {
         .map(|h| h.trim().to_lowercase())
         .collect();
     let records = reader.records().map(|r| r.map_err(|_| ())).collect();
-    Ok(Sheet { headers, records })
+    Ok(CsvFile { headers, records })
 }
 
 /// The message for a line the CSV reader could not read.

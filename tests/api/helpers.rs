@@ -13,6 +13,7 @@ use tokio::sync::{oneshot, OnceCell};
 use uuid::Uuid;
 use voorzieningen::config::Settings;
 use voorzieningen::db::{self, Db, Durability, EmbeddedPostgres};
+use voorzieningen::register::taxonomy;
 use voorzieningen::{demo, AppState};
 
 pub const DEMO_PASSWORD: &str = "demo-demo-demo";
@@ -83,6 +84,9 @@ pub async fn test_db(demo_data: bool) -> TestDb {
         .await
         .expect("admin pool");
     db::migrate(&admin).await.expect("migrations");
+    taxonomy::sync_national(&admin)
+        .await
+        .expect("national taxonomy");
     if demo_data {
         demo::load_once(&admin).await.expect("demo data");
     }

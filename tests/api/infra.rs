@@ -61,6 +61,9 @@ async fn a_database_outage_gives_503_pages_and_the_server_recovers_by_itself() {
         .await
         .unwrap();
     db::migrate(&admin).await.unwrap();
+    voorzieningen::register::taxonomy::sync_national(&admin)
+        .await
+        .unwrap();
     voorzieningen::demo::load_once(&admin).await.unwrap();
     let app_pool = db::app_pool(pg.connect_options("voorzieningen_app", "outage"), false, 3);
     let app = TestApp::serve(

@@ -23,6 +23,7 @@ mod ownership;
 mod register;
 mod register_import;
 mod roles;
+mod scale_out;
 mod security;
 mod subsidy;
 mod users;

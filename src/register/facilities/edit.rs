@@ -5,14 +5,14 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use uuid::Uuid;
 
 use super::access;
 use super::form_page::{facility_form, raw_from_body, with_form_fields};
 use super::record::{self, FacilityInput, Lookups, RawFacility};
 use super::store;
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Event};
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
@@ -56,10 +56,6 @@ async fn show_form(
         ProviderScope::All | ProviderScope::Nothing => None,
     };
     facility_form(user, lookups, id, version, raw, errors, fixed)
-}
-
-fn base(user: &CurrentUser) -> String {
-    user.href(Section::Facilities.path())
 }
 
 /// GET /{tenant}/voorzieningen/nieuw
@@ -128,9 +124,11 @@ pub async fn facility_create(
         .await?
         .ok_or(AppError::NotFound)?;
     let event = Event::new("aangemaakt", "voorziening", id).after(after.audit_value());
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
+    let to = format!(
+        "{}/{id}?melding=opgeslagen",
+        user.section_href(Section::Facilities)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// GET /{tenant}/voorzieningen/{id}/wijzigen
@@ -217,9 +215,11 @@ pub async fn facility_update(
     let event = Event::new("gewijzigd", "voorziening", id)
         .before(before.audit_value())
         .after(after.audit_value());
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}/{id}?melding=opgeslagen", base(&user))).into_response())
+    let to = format!(
+        "{}/{id}?melding=opgeslagen",
+        user.section_href(Section::Facilities)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
 /// POST /{tenant}/voorzieningen/{id}/archiveren: archives, or brings back from the archive.
@@ -244,7 +244,9 @@ pub async fn facility_archive(
     let event = Event::new(action, "voorziening", id)
         .before(serde_json::json!({"gearchiveerd": if before.archived { "ja" } else { "" }}))
         .after(serde_json::json!({"gearchiveerd": if before.archived { "" } else { "ja" }}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}/{id}?melding={action}", base(&user))).into_response())
+    let to = format!(
+        "{}/{id}?melding={action}",
+        user.section_href(Section::Facilities)
+    );
+    audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }

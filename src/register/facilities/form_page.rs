@@ -140,7 +140,7 @@ struct FormPage {
     used: Vec<Opt>,
 }
 
-fn named_opts(list: &[super::record::Named]) -> Vec<Opt> {
+fn named_opts(list: &[crate::register::lists::NamedCode]) -> Vec<Opt> {
     list.iter()
         .map(|n| Opt {
             code: n.code.clone(),

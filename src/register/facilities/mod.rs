@@ -7,6 +7,7 @@ pub mod edit;
 pub mod form_page;
 pub mod hours;
 pub mod record;
+pub mod referral;
 pub mod store;
 pub mod transfer;
 pub mod view;

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::choices::{self, Choices};
 use super::hours::{self, Period};
 use crate::fields::{self, Email, Postcode};
+use crate::register::lists::NamedCode;
 use crate::web::layout::FormErrors;
 
 /// Every column of the export, in order; the import takes the same header.
@@ -133,13 +134,6 @@ impl RawFacility {
     }
 }
 
-/// A code with the name users see.
-#[derive(Debug, Clone)]
-pub struct Named {
-    pub code: String,
-    pub name: String,
-}
-
 /// An area of the tenant, for the buurt and werkgebied fields.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AreaRef {
@@ -162,16 +156,16 @@ pub struct TypeRef {
 #[derive(Debug, Clone, Default)]
 pub struct Lookups {
     pub types: Vec<TypeRef>,
-    pub levensgebieden: Vec<Named>,
+    pub levensgebieden: Vec<NamedCode>,
     pub providers: Vec<(Uuid, String)>,
     pub areas: Vec<AreaRef>,
-    pub vormen: Vec<Named>,
-    pub functies: Vec<Named>,
-    pub bouwstenen: Vec<Named>,
-    pub doelgroepen: Vec<Named>,
+    pub vormen: Vec<NamedCode>,
+    pub functies: Vec<NamedCode>,
+    pub bouwstenen: Vec<NamedCode>,
+    pub doelgroepen: Vec<NamedCode>,
 }
 
-fn find_named<'a>(list: &'a [Named], input: &str) -> Option<&'a Named> {
+fn find_named<'a>(list: &'a [NamedCode], input: &str) -> Option<&'a NamedCode> {
     list.iter()
         .find(|n| n.code == input || n.name.eq_ignore_ascii_case(input))
 }
@@ -291,7 +285,7 @@ fn named_list(
     raw: &RawFacility,
     errors: &mut FormErrors,
     field: &'static str,
-    list: &[Named],
+    list: &[NamedCode],
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for value in raw.all(field) {

@@ -7,14 +7,15 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::hours::{self, Period};
-use super::record::{AreaRef, FacilityInput, Lookups, Named, RawFacility, TypeRef, COLUMNS};
+use super::record::{AreaRef, FacilityInput, Lookups, RawFacility, TypeRef, COLUMNS};
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::register::lists::NamedCode;
 
 /// The tenant's types, providers, areas and code lists.
 pub async fn lookups(tx: &mut TenantTx) -> AppResult<Lookups> {
     let tenant_id = tx.tenant_id();
-    let mut lookups = names(tx).await?;
+    let mut lookups = display_lookups(tx).await?;
     lookups.providers =
         sqlx::query_as("select provider_id, name from providers where tenant_id = $1 and not archived order by lower(name)")
             .bind(tenant_id)
@@ -24,7 +25,7 @@ pub async fn lookups(tx: &mut TenantTx) -> AppResult<Lookups> {
 }
 
 /// What a facility's codes are called: [`lookups`] without the providers (for showing one).
-pub async fn names(tx: &mut TenantTx) -> AppResult<Lookups> {
+pub async fn display_lookups(tx: &mut TenantTx) -> AppResult<Lookups> {
     let tenant_id = tx.tenant_id();
     let types: Vec<TypeRef> = sqlx::query_as(
         "select code, name, levensgebied, retired from facility_types where tenant_id = $1 order by position, lower(name)",
@@ -46,11 +47,11 @@ pub async fn names(tx: &mut TenantTx) -> AppResult<Lookups> {
     )
     .fetch_all(&mut **tx)
     .await?;
-    let list = |kind: &str| -> Vec<Named> {
+    let list = |kind: &str| -> Vec<NamedCode> {
         codes
             .iter()
             .filter(|c| c.0 == kind)
-            .map(|c| Named {
+            .map(|c| NamedCode {
                 code: c.1.clone(),
                 name: c.2.clone(),
             })
@@ -495,7 +496,7 @@ async fn write(
     .bind(&appt)
     .execute(&mut **tx)
     .await?;
-    crate::lookup::text::refresh(tx, Some(&[id])).await?;
+    crate::register::search_documents::refresh(tx, Some(&[id])).await?;
     Ok(true)
 }
 

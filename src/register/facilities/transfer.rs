@@ -20,9 +20,9 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::tenancy::areas_csv::LineError;
 use crate::web::layout::{render, Layout};
 use crate::web::upload;
+use crate::web::upload::LineError;
 use crate::web::ClientAddr;
 
 /// Largest register file accepted.

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::FromRow;
 use time::Date;
@@ -14,16 +14,17 @@ use super::choices;
 use super::hours::{self, WEEKDAYS};
 use super::record::Lookups;
 use super::store::{self, is_stale, Snapshot};
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Event};
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
-use crate::lookup::referrals::{self, ReferralChoices, ReferralForm};
+use crate::referrals::form::{self as referral_form, ReferralChoices, ReferralForm};
 use crate::register::history;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::Notice;
 use crate::web::{time_fmt, ClientAddr, PathId};
 
 const PAGE_SIZE: i64 = 50;
@@ -75,6 +76,23 @@ struct ListPage {
     page: i64,
     pages: i64,
     may_add: bool,
+}
+
+impl ListPage {
+    /// The link to page `page` of this list (the same search and archive), `None` past its ends.
+    fn page_link(&self, page: i64) -> Option<String> {
+        if !(1..=self.pages).contains(&page) {
+            return None;
+        }
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query
+            .append_pair("q", &self.q)
+            .append_pair("pagina", &page.to_string());
+        if self.archive {
+            query.append_pair("archief", "1");
+        }
+        Some(format!("{}?{}", self.base, query.finish()))
+    }
 }
 
 /// The columns of a list line, for the tenant's facilities (`$2`: archived ones) of provider `$3`
@@ -198,7 +216,7 @@ struct ShowPage {
     funding: Vec<String>,
 }
 
-fn names(codes: &[String], list: &[super::record::Named]) -> String {
+fn names_of(codes: &[String], list: &[crate::register::lists::NamedCode]) -> String {
     codes
         .iter()
         .map(|c| {
@@ -262,12 +280,12 @@ fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
             "Vorm",
             f.form
                 .as_ref()
-                .map(|v| names(std::slice::from_ref(v), &l.vormen))
+                .map(|v| names_of(std::slice::from_ref(v), &l.vormen))
                 .unwrap_or_default(),
         ),
-        ("Functies", names(&f.functions, &l.functies)),
-        ("Bouwstenen", names(&f.bouwstenen, &l.bouwstenen)),
-        ("Doelgroepen", names(&f.target_groups, &l.doelgroepen)),
+        ("Functies", names_of(&f.functions, &l.functies)),
+        ("Bouwstenen", names_of(&f.bouwstenen, &l.bouwstenen)),
+        ("Doelgroepen", names_of(&f.target_groups, &l.doelgroepen)),
         ("Werkgebied", werkgebied),
         (
             "Toegang",
@@ -331,11 +349,6 @@ fn details(f: &Snapshot, l: &Lookups) -> Vec<Labelled> {
         .collect()
 }
 
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    melding: Option<String>,
-}
-
 /// GET /{tenant}/voorzieningen/{id}
 pub async fn facility_show(
     State(state): State<AppState>,
@@ -348,22 +361,25 @@ pub async fn facility_show(
 
 /// What the facility page calls codes, and the referral form's choices: the same for every
 /// facility of the tenant until its register changes.
-pub struct Names {
+pub struct FacilityPageLists {
     lookups: Lookups,
     referral: ReferralChoices,
 }
 
-async fn page_names(state: &AppState, tx: &mut TenantTx) -> AppResult<std::sync::Arc<Names>> {
-    let tenant_id = tx.tenant_id();
-    let generation = crate::tenancy::kept::generation(tx).await?;
-    if let Some(names) = state.facility_names.get(tenant_id, generation) {
-        return Ok(names);
+async fn page_lists(
+    state: &AppState,
+    tx: &mut TenantTx,
+) -> AppResult<std::sync::Arc<FacilityPageLists>> {
+    let generation = crate::cache::register_generation(tx).await?;
+    let cache = state.cache.tenant(tx.tenant_id(), generation);
+    if let Some(lists) = cache.facility_page_lists() {
+        return Ok(lists);
     }
-    let names = Names {
-        lookups: store::names(tx).await?,
-        referral: referrals::choices(tx).await?,
+    let lists = FacilityPageLists {
+        lookups: store::display_lookups(tx).await?,
+        referral: referral_form::choices(tx).await?,
     };
-    Ok(state.facility_names.put(tenant_id, generation, names))
+    Ok(cache.keep_facility_page_lists(lists))
 }
 
 /// The facility page; `referral` brings back a referral form that did not pass its checks.
@@ -376,12 +392,12 @@ pub async fn show(
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let f = access::facility(&mut tx, user, id, Access::Read).await?;
-    let names = page_names(state, &mut tx).await?;
+    let lists = page_lists(state, &mut tx).await?;
     let funding = crate::subsidy::open_data::funding_of(&mut tx, id).await?;
     tx.commit().await?;
-    let lookups = &names.lookups;
+    let lookups = &lists.lookups;
     let may_refer = user.may_change(Section::Lookup);
-    let referral_choices = may_refer.then(|| names.referral.clone());
+    let referral_choices = may_refer.then(|| lists.referral.clone());
     let types: Vec<String> = f
         .types
         .iter()
@@ -579,8 +595,6 @@ pub async fn facility_verify(
     let event = Event::new("gecontroleerd", "voorziening", id)
         .before(serde_json::json!({"laatst_gecontroleerd": before.verified_on.map(|d| d.to_string()).unwrap_or_default(), "gecontroleerd_door": before.verified_by}))
         .after(serde_json::json!({"laatst_gecontroleerd": today.to_string(), "gecontroleerd_door": user.display_name}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
     let target = if form.terug == "lijst" {
         format!("{}?melding=gecontroleerd", user.href(Section::Stale.path()))
     } else {
@@ -589,5 +603,5 @@ pub async fn facility_verify(
             user.href(Section::Facilities.path())
         )
     };
-    Ok(Redirect::to(&target).into_response())
+    audit::record_commit_redirect(tx, &user, &address, event, &target).await
 }

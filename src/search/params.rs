@@ -1,36 +1,20 @@
 //! The search's URL parameters, read leniently: any query string gives a search (values that
 //! make no sense are dropped with a notice), and every search can be written back as a URL.
 
+use super::filters::{CodeFilter, Flag, PerCodeFilter, PerFlag};
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 
 const MAX_Q_CHARS: usize = 200;
 const MAX_CODE_CHARS: usize = 60;
 pub const MAX_PAGE: usize = 10_000;
 
-/// The single-valued code filters, in the order they are shown: (parameter, label).
-pub const CODE_FILTERS: [(&str, &str); 6] = [
-    ("levensgebied", "Levensgebied"),
-    ("type", "Soort voorziening"),
-    ("functie", "Functie"),
-    ("bouwsteen", "Bouwsteen"),
-    ("doelgroep", "Doelgroep"),
-    ("gebied", "Wijk of buurt"),
-];
-
-/// The yes/no filters: (parameter, label).
-pub const FLAGS: [(&str, &str); 3] = [
-    ("vrij", "Zonder indicatie"),
-    ("gratis", "Geen eigen bijdrage"),
-    ("rolstoel", "Rolstoeltoegankelijk"),
-];
-
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchParams {
     pub q: String,
-    /// Values of [`CODE_FILTERS`], by position.
-    pub codes: [Option<String>; 6],
-    /// Values of [`FLAGS`], by position.
-    pub flags: [bool; 3],
+    /// The chosen option of each code filter.
+    pub codes: PerCodeFilter<Option<String>>,
+    /// Which flags are set.
+    pub flags: PerFlag<bool>,
     /// 1 = Monday … 7 = Sunday.
     pub day: Option<usize>,
     /// Position in [`DAGDELEN`].
@@ -66,10 +50,10 @@ impl SearchParams {
         };
         for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             let value = value.as_ref();
-            if let Some(i) = CODE_FILTERS.iter().position(|(k, _)| *k == key) {
-                p.codes[i] = code(value);
-            } else if let Some(i) = FLAGS.iter().position(|(k, _)| *k == key) {
-                p.flags[i] = matches!(value, "1" | "ja" | "on" | "true");
+            if let Some(f) = CodeFilter::from_key(&key) {
+                p.codes[f] = code(value);
+            } else if let Some(f) = Flag::from_key(&key) {
+                p.flags[f] = matches!(value, "1" | "ja" | "on" | "true");
             } else {
                 match key.as_ref() {
                     "q" => p.q = clean(value, MAX_Q_CHARS),
@@ -113,18 +97,16 @@ impl SearchParams {
         p
     }
 
-    pub fn code(&self, key: &str) -> Option<&str> {
-        CODE_FILTERS
-            .iter()
-            .position(|(k, _)| *k == key)
-            .and_then(|i| self.codes[i].as_deref())
+    /// The option chosen for `filter`.
+    pub fn code(&self, filter: CodeFilter) -> Option<&str> {
+        self.codes[filter].as_deref()
     }
 
     /// True when anything narrows the search (words or filters).
     pub fn narrowed(&self) -> bool {
         !self.q.is_empty()
-            || self.codes.iter().any(Option::is_some)
-            || self.flags.iter().any(|f| *f)
+            || self.codes.0.iter().any(Option::is_some)
+            || self.flags.0.iter().any(|f| *f)
             || self.day.is_some()
             || self.dagdeel.is_some()
     }
@@ -135,14 +117,14 @@ impl SearchParams {
         if !self.q.is_empty() {
             out.push(("q", self.q.clone()));
         }
-        for (i, (key, _)) in CODE_FILTERS.iter().enumerate() {
-            if let Some(v) = &self.codes[i] {
-                out.push((*key, v.clone()));
+        for (filter, value) in self.codes.iter() {
+            if let Some(v) = value {
+                out.push((filter.key(), v.clone()));
             }
         }
-        for (i, (key, _)) in FLAGS.iter().enumerate() {
-            if self.flags[i] {
-                out.push((*key, "1".into()));
+        for (flag, set) in self.flags.iter() {
+            if *set {
+                out.push((flag.key(), "1".into()));
             }
         }
         if let Some(d) = self.day {
@@ -183,11 +165,11 @@ impl SearchParams {
             "dagdeel" => p.dagdeel = None,
             "bij" => p.near = None,
             _ => {
-                if let Some(i) = CODE_FILTERS.iter().position(|(k, _)| *k == key) {
-                    p.codes[i] = None;
+                if let Some(f) = CodeFilter::from_key(key) {
+                    p.codes[f] = None;
                 }
-                if let Some(i) = FLAGS.iter().position(|(k, _)| *k == key) {
-                    p.flags[i] = false;
+                if let Some(f) = Flag::from_key(key) {
+                    p.flags[f] = false;
                 }
             }
         }
@@ -209,8 +191,8 @@ mod tests {
     fn round_trip() {
         let p = SearchParams::parse(Some("q=caf%C3%A9+de+wijk&type=huiskamer&vrij=1&dag=ma&dagdeel=avond&bij=bu01410101&pagina=2"));
         assert_eq!(p.q, "café de wijk");
-        assert_eq!(p.code("type"), Some("huiskamer"));
-        assert!(p.flags[0] && !p.flags[1]);
+        assert_eq!(p.code(CodeFilter::Type), Some("huiskamer"));
+        assert!(p.flags[Flag::NoIndication] && !p.flags[Flag::NoOwnContribution]);
         assert_eq!((p.day, p.dagdeel), (Some(1), Some(2)));
         assert_eq!(p.near.as_deref(), Some("BU01410101"));
         assert_eq!(SearchParams::parse(Some(&p.query()[1..])), p);
@@ -228,7 +210,7 @@ mod tests {
         assert_eq!((p.day, p.dagdeel, p.page), (None, None, 1));
         assert_eq!(p.notices.len(), 2);
         assert_eq!(p.q, "x");
-        assert_eq!(p.code("type"), None);
+        assert_eq!(p.code(CodeFilter::Type), None);
         let long = SearchParams::parse(Some(&format!(
             "q={}&pagina=99999999999999999999",
             "a".repeat(5000)

@@ -8,13 +8,14 @@ use time::{OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::bits::Bits;
-use super::index::{
-    children_of, lineage_in, open_bit, Area, Entry, Level, Named, TenantIndex, TypeInfo,
-};
+use super::filters::{opening_slot, CodeFilter, Flag, PerCodeFilter, PerFlag, OPENING_SLOTS};
+use super::index::{children_of, lineage_in, Area, Entry, TenantIndex, TypeInfo};
 use super::words::TextIndexBuilder;
+use crate::cbs::Level;
 use crate::db::TenantTx;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::register::facilities::hours::{Period, DAGDELEN};
+use crate::register::lists::NamedCode;
 
 #[derive(FromRow)]
 struct FacilityRow {
@@ -62,28 +63,28 @@ async fn areas(tx: &mut TenantTx) -> AppResult<Vec<Area>> {
     .await?;
     let pos: HashMap<Uuid, usize> = rows.iter().enumerate().map(|(i, a)| (a.0, i)).collect();
     let several = rows.iter().filter(|a| a.3 == "gemeente").count() > 1;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|(id, code, name, level, parent)| {
-            let level = Level::of(level);
+            let level = Level::parse(level)
+                .ok_or_else(|| AppError::internal(format!("area {code} has level {level:?}")))?;
             let dashes = match level {
                 Level::Gemeente => 0,
                 Level::Wijk => usize::from(several),
                 Level::Buurt => 1 + usize::from(several),
             };
-            Area {
+            Ok(Area {
                 id: *id,
                 code: code.clone(),
                 name: name.clone(),
                 level,
                 parent: parent.and_then(|p| pos.get(&p).copied()),
                 label: format!("{}{name}", "– ".repeat(dashes)),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
-/// Per facility, the [`open_bit`] positions it is open at, as a mask.
+/// Per facility, the [`opening_slot`]s it is open at, as a mask.
 async fn opening(tx: &mut TenantTx) -> AppResult<HashMap<Uuid, u32>> {
     let tenant_id = tx.tenant_id();
     let hours: Vec<(Uuid, i16, Time, Time)> = sqlx::query_as(
@@ -101,7 +102,7 @@ async fn opening(tx: &mut TenantTx) -> AppResult<HashMap<Uuid, u32>> {
         };
         for part in period.dagdelen() {
             let d = DAGDELEN.iter().position(|x| *x == part).unwrap_or(0);
-            *open.entry(id).or_default() |= 1 << open_bit(weekday as usize, d);
+            *open.entry(id).or_default() |= 1 << opening_slot(weekday as usize, d);
         }
     }
     Ok(open)
@@ -110,7 +111,7 @@ async fn opening(tx: &mut TenantTx) -> AppResult<HashMap<Uuid, u32>> {
 /// The tenant's projection, read through `tx`, labelled `generation`.
 pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> {
     let tenant_id = tx.tenant_id();
-    let levensgebieden: Vec<Named> =
+    let levensgebieden: Vec<NamedCode> =
         sqlx::query_as("select code, name from levensgebieden order by position")
             .fetch_all(&mut **tx)
             .await?;
@@ -132,11 +133,11 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
     )
     .fetch_all(&mut **tx)
     .await?;
-    let list = |kind: &str| -> Vec<Named> {
+    let list = |kind: &str| -> Vec<NamedCode> {
         codes
             .iter()
             .filter(|c| c.0 == kind)
-            .map(|c| Named {
+            .map(|c| NamedCode {
                 code: c.1.clone(),
                 name: c.2.clone(),
             })
@@ -168,17 +169,17 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
         .collect();
     let children = children_of(&areas);
     let lineage = |at: usize| lineage_in(&areas, at);
-    let sizes = [
-        levensgebieden.len(),
-        types.len(),
-        code_lists[0].len(),
-        code_lists[1].len(),
-        code_lists[2].len(),
-        areas.len(),
-    ];
-    let mut options: [Vec<Bits>; 6] = sizes.map(|k| vec![Bits::empty(n); k]);
-    let mut flags = [Bits::empty(n), Bits::empty(n), Bits::empty(n)];
-    let mut open = vec![Bits::empty(n); 21];
+    let options_of = |filter| match filter {
+        CodeFilter::Levensgebied => levensgebieden.len(),
+        CodeFilter::Type => types.len(),
+        CodeFilter::Functie => code_lists[0].len(),
+        CodeFilter::Bouwsteen => code_lists[1].len(),
+        CodeFilter::Doelgroep => code_lists[2].len(),
+        CodeFilter::Gebied => areas.len(),
+    };
+    let mut options = PerCodeFilter(CodeFilter::ALL.map(|f| vec![Bits::empty(n); options_of(f)]));
+    let mut flags = PerFlag(Flag::ALL.map(|_| Bits::empty(n)));
+    let mut opening = vec![Bits::empty(n); OPENING_SLOTS];
     let mut text = TextIndexBuilder::default();
     let mut entries = Vec::with_capacity(n);
     for (i, row) in rows.into_iter().enumerate() {
@@ -188,51 +189,53 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
             .filter_map(|c| type_pos.get(c.as_str()).copied())
             .collect();
         for t in &entry_types {
-            options[1][*t].set(i);
-            options[0][types[*t].levensgebied].set(i);
+            options[CodeFilter::Type][*t].set(i);
+            options[CodeFilter::Levensgebied][types[*t].levensgebied].set(i);
         }
-        for (k, values) in [&row.functions, &row.bouwstenen, &row.target_groups]
-            .into_iter()
-            .enumerate()
-        {
-            for x in values.iter().filter_map(|c| code_pos[k].get(c.as_str())) {
-                options[2 + k][*x].set(i);
-            }
-        }
-        let buurt = row.buurt_id.and_then(|b| area_pos.get(&b).copied());
-        let located = buurt.map(lineage).unwrap_or_default();
-        for a in &located {
-            options[5][*a].set(i);
-        }
-        // A served area with the areas above it and every part of it (areas nest three deep).
-        for served in row.served.iter().filter_map(|s| area_pos.get(s).copied()) {
-            for a in lineage(served) {
-                options[5][a].set(i);
-            }
-            for child in &children[served] {
-                options[5][*child].set(i);
-                for grandchild in &children[*child] {
-                    options[5][*grandchild].set(i);
-                }
-            }
-        }
-        if row.serves_whole_region {
-            options[5].iter_mut().for_each(|set| set.set(i));
-        }
-        for (f, yes) in [
-            row.access == "vrij",
-            row.own_contribution == "geen",
-            row.wheelchair == "ja",
+        for (k, (filter, values)) in [
+            (CodeFilter::Functie, &row.functions),
+            (CodeFilter::Bouwsteen, &row.bouwstenen),
+            (CodeFilter::Doelgroep, &row.target_groups),
         ]
         .into_iter()
         .enumerate()
         {
+            for x in values.iter().filter_map(|c| code_pos[k].get(c.as_str())) {
+                options[filter][*x].set(i);
+            }
+        }
+        let gebied = &mut options[CodeFilter::Gebied];
+        let buurt = row.buurt_id.and_then(|b| area_pos.get(&b).copied());
+        let located = buurt.map(lineage).unwrap_or_default();
+        for a in &located {
+            gebied[*a].set(i);
+        }
+        // A served area with the areas above it and every part of it (areas nest three deep).
+        for served in row.served.iter().filter_map(|s| area_pos.get(s).copied()) {
+            for a in lineage(served) {
+                gebied[a].set(i);
+            }
+            for child in &children[served] {
+                gebied[*child].set(i);
+                for grandchild in &children[*child] {
+                    gebied[*grandchild].set(i);
+                }
+            }
+        }
+        if row.serves_whole_region {
+            gebied.iter_mut().for_each(|set| set.set(i));
+        }
+        for (flag, yes) in [
+            (Flag::NoIndication, row.access == "vrij"),
+            (Flag::NoOwnContribution, row.own_contribution == "geen"),
+            (Flag::WheelchairAccessible, row.wheelchair == "ja"),
+        ] {
             if yes {
-                flags[f].set(i);
+                flags[flag].set(i);
             }
         }
         let mask = open_at.get(&row.facility_id).copied().unwrap_or(0);
-        for (bit, set) in open.iter_mut().enumerate() {
+        for (bit, set) in opening.iter_mut().enumerate() {
             if mask & (1 << bit) != 0 {
                 set.set(i);
             }
@@ -262,7 +265,7 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
         areas,
         options,
         flags,
-        open,
+        opening,
         text.build(),
     ))
 }

@@ -1,29 +1,11 @@
-//! The text side of the search: a query's words (rebuilt from its letters and digits, so no
-//! input reaches PostgreSQL as search syntax) and the upkeep of the facilities' search
-//! documents (`facility_search_refresh`). Matching is in [`super::words`].
+//! The upkeep of the facilities' search documents on every write that changes what they hold
+//! (`facility_search_refresh`, see the lookup migration): a facility saved, a type, provider or
+//! area renamed. The search reads them in [`crate::search::load`].
 
 use uuid::Uuid;
 
 use crate::db::TenantTx;
 use crate::error::AppResult;
-
-/// At most this many words of a query count; the rest is ignored.
-const MAX_WORDS: usize = 8;
-const MAX_WORD_CHARS: usize = 40;
-
-/// The words of a query: runs of letters and digits, lowercased; single letters are dropped.
-pub fn words(q: &str) -> Vec<String> {
-    q.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 1 || w.chars().all(|c| c.is_numeric()) && !w.is_empty())
-        .take(MAX_WORDS)
-        .map(|w| {
-            w.chars()
-                .take(MAX_WORD_CHARS)
-                .flat_map(char::to_lowercase)
-                .collect()
-        })
-        .collect()
-}
 
 /// Recomputes the search documents of the tenant's facilities `ids` (all when `None`).
 pub async fn refresh(tx: &mut TenantTx, ids: Option<&[Uuid]>) -> AppResult<()> {
@@ -62,20 +44,4 @@ pub async fn refresh_provider(tx: &mut TenantTx, provider_id: Uuid) -> AppResult
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn queries_are_rebuilt_from_words() {
-        assert_eq!(
-            words("Huiskamer's & (café) | !x"),
-            vec!["huiskamer", "café"]
-        );
-        assert!(words("':*&|!()<->").is_empty());
-        assert_eq!(words("1 a"), vec!["1"]);
-        assert_eq!(words(&"ab ".repeat(100)).len(), MAX_WORDS);
-    }
 }

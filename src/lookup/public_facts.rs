@@ -37,7 +37,7 @@ struct Row {
     hours: Vec<String>,
 }
 
-const SHEET: &str = "select f.facility_id, f.provider_id, f.name, p.name as provider_name, f.description, f.street, f.house_number, \
+const PUBLIC_FACTS: &str = "select f.facility_id, f.provider_id, f.name, p.name as provider_name, f.description, f.street, f.house_number, \
     f.postcode, f.city, b.name as buurt_name, f.phone, f.email, f.website, f.wheelchair, f.directions, \
     f.opening_exceptions, f.own_contribution, f.own_contribution_cents, f.access, f.archived, \
     array(select t.name from facility_type_links l join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
@@ -57,7 +57,7 @@ pub struct DayHours {
 }
 
 /// A facility in plain words.
-pub struct Sheet {
+pub struct PublicFacts {
     pub id: Uuid,
     pub provider_id: Uuid,
     pub name: String,
@@ -81,16 +81,16 @@ pub struct Sheet {
     pub archived: bool,
 }
 
-impl Sheet {
+impl PublicFacts {
     /// The facility `id` of the tenant, or `None` (also for another tenant's id).
-    pub async fn load(tx: &mut TenantTx, id: Uuid) -> AppResult<Option<Sheet>> {
+    pub async fn load(tx: &mut TenantTx, id: Uuid) -> AppResult<Option<PublicFacts>> {
         let tenant_id = tx.tenant_id();
-        let row: Option<Row> = sqlx::query_as(SHEET)
+        let row: Option<Row> = sqlx::query_as(PUBLIC_FACTS)
             .bind(tenant_id)
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?;
-        Ok(row.map(Sheet::from))
+        Ok(row.map(PublicFacts::from))
     }
 
     pub fn maps_href(&self) -> Option<String> {
@@ -141,7 +141,7 @@ fn costs(kind: &str, cents: Option<i64>) -> String {
     }
 }
 
-impl From<Row> for Sheet {
+impl From<Row> for PublicFacts {
     fn from(r: Row) -> Self {
         let periods = hours::parse_week(r.hours.iter().map(String::as_str)).unwrap_or_default();
         let hours: Vec<DayHours> = WEEKDAYS
@@ -175,7 +175,7 @@ impl From<Row> for Sheet {
         if !place.is_empty() {
             address.push(place);
         }
-        Sheet {
+        PublicFacts {
             id: r.facility_id,
             provider_id: r.provider_id,
             name: r.name,

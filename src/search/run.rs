@@ -7,16 +7,39 @@
 //! others, and an option's count is the size of its set within that.
 
 use super::bits::Bits;
-use super::index::{open_bit, Entry, Level, TenantIndex};
-use super::params::{SearchParams, CODE_FILTERS, FLAGS};
+use super::filters::{opening_slot, CodeFilter, Flag, PerCodeFilter};
+use super::index::{Entry, TenantIndex};
+use super::params::SearchParams;
 use super::words::Ranks;
+use crate::cbs::Level;
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 
 pub const PAGE_SIZE: usize = 20;
-/// Positions of the dimensions: the six code filters, the three flags, then these.
-const OPEN: usize = 9;
-const TEXT: usize = 10;
-const DIMENSIONS: usize = 11;
+
+/// What a search filters on, each independently: a code filter, a flag, the opening time
+/// (day and dagdeel together) and the words.
+#[derive(Debug, Clone, Copy)]
+enum Dimension {
+    Code(CodeFilter),
+    Flag(Flag),
+    Opening,
+    Words,
+}
+
+/// How many [`Dimension`]s there are.
+const DIMENSIONS: usize = CodeFilter::COUNT + Flag::COUNT + 2;
+
+impl Dimension {
+    /// Its position in the per-dimension arrays of [`passes`] and [`all_but_each`].
+    const fn at(self) -> usize {
+        match self {
+            Dimension::Code(filter) => filter as usize,
+            Dimension::Flag(flag) => CodeFilter::COUNT + flag as usize,
+            Dimension::Opening => CodeFilter::COUNT + Flag::COUNT,
+            Dimension::Words => CodeFilter::COUNT + Flag::COUNT + 1,
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct FacetOption<'a> {
@@ -57,31 +80,31 @@ pub struct Outcome<'a> {
 }
 
 /// The selected position of each code filter in its list.
-fn resolve(index: &TenantIndex, params: &mut SearchParams) -> [Option<usize>; 6] {
-    let mut sel = [None; 6];
-    for (i, (_, label)) in CODE_FILTERS.iter().enumerate() {
-        let Some(code) = params.codes[i].as_deref() else {
+fn resolve(index: &TenantIndex, params: &mut SearchParams) -> PerCodeFilter<Option<usize>> {
+    let mut sel = PerCodeFilter::default();
+    for filter in CodeFilter::ALL {
+        let Some(code) = params.codes[filter].as_deref() else {
             continue;
         };
-        sel[i] = index.option_position(i, code);
-        if sel[i].is_none() {
-            params.codes[i] = None;
+        sel[filter] = index.option_position(filter, code);
+        if sel[filter].is_none() {
+            params.codes[filter] = None;
             params.notices.push(format!(
                 "Het filter ‘{}’ had een onbekende waarde en is weggelaten.",
-                label.to_lowercase()
+                filter.label().to_lowercase()
             ));
         }
     }
     sel
 }
 
-/// The [`open_bit`]s of a day (1–7) and dagdeel, each `None` for any.
+/// The [`opening_slot`]s of a day (1–7) and dagdeel, each `None` for any.
 fn open_mask(day: Option<usize>, dagdeel: Option<usize>) -> u32 {
     let mut mask = 0;
     for d in 1..=7 {
         for p in 0..3 {
             if day.is_none_or(|x| x == d) && dagdeel.is_none_or(|x| x == p) {
-                mask |= 1 << open_bit(d, p);
+                mask |= 1 << opening_slot(d, p);
             }
         }
     }
@@ -92,22 +115,22 @@ fn open_mask(day: Option<usize>, dagdeel: Option<usize>) -> u32 {
 fn passes(
     index: &TenantIndex,
     params: &SearchParams,
-    sel: &[Option<usize>; 6],
+    sel: &PerCodeFilter<Option<usize>>,
     ranks: Option<&Ranks>,
 ) -> [Option<Bits>; DIMENSIONS] {
     let mut pass: [Option<Bits>; DIMENSIONS] = Default::default();
-    for (d, s) in sel.iter().enumerate() {
-        pass[d] = s.map(|x| index.options[d][x].clone());
+    for (filter, s) in sel.iter() {
+        pass[Dimension::Code(filter).at()] = s.map(|x| index.options[filter][x].clone());
     }
-    for f in 0..3 {
-        if params.flags[f] {
-            pass[6 + f] = Some(index.flags[f].clone());
+    for (flag, set) in params.flags.iter() {
+        if *set {
+            pass[Dimension::Flag(flag).at()] = Some(index.flags[flag].clone());
         }
     }
     if params.day.is_some() || params.dagdeel.is_some() {
-        pass[OPEN] = Some(index.open_in(open_mask(params.day, params.dagdeel)));
+        pass[Dimension::Opening.at()] = Some(index.open_in(open_mask(params.day, params.dagdeel)));
     }
-    pass[TEXT] = ranks.map(|r| r.matched.clone());
+    pass[Dimension::Words.at()] = ranks.map(|r| r.matched.clone());
     pass
 }
 
@@ -167,14 +190,13 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) 
         .collect();
 
     let facets = facets(index, &sel, &except);
-    let flags = FLAGS
-        .iter()
-        .enumerate()
-        .map(|(f, (key, label))| FacetOption {
-            value: key,
-            label,
-            count: index.flags[f].count_and(&except[6 + f]),
-            selected: params.flags[f],
+    let flags = Flag::ALL
+        .into_iter()
+        .map(|flag| FacetOption {
+            value: flag.key(),
+            label: flag.label(),
+            count: index.flags[flag].count_and(&except[Dimension::Flag(flag).at()]),
+            selected: params.flags[flag],
         })
         .collect();
     let days = WEEKDAYS
@@ -185,7 +207,7 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) 
             label: long,
             count: index
                 .open_in(open_mask(Some(d + 1), params.dagdeel))
-                .count_and(&except[OPEN]),
+                .count_and(&except[Dimension::Opening.at()]),
             selected: params.day == Some(d + 1),
         })
         .collect();
@@ -197,7 +219,7 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) 
             label: name,
             count: index
                 .open_in(open_mask(params.day, Some(p)))
-                .count_and(&except[OPEN]),
+                .count_and(&except[Dimension::Opening.at()]),
             selected: params.dagdeel == Some(p),
         })
         .collect();
@@ -271,37 +293,62 @@ fn order(
     }
 }
 
-fn facets<'a>(index: &'a TenantIndex, sel: &[Option<usize>; 6], except: &[Bits]) -> Vec<Facet<'a>> {
-    let option = |d: usize, x: usize, value: &'a str, label: &'a str| FacetOption {
-        value,
-        label,
-        count: index.options[d][x].count_and(&except[d]),
-        selected: sel[d] == Some(x),
+fn facets<'a>(
+    index: &'a TenantIndex,
+    sel: &PerCodeFilter<Option<usize>>,
+    except: &[Bits],
+) -> Vec<Facet<'a>> {
+    let option = |filter: CodeFilter, x: usize| FacetOption {
+        value: index.option_code(filter, x),
+        label: index.option_label(filter, x),
+        count: index.options[filter][x].count_and(&except[Dimension::Code(filter).at()]),
+        selected: sel[filter] == Some(x),
     };
     let keep = |o: &FacetOption| o.count > 0 || o.selected;
-    let named = |d: usize, list: &'a [super::index::Named]| -> Vec<FacetOption<'a>> {
-        list.iter()
-            .enumerate()
-            .map(|(x, n)| option(d, x, &n.code, &n.name))
+    let listed = |filter: CodeFilter, positions: &mut dyn Iterator<Item = usize>| {
+        positions
+            .map(|x| option(filter, x))
             .filter(keep)
-            .collect()
+            .collect::<Vec<_>>()
     };
-    let types = index
-        .types_by_name
-        .iter()
-        .map(|x| option(1, *x, &index.types[*x].code, &index.types[*x].name))
-        .filter(keep)
-        .collect();
-    // Areas in tree order: gemeente (in a regio), its wijken, and the buurten of a chosen
-    // wijk or buurt.
-    let chosen_wijk = sel[5].and_then(|a| {
+    CodeFilter::ALL
+        .into_iter()
+        .map(|filter| Facet {
+            key: filter.key(),
+            label: filter.label(),
+            options: match filter {
+                CodeFilter::Type => listed(filter, &mut index.types_by_name.iter().copied()),
+                CodeFilter::Gebied => {
+                    let mut areas = Vec::new();
+                    areas_in_tree_order(index, sel[filter], |a| {
+                        let o = option(filter, a);
+                        if keep(&o) {
+                            areas.push(o);
+                        }
+                    });
+                    areas
+                }
+                _ => listed(filter, &mut (0..index.options[filter].len())),
+            },
+        })
+        .collect()
+}
+
+/// The areas as the filter shows them: each gemeente (in a regio), its wijken, and the
+/// buurten of the wijk of the `chosen` area.
+fn areas_in_tree_order(index: &TenantIndex, chosen: Option<usize>, mut visit: impl FnMut(usize)) {
+    let chosen_wijk = chosen.and_then(|a| {
         index
             .lineage(a)
             .into_iter()
             .find(|x| index.areas[*x].level == Level::Wijk)
     });
-    let mut areas = Vec::new();
-    let mut add = |a: usize| areas.push(option(5, a, &index.areas[a].code, &index.areas[a].label));
+    let below = |a: usize, level: Level| {
+        index.children[a]
+            .iter()
+            .copied()
+            .filter(move |x| index.areas[*x].level == level)
+    };
     let gemeenten = index
         .areas
         .iter()
@@ -310,41 +357,15 @@ fn facets<'a>(index: &'a TenantIndex, sel: &[Option<usize>; 6], except: &[Bits])
         .map(|(g, _)| g);
     for g in gemeenten {
         if index.several_gemeenten {
-            add(g);
+            visit(g);
         }
-        for w in index.children[g]
-            .iter()
-            .copied()
-            .filter(|w| index.areas[*w].level == Level::Wijk)
-        {
-            add(w);
+        for w in below(g, Level::Wijk) {
+            visit(w);
             if chosen_wijk == Some(w) {
-                index.children[w]
-                    .iter()
-                    .copied()
-                    .filter(|b| index.areas[*b].level == Level::Buurt)
-                    .for_each(&mut add);
+                below(w, Level::Buurt).for_each(&mut visit);
             }
         }
     }
-    areas.retain(keep);
-    let lists = [
-        named(0, &index.levensgebieden),
-        types,
-        named(2, &index.functies),
-        named(3, &index.bouwstenen),
-        named(4, &index.doelgroepen),
-        areas,
-    ];
-    CODE_FILTERS
-        .iter()
-        .zip(lists)
-        .map(|((key, label), options)| Facet {
-            key,
-            label,
-            options,
-        })
-        .collect()
 }
 
 /// `only[d]`: how many entries fail dimension `d` and pass all others.
@@ -363,24 +384,24 @@ fn loosen(params: &SearchParams, only: &[usize]) -> Vec<Loosen> {
         add(
             format!("zonder de zoekwoorden ‘{}’", params.q),
             params.without("q"),
-            only[TEXT],
+            only[Dimension::Words.at()],
         );
     }
-    for (d, (key, label)) in CODE_FILTERS.iter().enumerate() {
-        if params.codes[d].is_some() {
+    for (filter, code) in params.codes.iter() {
+        if code.is_some() {
             add(
-                format!("zonder het filter ‘{}’", label.to_lowercase()),
-                params.without(key),
-                only[d],
+                format!("zonder het filter ‘{}’", filter.label().to_lowercase()),
+                params.without(filter.key()),
+                only[Dimension::Code(filter).at()],
             );
         }
     }
-    for (f, (key, label)) in FLAGS.iter().enumerate() {
-        if params.flags[f] {
+    for (flag, set) in params.flags.iter() {
+        if *set {
             add(
-                format!("zonder ‘{}’", label.to_lowercase()),
-                params.without(key),
-                only[6 + f],
+                format!("zonder ‘{}’", flag.label().to_lowercase()),
+                params.without(flag.key()),
+                only[Dimension::Flag(flag).at()],
             );
         }
     }
@@ -389,7 +410,14 @@ fn loosen(params: &SearchParams, only: &[usize]) -> Vec<Loosen> {
         p.day = None;
         p.dagdeel = None;
         p.page = 1;
-        add("op elke dag en elk dagdeel".into(), p.query(), only[OPEN]);
+        add(
+            "op elke dag en elk dagdeel".into(),
+            p.query(),
+            only[Dimension::Opening.at()],
+        );
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

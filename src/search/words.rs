@@ -1,8 +1,9 @@
-//! Matching the words of a search against the projection in memory. PostgreSQL analyses the
-//! text (the facility's search document in `nl_unaccent`: Dutch stems of unaccented words; the
-//! query through the same configuration); here every query stem must begin a stem of the
-//! document, and names also match by trigram similarity (pg_trgm's trigrams), so a typo in a
-//! name still finds it.
+//! The words of a search: rebuilt from the query's letters and digits (so no input reaches
+//! PostgreSQL as search syntax), then matched against the projection in memory. PostgreSQL
+//! analyses the text (the facility's search document in `nl_unaccent`: Dutch stems of
+//! unaccented words; the query through the same configuration); here every query stem must
+//! begin a stem of the document, and names also match by trigram similarity (pg_trgm's
+//! trigrams), so a typo in a name still finds it.
 //!
 //! The tenant's words are an inverted index: its stems sorted once, each with the facilities
 //! (and weights) that have it, so a query stem costs two binary searches and its postings; and
@@ -295,9 +296,27 @@ impl Query {
     }
 }
 
+/// At most this many words of a query count; the rest is ignored.
+const MAX_WORDS: usize = 8;
+const MAX_WORD_CHARS: usize = 40;
+
+/// The words of a query: runs of letters and digits, lowercased; single letters are dropped.
+fn query_words(q: &str) -> Vec<String> {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 1 || w.chars().all(|c| c.is_numeric()) && !w.is_empty())
+        .take(MAX_WORDS)
+        .map(|w| {
+            w.chars()
+                .take(MAX_WORD_CHARS)
+                .flat_map(char::to_lowercase)
+                .collect()
+        })
+        .collect()
+}
+
 /// The words of `q` for PostgreSQL to analyse (empty: none, everything matches).
 pub fn query_text(q: &str) -> String {
-    super::text::words(q).join(" ")
+    query_words(q).join(" ")
 }
 
 /// The select-list items that analyse `$n` (the words of [`query_text`]): its stems and its
@@ -395,5 +414,16 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn queries_are_rebuilt_from_words() {
+        assert_eq!(
+            query_words("Huiskamer's & (café) | !x"),
+            vec!["huiskamer", "café"]
+        );
+        assert!(query_words("':*&|!()<->").is_empty());
+        assert_eq!(query_words("1 a"), vec!["1"]);
+        assert_eq!(query_words(&"ab ".repeat(100)).len(), MAX_WORDS);
     }
 }

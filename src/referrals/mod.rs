@@ -1,0 +1,28 @@
+//! Referral counts: a wijkteam worker records on the facility page that they sent someone to
+//! a facility — date, client route, optionally a reason category and the team's wijk. Nothing
+//! about the resident exists in the form or the table. Beleidsmedewerkers see the counts per
+//! facility, type, route, reason, wijk or month, and export them.
+//!
+//! [`form`] is the form the facility page shows and its checks; the facility page
+//! ([`crate::register::facilities::referral`]) records what passes through [`store`].
+
+mod counts;
+mod export;
+pub mod form;
+pub mod store;
+
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use axum::Router;
+
+use crate::auth::access::require_section;
+use crate::auth::roles::Section;
+use crate::state::AppState;
+
+/// `/{tenant}/verwijzingen[/export.csv]`: the counts.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{tenant}/verwijzingen", get(counts::counts))
+        .route("/{tenant}/verwijzingen/export.csv", get(export::export))
+        .route_layer(from_fn_with_state(Section::Referrals, require_section))
+}

@@ -1,0 +1,66 @@
+//! The search engine: a per-tenant projection of the register in memory ([`index`], built by
+//! [`load`]) and the search over it ([`run()`]), shared by the wijkteam's search, the public
+//! kaart and the HSDS `search` parameter. It knows no pages: the lookup pages
+//! ([`crate::lookup`]) and the open-data API ([`crate::hsds`]) render what it finds.
+//!
+//! PostgreSQL analyses the text — the facilities' search documents, kept by
+//! [`crate::register::search_documents`], and the query, in [`tenant_and_query`]; everything
+//! else happens in memory: an inverted index of the stems and of the names' words
+//! ([`words`]), and per filter option the set of facilities that have it as a bit vector
+//! ([`bits`]), so a filter is an AND and an option's count a population count.
+
+pub mod bits;
+pub mod filters;
+pub mod index;
+pub mod load;
+pub mod params;
+mod run;
+pub mod words;
+
+pub use run::{run, Facet, FacetOption, Loosen, Outcome, PAGE_SIZE};
+
+use std::sync::LazyLock;
+
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::error::AppResult;
+
+/// What a search needs to know of its tenant before it can run, read in one statement outside
+/// any transaction: the tenant, how far its register is, and the query's words analysed.
+pub struct TenantAndQuery {
+    pub name: String,
+    pub generation: i64,
+    pub published: bool,
+    /// `None`: the query has no words, everything matches.
+    pub query: Option<words::Query>,
+}
+
+static TENANT_AND_QUERY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "select name, register_generation, published, {} from tenants where tenant_id = $1",
+        words::analysis_sql(2)
+    )
+});
+
+/// The tenant `tenant_id` and the analysis of `q`; `None` for an unknown tenant.
+pub async fn tenant_and_query(
+    db: &Db,
+    tenant_id: Uuid,
+    q: &str,
+) -> AppResult<Option<TenantAndQuery>> {
+    type Row = (String, i64, bool, Option<Vec<String>>, Option<String>);
+    let row: Option<Row> = sqlx::query_as(&TENANT_AND_QUERY)
+        .bind(tenant_id)
+        .bind(words::query_text(q))
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(
+        |(name, generation, published, stems, plain)| TenantAndQuery {
+            name,
+            generation,
+            published,
+            query: words::from_analysis(stems, plain),
+        },
+    ))
+}

@@ -1,0 +1,541 @@
+//! [`run`] on a projection built by hand: filters, facet counts, the ways out of an empty
+//! result, nearness, relevance and pages, without a database.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::*;
+use crate::register::lists::NamedCode;
+use crate::search::filters::{PerFlag, OPENING_SLOTS};
+use crate::search::index::{lineage_in, Area, TypeInfo};
+use crate::search::params::SearchParams;
+use crate::search::words::{Query, TextIndexBuilder};
+
+/// One facility of the hand-built register.
+struct Fact {
+    name: &'static str,
+    /// Positions in the types of [`register`].
+    types: &'static [usize],
+    buurt: Option<&'static str>,
+    whole_region: bool,
+    /// Free access, no own contribution, wheelchair accessible.
+    flags: [bool; 3],
+    /// (weekday 1–7, dagdeel 0–2) it is open at.
+    open: &'static [(usize, usize)],
+    /// Its search document's stems, as `stem weight`.
+    stems: &'static [&'static str],
+}
+
+const FACT: Fact = Fact {
+    name: "",
+    types: &[],
+    buurt: None,
+    whole_region: false,
+    flags: [false; 3],
+    open: &[],
+    stems: &[],
+};
+
+fn named(code: &str, name: &str) -> NamedCode {
+    NamedCode {
+        code: code.into(),
+        name: name.into(),
+    }
+}
+
+/// One gemeente with two wijken (two buurten and one), two levensgebieden, two types, and
+/// `facts` in the order given (name order, as the index keeps them).
+fn register(facts: &[Fact]) -> TenantIndex {
+    let n = facts.len();
+    let area = |code: &str, name: &str, level, parent, label: &str| Area {
+        id: Uuid::new_v4(),
+        code: code.into(),
+        name: name.into(),
+        level,
+        parent,
+        label: label.into(),
+    };
+    let areas = vec![
+        area("GM0141", "Almelo", Level::Gemeente, None, "Almelo"),
+        area("WK014101", "Centrum", Level::Wijk, Some(0), "Centrum"),
+        area("WK014102", "Noord", Level::Wijk, Some(0), "Noord"),
+        area(
+            "BU01410101",
+            "Binnenstad",
+            Level::Buurt,
+            Some(1),
+            "– Binnenstad",
+        ),
+        area(
+            "BU01410102",
+            "Stationsbuurt",
+            Level::Buurt,
+            Some(1),
+            "– Stationsbuurt",
+        ),
+        area(
+            "BU01410201",
+            "Schelfhorst",
+            Level::Buurt,
+            Some(2),
+            "– Schelfhorst",
+        ),
+    ];
+    let levensgebieden = vec![named("1", "Meedoen"), named("2", "Bestaanszekerheid")];
+    let types = vec![
+        TypeInfo {
+            code: "huiskamer".into(),
+            name: "Huiskamer".into(),
+            levensgebied: 0,
+        },
+        TypeInfo {
+            code: "voedselbank".into(),
+            name: "Voedselbank".into(),
+            levensgebied: 1,
+        },
+    ];
+    let codes = [
+        vec![named("ontmoeten", "Ontmoeten")],
+        vec![named("b1", "Bouwsteen 1")],
+        vec![named("ouderen", "Ouderen")],
+    ];
+    let sizes = [2, 2, 1, 1, 1, areas.len()];
+    let mut options = PerCodeFilter(sizes.map(|k| vec![Bits::empty(n); k]));
+    let mut flags = PerFlag(Flag::ALL.map(|_| Bits::empty(n)));
+    let mut opening = vec![Bits::empty(n); OPENING_SLOTS];
+    let mut text = TextIndexBuilder::default();
+    let mut entries = Vec::new();
+    for (i, fact) in facts.iter().enumerate() {
+        for t in fact.types {
+            options[CodeFilter::Type][*t].set(i);
+            options[CodeFilter::Levensgebied][types[*t].levensgebied].set(i);
+        }
+        let buurt = fact
+            .buurt
+            .map(|code| areas.iter().position(|a| a.code == code).expect("buurt"));
+        let located = buurt.map(|b| lineage_in(&areas, b)).unwrap_or_default();
+        for a in &located {
+            options[CodeFilter::Gebied][*a].set(i);
+        }
+        if fact.whole_region {
+            options[CodeFilter::Gebied]
+                .iter_mut()
+                .for_each(|set| set.set(i));
+        }
+        for (flag, yes) in Flag::ALL.into_iter().zip(fact.flags) {
+            if yes {
+                flags[flag].set(i);
+            }
+        }
+        for (day, dagdeel) in fact.open {
+            opening[opening_slot(*day, *dagdeel)].set(i);
+        }
+        let stems: Vec<String> = fact.stems.iter().map(|s| s.to_string()).collect();
+        text.add(&stems, &fact.name.to_lowercase());
+        let level = |l: Level| located.iter().copied().find(|a| areas[*a].level == l);
+        entries.push(Entry {
+            id: Uuid::new_v4(),
+            provider_id: Uuid::new_v4(),
+            modified: OffsetDateTime::UNIX_EPOCH,
+            name: fact.name.into(),
+            provider: "Stichting".into(),
+            summary: String::new(),
+            city: "Almelo".into(),
+            types: fact.types.to_vec(),
+            buurt,
+            wijk: level(Level::Wijk),
+            gemeente: level(Level::Gemeente),
+        });
+    }
+    TenantIndex::new(
+        1,
+        entries,
+        levensgebieden,
+        types,
+        codes,
+        areas,
+        options,
+        flags,
+        opening,
+        text.build(),
+    )
+}
+
+/// Four facilities: two huiskamers, a voedselbank, and a wijkcentrum serving the whole region.
+fn almelo() -> TenantIndex {
+    register(&[
+        Fact {
+            name: "Buurthuis De Kolk",
+            types: &[0],
+            buurt: Some("BU01410101"),
+            flags: [true, false, false],
+            open: &[(1, 0)],
+            stems: &["buurthuis A", "kolk A", "huiskamer B", "koffie D"],
+            ..FACT
+        },
+        Fact {
+            name: "Huiskamer Schelfhorst",
+            types: &[0],
+            buurt: Some("BU01410201"),
+            flags: [false, true, false],
+            open: &[(2, 1)],
+            stems: &["huiskamer A", "schelfhorst A"],
+            ..FACT
+        },
+        Fact {
+            name: "Voedselbank Almelo",
+            types: &[1],
+            buurt: Some("BU01410102"),
+            flags: [true, false, true],
+            open: &[(1, 2)],
+            stems: &["voedselbank A", "almelo A", "koffie A"],
+            ..FACT
+        },
+        Fact {
+            name: "Wijkcentrum Noord",
+            whole_region: true,
+            stems: &["wijkcentrum A", "noord A"],
+            ..FACT
+        },
+    ])
+}
+
+fn search<'a>(index: &'a TenantIndex, query: &str) -> Outcome<'a> {
+    run(index, SearchParams::parse(Some(query)), None)
+}
+
+fn names(index: &TenantIndex, outcome: &Outcome) -> Vec<String> {
+    outcome
+        .rows
+        .iter()
+        .map(|i| index.entries[*i].name.clone())
+        .collect()
+}
+
+/// The options of facet `key` as (value, count, selected).
+fn facet(outcome: &Outcome, key: &str) -> Vec<(String, usize, bool)> {
+    outcome
+        .facets
+        .iter()
+        .find(|f| f.key == key)
+        .expect("facet")
+        .options
+        .iter()
+        .map(|o| (o.value.to_string(), o.count, o.selected))
+        .collect()
+}
+
+fn counts(options: &[FacetOption]) -> Vec<(String, usize)> {
+    options
+        .iter()
+        .map(|o| (o.value.to_string(), o.count))
+        .collect()
+}
+
+fn owned(list: &[(&str, usize, bool)]) -> Vec<(String, usize, bool)> {
+    list.iter()
+        .map(|(v, c, s)| (v.to_string(), *c, *s))
+        .collect()
+}
+
+#[test]
+fn without_filters_everything_in_name_order_with_every_option_counted() {
+    let index = almelo();
+    let all = search(&index, "");
+    assert_eq!(all.total, 4);
+    assert_eq!((all.page, all.pages), (1, 1));
+    assert_eq!(
+        names(&index, &all),
+        [
+            "Buurthuis De Kolk",
+            "Huiskamer Schelfhorst",
+            "Voedselbank Almelo",
+            "Wijkcentrum Noord"
+        ]
+    );
+    assert_eq!(
+        facet(&all, "levensgebied"),
+        owned(&[("1", 2, false), ("2", 1, false)])
+    );
+    assert_eq!(
+        facet(&all, "type"),
+        owned(&[("huiskamer", 2, false), ("voedselbank", 1, false)])
+    );
+    assert!(
+        facet(&all, "functie").is_empty(),
+        "options with 0 are left out"
+    );
+    // One gemeente: its wijken only, no buurten until a wijk is chosen.
+    assert_eq!(
+        facet(&all, "gebied"),
+        owned(&[("WK014101", 3, false), ("WK014102", 2, false)])
+    );
+    assert_eq!(
+        counts(&all.flags),
+        [
+            ("vrij".into(), 2),
+            ("gratis".into(), 1),
+            ("rolstoel".into(), 1)
+        ]
+    );
+    assert_eq!(counts(&all.days)[..2], [("ma".into(), 2), ("di".into(), 1)]);
+    assert_eq!(
+        counts(&all.dagdelen),
+        [
+            ("ochtend".into(), 1),
+            ("middag".into(), 1),
+            ("avond".into(), 1)
+        ]
+    );
+    assert!(all.loosen.is_empty() && all.params.notices.is_empty());
+}
+
+#[test]
+fn an_options_count_is_what_choosing_it_instead_would_give() {
+    let index = almelo();
+    let huiskamers = search(&index, "type=huiskamer");
+    assert_eq!(
+        names(&index, &huiskamers),
+        ["Buurthuis De Kolk", "Huiskamer Schelfhorst"]
+    );
+    // The type facet ignores its own choice; the others count within it.
+    assert_eq!(
+        facet(&huiskamers, "type"),
+        owned(&[("huiskamer", 2, true), ("voedselbank", 1, false)])
+    );
+    assert_eq!(
+        facet(&huiskamers, "levensgebied"),
+        owned(&[("1", 2, false)])
+    );
+    assert_eq!(
+        counts(&huiskamers.flags),
+        [
+            ("vrij".into(), 1),
+            ("gratis".into(), 1),
+            ("rolstoel".into(), 0)
+        ]
+    );
+
+    let free = search(&index, "type=huiskamer&vrij=1");
+    assert_eq!(names(&index, &free), ["Buurthuis De Kolk"]);
+    // Within the type alone, one huiskamer is free.
+    assert_eq!(
+        counts(&free.flags),
+        [
+            ("vrij".into(), 1),
+            ("gratis".into(), 0),
+            ("rolstoel".into(), 0)
+        ]
+    );
+    assert!(free.flags[0].selected && !free.flags[1].selected);
+    assert_eq!(
+        facet(&free, "type"),
+        owned(&[("huiskamer", 1, true), ("voedselbank", 1, false)])
+    );
+}
+
+#[test]
+fn an_area_holds_what_lies_in_it_and_what_serves_the_whole_region() {
+    let index = almelo();
+    let centrum = search(&index, "gebied=wk014101");
+    assert_eq!(
+        names(&index, &centrum),
+        [
+            "Buurthuis De Kolk",
+            "Voedselbank Almelo",
+            "Wijkcentrum Noord"
+        ]
+    );
+    // The chosen wijk shows its buurten.
+    assert_eq!(
+        facet(&centrum, "gebied"),
+        owned(&[
+            ("WK014101", 3, true),
+            ("BU01410101", 2, false),
+            ("BU01410102", 2, false),
+            ("WK014102", 2, false),
+        ])
+    );
+    let buurt = search(&index, "gebied=BU01410201");
+    assert_eq!(
+        names(&index, &buurt),
+        ["Huiskamer Schelfhorst", "Wijkcentrum Noord"]
+    );
+}
+
+#[test]
+fn opening_filters_by_day_and_dagdeel() {
+    let index = almelo();
+    let monday = search(&index, "dag=ma");
+    assert_eq!(
+        names(&index, &monday),
+        ["Buurthuis De Kolk", "Voedselbank Almelo"]
+    );
+    assert!(monday.days[0].selected);
+    assert_eq!(
+        counts(&monday.dagdelen),
+        [
+            ("ochtend".into(), 1),
+            ("middag".into(), 0),
+            ("avond".into(), 1)
+        ]
+    );
+    let evening = search(&index, "dag=ma&dagdeel=avond");
+    assert_eq!(names(&index, &evening), ["Voedselbank Almelo"]);
+    // The days count within the dagdeel, ignoring the chosen day.
+    assert_eq!(
+        counts(&evening.days)[..2],
+        [("ma".into(), 1), ("di".into(), 0)]
+    );
+    let afternoons = search(&index, "dagdeel=middag");
+    assert_eq!(names(&index, &afternoons), ["Huiskamer Schelfhorst"]);
+}
+
+#[test]
+fn an_empty_result_says_which_filter_to_drop_and_what_that_gives() {
+    let index = almelo();
+    let none = search(&index, "type=voedselbank&gratis=1&dag=di");
+    assert_eq!((none.total, none.page, none.pages), (0, 1, 1));
+    assert!(none.rows.is_empty());
+    let ways: Vec<(&str, &str, usize)> = none
+        .loosen
+        .iter()
+        .map(|l| (l.label.as_str(), l.query.as_str(), l.count))
+        .collect();
+    // Only dropping the type helps: the Schelfhorst huiskamer is free and open on Tuesday.
+    assert_eq!(
+        ways,
+        [(
+            "zonder het filter ‘soort voorziening’",
+            "?gratis=1&dag=di",
+            1
+        )]
+    );
+    let two_ways = search(&index, "type=voedselbank&gratis=1");
+    let labels: Vec<(&str, usize)> = two_ways
+        .loosen
+        .iter()
+        .map(|l| (l.label.as_str(), l.count))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("zonder het filter ‘soort voorziening’", 1),
+            ("zonder ‘geen eigen bijdrage’", 1)
+        ]
+    );
+    let closed = search(&index, "type=voedselbank&dag=di");
+    assert_eq!(closed.loosen[1].label, "op elke dag en elk dagdeel");
+    assert_eq!(closed.loosen[1].query, "?type=voedselbank");
+}
+
+#[test]
+fn unknown_values_are_dropped_with_a_notice() {
+    let index = almelo();
+    let outcome = search(&index, "type=bestaat-niet&bij=BU99999999&levensgebied=1");
+    assert_eq!(outcome.total, 2);
+    assert_eq!(outcome.params.code(CodeFilter::Type), None);
+    assert_eq!(outcome.params.near, None);
+    assert_eq!(outcome.near, None);
+    assert_eq!(
+        outcome.params.notices,
+        [
+            "Het filter ‘soort voorziening’ had een onbekende waarde en is weggelaten.",
+            "De gekozen buurt bestaat niet; de resultaten staan op relevantie."
+        ]
+    );
+    // A wijk is no buurt to be near to.
+    let wijk = search(&index, "bij=WK014101");
+    assert_eq!(wijk.near, None);
+    assert_eq!(wijk.params.notices.len(), 1);
+}
+
+#[test]
+fn nearness_orders_by_buurt_wijk_gemeente_then_the_rest() {
+    let index = almelo();
+    let near = search(&index, "bij=BU01410102");
+    assert_eq!(near.near, Some(4));
+    assert_eq!(
+        names(&index, &near),
+        [
+            "Voedselbank Almelo",    // the buurt itself
+            "Buurthuis De Kolk",     // the same wijk
+            "Huiskamer Schelfhorst", // the same gemeente
+            "Wijkcentrum Noord",     // no buurt
+        ]
+    );
+}
+
+#[test]
+fn words_narrow_and_order_by_relevance() {
+    let index = almelo();
+    let query = |stems: &[&str], plain: &str| {
+        let q = Query::new(stems.iter().map(|s| s.to_string()).collect(), plain);
+        let ranks = q.ranks(&index.text);
+        run(
+            &index,
+            SearchParams::parse(Some(&format!("q={plain}"))),
+            Some(ranks),
+        )
+    };
+    let coffee = query(&["koffie"], "koffie");
+    // In the voedselbank's name class (A), in the buurthuis's description (D).
+    assert_eq!(
+        names(&index, &coffee),
+        ["Voedselbank Almelo", "Buurthuis De Kolk"]
+    );
+    assert_eq!(
+        facet(&coffee, "type"),
+        owned(&[("huiskamer", 1, false), ("voedselbank", 1, false)])
+    );
+    let typo = query(&["schelfhorts"], "schelfhorts");
+    assert_eq!(names(&index, &typo), ["Huiskamer Schelfhorst"]);
+
+    let nothing = query(&["zwembad"], "zwembad");
+    assert_eq!(nothing.total, 0);
+    let ways: Vec<(&str, usize)> = nothing
+        .loosen
+        .iter()
+        .map(|l| (l.label.as_str(), l.count))
+        .collect();
+    assert_eq!(ways, [("zonder de zoekwoorden ‘zwembad’", 4)]);
+    let filtered = query(&["koffie"], "koffie").params.query();
+    assert_eq!(filtered, "?q=koffie");
+    let vrij = run(
+        &index,
+        SearchParams::parse(Some("q=huiskamer&vrij=1&rolstoel=1")),
+        Some(Query::new(vec!["huiskamer".into()], "huiskamer").ranks(&index.text)),
+    );
+    assert_eq!(vrij.total, 0);
+    let ways: Vec<(&str, usize)> = vrij
+        .loosen
+        .iter()
+        .map(|l| (l.query.as_str(), l.count))
+        .collect();
+    assert_eq!(
+        ways,
+        [("?vrij=1&rolstoel=1", 1), ("?q=huiskamer&vrij=1", 1)]
+    );
+}
+
+#[test]
+fn pages_of_twenty_and_a_page_past_the_end_shows_the_last() {
+    let facts: Vec<Fact> = (0..45)
+        .map(|i| Fact {
+            name: ["A", "B", "C"][i % 3],
+            types: if i % 2 == 0 { &[0] } else { &[1] },
+            ..FACT
+        })
+        .collect();
+    let index = register(&facts);
+    let second = search(&index, "pagina=2");
+    assert_eq!((second.total, second.page, second.pages), (45, 2, 3));
+    assert_eq!(second.rows, (20..40).collect::<Vec<_>>());
+    let past = search(&index, "pagina=9");
+    assert_eq!(past.page, 3);
+    assert_eq!(past.rows, (40..45).collect::<Vec<_>>());
+    let even = search(&index, "type=huiskamer&pagina=2");
+    assert_eq!((even.total, even.pages), (23, 2));
+    assert_eq!(even.rows, vec![40, 42, 44]);
+    assert_eq!(PAGE_SIZE, 20);
+}
