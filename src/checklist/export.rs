@@ -39,7 +39,7 @@ pub enum Value {
 impl Value {
     fn csv(&self) -> String {
         match self {
-            Value::Text(text) => defuse(text),
+            Value::Text(text) => crate::web::csv_out::safe_cell(text).into_owned(),
             Value::Number(n) => n.to_string(),
         }
     }
@@ -51,29 +51,6 @@ pub struct Table {
     pub headers: Vec<String>,
     pub widths: Vec<f64>,
     pub rows: Vec<Vec<Value>>,
-}
-
-/// Spreadsheets run a cell that starts with `=`, `+`, `@` or `-` as a formula; a leading
-/// apostrophe keeps it text (the import takes it off again).
-fn defuse(text: &str) -> String {
-    let risky = match text.chars().next() {
-        Some('=' | '+' | '@' | '\t' | '\r') => true,
-        Some('-') => !text[1..].starts_with(' ') && text.len() > 1,
-        _ => false,
-    };
-    if risky {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-/// The inverse of [`defuse`], for the import.
-pub fn undefuse(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '@', '-', '\t', '\r']) => rest,
-        _ => text,
-    }
 }
 
 fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
@@ -290,21 +267,4 @@ pub async fn coverage_xlsx(
         XLSX,
         format!("dekking-{}.xlsx", user.tenant_slug),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_defused_and_restored() {
-        for text in ["=1+1", "+31", "@SUM(A1)", "-2"] {
-            assert_eq!(defuse(text), format!("'{text}"));
-            assert_eq!(undefuse(&defuse(text)), text);
-        }
-        for text in ["- wachtlijst", "gewoon", "'quote", ""] {
-            assert_eq!(defuse(text), text);
-            assert_eq!(undefuse(text), text);
-        }
-    }
 }

@@ -10,7 +10,6 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::export::undefuse;
 use super::scope::{self, Gemeente};
 use super::status::Status;
 use super::store::{self, ChecklistType};
@@ -120,15 +119,14 @@ pub fn parse(
                 ),
             ));
         }
-        let note =
-            match note_col.map(|c| optional_text(undefuse(cell(c)), MAX_NOTE, "de toelichting")) {
-                None => Some(String::new()),
-                Some(Ok(note)) => Some(note),
-                Some(Err(message)) => {
-                    errors.push(LineError::new(line, "toelichting", message));
-                    None
-                }
-            };
+        let note = match note_col.map(|c| optional_text(cell(c), MAX_NOTE, "de toelichting")) {
+            None => Some(String::new()),
+            Some(Ok(note)) => Some(note),
+            Some(Err(message)) => {
+                errors.push(LineError::new(line, "toelichting", message));
+                None
+            }
+        };
         if let (Some(g), Some(t), Some(status), Some(note)) = (gemeente, found, status, note) {
             if seen.insert((g.area_id, t.code.clone())) {
                 records.push(ImportRecord {

@@ -6,7 +6,7 @@ use axum::response::Response;
 use super::counts::{self, CountsQuery};
 use super::store;
 use crate::auth::session::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::register::facilities::choices::{self, ROUTES};
 use crate::state::AppState;
 
@@ -21,11 +21,7 @@ pub async fn export(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows = store::export_rows(&mut tx, from, to).await?;
     tx.commit().await?;
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    let io = |e: csv::Error| AppError::internal(e);
-    w.write_record([
+    let headers = [
         "maand",
         "voorziening",
         "soort",
@@ -33,23 +29,21 @@ pub async fn export(
         "reden",
         "wijk",
         "aantal",
-    ])
-    .map_err(io)?;
-    for r in rows {
-        w.write_record([
-            r.month,
-            r.facility,
-            r.facility_type,
-            choices::label(ROUTES, &r.route).to_string(),
-            r.reason,
-            r.wijk,
-            r.count.to_string(),
-        ])
-        .map_err(io)?;
-    }
-    let body = w
-        .into_inner()
-        .map_err(|e| AppError::internal(e.to_string()))?;
+    ];
+    let body = crate::web::csv_out::write(
+        &headers,
+        rows.into_iter().map(|r| {
+            [
+                r.month,
+                r.facility,
+                r.facility_type,
+                choices::label(ROUTES, &r.route).to_string(),
+                r.reason,
+                r.wijk,
+                r.count.to_string(),
+            ]
+        }),
+    );
     Ok(crate::web::upload::csv_attachment(
         &format!("verwijzingen-{from}-{to}.csv"),
         body,

@@ -410,18 +410,11 @@ pub async fn area_export(State(state): State<AppState>, user: CurrentUser) -> Ap
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows = tree(areas_store::list(&mut tx).await?);
     tx.commit().await?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    writer
-        .write_record(["code", "naam"])
-        .map_err(AppError::internal)?;
-    for row in &rows {
-        writer
-            .write_record([&row.area.cbs_code, &row.area.name])
-            .map_err(AppError::internal)?;
-    }
-    let body = writer.into_inner().map_err(AppError::internal)?;
+    let body = crate::web::csv_out::write(
+        &["code", "naam"],
+        rows.iter()
+            .map(|row| [row.area.cbs_code.as_str(), row.area.name.as_str()]),
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

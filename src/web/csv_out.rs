@@ -14,6 +14,15 @@ pub fn safe_cell(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// The inverse of [`safe_cell`], applied by the CSV reader of every import, so that what an
+/// export wrote comes back as it was.
+pub fn restore(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => text,
+    }
+}
+
 /// A CSV document of `headers` and `rows`, every cell through [`safe_cell`].
 pub fn write<R, C>(headers: &[&str], rows: R) -> Vec<u8>
 where
@@ -48,6 +57,10 @@ mod tests {
         assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(safe_cell("\tx"), "'\tx");
         assert_eq!(safe_cell("Huiskamer"), "Huiskamer");
+        for text in ["=1+1", "+31", "- x", "@a", "-5"] {
+            assert_eq!(restore(&safe_cell(text)), text);
+        }
+        assert_eq!(restore("'t Hoekje"), "'t Hoekje");
         let out = String::from_utf8(write(&["=a", "b"], [["1", "=2"]])).unwrap();
         assert_eq!(out, "'=a;b\n1;'=2\n");
     }

@@ -153,9 +153,20 @@ pub fn read_csv(bytes: &[u8]) -> Result<CsvFile, LineError> {
         .headers()
         .map_err(|_| LineError::new(1, "", "De kopregel kon niet worden gelezen."))?
         .iter()
-        .map(|h| h.trim().to_lowercase())
+        .map(|h| crate::web::csv_out::restore(h.trim()).to_lowercase())
         .collect();
-    let records = reader.records().map(|r| r.map_err(|_| ())).collect();
+    // Cells an export neutralised against spreadsheet formulas come back as they were.
+    let records = reader
+        .records()
+        .map(|r| {
+            r.map(|row| {
+                row.iter()
+                    .map(crate::web::csv_out::restore)
+                    .collect::<csv::StringRecord>()
+            })
+            .map_err(|_| ())
+        })
+        .collect();
     Ok(CsvFile { headers, records })
 }
 

@@ -9,6 +9,7 @@ mod browser_subsidy;
 mod checklist;
 mod checklist_files;
 mod cli;
+mod csv_exports;
 mod double_funding;
 mod grants_open_data;
 mod helpers;

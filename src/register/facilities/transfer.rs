@@ -39,20 +39,15 @@ pub async fn facility_export(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows = store::snapshots(&mut tx).await?;
     tx.commit().await?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    writer.write_record(COLUMNS).map_err(AppError::internal)?;
-    for row in rows
+    let rows: Vec<Vec<String>> = rows
         .iter()
         .filter(|r| !r.archived && scope.admits(r.provider_id))
-    {
-        let raw = row.raw();
-        writer
-            .write_record(COLUMNS.iter().map(|c| raw.cell(c)))
-            .map_err(AppError::internal)?;
-    }
-    let body = writer.into_inner().map_err(AppError::internal)?;
+        .map(|row| {
+            let raw = row.raw();
+            COLUMNS.iter().map(|c| raw.cell(c)).collect()
+        })
+        .collect();
+    let body = crate::web::csv_out::write(&COLUMNS, rows);
     Ok(upload::csv_attachment(
         &format!("voorzieningen-{}.csv", user.tenant_slug),
         body,
@@ -114,7 +109,10 @@ fn parse(bytes: &[u8]) -> Result<Vec<(usize, RawFacility)>, Vec<LineError>> {
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|h| h.trim().to_lowercase()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|h| crate::web::csv_out::restore(h.trim()).to_lowercase())
+            .collect(),
         Err(_) => {
             return Err(vec![LineError::new(
                 1,
@@ -172,7 +170,11 @@ fn parse(bytes: &[u8]) -> Result<Vec<(usize, RawFacility)>, Vec<LineError>> {
             continue;
         }
         let mut raw = RawFacility::default();
-        for (column, value) in headers.iter().zip(record.iter()) {
+        // Cells the export neutralised against spreadsheet formulas come back as they were.
+        for (column, value) in headers
+            .iter()
+            .zip(record.iter().map(crate::web::csv_out::restore))
+        {
             if IGNORED.contains(&column.as_str()) {
                 continue;
             }
