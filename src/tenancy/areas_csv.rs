@@ -78,7 +78,8 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<AreaRecord>, Vec<LineError>> {
                 None
             }
         };
-        let name = row.get(name_col).unwrap_or("").to_string();
+        // The export neutralises a name a spreadsheet would run; it comes back as it was.
+        let name = crate::web::csv_out::restore(row.get(name_col).unwrap_or("")).to_string();
         if let Err(message) = crate::fields::required_text(&name, 200, "een naam") {
             errors.push(LineError::new(line, "naam", message));
         }
