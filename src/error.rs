@@ -19,6 +19,10 @@ pub enum AppError {
     BadRequest(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A write that collided with another (a unique or foreign key violation) where the form
+    /// did not expect it: a double submit, or a record someone else just changed.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -44,6 +48,7 @@ impl AppError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -60,6 +65,7 @@ impl IntoResponse for AppError {
         match &self {
             Self::Internal(cause) => tracing::error!(error = %cause, "internal error"),
             Self::Unavailable(cause) => tracing::warn!(error = %cause, "database unavailable"),
+            Self::Conflict(cause) => tracing::warn!(error = %cause, "write conflict"),
             Self::BadRequest(message) => page.detail = Some(message.clone()),
             Self::Csrf => {
                 page.detail = Some(
@@ -94,6 +100,8 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         if is_unavailable(&err) {
             Self::Unavailable(err.to_string())
+        } else if is_conflict(&err) {
+            Self::Conflict(err.to_string())
         } else {
             Self::Internal(err.to_string())
         }
@@ -115,6 +123,17 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
             // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
             Some("57P01") | Some("57P02") | Some("57P03") | Some("53300")
         ),
+        _ => false,
+    }
+}
+
+/// True for a unique or foreign key violation: two writes collided (a double submit, a record
+/// removed or added meanwhile). Forms that expect one handle it themselves; elsewhere it is
+/// a 409 page, not a 500.
+pub fn is_conflict(err: &sqlx::Error) -> bool {
+    match err {
+        // unique_violation, foreign_key_violation
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("23505") | Some("23503")),
         _ => false,
     }
 }

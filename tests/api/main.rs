@@ -2,6 +2,7 @@
 
 mod areas;
 mod audit_trail;
+mod bad_input;
 mod browser;
 mod browser_lookup;
 mod browser_register;
