@@ -3,7 +3,7 @@
 //! urlencoded and multipart forms alike, or as the `X-CSRF-Token` header.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -63,7 +63,12 @@ pub async fn verify_csrf(State(state): State<AppState>, req: Request, next: Next
                 .await
         }
         _ => {
-            tracing::info!(path = %parts.uri.path(), "csrf check failed");
+            // The route, never the path: a path may hold a secret (a one-time link's token).
+            let route = parts
+                .extensions
+                .get::<MatchedPath>()
+                .map_or("-", |m| m.as_str());
+            tracing::info!(route = %route, "csrf check failed");
             AppError::Csrf.into_response()
         }
     }
@@ -108,6 +113,20 @@ async fn token_in_body(headers: &HeaderMap, bytes: &Bytes) -> Option<String> {
         }
     }
     None
+}
+
+/// The token a form on a page open to everyone must carry: the session's when the browser
+/// is signed in (that is what [`verify_csrf`] then expects), else the pre-login one, with the
+/// cookie to set when it is new.
+pub fn form_token(
+    settings: &Settings,
+    headers: &HeaderMap,
+    user: Option<&crate::auth::session::CurrentUser>,
+) -> (String, Option<HeaderValue>) {
+    match user {
+        Some(user) => (user.csrf_token.clone(), None),
+        None => anonymous_token(settings, headers),
+    }
 }
 
 /// The pre-login token for an anonymous form, and the cookie to set when it is new.

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event, Outcome};
 use crate::auth::access::is_local_path;
-use crate::auth::session::{self, MaybeUser};
+use crate::auth::session::{self, CurrentUser, MaybeUser};
 use crate::auth::{cookies, csrf, password, throttle};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -72,18 +72,19 @@ pub async fn login_form(
         _ => None,
     };
     let back = query.terug.filter(|b| is_local_path(b)).unwrap_or_default();
-    page(&state, &headers, String::new(), back, false, notice)
+    page(&state, &headers, None, String::new(), back, false, notice)
 }
 
 fn page(
     state: &AppState,
     headers: &HeaderMap,
+    signed_in: Option<&CurrentUser>,
     email: String,
     back: String,
     failed: bool,
     notice: Option<&str>,
 ) -> AppResult<Response> {
-    let (token, cookie) = csrf::anonymous_token(&state.settings, headers);
+    let (token, cookie) = csrf::form_token(&state.settings, headers, signed_in);
     let layout = Layout::anonymous("Inloggen", token).with_notice(notice);
     let mut response = render(&LoginPage {
         layout,
@@ -168,7 +169,7 @@ pub async fn login(
                     audit::record_system(pool, &actor(None), event).await?;
                 }
             }
-            return page(&state, &headers, email, back, true, None);
+            return page(&state, &headers, current.as_ref(), email, back, true, None);
         }
     };
 

@@ -22,6 +22,7 @@ mod ownership;
 mod register;
 mod register_import;
 mod roles;
+mod secret_links;
 mod security;
 mod subsidy;
 mod users;
