@@ -93,6 +93,16 @@ pub struct ServeArgs {
     /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
     #[arg(long, env = "TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// With --trust-proxy: the proxies (addresses or networks, comma-separated) whose
+    /// X-Forwarded-For entries are believed; the client is the rightmost address that is not
+    /// one of them. Default: loopback.
+    #[arg(
+        long,
+        env = "TRUSTED_PROXIES",
+        value_delimiter = ',',
+        default_value = "127.0.0.0/8,::1"
+    )]
+    pub trusted_proxies: Vec<crate::web::client::Cidr>,
     /// Minutes without activity after which a session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: u64,
@@ -122,6 +132,7 @@ impl ServeArgs {
             https: self.https,
             public_url: self.public_url.clone().filter(|u| !u.is_empty()),
             trust_proxy: self.trust_proxy,
+            trusted_proxies: self.trusted_proxies.clone(),
             session_idle: Duration::from_secs(self.session_idle_minutes.max(1) * 60),
             session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
             smtp: self

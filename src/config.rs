@@ -14,6 +14,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// The proxies whose `X-Forwarded-For` entries are believed (default: loopback).
+    pub trusted_proxies: Vec<crate::web::client::Cidr>,
     pub session_idle: Duration,
     pub session_absolute: Duration,
     /// Failed logins per account, and per client address, within `login_window`.
@@ -28,6 +30,7 @@ impl Default for Settings {
             https: false,
             public_url: None,
             trust_proxy: false,
+            trusted_proxies: crate::web::client::Cidr::loopback(),
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(8 * 60 * 60),
             login_max_failures: 10,
@@ -43,6 +46,7 @@ impl fmt::Debug for Settings {
             .field("https", &self.https)
             .field("public_url", &self.public_url)
             .field("trust_proxy", &self.trust_proxy)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("session_idle", &self.session_idle)
             .field("session_absolute", &self.session_absolute)
             .field("login_max_failures", &self.login_max_failures)

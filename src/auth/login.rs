@@ -122,21 +122,25 @@ pub async fn login(
         .unwrap_or_default();
     let pool = state.db.pool();
 
-    if let Some(retry_at) = throttle::blocked_until(pool, &state.settings, &email, &address).await?
-    {
-        let actor = Actor {
-            user_id: None,
-            label: email.clone(),
-            origin: address.clone(),
-        };
-        audit::record_system(
-            pool,
-            &actor,
-            Event::new("login", "gebruiker", &email).outcome(Outcome::Denied),
-        )
-        .await?;
-        return Err(AppError::TooManyRequests { retry_at });
-    }
+    // The attempt is written down before the password is checked: parallel guesses cannot
+    // all slip in under the limit.
+    let attempt = match throttle::begin(pool, &state.settings, &email, &address).await? {
+        Ok(attempt) => attempt,
+        Err(retry_at) => {
+            let actor = Actor {
+                user_id: None,
+                label: email.clone(),
+                origin: address.clone(),
+            };
+            audit::record_system(
+                pool,
+                &actor,
+                Event::new("login", "gebruiker", &email).outcome(Outcome::Denied),
+            )
+            .await?;
+            return Err(AppError::TooManyRequests { retry_at });
+        }
+    };
 
     let found: Option<LoginRow> = sqlx::query_as(
         "select tenant_id, user_id, password_hash, active, tenant_slug from auth_find_login($1)",
@@ -145,7 +149,13 @@ pub async fn login(
     .fetch_optional(pool)
     .await?;
     let stored = found.as_ref().and_then(|f| f.password_hash.clone());
-    let password_ok = password::verify(form.password, stored).await?;
+    let password_ok = match password::verify(form.password, stored).await {
+        Ok(ok) => ok,
+        Err(err) => {
+            throttle::withdraw(pool, attempt).await?;
+            return Err(err);
+        }
+    };
 
     let actor = |user_id| Actor {
         user_id,
@@ -155,7 +165,7 @@ pub async fn login(
     let user = match found {
         Some(row) if password_ok && row.active => row,
         other => {
-            throttle::record_failure(pool, &email, &address).await?;
+            // The attempt stays written down as a failure.
             match other {
                 Some(row) => {
                     let mut tx = state.db.tenant_tx(row.tenant_id).await?;
@@ -173,7 +183,7 @@ pub async fn login(
         }
     };
 
-    throttle::clear_account(pool, &email).await?;
+    throttle::succeeded(pool, &email).await?;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     if let Some(previous) = current.filter(|c| c.tenant_id == user.tenant_id) {
         session::end(&mut tx, &previous.session_hash).await?;

@@ -25,4 +25,5 @@ mod roles;
 mod secret_links;
 mod security;
 mod subsidy;
+mod throttling;
 mod users;
