@@ -109,6 +109,12 @@ pub struct ServeArgs {
     /// Hours after login after which a session ends regardless.
     #[arg(long, env = "SESSION_ABSOLUTE_HOURS", default_value_t = 8)]
     pub session_absolute_hours: u64,
+    /// Seconds after which an unanswered request is dropped with a 408 page.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub request_timeout_seconds: u64,
+    /// The same for a signed-in user's file upload.
+    #[arg(long, env = "UPLOAD_TIMEOUT_SECONDS", default_value_t = 300)]
+    pub upload_timeout_seconds: u64,
     /// SMTP relay host for e-mailing one-time links; unset: no e-mail.
     #[arg(long, env = "SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -135,6 +141,8 @@ impl ServeArgs {
             trusted_proxies: self.trusted_proxies.clone(),
             session_idle: Duration::from_secs(self.session_idle_minutes.max(1) * 60),
             session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
+            request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
+            upload_timeout: Duration::from_secs(self.upload_timeout_seconds.max(1)),
             smtp: self
                 .smtp_host
                 .clone()

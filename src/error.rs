@@ -19,6 +19,12 @@ pub enum AppError {
     BadRequest(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The request was not answered within the time limit.
+    #[error("request timed out")]
+    Timeout,
+    /// Too many password checks at once: the excess is refused quickly rather than queued.
+    #[error("too busy")]
+    Busy,
     /// A write that collided with another (a unique or foreign key violation) where the form
     /// did not expect it: a double submit, or a record someone else just changed.
     #[error("conflict: {0}")]
@@ -48,6 +54,8 @@ impl AppError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -75,6 +83,12 @@ impl IntoResponse for AppError {
                 )
             }
             Self::TooManyRequests { retry_at } => page.retry_at = Some(*retry_at),
+            Self::Busy => {
+                page.detail = Some(
+                    "Er wordt nu erg vaak tegelijk ingelogd. Probeer het over een paar seconden opnieuw."
+                        .into(),
+                )
+            }
             _ => {}
         }
         let mut response = (status, status.canonical_reason().unwrap_or("")).into_response();
@@ -87,9 +101,14 @@ impl IntoResponse for AppError {
             }
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
+            let seconds = if matches!(self, Self::Busy) {
+                "2"
+            } else {
+                "10"
+            };
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
         }
         response.extensions_mut().insert(page);
         response

@@ -6,6 +6,7 @@ pub mod csv_out;
 pub mod headers;
 pub mod health;
 pub mod layout;
+pub mod limits;
 pub mod observe;
 pub mod request_info;
 pub mod time_fmt;

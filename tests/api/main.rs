@@ -15,6 +15,7 @@ mod hsds;
 mod infra;
 mod isolation;
 mod kaart;
+mod limits;
 mod login;
 mod lookup;
 mod mail;
