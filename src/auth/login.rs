@@ -44,13 +44,13 @@ pub struct LoginForm {
     terug: String,
 }
 
+/// What login learns of the account of an address: the hash only while it may log in.
 #[derive(FromRow)]
 struct LoginRow {
     tenant_id: Uuid,
     user_id: Uuid,
-    password_hash: Option<String>,
-    active: bool,
     tenant_slug: String,
+    password_hash: Option<String>,
 }
 
 /// GET /inloggen: the login form (or the home page for someone already signed in).
@@ -143,7 +143,7 @@ pub async fn login(
     };
 
     let found: Option<LoginRow> = sqlx::query_as(
-        "select tenant_id, user_id, password_hash, active, tenant_slug from auth_find_login($1)",
+        "select tenant_id, user_id, tenant_slug, password_hash from auth_login_lookup($1)",
     )
     .bind(&email)
     .fetch_optional(pool)
@@ -163,7 +163,8 @@ pub async fn login(
         origin: address.clone(),
     };
     let user = match found {
-        Some(row) if password_ok && row.active => row,
+        // A deactivated account has no hash here, so its password never checks out.
+        Some(row) if password_ok => row,
         other => {
             // The attempt stays written down as a failure.
             match other {
