@@ -1,4 +1,8 @@
-# Builds the release binary and runs `voorzieningen serve` against DATABASE_URL.
+# Builds the release binary and runs `voorzieningen serve` against an existing PostgreSQL.
+# In production give it both logins: DATABASE_URL (the owner: runs the migrations) and
+# APP_DATABASE_URL (the role voorzieningen_app, made by the migrations; give it a password with
+# `alter role voorzieningen_app password '...'`). Without APP_DATABASE_URL the app serves as the
+# owner switched to that role with SET ROLE, which RESET ROLE undoes (it warns at start).
 #   docker build -t voorzieningen .
 #   docker run -p 8080:8080 -e DATABASE_URL=postgres://owner:secret@db/voorzieningen \
 #     -e APP_DATABASE_URL=postgres://voorzieningen_app:secret@db/voorzieningen voorzieningen

@@ -100,12 +100,28 @@ pub struct ServeArgs {
     /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
     #[arg(long, env = "TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// With --trust-proxy: the proxies (addresses or networks, comma-separated) whose
+    /// X-Forwarded-For entries are believed; the client is the rightmost address that is not
+    /// one of them. Default: loopback.
+    #[arg(
+        long,
+        env = "TRUSTED_PROXIES",
+        value_delimiter = ',',
+        default_value = "127.0.0.0/8,::1"
+    )]
+    pub trusted_proxies: Vec<crate::web::client::Cidr>,
     /// Minutes without activity after which a session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: u64,
     /// Hours after login after which a session ends regardless.
     #[arg(long, env = "SESSION_ABSOLUTE_HOURS", default_value_t = 8)]
     pub session_absolute_hours: u64,
+    /// Seconds after which an unanswered request is dropped with a 408 page.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub request_timeout_seconds: u64,
+    /// The same for a signed-in user's file upload.
+    #[arg(long, env = "UPLOAD_TIMEOUT_SECONDS", default_value_t = 300)]
+    pub upload_timeout_seconds: u64,
     /// SMTP relay host for e-mailing one-time links; unset: no e-mail.
     #[arg(long, env = "SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -129,8 +145,11 @@ impl ServeArgs {
             https: self.https,
             public_url: self.public_url.clone().filter(|u| !u.is_empty()),
             trust_proxy: self.trust_proxy,
+            trusted_proxies: self.trusted_proxies.clone(),
             session_idle: Duration::from_secs(self.session_idle_minutes.max(1) * 60),
             session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
+            request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
+            upload_timeout: Duration::from_secs(self.upload_timeout_seconds.max(1)),
             smtp: self
                 .smtp_host
                 .clone()

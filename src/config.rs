@@ -14,8 +14,14 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// The proxies whose `X-Forwarded-For` entries are believed (default: loopback).
+    pub trusted_proxies: Vec<crate::web::client::Cidr>,
     pub session_idle: Duration,
     pub session_absolute: Duration,
+    /// A request not answered within this time gets a 408 page.
+    pub request_timeout: Duration,
+    /// The same for a signed-in user's upload (multipart).
+    pub upload_timeout: Duration,
     /// Failed logins per account, and per client address, within `login_window`.
     pub login_max_failures: i64,
     pub login_window: Duration,
@@ -28,8 +34,11 @@ impl Default for Settings {
             https: false,
             public_url: None,
             trust_proxy: false,
+            trusted_proxies: crate::web::client::Cidr::loopback(),
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(8 * 60 * 60),
+            request_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(300),
             login_max_failures: 10,
             login_window: Duration::from_secs(15 * 60),
             smtp: None,
@@ -43,8 +52,11 @@ impl fmt::Debug for Settings {
             .field("https", &self.https)
             .field("public_url", &self.public_url)
             .field("trust_proxy", &self.trust_proxy)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("session_idle", &self.session_idle)
             .field("session_absolute", &self.session_absolute)
+            .field("request_timeout", &self.request_timeout)
+            .field("upload_timeout", &self.upload_timeout)
             .field("login_max_failures", &self.login_max_failures)
             .field("login_window", &self.login_window)
             .field("smtp", &self.smtp)

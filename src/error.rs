@@ -19,6 +19,16 @@ pub enum AppError {
     BadRequest(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The request was not answered within the time limit.
+    #[error("request timed out")]
+    Timeout,
+    /// Too many password checks at once: the excess is refused quickly rather than queued.
+    #[error("too busy")]
+    Busy,
+    /// A write that collided with another (a unique or foreign key violation) where the form
+    /// did not expect it: a double submit, or a record someone else just changed.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -44,6 +54,9 @@ impl AppError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -60,6 +73,7 @@ impl IntoResponse for AppError {
         match &self {
             Self::Internal(cause) => tracing::error!(error = %cause, "internal error"),
             Self::Unavailable(cause) => tracing::warn!(error = %cause, "database unavailable"),
+            Self::Conflict(cause) => tracing::warn!(error = %cause, "write conflict"),
             Self::BadRequest(message) => page.detail = Some(message.clone()),
             Self::Csrf => {
                 page.detail = Some(
@@ -69,6 +83,12 @@ impl IntoResponse for AppError {
                 )
             }
             Self::TooManyRequests { retry_at } => page.retry_at = Some(*retry_at),
+            Self::Busy => {
+                page.detail = Some(
+                    "Er wordt nu erg vaak tegelijk ingelogd. Probeer het over een paar seconden opnieuw."
+                        .into(),
+                )
+            }
             _ => {}
         }
         let mut response = (status, status.canonical_reason().unwrap_or("")).into_response();
@@ -81,9 +101,14 @@ impl IntoResponse for AppError {
             }
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
+            let seconds = if matches!(self, Self::Busy) {
+                "2"
+            } else {
+                "10"
+            };
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
         }
         response.extensions_mut().insert(page);
         response
@@ -94,6 +119,8 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         if is_unavailable(&err) {
             Self::Unavailable(err.to_string())
+        } else if is_conflict(&err) {
+            Self::Conflict(err.to_string())
         } else {
             Self::Internal(err.to_string())
         }
@@ -115,6 +142,17 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
             // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
             Some("57P01") | Some("57P02") | Some("57P03") | Some("53300")
         ),
+        _ => false,
+    }
+}
+
+/// True for a unique or foreign key violation: two writes collided (a double submit, a record
+/// removed or added meanwhile). Forms that expect one handle it themselves; elsewhere it is
+/// a 409 page, not a 500.
+pub fn is_conflict(err: &sqlx::Error) -> bool {
+    match err {
+        // unique_violation, foreign_key_violation
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("23505") | Some("23503")),
         _ => false,
     }
 }

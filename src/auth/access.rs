@@ -75,9 +75,15 @@ pub fn login_url(back: &str) -> String {
     url
 }
 
-/// Only same-site paths are accepted as a place to return to (no open redirect).
+/// Only same-site paths are accepted as a place to return to (no open redirect), and only
+/// as a browser sends them: visible ASCII, percent-encoded otherwise. A control character
+/// cannot go into a `Location` header.
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path.len() <= 1000
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.len() <= 1000
+        && path.bytes().all(|b| b.is_ascii_graphic())
 }
 
 fn percent_encode(s: &str) -> String {
@@ -101,6 +107,9 @@ mod tests {
         assert!(!is_local_path("//evil.example"));
         assert!(!is_local_path("https://evil.example"));
         assert!(!is_local_path("/\\evil"));
+        assert!(!is_local_path("/almelo/\u{7f}"));
+        assert!(!is_local_path("/almelo/\n"));
+        assert!(!is_local_path("/almelo/ é"));
         assert_eq!(
             login_url("/almelo/beheer?x=1"),
             "/inloggen?terug=/almelo/beheer%3Fx%3D1"

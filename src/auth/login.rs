@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event, Outcome};
 use crate::auth::access::is_local_path;
-use crate::auth::session::{self, MaybeUser};
+use crate::auth::session::{self, CurrentUser, MaybeUser};
 use crate::auth::{cookies, csrf, password, throttle};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -44,13 +44,13 @@ pub struct LoginForm {
     terug: String,
 }
 
+/// What login learns of the account of an address: the hash only while it may log in.
 #[derive(FromRow)]
 struct LoginRow {
     tenant_id: Uuid,
     user_id: Uuid,
-    password_hash: Option<String>,
-    active: bool,
     tenant_slug: String,
+    password_hash: Option<String>,
 }
 
 /// GET /inloggen: the login form (or the home page for someone already signed in).
@@ -72,18 +72,19 @@ pub async fn login_form(
         _ => None,
     };
     let back = query.terug.filter(|b| is_local_path(b)).unwrap_or_default();
-    page(&state, &headers, String::new(), back, false, notice)
+    page(&state, &headers, None, String::new(), back, false, notice)
 }
 
 fn page(
     state: &AppState,
     headers: &HeaderMap,
+    signed_in: Option<&CurrentUser>,
     email: String,
     back: String,
     failed: bool,
     notice: Option<&str>,
 ) -> AppResult<Response> {
-    let (token, cookie) = csrf::anonymous_token(&state.settings, headers);
+    let (token, cookie) = csrf::form_token(&state.settings, headers, signed_in);
     let layout = Layout::anonymous("Inloggen", token).with_notice(notice);
     let mut response = render(&LoginPage {
         layout,
@@ -121,30 +122,40 @@ pub async fn login(
         .unwrap_or_default();
     let pool = state.db.pool();
 
-    if let Some(retry_at) = throttle::blocked_until(pool, &state.settings, &email, &address).await?
-    {
-        let actor = Actor {
-            user_id: None,
-            label: email.clone(),
-            origin: address.clone(),
-        };
-        audit::record_system(
-            pool,
-            &actor,
-            Event::new("login", "gebruiker", &email).outcome(Outcome::Denied),
-        )
-        .await?;
-        return Err(AppError::TooManyRequests { retry_at });
-    }
+    // The attempt is written down before the password is checked: parallel guesses cannot
+    // all slip in under the limit.
+    let attempt = match throttle::begin(pool, &state.settings, &email, &address).await? {
+        Ok(attempt) => attempt,
+        Err(retry_at) => {
+            let actor = Actor {
+                user_id: None,
+                label: email.clone(),
+                origin: address.clone(),
+            };
+            audit::record_system(
+                pool,
+                &actor,
+                Event::new("login", "gebruiker", &email).outcome(Outcome::Denied),
+            )
+            .await?;
+            return Err(AppError::TooManyRequests { retry_at });
+        }
+    };
 
     let found: Option<LoginRow> = sqlx::query_as(
-        "select tenant_id, user_id, password_hash, active, tenant_slug from auth_find_login($1)",
+        "select tenant_id, user_id, tenant_slug, password_hash from auth_login_lookup($1)",
     )
     .bind(&email)
     .fetch_optional(pool)
     .await?;
     let stored = found.as_ref().and_then(|f| f.password_hash.clone());
-    let password_ok = password::verify(form.password, stored).await?;
+    let password_ok = match password::verify(form.password, stored).await {
+        Ok(ok) => ok,
+        Err(err) => {
+            throttle::withdraw(pool, attempt).await?;
+            return Err(err);
+        }
+    };
 
     let actor = |user_id| Actor {
         user_id,
@@ -152,9 +163,10 @@ pub async fn login(
         origin: address.clone(),
     };
     let user = match found {
-        Some(row) if password_ok && row.active => row,
+        // A deactivated account has no hash here, so its password never checks out.
+        Some(row) if password_ok => row,
         other => {
-            throttle::record_failure(pool, &email, &address).await?;
+            // The attempt stays written down as a failure.
             match other {
                 Some(row) => {
                     let mut tx = state.db.tenant_tx(row.tenant_id).await?;
@@ -168,11 +180,11 @@ pub async fn login(
                     audit::record_system(pool, &actor(None), event).await?;
                 }
             }
-            return page(&state, &headers, email, back, true, None);
+            return page(&state, &headers, current.as_ref(), email, back, true, None);
         }
     };
 
-    throttle::clear_account(pool, &email).await?;
+    throttle::succeeded(pool, &email).await?;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     if let Some(previous) = current.filter(|c| c.tenant_id == user.tenant_id) {
         session::end(&mut tx, &previous.session_hash).await?;

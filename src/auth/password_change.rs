@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Actor, Event, Outcome};
 use crate::auth::login::clear_session_cookie;
-use crate::auth::password;
 use crate::auth::password_links::check_new_password;
 use crate::auth::roles::Section;
 use crate::auth::session::{self, CurrentUser};
-use crate::error::AppResult;
+use crate::auth::{password, throttle};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::ClientAddr;
@@ -69,15 +69,42 @@ pub async fn change(
             .bind(user.user_id)
             .fetch_one(&mut *tx)
             .await?;
+    tx.commit().await?;
+    let actor = Actor::user(&user, &address);
+    let refused =
+        |outcome| Event::new("wachtwoord_wijzigen", "gebruiker", user.user_id).outcome(outcome);
+
+    // Guessing the current password counts with guessing it at the login form.
+    let pool = state.db.pool();
+    let attempt = match throttle::begin(pool, &state.settings, &user.email, &address).await? {
+        Ok(attempt) => attempt,
+        Err(retry_at) => {
+            let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+            audit::record(&mut tx, &actor, refused(Outcome::Denied)).await?;
+            tx.commit().await?;
+            return Err(AppError::TooManyRequests { retry_at });
+        }
+    };
     let mut errors = FormErrors::default();
-    if !password::verify(form.huidig_wachtwoord, stored).await? {
-        errors.add("huidig_wachtwoord", "Uw huidige wachtwoord klopt niet.");
+    match password::verify(form.huidig_wachtwoord, stored).await {
+        Ok(true) => throttle::succeeded(pool, &user.email).await?,
+        Ok(false) => {
+            errors.add("huidig_wachtwoord", "Uw huidige wachtwoord klopt niet.");
+            let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+            audit::record(&mut tx, &actor, refused(Outcome::Failure)).await?;
+            tx.commit().await?;
+        }
+        Err(err) => {
+            throttle::withdraw(pool, attempt).await?;
+            return Err(err);
+        }
     }
     check_new_password(&mut errors, &form.nieuw_wachtwoord, &form.herhaling);
     if !errors.is_empty() {
         return page(user, errors);
     }
     let hash = password::hash(form.nieuw_wachtwoord).await?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     sqlx::query("update users set password_hash = $3, updated_at = now() where tenant_id = $1 and user_id = $2")
         .bind(user.tenant_id)
         .bind(user.user_id)
@@ -87,7 +114,7 @@ pub async fn change(
     session::end_all(&mut tx, user.user_id).await?;
     audit::record(
         &mut tx,
-        &Actor::user(&user, &address),
+        &actor,
         Event::new("wachtwoord_gewijzigd", "gebruiker", user.user_id),
     )
     .await?;

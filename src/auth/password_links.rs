@@ -11,6 +11,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::session::{CurrentUser, MaybeUser};
 use crate::auth::token::{digest, random_token};
 use crate::auth::{csrf, password, session};
 use crate::db::TenantTx;
@@ -115,10 +116,13 @@ async fn find(state: &AppState, token: &str) -> AppResult<Option<TokenRow>> {
 fn setup_page(
     state: &AppState,
     headers: &HeaderMap,
+    signed_in: Option<&CurrentUser>,
     row: Option<&TokenRow>,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    let (csrf_token, cookie) = csrf::anonymous_token(&state.settings, headers);
+    // A browser may already be signed in (a colleague's session, or the beheerder who made the
+    // link): the form then carries that session's token, which is what the CSRF check expects.
+    let (csrf_token, cookie) = csrf::form_token(&state.settings, headers, signed_in);
     let page = SetupPage {
         layout: Layout::anonymous("Wachtwoord instellen", csrf_token),
         valid: row.is_some(),
@@ -142,11 +146,18 @@ fn setup_page(
 /// GET /wachtwoord-instellen/{token}
 pub async fn setup_form(
     State(state): State<AppState>,
+    MaybeUser(signed_in): MaybeUser,
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     let row = find(&state, &token).await?;
-    setup_page(&state, &headers, row.as_ref(), FormErrors::default())
+    setup_page(
+        &state,
+        &headers,
+        signed_in.as_ref(),
+        row.as_ref(),
+        FormErrors::default(),
+    )
 }
 
 /// Checks a new password and its repetition; shared with the password change form.
@@ -164,18 +175,25 @@ pub fn check_new_password(errors: &mut FormErrors, new: &str, repeated: &str) {
 /// POST /wachtwoord-instellen/{token}
 pub async fn setup(
     State(state): State<AppState>,
+    MaybeUser(signed_in): MaybeUser,
     headers: HeaderMap,
     ClientAddr(address): ClientAddr,
     Path(token): Path<String>,
     Form(form): Form<SetupForm>,
 ) -> AppResult<Response> {
     let Some(row) = find(&state, &token).await? else {
-        return setup_page(&state, &headers, None, FormErrors::default());
+        return setup_page(
+            &state,
+            &headers,
+            signed_in.as_ref(),
+            None,
+            FormErrors::default(),
+        );
     };
     let mut errors = FormErrors::default();
     check_new_password(&mut errors, &form.nieuw_wachtwoord, &form.herhaling);
     if !errors.is_empty() {
-        return setup_page(&state, &headers, Some(&row), errors);
+        return setup_page(&state, &headers, signed_in.as_ref(), Some(&row), errors);
     }
     let hash = password::hash(form.nieuw_wachtwoord).await?;
     let mut tx = state.db.tenant_tx(row.tenant_id).await?;
@@ -188,7 +206,13 @@ pub async fn setup(
     .await?
     .rows_affected();
     if claimed == 0 {
-        return setup_page(&state, &headers, None, FormErrors::default());
+        return setup_page(
+            &state,
+            &headers,
+            signed_in.as_ref(),
+            None,
+            FormErrors::default(),
+        );
     }
     sqlx::query("update users set password_hash = $3, updated_at = now() where tenant_id = $1 and user_id = $2")
         .bind(row.tenant_id)

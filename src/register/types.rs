@@ -13,7 +13,7 @@ use crate::audit::{self, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
-use crate::error::{AppError, AppResult};
+use crate::error::{violated_constraint, AppError, AppResult};
 use crate::fields::required_text;
 use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
@@ -314,14 +314,23 @@ pub async fn type_create(
     let mut errors = FormErrors::default();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let Some(name) = validate(&mut tx, &form, &mut errors).await? else {
+        drop(tx);
         return form_page(&state, &user, None, false, form, errors).await;
     };
+    // New types of one tenant take turns: a double submit would otherwise find the name free
+    // twice and, one commit later, add the type again under the next free code.
+    sqlx::query("select pg_advisory_xact_lock(hashtext($1::text || '/facility-type-create'))")
+        .bind(user.tenant_id)
+        .execute(&mut *tx)
+        .await?;
     let exists: bool = sqlx::query_scalar("select exists (select 1 from facility_types where tenant_id = $1 and lower(name) = lower($2))")
         .bind(user.tenant_id)
         .bind(&name)
         .fetch_one(&mut *tx)
         .await?;
     if exists {
+        // The page needs a connection of its own: give this one (and the lock) back first.
+        drop(tx);
         errors.add("naam", "Er is al een voorzieningentype met deze naam. Kies een andere naam of voeg een alias toe aan het bestaande type.");
         return form_page(&state, &user, None, false, form, errors).await;
     }
@@ -338,7 +347,7 @@ pub async fn type_create(
         n += 1;
         code = format!("{}_{n}", own_code(&name));
     }
-    sqlx::query(
+    let inserted = sqlx::query(
         "insert into facility_types (tenant_id, code, levensgebied, subgroup, name, description, aliases, schil, toegang, \
            innovative, customized) values ($1, $2, $3, $4, $5, $6, $7, 'sociaal_domein', 'algemeen', $8, true)",
     )
@@ -351,7 +360,17 @@ pub async fn type_create(
     .bind(form.aliases())
     .bind(form.innovatief.is_some())
     .execute(&mut *tx)
-    .await?;
+    .await;
+    match inserted {
+        Ok(_) => {}
+        // The same form submitted twice at once: both found the code free.
+        Err(err) if violated_constraint(&err).as_deref() == Some("facility_types_pkey") => {
+            drop(tx);
+            errors.add("naam", "Er is al een voorzieningentype met deze naam. Kies een andere naam of voeg een alias toe aan het bestaande type.");
+            return form_page(&state, &user, None, false, form, errors).await;
+        }
+        Err(err) => return Err(err.into()),
+    }
     let created = get(&mut tx, &code).await?;
     let event = Event::new("aangemaakt", "voorzieningentype", &code).after(created.audit_value());
     let to = format!("{}?melding=opgeslagen", user.section_href(Section::Types));

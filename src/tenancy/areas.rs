@@ -12,7 +12,7 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::cbs::CbsCode;
-use crate::error::{AppError, AppResult};
+use crate::error::{violated_constraint, AppError, AppResult};
 use crate::fields::required_text;
 use crate::state::AppState;
 use crate::tenancy::areas_csv;
@@ -216,7 +216,7 @@ pub async fn area_create(
     let (Some(code), true) = (code, errors.is_empty()) else {
         return form_page(&user, None, form, errors);
     };
-    let area_id: uuid::Uuid = sqlx::query_scalar(
+    let inserted: Result<uuid::Uuid, sqlx::Error> = sqlx::query_scalar(
         "insert into areas (tenant_id, level, cbs_code, name, parent_id) values ($1, $2, $3, $4, $5) returning area_id",
     )
     .bind(user.tenant_id)
@@ -225,7 +225,18 @@ pub async fn area_create(
     .bind(form.naam.trim())
     .bind(parent_id)
     .fetch_one(&mut *tx)
-    .await?;
+    .await;
+    let area_id = match inserted {
+        Ok(id) => id,
+        // A second submit of the same form, or someone else just added it.
+        Err(err)
+            if violated_constraint(&err).as_deref() == Some("areas_tenant_id_cbs_code_key") =>
+        {
+            errors.add("code", format!("Gebied {} bestaat al.", code.as_str()));
+            return form_page(&user, None, form, errors);
+        }
+        Err(err) => return Err(err.into()),
+    };
     let event = Event::new("aangemaakt", "gebied", area_id)
         .after(json!({"code": code.as_str(), "naam": form.naam.trim()}));
     let to = format!("{}?melding=opgeslagen", user.section_href(Section::Areas));
@@ -304,7 +315,7 @@ pub async fn area_update(
     audit::record_commit_redirect(tx, &user, &address, event, &to).await
 }
 
-/// POST /{tenant}/beheer/gebieden/{id}/verwijderen: only areas nothing lies in.
+/// POST /{tenant}/beheer/gebieden/{id}/verwijderen: only areas nothing lies in or refers to.
 pub async fn area_delete(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -315,17 +326,14 @@ pub async fn area_delete(
     let area = areas_store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let children: i64 =
-        sqlx::query_scalar("select count(*) from areas where tenant_id = $1 and parent_id = $2")
-            .bind(user.tenant_id)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if children > 0 {
+    if let Some(used_by) = areas_store::usage(&mut tx, id).await?.describe() {
         let mut errors = FormErrors::default();
         errors.add(
             "naam",
-            format!("Dit gebied kan niet worden verwijderd: er liggen nog {children} gebieden in. Verwijder die eerst."),
+            format!(
+                "Dit gebied kan niet worden verwijderd: het wordt nog gebruikt door {used_by}. \
+                 Haal het daar eerst weg, of wijzig alleen de naam."
+            ),
         );
         let form = AreaForm {
             code: area.cbs_code,

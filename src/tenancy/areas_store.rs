@@ -53,6 +53,96 @@ pub async fn id_by_code(tx: &mut TenantTx, code: &str) -> AppResult<Option<Uuid>
     )
 }
 
+/// What still refers to an area, so that deleting it would break a record.
+#[derive(Debug, Default, FromRow)]
+pub struct AreaUse {
+    /// Areas (wijken, buurten) that lie in it.
+    pub children: i64,
+    /// Facilities in this buurt (archived ones included).
+    pub facilities: i64,
+    /// Facilities that name it in their werkgebied.
+    pub service_areas: i64,
+    /// Checklist entries recorded for it.
+    pub checklist_entries: i64,
+    /// Referrals counted for this wijk.
+    pub referrals: i64,
+}
+
+impl AreaUse {
+    /// "3 voorzieningen (als buurt), 12 verwijzingen": what uses it, in Dutch; `None` when unused.
+    pub fn describe(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (
+                self.children,
+                "gebied",
+                "gebieden",
+                " dat erin ligt",
+                " die erin liggen",
+            ),
+            (
+                self.facilities,
+                "voorziening",
+                "voorzieningen",
+                " in deze buurt",
+                " in deze buurt",
+            ),
+            (
+                self.service_areas,
+                "voorziening",
+                "voorzieningen",
+                " met dit gebied in het werkgebied",
+                " met dit gebied in het werkgebied",
+            ),
+            (
+                self.checklist_entries,
+                "checklistregel",
+                "checklistregels",
+                "",
+                "",
+            ),
+            (
+                self.referrals,
+                "verwijzing",
+                "verwijzingen",
+                " vanuit deze wijk",
+                " vanuit deze wijk",
+            ),
+        ]
+        .into_iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many, one_rest, many_rest)| {
+            if n == 1 {
+                format!("1 {one}{one_rest}")
+            } else {
+                format!("{n} {many}{many_rest}")
+            }
+        })
+        .collect();
+        match parts.as_slice() {
+            [] => None,
+            [only] => Some(only.clone()),
+            [rest @ .., last] => Some(format!("{} en {last}", rest.join(", "))),
+        }
+    }
+}
+
+/// Counts what refers to `area_id`; one statement.
+pub async fn usage(tx: &mut TenantTx, area_id: Uuid) -> AppResult<AreaUse> {
+    let tenant_id = tx.tenant_id();
+    Ok(sqlx::query_as(
+        "select \
+           (select count(*) from areas where tenant_id = $1 and parent_id = $2) as children, \
+           (select count(*) from facilities where tenant_id = $1 and buurt_id = $2) as facilities, \
+           (select count(*) from facility_service_areas where tenant_id = $1 and area_id = $2) as service_areas, \
+           (select count(*) from checklist_entries where tenant_id = $1 and area_id = $2) as checklist_entries, \
+           (select count(*) from referrals where tenant_id = $1 and wijk_id = $2) as referrals",
+    )
+    .bind(tenant_id)
+    .bind(area_id)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
 /// The tenant's own gemeente code, for a gemeente tenant (a regio may hold several gemeenten).
 pub async fn tenant_gemeente(tx: &mut TenantTx) -> AppResult<Option<String>> {
     let tenant_id = tx.tenant_id();

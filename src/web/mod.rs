@@ -1,10 +1,12 @@
 //! Shared web plumbing: layout, error pages, headers, request log, assets, probes.
 
 pub mod assets;
+pub mod client;
 pub mod csv_out;
 pub mod headers;
 pub mod health;
 pub mod layout;
+pub mod limits;
 pub mod observe;
 pub mod request_info;
 pub mod time_fmt;
@@ -16,6 +18,7 @@ use axum::http::request::Parts;
 use uuid::Uuid;
 
 use crate::error::AppError;
+pub use client::ClientAddr;
 
 /// The `?melding=` a page is sent to after a change (303 See Other): which message it shows.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -39,37 +42,5 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
             .and_then(|(_, v)| Uuid::parse_str(v).ok())
             .map(PathId)
             .ok_or(AppError::NotFound)
-    }
-}
-
-/// The client's address: the socket peer, or the first `X-Forwarded-For` entry when the
-/// server is configured to trust its proxy.
-pub struct ClientAddr(pub String);
-
-impl FromRequestParts<crate::state::AppState> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &crate::state::AppState,
-    ) -> Result<Self, Self::Rejection> {
-        if state.settings.trust_proxy {
-            if let Some(forwarded) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(str::trim)
-                .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-            {
-                return Ok(ClientAddr(forwarded.to_string()));
-            }
-        }
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "onbekend".into());
-        Ok(ClientAddr(peer))
     }
 }

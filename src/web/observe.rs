@@ -147,6 +147,8 @@ fn texts(status: StatusCode) -> (&'static str, &'static str) {
         403 => ("Geen toegang", "U heeft geen toegang tot deze pagina of handeling. Denkt u dat dit niet klopt? Neem contact op met de beheerder van uw organisatie."),
         404 => ("Pagina niet gevonden", "Deze pagina bestaat niet of is verplaatst. Controleer het adres of ga naar de startpagina."),
         405 => ("Dit kan hier niet", "Deze handeling is op deze pagina niet mogelijk. Ga terug en gebruik de knoppen op de pagina."),
+        408 => ("Dit duurde te lang", "Uw verzoek duurde te lang en is afgebroken. Probeer het opnieuw; lukt het weer niet, probeer het dan later nog eens."),
+        409 => ("Intussen gewijzigd", "Dit is intussen al opgeslagen of gewijzigd, misschien doordat het formulier twee keer werd verstuurd. Ga terug, laad de pagina opnieuw en kijk of uw wijziging er al in staat."),
         413 => ("Bestand of formulier te groot", "Wat u verstuurde is groter dan is toegestaan. Maak het kleiner en probeer het opnieuw."),
         415 | 422 => ("Dit verzoek klopt niet", "Het formulier kon niet worden gelezen. Ga terug, controleer de velden en probeer het opnieuw."),
         429 => ("Te veel pogingen", "Er zijn te veel pogingen gedaan in korte tijd. Wacht even en probeer het dan opnieuw."),

@@ -392,7 +392,7 @@ async fn the_application_role_is_no_superuser_has_no_bypassrls_and_owns_nothing(
     .await
     .unwrap();
     // login_emails is the one global directory (an address is unique across tenants); the
-    // application reaches it only through auth_find_login.
+    // application reaches it only through auth_login_lookup.
     assert!(
         bad_indexes.is_empty(),
         "indexes not led by tenant_id: {bad_indexes:?}"

@@ -525,6 +525,9 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
     }
 }
 
+/// The largest capacity a dagdeel takes, as for the other counts (`fields::count`).
+const MAX_CAPACITY: i64 = 10_000_000;
+
 /// `ochtend 12/4/8`: at most 12 present, 4 kept for walk-ins, 8 by appointment.
 fn dagdeel_capacity(raw: &RawFacility, e: &mut FormErrors) -> Vec<(String, i32, i32, i32)> {
     let mut out: Vec<(String, i32, i32, i32)> = Vec::new();
@@ -537,9 +540,10 @@ fn dagdeel_capacity(raw: &RawFacility, e: &mut FormErrors) -> Vec<(String, i32, 
             continue;
         };
         let dagdeel = dagdeel.to_lowercase();
-        let parts: Vec<Option<i32>> = numbers
+        // Parsed wide: a number beyond 32 bits is a typing error to report, not an overflow.
+        let parts: Vec<Option<i64>> = numbers
             .split('/')
-            .map(|n| n.trim().parse::<i32>().ok().filter(|n| *n >= 0))
+            .map(|n| n.trim().parse::<i64>().ok().filter(|n| *n >= 0))
             .collect();
         if !hours::DAGDELEN.contains(&dagdeel.as_str())
             || parts.is_empty()
@@ -549,9 +553,16 @@ fn dagdeel_capacity(raw: &RawFacility, e: &mut FormErrors) -> Vec<(String, i32, 
             e.add("capaciteit_dagdelen", bad());
             continue;
         }
-        let n: Vec<i32> = parts.into_iter().flatten().collect();
-        let (max, walk_in, appointment) = (n[0], *n.get(1).unwrap_or(&0), *n.get(2).unwrap_or(&0));
-        if walk_in + appointment > max {
+        let n: Vec<i64> = parts.into_iter().flatten().collect();
+        if n.iter().any(|n| *n > MAX_CAPACITY) {
+            e.add(
+                "capaciteit_dagdelen",
+                format!("De capaciteit in de {dagdeel} is onwaarschijnlijk groot; controleer de getallen."),
+            );
+            continue;
+        }
+        let [max, walk_in, appointment] = [0, 1, 2].map(|i| n.get(i).map_or(0, |v| *v as i32));
+        if i64::from(walk_in) + i64::from(appointment) > i64::from(max) {
             e.add("capaciteit_dagdelen", format!("In de {dagdeel} zijn vrije inloop en afspraken samen meer dan het maximum ({max})."));
         } else if out.iter().any(|(d, ..)| *d == dagdeel) {
             e.add(
