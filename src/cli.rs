@@ -74,6 +74,22 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write the whole database to a file (pg_dump custom format); safe while serving.
+    Backup {
+        /// The file to write, e.g. voorzieningen-2026-11-29.dump.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the database by a backup; refuses a database that holds data without --force.
+    /// Stop `serve` first.
+    Restore {
+        /// The backup file (from `voorzieningen backup`).
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -207,6 +223,10 @@ pub async fn run(cli: Cli) -> i32 {
                 Ok("migrations are up to date".into())
             })
             .await
+        }
+        Command::Backup { to } => db::backup::backup(&cli.database.source(), &to).await,
+        Command::Restore { from, force } => {
+            db::backup::restore(&cli.database.source(), &from, force).await
         }
         Command::Tenant(TenantCommand::Create {
             slug,
@@ -347,6 +367,11 @@ async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<String, String
     };
     tracing::info!(?config, "starting");
     let conns = db::open(&config.database, 16).await?;
+    // A cluster this process started is started again when it dies.
+    let supervisor = conns
+        .embedded
+        .as_ref()
+        .and_then(db::supervise::Supervisor::start);
     if config.demo {
         demo::load_once(&conns.admin).await?;
     }
@@ -359,6 +384,9 @@ async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<String, String
     println!("Voorzieningenregister luistert op http://{local}/");
     let served = crate::serve(listener, state, shutdown_signal()).await;
     conns.app.close().await;
+    if let Some(supervisor) = supervisor {
+        supervisor.stop();
+    }
     if let Some(pg) = &conns.embedded {
         pg.stop();
     }

@@ -14,12 +14,20 @@ use sqlx::postgres::PgConnectOptions;
 const MAX_SOCKET_DIR_LEN: usize = 90;
 const CLUSTER_USER: &str = "voorzieningen-pg";
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct EmbeddedPostgres {
     dir: PathBuf,
     bin: PathBuf,
-    run_as: Option<(u32, u32)>,
+    run_as: Option<ClusterUser>,
     started_here: bool,
+}
+
+/// The unprivileged user that runs the cluster when this process is root.
+#[derive(Debug, Clone)]
+struct ClusterUser {
+    name: String,
+    uid: u32,
+    gid: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +60,10 @@ impl EmbeddedPostgres {
         };
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
             .map_err(|e| format!("chmod {}: {e}", dir.display()))?;
-        if let Some((uid, gid)) = run_as {
-            std::os::unix::fs::chown(&dir, Some(uid), Some(gid))
+        if let Some(user) = &run_as {
+            std::os::unix::fs::chown(&dir, Some(user.uid), Some(user.gid))
                 .map_err(|e| format!("chown {}: {e}", dir.display()))?;
+            check_reachable(&dir, user)?;
         }
         let mut pg = Self {
             dir,
@@ -84,6 +93,47 @@ impl EmbeddedPostgres {
     /// The cluster's superuser, used for migrations and operator commands.
     pub fn superuser(&self) -> &'static str {
         "postgres"
+    }
+
+    /// Whether this process started the cluster (and so looks after it and stops it).
+    pub fn started_here(&self) -> bool {
+        self.started_here
+    }
+
+    /// The folder of the cluster's socket (and its data under `data/`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The folder of the PostgreSQL programs the cluster runs with (pg_dump, pg_restore too).
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin
+    }
+
+    /// Whether the postmaster of the pid file is alive: a cheap look at /proc, no process.
+    pub fn is_alive(&self) -> bool {
+        let Some(pid) = std::fs::read_to_string(self.pgdata().join("postmaster.pid"))
+            .ok()
+            .and_then(|s| s.lines().next().and_then(|l| l.trim().parse::<u32>().ok()))
+        else {
+            return false;
+        };
+        // A zombie (state Z) or a dead process (X) is gone for our purpose.
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| {
+                stat.rsplit_once(')')
+                    .map(|(_, rest)| rest.trim_start().chars().next())
+            })
+            .flatten()
+            .is_some_and(|state| state != 'Z' && state != 'X')
+    }
+
+    /// Starts the cluster again after it died, and a new watchdog for the new postmaster.
+    pub fn relaunch(&self) -> Result<(), String> {
+        self.launch()?;
+        self.spawn_watchdog();
+        Ok(())
     }
 
     /// Stops the cluster if this process started it.
@@ -158,6 +208,9 @@ impl EmbeddedPostgres {
         let log = self.dir.join("postgres.log");
         let mut cmd = self.pg_ctl(&["start", "-w", "-t", "60", "-l"]);
         cmd.arg(&log);
+        // After a crash PostgreSQL first syncs the whole data folder, by default file by file
+        // (seconds, on a busy disk); syncfs does it at once, so a restart is back sooner.
+        cmd.args(["-o", "-c recovery_init_sync_method=syncfs"]);
         run(cmd, "pg_ctl start").map_err(|e| format!("{e}\nsee {}", log.display()))
     }
 
@@ -212,8 +265,8 @@ impl EmbeddedPostgres {
         let mut cmd = Command::new(program);
         cmd.current_dir(&self.dir);
         cmd.env_remove("PGDATA").env("LC_ALL", "C.UTF-8");
-        if let Some((uid, gid)) = self.run_as {
-            cmd.uid(uid).gid(gid);
+        if let Some(user) = &self.run_as {
+            cmd.uid(user.uid).gid(user.gid);
         }
         cmd
     }
@@ -244,11 +297,18 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// uid and gid of the unprivileged user that runs the cluster, creating one if needed.
-fn cluster_user() -> Result<(u32, u32), String> {
+/// The unprivileged user that runs the cluster, creating one if needed.
+fn cluster_user() -> Result<ClusterUser, String> {
+    let found = |name: &str| {
+        user_ids(name).map(|(uid, gid)| ClusterUser {
+            name: name.to_string(),
+            uid,
+            gid,
+        })
+    };
     for name in ["postgres", CLUSTER_USER] {
-        if let Some(ids) = user_ids(name) {
-            return Ok(ids);
+        if let Some(user) = found(name) {
+            return Ok(user);
         }
     }
     run(
@@ -265,7 +325,44 @@ fn cluster_user() -> Result<(u32, u32), String> {
         },
         "useradd",
     )?;
-    user_ids(CLUSTER_USER).ok_or_else(|| format!("user {CLUSTER_USER} was not created"))
+    found(CLUSTER_USER).ok_or_else(|| format!("user {CLUSTER_USER} was not created"))
+}
+
+/// The cluster's user must be able to pass through every folder above the data folder (the
+/// search bit), or initdb and postgres cannot even start there. Says which folder stops it and
+/// what to do, instead of "initdb could not be started: Permission denied".
+fn check_reachable(dir: &Path, user: &ClusterUser) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    for folder in dir.ancestors().skip(1) {
+        let Ok(meta) = std::fs::metadata(folder) else {
+            continue;
+        };
+        let mode = meta.mode();
+        let may_enter = if meta.uid() == user.uid {
+            mode & 0o100 != 0
+        } else if meta.gid() == user.gid {
+            mode & 0o010 != 0
+        } else {
+            mode & 0o001 != 0
+        };
+        if !may_enter {
+            return Err(format!(
+                "the embedded PostgreSQL runs as the unprivileged user '{name}' (this process is \
+                 root, and PostgreSQL refuses to run as root), but '{name}' may not enter the \
+                 folder {folder} (mode {mode:o}, owner uid {owner}), which holds the data folder \
+                 {dir}.\nFix: choose a --data-dir outside {folder}, e.g. /var/lib/voorzieningen, \
+                 or let '{name}' through, e.g. `chmod o+x {folder}`.\n\
+                 (De ingebouwde PostgreSQL draait als gebruiker '{name}', die de map {folder} niet \
+                 in mag. Kies een --data-dir buiten die map, of geef '{name}' toegang.)",
+                name = user.name,
+                folder = folder.display(),
+                mode = mode & 0o7777,
+                owner = meta.uid(),
+                dir = dir.display(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn user_ids(name: &str) -> Option<(u32, u32)> {
@@ -281,7 +378,7 @@ fn user_ids(name: &str) -> Option<(u32, u32)> {
 
 /// The folder holding `initdb`, `pg_ctl` and `postgres`: from PATH, else the newest
 /// `/usr/lib/postgresql/*/bin`.
-fn find_bin_dir() -> Result<PathBuf, String> {
+pub(crate) fn find_bin_dir() -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {
             let candidate = dir.join("initdb");

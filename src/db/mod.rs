@@ -1,6 +1,8 @@
 //! Database access: pools, migrations, the embedded default and tenant-scoped transactions.
 
+pub mod backup;
 pub mod embedded;
+pub mod supervise;
 
 use std::time::Duration;
 

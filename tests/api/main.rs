@@ -10,6 +10,7 @@ mod browser_subsidy;
 mod checklist;
 mod checklist_files;
 mod cli;
+mod embedded;
 mod hardening;
 mod helpers;
 mod hsds;
