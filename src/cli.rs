@@ -131,6 +131,10 @@ pub struct ServeArgs {
     /// The same for a signed-in user's file upload.
     #[arg(long, env = "UPLOAD_TIMEOUT_SECONDS", default_value_t = 300)]
     pub upload_timeout_seconds: u64,
+    /// Days that system audit events (failed and refused logins of no tenant) are kept; the
+    /// tenants' own audit trail is kept regardless.
+    #[arg(long, env = "SYSTEM_AUDIT_RETENTION_DAYS", default_value_t = 365)]
+    pub system_audit_retention_days: u32,
     /// SMTP relay host for e-mailing one-time links; unset: no e-mail.
     #[arg(long, env = "SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -159,6 +163,7 @@ impl ServeArgs {
             session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
             request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
             upload_timeout: Duration::from_secs(self.upload_timeout_seconds.max(1)),
+            system_audit_retention_days: self.system_audit_retention_days.clamp(1, 36_500) as i32,
             smtp: self
                 .smtp_host
                 .clone()
@@ -366,6 +371,12 @@ async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<String, String
         settings: args.settings(),
     };
     tracing::info!(?config, "starting");
+    if config.settings.smtp.is_some() && config.settings.public_url.is_none() {
+        tracing::warn!(
+            "SMTP is set up but PUBLIC_URL is not: one-time links are shown to the beheerder, not \
+             e-mailed (without PUBLIC_URL they would be built from the request's Host header)"
+        );
+    }
     let conns = db::open(&config.database, 16).await?;
     // A cluster this process started is started again when it dies.
     let supervisor = conns

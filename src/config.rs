@@ -25,6 +25,8 @@ pub struct Settings {
     /// Failed logins per account, and per client address, within `login_window`.
     pub login_max_failures: i64,
     pub login_window: Duration,
+    /// How long system audit events (failed and refused logins of no tenant) are kept.
+    pub system_audit_retention_days: i32,
     pub smtp: Option<SmtpSettings>,
 }
 
@@ -41,6 +43,7 @@ impl Default for Settings {
             upload_timeout: Duration::from_secs(300),
             login_max_failures: 10,
             login_window: Duration::from_secs(15 * 60),
+            system_audit_retention_days: 365,
             smtp: None,
         }
     }
@@ -59,6 +62,10 @@ impl fmt::Debug for Settings {
             .field("upload_timeout", &self.upload_timeout)
             .field("login_max_failures", &self.login_max_failures)
             .field("login_window", &self.login_window)
+            .field(
+                "system_audit_retention_days",
+                &self.system_audit_retention_days,
+            )
             .field("smtp", &self.smtp)
             .finish()
     }

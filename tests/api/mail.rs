@@ -109,6 +109,7 @@ async fn when_the_mail_relay_is_down_the_beheerder_is_told_to_pass_the_link_on()
         l.local_addr().unwrap().port()
     };
     let settings = Settings {
+        public_url: Some("https://register.example.nl".into()),
         smtp: Some(SmtpSettings {
             host: "127.0.0.1".into(),
             port,
@@ -135,4 +136,49 @@ async fn when_the_mail_relay_is_down_the_beheerder_is_told_to_pass_the_link_on()
         .body
         .contains("Het versturen van de e-mail is niet gelukt"));
     assert!(page.body.contains("/wachtwoord-instellen/"));
+}
+
+#[tokio::test]
+async fn without_public_url_a_link_built_from_the_host_header_is_shown_but_never_emailed() {
+    let (port, mut mails) = smtp_sink().await;
+    let settings = Settings {
+        smtp: Some(SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            from: "noreply@register.example.nl".into(),
+            username: None,
+            password: None,
+        }),
+        ..Settings::default()
+    };
+    let app = TestApp::spawn_with(settings).await;
+    let mut beheer = app.login("beheer@almelo.demo").await;
+    beheer.get("/almelo/beheer/gebruikers/nieuw").await;
+    // A request whose Host header someone else chose.
+    let page = beheer
+        .client
+        .post(app.url("/almelo/beheer/gebruikers"))
+        .header("host", "evil.example")
+        .form(&[
+            ("naam", "Ed Host"),
+            ("email", "ed@almelo.nl"),
+            ("rollen", "wijkteam"),
+            ("csrf_token", beheer.csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let body = page.text().await.unwrap();
+    assert!(
+        body.contains("De link is niet per e-mail gestuurd"),
+        "{body}"
+    );
+    assert!(body.contains("PUBLIC_URL"));
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(500), mails.recv())
+            .await
+            .is_err(),
+        "nothing was e-mailed"
+    );
 }
