@@ -127,7 +127,7 @@ pub async fn verify_csrf(State(state): State<AppState>, req: Request, next: Next
 
 fn refuse(route: Option<&str>) -> Response {
     // The route, never the path: a path may hold a secret (a one-time link's token).
-    tracing::info!(route = route.unwrap_or("-"), "csrf check failed");
+    tracing::info!(route = %route.unwrap_or("-"), "csrf check failed");
     AppError::Csrf.into_response()
 }
 
