@@ -150,11 +150,25 @@ pub struct ServeArgs {
     pub smtp_username: Option<String>,
     #[arg(long, env = "SMTP_PASSWORD", hide_env_values = true)]
     pub smtp_password: Option<String>,
+    /// STARTTLS to the relay: `opportunistic` (whenever the relay offers it) or `required`
+    /// (no mail without it).
+    #[arg(long, env = "SMTP_TLS", default_value = "opportunistic")]
+    pub smtp_tls: crate::config::SmtpTls,
+    /// A CA certificate (PEM file) to trust for the relay besides the system's.
+    #[arg(long, env = "SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
 }
 
 impl ServeArgs {
-    pub fn settings(&self) -> Settings {
-        Settings {
+    /// The settings; fails when the SMTP CA file cannot be read or is no certificate.
+    pub fn settings(&self) -> Result<Settings, String> {
+        let smtp_ca = match &self.smtp_ca_file {
+            Some(path) => Some(
+                std::fs::read(path).map_err(|e| format!("SMTP_CA_FILE {}: {e}", path.display()))?,
+            ),
+            None => None,
+        };
+        let settings = Settings {
             https: self.https,
             public_url: self.public_url.clone().filter(|u| !u.is_empty()),
             trust_proxy: self.trust_proxy,
@@ -175,8 +189,16 @@ impl ServeArgs {
                     username: self.smtp_username.clone(),
                     password: self.smtp_password.clone(),
                 }),
+            smtp_tls: crate::config::SmtpTlsSettings {
+                mode: self.smtp_tls,
+                ca_pem: smtp_ca,
+            },
             ..Settings::default()
+        };
+        if let Some(smtp) = &settings.smtp {
+            crate::mail::tls_parameters(smtp, &settings.smtp_tls)?;
         }
+        Ok(settings)
     }
 }
 
@@ -368,7 +390,7 @@ async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<String, String
         listen: args.listen,
         database: database.source(),
         demo: args.demo,
-        settings: args.settings(),
+        settings: args.settings()?,
     };
     tracing::info!(?config, "starting");
     if config.settings.smtp.is_some() && config.settings.public_url.is_none() {

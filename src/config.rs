@@ -28,6 +28,7 @@ pub struct Settings {
     /// How long system audit events (failed and refused logins of no tenant) are kept.
     pub system_audit_retention_days: i32,
     pub smtp: Option<SmtpSettings>,
+    pub smtp_tls: SmtpTlsSettings,
 }
 
 impl Default for Settings {
@@ -45,6 +46,7 @@ impl Default for Settings {
             login_window: Duration::from_secs(15 * 60),
             system_audit_retention_days: 365,
             smtp: None,
+            smtp_tls: SmtpTlsSettings::default(),
         }
     }
 }
@@ -67,11 +69,12 @@ impl fmt::Debug for Settings {
                 &self.system_audit_retention_days,
             )
             .field("smtp", &self.smtp)
+            .field("smtp_tls", &self.smtp_tls.mode)
             .finish()
     }
 }
 
-/// Outgoing mail over plain SMTP to a relay (typically the organisation's own mail relay).
+/// Outgoing mail over SMTP to a relay (typically the organisation's own mail relay).
 #[derive(Clone)]
 pub struct SmtpSettings {
     pub host: String,
@@ -79,6 +82,41 @@ pub struct SmtpSettings {
     pub from: String,
     pub username: Option<String>,
     pub password: Option<String>,
+}
+
+/// How the connection to the SMTP relay is encrypted (apart from [`SmtpSettings`], whose
+/// fields every test spells out).
+#[derive(Debug, Clone, Default)]
+pub struct SmtpTlsSettings {
+    /// STARTTLS: when the relay offers it, or always (then nothing is sent without it).
+    pub mode: SmtpTls,
+    /// A CA certificate (PEM) to trust for the relay besides the system's, e.g. an internal CA.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+/// When the connection to the relay is encrypted (STARTTLS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SmtpTls {
+    /// Whenever the relay offers STARTTLS; plain only when it does not.
+    #[default]
+    Opportunistic,
+    /// Always: a relay without STARTTLS (or with a certificate that does not check out) gets
+    /// no mail.
+    Required,
+}
+
+impl std::str::FromStr for SmtpTls {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "opportunistic" | "" => Ok(Self::Opportunistic),
+            "required" => Ok(Self::Required),
+            other => Err(format!(
+                "'{other}': use opportunistic (STARTTLS when offered) or required"
+            )),
+        }
+    }
 }
 
 impl fmt::Debug for SmtpSettings {
