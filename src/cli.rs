@@ -81,6 +81,22 @@ pub enum Command {
         #[arg(long)]
         key_file: PathBuf,
     },
+    /// Write the whole database to a file (pg_dump custom format); safe while serving.
+    Backup {
+        /// The file to write, e.g. voorzieningen-2026-11-29.dump.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the database by a backup; refuses a database that holds data without --force.
+    /// Stop `serve` first.
+    Restore {
+        /// The backup file (from `voorzieningen backup`).
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -122,6 +138,10 @@ pub struct ServeArgs {
     /// The same for a signed-in user's file upload.
     #[arg(long, env = "UPLOAD_TIMEOUT_SECONDS", default_value_t = 300)]
     pub upload_timeout_seconds: u64,
+    /// Days that system audit events (failed and refused logins of no tenant) are kept; the
+    /// tenants' own audit trail is kept regardless.
+    #[arg(long, env = "SYSTEM_AUDIT_RETENTION_DAYS", default_value_t = 365)]
+    pub system_audit_retention_days: u32,
     /// SMTP relay host for e-mailing one-time links; unset: no e-mail.
     #[arg(long, env = "SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -137,11 +157,25 @@ pub struct ServeArgs {
     pub smtp_username: Option<String>,
     #[arg(long, env = "SMTP_PASSWORD", hide_env_values = true)]
     pub smtp_password: Option<String>,
+    /// STARTTLS to the relay: `opportunistic` (whenever the relay offers it) or `required`
+    /// (no mail without it).
+    #[arg(long, env = "SMTP_TLS", default_value = "opportunistic")]
+    pub smtp_tls: crate::config::SmtpTls,
+    /// A CA certificate (PEM file) to trust for the relay besides the system's.
+    #[arg(long, env = "SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
 }
 
 impl ServeArgs {
-    pub fn settings(&self) -> Settings {
-        Settings {
+    /// The settings; fails when the SMTP CA file cannot be read or is no certificate.
+    pub fn settings(&self) -> Result<Settings, String> {
+        let smtp_ca = match &self.smtp_ca_file {
+            Some(path) => Some(
+                std::fs::read(path).map_err(|e| format!("SMTP_CA_FILE {}: {e}", path.display()))?,
+            ),
+            None => None,
+        };
+        let settings = Settings {
             https: self.https,
             public_url: self.public_url.clone().filter(|u| !u.is_empty()),
             trust_proxy: self.trust_proxy,
@@ -150,6 +184,7 @@ impl ServeArgs {
             session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
             request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
             upload_timeout: Duration::from_secs(self.upload_timeout_seconds.max(1)),
+            system_audit_retention_days: self.system_audit_retention_days.clamp(1, 36_500) as i32,
             smtp: self
                 .smtp_host
                 .clone()
@@ -161,8 +196,16 @@ impl ServeArgs {
                     username: self.smtp_username.clone(),
                     password: self.smtp_password.clone(),
                 }),
+            smtp_tls: crate::config::SmtpTlsSettings {
+                mode: self.smtp_tls,
+                ca_pem: smtp_ca,
+            },
             ..Settings::default()
+        };
+        if let Some(smtp) = &settings.smtp {
+            crate::mail::tls_parameters(smtp, &settings.smtp_tls)?;
         }
+        Ok(settings)
     }
 }
 
@@ -215,6 +258,10 @@ pub async fn run(cli: Cli) -> i32 {
                 Ok("migrations are up to date".into())
             })
             .await
+        }
+        Command::Backup { to } => db::backup::backup(&cli.database.source(), &to).await,
+        Command::Restore { from, force } => {
+            db::backup::restore(&cli.database.source(), &from, force).await
         }
         Command::Tenant(TenantCommand::Create {
             slug,
@@ -363,10 +410,21 @@ async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<String, String
         listen: args.listen,
         database: database.source(),
         demo: args.demo,
-        settings: args.settings(),
+        settings: args.settings()?,
     };
     tracing::info!(?config, "starting");
+    if config.settings.smtp.is_some() && config.settings.public_url.is_none() {
+        tracing::warn!(
+            "SMTP is set up but PUBLIC_URL is not: one-time links are shown to the beheerder, not \
+             e-mailed (without PUBLIC_URL they would be built from the request's Host header)"
+        );
+    }
     let conns = open_database(&config.database, 16).await?;
+    // A cluster this process started is started again when it dies.
+    let supervisor = conns
+        .embedded
+        .as_ref()
+        .and_then(db::supervise::Supervisor::start);
     if config.demo {
         demo::load_once(&conns.admin).await?;
     }
@@ -379,6 +437,9 @@ async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<String, String
     println!("Voorzieningenregister luistert op http://{local}/");
     let served = crate::serve(listener, state, shutdown_signal()).await;
     conns.app.close().await;
+    if let Some(supervisor) = supervisor {
+        supervisor.stop();
+    }
     if let Some(pg) = &conns.embedded {
         pg.stop();
     }

@@ -25,7 +25,10 @@ pub struct Settings {
     /// Failed logins per account, and per client address, within `login_window`.
     pub login_max_failures: i64,
     pub login_window: Duration,
+    /// How long system audit events (failed and refused logins of no tenant) are kept.
+    pub system_audit_retention_days: i32,
     pub smtp: Option<SmtpSettings>,
+    pub smtp_tls: SmtpTlsSettings,
 }
 
 impl Default for Settings {
@@ -41,7 +44,9 @@ impl Default for Settings {
             upload_timeout: Duration::from_secs(300),
             login_max_failures: 10,
             login_window: Duration::from_secs(15 * 60),
+            system_audit_retention_days: 365,
             smtp: None,
+            smtp_tls: SmtpTlsSettings::default(),
         }
     }
 }
@@ -59,12 +64,17 @@ impl fmt::Debug for Settings {
             .field("upload_timeout", &self.upload_timeout)
             .field("login_max_failures", &self.login_max_failures)
             .field("login_window", &self.login_window)
+            .field(
+                "system_audit_retention_days",
+                &self.system_audit_retention_days,
+            )
             .field("smtp", &self.smtp)
+            .field("smtp_tls", &self.smtp_tls.mode)
             .finish()
     }
 }
 
-/// Outgoing mail over plain SMTP to a relay (typically the organisation's own mail relay).
+/// Outgoing mail over SMTP to a relay (typically the organisation's own mail relay).
 #[derive(Clone)]
 pub struct SmtpSettings {
     pub host: String,
@@ -72,6 +82,41 @@ pub struct SmtpSettings {
     pub from: String,
     pub username: Option<String>,
     pub password: Option<String>,
+}
+
+/// How the connection to the SMTP relay is encrypted (apart from [`SmtpSettings`], whose
+/// fields every test spells out).
+#[derive(Debug, Clone, Default)]
+pub struct SmtpTlsSettings {
+    /// STARTTLS: when the relay offers it, or always (then nothing is sent without it).
+    pub mode: SmtpTls,
+    /// A CA certificate (PEM) to trust for the relay besides the system's, e.g. an internal CA.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+/// When the connection to the relay is encrypted (STARTTLS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SmtpTls {
+    /// Whenever the relay offers STARTTLS; plain only when it does not.
+    #[default]
+    Opportunistic,
+    /// Always: a relay without STARTTLS (or with a certificate that does not check out) gets
+    /// no mail.
+    Required,
+}
+
+impl std::str::FromStr for SmtpTls {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "opportunistic" | "" => Ok(Self::Opportunistic),
+            "required" => Ok(Self::Required),
+            other => Err(format!(
+                "'{other}': use opportunistic (STARTTLS when offered) or required"
+            )),
+        }
+    }
 }
 
 impl fmt::Debug for SmtpSettings {

@@ -139,7 +139,8 @@ pub async fn serve(
     result
 }
 
-/// Removes expired sessions, used links and old login failures every ten minutes.
+/// Removes expired sessions, used links, old login failures and system audit events past their
+/// retention every ten minutes.
 async fn purge_expired(state: AppState) {
     let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -151,6 +152,18 @@ async fn purge_expired(state: AppState) {
             .await;
         if let Err(err) = result {
             tracing::warn!(error = %err, "purging expired sessions failed");
+        }
+        let purged = sqlx::query_scalar::<_, i64>("select system_audit_purge($1)")
+            .bind(state.settings.system_audit_retention_days)
+            .fetch_one(state.db.pool())
+            .await;
+        match purged {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                events = n,
+                "system audit events past their retention removed"
+            ),
+            Err(err) => tracing::warn!(error = %err, "purging old system audit events failed"),
         }
     }
 }

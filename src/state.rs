@@ -20,7 +20,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        let mailer = settings.smtp.as_ref().map(Mailer::new);
+        let mailer = settings
+            .smtp
+            .as_ref()
+            .map(|smtp| Mailer::new(smtp, &settings.smtp_tls));
         Self {
             db,
             settings: Arc::new(settings),

@@ -22,10 +22,13 @@ pub const FIELD: &str = "csrf_token";
 pub const FORM_LIMIT: usize = 64 * 1024;
 
 /// Signed-in forms that may be larger than [`FORM_LIMIT`], by route: a subsidy application
-/// (an answer of up to 8,000 characters per criterion), a scheme's budget lines, a round's
-/// criteria, a facility with every text filled in, and pseudonym uploads.
+/// (an answer of up to 8,000 characters per criterion), scores with a motivation of up to
+/// 4,000 characters per criterion, a scheme's budget lines, a round's criteria, a facility with
+/// every text filled in, and pseudonym uploads.
 const LARGER_FORMS: &[(&str, usize)] = &[
     ("/{tenant}/aanvragen/{id}", 1024 * 1024),
+    ("/{tenant}/beoordelen/{id}/scores", 256 * 1024),
+    ("/{tenant}/beoordelen/{id}/eindscore", 256 * 1024),
     ("/{tenant}/regelingen/{regeling}/rondes", 256 * 1024),
     ("/{tenant}/regelingen/{regeling}/rondes/{ronde}", 256 * 1024),
     ("/{tenant}/voorzieningen", 256 * 1024),
@@ -201,5 +204,26 @@ pub fn anonymous_token(settings: &Settings, headers: &HeaderMap) -> (String, Opt
             let cookie = cookies::set(settings, &name, &token, None);
             (token, Some(cookie))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn larger_forms_only_for_signed_in_users_on_their_routes() {
+        let application = Some("/{tenant}/aanvragen/{id}");
+        assert_eq!(form_limit(true, application), 1024 * 1024);
+        assert_eq!(form_limit(false, application), FORM_LIMIT);
+        assert_eq!(
+            form_limit(true, Some("/{tenant}/beheer/gebieden")),
+            FORM_LIMIT
+        );
+        assert_eq!(form_limit(true, None), FORM_LIMIT);
+        assert_eq!(
+            form_limit(true, Some("/{tenant}/voorzieningen/{id}")),
+            256 * 1024
+        );
     }
 }

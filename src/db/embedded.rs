@@ -10,15 +10,16 @@ use std::process::{Command, Stdio};
 
 use sqlx::postgres::PgConnectOptions;
 
+use super::cluster_user::{check_reachable, cluster_user, is_root, ClusterUser};
+
 /// Socket paths are limited to 107 bytes; `.s.PGSQL.5432` takes 14 of them.
 const MAX_SOCKET_DIR_LEN: usize = 90;
-const CLUSTER_USER: &str = "voorzieningen-pg";
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct EmbeddedPostgres {
     dir: PathBuf,
     bin: PathBuf,
-    run_as: Option<(u32, u32)>,
+    run_as: Option<ClusterUser>,
     started_here: bool,
 }
 
@@ -52,9 +53,10 @@ impl EmbeddedPostgres {
         };
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
             .map_err(|e| format!("chmod {}: {e}", dir.display()))?;
-        if let Some((uid, gid)) = run_as {
-            std::os::unix::fs::chown(&dir, Some(uid), Some(gid))
+        if let Some(user) = &run_as {
+            std::os::unix::fs::chown(&dir, Some(user.uid), Some(user.gid))
                 .map_err(|e| format!("chown {}: {e}", dir.display()))?;
+            check_reachable(&dir, user)?;
         }
         let mut pg = Self {
             dir,
@@ -84,6 +86,47 @@ impl EmbeddedPostgres {
     /// The cluster's superuser, used for migrations and operator commands.
     pub fn superuser(&self) -> &'static str {
         "postgres"
+    }
+
+    /// Whether this process started the cluster (and so looks after it and stops it).
+    pub fn started_here(&self) -> bool {
+        self.started_here
+    }
+
+    /// The folder of the cluster's socket (and its data under `data/`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The folder of the PostgreSQL programs the cluster runs with (pg_dump, pg_restore too).
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin
+    }
+
+    /// Whether the postmaster of the pid file is alive: a cheap look at /proc, no process.
+    pub fn is_alive(&self) -> bool {
+        let Some(pid) = std::fs::read_to_string(self.pgdata().join("postmaster.pid"))
+            .ok()
+            .and_then(|s| s.lines().next().and_then(|l| l.trim().parse::<u32>().ok()))
+        else {
+            return false;
+        };
+        // A zombie (state Z) or a dead process (X) is gone for our purpose.
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| {
+                stat.rsplit_once(')')
+                    .map(|(_, rest)| rest.trim_start().chars().next())
+            })
+            .flatten()
+            .is_some_and(|state| state != 'Z' && state != 'X')
+    }
+
+    /// Starts the cluster again after it died, and a new watchdog for the new postmaster.
+    pub fn relaunch(&self) -> Result<(), String> {
+        self.launch()?;
+        self.spawn_watchdog();
+        Ok(())
     }
 
     /// Stops the cluster if this process started it.
@@ -158,6 +201,9 @@ impl EmbeddedPostgres {
         let log = self.dir.join("postgres.log");
         let mut cmd = self.pg_ctl(&["start", "-w", "-t", "60", "-l"]);
         cmd.arg(&log);
+        // After a crash PostgreSQL first syncs the whole data folder, by default file by file
+        // (seconds, on a busy disk); syncfs does it at once, so a restart is back sooner.
+        cmd.args(["-o", "-c recovery_init_sync_method=syncfs"]);
         run(cmd, "pg_ctl start").map_err(|e| format!("{e}\nsee {}", log.display()))
     }
 
@@ -212,14 +258,14 @@ impl EmbeddedPostgres {
         let mut cmd = Command::new(program);
         cmd.current_dir(&self.dir);
         cmd.env_remove("PGDATA").env("LC_ALL", "C.UTF-8");
-        if let Some((uid, gid)) = self.run_as {
-            cmd.uid(uid).gid(gid);
+        if let Some(user) = &self.run_as {
+            cmd.uid(user.uid).gid(user.gid);
         }
         cmd
     }
 }
 
-fn run(mut cmd: Command, what: &str) -> Result<(), String> {
+pub(super) fn run(mut cmd: Command, what: &str) -> Result<(), String> {
     let out = cmd
         .stdin(Stdio::null())
         .output()
@@ -236,52 +282,9 @@ fn run(mut cmd: Command, what: &str) -> Result<(), String> {
     }
 }
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-/// uid and gid of the unprivileged user that runs the cluster, creating one if needed.
-fn cluster_user() -> Result<(u32, u32), String> {
-    for name in ["postgres", CLUSTER_USER] {
-        if let Some(ids) = user_ids(name) {
-            return Ok(ids);
-        }
-    }
-    run(
-        {
-            let mut c = Command::new("useradd");
-            c.args([
-                "--system",
-                "--no-create-home",
-                "--shell",
-                "/usr/sbin/nologin",
-                CLUSTER_USER,
-            ]);
-            c
-        },
-        "useradd",
-    )?;
-    user_ids(CLUSTER_USER).ok_or_else(|| format!("user {CLUSTER_USER} was not created"))
-}
-
-fn user_ids(name: &str) -> Option<(u32, u32)> {
-    let id = |flag: &str| -> Option<u32> {
-        let out = Command::new("id").arg(flag).arg(name).output().ok()?;
-        if !out.status.success() {
-            return None;
-        }
-        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
-    };
-    Some((id("-u")?, id("-g")?))
-}
-
 /// The folder holding `initdb`, `pg_ctl` and `postgres`: from PATH, else the newest
 /// `/usr/lib/postgresql/*/bin`.
-fn find_bin_dir() -> Result<PathBuf, String> {
+pub(crate) fn find_bin_dir() -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {
             let candidate = dir.join("initdb");

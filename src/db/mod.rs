@@ -1,6 +1,9 @@
 //! Database access: pools, migrations, the embedded default and tenant-scoped transactions.
 
+pub mod backup;
+mod cluster_user;
 pub mod embedded;
+pub mod supervise;
 
 use std::time::Duration;
 

@@ -50,6 +50,8 @@ struct LinkPage {
     link: String,
     mailed: bool,
     mail_configured: bool,
+    /// SMTP is set up but PUBLIC_URL is not: links are not e-mailed.
+    mail_needs_public_url: bool,
     created: bool,
 }
 
@@ -219,14 +221,22 @@ pub async fn user_new(State(state): State<AppState>, user: CurrentUser) -> AppRe
     form_page(&state, &user, None, form, FormErrors::default()).await
 }
 
-fn email_taken(err: &sqlx::Error) -> bool {
-    matches!(
-        violated_constraint(err).as_deref(),
-        Some("login_emails_pkey") | Some("users_tenant_id_email_key")
-    )
+/// The message when an address cannot be used: addresses are unique across tenants (login
+/// comes before the tenant is known). In this tenant the beheerder may know it; whether it is
+/// in use elsewhere is not this tenant's business, so that message says only whom to ask.
+fn email_taken(err: &sqlx::Error) -> Option<&'static str> {
+    match violated_constraint(err).as_deref() {
+        Some("users_tenant_id_email_key") => Some(EMAIL_TAKEN_HERE),
+        Some("login_emails_pkey") => Some(EMAIL_NOT_AVAILABLE),
+        _ => None,
+    }
 }
 
-const EMAIL_TAKEN: &str = "Dit e-mailadres is al in gebruik. Kies een ander adres.";
+const EMAIL_TAKEN_HERE: &str =
+    "Er is in uw organisatie al een gebruiker met dit e-mailadres. Kies een ander adres.";
+const EMAIL_NOT_AVAILABLE: &str = "Dit e-mailadres kan hier niet worden gebruikt. Is het toch \
+     het juiste adres van deze persoon? Neem dan contact op met de beheerder van het \
+     Voorzieningenregister.";
 
 /// POST /{tenant}/beheer/gebruikers
 pub async fn user_create(
@@ -256,8 +266,9 @@ pub async fn user_create(
     .await;
     let new_id = match inserted {
         Ok(id) => id,
-        Err(err) if email_taken(&err) => {
-            errors.add("email", EMAIL_TAKEN);
+        Err(err) if email_taken(&err).is_some() => {
+            errors.add("email", email_taken(&err).unwrap_or(EMAIL_NOT_AVAILABLE));
+            drop(tx);
             return form_page(&state, &user, None, form, errors).await;
         }
         Err(err) => return Err(err.into()),
@@ -282,7 +293,13 @@ async fn link_page(
 ) -> AppResult<Response> {
     let link = password_links::url(state, headers, token);
     let mut mailed = false;
-    if let Some(mailer) = &state.mailer {
+    // Without PUBLIC_URL the link is built from the request's Host header, which whoever sends
+    // the request chooses: such a link is shown, never e-mailed.
+    let mailer = state
+        .mailer
+        .as_ref()
+        .filter(|_| state.settings.public_url.is_some());
+    if let Some(mailer) = mailer {
         let body = format!(
             "Beste {},\n\nEr is voor u een account gemaakt in het Voorzieningenregister van {}.\n\
              Kies uw wachtwoord via deze link (geldig tot 72 uur na verzending, één keer te gebruiken):\n\n{}\n\n\
@@ -309,6 +326,7 @@ async fn link_page(
         link,
         mailed,
         mail_configured: state.mailer.is_some(),
+        mail_needs_public_url: state.mailer.is_some() && state.settings.public_url.is_none(),
         created,
     };
     render(&page)
@@ -401,8 +419,9 @@ pub async fn user_update(
             );
             return form_page(&state, &user, Some(id), form, errors).await;
         }
-        Err(err) if email_taken(&err) => {
-            errors.add("email", EMAIL_TAKEN);
+        Err(err) if email_taken(&err).is_some() => {
+            errors.add("email", email_taken(&err).unwrap_or(EMAIL_NOT_AVAILABLE));
+            drop(tx);
             return form_page(&state, &user, Some(id), form, errors).await;
         }
         Err(err) => return Err(err.into()),

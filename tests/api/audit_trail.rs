@@ -93,3 +93,58 @@ async fn logins_and_changes_are_recorded_without_secrets() {
     assert!(page.body.contains("Wim Wijkteam → Wim van het Wijkteam"));
     assert!(page.body.contains("mislukt"));
 }
+
+#[tokio::test]
+async fn system_audit_events_are_kept_for_their_retention_period_and_tenant_events_for_good() {
+    let db = crate::helpers::test_db(true).await;
+    sqlx::query(
+        "insert into system_audit_events (actor_label, action, object_type, object_id, result, origin, occurred_at) values \
+         ('oud@voorbeeld.nl', 'login', 'gebruiker', 'oud@voorbeeld.nl', 'failure', '192.0.2.1', now() - interval '40 days'), \
+         ('recent@voorbeeld.nl', 'login', 'gebruiker', 'recent@voorbeeld.nl', 'denied', '192.0.2.1', now() - interval '10 days')",
+    )
+    .execute(&db.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into audit_events (tenant_id, actor_label, action, object_type, object_id, result, occurred_at) \
+         select tenant_id, 'oud', 'login', 'gebruiker', 'oud', 'failure', now() - interval '5 years' from tenants where slug = 'almelo'",
+    )
+    .execute(&db.admin)
+    .await
+    .unwrap();
+    let app = TestApp::serve(
+        db,
+        voorzieningen::config::Settings {
+            system_audit_retention_days: 30,
+            ..Default::default()
+        },
+    )
+    .await;
+    // The server purges at start and every ten minutes.
+    let mut left = 1;
+    for _ in 0..100 {
+        left = app
+            .scalar_i64(
+                "select count(*) from system_audit_events where actor_label = 'oud@voorbeeld.nl'",
+            )
+            .await;
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 0, "the event past the retention period is gone");
+    assert_eq!(
+        app.scalar_i64(
+            "select count(*) from system_audit_events where actor_label = 'recent@voorbeeld.nl'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar_i64("select count(*) from audit_events where actor_label = 'oud'")
+            .await,
+        1,
+        "the tenant's own trail is kept"
+    );
+}

@@ -12,7 +12,7 @@ use crate::helpers::cluster_dir;
 const BIN: &str = env!("CARGO_BIN_EXE_voorzieningen");
 
 /// Starts `serve --demo` on a data folder; returns the child and the URL it printed.
-fn serve(data_dir: &std::path::Path) -> (std::process::Child, String) {
+pub fn serve(data_dir: &std::path::Path) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
@@ -34,7 +34,7 @@ fn serve(data_dir: &std::path::Path) -> (std::process::Child, String) {
     (child, url)
 }
 
-fn terminate(child: &mut std::process::Child) {
+pub fn terminate(child: &mut std::process::Child) {
     let _ = Command::new("kill")
         .arg("-TERM")
         .arg(child.id().to_string())

@@ -12,6 +12,7 @@ mod checklist_files;
 mod cli;
 mod csv_exports;
 mod double_funding;
+mod embedded;
 mod grants_open_data;
 mod hardening;
 mod helpers;

@@ -195,8 +195,30 @@ async fn an_address_in_use_anywhere_is_refused() {
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("Dit e-mailadres is al in gebruik"));
+    // Neutral: it does not say the address is in use elsewhere, only whom to ask.
+    assert!(page
+        .body
+        .contains("Dit e-mailadres kan hier niet worden gebruikt."));
+    assert!(page
+        .body
+        .contains("Neem dan contact op met de beheerder van het Voorzieningenregister."));
+    assert!(!page.body.contains("al in gebruik"));
     assert!(page.body.contains("value=\"Dubbel\""));
+    // In the beheerder's own organisation it may say so.
+    let page = beheer
+        .post(
+            "/almelo/beheer/gebruikers",
+            &[
+                ("naam", "Dubbel"),
+                ("email", "beleid@almelo.demo"),
+                ("rollen", "wijkteam"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page
+        .body
+        .contains("Er is in uw organisatie al een gebruiker met dit e-mailadres."));
 }
 
 #[tokio::test]
