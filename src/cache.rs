@@ -46,6 +46,8 @@ pub struct RegisterCache {
     /// One projection load at a time per tenant.
     loading: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
     clock: AtomicU64,
+    /// Projections loaded since start.
+    loads: AtomicU64,
 }
 
 struct Held {
@@ -201,6 +203,12 @@ impl RegisterCache {
         cache
     }
 
+    /// How many search projections this process has loaded: one per tenant and generation
+    /// however many requests asked at once, and never more than one for a single request.
+    pub fn loads(&self) -> u64 {
+        self.loads.load(Ordering::Relaxed)
+    }
+
     /// The tenant's cache and search projection at `generation` (read from
     /// `tenants.register_generation`) or later; the projection is loaded through `db` when the
     /// kept one is older, by one request at a time.
@@ -230,6 +238,7 @@ impl RegisterCache {
         // What the transaction sees is at least `generation`; label it with what it is.
         let seen = register_generation(&mut tx).await?.max(generation);
         let index = Arc::new(crate::search::load::load(&mut tx, seen).await?);
+        self.loads.fetch_add(1, Ordering::Relaxed);
         tx.commit().await?;
         let cache = self.tenant(tenant_id, seen);
         if cache.generation == seen {

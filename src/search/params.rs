@@ -42,12 +42,14 @@ fn code(value: &str) -> Option<String> {
 }
 
 impl SearchParams {
-    /// Reads a raw query string; the last of repeated parameters wins.
+    /// Reads a raw query string; the last of repeated parameters wins, and a value that was
+    /// dropped gives one notice however often it was repeated.
     pub fn parse(raw: Option<&str>) -> Self {
         let mut p = SearchParams {
             page: 1,
             ..Default::default()
         };
+        let (mut bad_day, mut bad_dagdeel) = (false, false);
         for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             let value = value.as_ref();
             if let Some(f) = CodeFilter::from_key(&key) {
@@ -58,28 +60,15 @@ impl SearchParams {
                 match key.as_ref() {
                     "q" => p.q = clean(value, MAX_Q_CHARS),
                     "dag" => {
-                        p.day = None;
-                        if !value.is_empty() {
-                            match WEEKDAYS
-                                .iter()
-                                .position(|(short, long)| *short == value || *long == value)
-                            {
-                                Some(d) => p.day = Some(d + 1),
-                                None => p.notices.push(
-                                    "De gekozen dag bestaat niet; er is op alle dagen gezocht."
-                                        .into(),
-                                ),
-                            }
-                        }
+                        p.day = WEEKDAYS
+                            .iter()
+                            .position(|(short, long)| *short == value || *long == value)
+                            .map(|d| d + 1);
+                        bad_day = p.day.is_none() && !value.is_empty();
                     }
                     "dagdeel" => {
-                        p.dagdeel = None;
-                        if !value.is_empty() {
-                            match DAGDELEN.iter().position(|d| *d == value) {
-                                Some(d) => p.dagdeel = Some(d),
-                                None => p.notices.push("Het gekozen dagdeel bestaat niet; er is op alle dagdelen gezocht.".into()),
-                            }
-                        }
+                        p.dagdeel = DAGDELEN.iter().position(|d| *d == value);
+                        bad_dagdeel = p.dagdeel.is_none() && !value.is_empty();
                     }
                     "bij" => p.near = code(value).map(|v| v.to_uppercase()),
                     "pagina" => {
@@ -93,6 +82,14 @@ impl SearchParams {
                     _ => {}
                 }
             }
+        }
+        if bad_day {
+            p.notices
+                .push("De gekozen dag bestaat niet; er is op alle dagen gezocht.".into());
+        }
+        if bad_dagdeel {
+            p.notices
+                .push("Het gekozen dagdeel bestaat niet; er is op alle dagdelen gezocht.".into());
         }
         p
     }
@@ -216,5 +213,15 @@ mod tests {
             "a".repeat(5000)
         )));
         assert_eq!((long.q.len(), long.page), (MAX_Q_CHARS, 1));
+    }
+
+    #[test]
+    fn a_repeated_bad_value_gives_one_notice_and_the_last_value_wins() {
+        let many = format!("{}{}", "dag=x&".repeat(500), "dagdeel=nacht&".repeat(500));
+        let p = SearchParams::parse(Some(&many));
+        assert_eq!(p.notices.len(), 2, "{:?}", p.notices);
+        let fixed = SearchParams::parse(Some("dag=x&dag=ma&dagdeel=nacht&dagdeel=avond"));
+        assert_eq!((fixed.day, fixed.dagdeel), (Some(1), Some(2)));
+        assert!(fixed.notices.is_empty(), "the last value was good");
     }
 }

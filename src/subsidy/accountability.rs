@@ -14,6 +14,7 @@ use time::{Date, Duration, OffsetDateTime};
 
 use super::letter::{Letter, Part};
 use super::money::{euro, parse_euro};
+use super::report_documents::{self, ReportDocument};
 use super::settlement::{offset, Duty, OWN_INITIATIVE_AFTER_WEEKS};
 use super::store::{self, Application, Round};
 use super::Ids;
@@ -68,6 +69,8 @@ pub struct AfterGrant {
     pub settlement: Option<Settlement>,
     pub paid_cents: i64,
     pub scheduled: Vec<(String, String, Option<String>)>,
+    /// The documents of the verantwoording (added before it is filed).
+    pub documents: Vec<ReportDocument>,
 }
 
 impl AfterGrant {
@@ -118,7 +121,9 @@ pub async fn after_grant(
     .bind(application.application_id)
     .fetch_all(&mut **tx)
     .await?;
+    let documents = report_documents::list(tx, application.application_id).await?;
     Ok(Some(AfterGrant {
+        documents,
         granted_cents: granted,
         duty: round.duty(granted),
         due: round.accountability_due(),
@@ -240,6 +245,16 @@ pub async fn report_submit(
             "Vul de gerealiseerde kosten per begrotingspost in (financieel verslag).",
         );
     }
+    let missing = report_documents::missing(after.duty, &after.documents);
+    if !missing.is_empty() {
+        errors.add(
+            "verantwoording-documenten",
+            format!(
+                "Voeg eerst toe: {} (onder ‘Documenten bij de verantwoording’).",
+                missing.join(" en ").to_lowercase()
+            ),
+        );
+    }
     if !errors.is_empty() {
         tx.commit().await?;
         return super::application_form::page_with_report(&state, &user, id, form, errors).await;
@@ -262,6 +277,7 @@ pub async fn report_submit(
     .execute(&mut *tx)
     .await?;
     let event = Event::new("verantwoording ingediend", "subsidieaanvraag", id).after(json!({
+        "documenten": after.documents.iter().map(|d| format!("{}: {}", d.kind_name(), d.file_name)).collect::<Vec<_>>(),
         "deelnemers": participants, "kosten": euro(fixed + staff + activity + other),
         "vaste_lasten": euro(fixed), "personeel": euro(staff), "activiteiten": euro(activity), "overig": euro(other),
     }));

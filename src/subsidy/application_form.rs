@@ -427,6 +427,8 @@ struct ApplicationPage {
     after: Option<AfterView>,
     report_form: std::collections::BTreeMap<String, String>,
     report_errors: FormErrors,
+    /// The new decision date of a notice of delay (Awb 4:14) about this application.
+    delayed_to: Option<String>,
 }
 
 /// GET /{tenant}/aanvragen/{id}
@@ -494,6 +496,7 @@ async fn page(
     let facilities = own_facilities(&mut tx, application.provider_id).await?;
     let decision = super::decision::decision_view(&mut tx, &application, &category).await?;
     let after = super::accountability::after_grant(&mut tx, &application, &round).await?;
+    let delayed_to = super::delay::notice_for(&round, &application).map(time_fmt::date);
     tx.commit().await?;
     let report_invalid = !report_errors.is_empty();
     let basis = super::price::PriceBasis::parse(&category.price_basis)
@@ -542,6 +545,7 @@ async fn page(
         after: after.map(|a| AfterView::of(a, time_fmt::today())),
         report_form,
         report_errors,
+        delayed_to,
     })?;
     Ok(if invalid || report_invalid {
         with_422(response)
@@ -559,6 +563,10 @@ pub struct AfterView {
     pub payments: Vec<(String, String, Option<String>)>,
     pub report: Option<(String, i32, String)>,
     pub settlement: Option<(String, String, String)>,
+    /// The verantwoording's documents, and the names of the required ones still missing.
+    pub documents: Vec<super::report_documents::ReportDocument>,
+    pub documents_missing: Vec<&'static str>,
+    pub document_kinds: &'static [(&'static str, &'static str)],
 }
 
 impl AfterView {
@@ -582,6 +590,9 @@ impl AfterView {
                 .as_ref()
                 .map(|s| (euro(s.settled_cents), euro(s.claim_cents), s.reason.clone())),
             payments: a.scheduled,
+            documents_missing: super::report_documents::missing(a.duty, &a.documents),
+            documents: a.documents,
+            document_kinds: super::report_documents::KINDS,
         }
     }
 }

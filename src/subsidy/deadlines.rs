@@ -81,16 +81,32 @@ pub async fn everything_of(
                     continue;
                 }
                 let due = round.decision_due();
+                let (term, note) = match round.decision_delayed_to {
+                    Some(_) => (
+                        format!(
+                            "verdaagd (Awb 4:14); de beslistermijn eindigde {}",
+                            time_fmt::date(round.decision_term_end())
+                        ),
+                        format!("Reden: {}", round.decision_delay_reason),
+                    ),
+                    None => (
+                        format!("{} weken na het sluiten (Awb 4:13)", round.decision_weeks),
+                        if due <= today + Duration::days(7) {
+                            "Wordt het later, stuur de aanvragers dan vóór deze datum een bericht van verdaging met de reden en een nieuwe termijn (Awb 4:14), op de pagina van de ronde.".into()
+                        } else {
+                            String::new()
+                        },
+                    ),
+                };
                 decisions.push(Due {
                     what: format!("{} · {}: {count} aanvragen", round.title(), c.name),
-                    href: format!("{schemes}/{}/rondes/{}/rangschikking#{}", round.scheme_id, round.round_id, c.code),
+                    href: format!(
+                        "{schemes}/{}/rondes/{}/rangschikking#{}",
+                        round.scheme_id, round.round_id, c.code
+                    ),
                     due,
-                    term: format!("{} weken na het sluiten (Awb 4:13)", round.decision_weeks),
-                    note: if due <= today + Duration::days(7) {
-                        "Wordt het later, stuur de aanvragers dan vóór deze datum een bericht met de reden en een nieuwe termijn (Awb 4:14).".into()
-                    } else {
-                        String::new()
-                    },
+                    term,
+                    note,
                 });
             }
         }

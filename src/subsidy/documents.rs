@@ -69,6 +69,65 @@ fn refuse(message: &str) -> Response {
     AppError::BadRequest(message.to_string()).into_response()
 }
 
+/// A file as sent: its cleaned name and its bytes.
+pub type Sent = (String, axum::body::Bytes);
+
+/// Reads an upload form (`soort`, `bestand`), refusing what cannot be read or is too large.
+pub async fn read_upload(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(String, Option<Sent>), &'static str> {
+    let Ok(mut multipart) = multipart else {
+        return Err(
+            "Kies een bestand om toe te voegen, en verstuur het met het formulier op deze pagina.",
+        );
+    };
+    let too_large = "Het bestand is te groot: het mag hoogstens 10 MB zijn.";
+    let mut kind = String::new();
+    let mut file: Option<Sent> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("soort") => kind = field.text().await.unwrap_or_default(),
+                Some("bestand") => {
+                    let name = clean_name(field.file_name().unwrap_or(""));
+                    match field.bytes().await {
+                        Ok(bytes) => file = Some((name, bytes)),
+                        Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return Err(too_large);
+                        }
+                        Err(_) => {
+                            return Err(
+                                "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
+                            )
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => return Ok((kind, file)),
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large),
+            Err(_) => return Err("Het formulier kon niet worden gelezen. Probeer het opnieuw."),
+        }
+    }
+}
+
+/// The file of an upload when it is one we accept: name, bytes and the media type its content
+/// shows.
+pub fn checked(
+    file: Option<Sent>,
+) -> Result<(String, axum::body::Bytes, &'static str), &'static str> {
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err("Kies een bestand om toe te voegen.");
+    };
+    if bytes.len() > MAX_BYTES {
+        return Err("Het bestand is te groot: het mag hoogstens 10 MB zijn.");
+    }
+    let Some(media_type) = detect(&bytes) else {
+        return Err("Dit bestand is geen PDF, ODT, DOCX of XLSX. Sla het in een van die vormen op en voeg het opnieuw toe.");
+    };
+    Ok((name, bytes, media_type))
+}
+
 /// POST /{tenant}/aanvragen/{id}/documenten (multipart: `soort`, `bestand`)
 pub async fn document_upload(
     State(state): State<AppState>,
@@ -88,48 +147,10 @@ pub async fn document_upload(
     if !own {
         return Err(AppError::NotFound);
     }
-    let Ok(mut multipart) = multipart else {
-        return Ok(refuse(
-            "Kies een bestand om toe te voegen, en verstuur het met het formulier op deze pagina.",
-        ));
+    let (kind, file) = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(refused) => return Ok(refuse(refused)),
     };
-    let mut kind = String::new();
-    let mut file: Option<(String, axum::body::Bytes)> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("soort") => kind = field.text().await.unwrap_or_default(),
-                Some("bestand") => {
-                    let name = clean_name(field.file_name().unwrap_or(""));
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes)),
-                        Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                            return Ok(refuse(
-                                "Het bestand is te groot: het mag hoogstens 10 MB zijn.",
-                            ));
-                        }
-                        Err(_) => {
-                            return Ok(refuse(
-                                "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
-                            ))
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Ok(refuse(
-                    "Het bestand is te groot: het mag hoogstens 10 MB zijn.",
-                ));
-            }
-            Err(_) => {
-                return Ok(refuse(
-                    "Het formulier kon niet worden gelezen. Probeer het opnieuw.",
-                ))
-            }
-        }
-    }
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = match store::application(&mut tx, id).await? {
         Some(a) if a.provider_id == provider => a,
@@ -146,16 +167,9 @@ pub async fn document_upload(
     if !round.documents.contains(&kind) {
         return Ok(refuse("Kies welk document u toevoegt."));
     }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Ok(refuse("Kies een bestand om toe te voegen."));
-    };
-    if bytes.len() > MAX_BYTES {
-        return Ok(refuse(
-            "Het bestand is te groot: het mag hoogstens 10 MB zijn.",
-        ));
-    }
-    let Some(media_type) = detect(&bytes) else {
-        return Ok(refuse("Dit bestand is geen PDF, ODT, DOCX of XLSX. Sla het in een van die vormen op en voeg het opnieuw toe."));
+    let (name, bytes, media_type) = match checked(file) {
+        Ok(file) => file,
+        Err(refused) => return Ok(refuse(refused)),
     };
     let tenant_id = tx.tenant_id();
     // One document per kind: a new upload replaces the earlier one of this version.
@@ -237,12 +251,36 @@ pub async fn document_delete(
     .into_response())
 }
 
+/// Where a kind of document is kept.
+#[derive(Clone, Copy)]
+pub enum Stored {
+    /// Documents of an application (`subsidy_documents`).
+    Application,
+    /// Documents of a verantwoording (`subsidy_report_documents`).
+    Report,
+}
+
 async fn send(tx: &mut TenantTx, application_id: Uuid, document_id: Uuid) -> AppResult<Response> {
+    send_stored(tx, Stored::Application, application_id, document_id).await
+}
+
+/// Sends document `document_id` of `application_id` as a download (not found when it is not
+/// that application's).
+pub async fn send_stored(
+    tx: &mut TenantTx,
+    stored: Stored,
+    application_id: Uuid,
+    document_id: Uuid,
+) -> AppResult<Response> {
     let tenant_id = tx.tenant_id();
-    let row: Option<(String, String, Vec<u8>)> = sqlx::query_as(
-        "select file_name, media_type, content from subsidy_documents \
-         where tenant_id = $1 and application_id = $2 and document_id = $3",
-    )
+    let table = match stored {
+        Stored::Application => "subsidy_documents",
+        Stored::Report => "subsidy_report_documents",
+    };
+    let row: Option<(String, String, Vec<u8>)> = sqlx::query_as(&format!(
+        "select file_name, media_type, content from {table} \
+         where tenant_id = $1 and application_id = $2 and document_id = $3"
+    ))
     .bind(tenant_id)
     .bind(application_id)
     .bind(document_id)

@@ -1,6 +1,6 @@
-//! The letters as pages and as PDF: the decision (beschikking), the settlement (vaststelling)
-//! and the receipt of an objection; for the official, and the first two for the applicant of
-//! their own application.
+//! The letters as pages and as PDF: the decision (beschikking), the settlement (vaststelling),
+//! the notice of delay (verdaging) and the receipt of an objection; for the official, and all
+//! but the last for the applicant of their own application.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -17,6 +17,18 @@ use crate::state::AppState;
 enum Kind {
     Decision,
     Settlement,
+    Delay,
+}
+
+impl Kind {
+    /// The last part of the letter's path.
+    fn path(self) -> &'static str {
+        match self {
+            Kind::Decision => "beschikking",
+            Kind::Settlement => "vaststelling",
+            Kind::Delay => "verdaging",
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -43,6 +55,7 @@ async fn letter_of(
     let letter = match kind {
         Kind::Decision => letter::build(&mut tx, &application).await?,
         Kind::Settlement => super::accountability::settlement_letter(&mut tx, &application).await?,
+        Kind::Delay => super::delay::delay_letter(&mut tx, &application).await?,
     };
     tx.commit().await?;
     letter.ok_or(AppError::NotFound)
@@ -65,12 +78,12 @@ async fn official(
     let id = ids.get("id");
     let letter = letter_of(&state, &user, id, kind, false).await?;
     let back = format!("{}/aanvragen/{id}", super::schemes::base(&user));
-    let name = if kind == Kind::Decision {
-        "beschikking"
-    } else {
-        "vaststelling"
-    };
-    respond(&letter, form, back.clone(), format!("{back}/{name}.pdf"))
+    respond(
+        &letter,
+        form,
+        back.clone(),
+        format!("{back}/{}.pdf", kind.path()),
+    )
 }
 
 async fn applicant(
@@ -83,12 +96,12 @@ async fn applicant(
     let id = ids.get("id");
     let letter = letter_of(&state, &user, id, kind, true).await?;
     let back = format!("{}/{id}", super::portal::base(&user));
-    let name = if kind == Kind::Decision {
-        "beschikking"
-    } else {
-        "vaststelling"
-    };
-    respond(&letter, form, back.clone(), format!("{back}/{name}.pdf"))
+    respond(
+        &letter,
+        form,
+        back.clone(),
+        format!("{back}/{}.pdf", kind.path()),
+    )
 }
 
 /// GET /{tenant}/regelingen/aanvragen/{id}/beschikking
@@ -161,6 +174,42 @@ pub async fn settlement_applicant_pdf(
     ids: Ids,
 ) -> AppResult<Response> {
     applicant(s, u, ids, Kind::Settlement, Form::Pdf).await
+}
+
+/// GET /{tenant}/regelingen/aanvragen/{id}/verdaging
+pub async fn delay_official(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    official(s, u, ids, Kind::Delay, Form::Html).await
+}
+
+/// GET /{tenant}/regelingen/aanvragen/{id}/verdaging.pdf
+pub async fn delay_official_pdf(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    official(s, u, ids, Kind::Delay, Form::Pdf).await
+}
+
+/// GET /{tenant}/aanvragen/{id}/verdaging
+pub async fn delay_applicant(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    applicant(s, u, ids, Kind::Delay, Form::Html).await
+}
+
+/// GET /{tenant}/aanvragen/{id}/verdaging.pdf
+pub async fn delay_applicant_pdf(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    applicant(s, u, ids, Kind::Delay, Form::Pdf).await
 }
 
 async fn receipt(state: AppState, user: CurrentUser, ids: Ids, form: Form) -> AppResult<Response> {

@@ -18,6 +18,7 @@ pub mod award;
 pub mod deadlines;
 pub mod decide;
 pub mod decision;
+pub mod delay;
 pub mod documents;
 pub mod double_funding;
 pub mod letter;
@@ -32,6 +33,7 @@ pub mod ranking;
 pub mod reminders;
 pub mod rendement;
 pub mod rendement_page;
+pub mod report_documents;
 pub mod round_setup;
 pub mod scheme_setup;
 pub mod schemes;
@@ -94,6 +96,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/{regeling}/rondes/{ronde}/rangschikking",
             get(ranking::ranking_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/verdagen",
+            post(delay::delay_record),
         )
         .route(
             "/{tenant}/regelingen/{regeling}/rondes/{ronde}/rangschikking.csv",
@@ -185,6 +191,14 @@ pub fn router() -> Router<AppState> {
             get(letter_pages::settlement_official),
         )
         .route(
+            "/{tenant}/regelingen/aanvragen/{id}/verdaging",
+            get(letter_pages::delay_official),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/verdaging.pdf",
+            get(letter_pages::delay_official_pdf),
+        )
+        .route(
             "/{tenant}/regelingen/aanvragen/{id}/vaststelling.pdf",
             get(letter_pages::settlement_official_pdf),
         )
@@ -199,6 +213,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/documenten/{document}",
             get(documents::document_for_official),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/verantwoording/documenten/{document}",
+            get(report_documents::for_official),
         )
         .route_layer(from_fn_with_state(Section::Schemes, require_section));
     let portal = Router::new()
@@ -232,12 +250,33 @@ pub fn router() -> Router<AppState> {
             get(letter_pages::settlement_applicant),
         )
         .route(
+            "/{tenant}/aanvragen/{id}/verdaging",
+            get(letter_pages::delay_applicant),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/verdaging.pdf",
+            get(letter_pages::delay_applicant_pdf),
+        )
+        .route(
             "/{tenant}/aanvragen/{id}/vaststelling.pdf",
             get(letter_pages::settlement_applicant_pdf),
         )
         .route(
             "/{tenant}/aanvragen/{id}/verantwoording",
             post(accountability::report_submit),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/verantwoording/documenten",
+            post(report_documents::upload)
+                .layer(DefaultBodyLimit::max(documents::MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/verantwoording/documenten/{document}",
+            get(report_documents::for_applicant),
+        )
+        .route(
+            "/{tenant}/aanvragen/{id}/verantwoording/documenten/{document}/verwijderen",
+            post(report_documents::delete),
         )
         .route(
             "/{tenant}/aanvragen/{id}/intrekken",

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
 use super::money::euro;
@@ -55,6 +56,9 @@ pub fn notice(query: &NoticeQuery) -> Option<&'static str> {
         "scores" => Some("Uw scores zijn opgeslagen."),
         "document" => Some("Het document is toegevoegd."),
         "verwijderd" => Some("Het document is verwijderd."),
+        "verdaagd" => {
+            Some("De beslissing is verdaagd. De aanvragers vinden het bericht bij hun aanvraag.")
+        }
         _ => None,
     }
 }
@@ -251,6 +255,25 @@ struct RoundPage {
     categories: Vec<CategoryView>,
     ranking_href: String,
     edit_href: Option<String>,
+    /// The notice of delay (Awb 4:14): its form while one may be sent, as typed, and why not.
+    delay: Option<DelayView>,
+}
+
+/// The notice-of-delay part of the round page.
+struct DelayView {
+    action: String,
+    /// Sent: the new date, reason and who sent it when.
+    sent: Option<(String, String, String)>,
+    /// Why no notice may be sent now (when none was sent).
+    not_now: Option<String>,
+    form: BTreeMap<String, String>,
+    errors: FormErrors,
+}
+
+impl DelayView {
+    fn value(&self, key: &str) -> String {
+        self.form.get(key).cloned().unwrap_or_default()
+    }
 }
 
 /// GET /{tenant}/regelingen/{regeling}/rondes/{ronde}
@@ -260,6 +283,38 @@ pub async fn round_show(
     ids: Ids,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
+    round_page(
+        &state,
+        &user,
+        &ids,
+        notice(&query),
+        BTreeMap::new(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// The round page with the notice-of-delay form as typed and its errors (422).
+pub async fn round_with_delay_form(
+    state: &AppState,
+    user: &CurrentUser,
+    ids: &Ids,
+    form: BTreeMap<String, String>,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let response = round_page(state, user, ids, None, form, errors).await?;
+    Ok(with_422(response))
+}
+
+async fn round_page(
+    state: &AppState,
+    user: &CurrentUser,
+    ids: &Ids,
+    notice: Option<&'static str>,
+    delay_form: BTreeMap<String, String>,
+    delay_errors: FormErrors,
+) -> AppResult<Response> {
+    let user = user.clone();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
         .await?
@@ -288,9 +343,40 @@ pub async fn round_show(
             category: c,
         })
         .collect();
-    let layout =
-        Layout::for_user(&user, round.title(), Some(Section::Schemes)).with_notice(notice(&query));
+    let layout = Layout::for_user(&user, round.title(), Some(Section::Schemes)).with_notice(notice);
+    let waiting = super::delay::waiting(&applications);
+    let delay = match (round.decision_delayed_to, round.decision_delayed_at) {
+        (Some(to), Some(at)) => Some(DelayView {
+            action: String::new(),
+            sent: Some((
+                time_fmt::date(to),
+                round.decision_delay_reason.clone(),
+                format!(
+                    "{} door {}",
+                    time_fmt::date_time(at),
+                    round.decision_delayed_by
+                ),
+            )),
+            not_now: None,
+            form: delay_form,
+            errors: delay_errors,
+        }),
+        _ if round.phase(now) == store::Phase::Closed
+            && waiting > 0
+            && user.may_change(Section::Schemes) =>
+        {
+            Some(DelayView {
+                action: format!("{}/verdagen", round_href(&user, &round)),
+                sent: None,
+                not_now: super::delay::may_delay(&round, waiting, now).err(),
+                form: delay_form,
+                errors: delay_errors,
+            })
+        }
+        _ => None,
+    };
     render(&RoundPage {
+        delay,
         layout,
         back: format!("{}/{}", base(&user), round.scheme_id),
         phase: round.phase_label(now),
@@ -367,6 +453,11 @@ struct ReviewPage {
 }
 
 impl ReviewPage {
+    /// The new decision date of the notice of delay this application got.
+    fn delayed_to(&self) -> Option<String> {
+        super::delay::notice_for(&self.round, &self.application).map(time_fmt::date)
+    }
+
     fn objection_value(&self, key: &str) -> &str {
         self.objection_form
             .get(key)
@@ -384,6 +475,11 @@ impl ReviewPage {
 
     fn settlement_letter_href(&self) -> String {
         self.settle_action.replace("/vaststellen", "/vaststelling")
+    }
+
+    fn report_documents_base(&self) -> String {
+        self.settle_action
+            .replace("/vaststellen", "/verantwoording/documenten")
     }
 }
 

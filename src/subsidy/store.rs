@@ -95,6 +95,11 @@ pub struct Round {
     pub settle_direct_below_cents: i64,
     pub financial_report_from_cents: i64,
     pub accountability_months: i32,
+    /// The new decision date of a notice of delay (Awb 4:14), with its reason, moment and sender.
+    pub decision_delayed_to: Option<Date>,
+    pub decision_delay_reason: String,
+    pub decision_delayed_at: Option<OffsetDateTime>,
+    pub decision_delayed_by: String,
 }
 
 impl Round {
@@ -128,7 +133,15 @@ impl Round {
     }
 
     /// The last day of the decision term: the closing day (Amsterdam) plus the term in weeks.
+    /// The day the decision is due: the legal term ([`Round::decision_term_end`]), or the new
+    /// date of a notice of delay.
     pub fn decision_due(&self) -> Date {
+        self.decision_delayed_to
+            .unwrap_or_else(|| self.decision_term_end())
+    }
+
+    /// The end of the decision term the round set (its weeks after closing, Awb 4:13).
+    pub fn decision_term_end(&self) -> Date {
         time_fmt::to_amsterdam(self.closes_at).date() + Duration::weeks(self.decision_weeks as i64)
     }
 
@@ -148,7 +161,8 @@ impl Round {
 const ROUND_COLUMNS: &str = "r.round_id, r.scheme_id, s.name as scheme_name, s.legal_basis, s.objection_body, \
      r.year, r.opens_at, r.closes_at, r.decision_weeks, r.published_at, r.period_start, r.period_end, \
      r.obligations, r.documents, r.declarations, r.advance_parts, r.settle_direct_below_cents, \
-     r.financial_report_from_cents, r.accountability_months";
+     r.financial_report_from_cents, r.accountability_months, r.decision_delayed_to, r.decision_delay_reason, \
+     r.decision_delayed_at, r.decision_delayed_by";
 
 pub async fn rounds_of(tx: &mut TenantTx, scheme_id: Uuid) -> AppResult<Vec<Round>> {
     let tenant_id = tx.tenant_id();
@@ -530,6 +544,10 @@ mod tests {
             settle_direct_below_cents: 500_000,
             financial_report_from_cents: 5_000_000,
             accountability_months: 4,
+            decision_delayed_to: None,
+            decision_delay_reason: String::new(),
+            decision_delayed_at: None,
+            decision_delayed_by: String::new(),
         }
     }
 
@@ -560,5 +578,10 @@ mod tests {
             datetime!(2026-12-31 23:30 UTC),
         );
         assert_eq!(r.decision_due(), date!(2027 - 02 - 26));
+        // A notice of delay moves the day due, not the legal term.
+        let mut r = r;
+        r.decision_delayed_to = Some(date!(2027 - 04 - 01));
+        assert_eq!(r.decision_due(), date!(2027 - 04 - 01));
+        assert_eq!(r.decision_term_end(), date!(2027 - 02 - 26));
     }
 }

@@ -190,6 +190,29 @@ async fn an_aanbieder_applies_a_beoordelaar_scores_and_every_subsidy_page_passes
     b.open(&format!("/maastricht/regelingen/aanvragen/{id}"))
         .await;
     b.check("aanvraag (beoordeling door de gemeente)").await;
+    // The closed round, with its notice-of-delay form: sent empty first, then recorded.
+    let closed = app
+        .id(&format!(
+            "select round_id from subsidy_applications where application_id = '{id}'"
+        ))
+        .await;
+    b.open(&format!("/maastricht/regelingen/{scheme}/rondes/{closed}"))
+        .await;
+    b.check("ronde (verdagen)").await;
+    b.submit("form[action$='/verdagen'] button").await;
+    assert!(b.text(".error-summary").await.contains("Vul de datum in"));
+    b.check("ronde (verdagen, fouten)").await;
+    sqlx::query(&format!(
+        "update subsidy_rounds set decision_delayed_to = (closes_at at time zone 'Europe/Amsterdam')::date + decision_weeks * 7 + 14, \
+         decision_delay_reason = 'Meer aanvragen dan verwacht.', decision_delayed_at = now(), decision_delayed_by = 'B. Leid' \
+         where round_id = '{closed}'"
+    ))
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    b.open(&format!("/maastricht/regelingen/aanvragen/{id}/verdaging"))
+        .await;
+    b.check("bericht van verdaging").await;
     b.open("/maastricht/regelingen/nieuw").await;
     b.check("nieuwe regeling").await;
     b.open(&format!("/maastricht/regelingen/{scheme}/wijzigen"))
@@ -224,6 +247,27 @@ async fn an_aanbieder_applies_a_beoordelaar_scores_and_every_subsidy_page_passes
     b.login("penningmeester@huiskamer.demo").await;
     b.open(&format!("/maastricht/aanvragen/{first}")).await;
     b.check("aanvraag (toegekend, verantwoorden)").await;
+    // The activity report first, through the upload form.
+    let report = std::env::temp_dir().join(format!("verslag-{}.pdf", uuid::Uuid::new_v4()));
+    std::fs::write(
+        &report,
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    )
+    .unwrap();
+    let input = b
+        .client
+        .find(Locator::Css("#verantwoording-bestand"))
+        .await
+        .unwrap();
+    input.send_keys(&report.to_string_lossy()).await.unwrap();
+    b.submit("form[action$='/verantwoording/documenten'] button")
+        .await;
+    let _ = std::fs::remove_file(report);
+    assert!(b
+        .text("[role='status']")
+        .await
+        .contains("Het document is toegevoegd"));
+    b.check("aanvraag (verantwoording met verslag)").await;
     b.fill("gerealiseerd", "Het hele jaar open.").await;
     b.fill("deelnemers_werkelijk", "48").await;
     b.fill("werkelijk_vaste_lasten", "20.000").await;

@@ -98,6 +98,8 @@ pub async fn test_db(demo_data: bool) -> TestDb {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: TestDb,
+    /// The server's state, to look at what it keeps (its caches).
+    pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -121,11 +123,12 @@ impl TestApp {
 
     pub async fn serve(db: TestDb, settings: Settings) -> Self {
         let state = AppState::new(Db::new(db.app.clone()), settings);
+        let served = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
-            voorzieningen::serve(listener, state, async {
+            voorzieningen::serve(listener, served, async {
                 let _ = rx.await;
             })
             .await
@@ -134,6 +137,7 @@ impl TestApp {
         TestApp {
             addr,
             db,
+            state,
             shutdown: Some(tx),
         }
     }

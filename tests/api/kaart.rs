@@ -417,3 +417,47 @@ async fn beleidsmedewerkers_see_and_export_referral_counts() {
         .contains("Via sociaal team of wijkteam;Isolement;Binnenstad;1")
         || l.contains(";Binnenstad;1")));
 }
+
+/// Issue 9, item 7: a value repeated in the URL answers once, and no request makes the server
+/// load a tenant's search projection more than once (concurrent requests share one load).
+#[tokio::test]
+async fn repeated_bad_values_answer_once_and_a_projection_loads_once() {
+    let app = TestApp::spawn().await;
+    let query = format!(
+        "/almelo/kaart?{}{}q=koffie",
+        "dag=nooit&".repeat(300),
+        "dagdeel=nacht&".repeat(300)
+    );
+    let before = app.state.cache.loads();
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let client = reqwest::Client::new();
+        let url = app.url(&query);
+        set.spawn(async move {
+            let response = client.get(url).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        });
+    }
+    for (status, body) in set.join_all().await {
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body.matches("De gekozen dag bestaat niet").count(), 1);
+        assert_eq!(body.matches("Het gekozen dagdeel bestaat niet").count(), 1);
+    }
+    assert_eq!(app.state.cache.loads() - before, 1, "one load for all");
+
+    // The HSDS API reads the same projection.
+    let hsds = app.client().get("/api/hsds/almelo/services").await;
+    assert_eq!(hsds.status, StatusCode::OK);
+    assert_eq!(app.state.cache.loads() - before, 1);
+
+    // A change to the register: the next request loads once, the one after not at all.
+    sqlx::query("update facilities set name = name || ' ' where name = 'Repair Café Almelo'")
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
+    let mut visitor = app.client();
+    assert_eq!(visitor.get(&query).await.status, StatusCode::OK);
+    assert_eq!(app.state.cache.loads() - before, 2);
+    assert_eq!(visitor.get(&query).await.status, StatusCode::OK);
+    assert_eq!(app.state.cache.loads() - before, 2);
+}

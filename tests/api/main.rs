@@ -32,5 +32,6 @@ mod scale_out;
 mod secret_links;
 mod security;
 mod subsidy;
+mod subsidy_after;
 mod throttling;
 mod users;

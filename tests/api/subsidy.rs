@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::helpers::{Browser, TestApp};
 
 /// This year's round of the Maastricht demo scheme (open) and last year's (decided).
-async fn rounds(app: &TestApp) -> (Uuid, Uuid, Uuid) {
+pub(crate) async fn rounds(app: &TestApp) -> (Uuid, Uuid, Uuid) {
     let scheme = app
         .id("select scheme_id from subsidy_schemes limit 1")
         .await;
@@ -21,7 +21,7 @@ async fn rounds(app: &TestApp) -> (Uuid, Uuid, Uuid) {
     (scheme, open, old)
 }
 
-async fn category(app: &TestApp, round: Uuid, code: &str) -> Uuid {
+pub(crate) async fn category(app: &TestApp, round: Uuid, code: &str) -> Uuid {
     app.id(&format!(
         "select rc.category_id from subsidy_round_categories rc join subsidy_categories c using (tenant_id, category_id) \
          where rc.round_id = '{round}' and c.code = '{code}'"
@@ -29,11 +29,17 @@ async fn category(app: &TestApp, round: Uuid, code: &str) -> Uuid {
     .await
 }
 
-fn pdf() -> Vec<u8> {
+pub(crate) fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec()
 }
 
-async fn upload(b: &mut Browser, path: &str, kind: &str, bytes: Vec<u8>, name: &str) -> StatusCode {
+pub(crate) async fn upload(
+    b: &mut Browser,
+    path: &str,
+    kind: &str,
+    bytes: Vec<u8>,
+    name: &str,
+) -> StatusCode {
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", b.csrf.clone())
         .text("soort", kind.to_string())
@@ -89,7 +95,7 @@ const COMPLETE: [(&str, &str); 17] = [
 ];
 
 /// Starts a draft in this year's huiskamer onderdeel as the demo aanbieder; its id.
-async fn start_draft(app: &TestApp, b: &mut Browser) -> Uuid {
+pub(crate) async fn start_draft(app: &TestApp, b: &mut Browser) -> Uuid {
     let (_, open, _) = rounds(app).await;
     let huiskamer = category(app, open, "huiskamer").await;
     let portal = b.get("/maastricht/aanvragen").await;
@@ -115,7 +121,7 @@ fn saved_stamp(body: &str) -> String {
     body[start..start + body[start..].find('"').unwrap()].to_string()
 }
 
-async fn post_form(
+pub(crate) async fn post_form(
     b: &mut Browser,
     id: Uuid,
     fields: &[(&str, &str)],
@@ -382,7 +388,7 @@ impl ExecuteSql for sqlx::PgPool {
 }
 
 /// Submits a complete application as the demo aanbieder; its id.
-async fn submitted(app: &TestApp, b: &mut Browser) -> Uuid {
+pub(crate) async fn submitted(app: &TestApp, b: &mut Browser) -> Uuid {
     let id = start_draft(app, b).await;
     let base = format!("/maastricht/aanvragen/{id}/documenten");
     for kind in ["begroting", "jaarverslag", "bestuurssamenstelling"] {
@@ -1365,6 +1371,21 @@ async fn after_the_grant_payments_accountability_and_settlement_add_up() {
         .body
         .contains("Beschrijf welke activiteiten zijn uitgevoerd."));
     assert!(r.body.contains("value=\"veel\""));
+    assert!(
+        r.body.contains("Voeg eerst toe: activiteitenverslag"),
+        "the report needs its documents"
+    );
+    assert_eq!(
+        upload(
+            &mut recipient,
+            &format!("/maastricht/aanvragen/{first}/verantwoording/documenten"),
+            "activiteitenverslag",
+            pdf(),
+            "verslag 2025.pdf",
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
     let r = recipient
         .post(
             &format!("/maastricht/aanvragen/{first}/verantwoording"),
