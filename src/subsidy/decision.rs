@@ -55,6 +55,8 @@ pub struct DecisionView {
     pub reason: String,
     pub decided: String,
     pub scores: Vec<ScoreLine>,
+    /// Re-decided on objection: the grant now, and when.
+    pub revised: Option<(String, String)>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -101,6 +103,14 @@ pub async fn decision_view(
     .bind(application.application_id)
     .fetch_all(&mut **tx)
     .await?;
+    let revised: Option<(i64, OffsetDateTime)> = sqlx::query_as(
+        "select granted_cents, revised_at from subsidy_current_outcomes \
+         where tenant_id = $1 and application_id = $2 and revised_at is not null",
+    )
+    .bind(tenant_id)
+    .bind(application.application_id)
+    .fetch_optional(&mut **tx)
+    .await?;
     let scores = category
         .criteria
         .iter()
@@ -127,5 +137,11 @@ pub async fn decision_view(
         reason,
         decided: time_fmt::date_time(decided_at),
         scores,
+        revised: revised.map(|(cents, at)| {
+            (
+                euro(cents),
+                time_fmt::date(time_fmt::to_amsterdam(at).date()),
+            )
+        }),
     }))
 }

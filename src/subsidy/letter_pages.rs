@@ -1,5 +1,5 @@
 //! The letters as pages and as PDF: the decision (beschikking), the settlement (vaststelling),
-//! the notice of delay (verdaging) and the receipt of an objection; for the official, and all
+//! the notice of delay (verdaging), and an objection's receipt and the decision on it; for the official, and all
 //! but the last for the applicant of their own application.
 
 use axum::extract::State;
@@ -212,18 +212,37 @@ pub async fn delay_applicant_pdf(
     applicant(s, u, ids, Kind::Delay, Form::Pdf).await
 }
 
-async fn receipt(state: AppState, user: CurrentUser, ids: Ids, form: Form) -> AppResult<Response> {
+/// The letters of an objection: its receipt, and the decision on it once decided.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ObjectionLetter {
+    Receipt,
+    Decision,
+}
+
+async fn objection_letter(
+    state: AppState,
+    user: CurrentUser,
+    ids: Ids,
+    which: ObjectionLetter,
+    form: Form,
+) -> AppResult<Response> {
     let id = ids.get("id");
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let letter = super::objections::receipt_letter(&mut tx, id).await?;
+    let letter = match which {
+        ObjectionLetter::Receipt => Some(super::objections::receipt_letter(&mut tx, id).await?),
+        ObjectionLetter::Decision => {
+            let objection = super::objections::one(&mut tx, id).await?;
+            super::objection_outcome::decision_letter(&mut tx, &objection).await?
+        }
+    };
     tx.commit().await?;
+    let letter = letter.ok_or(AppError::NotFound)?;
     let back = format!("{}/bezwaren/{id}", super::schemes::base(&user));
-    respond(
-        &letter,
-        form,
-        back.clone(),
-        format!("{back}/ontvangstbevestiging.pdf"),
-    )
+    let name = match which {
+        ObjectionLetter::Receipt => "ontvangstbevestiging",
+        ObjectionLetter::Decision => "beslissing",
+    };
+    respond(&letter, form, back.clone(), format!("{back}/{name}.pdf"))
 }
 
 /// GET /{tenant}/regelingen/bezwaren/{id}/ontvangstbevestiging
@@ -232,7 +251,7 @@ pub async fn objection_receipt(
     u: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    receipt(s, u, ids, Form::Html).await
+    objection_letter(s, u, ids, ObjectionLetter::Receipt, Form::Html).await
 }
 
 /// GET /{tenant}/regelingen/bezwaren/{id}/ontvangstbevestiging.pdf
@@ -241,5 +260,23 @@ pub async fn objection_receipt_pdf(
     u: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    receipt(s, u, ids, Form::Pdf).await
+    objection_letter(s, u, ids, ObjectionLetter::Receipt, Form::Pdf).await
+}
+
+/// GET /{tenant}/regelingen/bezwaren/{id}/beslissing
+pub async fn objection_decision(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    objection_letter(s, u, ids, ObjectionLetter::Decision, Form::Html).await
+}
+
+/// GET /{tenant}/regelingen/bezwaren/{id}/beslissing.pdf
+pub async fn objection_decision_pdf(
+    State(s): State<AppState>,
+    u: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    objection_letter(s, u, ids, ObjectionLetter::Decision, Form::Pdf).await
 }

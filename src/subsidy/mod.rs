@@ -24,6 +24,7 @@ pub mod double_funding;
 pub mod letter;
 pub mod letter_pages;
 pub mod money;
+pub mod objection_outcome;
 pub mod objections;
 pub mod open_data;
 pub mod payments;
@@ -173,6 +174,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/bezwaren/{id}/ontvangstbevestiging.pdf",
             get(letter_pages::objection_receipt_pdf),
+        )
+        .route(
+            "/{tenant}/regelingen/bezwaren/{id}/beslissing",
+            get(letter_pages::objection_decision),
+        )
+        .route(
+            "/{tenant}/regelingen/bezwaren/{id}/beslissing.pdf",
+            get(letter_pages::objection_decision_pdf),
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/bezwaren",

@@ -51,6 +51,9 @@ pub struct Objection {
     pub replay: Option<sqlx::types::Json<Vec<ReplayRow>>>,
     pub decided_at: Option<OffsetDateTime>,
     pub decided_by: Option<String>,
+    /// The objector's grant before and after an upheld objection re-decided it.
+    pub granted_before_cents: Option<i64>,
+    pub granted_after_cents: Option<i64>,
     pub sent_on: Date,
     pub reference: String,
     pub provider_name: String,
@@ -58,7 +61,7 @@ pub struct Objection {
 
 const COLUMNS: &str = "b.objection_id, b.application_id, b.received_on, b.channel, b.posted_on, b.grounds, b.on_time, \
      b.registered_at, b.registered_by, b.postponed_weeks, b.postpone_reason, b.outcome, b.outcome_reason, b.replay, \
-     b.decided_at, b.decided_by, (o.decided_at at time zone 'Europe/Amsterdam')::date as sent_on, a.reference, \
+     b.decided_at, b.decided_by, b.granted_before_cents, b.granted_after_cents, (o.decided_at at time zone 'Europe/Amsterdam')::date as sent_on, a.reference, \
      p.name as provider_name";
 
 const FROM: &str = "from subsidy_objections b \
@@ -73,6 +76,16 @@ impl Objection {
 
     pub fn decision_due(&self) -> Date {
         terms::objection_decision_due(self.sent_on, self.postponed_weeks as i64)
+    }
+
+    /// The grant as re-decided on this objection, in words.
+    pub fn revision_text(&self) -> Option<String> {
+        let (before, after) = (self.granted_before_cents?, self.granted_after_cents?);
+        Some(format!(
+            "Verleend was {}, wordt {}; het verschil staat in het betaalschema. De andere aanvragers houden hun besluit.",
+            euro(before),
+            euro(after)
+        ))
     }
 
     pub fn outcome_label(&self) -> &'static str {
@@ -95,7 +108,8 @@ pub async fn all(tx: &mut TenantTx) -> AppResult<Vec<Objection>> {
     .await?)
 }
 
-async fn one(tx: &mut TenantTx, id: Uuid) -> AppResult<Objection> {
+/// Objection `id` of the transaction's tenant.
+pub async fn one(tx: &mut TenantTx, id: Uuid) -> AppResult<Objection> {
     let tenant_id = tx.tenant_id();
     sqlx::query_as(&format!(
         "select {COLUMNS} {FROM} where b.tenant_id = $1 and b.objection_id = $2"
@@ -291,6 +305,12 @@ pub async fn objections_list(
 /// One line of a replayed ranking, beside the original.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReplayRow {
+    /// The application (absent in replays recorded before it was kept).
+    #[serde(default)]
+    pub application_id: Uuid,
+    /// Its outcome in the replay: toegekend, gedeeltelijk or afgewezen.
+    #[serde(default)]
+    pub outcome_after: String,
     pub reference: String,
     pub applicant: String,
     pub rank_before: Option<u32>,
@@ -346,6 +366,8 @@ pub fn replay(
                 .find(|p| p.candidate.application_id == before.candidate.application_id)
                 .expect("the same applications");
             ReplayRow {
+                application_id: before.candidate.application_id,
+                outcome_after: now.outcome.code().to_string(),
                 reference: before.candidate.reference.clone(),
                 applicant: before.candidate.applicant.clone(),
                 rank_before: before.rank,
@@ -622,9 +644,15 @@ pub async fn objection_decide(
     }
     let tenant_id = tx.tenant_id();
     let decided_by = format!("{} ({})", user.display_name, user.email);
+    let revision = super::objection_outcome::revision(
+        &replayed,
+        application.application_id,
+        application.granted_cents.unwrap_or(0),
+    );
     let changed = sqlx::query(
         "update subsidy_objections set outcome = $3, outcome_reason = $4, revised_points = $5, replay = $6, \
-         decided_at = now(), decided_by = $7 where tenant_id = $1 and objection_id = $2 and outcome is null",
+         decided_at = now(), decided_by = $7, granted_before_cents = $8, granted_after_cents = $9, outcome_after = $10 \
+         where tenant_id = $1 and objection_id = $2 and outcome is null",
     )
     .bind(tenant_id)
     .bind(id)
@@ -633,12 +661,24 @@ pub async fn objection_decide(
     .bind((!revised.is_empty()).then_some(sqlx::types::Json(&revised)))
     .bind((!replayed.is_empty()).then_some(sqlx::types::Json(&replayed)))
     .bind(&decided_by)
+    .bind(revision.as_ref().map(|r| r.granted_before))
+    .bind(revision.as_ref().map(|r| r.granted_after))
+    .bind(revision.as_ref().map(|r| r.outcome_after.as_str()))
     .execute(&mut *tx)
     .await?
     .rows_affected();
     if changed == 0 {
         return Err(AppError::BadRequest("Op dit bezwaar is al beslist.".into()));
     }
+    let redecided = match &revision {
+        Some(r) => {
+            let round = store::round_by_id(&mut tx, application.round_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            super::objection_outcome::apply(&mut tx, &application, &round, r, &decided_by).await?
+        }
+        None => serde_json::Value::Null,
+    };
     let event = Event::new(
         "bezwaar beslist",
         "subsidieaanvraag",
@@ -646,6 +686,7 @@ pub async fn objection_decide(
     )
     .after(json!({
         "bezwaar": id, "uitkomst": outcome, "motivering": reason, "nieuwe_scores": revised,
+        "nieuw_besluit": redecided,
         "herberekening": replayed.iter().filter(|r| r.changed()).map(|r| json!({
             "kenmerk": r.reference, "rang_was": r.rank_before, "rang_wordt": r.rank_after,
             "toegekend_was": euro(r.granted_before), "toegekend_wordt": euro(r.granted_after),

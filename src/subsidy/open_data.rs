@@ -64,7 +64,7 @@ pub async fn grants(tx: &mut TenantTx) -> AppResult<Vec<Grant>> {
         "select a.application_id, a.provider_id, p.name as recipient, p.kvk_number, p.city, v.title, v.activities, \
                 o.requested_cents, o.granted_cents, o.decided_at, r.period_start, r.period_end, s.name as scheme, \
                 c.name as category, r.year \
-         from subsidy_outcomes o \
+         from subsidy_current_outcomes o \
          join subsidy_applications a on a.tenant_id = o.tenant_id and a.application_id = o.application_id \
          join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
               and v.version = a.current_version \
@@ -251,7 +251,7 @@ pub async fn funding_of(
 ) -> AppResult<Vec<(String, i32, i64)>> {
     let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
-        "select s.name, r.year, o.granted_cents from subsidy_outcomes o \
+        "select s.name, r.year, o.granted_cents from subsidy_current_outcomes o \
          join subsidy_applications a on a.tenant_id = o.tenant_id and a.application_id = o.application_id \
          join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
               and v.version = a.current_version \

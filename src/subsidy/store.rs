@@ -321,6 +321,8 @@ pub struct Application {
     pub completion_reason: String,
     pub title: String,
     pub requested_cents: i64,
+    /// The outcome and grant: of the latest decision on objection that changed them, else
+    /// of the original decision.
     pub outcome: Option<String>,
     pub granted_cents: Option<i64>,
 }
@@ -356,7 +358,7 @@ const APPLICATION_FROM: &str = "from subsidy_applications a \
      join providers p on p.tenant_id = a.tenant_id and p.provider_id = a.provider_id \
      join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
           and v.version = a.current_version \
-     left join subsidy_outcomes o on o.tenant_id = a.tenant_id and o.application_id = a.application_id";
+     left join subsidy_current_outcomes o on o.tenant_id = a.tenant_id and o.application_id = a.application_id";
 
 pub async fn application(
     tx: &mut TenantTx,

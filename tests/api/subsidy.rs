@@ -1137,7 +1137,7 @@ async fn the_receipt_is_emailed_when_smtp_is_configured() {
 }
 
 #[tokio::test]
-async fn an_objection_is_judged_on_time_postponed_once_and_replays_the_ranking_without_touching_the_decision(
+async fn an_objection_is_judged_on_time_postponed_once_and_re_decides_the_objector_keeping_the_original_snapshot(
 ) {
     let app = TestApp::spawn().await;
     let (_, _, old) = rounds(&app).await;
@@ -1287,6 +1287,50 @@ async fn an_objection_is_judged_on_time_postponed_once_and_replays_the_ranking_w
         app.scalar_i64("select count(*) from audit_events where action like 'bezwaar%'")
             .await,
         3
+    );
+
+    // The objector's application is re-decided: the replay's grant, paid on the round's schedule.
+    let objector_after = app
+        .scalar_i64(&format!("select coalesce((select (r->>'granted_after')::bigint from subsidy_objections, jsonb_array_elements(replay) r where r->>'application_id' = '{refused}'), 0)::bigint"))
+        .await;
+    assert!(objector_after > 0, "ranked within the plafond as it stood");
+    assert_eq!(
+        app.scalar_i64("select granted_after_cents from subsidy_objections")
+            .await,
+        objector_after
+    );
+    assert_eq!(
+        app.scalar_i64(&format!("select coalesce(sum(amount_cents), 0)::bigint from subsidy_payments where application_id = '{refused}'"))
+            .await,
+        objector_after
+    );
+    let review = beleid
+        .get(&format!("/maastricht/regelingen/aanvragen/{refused}"))
+        .await;
+    assert!(
+        review.body.contains("<dt>Stand</dt><dd>Toegekend</dd>")
+            || review
+                .body
+                .contains("<dt>Stand</dt><dd>Gedeeltelijk toegekend</dd>"),
+        "its standing follows the revision"
+    );
+    let letter = beleid.get(&format!("{path}/beslissing")).await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(letter.body.contains("Wij verklaren uw bezwaar gegrond."));
+    assert!(letter.body.contains("Verleend wordt"));
+    assert!(letter.body.contains("beroep instellen bij de rechtbank"));
+    // The open data publish the grant as it now stands.
+    let grants = reqwest::get(app.url("/api/360giving/maastricht/grants.json"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let amount = format!("{}", objector_after as f64 / 100.0);
+    assert!(
+        grants.contains(&format!("\"amountAwarded\":{amount}"))
+            || grants.contains(&format!("\"amountAwarded\": {amount}")),
+        "{amount}"
     );
 }
 
