@@ -11,10 +11,10 @@
 pub mod api;
 mod ids;
 pub mod model;
-mod organizations;
+pub(crate) mod organizations;
 mod params;
 mod service_detail;
-mod services;
+pub(crate) mod services;
 mod vocabulary;
 
 pub use vocabulary::Vocabulary;

@@ -1,4 +1,6 @@
-//! Providers as HSDS organizations. The contact person is never selected: it names staff.
+//! Providers as HSDS organizations. The contact person is never selected: it names staff. A
+//! provider's own address, phone, e-mail and KvK number are published only when
+//! [`provider_contact_public`] (an organisation with a KvK number, or one that said yes).
 
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
@@ -13,6 +15,7 @@ use super::params::{Page, Params};
 use super::services::{self, email, uri};
 use super::{ids, published_tx};
 use crate::db::TenantTx;
+use crate::register::public_fields::provider_contact_public;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, FromRow)]
@@ -28,10 +31,18 @@ pub struct ProviderRow {
     pub phone: String,
     pub email: String,
     pub website: String,
+    pub contact_public: bool,
 }
 
-const SELECT: &str = "select p.provider_id, p.name, c.name as type_name, p.kvk_number, p.street, p.house_number, \
-    p.postcode, p.city, p.phone, p.email, p.website \
+impl ProviderRow {
+    /// Whether its own contact details may be published.
+    pub fn contact_published(&self) -> bool {
+        provider_contact_public(self.kvk_number.as_deref(), self.contact_public)
+    }
+}
+
+pub(crate) const SELECT: &str = "select p.provider_id, p.name, c.name as type_name, p.kvk_number, p.street, p.house_number, \
+    p.postcode, p.city, p.phone, p.email, p.website, p.contact_public \
     from providers p left join code_lists c on c.kind = 'aanbiedertype' and c.code = p.provider_type \
     where p.tenant_id = $1 and not p.archived";
 
@@ -56,7 +67,7 @@ pub fn brief(p: &ProviderRow) -> Organization {
             .type_name
             .clone()
             .unwrap_or_else(|| "Aanbieder van voorzieningen".into()),
-        email: email(&p.email),
+        email: p.contact_published().then(|| email(&p.email)).flatten(),
         website: uri(&p.website),
         detail: None,
     }
@@ -64,6 +75,17 @@ pub fn brief(p: &ProviderRow) -> Organization {
 
 /// With phone, KvK number and postal address (services are added by the caller that wants them).
 pub fn full(p: &ProviderRow) -> Organization {
+    if !p.contact_published() {
+        return Organization {
+            detail: Some(OrganizationDetail {
+                phones: Vec::new(),
+                organization_identifiers: Vec::new(),
+                locations: Vec::new(),
+                services: None,
+            }),
+            ..brief(p)
+        };
+    }
     let id = p.provider_id;
     let phones = (!p.phone.trim().is_empty())
         .then(|| Phone {

@@ -19,7 +19,7 @@ use super::vocabulary::{Kind, Vocabulary};
 use super::{ids, organizations, published_projection, Published};
 use crate::cache::FacilitySlot;
 use crate::register::facilities::choices::{self, label};
-use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
+use crate::register::facilities::hours::WEEKDAYS;
 use crate::state::AppState;
 use crate::tenancy::published::PublishedProjection;
 
@@ -75,35 +75,30 @@ pub async fn show(
     .bind(id)
     .fetch_all(&mut *tx)
     .await?;
-    let dagdelen: Vec<Dagdeel> = sqlx::query_as(
-        "select weekday, dagdeel, max_present, walk_in, by_appointment from facility_dagdeel_capacity \
-         where tenant_id = $1 and facility_id = $2 order by weekday",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
+    // Funding: the subsidies granted for this facility (public by law), never the register's
+    // internal funding sources.
+    let grants = crate::subsidy::open_data::funding_of(&mut tx, id).await?;
     tx.commit().await?;
 
     let mut service = services::brief(&row);
     service.organization = provider.first().map(organizations::full);
     let mut attributes = classification(&vocabulary, &row, &types);
-    attributes.extend(properties(&vocabulary, &row, &dagdelen));
+    attributes.extend(properties(&vocabulary, &row));
     service.detail = Some(ServiceDetail {
         phones: phones(&row),
         schedules: schedules(&row, &hours),
         service_areas: service_areas(&vocabulary, &published, &row, &areas),
         service_at_locations: location(&vocabulary, &row).into_iter().collect(),
-        funding: row
-            .funding_sources
+        funding: grants
             .iter()
-            .map(|code| Funding {
-                id: ids::part(row.facility_id, &format!("funding/{code}")),
+            .map(|(scheme, year, cents)| Funding {
+                id: ids::part(row.facility_id, &format!("funding/{scheme}/{year}")),
                 service_id: row.facility_id,
-                source: Some(label(choices::FUNDING, code))
-                    .filter(|l| !l.is_empty())
-                    .unwrap_or(code)
-                    .to_string(),
+                source: format!(
+                    "{}: subsidie {scheme} {year}, {}",
+                    published.name,
+                    crate::subsidy::money::euro(*cents)
+                ),
             })
             .collect(),
         cost_options: cost_options(&row),
@@ -349,100 +344,19 @@ fn classification(
     out
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct Dagdeel {
-    weekday: i16,
-    dagdeel: String,
-    max_present: i32,
-    walk_in: i32,
-    by_appointment: i32,
-}
-
-/// The register's own properties as `kenmerken` attributes with their values.
-fn properties(vocabulary: &Vocabulary, row: &FacilityRow, dagdelen: &[Dagdeel]) -> Vec<Attribute> {
-    let mut values: Vec<(&str, String)> = Vec::new();
-    if let Some(form) = &row.form_name {
-        values.push(("vorm", form.clone()));
-    }
-    let capacity: Vec<String> = [
-        (row.capacity_at_once, "tegelijk"),
-        (row.capacity_per_day, "per dag"),
-        (row.capacity_per_week, "per week"),
-    ]
-    .into_iter()
-    .filter_map(|(n, what)| n.map(|n| format!("{n} {what}")))
-    .collect();
-    if !capacity.is_empty() {
-        values.push(("capaciteit", capacity.join(", ")));
-    }
-    for text in dagdeel_texts(dagdelen) {
-        values.push(("capaciteit_dagdeel", text));
-    }
-    if !row.access_decided_by.trim().is_empty() {
-        values.push((
-            "toegang_bepaald_door",
-            row.access_decided_by.trim().to_string(),
-        ));
-    }
-    if row.welcome != "onbekend" {
-        let mut text = label(choices::WELCOME, &row.welcome).to_string();
-        if row.welcome == "voorwaarden" && !row.welcome_conditions.trim().is_empty() {
-            text = format!("{text}: {}", row.welcome_conditions.trim());
-        }
-        values.push(("welkom_doelgroep", text));
-    }
-    if row.used != "onbekend" {
-        values.push((
-            "gebruik_doelgroep",
-            label(choices::USED, &row.used).to_string(),
-        ));
-    }
-    values
-        .into_iter()
-        .filter_map(|(code, value)| {
-            vocabulary.attribute(Kind::Kenmerk, code, row.facility_id, "service", Some(value))
-        })
-        .collect()
-}
-
-/// "ma, di en wo ochtend: 20 tegelijk, waarvan 5 vrij voor inloop en 10 op afspraak", with
-/// days of equal figures together, in dagdeel order.
-fn dagdeel_texts(dagdelen: &[Dagdeel]) -> Vec<String> {
-    let mut groups: Vec<(&Dagdeel, Vec<&str>)> = Vec::new();
-    for d in dagdelen {
-        let day = WEEKDAYS
-            .get((d.weekday - 1) as usize)
-            .map(|w| w.0)
-            .unwrap_or("?");
-        let same = |g: &&mut (&Dagdeel, Vec<&str>)| {
-            (
-                g.0.dagdeel.as_str(),
-                g.0.max_present,
-                g.0.walk_in,
-                g.0.by_appointment,
-            ) == (
-                d.dagdeel.as_str(),
-                d.max_present,
-                d.walk_in,
-                d.by_appointment,
-            )
-        };
-        match groups.iter_mut().find(same) {
-            Some((_, days)) => days.push(day),
-            None => groups.push((d, vec![day])),
-        }
-    }
-    groups.sort_by_key(|(d, _)| (DAGDELEN.iter().position(|x| *x == d.dagdeel), d.weekday));
-    groups
-        .into_iter()
-        .map(|(d, days)| {
-            format!(
-                "{} {}: {} tegelijk, waarvan {} vrij voor inloop en {} op afspraak",
-                enumerate(&days),
-                d.dagdeel,
-                d.max_present,
-                d.walk_in,
-                d.by_appointment
+/// The register's own public properties as `kenmerken` attributes with their values: the form
+/// of the place. Capacity, who decides on access and the municipality's own assessments stay
+/// internal ([`crate::register::public_fields`]).
+fn properties(vocabulary: &Vocabulary, row: &FacilityRow) -> Vec<Attribute> {
+    row.form_name
+        .iter()
+        .filter_map(|form| {
+            vocabulary.attribute(
+                Kind::Kenmerk,
+                "vorm",
+                row.facility_id,
+                "service",
+                Some(form.clone()),
             )
         })
         .collect()
@@ -456,30 +370,5 @@ mod tests {
     fn days_are_enumerated_in_dutch() {
         assert_eq!(enumerate(&["ma"]), "ma");
         assert_eq!(enumerate(&["ma", "di", "wo"]), "ma, di en wo");
-    }
-
-    #[test]
-    fn equal_dagdelen_are_grouped() {
-        let d = |weekday, dagdeel: &str, max_present| Dagdeel {
-            weekday,
-            dagdeel: dagdeel.into(),
-            max_present,
-            walk_in: 2,
-            by_appointment: 3,
-        };
-        let texts = dagdeel_texts(&[
-            d(1, "middag", 10),
-            d(1, "ochtend", 10),
-            d(2, "ochtend", 10),
-            d(3, "ochtend", 8),
-        ]);
-        assert_eq!(
-            texts,
-            vec![
-                "ma en di ochtend: 10 tegelijk, waarvan 2 vrij voor inloop en 3 op afspraak",
-                "wo ochtend: 8 tegelijk, waarvan 2 vrij voor inloop en 3 op afspraak",
-                "ma middag: 10 tegelijk, waarvan 2 vrij voor inloop en 3 op afspraak",
-            ]
-        );
     }
 }

@@ -26,8 +26,8 @@ use crate::search::index::TenantIndex;
 use crate::state::AppState;
 use crate::tenancy::published::PublishedProjection;
 
-/// What may be published of a facility. Internal columns (verification, staffing, use
-/// figures, contract and subsidy flags, archive flag) are not even selected.
+/// What may be published of a facility ([`crate::register::public_fields`]): internal columns
+/// are not even selected.
 #[derive(Debug, Clone, FromRow)]
 pub struct FacilityRow {
     pub facility_id: Uuid,
@@ -50,18 +50,10 @@ pub struct FacilityRow {
     pub directions: String,
     pub opening_exceptions: String,
     pub serves_whole_region: bool,
-    pub capacity_at_once: Option<i32>,
-    pub capacity_per_day: Option<i32>,
-    pub capacity_per_week: Option<i32>,
-    pub funding_sources: Vec<String>,
-    pub access_decided_by: String,
     pub own_contribution: String,
     pub own_contribution_cents: Option<i64>,
     pub access: String,
     pub client_routes: Vec<String>,
-    pub welcome: String,
-    pub welcome_conditions: String,
-    pub used: String,
     pub last_modified: OffsetDateTime,
 }
 
@@ -73,15 +65,14 @@ const JOINS: &str = "from facilities f \
 /// … of which tenant `$1` publishes these.
 const PUBLISHED: &str = "where f.tenant_id = $1 and not f.archived and not p.archived";
 
-const COLUMNS: &str = "select f.facility_id, f.provider_id, f.name, f.description, \
+pub(crate) const COLUMNS: &str = "select f.facility_id, f.provider_id, f.name, f.description, \
     (select c.name from code_lists c where c.kind = 'vorm' and c.code = f.form) as form_name, \
     f.functions, f.bouwstenen, \
     array(select c.name from code_lists c where c.kind = 'doelgroep' and c.code = any (f.target_groups) \
           order by c.position) as target_group_names, \
     f.street, f.house_number, f.postcode, f.city, b.cbs_code as buurt_code, f.phone, f.email, f.website, \
-    f.wheelchair, f.directions, f.opening_exceptions, f.serves_whole_region, f.capacity_at_once, \
-    f.capacity_per_day, f.capacity_per_week, f.funding_sources, f.access_decided_by, f.own_contribution, \
-    f.own_contribution_cents, f.access, f.client_routes, f.welcome, f.welcome_conditions, f.used, \
+    f.wheelchair, f.directions, f.opening_exceptions, f.serves_whole_region, f.own_contribution, \
+    f.own_contribution_cents, f.access, f.client_routes, \
     greatest(f.updated_at, p.updated_at) as last_modified ";
 
 /// One published facility of the tenant, or `None` (also for another tenant's id).

@@ -78,27 +78,9 @@ impl Kind {
     }
 }
 
-/// The register's own properties, published as attributes: (code, name, description).
-pub const KENMERKEN: [(&str, &str, &str); 7] = [
+/// The register's own public properties, published as attributes: (code, name, description).
+pub const KENMERKEN: [(&str, &str, &str); 2] = [
     ("vorm", "Vorm", "De soort plek, zoals Huis van de Wijk, buurtcentrum of inloophuis. De waarde is de naam van de vorm."),
-    ("capaciteit", "Capaciteit", "Hoeveel mensen de voorziening tegelijk, per dag of per week kan ontvangen."),
-    (
-        "capaciteit_dagdeel",
-        "Capaciteit per dagdeel",
-        "Per dagdeel (ochtend, middag, avond) het aantal mensen dat tegelijk aanwezig kan zijn, \
-         met het deel dat vrij blijft voor inloop en het deel op afspraak.",
-    ),
-    ("toegang_bepaald_door", "Wie bepaalt over de toegang", "Wie beslist of iemand van de voorziening gebruik kan maken."),
-    (
-        "welkom_doelgroep",
-        "Welkom voor de doelgroep van het regionale plan",
-        "Is de doelgroep van het regionale plan Opvang en Bescherming welkom: ja, onder voorwaarden (welke) of nee.",
-    ),
-    (
-        "gebruik_doelgroep",
-        "Gebruik door de doelgroep van het regionale plan",
-        "Maakt de doelgroep van het regionale plan feitelijk gebruik van de voorziening: ja, een beetje of nee.",
-    ),
     ("cbs_code", "CBS-code", "De code van het gebied bij het CBS: GM (gemeente), WK (wijk) of BU (buurt) met cijfers."),
 ];
 

@@ -37,7 +37,9 @@ struct Row {
     hours: Vec<String>,
 }
 
-const PUBLIC_FACTS: &str = "select f.facility_id, f.provider_id, f.name, p.name as provider_name, f.description, f.street, f.house_number, \
+/// The statement of a facility's public facts (its columns are checked against
+/// [`crate::register::public_fields`]).
+pub(crate) const SQL: &str = "select f.facility_id, f.provider_id, f.name, p.name as provider_name, f.description, f.street, f.house_number, \
     f.postcode, f.city, b.name as buurt_name, f.phone, f.email, f.website, f.wheelchair, f.directions, \
     f.opening_exceptions, f.own_contribution, f.own_contribution_cents, f.access, f.archived, \
     array(select t.name from facility_type_links l join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
@@ -85,7 +87,7 @@ impl PublicFacts {
     /// The facility `id` of the tenant, or `None` (also for another tenant's id).
     pub async fn load(tx: &mut TenantTx, id: Uuid) -> AppResult<Option<PublicFacts>> {
         let tenant_id = tx.tenant_id();
-        let row: Option<Row> = sqlx::query_as(PUBLIC_FACTS)
+        let row: Option<Row> = sqlx::query_as(SQL)
             .bind(tenant_id)
             .bind(id)
             .fetch_optional(&mut **tx)

@@ -4,6 +4,7 @@ pub mod facilities;
 pub mod history;
 pub mod lists;
 pub mod providers;
+pub mod public_fields;
 pub mod search_documents;
 pub mod taxonomy;
 pub mod types;

@@ -42,6 +42,8 @@ pub struct Provider {
     pub email: String,
     pub website: String,
     pub contact_name: String,
+    /// Its own contact details may be published although it has no KvK number.
+    pub contact_public: bool,
     pub archived: bool,
     pub version: i32,
     pub facilities: i64,
@@ -52,12 +54,13 @@ impl Provider {
         json!({"naam": self.name, "type": self.type_name.clone().unwrap_or_default(), "kvk": self.kvk_number.clone().unwrap_or_default(),
                "straat": self.street, "huisnummer": self.house_number, "postcode": self.postcode.clone().unwrap_or_default(),
                "plaats": self.city, "telefoon": self.phone, "email": self.email, "website": self.website,
-               "contactpersoon": self.contact_name, "gearchiveerd": if self.archived { "ja" } else { "" }})
+               "contactpersoon": self.contact_name, "contact_openbaar": if self.contact_public { "ja" } else { "" },
+               "gearchiveerd": if self.archived { "ja" } else { "" }})
     }
 }
 
 const SELECT: &str = "select p.provider_id, p.name, p.provider_type, c.name as type_name, p.kvk_number, p.street, \
-    p.house_number, p.postcode, p.city, p.phone, p.email, p.website, p.contact_name, p.archived, p.version, \
+    p.house_number, p.postcode, p.city, p.phone, p.email, p.website, p.contact_name, p.contact_public, p.archived, p.version, \
     (select count(*) from facilities f where f.tenant_id = p.tenant_id and f.provider_id = p.provider_id and not f.archived) as facilities \
     from providers p left join code_lists c on c.kind = 'aanbiedertype' and c.code = p.provider_type where p.tenant_id = $1";
 
@@ -125,6 +128,9 @@ pub struct ProviderForm {
     pub website: String,
     #[serde(default)]
     pub contactpersoon: String,
+    /// "ja" when its contact details may be published without a KvK number.
+    #[serde(default)]
+    pub contact_openbaar: String,
     #[serde(default)]
     pub version: i32,
 }
@@ -143,6 +149,7 @@ impl ProviderForm {
             email: p.email.clone(),
             website: p.website.clone(),
             contactpersoon: p.contact_name.clone(),
+            contact_openbaar: if p.contact_public { "ja" } else { "" }.into(),
             version: p.version,
         }
     }
@@ -332,9 +339,11 @@ async fn save(
 ) -> AppResult<Option<Uuid>> {
     let saved: Option<Uuid> = sqlx::query_scalar(
         "insert into providers (tenant_id, provider_id, name, provider_type, kvk_number, street, house_number, postcode, city, \
-           phone, email, website, contact_name) values ($1, coalesce($2, gen_random_uuid()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+           phone, email, website, contact_name, contact_public) \
+         values ($1, coalesce($2, gen_random_uuid()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
          on conflict (tenant_id, provider_id) do update set name = $4, provider_type = $5, kvk_number = $6, street = $7, \
            house_number = $8, postcode = $9, city = $10, phone = $11, email = $12, website = $13, contact_name = $14, \
+           contact_public = $15, \
            version = providers.version + 1, updated_at = now() where providers.version = $3 \
          returning provider_id",
     )
@@ -352,6 +361,7 @@ async fn save(
     .bind(&v.email)
     .bind(&v.website)
     .bind(form.contactpersoon.trim())
+    .bind(form.contact_openbaar == "ja")
     .fetch_optional(&mut **tx)
     .await?;
     if let (Some(provider), Some(_)) = (saved, id) {

@@ -41,7 +41,7 @@ struct FacilityRow {
 }
 
 /// The listed facilities: not archived, of a provider that is not archived.
-const FACILITIES: &str = "select f.facility_id, f.provider_id, greatest(f.updated_at, p.updated_at) as modified, f.name, p.name as provider_name, \
+pub(crate) const FACILITIES: &str = "select f.facility_id, f.provider_id, greatest(f.updated_at, p.updated_at) as modified, f.name, p.name as provider_name, \
     left(regexp_replace(f.description, '\\s+', ' ', 'g'), 220) as summary, f.city, f.buurt_id, \
     f.serves_whole_region, f.access, f.own_contribution, f.wheelchair, f.functions, f.bouwstenen, f.target_groups, \
     array(select l.type_code from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id \

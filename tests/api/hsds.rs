@@ -4,6 +4,7 @@
 mod detail;
 mod filters;
 mod fresh;
+mod public_fields;
 mod support;
 
 use reqwest::{Method, StatusCode};

@@ -45,8 +45,8 @@ async fn public_pages_and_the_api_follow_every_change_at_once() {
         "list",
     );
     assert_eq!(list["contents"][0]["name"], "Repair Café Almelo");
-    let capacity = |service: &serde_json::Value| service["attributes"].to_string();
-    assert!(!capacity(&ok(&get(&app, &detail).await, &detail)).contains("4321"));
+    let schedules = |service: &serde_json::Value| service["schedules"].to_string();
+    assert!(!schedules(&ok(&get(&app, &detail).await, &detail)).contains("06:45"));
 
     // A new name (and its search document), as any write of the register does.
     exec(
@@ -90,16 +90,15 @@ async fn public_pages_and_the_api_follow_every_change_at_once() {
         .iter()
         .any(|s| s["name"] == "Reparatiecafé Noord"));
 
-    // The capacity per dagdeel (an HSDS attribute) alone.
+    // Its opening hours (a table of their own) alone.
     exec(
         &app,
-        "insert into facility_dagdeel_capacity (tenant_id, facility_id, weekday, dagdeel, max_present, walk_in, by_appointment) \
-         select tenant_id, facility_id, 2, 'ochtend', 4321, 1, 0 from facilities where facility_id = $1 \
-         on conflict (tenant_id, facility_id, weekday, dagdeel) do update set max_present = 4321",
+        "insert into facility_hours (tenant_id, facility_id, weekday, opens, closes) \
+         select tenant_id, facility_id, 6, '06:45', '08:00' from facilities where facility_id = $1",
         id,
     )
     .await;
-    assert!(capacity(&ok(&get(&app, &detail).await, &detail)).contains("4321"));
+    assert!(schedules(&ok(&get(&app, &detail).await, &detail)).contains("06:45"));
 
     // Its provider archived: gone everywhere.
     exec(&app, "update providers set archived = true where provider_id = (select provider_id from facilities where facility_id = $1)", id).await;
