@@ -323,6 +323,19 @@ async fn an_aanbieder_applies_a_beoordelaar_scores_and_every_subsidy_page_passes
     let objection = b.path().await;
     b.open(&format!("{objection}/ontvangstbevestiging")).await;
     b.check("ontvangstbevestiging").await;
+    sqlx::query(
+        "update subsidy_objections set outcome = 'ongegrond', outcome_reason = 'De score is juist gemotiveerd.', \
+         decided_at = now(), decided_by = 'B. Leid'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    b.open(&format!("{objection}/beslissing")).await;
+    assert!(b
+        .text("main")
+        .await
+        .contains("Wij verklaren uw bezwaar ongegrond."));
+    b.check("beslissing op bezwaar").await;
     b.open("/maastricht/regelingen/bezwaren").await;
     b.check("bezwaren").await;
     b.logout().await;
