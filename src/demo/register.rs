@@ -99,7 +99,7 @@ pub async fn load_facilities(tx: &mut TenantTx, slug: &str) -> Result<(), String
                 .await
                 .map_err(|e| e.to_string())?,
         };
-        let id = store::insert(tx, &input, provider)
+        let id = crate::register::facilities::write::insert(tx, &input, provider)
             .await
             .map_err(|e| e.to_string())?;
         if let Some(days) = verified_days_ago(line) {

@@ -119,7 +119,7 @@ pub async fn facility_create(
         Ok(ok) => ok,
         Err(errors) => return show_form(&mut tx, &user, &lookups, None, 0, raw, errors).await,
     };
-    let id = store::insert(&mut tx, &input, provider).await?;
+    let id = super::write::insert(&mut tx, &input, provider).await?;
     let after = store::snapshot(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -195,7 +195,7 @@ pub async fn facility_update(
             return show_form(&mut tx, &user, &lookups, Some(id), version, raw, errors).await
         }
     };
-    if !store::update(&mut tx, id, version, &input, provider).await? {
+    if !super::write::update(&mut tx, id, version, &input, provider).await? {
         let mut errors = FormErrors::default();
         conflict(&mut errors);
         return show_form(

@@ -11,3 +11,4 @@ pub mod referral;
 pub mod store;
 pub mod transfer;
 pub mod view;
+pub mod write;

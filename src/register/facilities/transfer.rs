@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::record::{self, FacilityInput, RawFacility, COLUMNS, LIST_COLUMNS};
 use super::store;
+use super::write::{self, Mode, Write};
 use crate::audit::{self, Actor, Event};
 use crate::auth::ownership::ProviderScope;
 use crate::auth::roles::Section;
@@ -308,46 +309,59 @@ pub async fn facility_import(
             before.insert(snapshot.facility_id, snapshot.audit_value());
         }
     }
-    let mut events = Vec::with_capacity(rows.len());
+    let mut events = Vec::with_capacity(rows.len() + 1);
+    // Providers named in the file and not yet known: created at once, one per name.
     let mut new_providers: HashMap<String, Uuid> = HashMap::new();
+    let mut new_names: Vec<&str> = Vec::new();
+    for row in rows.iter().filter(|r| r.input.provider_id.is_none()) {
+        let key = row.input.provider_name.to_lowercase();
+        if !new_providers.contains_key(&key) {
+            new_providers.insert(key, Uuid::nil());
+            new_names.push(&row.input.provider_name);
+        }
+    }
+    if !new_names.is_empty() {
+        let created: Vec<(Uuid, String)> = sqlx::query_as(
+            "insert into providers (tenant_id, name) select $1, n from unnest($2::text[]) as n returning provider_id, name",
+        )
+        .bind(user.tenant_id)
+        .bind(&new_names)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (p, name) in created {
+            events.push(
+                Event::new("aangemaakt", "aanbieder", p)
+                    .after(json!({"naam": name, "bron": "import"})),
+            );
+            new_providers.insert(name.to_lowercase(), p);
+        }
+    }
+    let writes: Vec<Write> = rows
+        .iter()
+        .map(|row| Write {
+            id: row.id.unwrap_or_else(Uuid::new_v4),
+            mode: if row.id.is_some() {
+                Mode::Overwrite
+            } else {
+                Mode::New
+            },
+            provider_id: row
+                .input
+                .provider_id
+                .unwrap_or_else(|| new_providers[&row.input.provider_name.to_lowercase()]),
+            input: &row.input,
+        })
+        .collect();
+    write::write_many(&mut tx, &writes).await?;
     let (mut created, mut updated) = (0, 0);
-    for row in &rows {
-        let provider = match row.input.provider_id {
-            Some(p) => p,
-            None => {
-                let key = row.input.provider_name.to_lowercase();
-                match new_providers.get(&key) {
-                    Some(p) => *p,
-                    None => {
-                        let p: Uuid = sqlx::query_scalar("insert into providers (tenant_id, name) values ($1, $2) returning provider_id")
-                            .bind(user.tenant_id)
-                            .bind(&row.input.provider_name)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        events.push(
-                            Event::new("aangemaakt", "aanbieder", p)
-                                .after(json!({"naam": row.input.provider_name, "bron": "import"})),
-                        );
-                        new_providers.insert(key, p);
-                        p
-                    }
-                }
-            }
-        };
-        let mut event = match row.id {
-            Some(id) => {
-                store::overwrite(&mut tx, id, &row.input, provider).await?;
-                updated += 1;
-                let mut event = Event::new("geïmporteerd", "voorziening", id);
-                event.before = before.remove(&id);
-                event
-            }
-            None => {
-                let id = store::insert(&mut tx, &row.input, provider).await?;
-                created += 1;
-                Event::new("geïmporteerd", "voorziening", id)
-            }
-        };
+    for (row, write) in rows.iter().zip(&writes) {
+        let mut event = Event::new("geïmporteerd", "voorziening", write.id);
+        if row.id.is_some() {
+            updated += 1;
+            event.before = before.remove(&write.id);
+        } else {
+            created += 1;
+        }
         event.after = Some(audit_value(&row.raw));
         events.push(event);
     }
