@@ -315,8 +315,8 @@ pub async fn facility_import(
     let mut new_names: Vec<&str> = Vec::new();
     for row in rows.iter().filter(|r| r.input.provider_id.is_none()) {
         let key = row.input.provider_name.to_lowercase();
-        if !new_providers.contains_key(&key) {
-            new_providers.insert(key, Uuid::nil());
+        if let std::collections::hash_map::Entry::Vacant(slot) = new_providers.entry(key) {
+            slot.insert(Uuid::nil());
             new_names.push(&row.input.provider_name);
         }
     }
