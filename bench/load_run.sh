@@ -7,7 +7,9 @@
 # this branch yet do not fail the run. The baseline (examples/bench_baseline.rs: axum + sqlx +
 # askama, 12 rows of one tenant in a tenant transaction, the app's pool size) runs first and
 # last; ratios are to the mean of the two. Goals on a 2-core machine: search ≥ 0.5× and facility
-# page ≥ 0.8× the baseline's requests/s, p99 under 25 ms at 16 connections, server RSS under 200 MB.
+# page ≥ 0.8× the baseline's requests/s, p99 under 25 ms at 16 connections, server RSS under 200 MB;
+# a random one of the hundred bench tenants per request ≥ 0.4×, with the register cache's hit rate
+# (from the server's "projection loaded" log lines) printed below the table.
 #
 # Needs from bench/run: DIR, BASE, PORT, SERVER (the app's pid), BIN (the release folder),
 # login (signs in with a demo account, cookies in $JAR), sql (a query as the superuser).
@@ -89,6 +91,20 @@ EOF
 facility_paths() {
   sql "select '$3/' || f.facility_id from facilities f join tenants t using (tenant_id)
        where t.slug = '$1' and not f.archived order by f.created_at, f.facility_id limit $2"
+}
+
+# Search and facility pages of every bench tenant, in a fixed shuffled order: a request goes to
+# a random one of the hundred published tenants.
+many_tenant_paths() {
+  sql "select p from (
+         select '/' || t.slug || '/kaart?q=' || q as p from tenants t,
+                unnest(array['huiskamer', 'maatjes', 'repair', 'inloop']) q where t.slug like 'bench%'
+         union all
+         select '/' || t.slug || '/kaart/' || f.facility_id from tenants t
+         join lateral (select facility_id from facilities f where f.tenant_id = t.tenant_id and not f.archived
+                       order by f.facility_id limit 4) f on true
+         where t.slug like 'bench%') x
+       order by md5(p)"
 }
 
 # run_target LABEL GOAL_RATIO BASE_URL PATHS_FILE [COOKIE]: one row of the table in $RESULTS.
@@ -228,6 +244,19 @@ EOF
   run_target "wijkteam /almelo/zoeken ($n_almelo), signed in" - "$BASE" "$WRK_OUT/zoeken.paths" "$wijkteam"
   run_target "existing: facility page, signed in, almelo" - "$BASE" "$WRK_OUT/member-facility.paths" "$beleid_almelo"
   run_target "existing: facility list ?q, signed in, twente" - "$BASE" "$WRK_OUT/member-list.paths" "$beleid_twente"
+  many_tenant_paths >"$WRK_OUT/many.paths"
+  local n_tenants many_mark
+  n_tenants=$(sql "select count(*) from tenants where slug like 'bench%' and published")
+  many_mark=$(wc -l <"$DIR/server.log")
+  run_target "$n_tenants tenants: search + facility page, random" 0.4 "$BASE" "$WRK_OUT/many.paths"
+  sleep 0.2
+  tail -n +"$((many_mark + 1))" "$DIR/server.log" >"$WRK_OUT/many.log"
+  local many_requests many_loads kept
+  many_requests=$(grep -c '"duration_ms"' "$WRK_OUT/many.log" || true)
+  many_loads=$(grep -c 'projection loaded' "$WRK_OUT/many.log" || true)
+  kept=$(grep 'projection loaded' "$WRK_OUT/many.log" | tail -1 | grep -o '"kept_tenants":[0-9]*,"kept_mb":[0-9]*' || true)
+  MANY_CACHE=$(awk -v r="$many_requests" -v l="$many_loads" -v k="$kept" 'BEGIN {
+    printf "%d requests, %d projection loads: hit rate %.1f%% (last load: %s)", r, l, r ? 100 * (r - l) / r : 0, k }')
   run_target "baseline again (end of the run)" - "$baseline_url" "$WRK_OUT/baseline.paths"
 
   stop_rss_sampler
@@ -244,5 +273,6 @@ EOF
   printf '   %-46s %s MB   (goal < %s MB: %s)\n' "server peak RSS (VmHWM) after the load run" "$hwm" "$RSS_GOAL_MB" \
     "$([ "$hwm" -lt "$RSS_GOAL_MB" ] && echo PASS || echo FAIL)"
   printf '   %-46s %s\n' "baseline peak RSS (VmHWM)" "$baseline_hwm MB"
+  printf '   %-46s %s\n' "register cache, many-tenant run" "$MANY_CACHE"
   echo "   (wrk output per target, the path lists and the RSS samples: $WRK_OUT/)"
 }

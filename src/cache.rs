@@ -18,10 +18,13 @@
 //!   service summary — at most [`MAX_PER_FACILITY`] together; when full they are dropped and
 //!   fill again.
 //!
-//! At most [`MAX_TENANTS`] tenants are kept; the least recently used one goes first.
+//! What is kept is bounded by memory: every tenant's projection counts with its estimated size
+//! ([`TenantIndex::bytes`]) and each per-facility thing with [`PER_FACILITY_BYTES`]; when a load
+//! takes the total over the budget (the `CACHE_MB` setting), the least recently used tenants
+//! go first. [`MAX_TENANTS`] bounds the number of tenants as well.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use uuid::Uuid;
@@ -34,13 +37,16 @@ use crate::lookup::public_facts::PublicFacts;
 use crate::register::facilities::view::FacilityPageLists;
 use crate::search::index::TenantIndex;
 
-/// Tenants kept in memory at once.
-pub const MAX_TENANTS: usize = 24;
+/// Tenants kept in memory at once, at most (memory usually bounds it first).
+pub const MAX_TENANTS: usize = 1_000;
+/// What one thing kept per facility (public facts, an HSDS service) is counted as.
+pub const PER_FACILITY_BYTES: usize = 2_048;
+/// The memory budget when none is set.
+pub const DEFAULT_BUDGET_BYTES: usize = 128 * 1024 * 1024;
 /// Things kept per facility, of all kinds together, per tenant.
 pub const MAX_PER_FACILITY: usize = 2_500;
 
 /// The tenants' [`TenantCache`]s; `AppState::cache`.
-#[derive(Default)]
 pub struct RegisterCache {
     tenants: Mutex<HashMap<Uuid, Held>>,
     /// One projection load at a time per tenant.
@@ -48,6 +54,25 @@ pub struct RegisterCache {
     clock: AtomicU64,
     /// Projections loaded since start.
     loads: AtomicU64,
+    /// Projections asked for and found kept, since start.
+    hits: AtomicU64,
+    /// What may be kept, in bytes.
+    budget: usize,
+}
+
+impl Default for RegisterCache {
+    fn default() -> Self {
+        Self::with_budget(DEFAULT_BUDGET_BYTES)
+    }
+}
+
+/// What the cache holds and has done, for the log and the benchmark.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub loads: u64,
+    pub tenants: usize,
+    pub bytes: usize,
 }
 
 struct Held {
@@ -62,6 +87,8 @@ pub struct TenantCache {
     hsds_vocabulary: OnceLock<Arc<Vocabulary>>,
     facility_page_lists: OnceLock<Arc<FacilityPageLists>>,
     per_facility: Mutex<PerFacility>,
+    /// The estimated memory of what is kept here.
+    bytes: AtomicUsize,
 }
 
 /// The things kept per facility, by kind.
@@ -121,6 +148,7 @@ impl TenantCache {
             hsds_vocabulary: OnceLock::new(),
             facility_page_lists: OnceLock::new(),
             per_facility: Mutex::new(PerFacility::default()),
+            bytes: AtomicUsize::new(0),
         }
     }
 
@@ -164,14 +192,64 @@ impl TenantCache {
         let value = Arc::new(value);
         let mut kept = self.per_facility.lock().expect("per facility");
         if kept.len() >= MAX_PER_FACILITY {
+            self.bytes
+                .fetch_sub(kept.len() * PER_FACILITY_BYTES, Ordering::Relaxed);
             *kept = PerFacility::default();
         }
+        self.bytes.fetch_add(PER_FACILITY_BYTES, Ordering::Relaxed);
         (slot.0)(&mut kept).insert(id, value.clone());
         value
     }
 }
 
 impl RegisterCache {
+    /// A cache that keeps about `budget` bytes.
+    pub fn with_budget(budget: usize) -> Self {
+        RegisterCache {
+            tenants: Mutex::default(),
+            loading: Mutex::default(),
+            clock: AtomicU64::new(0),
+            loads: AtomicU64::new(0),
+            hits: AtomicU64::new(0),
+            budget,
+        }
+    }
+
+    /// Hits, loads, and what is kept now.
+    pub fn stats(&self) -> CacheStats {
+        let tenants = self.tenants.lock().expect("register cache");
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            loads: self.loads.load(Ordering::Relaxed),
+            tenants: tenants.len(),
+            bytes: tenants
+                .values()
+                .map(|h| h.cache.bytes.load(Ordering::Relaxed))
+                .sum(),
+        }
+    }
+
+    /// Drops the least recently used tenants (never `keep`) while the total is over budget.
+    fn shrink(&self, keep: Uuid) {
+        let mut tenants = self.tenants.lock().expect("register cache");
+        let mut total: usize = tenants
+            .values()
+            .map(|h| h.cache.bytes.load(Ordering::Relaxed))
+            .sum();
+        while total > self.budget {
+            let Some((oldest, bytes)) = tenants
+                .iter()
+                .filter(|(k, _)| **k != keep)
+                .min_by_key(|(_, h)| h.used.load(Ordering::Relaxed))
+                .map(|(k, h)| (*k, h.cache.bytes.load(Ordering::Relaxed)))
+            else {
+                break;
+            };
+            tenants.remove(&oldest);
+            total -= bytes;
+        }
+    }
+
     /// The tenant's cache at `generation` or later: the kept one, or an empty one in its place.
     pub fn tenant(&self, tenant_id: Uuid, generation: i64) -> Arc<TenantCache> {
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
@@ -220,6 +298,7 @@ impl RegisterCache {
     ) -> AppResult<(Arc<TenantCache>, Arc<TenantIndex>)> {
         let cache = self.tenant(tenant_id, generation);
         if let Some(index) = cache.projection.get().cloned() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok((cache, index));
         }
         let lock = self
@@ -232,8 +311,11 @@ impl RegisterCache {
         let _loading = lock.lock().await;
         let cache = self.tenant(tenant_id, generation);
         if let Some(index) = cache.projection.get().cloned() {
+            // Loaded by the request this one waited for.
+            self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok((cache, index));
         }
+        let started = std::time::Instant::now();
         let mut tx = db.tenant_tx(tenant_id).await?;
         // What the transaction sees is at least `generation`; label it with what it is.
         let seen = register_generation(&mut tx).await?.max(generation);
@@ -241,9 +323,23 @@ impl RegisterCache {
         self.loads.fetch_add(1, Ordering::Relaxed);
         tx.commit().await?;
         let cache = self.tenant(tenant_id, seen);
-        if cache.generation == seen {
-            let _ = cache.projection.set(index.clone());
+        if cache.generation == seen && cache.projection.set(index.clone()).is_ok() {
+            cache.bytes.fetch_add(index.bytes(), Ordering::Relaxed);
+            self.shrink(tenant_id);
         }
+        let stats = self.stats();
+        tracing::info!(
+            tenant = %tenant_id,
+            generation = seen,
+            facilities = index.entries.len(),
+            ms = started.elapsed().as_millis() as u64,
+            kb = index.bytes() / 1024,
+            kept_tenants = stats.tenants,
+            kept_mb = stats.bytes / (1024 * 1024),
+            hits = stats.hits,
+            loads = stats.loads,
+            "projection loaded"
+        );
         Ok((cache, index))
     }
 }
@@ -294,6 +390,27 @@ mod tests {
         assert_eq!(tenants.len(), MAX_TENANTS);
         assert!(!tenants.contains_key(&others[0]));
         assert!(Arc::ptr_eq(&kept, &tenants[&first].cache));
+    }
+
+    #[test]
+    fn over_budget_the_least_recently_used_go_but_never_the_one_just_loaded() {
+        let cache = RegisterCache::with_budget(10_000);
+        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        for t in [a, b, c] {
+            cache.tenant(t, 1).bytes.store(4_000, Ordering::Relaxed);
+        }
+        cache.tenant(a, 1); // a used again: b is now the least recently used
+        cache.shrink(c);
+        let stats = cache.stats();
+        assert_eq!((stats.tenants, stats.bytes), (2, 8_000));
+        let tenants = cache.tenants.lock().unwrap();
+        assert!(tenants.contains_key(&a) && tenants.contains_key(&c) && !tenants.contains_key(&b));
+        drop(tenants);
+        // One tenant bigger than the budget alone is still kept.
+        let big = RegisterCache::with_budget(1_000);
+        big.tenant(a, 1).bytes.store(5_000, Ordering::Relaxed);
+        big.shrink(a);
+        assert_eq!(big.stats().tenants, 1);
     }
 
     fn service() -> Service {

@@ -142,6 +142,10 @@ pub struct ServeArgs {
     /// tenants' own audit trail is kept regardless.
     #[arg(long, env = "SYSTEM_AUDIT_RETENTION_DAYS", default_value_t = 365)]
     pub system_audit_retention_days: u32,
+    /// Megabytes of memory the register cache may keep (search projections of the published
+    /// and signed-in tenants, and what is built from them); the least recently used go first.
+    #[arg(long, env = "CACHE_MB", default_value_t = 128)]
+    pub cache_mb: usize,
     /// SMTP relay host for e-mailing one-time links; unset: no e-mail.
     #[arg(long, env = "SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -185,6 +189,7 @@ impl ServeArgs {
             request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
             upload_timeout: Duration::from_secs(self.upload_timeout_seconds.max(1)),
             system_audit_retention_days: self.system_audit_retention_days.clamp(1, 36_500) as i32,
+            cache_bytes: self.cache_mb.clamp(8, 65_536) * 1024 * 1024,
             smtp: self
                 .smtp_host
                 .clone()

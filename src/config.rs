@@ -27,6 +27,8 @@ pub struct Settings {
     pub login_window: Duration,
     /// How long system audit events (failed and refused logins of no tenant) are kept.
     pub system_audit_retention_days: i32,
+    /// Memory the register cache may keep (search projections and what is built from them).
+    pub cache_bytes: usize,
     pub smtp: Option<SmtpSettings>,
     pub smtp_tls: SmtpTlsSettings,
 }
@@ -45,6 +47,7 @@ impl Default for Settings {
             login_max_failures: 10,
             login_window: Duration::from_secs(15 * 60),
             system_audit_retention_days: 365,
+            cache_bytes: crate::cache::DEFAULT_BUDGET_BYTES,
             smtp: None,
             smtp_tls: SmtpTlsSettings::default(),
         }
@@ -68,6 +71,7 @@ impl fmt::Debug for Settings {
                 "system_audit_retention_days",
                 &self.system_audit_retention_days,
             )
+            .field("cache_bytes", &self.cache_bytes)
             .field("smtp", &self.smtp)
             .field("smtp_tls", &self.smtp_tls.mode)
             .finish()

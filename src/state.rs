@@ -20,6 +20,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
+        let budget = settings.cache_bytes;
         let mailer = settings
             .smtp
             .as_ref()
@@ -28,7 +29,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             mailer,
-            cache: Arc::default(),
+            cache: Arc::new(crate::cache::RegisterCache::with_budget(budget)),
             slugs: Arc::default(),
         }
     }

@@ -9,6 +9,11 @@ pub struct Bits {
 }
 
 impl Bits {
+    /// The heap memory it holds, in bytes.
+    pub fn bytes(&self) -> usize {
+        self.words.capacity() * 8
+    }
+
     /// No position set, room for `len`.
     pub fn empty(len: usize) -> Self {
         Bits {

@@ -126,6 +126,61 @@ pub(super) fn lineage_in(areas: &[Area], mut at: usize) -> Vec<usize> {
 }
 
 impl TenantIndex {
+    /// An estimate of the memory the projection holds, in bytes (what the register cache
+    /// counts against its budget).
+    pub fn bytes(&self) -> usize {
+        let text = |s: &String| 24 + s.capacity();
+        let entries: usize = self
+            .entries
+            .iter()
+            .map(|e| {
+                std::mem::size_of::<Entry>()
+                    + e.name.capacity()
+                    + e.provider.capacity()
+                    + e.summary.capacity()
+                    + e.city.capacity()
+                    + e.types.capacity() * 8
+            })
+            .sum();
+        let codes = |v: &Vec<NamedCode>| {
+            v.iter()
+                .map(|c| 48 + c.code.len() + c.name.len())
+                .sum::<usize>()
+        };
+        let bits: usize = self
+            .options
+            .0
+            .iter()
+            .flat_map(|o| o.iter())
+            .chain(self.flags.0.iter())
+            .chain(self.opening.iter())
+            .map(|b| 32 + b.bytes())
+            .sum();
+        entries
+            + codes(&self.levensgebieden)
+            + codes(&self.functies)
+            + codes(&self.bouwstenen)
+            + codes(&self.doelgroepen)
+            + self
+                .types
+                .iter()
+                .map(|t| 64 + text(&t.code) + text(&t.name))
+                .sum::<usize>()
+            + self
+                .areas
+                .iter()
+                .map(|a| 64 + text(&a.code) + text(&a.name) + text(&a.label))
+                .sum::<usize>()
+            + bits
+            + self.text.bytes()
+            + self.by_id.capacity() * 32
+            + self
+                .area_codes
+                .iter()
+                .map(|(k, _)| 40 + k.len())
+                .sum::<usize>()
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         generation: i64,

@@ -95,6 +95,29 @@ pub struct TextIndex {
 }
 
 impl TextIndex {
+    /// An estimate of the heap memory it holds, in bytes.
+    pub fn bytes(&self) -> usize {
+        let nested = |v: &Vec<Vec<u32>>| v.iter().map(|x| 24 + x.capacity() * 4).sum::<usize>();
+        self.stems.iter().map(|s| 16 + s.len()).sum::<usize>()
+            + self
+                .postings
+                .iter()
+                .map(|p| 24 + p.capacity() * 8)
+                .sum::<usize>()
+            + self
+                .name_words
+                .iter()
+                .map(|w| 24 + w.capacity() * 8)
+                .sum::<usize>()
+            + nested(&self.entry_names)
+            + nested(&self.name_postings)
+            + self
+                .trigram_postings
+                .values()
+                .map(|p| 48 + p.capacity() * 4)
+                .sum::<usize>()
+    }
+
     /// The similarity of `word` to every distinct name word, 0 below MIN_BONUS_SIMILARITY.
     fn similarities(&self, word: &[Trigram]) -> Vec<f32> {
         let mut shared = vec![0u16; self.name_words.len()];

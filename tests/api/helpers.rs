@@ -62,6 +62,17 @@ async fn server() -> &'static Server {
             )
             .await
             .expect("create application role");
+            // Databases of earlier runs on this machine's test cluster (never in use now: one test
+            // process owns the cluster) would fill the disk run after run.
+            let stale: Vec<String> = sqlx::query_scalar("select datname::text from pg_database where datname like 'test\\_%'")
+                .fetch_all(&pool)
+                .await
+                .expect("list test databases");
+            if std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).is_none() {
+                for name in stale {
+                    let _ = pool.execute(format!("drop database if exists \"{name}\" with (force)").as_str()).await;
+                }
+            }
             pool.close().await;
             Server { admin_base, app_base }
         })
