@@ -174,11 +174,7 @@ impl TenantIndex {
             + bits
             + self.text.bytes()
             + self.by_id.capacity() * 32
-            + self
-                .area_codes
-                .iter()
-                .map(|(k, _)| 40 + k.len())
-                .sum::<usize>()
+            + self.area_codes.keys().map(|k| 40 + k.len()).sum::<usize>()
     }
 
     #[allow(clippy::too_many_arguments)]
