@@ -211,6 +211,15 @@ pub fn cents_text(cents: i64) -> String {
 }
 
 /// Optional free text of at most `max` characters (line breaks allowed), trimmed.
+/// A longer text that must be given (a reason, a motivation, a report): [`optional_text`]'s
+/// checks, and `missing` when it is empty.
+pub fn long_text(input: &str, max: usize, what: &str, missing: &str) -> Result<String, String> {
+    match optional_text(input, max, what)? {
+        t if t.is_empty() => Err(missing.to_string()),
+        t => Ok(t),
+    }
+}
+
 pub fn optional_text(input: &str, max: usize, what: &str) -> Result<String, String> {
     let text = input.trim();
     if text

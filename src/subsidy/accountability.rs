@@ -22,7 +22,7 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
-use crate::fields::optional_text;
+use crate::fields::{long_text, optional_text};
 use crate::state::AppState;
 use crate::web::layout::FormErrors;
 use crate::web::{time_fmt, ClientAddr};
@@ -196,24 +196,14 @@ pub async fn report_submit(
         ));
     }
     let mut errors = FormErrors::default();
-    let activities = match optional_text(
+    let activities = long_text(
         form.get("gerealiseerd").map(String::as_str).unwrap_or(""),
         8000,
         "het verslag",
-    ) {
-        Ok(t) if t.is_empty() => {
-            errors.add(
-                "gerealiseerd",
-                "Beschrijf welke activiteiten zijn uitgevoerd.",
-            );
-            String::new()
-        }
-        Ok(t) => t,
-        Err(m) => {
-            errors.add("gerealiseerd", m);
-            String::new()
-        }
-    };
+        "Beschrijf welke activiteiten zijn uitgevoerd.",
+    )
+    .map_err(|m| errors.add("gerealiseerd", m))
+    .unwrap_or_default();
     let participants = match crate::fields::count(
         form.get("deelnemers_werkelijk")
             .map(String::as_str)

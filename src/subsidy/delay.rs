@@ -18,7 +18,7 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
-use crate::fields::optional_text;
+use crate::fields::long_text;
 use crate::state::AppState;
 use crate::web::layout::FormErrors;
 use crate::web::{time_fmt, ClientAddr};
@@ -147,24 +147,14 @@ pub async fn delay_record(
             },
         },
     };
-    let reason = match optional_text(
+    let reason = long_text(
         form.get("reden").map(String::as_str).unwrap_or(""),
         2000,
         "de reden",
-    ) {
-        Ok(t) if t.is_empty() => {
-            errors.add(
-                "reden",
-                "Geef de reden waarom niet binnen de termijn kan worden beslist.",
-            );
-            String::new()
-        }
-        Ok(t) => t,
-        Err(m) => {
-            errors.add("reden", m);
-            String::new()
-        }
-    };
+        "Geef de reden waarom niet binnen de termijn kan worden beslist.",
+    )
+    .map_err(|m| errors.add("reden", m))
+    .unwrap_or_default();
     let (Some(new_date), true) = (new_date, errors.is_empty()) else {
         tx.commit().await?;
         return super::schemes::round_with_delay_form(&state, &user, &ids, form, errors).await;

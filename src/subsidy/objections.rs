@@ -28,7 +28,7 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
-use crate::fields::optional_text;
+use crate::fields::long_text;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::{time_fmt, ClientAddr};
@@ -207,17 +207,14 @@ pub async fn objection_create(
         },
         _ => None,
     };
-    let grounds = match optional_text(field("gronden"), 8000, "de gronden") {
-        Ok(g) if g.is_empty() => {
-            errors.add("gronden", "Vat de gronden van het bezwaar samen.");
-            String::new()
-        }
-        Ok(g) => g,
-        Err(m) => {
-            errors.add("gronden", m);
-            String::new()
-        }
-    };
+    let grounds = long_text(
+        field("gronden"),
+        8000,
+        "de gronden",
+        "Vat de gronden van het bezwaar samen.",
+    )
+    .map_err(|m| errors.add("gronden", m))
+    .unwrap_or_default();
     let (Some(received), Some(channel), true) = (received, channel, errors.is_empty()) else {
         tx.commit().await?;
         let response =
@@ -528,24 +525,14 @@ pub async fn objection_postpone(
             0
         }
     };
-    let reason = match optional_text(
+    let reason = long_text(
         form.get("reden").map(String::as_str).unwrap_or(""),
         2000,
         "de reden",
-    ) {
-        Ok(r) if r.is_empty() => {
-            errors.add(
-                "reden",
-                "Schrijf waarom de beslissing wordt uitgesteld; de bezwaarmaker krijgt die reden.",
-            );
-            String::new()
-        }
-        Ok(r) => r,
-        Err(m) => {
-            errors.add("reden", m);
-            String::new()
-        }
-    };
+        "Schrijf waarom de beslissing wordt uitgesteld; de bezwaarmaker krijgt die reden.",
+    )
+    .map_err(|m| errors.add("reden", m))
+    .unwrap_or_default();
     if !errors.is_empty() {
         tx.commit().await?;
         return page(&state, &user, id, form, Vec::new(), errors, None).await;
@@ -601,21 +588,14 @@ pub async fn objection_decide(
             "Kies de uitkomst: gegrond, ongegrond of niet-ontvankelijk.",
         );
     }
-    let reason = match optional_text(
+    let reason = long_text(
         form.get("motivering").map(String::as_str).unwrap_or(""),
         8000,
         "de motivering",
-    ) {
-        Ok(r) if r.is_empty() => {
-            errors.add("motivering", "Motiveer de beslissing op het bezwaar.");
-            String::new()
-        }
-        Ok(r) => r,
-        Err(m) => {
-            errors.add("motivering", m);
-            String::new()
-        }
-    };
+        "Motiveer de beslissing op het bezwaar.",
+    )
+    .map_err(|m| errors.add("motivering", m))
+    .unwrap_or_default();
     let mut revised = BTreeMap::new();
     if outcome == "gegrond" {
         for c in board.criteria.iter().filter(|c| c.code != "prijs") {

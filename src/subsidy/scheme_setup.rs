@@ -21,7 +21,7 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
-use crate::fields::{optional_text, required_text};
+use crate::fields::{long_text, optional_text, required_text};
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::ClientAddr;
@@ -97,17 +97,14 @@ pub fn check(form: &SchemeForm) -> Result<Checked, FormErrors> {
     let name = required_text(&form.naam, 200, "de naam")
         .map_err(|m| errors.add("naam", m))
         .unwrap_or_default();
-    let legal_basis = match optional_text(&form.grondslag, 2000, "de grondslag") {
-        Ok(t) if t.is_empty() => {
-            errors.add("grondslag", "Vul de grondslag in: de subsidieverordening en het artikel waarop de regeling rust.");
-            String::new()
-        }
-        Ok(t) => t,
-        Err(m) => {
-            errors.add("grondslag", m);
-            String::new()
-        }
-    };
+    let legal_basis = long_text(
+        &form.grondslag,
+        2000,
+        "de grondslag",
+        "Vul de grondslag in: de subsidieverordening en het artikel waarop de regeling rust.",
+    )
+    .map_err(|m| errors.add("grondslag", m))
+    .unwrap_or_default();
     let first_year = year(&form.eerste_jaar, "eerste_jaar", &mut errors);
     let last_year = year(&form.laatste_jaar, "laatste_jaar", &mut errors);
     if first_year > 0 && last_year > 0 && (last_year < first_year || last_year - first_year >= 20) {

@@ -19,7 +19,7 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::fields::optional_text;
+use crate::fields::long_text;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::{time_fmt, ClientAddr};
@@ -705,20 +705,14 @@ pub async fn completion_request(
         return Err(AppError::NotFound);
     }
     let mut errors = FormErrors::default();
-    let reason = match optional_text(&form.reden, 2000, "de reden") {
-        Ok(r) if r.is_empty() => {
-            errors.add(
-                "reden",
-                "Schrijf wat er ontbreekt, zodat de aanvrager weet wat aan te vullen.",
-            );
-            String::new()
-        }
-        Ok(r) => r,
-        Err(message) => {
-            errors.add("reden", message);
-            String::new()
-        }
-    };
+    let reason = long_text(
+        &form.reden,
+        2000,
+        "de reden",
+        "Schrijf wat er ontbreekt, zodat de aanvrager weet wat aan te vullen.",
+    )
+    .map_err(|m| errors.add("reden", m))
+    .unwrap_or_default();
     let days = match form.dagen.trim().parse::<i64>() {
         Ok(d) if (1..=90).contains(&d) => d,
         _ => {
