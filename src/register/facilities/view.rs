@@ -96,57 +96,65 @@ impl ListPage {
 }
 
 /// Whose name or provider's name holds `$4` (a LIKE pattern, escaped), accents and case aside:
-/// on the trigram index of `search_name`, and the providers whose name holds it by their index.
+/// on the trigram index of `search_name`, and the providers whose name holds it by id.
 macro_rules! name_holds {
     () => {
-        "($4 = '' or f.search_name like '%' || lower(unaccent($4)) || '%' \
+        " and (f.search_name like '%' || lower(unaccent($4)) || '%' \
           or f.provider_id = any (array(select p2.provider_id from providers p2 where p2.tenant_id = $1 \
                                         and lower(unaccent(p2.name)) like '%' || lower(unaccent($4)) || '%')))"
     };
 }
 
 /// The columns of a list line, for the tenant's facilities (`$2`: archived ones) of provider `$3`
-/// (any when null) whose name or provider's name holds `$4`.
-const ROWS: &str = concat!("select f.facility_id, f.name, p.name as provider_name, \
+/// (any when null).
+const ROWS: &str = "select f.facility_id, f.name, p.name as provider_name, \
     coalesce((select string_agg(t.name, ', ' order by l.is_main desc, t.name) from facility_type_links l \
       join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
       where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id), '') as type_names, \
     coalesce(b.name, f.city) as place, f.verified_on, f.archived \
     from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
     left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
-    where f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3) and ",
-    name_holds!()
-);
+    where f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3)";
 
-/// Which of the tenant's facilities a list holds (`$2`: archived ones; `$3`: of that provider,
-/// any when null; `$4`: the name holds it).
-macro_rules! listed {
-    () => {
+/// One page of the list whose facilities are those `$filter` (after `where`) admits: counted
+/// once (materialized), and the page's ids taken in name order (on the name index); then the
+/// columns shown for just those. `$5`, `$6`: limit and offset.
+macro_rules! list_page {
+    ($filter:expr) => {
         concat!(
-            "f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3) and ",
-            name_holds!()
+            "with total as materialized (select count(*) as total from facilities f where ",
+            $filter,
+            "), hits as (select f.facility_id, lower(f.name) as sort_name from facilities f where ",
+            $filter,
+            " order by lower(f.name), f.facility_id limit $5 offset $6) \
+            select f.facility_id, f.name, p.name as provider_name, \
+            coalesce((select string_agg(t.name, ', ' order by l.is_main desc, t.name) from facility_type_links l \
+              join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
+              where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id), '') as type_names, \
+            coalesce(b.name, f.city) as place, f.verified_on, f.archived, total.total \
+            from hits h cross join total join facilities f on f.tenant_id = $1 and f.facility_id = h.facility_id \
+            join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
+            left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
+            order by h.sort_name, f.facility_id"
         )
     };
 }
 
-/// One page of the list: counted, and the page's ids taken in name order (on the name index),
-/// each apart; then the columns shown for just those.
-const LIST: &str = concat!(
-    "with total as (select count(*) as total from facilities f where ",
-    listed!(),
-    "), hits as (select f.facility_id, lower(f.name) as sort_name from facilities f where ",
-    listed!(),
-    " order by lower(f.name), f.facility_id limit $5 offset $6) \
-    select f.facility_id, f.name, p.name as provider_name, \
-    coalesce((select string_agg(t.name, ', ' order by l.is_main desc, t.name) from facility_type_links l \
-      join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
-      where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id), '') as type_names, \
-    coalesce(b.name, f.city) as place, f.verified_on, f.archived, total.total \
-    from hits h cross join total join facilities f on f.tenant_id = $1 and f.facility_id = h.facility_id \
-    join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
-    left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
-    order by h.sort_name, f.facility_id"
-);
+/// Which of the tenant's facilities a list holds (`$2`: archived ones; `$3`: of that provider,
+/// any when null).
+macro_rules! listed {
+    () => {
+        "f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3)"
+    };
+}
+
+/// A page of the whole list (`$4` unused, empty).
+const LIST: &str = list_page!(concat!(listed!(), " and $4 = ''"));
+
+/// A page of the facilities whose name or provider's name holds `$4`. Planned for its value
+/// each time (not as a prepared statement's generic plan, which cannot see how selective the
+/// words are).
+const LIST_MATCHING: &str = list_page!(concat!(listed!(), name_holds!()));
 
 /// GET /{tenant}/voorzieningen
 pub async fn facility_index(
@@ -174,7 +182,12 @@ pub async fn facility_index(
     let archive = query.archief.is_some();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows: Vec<(ListRow, i64)> = {
-        let raw: Vec<sqlx::postgres::PgRow> = sqlx::query(LIST)
+        let statement = if pattern.is_empty() {
+            sqlx::query(LIST)
+        } else {
+            sqlx::query(LIST_MATCHING).persistent(false)
+        };
+        let raw: Vec<sqlx::postgres::PgRow> = statement
             .bind(user.tenant_id)
             .bind(archive)
             .bind(user.read_scope().only())
@@ -579,7 +592,6 @@ pub async fn stale_index(
     .bind(user.tenant_id)
     .bind(false)
     .bind(user.read_scope().only())
-    .bind("")
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
