@@ -42,7 +42,7 @@ pub const MAX_TENANTS: usize = 1_000;
 /// What one thing kept per facility (public facts, an HSDS service) is counted as.
 pub const PER_FACILITY_BYTES: usize = 2_048;
 /// The memory budget when none is set.
-pub const DEFAULT_BUDGET_BYTES: usize = 128 * 1024 * 1024;
+pub const DEFAULT_BUDGET_BYTES: usize = 256 * 1024 * 1024;
 /// Things kept per facility, of all kinds together, per tenant.
 pub const MAX_PER_FACILITY: usize = 2_500;
 

@@ -144,7 +144,7 @@ pub struct ServeArgs {
     pub system_audit_retention_days: u32,
     /// Megabytes of memory the register cache may keep (search projections of the published
     /// and signed-in tenants, and what is built from them); the least recently used go first.
-    #[arg(long, env = "CACHE_MB", default_value_t = 128)]
+    #[arg(long, env = "CACHE_MB", default_value_t = 256)]
     pub cache_mb: usize,
     /// SMTP relay host for e-mailing one-time links; unset: no e-mail.
     #[arg(long, env = "SMTP_HOST")]
