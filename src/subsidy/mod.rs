@@ -9,9 +9,13 @@
 //! - [`ranking`]: final scores, the computed price points ([`price`]), the ranking and award
 //!   ([`award`]), deciding an onderdeel once, and the ranking as CSV.
 //!
+//! - [`pilot`], [`pilot_year`], [`pilot_allocate`]: Almelo-style pilots (§6b): partners, the
+//!   clients per partner and the yearly budget's allocation by [`allocation`], in versions.
+//!
 //! Money is in integer cents throughout ([`money`]).
 
 pub mod accountability;
+pub mod allocation;
 pub mod application_form;
 pub mod assessment;
 pub mod award;
@@ -26,6 +30,10 @@ pub mod money;
 pub mod objections;
 pub mod open_data;
 pub mod payments;
+pub mod pilot;
+pub mod pilot_allocate;
+pub mod pilot_store;
+pub mod pilot_year;
 pub mod portal;
 pub mod price;
 pub mod ranking;
@@ -143,6 +151,30 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/{regeling}/rendement",
             get(rendement_page::rendement_show).post(rendement_page::rendement_save),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot",
+            get(pilot::pilot_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/partners",
+            post(pilot::partner_add),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}",
+            get(pilot_year::year_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}/clienten",
+            post(pilot_allocate::clients_save),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}/voorstel",
+            post(pilot_allocate::allocation_propose),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}/aanpassing",
+            post(pilot_allocate::allocation_adjust),
         )
         .route(
             "/{tenant}/regelingen/bezwaren",

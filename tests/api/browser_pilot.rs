@@ -1,0 +1,67 @@
+//! The Almelo pilot in a real browser: an official reads the pilot and a year, enters a wrong
+//! count (the message and the input come back), adjusts the allocation and reads an older
+//! version. Every page passes axe-core.
+
+use fantoccini::Locator;
+
+use crate::browser::start;
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn pilot_pages_pass_axe_while_an_official_allocates() {
+    let app = TestApp::spawn().await;
+    let Some(mut b) = start(format!("http://{}", app.addr)).await else {
+        return;
+    };
+    let scheme = app
+        .id("select scheme_id from subsidy_schemes where kind = 'pilot'")
+        .await;
+    let avedan = app
+        .id("select provider_id from providers where name = 'Avedan'")
+        .await;
+    b.login("beleid@almelo.demo").await;
+    b.open(&format!("/almelo/regelingen/{scheme}")).await;
+    b.check("pilotregeling").await;
+    b.open(&format!("/almelo/regelingen/{scheme}/pilot")).await;
+    b.check("pilot").await;
+    b.open(&format!("/almelo/regelingen/{scheme}/pilot/2021"))
+        .await;
+    b.check("pilotjaar").await;
+
+    b.fill(&format!("behoefte_{avedan}"), "veel").await;
+    b.submit("form.form:first-of-type button[type='submit']")
+        .await;
+    assert!(b.text(".error-summary").await.contains("Vul bij Avedan"));
+    let kept = b
+        .client
+        .find(Locator::Css(&format!("#behoefte_{avedan}")))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("veel"));
+    b.check("pilotjaar (fout)").await;
+
+    b.open(&format!("/almelo/regelingen/{scheme}/pilot/2021"))
+        .await;
+    b.fill(&format!("bedrag_{avedan}"), "1").await;
+    b.fill("reden", "Proef").await;
+    b.submit("form[action$='/aanpassing'] button[type='submit']")
+        .await;
+    assert!(b.text("#totaal").await.contains("over om te verdelen"));
+    b.check("pilotjaar (aanpassing fout)").await;
+
+    b.open(&format!("/almelo/regelingen/{scheme}/pilot/2020?versie=1"))
+        .await;
+    b.check("pilotjaar (oudere versie)").await;
+    b.open("/almelo/regelingen/nieuw").await;
+    b.check("nieuwe regeling (soort)").await;
+    assert_eq!(b.checked, 7);
+    let found = std::mem::take(&mut b.violations);
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.1 A/AA violations:\n{}",
+        found.join("\n")
+    );
+}

@@ -1,0 +1,424 @@
+//! Pilot regelingen (§6b, seed 003): the Almelo demo pilot, a pilot set up and allocated by an
+//! official (proposal by largest remainder, adjustment with a reason, versions, the realised
+//! distribution), bad input, and isolation between tenants and roles.
+
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::helpers::TestApp;
+
+async fn demo_pilot(app: &TestApp) -> Uuid {
+    app.id("select scheme_id from subsidy_schemes where kind = 'pilot'")
+        .await
+}
+
+async fn provider(app: &TestApp, tenant: &str, name: &str) -> Uuid {
+    app.id(&format!(
+        "select provider_id from providers p join tenants t using (tenant_id) \
+         where t.slug = '{tenant}' and p.name = '{name}'"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn pilot_demo_of_almelo_has_its_budget_sources_and_allocation() {
+    let app = TestApp::spawn().await;
+    let scheme = demo_pilot(&app).await;
+    let mut beleid = app.login("beleid@almelo.demo").await;
+    let show = beleid.get(&format!("/almelo/regelingen/{scheme}")).await;
+    assert!(show.body.contains("Partners en verdeling van de pilot"));
+    let page = beleid
+        .get(&format!("/almelo/regelingen/{scheme}/pilot"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "€ 500.000,00",
+        "€ 600.000,00",
+        "€ 630.000,00",
+        "Innovatiemiddelen: € 200.000,00",
+        "Innovatiemiddelen: € 150.000,00",
+        "Budget maatwerk OMD: € 300.000,00",
+        "Budget maatwerk OMD: € 450.000,00",
+        "Budget maatwerk OMD: € 630.000,00",
+        "versie 2 (aangepast)",
+        "Avedan",
+        "RIBW Groep Overijssel",
+    ] {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+    // 2019: 500,000 euro over 120 / 45 / 40 / 65 clients, by largest remainder.
+    let year = beleid
+        .get(&format!("/almelo/regelingen/{scheme}/pilot/2019"))
+        .await;
+    for expected in [
+        "€ 222.222,22",
+        "€ 83.333,33",
+        "€ 74.074,08",
+        "€ 120.370,37",
+        "grootste rest",
+        "Toegewezen tegenover gerealiseerd 2019 (270 cliënten)",
+    ] {
+        assert!(year.body.contains(expected), "{expected}");
+    }
+    // Every year's current version adds up to its budget exactly.
+    for (year, cents) in [(2019, 50_000_000), (2020, 60_000_000), (2021, 63_000_000)] {
+        let total = app
+            .scalar_i64(&format!(
+                "select sum(share_cents)::bigint from pilot_allocation_shares s where year = {year} \
+                 and version = (select max(version) from pilot_allocations a where a.year = s.year)"
+            ))
+            .await;
+        assert_eq!(total, cents, "{year}");
+    }
+    let adjusted = beleid
+        .get(&format!("/almelo/regelingen/{scheme}/pilot/2020"))
+        .await;
+    assert!(adjusted.body.contains("extra groep in De Riet"));
+    assert!(adjusted.body.contains("+€ 10.000,00"));
+}
+
+#[tokio::test]
+async fn pilot_set_up_allocated_adjusted_and_compared_by_an_official() {
+    let app = TestApp::spawn().await;
+    let mut beleid = app.login("beleid@almelo.demo").await;
+    let form = beleid.get("/almelo/regelingen/nieuw").await;
+    assert!(form.body.contains("Soort regeling"));
+    let r = beleid
+        .post(
+            "/almelo/regelingen",
+            &[
+                ("soort", "pilot"),
+                ("naam", "Pilot ontmoeting"),
+                ("grondslag", "ASV Almelo, artikel 4"),
+                ("eerste_jaar", "2026"),
+                ("laatste_jaar", "2027"),
+                ("bezwaar_bij", "het college"),
+                (
+                    "dekking",
+                    "2026; Innovatiemiddelen; 700,00\n2026; Budget maatwerk OMD; 300\n2027; Budget maatwerk OMD; 1.000",
+                ),
+                ("onderdelen", "Ontmoeting"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let scheme: Uuid = app
+        .id("select scheme_id from subsidy_schemes where name = 'Pilot ontmoeting' and kind = 'pilot'")
+        .await;
+    let pilot = format!("/almelo/regelingen/{scheme}/pilot");
+    let page = beleid.get(&pilot).await;
+    assert!(page.body.contains("nog niet verdeeld"));
+
+    // Partners: providers of the tenant only.
+    let (humanitas, mediant, tactus) = (
+        provider(&app, "almelo", "Humanitas Almelo").await,
+        provider(&app, "almelo", "Mediant GGZ").await,
+        provider(&app, "almelo", "Tactus Verslavingszorg").await,
+    );
+    let foreign = app
+        .id("select provider_id from providers p join tenants t using (tenant_id) where t.slug = 'maastricht' limit 1")
+        .await;
+    for bad in [foreign.to_string(), "geen".to_string(), String::new()] {
+        let r = beleid
+            .post(&format!("{pilot}/partners"), &[("aanbieder", &bad)])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(r.body.contains("Kies een aanbieder uit de lijst"));
+    }
+    for p in [mediant, tactus, humanitas] {
+        let r = beleid
+            .post(
+                &format!("{pilot}/partners"),
+                &[("aanbieder", &p.to_string())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let r = beleid
+        .post(
+            &format!("{pilot}/partners"),
+            &[("aanbieder", &mediant.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "twice");
+
+    let year = format!("{pilot}/2026");
+    let page = beleid.get(&year).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Er zijn nog geen cliënten ingevuld"));
+    let r = beleid.post(&format!("{year}/voorstel"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The need: a wrong count comes back with the input kept.
+    let field = |basis: &str, id: Uuid| format!("{basis}_{id}");
+    let (fh, fm, ft) = (
+        field("behoefte", humanitas),
+        field("behoefte", mediant),
+        field("behoefte", tactus),
+    );
+    let r = beleid
+        .post(
+            &format!("{year}/clienten"),
+            &[
+                ("basis", "behoefte"),
+                (&fh, "1"),
+                (&fm, "veel"),
+                (&ft, "-2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .body
+        .contains("Vul bij Mediant GGZ een heel aantal cliënten in"));
+    assert!(r
+        .body
+        .contains("Vul bij Tactus Verslavingszorg een heel aantal"));
+    assert!(r.body.contains("value=\"veel\""));
+    let r = beleid
+        .post(
+            &format!("{year}/clienten"),
+            &[("basis", "behoefte"), (&fh, "1"), (&fm, "1"), (&ft, "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // 1,000 euro in thirds: the cent left goes to the first by name.
+    let page = beleid.get(&year).await;
+    assert!(page.body.contains("€ 333,34"));
+    assert!(page.body.contains("€ 333,33"));
+    let r = beleid.post(&format!("{year}/voorstel"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location.unwrap().contains("melding=verdeling"));
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select share_cents from pilot_allocation_shares where scheme_id = '{scheme}' and version = 1 \
+             and provider_id = '{humanitas}'"
+        ))
+        .await,
+        33_334
+    );
+
+    // Adjusting: the total must be the budget; a reason; based on the current version.
+    let (ah, am, at) = (
+        field("bedrag", humanitas),
+        field("bedrag", mediant),
+        field("bedrag", tactus),
+    );
+    let adjust = format!("{year}/aanpassing");
+    let cases: [(&str, &str, &str, &str, &str, &str); 4] = [
+        (
+            "400",
+            "300",
+            "200",
+            "Mediant start later",
+            "1",
+            "er is nog € 100,00 over om te verdelen",
+        ),
+        (
+            "500",
+            "300",
+            "300",
+            "Mediant start later",
+            "1",
+            "dat is € 100,00 te veel",
+        ),
+        (
+            "400",
+            "300",
+            "300",
+            "",
+            "1",
+            "Schrijf waarom de verdeling afwijkt",
+        ),
+        (
+            "400",
+            "300",
+            "300",
+            "Mediant start later",
+            "0",
+            "Intussen is er een nieuwere versie",
+        ),
+    ];
+    for (h, m, t, reason, version, message) in cases {
+        let r = beleid
+            .post(
+                &adjust,
+                &[
+                    (&ah, h),
+                    (&am, m),
+                    (&at, t),
+                    ("reden", reason),
+                    ("versie", version),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        assert!(r.body.contains(message), "{message}");
+        assert!(r.body.contains(&format!("value=\"{h}\"")), "input kept");
+    }
+    let r = beleid
+        .post(
+            &adjust,
+            &[
+                (&ah, "twintig"),
+                (&am, "300"),
+                (&at, "300"),
+                ("reden", "x y z"),
+                ("versie", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .body
+        .contains("Humanitas Almelo: Vul een bedrag in euro in"));
+    let r = beleid
+        .post(
+            &adjust,
+            &[
+                (&ah, "400"),
+                (&am, "300,00"),
+                (&at, "300"),
+                ("reden", "Mediant start pas in het najaar"),
+                ("versie", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = beleid.get(&year).await;
+    assert!(page.body.contains("Versie 2 (aangepast)"));
+    assert!(page.body.contains("Mediant start pas in het najaar"));
+    assert!(
+        page.body.contains("+€ 66,66"),
+        "the deviation from the rule"
+    );
+    assert!(page.body.contains("€ -33,33"));
+    // Every version stays readable.
+    let v1 = beleid.get(&format!("{year}?versie=1")).await;
+    assert_eq!(v1.status, StatusCode::OK);
+    assert!(v1
+        .body
+        .contains("Versie 1 (voorstel volgens de verdeelregel)"));
+    for missing in ["?versie=9", "?versie=x"] {
+        assert_eq!(
+            beleid.get(&format!("{year}{missing}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from pilot_allocations where scheme_id = '{scheme}'"
+        ))
+        .await,
+        2
+    );
+
+    // The realised distribution against the allocation: 2 : 1 : 1 clients.
+    let r = beleid
+        .post(
+            &format!("{year}/clienten"),
+            &[
+                ("basis", "gerealiseerd"),
+                (&field("gerealiseerd", humanitas), "2"),
+                (&field("gerealiseerd", mediant), "1"),
+                (&field("gerealiseerd", tactus), "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = beleid.get(&year).await;
+    for expected in [
+        "Toegewezen tegenover gerealiseerd 2026 (4 cliënten)",
+        "40,00%",
+        "50,00%",
+        "+10,00 procentpunt",
+        "€ 500,00",
+        "+€ 100,00",
+        "€ -50,00",
+    ] {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+
+    // Years outside the pilot are not found.
+    for path in [format!("{pilot}/2028"), format!("{pilot}/twee")] {
+        assert_eq!(
+            beleid.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // Every change is in the audit trail.
+    for (action, n) in [
+        ("pilotpartner toegevoegd", 3),
+        ("pilotbehoefte vastgelegd", 1),
+        ("gerealiseerde cliënten vastgelegd", 1),
+        ("pilotverdeling vastgelegd", 1),
+        ("pilotverdeling aangepast", 1),
+    ] {
+        assert_eq!(
+            app.scalar_i64(&format!(
+                "select count(*) from audit_events where action = '{action}'"
+            ))
+            .await,
+            n,
+            "{action}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pilot_of_one_tenant_is_out_of_reach_of_others_and_other_roles() {
+    let app = TestApp::spawn().await;
+    let scheme = demo_pilot(&app).await;
+    let tender = app
+        .id("select scheme_id from subsidy_schemes where kind = 'tender' limit 1")
+        .await;
+    let versions = "select count(*) from pilot_allocations";
+    let before = app.scalar_i64(versions).await;
+    let mut other = app.login("beleid@maastricht.demo").await;
+    for path in [
+        format!("/almelo/regelingen/{scheme}/pilot"),
+        format!("/maastricht/regelingen/{scheme}/pilot"),
+        format!("/maastricht/regelingen/{scheme}/pilot/2019"),
+        format!("/maastricht/regelingen/{tender}/pilot"),
+        format!("/maastricht/regelingen/{tender}/pilot/2026"),
+    ] {
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    other.get("/maastricht/").await;
+    for path in [
+        format!("/maastricht/regelingen/{scheme}/pilot/2019/voorstel"),
+        format!("/maastricht/regelingen/{scheme}/pilot/2019/aanpassing"),
+        format!("/maastricht/regelingen/{scheme}/pilot/2019/clienten"),
+        format!("/maastricht/regelingen/{scheme}/pilot/partners"),
+    ] {
+        let r = other.post(&path, &[("reden", "x"), ("versie", "2")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    // Roles without the schemes section see nothing; a beheerder reads but changes nothing.
+    for who in ["aanbieder", "wijkteam", "beoordelaar"] {
+        let mut b = app.login(&format!("{who}@almelo.demo")).await;
+        let r = b
+            .get(&format!("/almelo/regelingen/{scheme}/pilot/2019"))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let mut beheer = app.login("beheer@almelo.demo").await;
+    let page = beheer
+        .get(&format!("/almelo/regelingen/{scheme}/pilot/2019"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Voorstel vastleggen"));
+    let r = beheer
+        .post(
+            &format!("/almelo/regelingen/{scheme}/pilot/2019/voorstel"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.scalar_i64(versions).await, before);
+}
