@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::db::TenantTx;
 use crate::subsidy::allocation::largest_remainder;
+use crate::subsidy::pilot_agreement::{self, parse_groups, Checked};
 use crate::subsidy::pilot_store::{self, NewAllocation, NewShare};
 
 const BY: &str = "Lotte Beleid (beleid@almelo.demo)";
@@ -27,6 +28,31 @@ const PARTNERS: [(&str, [i64; 3], [i64; 2]); 4] = [
     ("Humanitas Almelo", [45, 55, 60], [52, 61]),
     ("Leger des Heils Oost Nederland", [40, 45, 50], [38, 40]),
     ("RIBW Groep Overijssel", [65, 75, 80], [70, 81]),
+];
+
+/// Partner, groups (`naam | plekken | openingstijden | beroepskrachten | vrijwilligers`) and
+/// how the partner works out the wijkgericht principle.
+const AGREEMENTS: [(&str, &str, &str); 4] = [
+    (
+        "Avedan",
+        "Inloop De Riet | 15 | ma–vr 9.00–15.00 | 1 | 2\nOntmoetingsgroep Ossenkoppelerhoek | 12 | ma, wo, vr 9.30–14.30 | 1 | 2",
+        "Groepen in De Riet en Ossenkoppelerhoek, waar de wijkteams de meeste vraag zien.",
+    ),
+    (
+        "Humanitas Almelo",
+        "Huiskamer Nieuwstraat-Kwartier | 10 | di–do 10.00–15.00 | 1 | 3",
+        "Huiskamer in het Nieuwstraat-Kwartier, in opdracht van het wijkteam.",
+    ),
+    (
+        "Leger des Heils Oost Nederland",
+        "Dagactiviteiten Binnenstad | 12 | ma–vr 9.00–16.00 | 2 | 1",
+        "Voor de hele stad, met inloop in de binnenstad.",
+    ),
+    (
+        "RIBW Groep Overijssel",
+        "Werkplaats Schelfhorst | 14 | ma–vr 9.00–16.00 | 2 | 1\nCreatief atelier | 8 | di en do 13.00–16.00 | 1 | 1",
+        "Werkplaats in de Schelfhorst; het atelier wisselt van wijk per seizoen.",
+    ),
 ];
 
 fn err(e: impl std::fmt::Display) -> String {
@@ -85,6 +111,34 @@ pub async fn load(tx: &mut TenantTx) -> Result<(), String> {
             .await
             .map_err(err)?;
         partners.push((name, provider, need, realised));
+    }
+    for (name, groups, wijkgericht) in AGREEMENTS {
+        let provider = partners
+            .iter()
+            .find(|(n, ..)| *n == name)
+            .map(|(_, id, ..)| *id)
+            .ok_or_else(|| err(name))?;
+        let checked = Checked {
+            reporting: "kwartaal".into(),
+            target_occupancy: 85,
+            near_full: 90,
+            principles: vec![
+                "Geen indicatie nodig; iedereen kan binnenlopen.".into(),
+                wijkgericht.into(),
+                "Activiteiten kiest de groep mee.".into(),
+                "Per deelnemer een persoonlijk doel, halfjaarlijks besproken.".into(),
+                "Vaste begeleiders, vervanging bij ziekte geregeld; vrijwilligers met VOG.".into(),
+                "Per groep minstens het afgesproken aantal beroepskrachten en vrijwilligers."
+                    .into(),
+            ],
+            other_agreements: "Afstemming met de wijkteams en de gemeente eens per kwartaal."
+                .into(),
+            groups: parse_groups(groups).map_err(err)?,
+        };
+        pilot_agreement::save(tx, scheme, provider, &checked, BY)
+            .await
+            .map_err(err)?
+            .map_err(err)?;
     }
     // The order the page and the rule use: by name.
     partners.sort_by_key(|(name, ..)| *name);

@@ -10,7 +10,8 @@
 //!   ([`award`]), deciding an onderdeel once, and the ranking as CSV.
 //!
 //! - [`pilot`], [`pilot_year`], [`pilot_allocate`]: Almelo-style pilots (§6b): partners, the
-//!   clients per partner and the yearly budget's allocation by [`allocation`], in versions.
+//!   clients per partner and the yearly budget's allocation by [`allocation`], in versions;
+//!   [`pilot_agreement`]: the uitvoeringsovereenkomst per partner.
 //!
 //! Money is in integer cents throughout ([`money`]).
 
@@ -31,6 +32,7 @@ pub mod objections;
 pub mod open_data;
 pub mod payments;
 pub mod pilot;
+pub mod pilot_agreement;
 pub mod pilot_allocate;
 pub mod pilot_store;
 pub mod pilot_year;
@@ -159,6 +161,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/partners",
             post(pilot::partner_add),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/partners/{aanbieder}/overeenkomst",
+            get(pilot_agreement::agreement_show).post(pilot_agreement::agreement_save),
         )
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/{jaar}",

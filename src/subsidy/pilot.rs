@@ -81,7 +81,7 @@ struct Page {
     layout: Layout,
     back: String,
     scheme: Scheme,
-    partners: Vec<String>,
+    partners: Vec<(String, String)>,
     candidates: Vec<(Uuid, String)>,
     years: Vec<YearRow>,
     may_change: bool,
@@ -132,7 +132,17 @@ async fn page(
         )
         .with_notice(notice),
         back: format!("{}/{scheme_id}", base(user)),
-        partners: partners.into_iter().map(|p| p.name).collect(),
+        partners: partners
+            .into_iter()
+            .map(|p| {
+                let href = format!(
+                    "{}/partners/{}/overeenkomst",
+                    pilot_href(user, scheme_id),
+                    p.provider_id
+                );
+                (p.name, href)
+            })
+            .collect(),
         candidates: candidates
             .into_iter()
             .map(|p| (p.provider_id, p.name))

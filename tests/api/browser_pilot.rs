@@ -55,9 +55,19 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
     b.open(&format!("/almelo/regelingen/{scheme}/pilot/2020?versie=1"))
         .await;
     b.check("pilotjaar (oudere versie)").await;
+    b.open(&format!(
+        "/almelo/regelingen/{scheme}/pilot/partners/{avedan}/overeenkomst"
+    ))
+    .await;
+    b.check("uitvoeringsovereenkomst").await;
+    b.fill("bezettingsdoel", "veel").await;
+    b.submit("form[action$='/overeenkomst'] button[type='submit']")
+        .await;
+    assert!(b.text(".error-summary").await.contains("bezettingsgraad"));
+    b.check("uitvoeringsovereenkomst (fout)").await;
     b.open("/almelo/regelingen/nieuw").await;
     b.check("nieuwe regeling (soort)").await;
-    assert_eq!(b.checked, 7);
+    assert_eq!(b.checked, 9);
     let found = std::mem::take(&mut b.violations);
     assert!(
         found.is_empty(),

@@ -422,3 +422,104 @@ async fn pilot_of_one_tenant_is_out_of_reach_of_others_and_other_roles() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(app.scalar_i64(versions).await, before);
 }
+
+#[tokio::test]
+async fn pilot_agreement_per_partner_holds_groups_principles_and_reporting() {
+    let app = TestApp::spawn().await;
+    let scheme = demo_pilot(&app).await;
+    let avedan = provider(&app, "almelo", "Avedan").await;
+    let path = format!("/almelo/regelingen/{scheme}/pilot/partners/{avedan}/overeenkomst");
+    let mut beleid = app.login("beleid@almelo.demo").await;
+    let page = beleid.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "Inloop De Riet",
+        "Groepen: 27 plekken in totaal",
+        "rapporteert per kwartaal",
+        "Open voor iedereen",
+        "Wijkgericht",
+        "Betekenisgericht",
+        "Ontwikkelingsgericht",
+        "Kwaliteit, veiligheid en continuïteit",
+        "Personele normen",
+        "€ 222.222,22",
+        "€ 251.290,32",
+    ] {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+    let bad = beleid
+        .post(
+            &path,
+            &[
+                ("versie", "1"),
+                ("rapportage", "wekelijks"),
+                ("bezettingsdoel", "120"),
+                ("vol_vanaf", "90"),
+                ("groepen", "Kookgroep | nul | di 10-14 | 1 | 1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for expected in [
+        "Kies hoe vaak de partner rapporteert",
+        "Vul de beoogde bezettingsgraad in",
+        "regel 1: het aantal plekken",
+        "Kookgroep | nul | di 10-14 | 1 | 1",
+    ] {
+        assert!(bad.body.contains(expected), "{expected}");
+    }
+    let good = [
+        ("versie", "1"),
+        ("rapportage", "maand"),
+        ("bezettingsdoel", "80"),
+        ("vol_vanaf", "95%"),
+        (
+            "groepen",
+            "Inloop De Riet | 18 | ma–vr 9.00–16.00 | 2 | 2\nKookgroep | 8 | di 10.00–14.00 | 1 | 1",
+        ),
+        ("beginsel_2", "Ook in Aadorp."),
+    ];
+    let r = beleid.post(&path, &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = beleid.get(&path).await;
+    assert!(page.body.contains("rapporteert per maand"));
+    assert!(page.body.contains("Groepen: 26 plekken in totaal"));
+    assert!(page.body.contains("Uitwerking: Ook in Aadorp."));
+    assert!(
+        !page.body.contains("Ossenkoppelerhoek |"),
+        "a group left out is gone"
+    );
+    // The same form again is based on an older version: refused, input kept.
+    let stale = beleid.post(&path, &good).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.body.contains("intussen gewijzigd"));
+    assert!(stale.body.contains("Ook in Aadorp."));
+    assert_eq!(
+        app.scalar_i64(
+            "select count(*) from audit_events where action = 'uitvoeringsovereenkomst gewijzigd'"
+        )
+        .await,
+        1
+    );
+    // Not a partner, another tenant, another role: nothing to see.
+    let tactus = provider(&app, "almelo", "Tactus Verslavingszorg").await;
+    assert_eq!(
+        beleid
+            .get(&format!(
+                "/almelo/regelingen/{scheme}/pilot/partners/{tactus}/overeenkomst"
+            ))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let mut other = app.login("beleid@maastricht.demo").await;
+    assert_eq!(
+        other
+            .get(&path.replace("/almelo/", "/maastricht/"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let mut wijkteam = app.login("wijkteam@almelo.demo").await;
+    assert_eq!(wijkteam.get(&path).await.status, StatusCode::FORBIDDEN);
+}
