@@ -11,7 +11,8 @@
 //!
 //! - [`pilot`], [`pilot_year`], [`pilot_allocate`]: Almelo-style pilots (§6b): partners, the
 //!   clients per partner and the yearly budget's allocation by [`allocation`], in versions;
-//!   [`pilot_agreement`]: the uitvoeringsovereenkomst per partner.
+//!   [`pilot_agreement`]: the uitvoeringsovereenkomst per partner; [`pilot_monitoring`] (the
+//!   partner's reports) and [`pilot_review`] (the officials'), rules in [`pilot_figures`].
 //!
 //! Money is in integer cents throughout ([`money`]).
 
@@ -34,6 +35,9 @@ pub mod payments;
 pub mod pilot;
 pub mod pilot_agreement;
 pub mod pilot_allocate;
+pub mod pilot_figures;
+pub mod pilot_monitoring;
+pub mod pilot_review;
 pub mod pilot_store;
 pub mod pilot_year;
 pub mod portal;
@@ -167,6 +171,18 @@ pub fn router() -> Router<AppState> {
             get(pilot_agreement::agreement_show).post(pilot_agreement::agreement_save),
         )
         .route(
+            "/{tenant}/regelingen/{regeling}/pilot/monitoring",
+            get(pilot_review::monitoring_overview),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/monitoring/{aanbieder}/{periode}",
+            get(pilot_review::report_view),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/monitoring/{aanbieder}/{periode}/beoordelen",
+            post(pilot_review::report_review),
+        )
+        .route(
             "/{tenant}/regelingen/{regeling}/pilot/{jaar}",
             get(pilot_year::year_show),
         )
@@ -243,6 +259,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/aanvragen",
             get(portal::portal_show).post(portal::application_start),
+        )
+        .route(
+            "/{tenant}/aanvragen/monitoring",
+            get(pilot_monitoring::monitoring_list),
+        )
+        .route(
+            "/{tenant}/aanvragen/monitoring/{regeling}/overeenkomst",
+            get(pilot_monitoring::own_agreement),
+        )
+        .route(
+            "/{tenant}/aanvragen/monitoring/{regeling}/{periode}",
+            get(pilot_monitoring::report_show).post(pilot_monitoring::report_submit),
         )
         .route(
             "/{tenant}/aanvragen/deelnemers",

@@ -86,6 +86,7 @@ struct Page {
     years: Vec<YearRow>,
     may_change: bool,
     action: String,
+    monitoring_href: String,
     errors: FormErrors,
 }
 
@@ -150,6 +151,7 @@ async fn page(
         years,
         may_change: user.may_change(Section::Schemes),
         action: format!("{}/partners", pilot_href(user, scheme_id)),
+        monitoring_href: format!("{}/monitoring", pilot_href(user, scheme_id)),
         scheme,
         errors,
     })?;

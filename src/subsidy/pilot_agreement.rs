@@ -314,6 +314,13 @@ pub async fn save(
     who: &str,
 ) -> AppResult<Result<(), String>> {
     let tenant_id = tx.tenant_id();
+    // Checked before anything is written: a refused save changes nothing.
+    let kept: Vec<&str> = c.groups.iter().map(|g| g.0.as_str()).collect();
+    if let Some(blocked) =
+        super::pilot_monitoring::reported_groups_removed(tx, scheme_id, provider_id, &kept).await?
+    {
+        return Ok(Err(blocked));
+    }
     sqlx::query(
         "insert into pilot_agreements (tenant_id, scheme_id, provider_id, reporting, target_occupancy, near_full, \
          principles, other_agreements, updated_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -333,7 +340,6 @@ pub async fn save(
     .bind(who)
     .execute(&mut **tx)
     .await?;
-    let kept: Vec<&str> = c.groups.iter().map(|g| g.0.as_str()).collect();
     sqlx::query(
         "delete from pilot_groups where tenant_id = $1 and scheme_id = $2 and provider_id = $3 and not (name = any($4))",
     )

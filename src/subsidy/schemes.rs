@@ -49,6 +49,8 @@ pub fn notice(query: &NoticeQuery) -> Option<&'static str> {
         "besloten" => Some("Het onderdeel is besloten. De rangschikking is vastgelegd."),
         "aanvulling" => Some("Om aanvulling gevraagd. De aanvrager kan de aanvraag nu aanvullen."),
         "opgeslagen" => Some("Opgeslagen."),
+        "rapportage" => Some("Uw rapportage is ingediend."),
+        "beoordeeld" => Some("De rapportage is beoordeeld."),
         "verdeling" => Some("De verdeling is als nieuwe versie vastgelegd."),
         "ingediend" => Some("Uw aanvraag is ingediend."),
         "ingetrokken" => Some("De aanvraag is ingetrokken."),

@@ -67,7 +67,49 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
     b.check("uitvoeringsovereenkomst (fout)").await;
     b.open("/almelo/regelingen/nieuw").await;
     b.check("nieuwe regeling (soort)").await;
-    assert_eq!(b.checked, 9);
+    b.logout().await;
+
+    // A partner files its quarterly report: a mistake first, then the figures.
+    let riet = app
+        .id("select group_id from pilot_groups where name = 'Inloop De Riet'")
+        .await;
+    b.login("aanbieder@almelo.demo").await;
+    b.open("/almelo/aanvragen").await;
+    b.check("aanvragen met monitoring").await;
+    b.open("/almelo/aanvragen/monitoring").await;
+    b.check("monitoring (partner)").await;
+    b.open(&format!(
+        "/almelo/aanvragen/monitoring/{scheme}/overeenkomst"
+    ))
+    .await;
+    b.check("eigen uitvoeringsovereenkomst").await;
+    b.open(&format!("/almelo/aanvragen/monitoring/{scheme}/2021-K4"))
+        .await;
+    b.check("rapportage (formulier)").await;
+    b.fill(&format!("deelnemers_{riet}"), "veertien").await;
+    b.submit("form.form button.button--primary").await;
+    assert!(b.text(".error-summary").await.contains("Inloop De Riet"));
+    b.check("rapportage (fout)").await;
+    b.fill(&format!("deelnemers_{riet}"), "14").await;
+    b.submit("form.form button.button--primary").await;
+    assert!(b
+        .text("[role='status']")
+        .await
+        .contains("Uw rapportage is ingediend."));
+    b.logout().await;
+
+    // The official reads the monitoring and the report.
+    b.login("beleid@almelo.demo").await;
+    b.open(&format!("/almelo/regelingen/{scheme}/pilot/monitoring"))
+        .await;
+    b.check("monitoring (gemeente)").await;
+    b.open(&format!(
+        "/almelo/regelingen/{scheme}/pilot/monitoring/{avedan}/2021-K4"
+    ))
+    .await;
+    assert!(b.text("main").await.contains("Bijna vol"));
+    b.check("rapportage (gemeente)").await;
+    assert_eq!(b.checked, 16);
     let found = std::mem::take(&mut b.violations);
     assert!(
         found.is_empty(),

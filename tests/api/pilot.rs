@@ -475,20 +475,26 @@ async fn pilot_agreement_per_partner_holds_groups_principles_and_reporting() {
         ("vol_vanaf", "95%"),
         (
             "groepen",
-            "Inloop De Riet | 18 | ma–vr 9.00–16.00 | 2 | 2\nKookgroep | 8 | di 10.00–14.00 | 1 | 1",
+            "Inloop De Riet | 18 | ma–vr 9.00–16.00 | 2 | 2\nKookgroep | 8 | di 10.00–14.00 | 1 | 1\n\
+             Ontmoetingsgroep Ossenkoppelerhoek | 12 | ma, wo, vr 9.30–14.30 | 1 | 2",
         ),
         ("beginsel_2", "Ook in Aadorp."),
     ];
+    // A group that has been reported on cannot be left out.
+    let mut dropped = good;
+    dropped[4].1 = "Inloop De Riet | 18 | ma–vr 9.00–16.00 | 2 | 2";
+    let r = beleid.post(&path, &dropped).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .body
+        .contains("Over Ontmoetingsgroep Ossenkoppelerhoek is al gerapporteerd"));
     let r = beleid.post(&path, &good).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = beleid.get(&path).await;
     assert!(page.body.contains("rapporteert per maand"));
-    assert!(page.body.contains("Groepen: 26 plekken in totaal"));
+    assert!(page.body.contains("Groepen: 38 plekken in totaal"));
+    assert!(page.body.contains("Kookgroep"));
     assert!(page.body.contains("Uitwerking: Ook in Aadorp."));
-    assert!(
-        !page.body.contains("Ossenkoppelerhoek |"),
-        "a group left out is gone"
-    );
     // The same form again is based on an older version: refused, input kept.
     let stale = beleid.post(&path, &good).await;
     assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -522,4 +528,213 @@ async fn pilot_agreement_per_partner_holds_groups_principles_and_reporting() {
     );
     let mut wijkteam = app.login("wijkteam@almelo.demo").await;
     assert_eq!(wijkteam.get(&path).await.status, StatusCode::FORBIDDEN);
+}
+
+async fn group(app: &TestApp, name: &str) -> Uuid {
+    app.id(&format!(
+        "select group_id from pilot_groups where name = '{name}'"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn pilot_partner_reports_its_own_groups_and_officials_see_small_numbers_hidden() {
+    let app = TestApp::spawn().await;
+    let scheme = demo_pilot(&app).await;
+    let avedan = provider(&app, "almelo", "Avedan").await;
+    let (riet, ossen) = (
+        group(&app, "Inloop De Riet").await,
+        group(&app, "Ontmoetingsgroep Ossenkoppelerhoek").await,
+    );
+    let mut partner = app.login("aanbieder@almelo.demo").await;
+    let list = partner.get("/almelo/aanvragen/monitoring").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list
+        .body
+        .contains("Pilot welzijnsactiviteiten dagstructurering"));
+    assert!(list.body.contains("4e kwartaal 2021"));
+    let own = partner
+        .get(&format!(
+            "/almelo/aanvragen/monitoring/{scheme}/overeenkomst"
+        ))
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("Inloop De Riet"));
+    assert!(!own.body.contains("Overeenkomst opslaan"), "read only");
+
+    let path = format!("/almelo/aanvragen/monitoring/{scheme}/2021-K4");
+    let form = partner.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let figures = |g: Uuid, values: [&str; 10]| -> Vec<(String, String)> {
+        [
+            "capaciteit",
+            "deelnemers",
+            "beroepskrachten",
+            "vrijwilligers",
+            "instroom_maatwerk",
+            "instroom_nieuw",
+            "uitstroom_werk",
+            "uitstroom_onderwijs",
+            "uitstroom_maatwerk",
+            "uitstroom_overig",
+        ]
+        .iter()
+        .zip(values)
+        .map(|(k, v)| (format!("{k}_{g}"), v.to_string()))
+        .collect()
+    };
+    let mut fields = figures(riet, ["15", "veel", "0", "2", "3", "6", "1", "0", "0", "2"]);
+    fields.extend(figures(
+        ossen,
+        ["12", "7", "1", "2", "5", "5", "0", "0", "0", "0"],
+    ));
+    let as_refs = |f: &[(String, String)]| -> Vec<(String, String)> { f.to_vec() };
+    let sent: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let bad = partner.post(&path, &sent).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad
+        .body
+        .contains("Inloop De Riet: vul bij deelnemers een heel aantal in"));
+    assert!(bad.body.contains("value=\"veel\""));
+    let mut fields = as_refs(&fields);
+    fields[1].1 = "14".into();
+    let sent: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = partner.post(&path, &sent).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The partner sees its own exact figures.
+    let mine = partner.get(&path).await;
+    assert!(mine.body.contains(&format!("id=\"instroom_maatwerk_{riet}\" name=\"instroom_maatwerk_{riet}\" type=\"text\" inputmode=\"numeric\" value=\"3\"")));
+
+    // The official: small counts hidden, occupancy computed, the flags.
+    let mut beleid = app.login("beleid@almelo.demo").await;
+    let report = format!("/almelo/regelingen/{scheme}/pilot/monitoring/{avedan}/2021-K4");
+    let page = beleid.get(&report).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "<th scope=\"row\">Instroom vanuit een maatwerkindicatie</th><td class=\"numeric\">&#60; 5</td>",
+        "<th scope=\"row\">Nieuwe instroom</th><td class=\"numeric\">6</td>",
+        "<th scope=\"row\">Deelnemers</th><td class=\"numeric\">14</td>",
+        "93,33%",
+        "Bijna vol (vanaf 90%): overweeg een nieuwe groep of langere openingstijden.",
+        "Bezetting onder de norm",
+    ] {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+    assert!(!page.body.contains(">3</td>"), "no count below 5 shown");
+    let r = beleid
+        .post(
+            &format!("{report}/beoordelen"),
+            &[("opmerking", "Dank, graag een extra begeleider.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let again = beleid
+        .post(&format!("{report}/beoordelen"), &[("opmerking", "")])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Reviewed is final for the partner.
+    partner.get(&path).await;
+    let late = partner.post(&path, &sent).await;
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(late.body.contains("al beoordeeld"));
+    // Late reports are flagged.
+    let overview = beleid
+        .get(&format!("/almelo/regelingen/{scheme}/pilot/monitoring"))
+        .await;
+    assert_eq!(overview.body.matches("<strong>te laat</strong>").count(), 3);
+    for (action, n) in [
+        ("monitoringsrapportage ingediend", 1),
+        ("monitoringsrapportage beoordeeld", 1),
+    ] {
+        assert_eq!(
+            app.scalar_i64(&format!(
+                "select count(*) from audit_events where action = '{action}'"
+            ))
+            .await,
+            n,
+            "{action}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pilot_monitoring_of_another_partner_or_tenant_is_out_of_reach() {
+    let app = TestApp::spawn().await;
+    let scheme = demo_pilot(&app).await;
+    let avedan = provider(&app, "almelo", "Avedan").await;
+    let humanitas = provider(&app, "almelo", "Humanitas Almelo").await;
+    sqlx::query(&format!(
+        "insert into users (tenant_id, email, display_name, password_hash, roles, provider_id) \
+         select tenant_id, 'coordinator@humanitas.demo', 'Hans Humanitas', password_hash, array['aanbieder'], '{humanitas}' \
+         from users where email = 'aanbieder@almelo.demo'"
+    ))
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let mut other = app.login("coordinator@humanitas.demo").await;
+    let form = other
+        .get(&format!("/almelo/aanvragen/monitoring/{scheme}/2021-K4"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Huiskamer Nieuwstraat-Kwartier"));
+    assert!(!form.body.contains("Inloop De Riet"), "only its own groups");
+    // A partner never reaches the officials' pages, whose figures name other partners.
+    for path in [
+        format!("/almelo/regelingen/{scheme}/pilot/monitoring/{avedan}/2021-K4"),
+        format!("/almelo/regelingen/{scheme}/pilot/monitoring"),
+        format!("/almelo/regelingen/{scheme}/pilot/dashboard"),
+    ] {
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    // Periods outside the agreement, schemes it is no partner of: not found.
+    let tender = app
+        .id("select scheme_id from subsidy_schemes where kind = 'tender' limit 1")
+        .await;
+    for path in [
+        format!("/almelo/aanvragen/monitoring/{scheme}/2018-K4"),
+        format!("/almelo/aanvragen/monitoring/{scheme}/2021-K9"),
+        format!("/almelo/aanvragen/monitoring/{scheme}/2020-M01"),
+        format!("/almelo/aanvragen/monitoring/{scheme}/2020-"),
+        format!("/almelo/aanvragen/monitoring/{scheme}/2020-%C3%A91"),
+        format!("/almelo/aanvragen/monitoring/{tender}/2021-K1"),
+        format!("/almelo/aanvragen/monitoring/{tender}/overeenkomst"),
+    ] {
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let mut foreign = app.login("aanbieder@maastricht.demo").await;
+    for path in [
+        format!("/maastricht/aanvragen/monitoring/{scheme}/2021-K4"),
+        format!("/maastricht/aanvragen/monitoring/{scheme}/overeenkomst"),
+        format!("/almelo/aanvragen/monitoring/{scheme}/2021-K4"),
+    ] {
+        assert_eq!(
+            foreign.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let mut official = app.login("beleid@maastricht.demo").await;
+    assert_eq!(
+        official
+            .get(&format!(
+                "/maastricht/regelingen/{scheme}/pilot/monitoring/{avedan}/2021-K4"
+            ))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }
