@@ -12,7 +12,8 @@
 //! - [`pilot`], [`pilot_year`], [`pilot_allocate`]: Almelo-style pilots (§6b): partners, the
 //!   clients per partner and the yearly budget's allocation by [`allocation`], in versions;
 //!   [`pilot_agreement`]: the uitvoeringsovereenkomst per partner; [`pilot_monitoring`] (the
-//!   partner's reports) and [`pilot_review`] (the officials'), rules in [`pilot_figures`].
+//!   partner's reports) and [`pilot_review`] (the officials'), rules in [`pilot_figures`];
+//!   [`pilot_dashboard`] with SVG charts ([`charts`]).
 //!
 //! Money is in integer cents throughout ([`money`]).
 
@@ -21,6 +22,7 @@ pub mod allocation;
 pub mod application_form;
 pub mod assessment;
 pub mod award;
+pub mod charts;
 pub mod deadlines;
 pub mod decide;
 pub mod decision;
@@ -35,6 +37,7 @@ pub mod payments;
 pub mod pilot;
 pub mod pilot_agreement;
 pub mod pilot_allocate;
+pub mod pilot_dashboard;
 pub mod pilot_figures;
 pub mod pilot_monitoring;
 pub mod pilot_review;
@@ -169,6 +172,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/partners/{aanbieder}/overeenkomst",
             get(pilot_agreement::agreement_show).post(pilot_agreement::agreement_save),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/dashboard",
+            get(pilot_dashboard::dashboard_show),
         )
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/monitoring",

@@ -87,6 +87,7 @@ struct Page {
     may_change: bool,
     action: String,
     monitoring_href: String,
+    dashboard_href: String,
     errors: FormErrors,
 }
 
@@ -152,6 +153,7 @@ async fn page(
         may_change: user.may_change(Section::Schemes),
         action: format!("{}/partners", pilot_href(user, scheme_id)),
         monitoring_href: format!("{}/monitoring", pilot_href(user, scheme_id)),
+        dashboard_href: format!("{}/dashboard", pilot_href(user, scheme_id)),
         scheme,
         errors,
     })?;

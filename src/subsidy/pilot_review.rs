@@ -45,6 +45,7 @@ struct PartnerRow {
 struct OverviewPage {
     layout: Layout,
     back: String,
+    dashboard_href: String,
     scheme_name: String,
     periods: Vec<String>,
     rows: Vec<PartnerRow>,
@@ -117,6 +118,7 @@ pub async fn monitoring_overview(
         )
         .with_notice(notice(&q)),
         back: pilot_href(&user, scheme_id),
+        dashboard_href: format!("{}/dashboard", pilot_href(&user, scheme_id)),
         scheme_name: scheme.name,
         periods: periods.iter().map(|p| p.label()).collect(),
         rows,

@@ -1,6 +1,7 @@
 //! The Almelo pilot in a real browser: an official reads the pilot and a year, enters a wrong
 //! count (the message and the input come back), adjusts the allocation and reads an older
-//! version. Every page passes axe-core.
+//! version; a partner files a quarterly report; the official reads it and the dashboard. Every
+//! page passes axe-core.
 
 use fantoccini::Locator;
 
@@ -109,7 +110,14 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
     .await;
     assert!(b.text("main").await.contains("Bijna vol"));
     b.check("rapportage (gemeente)").await;
-    assert_eq!(b.checked, 16);
+    b.open(&format!("/almelo/regelingen/{scheme}/pilot/dashboard"))
+        .await;
+    assert!(b
+        .text("main")
+        .await
+        .contains("Overweeg een nieuwe groep of langere openingstijden"));
+    b.check("dashboard").await;
+    assert_eq!(b.checked, 17);
     let found = std::mem::take(&mut b.violations);
     assert!(
         found.is_empty(),

@@ -738,3 +738,79 @@ async fn pilot_monitoring_of_another_partner_or_tenant_is_out_of_reach() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn pilot_dashboard_flags_full_groups_short_staff_late_reports_and_shows_inflow() {
+    let app = TestApp::spawn().await;
+    let scheme = demo_pilot(&app).await;
+    let (riet, ossen) = (
+        group(&app, "Inloop De Riet").await,
+        group(&app, "Ontmoetingsgroep Ossenkoppelerhoek").await,
+    );
+    // Avedan corrects its last report: no professional at De Riet, 3 participants elsewhere.
+    let mut partner = app.login("aanbieder@almelo.demo").await;
+    let path = format!("/almelo/aanvragen/monitoring/{scheme}/2021-K4");
+    partner.get(&path).await;
+    let keys = [
+        "capaciteit",
+        "deelnemers",
+        "beroepskrachten",
+        "vrijwilligers",
+        "instroom_maatwerk",
+        "instroom_nieuw",
+        "uitstroom_werk",
+        "uitstroom_onderwijs",
+        "uitstroom_maatwerk",
+        "uitstroom_overig",
+    ];
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for (g, values) in [
+        (riet, ["15", "14", "0", "2", "6", "7", "1", "0", "0", "1"]),
+        (ossen, ["12", "3", "1", "2", "1", "2", "0", "0", "0", "0"]),
+    ] {
+        for (k, v) in keys.iter().zip(values) {
+            fields.push((format!("{k}_{g}"), v.to_string()));
+        }
+    }
+    let sent: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        partner.post(&path, &sent).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let mut beleid = app.login("beleid@almelo.demo").await;
+    let page = beleid
+        .get(&format!("/almelo/regelingen/{scheme}/pilot/dashboard"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "Avedan – Inloop De Riet: bezetting 93,33% in 4e kwartaal 2021 (bijna vol vanaf 90%). Overweeg een nieuwe groep of langere openingstijden.",
+        "Avedan – Inloop De Riet: in 4e kwartaal 2021 0 beroepskracht(en) en 2 vrijwilliger(s) aanwezig; afgesproken minstens 1 en 2.",
+        "RIBW Groep Overijssel: 3e kwartaal 2021, 4e kwartaal 2021",
+        "Leger des Heils Oost Nederland: 4e kwartaal 2021",
+        "<title id=\"bezetting-0-titel\">Bezettingsgraad Avedan per periode</title>",
+        "Totaal Avedan",
+        "&#60; 5 deelnemers",
+        "Instroom per periode: vanuit een maatwerkindicatie en nieuw",
+        "doel 85%",
+    ] {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+    assert_eq!(page.body.matches("<svg class=\"chart__svg\"").count(), 5);
+    assert!(page.body.contains("<polyline points="));
+    // The De Riet column of 2021-K4 shows its occupancy; the small group does not.
+    assert!(page.body.contains("93,33%"));
+    assert!(!page.body.contains("25,00%"), "3 of 12 would give 3 away");
+    // Other tenants: not found.
+    let mut other = app.login("beleid@maastricht.demo").await;
+    assert_eq!(
+        other
+            .get(&format!("/maastricht/regelingen/{scheme}/pilot/dashboard"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
