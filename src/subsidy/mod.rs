@@ -39,6 +39,7 @@ pub mod pilot_agreement;
 pub mod pilot_allocate;
 pub mod pilot_dashboard;
 pub mod pilot_figures;
+pub mod pilot_import;
 pub mod pilot_monitoring;
 pub mod pilot_review;
 pub mod pilot_store;
@@ -196,6 +197,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/{jaar}/clienten",
             post(pilot_allocate::clients_save),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}/behoefte.csv",
+            post(pilot_import::need_import)
+                .layer(DefaultBodyLimit::max(pilot_import::MAX_BYTES + 64 * 1024)),
         )
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/{jaar}/voorstel",

@@ -814,3 +814,59 @@ async fn pilot_dashboard_flags_full_groups_short_staff_late_reports_and_shows_in
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn pilot_need_is_imported_per_wijk_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let scheme = demo_pilot(&app).await;
+    let year = format!("/almelo/regelingen/{scheme}/pilot/2021");
+    let need =
+        "select sum(clients)::bigint from pilot_clients where year = 2021 and basis = 'behoefte'";
+    assert_eq!(app.scalar_i64(need).await, 330);
+    let mut beleid = app.login("beleid@almelo.demo").await;
+    beleid.get(&year).await;
+    let bad = beleid
+        .upload(
+            &format!("{year}/behoefte.csv"),
+            "aanbieder;wijk;clienten\nTactus Verslavingszorg;;5\nAvedan;Enschede;3\nAvedan;De Riet;veel\n"
+                .as_bytes()
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for expected in [
+        "Regel 2, kolom aanbieder: ‘Tactus Verslavingszorg’ is geen partner van deze pilot.",
+        "Regel 3, kolom wijk: ‘Enschede’ is geen wijk van deze gemeente",
+        "Regel 4, kolom clienten",
+    ] {
+        assert!(bad.body.contains(expected), "{expected}");
+    }
+    assert_eq!(app.scalar_i64(need).await, 330, "nothing read");
+    let good = beleid
+        .upload(
+            &format!("{year}/behoefte.csv"),
+            "\u{feff}aanbieder;wijk;clienten\nAvedan;De Riet;100\nAvedan;WK014116;40\nHumanitas Almelo;;60\n\
+             Leger des Heils Oost Nederland;Binnenstad;50\nRIBW Groep Overijssel;Schelfhorst;80\n"
+                .as_bytes()
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+    assert_eq!(app.scalar_i64(need).await, 330);
+    let page = beleid.get(&year).await;
+    assert!(page.body.contains("Behoefte per wijk"));
+    assert!(page
+        .body
+        .contains("<td>Ossenkoppelerhoek</td><td class=\"numeric\">40</td>"));
+    assert!(
+        page.body.contains("value=\"140\""),
+        "Avedan's total over its wijken"
+    );
+    assert_eq!(
+        app.scalar_i64(
+            "select count(*) from audit_events where action = 'pilotbehoefte geïmporteerd'"
+        )
+        .await,
+        1
+    );
+}
