@@ -555,6 +555,8 @@ pub async fn agreement_save(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     pilot_scheme(&mut tx, scheme_id).await?;
     partner_of(&mut tx, scheme_id, provider_id).await?;
+    // The version check below holds until the commit.
+    pilot_store::lock_scheme(&mut tx, scheme_id).await?;
     let before = agreement(&mut tx, scheme_id, provider_id).await?;
     let before_groups = groups(&mut tx, scheme_id, Some(provider_id)).await?;
     let (state, user) = (&state, &user);

@@ -195,6 +195,8 @@ pub async fn allocation_adjust(
 ) -> AppResult<Response> {
     let form = form_of(&body);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    // Before reading the current version, so that the check below holds until the commit.
+    pilot_store::lock_scheme(&mut tx, at.scheme_id).await?;
     let d = YearData::load(&mut tx, at.scheme_id, at.year).await?;
     let mut errors = FormErrors::default();
     let current = d.current_version();

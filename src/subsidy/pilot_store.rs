@@ -204,6 +204,18 @@ pub struct NewShare {
     pub share_cents: i64,
 }
 
+/// Locks the scheme's row until the transaction ends: changes to its allocation then happen one
+/// after the other, each seeing the version the previous one made.
+pub async fn lock_scheme(tx: &mut TenantTx, scheme_id: Uuid) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query("select 1 from subsidy_schemes where tenant_id = $1 and scheme_id = $2 for update")
+        .bind(tenant_id)
+        .bind(scheme_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// A new version of a year's allocation.
 pub struct NewAllocation<'a> {
     pub year: i32,
@@ -215,13 +227,15 @@ pub struct NewAllocation<'a> {
     pub by: &'a str,
 }
 
-/// Records the next version of a year's allocation; returns its number. The version number is
-/// taken under the primary key, so two officials at once get two versions, never one mixed.
+/// Records the next version of a year's allocation; returns its number. The scheme's row is
+/// locked first, so two officials at once get two versions one after the other, never a clash
+/// on the version number.
 pub async fn record_allocation(
     tx: &mut TenantTx,
     scheme_id: Uuid,
     a: &NewAllocation<'_>,
 ) -> AppResult<i32> {
+    lock_scheme(tx, scheme_id).await?;
     let tenant_id = tx.tenant_id();
     let version: i32 = sqlx::query_scalar(
         "insert into pilot_allocations (tenant_id, scheme_id, year, version, budget_cents, kind, reason, created_by) \
