@@ -5,6 +5,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
+mod pilot;
 mod register;
 mod subsidy;
 
@@ -151,5 +152,8 @@ async fn load_tenant(mut tx: Tx, demo: &DemoTenant, hash: &str) -> Result<Tx, St
         .map_err(|e| e.to_string())?;
     }
     subsidy::load(tx, demo.slug).await?;
+    if demo.slug == "almelo" {
+        pilot::load(tx).await?;
+    }
     Ok(tenant_tx.into_inner())
 }

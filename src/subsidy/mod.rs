@@ -9,12 +9,20 @@
 //! - [`ranking`]: final scores, the computed price points ([`price`]), the ranking and award
 //!   ([`award`]), deciding an onderdeel once, and the ranking as CSV.
 //!
+//! - [`pilot`], [`pilot_year`], [`pilot_allocate`]: Almelo-style pilots (§6b): partners, the
+//!   clients per partner and the yearly budget's allocation by [`allocation`], in versions;
+//!   [`pilot_agreement`]: the uitvoeringsovereenkomst per partner; [`pilot_monitoring`] (the
+//!   partner's reports) and [`pilot_review`] (the officials'), rules in [`pilot_figures`];
+//!   [`pilot_dashboard`] with SVG charts ([`charts`]).
+//!
 //! Money is in integer cents throughout ([`money`]).
 
 pub mod accountability;
+pub mod allocation;
 pub mod application_form;
 pub mod assessment;
 pub mod award;
+pub mod charts;
 pub mod deadlines;
 pub mod decide;
 pub mod decision;
@@ -28,6 +36,16 @@ pub mod objection_outcome;
 pub mod objections;
 pub mod open_data;
 pub mod payments;
+pub mod pilot;
+pub mod pilot_agreement;
+pub mod pilot_allocate;
+pub mod pilot_dashboard;
+pub mod pilot_figures;
+pub mod pilot_import;
+pub mod pilot_monitoring;
+pub mod pilot_review;
+pub mod pilot_store;
+pub mod pilot_year;
 pub mod portal;
 pub mod price;
 pub mod ranking;
@@ -152,6 +170,55 @@ pub fn router() -> Router<AppState> {
             get(rendement_page::rendement_show).post(rendement_page::rendement_save),
         )
         .route(
+            "/{tenant}/regelingen/{regeling}/pilot",
+            get(pilot::pilot_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/partners",
+            post(pilot::partner_add),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/partners/{aanbieder}/overeenkomst",
+            get(pilot_agreement::agreement_show).post(pilot_agreement::agreement_save),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/dashboard",
+            get(pilot_dashboard::dashboard_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/monitoring",
+            get(pilot_review::monitoring_overview),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/monitoring/{aanbieder}/{periode}",
+            get(pilot_review::report_view),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/monitoring/{aanbieder}/{periode}/beoordelen",
+            post(pilot_review::report_review),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}",
+            get(pilot_year::year_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}/clienten",
+            post(pilot_allocate::clients_save),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}/behoefte.csv",
+            post(pilot_import::need_import)
+                .layer(DefaultBodyLimit::max(pilot_import::MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}/voorstel",
+            post(pilot_allocate::allocation_propose),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/{jaar}/aanpassing",
+            post(pilot_allocate::allocation_adjust),
+        )
+        .route(
             "/{tenant}/regelingen/bezwaren",
             get(objections::objections_list),
         )
@@ -232,6 +299,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/aanvragen",
             get(portal::portal_show).post(portal::application_start),
+        )
+        .route(
+            "/{tenant}/aanvragen/monitoring",
+            get(pilot_monitoring::monitoring_list),
+        )
+        .route(
+            "/{tenant}/aanvragen/monitoring/{regeling}/overeenkomst",
+            get(pilot_monitoring::own_agreement),
+        )
+        .route(
+            "/{tenant}/aanvragen/monitoring/{regeling}/{periode}",
+            get(pilot_monitoring::report_show).post(pilot_monitoring::report_submit),
         )
         .route(
             "/{tenant}/aanvragen/deelnemers",

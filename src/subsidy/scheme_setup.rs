@@ -44,6 +44,9 @@ pub struct SchemeForm {
     pub dekking: String,
     #[serde(default)]
     pub onderdelen: String,
+    /// `tender` or `pilot`; chosen when the regeling is made, not changed afterwards.
+    #[serde(default)]
+    pub soort: String,
 }
 
 /// A code from a name: lower case, accents dropped, other characters as `_`.
@@ -222,6 +225,7 @@ pub fn check(form: &SchemeForm) -> Result<Checked, FormErrors> {
 #[template(path = "subsidy/scheme_form.html")]
 struct FormPage {
     layout: Layout,
+    is_new: bool,
     back: String,
     action: String,
     form: SchemeForm,
@@ -242,6 +246,7 @@ fn form_page(
     let invalid = !errors.is_empty();
     let response = render(&FormPage {
         layout: Layout::for_user(user, title, Some(Section::Schemes)),
+        is_new: id.is_none(),
         back: match id {
             Some(id) => format!("{}/{id}", base(user)),
             None => base(user),
@@ -283,8 +288,8 @@ pub async fn scheme_create(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let tenant_id = tx.tenant_id();
     let id: Uuid = sqlx::query_scalar(
-        "insert into subsidy_schemes (tenant_id, name, legal_basis, first_year, last_year, description, objection_body) \
-         values ($1, $2, $3, $4, $5, $6, $7) returning scheme_id",
+        "insert into subsidy_schemes (tenant_id, name, legal_basis, first_year, last_year, description, objection_body, kind) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning scheme_id",
     )
     .bind(tenant_id)
     .bind(&checked.name)
@@ -293,6 +298,7 @@ pub async fn scheme_create(
     .bind(checked.last_year)
     .bind(&checked.description)
     .bind(&checked.objection_body)
+    .bind(if form.soort == "pilot" { "pilot" } else { "tender" })
     .fetch_one(&mut *tx)
     .await?;
     if let Err(message) = write_lines(&mut tx, id, &checked).await? {
@@ -415,6 +421,7 @@ pub async fn scheme_edit(
         laatste_jaar: scheme.last_year.to_string(),
         omschrijving: scheme.description,
         bezwaar_bij: scheme.objection_body,
+        soort: scheme.kind,
         dekking: lines
             .iter()
             .map(|l| format!("{}; {}; {}", l.year, l.source, plain(l.amount_cents)))

@@ -50,6 +50,9 @@ pub fn notice(query: &NoticeQuery) -> Option<&'static str> {
         "besloten" => Some("Het onderdeel is besloten. De rangschikking is vastgelegd."),
         "aanvulling" => Some("Om aanvulling gevraagd. De aanvrager kan de aanvraag nu aanvullen."),
         "opgeslagen" => Some("Opgeslagen."),
+        "rapportage" => Some("Uw rapportage is ingediend."),
+        "beoordeeld" => Some("De rapportage is beoordeeld."),
+        "verdeling" => Some("De verdeling is als nieuwe versie vastgelegd."),
         "ingediend" => Some("Uw aanvraag is ingediend."),
         "ingetrokken" => Some("De aanvraag is ingetrokken."),
         "verklaring" => Some("Uw verklaring is vastgelegd."),
@@ -147,6 +150,7 @@ struct SchemePage {
     edit_href: String,
     new_round_href: String,
     rendement_href: String,
+    pilot_href: Option<String>,
 }
 
 /// GET /{tenant}/regelingen/{regeling}
@@ -210,6 +214,8 @@ pub async fn scheme_show(
         new_round_href: format!("{}/{}/rondes/nieuw", base(&user), scheme.scheme_id),
         rendement_href: format!("{}/{}/rendement", base(&user), scheme.scheme_id),
         back: base(&user),
+        pilot_href: (scheme.kind == "pilot")
+            .then(|| super::pilot::pilot_href(&user, scheme.scheme_id)),
         kind: if scheme.kind == "pilot" {
             "Pilot met verdeling over partners"
         } else {

@@ -71,6 +71,11 @@ pub fn date_time(utc: OffsetDateTime) -> String {
     )
 }
 
+/// "november"
+pub fn month_name(month: time::Month) -> &'static str {
+    MONTHS[month as usize - 1]
+}
+
 /// "22 november 2026"
 pub fn date(d: time::Date) -> String {
     format!(

@@ -170,7 +170,7 @@ async fn an_aanbieder_applies_a_beoordelaar_scores_and_every_subsidy_page_passes
     // The official's pages.
     b.login("beleid@maastricht.demo").await;
     let scheme = app
-        .id("select scheme_id from subsidy_schemes limit 1")
+        .id("select scheme_id from subsidy_schemes where kind = 'tender' limit 1")
         .await;
     let old = app
         .id("select round_id from subsidy_rounds order by year limit 1")

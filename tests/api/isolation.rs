@@ -296,6 +296,14 @@ async fn without_the_tenant_setting_the_application_role_sees_no_rows() {
         "subsidy_final_scores",
         "subsidy_decisions",
         "subsidy_outcomes",
+        "pilot_partners",
+        "pilot_clients",
+        "pilot_allocations",
+        "pilot_allocation_shares",
+        "pilot_agreements",
+        "pilot_groups",
+        "pilot_reports",
+        "pilot_report_groups",
     ] {
         let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
             .fetch_one(&db.app)

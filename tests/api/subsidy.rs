@@ -10,7 +10,7 @@ use crate::helpers::{Browser, TestApp};
 /// This year's round of the Maastricht demo scheme (open) and last year's (decided).
 pub(crate) async fn rounds(app: &TestApp) -> (Uuid, Uuid, Uuid) {
     let scheme = app
-        .id("select scheme_id from subsidy_schemes limit 1")
+        .id("select scheme_id from subsidy_schemes where kind = 'tender' limit 1")
         .await;
     let open = app
         .id("select round_id from subsidy_rounds where closes_at > now()")
@@ -816,7 +816,7 @@ async fn an_official_sets_up_a_scheme_and_publishes_a_round_before_it_opens() {
     ];
     let r = beleid.post("/almelo/regelingen", &good).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let scheme = app.id("select scheme_id from subsidy_schemes s join tenants t using (tenant_id) where t.slug = 'almelo'").await;
+    let scheme = app.id("select scheme_id from subsidy_schemes s join tenants t using (tenant_id) where t.slug = 'almelo' and s.kind = 'tender'").await;
     assert_eq!(
         app.scalar_i64(&format!("select sum(amount_cents)::bigint from subsidy_budget_lines where scheme_id = '{scheme}'")).await,
         95_000_000
