@@ -38,11 +38,13 @@ pub mod open_data;
 pub mod payments;
 pub mod pilot;
 pub mod pilot_agreement;
+pub mod pilot_agreement_page;
 pub mod pilot_allocate;
 pub mod pilot_dashboard;
 pub mod pilot_figures;
 pub mod pilot_import;
 pub mod pilot_monitoring;
+pub mod pilot_report_form;
 pub mod pilot_review;
 pub mod pilot_store;
 pub mod pilot_year;
@@ -179,7 +181,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/partners/{aanbieder}/overeenkomst",
-            get(pilot_agreement::agreement_show).post(pilot_agreement::agreement_save),
+            get(pilot_agreement_page::agreement_show).post(pilot_agreement_page::agreement_save),
         )
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/dashboard",
@@ -302,15 +304,15 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/aanvragen/monitoring",
-            get(pilot_monitoring::monitoring_list),
+            get(pilot_report_form::monitoring_list),
         )
         .route(
             "/{tenant}/aanvragen/monitoring/{regeling}/overeenkomst",
-            get(pilot_monitoring::own_agreement),
+            get(pilot_report_form::own_agreement),
         )
         .route(
             "/{tenant}/aanvragen/monitoring/{regeling}/{periode}",
-            get(pilot_monitoring::report_show).post(pilot_monitoring::report_submit),
+            get(pilot_report_form::report_show).post(pilot_report_form::report_submit),
         )
         .route(
             "/{tenant}/aanvragen/deelnemers",

@@ -10,8 +10,9 @@ use uuid::Uuid;
 
 use super::pilot::{by, pilot_href, PilotYear};
 use super::pilot_allocate::parse_clients;
+use super::pilot_store::YearData;
 use super::pilot_store::{self, Partner};
-use super::pilot_year::{page, YearData};
+use super::pilot_year::page;
 use crate::audit::{self, Actor, Event};
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;

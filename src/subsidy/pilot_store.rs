@@ -5,8 +5,13 @@ use sqlx::FromRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use std::collections::BTreeMap;
+
+use super::allocation::{self, largest_remainder};
+use super::pilot::pilot_scheme;
+use super::store;
 use crate::db::TenantTx;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Partner {
@@ -268,4 +273,73 @@ pub async fn record_allocation(
         .await?;
     }
     Ok(version)
+}
+
+/// Everything the year page and its forms need from the database.
+pub struct YearData {
+    pub scheme_name: String,
+    pub partners: Vec<Partner>,
+    pub budget_cents: i64,
+    pub sources: Vec<(String, i64)>,
+    pub need: BTreeMap<Uuid, i64>,
+    pub realised: BTreeMap<Uuid, i64>,
+    pub need_per_wijk: Vec<(Uuid, String, i64)>,
+    pub versions: Vec<Allocation>,
+    pub shares: Vec<Share>,
+}
+
+impl YearData {
+    pub async fn load(tx: &mut TenantTx, scheme_id: Uuid, year: i32) -> AppResult<Self> {
+        let scheme = pilot_scheme(tx, scheme_id).await?;
+        if !(scheme.first_year..=scheme.last_year).contains(&year) {
+            return Err(AppError::NotFound);
+        }
+        let sources: Vec<(String, i64)> = store::budget_lines(tx, scheme_id)
+            .await?
+            .into_iter()
+            .filter(|l| l.year == year)
+            .map(|l| (l.source, l.amount_cents))
+            .collect();
+        Ok(YearData {
+            scheme_name: scheme.name,
+            partners: partners(tx, scheme_id).await?,
+            budget_cents: sources.iter().map(|(_, c)| c).sum(),
+            sources,
+            need: clients(tx, scheme_id, year, "behoefte")
+                .await?
+                .into_iter()
+                .collect(),
+            realised: clients(tx, scheme_id, year, "gerealiseerd")
+                .await?
+                .into_iter()
+                .collect(),
+            need_per_wijk: clients_per_wijk(tx, scheme_id, year, "behoefte").await?,
+            versions: allocations(tx, scheme_id, year).await?,
+            shares: shares(tx, scheme_id, year).await?,
+        })
+    }
+
+    pub fn current_version(&self) -> i32 {
+        self.versions.first().map(|v| v.version).unwrap_or(0)
+    }
+
+    /// The need in the partners' order.
+    pub fn need_counts(&self) -> Vec<u64> {
+        self.partners
+            .iter()
+            .map(|p| self.need.get(&p.provider_id).copied().unwrap_or(0).max(0) as u64)
+            .collect()
+    }
+
+    /// The proposal by the rule for the year's budget and need.
+    pub fn proposal(&self) -> Result<Vec<i64>, allocation::NoProposal> {
+        largest_remainder(self.budget_cents, &self.need_counts())
+    }
+
+    /// The share of `provider` in `version`, if it had one.
+    pub fn share(&self, version: i32, provider: Uuid) -> Option<&Share> {
+        self.shares
+            .iter()
+            .find(|s| s.version == version && s.provider_id == provider)
+    }
 }

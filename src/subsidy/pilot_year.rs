@@ -1,7 +1,8 @@
 //! One year of a pilot: the budget and its funding sources, the clients per partner (the
 //! wijkteams' assessed need and the realised distribution), the proposal by the allocation rule
 //! ([`super::allocation`]), every version of the allocation, and the allocation against the
-//! realised distribution. The changes are in [`super::pilot_allocate`].
+//! realised distribution. The data is [`super::pilot_store::YearData`]; the changes are in
+//! [`super::pilot_allocate`].
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -12,86 +13,15 @@ use uuid::Uuid;
 
 use super::allocation::{self, basis_points, largest_remainder, percent, points_difference};
 use super::money::{euro, field};
-use super::pilot::{kind_label, pilot_href, pilot_scheme, PilotYear};
-use super::pilot_store::{self, Allocation, Partner, Share};
+use super::pilot::{kind_label, pilot_href, PilotYear};
+use super::pilot_store::YearData;
 use super::schemes::{notice, with_422, NoticeQuery};
-use super::store;
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::time_fmt;
-
-/// Everything the year page and its forms need from the database.
-pub struct YearData {
-    pub scheme_name: String,
-    pub partners: Vec<Partner>,
-    pub budget_cents: i64,
-    pub sources: Vec<(String, i64)>,
-    pub need: BTreeMap<Uuid, i64>,
-    pub realised: BTreeMap<Uuid, i64>,
-    pub need_per_wijk: Vec<(Uuid, String, i64)>,
-    pub versions: Vec<Allocation>,
-    pub shares: Vec<Share>,
-}
-
-impl YearData {
-    pub async fn load(tx: &mut TenantTx, scheme_id: Uuid, year: i32) -> AppResult<Self> {
-        let scheme = pilot_scheme(tx, scheme_id).await?;
-        if !(scheme.first_year..=scheme.last_year).contains(&year) {
-            return Err(AppError::NotFound);
-        }
-        let sources: Vec<(String, i64)> = store::budget_lines(tx, scheme_id)
-            .await?
-            .into_iter()
-            .filter(|l| l.year == year)
-            .map(|l| (l.source, l.amount_cents))
-            .collect();
-        Ok(YearData {
-            scheme_name: scheme.name,
-            partners: pilot_store::partners(tx, scheme_id).await?,
-            budget_cents: sources.iter().map(|(_, c)| c).sum(),
-            sources,
-            need: pilot_store::clients(tx, scheme_id, year, "behoefte")
-                .await?
-                .into_iter()
-                .collect(),
-            realised: pilot_store::clients(tx, scheme_id, year, "gerealiseerd")
-                .await?
-                .into_iter()
-                .collect(),
-            need_per_wijk: pilot_store::clients_per_wijk(tx, scheme_id, year, "behoefte").await?,
-            versions: pilot_store::allocations(tx, scheme_id, year).await?,
-            shares: pilot_store::shares(tx, scheme_id, year).await?,
-        })
-    }
-
-    pub fn current_version(&self) -> i32 {
-        self.versions.first().map(|v| v.version).unwrap_or(0)
-    }
-
-    /// The need in the partners' order.
-    pub fn need_counts(&self) -> Vec<u64> {
-        self.partners
-            .iter()
-            .map(|p| self.need.get(&p.provider_id).copied().unwrap_or(0).max(0) as u64)
-            .collect()
-    }
-
-    /// The proposal by the rule for the year's budget and need.
-    pub fn proposal(&self) -> Result<Vec<i64>, allocation::NoProposal> {
-        largest_remainder(self.budget_cents, &self.need_counts())
-    }
-
-    /// The share of `provider` in `version`, if it had one.
-    pub fn share(&self, version: i32, provider: Uuid) -> Option<&Share> {
-        self.shares
-            .iter()
-            .find(|s| s.version == version && s.provider_id == provider)
-    }
-}
 
 pub struct PartnerLine {
     pub name: String,
