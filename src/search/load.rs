@@ -14,6 +14,7 @@ use super::words::TextIndexBuilder;
 use crate::cbs::Level;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
+use crate::register::facilities::choices;
 use crate::register::facilities::hours::{Period, DAGDELEN};
 use crate::register::lists::NamedCode;
 
@@ -227,7 +228,10 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
         }
         for (flag, yes) in [
             (Flag::NoIndication, row.access == "vrij"),
-            (Flag::NoOwnContribution, row.own_contribution == "geen"),
+            (
+                Flag::NoOwnContribution,
+                choices::free_to_join(&row.own_contribution),
+            ),
             (Flag::WheelchairAccessible, row.wheelchair == "ja"),
         ] {
             if yes {

@@ -13,6 +13,7 @@ mod cli;
 mod csv_exports;
 mod double_funding;
 mod embedded;
+mod free_to_join;
 mod grants_open_data;
 mod hardening;
 mod helpers;
