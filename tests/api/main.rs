@@ -24,6 +24,7 @@ mod kaart;
 mod limits;
 mod login;
 mod lookup;
+mod lookup_typos;
 mod mail;
 mod ownership;
 mod register;
