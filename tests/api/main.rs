@@ -37,3 +37,4 @@ mod subsidy;
 mod subsidy_after;
 mod throttling;
 mod users;
+mod verification;

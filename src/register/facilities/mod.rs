@@ -10,4 +10,5 @@ pub mod record;
 pub mod referral;
 pub mod store;
 pub mod transfer;
+pub mod verification;
 pub mod view;

@@ -14,7 +14,6 @@ use super::choices;
 use super::hours::{self, WEEKDAYS};
 use super::record::Lookups;
 use super::store::{self, is_stale, Snapshot};
-use crate::audit::{self, Event};
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
@@ -25,7 +24,7 @@ use crate::register::history;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::Notice;
-use crate::web::{time_fmt, ClientAddr, PathId};
+use crate::web::{time_fmt, PathId};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -492,7 +491,8 @@ pub async fn show(
             None => "nog nooit".into(),
         },
         may_edit,
-        may_verify: user.may_change(Section::Stale) && user.write_scope().admits(f.provider_id),
+        // Whoever may change the facility confirms its data (its own aanbieder too).
+        may_verify: may_edit,
         details: details(&f, lookups),
         types,
         levensgebieden,
@@ -572,36 +572,4 @@ pub async fn stale_index(
         rows,
         may_verify: user.may_change(Section::Stale) && user.write_scope() == ProviderScope::All,
     })
-}
-
-#[derive(Deserialize, Default)]
-pub struct VerifyForm {
-    #[serde(default)]
-    terug: String,
-}
-
-/// POST /{tenant}/actualiteit/{id}: the beleidsmedewerker confirms the data are current.
-pub async fn facility_verify(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ClientAddr(address): ClientAddr,
-    PathId(id): PathId,
-    axum::Form(form): axum::Form<VerifyForm>,
-) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = access::facility(&mut tx, &user, id, Access::Write).await?;
-    let today = time_fmt::today();
-    store::mark_verified(&mut tx, id, &user.display_name, today).await?;
-    let event = Event::new("gecontroleerd", "voorziening", id)
-        .before(serde_json::json!({"laatst_gecontroleerd": before.verified_on.map(|d| d.to_string()).unwrap_or_default(), "gecontroleerd_door": before.verified_by}))
-        .after(serde_json::json!({"laatst_gecontroleerd": today.to_string(), "gecontroleerd_door": user.display_name}));
-    let target = if form.terug == "lijst" {
-        format!("{}?melding=gecontroleerd", user.href(Section::Stale.path()))
-    } else {
-        format!(
-            "{}/{id}?melding=gecontroleerd",
-            user.href(Section::Facilities.path())
-        )
-    };
-    audit::record_commit_redirect(tx, &user, &address, event, &target).await
 }
