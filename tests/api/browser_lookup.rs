@@ -93,11 +93,26 @@ async fn a_wijkteam_worker_goes_from_search_to_handout_to_a_counted_referral() {
     b.submit("#verwijzing button[type='submit']").await;
     assert!(b.text(".error-summary").await.contains("toekomst"));
     b.check("voorziening (verwijzing met fout)").await;
+    // The referral just counted can be undone by its worker (issue 16, item 7).
+    assert!(b.text(".referral-recent").await.contains("Ongedaan maken"));
     b.open("/almelo/zoeken?q=xyzzy&rolstoel=1").await;
     b.check("zoeken (niets gevonden)").await;
     b.logout().await;
 
     b.login("beleid@almelo.demo").await;
+    // The correction form of the referral counts (issue 16, item 7), unfolded.
+    let repair = app
+        .id("select facility_id from facilities where name = 'Repair Café Almelo'")
+        .await;
+    b.open(&format!("/almelo/voorzieningen/{repair}")).await;
+    b.client
+        .execute(
+            "document.getElementById('verwijzingen-corrigeren').open = true",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.check("voorziening (telling corrigeren)").await;
     b.open("/almelo/verwijzingen").await;
     b.check("verwijzingen").await;
     b.open("/almelo/verwijzingen?per=maand").await;

@@ -48,7 +48,7 @@ const GET_ROUTES: [&str; 38] = [
     "/{t}/beheer/publicatie",
 ];
 
-const POST_ROUTES: [&str; 23] = [
+const POST_ROUTES: [&str; 24] = [
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
     "/{t}/beheer/gebruikers/{user}",
@@ -71,6 +71,7 @@ const POST_ROUTES: [&str; 23] = [
     "/{t}/checklist/vraag",
     "/{t}/checklist/import",
     "/{t}/voorzieningen/{facility}/verwijzing",
+    "/{t}/voorzieningen/{facility}/verwijzingen/correctie",
     "/{t}/beheer/publicatie",
 ];
 

@@ -27,6 +27,7 @@ mod lookup;
 mod lookup_typos;
 mod mail;
 mod ownership;
+mod referral_changes;
 mod register;
 mod register_import;
 mod roles;
