@@ -1,12 +1,16 @@
 //! The tenant's start page: what this user can do here.
 
 use askama::Template;
+use axum::extract::{Query, State};
 use axum::response::Response;
 
-use crate::auth::roles::Section;
+use crate::auth::roles::{Role, Section};
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
+use crate::register::facilities::verification::{self, Due};
+use crate::state::AppState;
 use crate::web::layout::{render, Layout};
+use crate::web::{time_fmt, Notice};
 
 pub struct Card {
     pub title: &'static str,
@@ -21,6 +25,11 @@ struct HomePage {
     user: CurrentUser,
     cards: Vec<Card>,
     is_regio: bool,
+    /// An aanbieder's own facilities due for confirmation ([`verification`]).
+    due: Vec<Due>,
+    /// Whether `due` applies (the user is an aanbieder of an organisation).
+    provider: bool,
+    facilities_href: String,
 }
 
 fn describe(section: Section) -> &'static str {
@@ -47,7 +56,22 @@ fn describe(section: Section) -> &'static str {
 }
 
 /// GET /{tenant}/
-pub async fn home(user: CurrentUser) -> AppResult<Response> {
+pub async fn home(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(notice): Query<Notice>,
+) -> AppResult<Response> {
+    let provider = user.provider_id.filter(|_| user.has_role(Role::Aanbieder));
+    let due = match provider {
+        Some(provider_id) => {
+            let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+            let due =
+                verification::due_of_provider(&mut tx, provider_id, time_fmt::today()).await?;
+            tx.commit().await?;
+            due
+        }
+        None => Vec::new(),
+    };
     let cards = Section::NAV
         .into_iter()
         .filter(|s| *s != Section::Home && user.may(*s))
@@ -57,12 +81,19 @@ pub async fn home(user: CurrentUser) -> AppResult<Response> {
             href: user.href(s.path()),
         })
         .collect();
-    let layout = Layout::for_user(&user, user.tenant_name.clone(), Some(Section::Home));
+    let notice = (notice.melding.as_deref() == Some("gecontroleerd"))
+        .then_some("Dank u: de gegevens zijn bevestigd.");
+    let layout =
+        Layout::for_user(&user, user.tenant_name.clone(), Some(Section::Home)).with_notice(notice);
+    let facilities_href = user.href(Section::Facilities.path());
     let is_regio = user.tenant_kind == "regio";
     render(&HomePage {
         layout,
         user,
         cards,
         is_regio,
+        due,
+        provider: provider.is_some(),
+        facilities_href,
     })
 }

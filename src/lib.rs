@@ -122,10 +122,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let purge = tokio::spawn(purge_expired(state.clone()));
-    let reminders = state
-        .mailer
-        .is_some()
-        .then(|| tokio::spawn(subsidy::reminders::daily(state.clone())));
+    let reminders = state.mailer.is_some().then(|| {
+        [
+            tokio::spawn(subsidy::reminders::daily(state.clone())),
+            tokio::spawn(register::facilities::verification::daily(state.clone())),
+        ]
+    });
     let result = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -133,7 +135,7 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     purge.abort();
-    if let Some(task) = reminders {
+    for task in reminders.into_iter().flatten() {
         task.abort();
     }
     result

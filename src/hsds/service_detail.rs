@@ -300,6 +300,11 @@ fn cost_options(row: &FacilityRow) -> Vec<CostOption> {
     };
     vec![match row.own_contribution.as_str() {
         "geen" => cost(Some(0.0), None),
+        // Taking part is free (seed 002: consumptions and materials are no eigen bijdrage).
+        "consumpties" => cost(
+            Some(0.0),
+            Some("Deelname is gratis; consumpties en materialen kunnen geld kosten.".into()),
+        ),
         "per_bezoek" => per("per bezoek"),
         "per_maand" => per("per maand"),
         _ => cost(None, Some(option.clone())),

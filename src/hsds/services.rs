@@ -276,6 +276,9 @@ pub fn brief(row: &FacilityRow) -> Service {
     let fees_description = match (row.own_contribution.as_str(), row.own_contribution_cents) {
         ("per_bezoek", Some(cents)) => format!("Eigen bijdrage: {} per bezoek.", euros(cents)),
         ("per_maand", Some(cents)) => format!("Eigen bijdrage: {} per maand.", euros(cents)),
+        ("consumpties", _) => {
+            "Geen eigen bijdrage. Alleen consumpties en materialen kunnen geld kosten.".into()
+        }
         (code, _) => format!("{}.", label(choices::OWN_CONTRIBUTION, code)),
     };
     Service {

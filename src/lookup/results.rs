@@ -53,7 +53,8 @@ struct SearchPage<'a> {
     chips: Vec<Chip>,
     buurten: Vec<BuurtGroup<'a>>,
     near_name: Option<String>,
-    narrowed: bool,
+    /// A filter is chosen: the filters show unfolded.
+    filtered: bool,
 }
 
 fn nearness(index: &TenantIndex, near: Option<usize>, entry: &Entry) -> &'static str {
@@ -171,7 +172,7 @@ pub fn page(
         chips: chips(&outcome),
         buurten: buurten(index, outcome.near),
         near_name: outcome.near.map(|b| index.areas[b].name.clone()),
-        narrowed: p.narrowed(),
+        filtered: p.filtered(),
         notices: p.notices.clone(),
         action,
         rows,

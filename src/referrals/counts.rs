@@ -92,6 +92,8 @@ struct CountsPage {
     rows: Vec<Count>,
     total: i64,
     export: String,
+    /// Corrections dated in the period, with their reasons (they are in the counts above).
+    corrections: Vec<store::Correction>,
 }
 
 /// GET /{tenant}/verwijzingen
@@ -105,6 +107,7 @@ pub async fn counts(
     let per = grouping(&q.per);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows = store::grouped(&mut tx, per, from, to).await?;
+    let corrections = store::corrections(&mut tx, from, to).await?;
     tx.commit().await?;
     let export = format!(
         "{}/export.csv?van={from}&tot={to}",
@@ -125,5 +128,6 @@ pub async fn counts(
         total: rows.iter().map(|r| r.count).sum(),
         rows,
         export,
+        corrections,
     })
 }

@@ -17,7 +17,7 @@ use axum::Router;
 use crate::auth::access::{require_change, require_section};
 use crate::auth::roles::Section;
 use crate::state::AppState;
-use facilities::{edit, referral, transfer, view};
+use facilities::{edit, referral, transfer, verification, view};
 
 /// `/{tenant}/typen/...`, `/{tenant}/voorzieningen/...`, `/{tenant}/actualiteit/...`
 pub fn router() -> Router<AppState> {
@@ -57,6 +57,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/voorzieningen/{id}/archiveren",
             post(edit::facility_archive),
+        )
+        .route(
+            "/{tenant}/voorzieningen/{id}/gecontroleerd",
+            post(verification::facility_verify),
         )
         .route(
             "/{tenant}/voorzieningen/{id}/geschiedenis",
@@ -100,7 +104,10 @@ pub fn router() -> Router<AppState> {
         .route_layer(from_fn_with_state(Section::Lookup, require_section));
     let stale = Router::new()
         .route("/{tenant}/actualiteit", get(view::stale_index))
-        .route("/{tenant}/actualiteit/{id}", post(view::facility_verify))
+        .route(
+            "/{tenant}/actualiteit/{id}",
+            post(verification::facility_verify),
+        )
         .route_layer(from_fn_with_state(Section::Stale, require_section));
     types
         .merge(facilities)

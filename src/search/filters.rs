@@ -60,7 +60,8 @@ impl CodeFilter {
 pub enum Flag {
     /// Free access: no indication needed (`access = 'vrij'`).
     NoIndication,
-    /// No own contribution (`own_contribution = 'geen'`).
+    /// No own contribution (`own_contribution` is `geen`, or `consumpties`: paying for coffee or
+    /// materials is no eigen bijdrage, seed 002).
     NoOwnContribution,
     WheelchairAccessible,
 }

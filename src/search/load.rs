@@ -14,6 +14,7 @@ use super::words::TextIndexBuilder;
 use crate::cbs::Level;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
+use crate::register::facilities::choices;
 use crate::register::facilities::hours::{Period, DAGDELEN};
 use crate::register::lists::NamedCode;
 
@@ -115,14 +116,18 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
         sqlx::query_as("select code, name from levensgebieden order by position")
             .fetch_all(&mut **tx)
             .await?;
-    let type_rows: Vec<(String, String, String)> =
-        sqlx::query_as("select code, name, levensgebied from facility_types where tenant_id = $1 order by position, name")
-            .bind(tenant_id)
-            .fetch_all(&mut **tx)
-            .await?;
+    // With each type the unaccented words of its name and aliases, for typos in them.
+    let type_rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "select code, name, levensgebied, lower(unaccent(name || ' ' || array_to_string(aliases, ' '))) \
+         from facility_types where tenant_id = $1 order by position, name",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let type_texts: Vec<String> = type_rows.iter().map(|t| t.3.clone()).collect();
     let types: Vec<TypeInfo> = type_rows
         .into_iter()
-        .map(|(code, name, g)| TypeInfo {
+        .map(|(code, name, g, _)| TypeInfo {
             code,
             name,
             levensgebied: levensgebieden.iter().position(|l| l.code == g).unwrap_or(0),
@@ -227,7 +232,10 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
         }
         for (flag, yes) in [
             (Flag::NoIndication, row.access == "vrij"),
-            (Flag::NoOwnContribution, row.own_contribution == "geen"),
+            (
+                Flag::NoOwnContribution,
+                choices::free_to_join(&row.own_contribution),
+            ),
             (Flag::WheelchairAccessible, row.wheelchair == "ja"),
         ] {
             if yes {
@@ -240,7 +248,11 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
                 set.set(i);
             }
         }
-        text.add(&row.stems, &row.search_name);
+        let texts: Vec<&str> = entry_types
+            .iter()
+            .map(|t| type_texts[*t].as_str())
+            .collect();
+        text.add(&row.stems, &row.search_name, &texts);
         let level = |l: Level| located.iter().copied().find(|a| areas[*a].level == l);
         entries.push(Entry {
             id: row.facility_id,

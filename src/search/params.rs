@@ -99,10 +99,9 @@ impl SearchParams {
         self.codes[filter].as_deref()
     }
 
-    /// True when anything narrows the search (words or filters).
-    pub fn narrowed(&self) -> bool {
-        !self.q.is_empty()
-            || self.codes.0.iter().any(Option::is_some)
+    /// True when a filter (not only words) narrows the search.
+    pub fn filtered(&self) -> bool {
+        self.codes.0.iter().any(Option::is_some)
             || self.flags.0.iter().any(|f| *f)
             || self.day.is_some()
             || self.dagdeel.is_some()

@@ -2,12 +2,14 @@
 //! PostgreSQL as search syntax), then matched against the projection in memory. PostgreSQL
 //! analyses the text (the facility's search document in `nl_unaccent`: Dutch stems of
 //! unaccented words; the query through the same configuration); here every query stem must
-//! begin a stem of the document, and names also match by trigram similarity (pg_trgm's
-//! trigrams), so a typo in a name still finds it.
+//! begin a stem of the document, and names, type names and type aliases also match by trigram
+//! similarity (pg_trgm's trigrams), so a typo in a name or a type ("maatjesprojct") still finds
+//! it.
 //!
 //! The tenant's words are an inverted index: its stems sorted once, each with the facilities
 //! (and weights) that have it, so a query stem costs two binary searches and its postings; and
-//! the distinct words of its names, each compared once per query for typos.
+//! the distinct words of its names and of its types' names and aliases, each compared once per
+//! query for typos.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,6 +17,8 @@ use super::bits::Bits;
 
 /// Trigram similarity from which a name word counts as a typo of a query word.
 const TYPO_SIMILARITY: f32 = 0.5;
+/// A word of a type's name or alias counts this much of a word of the facility's own name.
+const TYPE_WORD_FACTOR: f32 = 0.8;
 /// Below this similarity, names alike add nothing to a match's rank.
 const MIN_BONUS_SIMILARITY: f32 = 0.3;
 /// Query words shorter than this are not guessed at.
@@ -84,11 +88,13 @@ pub struct TextIndex {
     stems: Vec<Box<str>>,
     /// Per stem: (entry, weight).
     postings: Vec<Vec<(u32, f32)>>,
-    /// Distinct name words, as trigram sets.
+    /// Distinct words of names, type names and aliases, as trigram sets.
     name_words: Vec<Vec<Trigram>>,
     /// Per entry: its name's words (positions in `name_words`).
     entry_names: Vec<Vec<u32>>,
-    /// Per name word: the entries whose name has it.
+    /// Per entry: the words of its types' names and aliases that its name lacks.
+    entry_type_words: Vec<Vec<u32>>,
+    /// Per word: the entries whose name or types have it.
     name_postings: Vec<Vec<u32>>,
     /// Per trigram: the name words that have it.
     trigram_postings: HashMap<Trigram, Vec<u32>>,
@@ -153,12 +159,13 @@ pub struct TextIndexBuilder {
     name_words: HashMap<String, u32>,
     trigrams: Vec<Vec<Trigram>>,
     entry_names: Vec<Vec<u32>>,
+    entry_type_words: Vec<Vec<u32>>,
 }
 
 impl TextIndexBuilder {
-    /// Adds the next entry: its stems as `stem weight` (weight A–D, from `search_doc`) and its
-    /// unaccented lowercase name.
-    pub fn add(&mut self, stems: &[String], search_name: &str) {
+    /// Adds the next entry: its stems as `stem weight` (weight A–D, from `search_doc`), its
+    /// unaccented lowercase name and the unaccented lowercase names and aliases of its types.
+    pub fn add(&mut self, stems: &[String], search_name: &str, type_texts: &[&str]) {
         let entry = self.entry_names.len() as u32;
         for s in stems {
             let Some((stem, class)) = s.rsplit_once(' ') else {
@@ -172,16 +179,30 @@ impl TextIndexBuilder {
         }
         let mut names = Vec::new();
         for word in split_words(search_name) {
-            let next = self.name_words.len() as u32;
-            let id = *self.name_words.entry(word.to_string()).or_insert(next);
-            if id == next {
-                self.trigrams.push(trigrams(word));
-            }
+            let id = self.word(word);
             if !names.contains(&id) {
                 names.push(id);
             }
         }
+        let mut type_words = Vec::new();
+        for word in type_texts.iter().flat_map(|t| split_words(t)) {
+            let id = self.word(word);
+            if !names.contains(&id) && !type_words.contains(&id) {
+                type_words.push(id);
+            }
+        }
         self.entry_names.push(names);
+        self.entry_type_words.push(type_words);
+    }
+
+    /// The position of a distinct word, added when new.
+    fn word(&mut self, word: &str) -> u32 {
+        let next = self.name_words.len() as u32;
+        let id = *self.name_words.entry(word.to_string()).or_insert(next);
+        if id == next {
+            self.trigrams.push(trigrams(word));
+        }
+        id
     }
 
     pub fn build(self) -> TextIndex {
@@ -191,8 +212,13 @@ impl TextIndexBuilder {
             .map(|(s, p)| (s.into_boxed_str(), p))
             .unzip();
         let mut name_postings = vec![Vec::new(); self.trigrams.len()];
-        for (e, names) in self.entry_names.iter().enumerate() {
-            for id in names {
+        for (e, (names, types)) in self
+            .entry_names
+            .iter()
+            .zip(&self.entry_type_words)
+            .enumerate()
+        {
+            for id in names.iter().chain(types) {
                 name_postings[*id as usize].push(e as u32);
             }
         }
@@ -207,6 +233,7 @@ impl TextIndexBuilder {
             postings,
             name_words: self.trigrams,
             entry_names: self.entry_names,
+            entry_type_words: self.entry_type_words,
             name_postings,
             trigram_postings,
         }
@@ -245,7 +272,8 @@ impl Query {
 
     /// Every entry's match. An entry matches when every stem begins one of its stems (rank:
     /// the sum of their best weights, plus a little for names alike), or else when every
-    /// longer query word is close to a word of its name (a typo; ranked lower).
+    /// longer query word is close to a word of its name or of its types' names and aliases (a
+    /// typo; ranked lower, a type's word a little lower than the name's).
     pub fn ranks(&self, text: &TextIndex) -> Ranks {
         let n = text.entry_names.len();
         if self.stems.is_empty() && self.fuzzy.is_empty() {
@@ -290,16 +318,22 @@ impl Query {
         // MIN_BONUS_SIMILARITY), from the trigrams they share: only words sharing one are visited.
         let sims: Vec<Vec<f32>> = self.fuzzy.iter().map(|w| text.similarities(w)).collect();
         let best = |e: usize, s: &[f32]| {
-            text.entry_names[e]
+            let name = text.entry_names[e]
                 .iter()
                 .map(|id| s[*id as usize])
-                .fold(0.0, f32::max)
+                .fold(0.0, f32::max);
+            let types = text.entry_type_words[e]
+                .iter()
+                .map(|id| s[*id as usize] * TYPE_WORD_FACTOR)
+                .fold(0.0, f32::max);
+            name.max(types)
         };
         // Names alike add a little to the matches' rank.
         for e in matched.ones() {
             rank[e] += sims.iter().map(|s| best(e, s)).sum::<f32>() * 0.1;
         }
-        // A typo: every query word close to a word of the name (only names that have such words).
+        // A typo: every query word close to a word of the name or the types (only entries that
+        // have such words are visited).
         let mut typo = Bits::full(n);
         for s in &sims {
             let mut close = Bits::empty(n);
@@ -371,8 +405,16 @@ mod tests {
                 "koffie D".into(),
             ],
             "huiskamer daalhof",
+            &[
+                "huiskamerproject",
+                "maatjesproject vriendendienst buddyproject",
+            ],
         );
-        b.add(&["voedselbank A".into(), "koffie A".into()], "voedselbank");
+        b.add(
+            &["voedselbank A".into(), "koffie A".into()],
+            "voedselbank",
+            &["voedselbank"],
+        );
         b.build()
     }
 
@@ -415,6 +457,26 @@ mod tests {
         assert!(similarity(&trigrams("huiskammer"), &trigrams("huiskamer")) > 0.7);
         let typo = Query::new(vec!["voedselbamk".into()], "voedselbamk").ranks(&index());
         assert_eq!(typo.matched.ones().collect::<Vec<_>>(), vec![1]);
+    }
+
+    #[test]
+    fn typos_in_type_names_and_aliases_are_tolerated() {
+        let text = index();
+        let found = |plain: &str| {
+            Query::new(vec![plain.into()], plain)
+                .ranks(&text)
+                .matched
+                .ones()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("maatjesprojct"), vec![0], "a type name");
+        assert_eq!(found("huiskammerproject"), vec![0], "a type name");
+        assert_eq!(found("vriendendiest"), vec![0], "an alias");
+        assert!(found("fietsenmaker").is_empty());
+        // The name's own word outranks a type's word alike.
+        let by_name = rank(&["dalhof"], "dalhof").unwrap();
+        let by_type = rank(&["buddyprojekt"], "buddyprojekt").unwrap();
+        assert!(by_name > by_type, "{by_name} > {by_type}");
     }
 
     #[test]

@@ -93,11 +93,26 @@ async fn a_wijkteam_worker_goes_from_search_to_handout_to_a_counted_referral() {
     b.submit("#verwijzing button[type='submit']").await;
     assert!(b.text(".error-summary").await.contains("toekomst"));
     b.check("voorziening (verwijzing met fout)").await;
+    // The referral just counted can be undone by its worker (issue 16, item 7).
+    assert!(b.text(".referral-recent").await.contains("Ongedaan maken"));
     b.open("/almelo/zoeken?q=xyzzy&rolstoel=1").await;
     b.check("zoeken (niets gevonden)").await;
     b.logout().await;
 
     b.login("beleid@almelo.demo").await;
+    // The correction form of the referral counts (issue 16, item 7), unfolded.
+    let repair = app
+        .id("select facility_id from facilities where name = 'Repair Café Almelo'")
+        .await;
+    b.open(&format!("/almelo/voorzieningen/{repair}")).await;
+    b.client
+        .execute(
+            "document.getElementById('verwijzingen-corrigeren').open = true",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.check("voorziening (telling corrigeren)").await;
     b.open("/almelo/verwijzingen").await;
     b.check("verwijzingen").await;
     b.open("/almelo/verwijzingen?per=maand").await;
@@ -176,6 +191,108 @@ async fn a_wijkteam_worker_goes_from_search_to_handout_to_a_counted_referral() {
     let _ = std::fs::remove_file(&pdf);
 
     assert!(b.checked >= 14, "checked {} pages", b.checked);
+    let found = std::mem::take(&mut b.violations);
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.1 A/AA violations:\n{}",
+        found.join("\n")
+    );
+}
+
+/// Issue 16, item 2: on a phone the results come first and the filters are folded in a details
+/// element after them; they work without script (their fields belong to the search form).
+#[tokio::test]
+async fn on_a_phone_the_results_come_before_the_folded_filters() {
+    let app = TestApp::spawn().await;
+    // Without script: the page as served has the results before the filters.
+    let body = app.client().get("/maastricht/kaart?q=huiskamer").await.body;
+    let first_result = body.find("class=\"lookup-result\"").expect("a result");
+    let filters = body
+        .find("<details class=\"lookup-filters")
+        .expect("folded filters");
+    assert!(first_result < filters, "results first in the page");
+    assert!(
+        !body[filters..filters + 200].contains(" open"),
+        "folded when nothing is chosen"
+    );
+    assert_eq!(
+        body.matches("form=\"lookup\"").count(),
+        body[filters..].matches("<select").count()
+            + body[filters..].matches("type=\"checkbox\"").count()
+            + 1,
+        "every filter field and its button belong to the search form"
+    );
+
+    let Some(mut b) = start(format!("http://{}", app.addr)).await else {
+        return;
+    };
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.open("/maastricht/kaart?q=huiskamer").await;
+    let (result_top, viewport, selects_shown): (f64, f64, bool) = {
+        let v = b
+            .client
+            .execute(
+                "return [document.querySelector('.lookup-result').getBoundingClientRect().top, window.innerHeight, \
+                 Array.from(document.querySelectorAll('.lookup-filters select')).some(s => s.checkVisibility())]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        (
+            v[0].as_f64().unwrap(),
+            v[1].as_f64().unwrap(),
+            v[2].as_bool().unwrap(),
+        )
+    };
+    b.check("sociale kaart (telefoon, resultaten eerst)").await;
+    assert!(
+        result_top < viewport,
+        "the first result is on the first screen: {result_top} of {viewport}"
+    );
+    assert!(
+        !selects_shown,
+        "no select shows before the filters are unfolded"
+    );
+    // Unfold, choose, apply: the words typed above are kept.
+    b.tick("details.lookup-filters > summary").await;
+    b.tick("#f-gratis").await;
+    b.submit("details.lookup-filters button[type='submit']")
+        .await;
+    let url = b.client.current_url().await.unwrap();
+    let query = url.query().unwrap_or_default().to_string();
+    assert!(
+        query.contains("q=huiskamer") && query.contains("gratis=1"),
+        "{query}"
+    );
+    let open = b
+        .client
+        .execute(
+            "return document.querySelector('details.lookup-filters').open",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        open,
+        serde_json::json!(true),
+        "a chosen filter shows unfolded"
+    );
+    b.check("sociale kaart (telefoon, filter gekozen)").await;
+    // On a wide screen the filters stand beside the results.
+    b.client.set_window_size(1280, 1024).await.unwrap();
+    b.open("/maastricht/kaart?q=huiskamer").await;
+    let beside = b
+        .client
+        .execute(
+            "const r = document.querySelector('.lookup-layout__results').getBoundingClientRect(); \
+             const f = document.querySelector('.lookup-layout__filters').getBoundingClientRect(); \
+             return f.left >= r.right && f.top < r.bottom",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(beside, serde_json::json!(true));
+    b.check("sociale kaart (breed)").await;
     let found = std::mem::take(&mut b.violations);
     assert!(
         found.is_empty(),

@@ -178,6 +178,20 @@ async fn an_official_adds_a_facility_sets_a_checklist_status_and_every_page_pass
     b.login("aanbieder@almelo.demo").await;
     b.open("/almelo/voorzieningen").await;
     b.check("voorzieningen (aanbieder)").await;
+    // Its start page with the facilities due for confirmation (issue 16, item 6).
+    sqlx::query("update facilities set verified_on = null where provider_id = (select provider_id from users where email = 'aanbieder@almelo.demo')")
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
+    b.open("/almelo/").await;
+    assert!(b
+        .text("#te-controleren")
+        .await
+        .contains("Kloppen uw gegevens nog?"));
+    b.check("startpagina (aanbieder, te controleren)").await;
+    b.submit(".home-due button[type='submit']").await;
+    assert!(b.text(".alert--ok").await.contains("bevestigd"));
+    b.check("startpagina (aanbieder, bevestigd)").await;
     b.logout().await;
 
     assert!(b.checked >= 26, "checked {} pages", b.checked);

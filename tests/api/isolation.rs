@@ -48,7 +48,7 @@ const GET_ROUTES: [&str; 38] = [
     "/{t}/beheer/publicatie",
 ];
 
-const POST_ROUTES: [&str; 22] = [
+const POST_ROUTES: [&str; 24] = [
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
     "/{t}/beheer/gebruikers/{user}",
@@ -63,6 +63,7 @@ const POST_ROUTES: [&str; 22] = [
     "/{t}/voorzieningen",
     "/{t}/voorzieningen/{facility}",
     "/{t}/voorzieningen/{facility}/archiveren",
+    "/{t}/voorzieningen/{facility}/gecontroleerd",
     "/{t}/aanbieders",
     "/{t}/aanbieders/{provider}",
     "/{t}/actualiteit/{facility}",
@@ -70,6 +71,7 @@ const POST_ROUTES: [&str; 22] = [
     "/{t}/checklist/vraag",
     "/{t}/checklist/import",
     "/{t}/voorzieningen/{facility}/verwijzing",
+    "/{t}/voorzieningen/{facility}/verwijzingen/correctie",
     "/{t}/beheer/publicatie",
 ];
 

@@ -262,8 +262,9 @@ async fn a_referral_is_counted_in_two_clicks_without_resident_data() {
         )
         .await;
     assert_eq!(
-        columns, 8,
-        "tenant, id, facility, date, route, reason, wijk, created"
+        columns, 11,
+        "tenant, id, facility, date, route, reason, wijk, created; the staff account that counted \
+         it (for the undo), and a correction's number and reason (issue 16, item 7)"
     );
 
     // Mistakes come back with the input kept.

@@ -105,9 +105,8 @@ impl Roles<'_> {
             Route::UpdateFacility | Route::ArchiveFacility | Route::UpdateProvider => {
                 record(S::SEE_OTHER)
             }
-            // Verifying is the beleidsmedewerker's alone (Section::Stale).
-            Route::VerifyFacility if self.writes_all() => S::SEE_OTHER,
-            Route::VerifyFacility => S::FORBIDDEN,
+            // Whoever may change a facility confirms its data (issue 16, item 6).
+            Route::VerifyFacility => record(S::SEE_OTHER),
             Route::ImportFacilities if !self.passes_guard() => S::FORBIDDEN,
             Route::ImportFacilities if self.writes(target) => S::OK,
             // A line with another organisation's id: the whole file is refused, with that line.
@@ -343,8 +342,11 @@ async fn attempt(
                 .await
         }
         Route::VerifyFacility => {
-            b.post(&format!("/almelo/actualiteit/{facility}"), &[])
-                .await
+            b.post(
+                &format!("/almelo/voorzieningen/{facility}/gecontroleerd"),
+                &[],
+            )
+            .await
         }
         Route::ImportFacilities => {
             b.upload(

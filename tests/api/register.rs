@@ -325,7 +325,8 @@ async fn an_aanbieder_edits_only_their_own_organisations_facilities() {
             .status,
         StatusCode::NOT_FOUND
     );
-    // Verifying is the official's job.
+    // The list of stale facilities is the official's; an aanbieder confirms its own facility
+    // on its page (tests/api/verification.rs).
     assert_eq!(
         b.post(&format!("/almelo/actualiteit/{own}"), &[])
             .await

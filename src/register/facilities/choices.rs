@@ -27,10 +27,20 @@ pub const ROUTES: Choices = &[
 
 pub const OWN_CONTRIBUTION: Choices = &[
     ("geen", "Geen eigen bijdrage"),
-    ("consumpties", "Alleen consumpties en materialen"),
+    (
+        "consumpties",
+        "Geen eigen bijdrage, wel voor consumpties en materialen",
+    ),
     ("per_bezoek", "Een bedrag per bezoek"),
     ("per_maand", "Een bedrag per maand"),
 ];
+
+/// No eigen bijdrage: seed 002 (§6.2) lets a place ask for consumptions and materials
+/// ("gebruikelijke kosten"), which is not an own contribution, so such places are free to join
+/// for the "geen eigen bijdrage" filter, the handout ("Gratis") and HSDS alike.
+pub fn free_to_join(own_contribution: &str) -> bool {
+    matches!(own_contribution, "geen" | "consumpties")
+}
 
 pub const ACCESS: Choices = &[
     ("vrij", "Zonder indicatie (algemene voorziening)"),

@@ -20,7 +20,7 @@ use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::FormErrors;
-use crate::web::{ClientAddr, PathId};
+use crate::web::{time_fmt, ClientAddr, PathId};
 
 /// Whose facilities this user may add or change; 403 when nobody's.
 fn write_scope(user: &CurrentUser) -> AppResult<ProviderScope> {
@@ -120,6 +120,8 @@ pub async fn facility_create(
         Err(errors) => return show_form(&mut tx, &user, &lookups, None, 0, raw, errors).await,
     };
     let id = super::write::insert(&mut tx, &input, provider).await?;
+    // Whoever enters a facility vouches for its data.
+    store::mark_verified(&mut tx, id, &user.display_name, time_fmt::today()).await?;
     let after = store::snapshot(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -209,6 +211,8 @@ pub async fn facility_update(
         )
         .await;
     }
+    // Saving counts as confirming the data are current (issue 16, item 6).
+    store::mark_verified(&mut tx, id, &user.display_name, time_fmt::today()).await?;
     let after = store::snapshot(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;

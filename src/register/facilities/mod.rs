@@ -10,5 +10,6 @@ pub mod record;
 pub mod referral;
 pub mod store;
 pub mod transfer;
+pub mod verification;
 pub mod view;
 pub mod write;

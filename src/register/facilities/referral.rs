@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::response::Response;
 
-use super::view;
+use super::view::{self, Returned};
 use crate::audit::{self, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
@@ -38,10 +38,17 @@ pub async fn referral_record(
         Ok(checked) => checked,
         Err(errors) => {
             tx.commit().await?;
-            return view::show(&state, &user, id, None, Some((form, errors))).await;
+            return view::show(
+                &state,
+                &user,
+                id,
+                None,
+                Some(Returned::Referral(form, errors)),
+            )
+            .await;
         }
     };
-    store::insert(&mut tx, id, &checked).await?;
+    store::insert(&mut tx, id, &checked, user.user_id).await?;
     let event = Event::new("verwijzing_geteld", "voorziening", id).after(serde_json::json!({
         "datum": checked.date.to_string(),
         "route": checked.route,

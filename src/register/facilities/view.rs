@@ -14,18 +14,19 @@ use super::choices;
 use super::hours::{self, WEEKDAYS};
 use super::record::Lookups;
 use super::store::{self, is_stale, Snapshot};
-use crate::audit::{self, Event};
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::referrals::changes::CorrectionForm;
 use crate::referrals::form::{self as referral_form, ReferralChoices, ReferralForm};
+use crate::referrals::store as referral_store;
 use crate::register::history;
 use crate::state::AppState;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::Notice;
-use crate::web::{time_fmt, ClientAddr, PathId};
+use crate::web::{time_fmt, PathId};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -248,6 +249,12 @@ struct ShowPage {
     referral: ReferralForm,
     errors: FormErrors,
     referral_choices: Option<ReferralChoices>,
+    /// This user's referrals to the facility that may still be undone.
+    recent: Vec<referral_store::Recent>,
+    /// The beleidsmedewerker's correction form (with its own errors), else `None`.
+    correction: Option<(CorrectionForm, FormErrors)>,
+    undo_minutes: i32,
+    routes: choices::Choices,
     /// Granted subsidies that fund this facility: "regeling jaar: bedrag".
     funding: Vec<String>,
 }
@@ -418,21 +425,41 @@ async fn page_lists(
     Ok(cache.keep_facility_page_lists(lists))
 }
 
-/// The facility page; `referral` brings back a referral form that did not pass its checks.
+/// A form of the facility page that did not pass its checks, to show again with its messages.
+pub enum Returned {
+    Referral(ReferralForm, FormErrors),
+    Correction(CorrectionForm, FormErrors),
+}
+
+/// The facility page; `returned` brings back a form that did not pass its checks (422).
 pub async fn show(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
     melding: Option<&str>,
-    referral: Option<(ReferralForm, FormErrors)>,
+    returned: Option<Returned>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let f = access::facility(&mut tx, user, id, Access::Read).await?;
     let lists = page_lists(state, &mut tx).await?;
     let funding = crate::subsidy::open_data::funding_of(&mut tx, id).await?;
+    let may_refer = user.may_change(Section::Lookup);
+    let recent = if may_refer {
+        referral_store::recent(&mut tx, id, user.user_id).await?
+    } else {
+        Vec::new()
+    };
     tx.commit().await?;
     let lookups = &lists.lookups;
-    let may_refer = user.may_change(Section::Lookup);
+    let invalid = returned.is_some();
+    let (referral, correction) = match returned {
+        Some(Returned::Referral(form, errors)) => (Some((form, errors)), None),
+        Some(Returned::Correction(form, errors)) => (None, Some((form, errors))),
+        None => (None, None),
+    };
+    let correction = user
+        .may_change(Section::Referrals)
+        .then(|| correction.unwrap_or_else(|| (CorrectionForm::fresh(), FormErrors::default())));
     let referral_choices = may_refer.then(|| lists.referral.clone());
     let types: Vec<String> = f
         .types
@@ -498,10 +525,14 @@ pub async fn show(
         Some("gearchiveerd") => Some("De voorziening is gearchiveerd."),
         Some("teruggezet") => Some("De voorziening is teruggezet uit het archief."),
         Some("gecontroleerd") => Some("De gegevens zijn als gecontroleerd gemarkeerd."),
+        Some("ongedaan") => Some("De verwijzing is ongedaan gemaakt: ze telt niet meer mee."),
+        Some("te-laat") => Some(
+            "Ongedaan maken kan tot 10 minuten na het tellen. Vraag een beleidsmedewerker de telling te corrigeren.",
+        ),
+        Some("gecorrigeerd") => Some("De correctie is verwerkt en staat in het logboek."),
         _ => None,
     };
     let may_edit = user.write_scope().admits(f.provider_id);
-    let invalid = referral.is_some();
     let (referral, errors) =
         referral.unwrap_or_else(|| (ReferralForm::fresh(), FormErrors::default()));
     let page = render(&ShowPage {
@@ -528,7 +559,8 @@ pub async fn show(
             None => "nog nooit".into(),
         },
         may_edit,
-        may_verify: user.may_change(Section::Stale) && user.write_scope().admits(f.provider_id),
+        // Whoever may change the facility confirms its data (its own aanbieder too).
+        may_verify: may_edit,
         details: details(&f, lookups),
         types,
         levensgebieden,
@@ -538,6 +570,10 @@ pub async fn show(
         referral,
         errors,
         referral_choices,
+        recent,
+        correction,
+        undo_minutes: referral_store::UNDO_MINUTES,
+        routes: choices::ROUTES,
     })?;
     Ok(if invalid {
         (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
@@ -607,36 +643,4 @@ pub async fn stale_index(
         rows,
         may_verify: user.may_change(Section::Stale) && user.write_scope() == ProviderScope::All,
     })
-}
-
-#[derive(Deserialize, Default)]
-pub struct VerifyForm {
-    #[serde(default)]
-    terug: String,
-}
-
-/// POST /{tenant}/actualiteit/{id}: the beleidsmedewerker confirms the data are current.
-pub async fn facility_verify(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ClientAddr(address): ClientAddr,
-    PathId(id): PathId,
-    axum::Form(form): axum::Form<VerifyForm>,
-) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = access::facility(&mut tx, &user, id, Access::Write).await?;
-    let today = time_fmt::today();
-    store::mark_verified(&mut tx, id, &user.display_name, today).await?;
-    let event = Event::new("gecontroleerd", "voorziening", id)
-        .before(serde_json::json!({"laatst_gecontroleerd": before.verified_on.map(|d| d.to_string()).unwrap_or_default(), "gecontroleerd_door": before.verified_by}))
-        .after(serde_json::json!({"laatst_gecontroleerd": today.to_string(), "gecontroleerd_door": user.display_name}));
-    let target = if form.terug == "lijst" {
-        format!("{}?melding=gecontroleerd", user.href(Section::Stale.path()))
-    } else {
-        format!(
-            "{}/{id}?melding=gecontroleerd",
-            user.href(Section::Facilities.path())
-        )
-    };
-    audit::record_commit_redirect(tx, &user, &address, event, &target).await
 }

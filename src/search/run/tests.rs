@@ -131,7 +131,7 @@ fn register(facts: &[Fact]) -> TenantIndex {
             opening[opening_slot(*day, *dagdeel)].set(i);
         }
         let stems: Vec<String> = fact.stems.iter().map(|s| s.to_string()).collect();
-        text.add(&stems, &fact.name.to_lowercase());
+        text.add(&stems, &fact.name.to_lowercase(), &[]);
         let level = |l: Level| located.iter().copied().find(|a| areas[*a].level == l);
         entries.push(Entry {
             id: Uuid::new_v4(),
