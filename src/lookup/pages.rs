@@ -25,7 +25,16 @@ pub async fn search_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let (index, ranks) = super::projection_and_ranks(&state, user.tenant_id, &tenant).await?;
-    let outcome = search::run(&index, params, ranks);
+    // The walk-in places are internal: read for this search only, and only when asked for.
+    let walk_in = if params.walk_in {
+        let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+        let slots = search::walk_in::slots(&mut tx, &index).await?;
+        tx.commit().await?;
+        Some(slots)
+    } else {
+        None
+    };
+    let outcome = search::run_with_walk_in(&index, params, ranks, walk_in.as_deref());
     let layout = Layout::for_user(&user, "Voorzieningen zoeken", Some(Section::Lookup));
     super::results::page(
         layout,

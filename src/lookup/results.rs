@@ -55,6 +55,8 @@ struct SearchPage<'a> {
     near_name: Option<String>,
     /// A filter is chosen: the filters show unfolded.
     filtered: bool,
+    /// `inloop=1` is on (the wijkteam's search only).
+    walk_in: bool,
 }
 
 fn nearness(index: &TenantIndex, near: Option<usize>, entry: &Entry) -> &'static str {
@@ -106,6 +108,12 @@ fn chips(outcome: &Outcome) -> Vec<Chip> {
                 crate::register::facilities::hours::DAGDELEN[d]
             ),
             remove: p.without("dagdeel"),
+        });
+    }
+    if p.walk_in {
+        out.push(Chip {
+            label: "Met vrije inloopplekken".into(),
+            remove: p.without("inloop"),
         });
     }
     out
@@ -173,6 +181,7 @@ pub fn page(
         buurten: buurten(index, outcome.near),
         near_name: outcome.near.map(|b| index.areas[b].name.clone()),
         filtered: p.filtered(),
+        walk_in: p.walk_in,
         notices: p.notices.clone(),
         action,
         rows,

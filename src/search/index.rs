@@ -293,12 +293,17 @@ impl TenantIndex {
 
     /// The entries open at any of the [`super::filters::opening_slot`]s in `mask` (a bit per slot).
     pub fn open_in(&self, mask: u32) -> Bits {
-        let mut out = Bits::empty(self.len());
-        for (bit, set) in self.opening.iter().enumerate() {
-            if mask & (1 << bit) != 0 {
-                out.or(set);
-            }
-        }
-        out
+        union_in(&self.opening, self.len(), mask)
     }
+}
+
+/// The union of the per-slot sets `slots` picked by `mask` (a bit per slot), over `n` entries.
+pub fn union_in(slots: &[Bits], n: usize, mask: u32) -> Bits {
+    let mut out = Bits::empty(n);
+    for (bit, set) in slots.iter().enumerate() {
+        if mask & (1 << bit) != 0 {
+            out.or(set);
+        }
+    }
+    out
 }

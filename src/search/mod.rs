@@ -15,9 +15,10 @@ pub mod index;
 pub mod load;
 pub mod params;
 mod run;
+pub mod walk_in;
 pub mod words;
 
-pub use run::{run, Facet, FacetOption, Loosen, Outcome, PAGE_SIZE};
+pub use run::{run, run_with_walk_in, Facet, FacetOption, Loosen, Outcome, PAGE_SIZE};
 
 use std::sync::LazyLock;
 

@@ -19,6 +19,9 @@ pub struct SearchParams {
     pub day: Option<usize>,
     /// Position in [`DAGDELEN`].
     pub dagdeel: Option<usize>,
+    /// Only facilities with places kept free for walk-ins at the chosen day and dagdeel (the
+    /// wijkteam's search; the capacity is internal, so the public kaart ignores it).
+    pub walk_in: bool,
     /// CBS code of the buurt to order by nearness to.
     pub near: Option<String>,
     pub page: usize,
@@ -70,6 +73,7 @@ impl SearchParams {
                         p.dagdeel = DAGDELEN.iter().position(|d| *d == value);
                         bad_dagdeel = p.dagdeel.is_none() && !value.is_empty();
                     }
+                    "inloop" => p.walk_in = matches!(value, "1" | "ja" | "on" | "true"),
                     "bij" => p.near = code(value).map(|v| v.to_uppercase()),
                     "pagina" => {
                         p.page = value
@@ -105,6 +109,7 @@ impl SearchParams {
             || self.flags.0.iter().any(|f| *f)
             || self.day.is_some()
             || self.dagdeel.is_some()
+            || self.walk_in
     }
 
     /// The parameters as pairs, in a fixed order (page 1 is left out).
@@ -128,6 +133,9 @@ impl SearchParams {
         }
         if let Some(d) = self.dagdeel {
             out.push(("dagdeel", DAGDELEN[d].into()));
+        }
+        if self.walk_in {
+            out.push(("inloop", "1".into()));
         }
         if let Some(b) = &self.near {
             out.push(("bij", b.clone()));
@@ -159,6 +167,7 @@ impl SearchParams {
             "q" => p.q.clear(),
             "dag" => p.day = None,
             "dagdeel" => p.dagdeel = None,
+            "inloop" => p.walk_in = false,
             "bij" => p.near = None,
             _ => {
                 if let Some(f) = CodeFilter::from_key(key) {

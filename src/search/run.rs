@@ -8,7 +8,7 @@
 
 use super::bits::Bits;
 use super::filters::{opening_slot, CodeFilter, Flag, PerCodeFilter};
-use super::index::{Entry, TenantIndex};
+use super::index::{union_in, Entry, TenantIndex};
 use super::params::SearchParams;
 use super::words::Ranks;
 use crate::cbs::Level;
@@ -111,12 +111,19 @@ fn open_mask(day: Option<usize>, dagdeel: Option<usize>) -> u32 {
     mask
 }
 
+/// Per [`opening_slot`], the entries the opening filter picks from: those open then, or (with
+/// `inloop=1`) those with places kept free for walk-ins then.
+fn slot_sets<'a>(index: &'a TenantIndex, walk_in: Option<&'a [Bits]>) -> &'a [Bits] {
+    walk_in.unwrap_or(&index.opening)
+}
+
 /// Per dimension, the entries that pass it (`None`: not filtered on).
 fn passes(
     index: &TenantIndex,
     params: &SearchParams,
     sel: &PerCodeFilter<Option<usize>>,
     ranks: Option<&Ranks>,
+    walk_in: Option<&[Bits]>,
 ) -> [Option<Bits>; DIMENSIONS] {
     let mut pass: [Option<Bits>; DIMENSIONS] = Default::default();
     for (filter, s) in sel.iter() {
@@ -127,8 +134,10 @@ fn passes(
             pass[Dimension::Flag(flag).at()] = Some(index.flags[flag].clone());
         }
     }
-    if params.day.is_some() || params.dagdeel.is_some() {
-        pass[Dimension::Opening.at()] = Some(index.open_in(open_mask(params.day, params.dagdeel)));
+    if params.day.is_some() || params.dagdeel.is_some() || walk_in.is_some() {
+        let mask = open_mask(params.day, params.dagdeel);
+        pass[Dimension::Opening.at()] =
+            Some(union_in(slot_sets(index, walk_in), index.len(), mask));
     }
     pass[Dimension::Words.at()] = ranks.map(|r| r.matched.clone());
     pass
@@ -158,7 +167,24 @@ fn all_but_each(n: usize, pass: &[Option<Bits>; DIMENSIONS]) -> (Vec<Bits>, Bits
 }
 
 /// Runs the search. `ranks` is the text match (`None`: no words, everything matches).
+/// `inloop=1` is dropped: only [`run_with_walk_in`] knows the walk-in places.
 pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) -> Outcome<'_> {
+    params.walk_in = false;
+    run_with_walk_in(index, params, ranks, None)
+}
+
+/// [`run`] with, per [`opening_slot`], the entries with places kept free for walk-ins then;
+/// they are used when the search asks for them (`inloop=1`).
+pub fn run_with_walk_in<'a>(
+    index: &'a TenantIndex,
+    mut params: SearchParams,
+    ranks: Option<Ranks>,
+    walk_in: Option<&[Bits]>,
+) -> Outcome<'a> {
+    let walk_in = walk_in.filter(|_| params.walk_in);
+    if walk_in.is_none() {
+        params.walk_in = false;
+    }
     let sel = resolve(index, &mut params);
     let near = params
         .near
@@ -171,7 +197,8 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) 
             .notices
             .push("De gekozen buurt bestaat niet; de resultaten staan op relevantie.".into());
     }
-    let pass = passes(index, &params, &sel, ranks.as_ref());
+    let pass = passes(index, &params, &sel, ranks.as_ref(), walk_in);
+    let slots = slot_sets(index, walk_in);
     let (except, all) = all_but_each(index.len(), &pass);
 
     let mut result: Vec<(usize, f32)> = all
@@ -205,8 +232,7 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) 
         .map(|(d, (short, long))| FacetOption {
             value: short,
             label: long,
-            count: index
-                .open_in(open_mask(Some(d + 1), params.dagdeel))
+            count: union_in(slots, index.len(), open_mask(Some(d + 1), params.dagdeel))
                 .count_and(&except[Dimension::Opening.at()]),
             selected: params.day == Some(d + 1),
         })
@@ -217,8 +243,7 @@ pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) 
         .map(|(p, name)| FacetOption {
             value: name,
             label: name,
-            count: index
-                .open_in(open_mask(params.day, Some(p)))
+            count: union_in(slots, index.len(), open_mask(params.day, Some(p)))
                 .count_and(&except[Dimension::Opening.at()]),
             selected: params.dagdeel == Some(p),
         })
@@ -405,16 +430,18 @@ fn loosen(params: &SearchParams, only: &[usize]) -> Vec<Loosen> {
             );
         }
     }
-    if params.day.is_some() || params.dagdeel.is_some() {
+    if params.day.is_some() || params.dagdeel.is_some() || params.walk_in {
         let mut p = params.clone();
         p.day = None;
         p.dagdeel = None;
+        p.walk_in = false;
         p.page = 1;
-        add(
-            "op elke dag en elk dagdeel".into(),
-            p.query(),
-            only[Dimension::Opening.at()],
-        );
+        let label = if params.walk_in {
+            "zonder ‘vrije inloopplek’, op elke dag en elk dagdeel"
+        } else {
+            "op elke dag en elk dagdeel"
+        };
+        add(label.into(), p.query(), only[Dimension::Opening.at()]);
     }
     out
 }

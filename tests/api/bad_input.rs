@@ -53,10 +53,10 @@ async fn a_dagdeel_capacity_beyond_32_bits_is_a_form_error_in_the_form_and_the_i
     let mut b = app.login("beleid@almelo.demo").await;
     let before = app.scalar_i64("select count(*) from facilities").await;
     let mut form = facility_form(&avedan(&app).await);
-    form.retain(|(k, _)| !k.starts_with("cap_ochtend"));
-    form.push(("cap_ochtend_max", "15".into()));
-    form.push(("cap_ochtend_inloop", "2147483647".into()));
-    form.push(("cap_ochtend_afspraak", "2147483647".into()));
+    form.retain(|(k, _)| !k.starts_with("cap_ma_ochtend"));
+    form.push(("cap_ma_ochtend_max", "15".into()));
+    form.push(("cap_ma_ochtend_inloop", "2147483647".into()));
+    form.push(("cap_ma_ochtend_afspraak", "2147483647".into()));
     let page = post_form(&mut b, "/almelo/voorzieningen", &form).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -67,10 +67,10 @@ async fn a_dagdeel_capacity_beyond_32_bits_is_a_form_error_in_the_form_and_the_i
     assert!(page.body.contains("value=\"2147483647\""), "input kept");
 
     // Within 32 bits each, but their sum is not.
-    form.retain(|(k, _)| !k.starts_with("cap_ochtend"));
-    form.push(("cap_ochtend_max", "9999999".into()));
-    form.push(("cap_ochtend_inloop", "9999999".into()));
-    form.push(("cap_ochtend_afspraak", "9999999".into()));
+    form.retain(|(k, _)| !k.starts_with("cap_ma_ochtend"));
+    form.push(("cap_ma_ochtend_max", "9999999".into()));
+    form.push(("cap_ma_ochtend_inloop", "9999999".into()));
+    form.push(("cap_ma_ochtend_afspraak", "9999999".into()));
     let page = post_form(&mut b, "/almelo/voorzieningen", &form).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page
@@ -86,7 +86,7 @@ async fn a_dagdeel_capacity_beyond_32_bits_is_a_form_error_in_the_form_and_the_i
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("onwaarschijnlijk groot"));
-    assert!(page.body.contains("Schrijf de capaciteit per dagdeel"));
+    assert!(page.body.contains("Schrijf de capaciteit als"));
     assert_eq!(
         app.scalar_i64("select count(*) from facilities").await,
         before

@@ -383,3 +383,52 @@ async fn the_handout_is_a_page_of_its_own_for_the_resident() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn walk_in_places_on_a_day_and_dagdeel_are_a_wijkteam_filter_only() {
+    let app = TestApp::spawn().await;
+    let mut b = app.login("wijkteam@almelo.demo").await;
+    let count = |cond: &str| {
+        format!(
+            "select count(*) from facilities f join tenants t using (tenant_id) \
+             where t.slug = 'almelo' and not f.archived and exists (select 1 from facility_dagdeel_capacity c \
+             where c.tenant_id = f.tenant_id and c.facility_id = f.facility_id and {cond})"
+        )
+    };
+    let tuesday_afternoon = "c.weekday = 2 and c.dagdeel = 'middag'";
+    let expected = app
+        .scalar_i64(&count(&format!("{tuesday_afternoon} and c.walk_in > 0")))
+        .await;
+    assert!(expected > 1, "the demo carries walk-in places");
+    // Keep no walk-in place at one facility that is open then: it drops out.
+    sqlx::query(&format!(
+        "update facility_dagdeel_capacity c set walk_in = 0 from facilities f \
+         where f.facility_id = c.facility_id and f.name = 'Dagstructurering Schelfhorst' and {tuesday_afternoon}"
+    ))
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let (open, open_names, _) = search(&mut b, "/almelo/zoeken?dag=di&dagdeel=middag").await;
+    let (n, names, body) = search(&mut b, "/almelo/zoeken?dag=di&dagdeel=middag&inloop=1").await;
+    assert_eq!(n as i64, expected - 1);
+    assert!(n < open);
+    assert!(open_names.contains(&"Dagstructurering Schelfhorst".to_string()));
+    assert!(!names.contains(&"Dagstructurering Schelfhorst".to_string()));
+    assert!(body.contains("Met vrije inloopplekken"), "the chip");
+    assert!(body.contains("name=\"inloop\" value=\"1\" checked"));
+    // Any day, any dagdeel: every facility with a walk-in place at all.
+    let any = app.scalar_i64(&count("c.walk_in > 0")).await;
+    assert_eq!(
+        search(&mut b, "/almelo/zoeken?inloop=1").await.0 as i64,
+        any
+    );
+
+    // The capacity is internal: the public kaart neither offers nor applies the filter.
+    let mut visitor = app.client();
+    let public = visitor
+        .get("/almelo/kaart?dag=di&dagdeel=middag&inloop=1")
+        .await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert_eq!(total(&public.body), open);
+    assert!(!public.body.contains("name=\"inloop\""));
+}

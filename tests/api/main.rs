@@ -31,6 +31,7 @@ mod ownership;
 mod pilot;
 mod referral_changes;
 mod register;
+mod register_capacity;
 mod register_import;
 mod roles;
 mod scale_out;

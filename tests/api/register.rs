@@ -30,9 +30,9 @@ pub fn facility_form(provider: &str) -> Vec<(&'static str, String)> {
         ("open_do", "19:00-21:30".into()),
         ("rolstoeltoegankelijk", "ja".into()),
         ("capaciteit_tegelijk", "15".into()),
-        ("cap_ochtend_max", "15".into()),
-        ("cap_ochtend_inloop", "5".into()),
-        ("cap_ochtend_afspraak", "10".into()),
+        ("cap_ma_ochtend_max", "15".into()),
+        ("cap_ma_ochtend_inloop", "5".into()),
+        ("cap_ma_ochtend_afspraak", "10".into()),
         ("eigen_bijdrage", "per_bezoek".into()),
         ("eigen_bijdrage_bedrag", "2,50".into()),
         ("toegang", "vrij".into()),
@@ -58,12 +58,12 @@ pub async fn post_form(
     b.post(path, &pairs).await
 }
 
-fn set(form: &mut Vec<(&'static str, String)>, key: &'static str, value: &str) {
+pub fn set(form: &mut Vec<(&'static str, String)>, key: &'static str, value: &str) {
     form.retain(|(k, _)| *k != key);
     form.push((key, value.to_string()));
 }
 
-async fn avedan(app: &TestApp) -> String {
+pub async fn avedan(app: &TestApp) -> String {
     app.id("select provider_id from providers p join tenants t using (tenant_id) where t.slug = 'almelo' and p.name = 'Avedan'")
         .await
         .to_string()
@@ -93,7 +93,7 @@ async fn an_official_adds_a_facility_with_every_part_stored() {
     assert!(show.body.contains("€ 2,50 per bezoek"));
     assert!(show
         .body
-        .contains("maximaal 15 tegelijk, waarvan 5 vrije inloop en 10 op afspraak"));
+        .contains("15 tegelijk (5 vrije inloop, 10 op afspraak)"));
     assert!(
         show.body.contains("Sociale contacten"),
         "levensgebied follows from the types"
@@ -144,7 +144,7 @@ async fn wrong_fields_come_back_with_dutch_messages_and_all_input_kept() {
     set(&mut form, "website", "niet een site");
     set(&mut form, "telefoon", "12");
     set(&mut form, "eigen_bijdrage_bedrag", "");
-    set(&mut form, "cap_ochtend_inloop", "20");
+    set(&mut form, "cap_ma_ochtend_inloop", "20");
     form.retain(|(k, _)| *k != "typen");
     let page = post_form(&mut b, "/almelo/voorzieningen", &form).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);

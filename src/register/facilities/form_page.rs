@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use uuid::Uuid;
 
+use super::capacity;
 use super::choices::{self, Choices};
 use super::hours::{self, WEEKDAYS};
 use super::record::{Lookups, RawFacility};
@@ -37,10 +38,7 @@ fn opts(list: Choices) -> Vec<Opt> {
 pub fn raw_from_body(body: &[u8]) -> (RawFacility, i32) {
     let mut raw = RawFacility::default();
     let mut version = 0;
-    let mut cap: Vec<(String, [String; 3])> = hours::DAGDELEN
-        .iter()
-        .map(|d| (d.to_string(), Default::default()))
-        .collect();
+    let mut cap: [[[String; 3]; 3]; 7] = Default::default();
     for (key, value) in form_urlencoded::parse(body) {
         let value = value.into_owned();
         if key == "version" {
@@ -50,36 +48,14 @@ pub fn raw_from_body(body: &[u8]) -> (RawFacility, i32) {
                 raw.push("openingstijden", format!("{day} {}", value.trim()));
             }
             raw.set(&key, value);
-        } else if let Some(rest) = key.strip_prefix("cap_") {
-            if let Some((dagdeel, part)) = rest.split_once('_') {
-                if let Some((_, slots)) = cap.iter_mut().find(|(d, _)| d == dagdeel) {
-                    let index = ["max", "inloop", "afspraak"]
-                        .iter()
-                        .position(|p| *p == part);
-                    if let Some(i) = index {
-                        slots[i] = value.trim().to_string();
-                    }
-                }
-            }
+        } else if capacity::read_form_field(&mut cap, &key, &value) {
             raw.set(&key, value);
         } else {
             raw.push(&key, value);
         }
     }
-    for (dagdeel, [max, walk, appt]) in cap {
-        if !(max.is_empty() && walk.is_empty() && appt.is_empty()) {
-            let zero = |s: &str| {
-                if s.is_empty() {
-                    "0".to_string()
-                } else {
-                    s.to_string()
-                }
-            };
-            raw.push(
-                "capaciteit_dagdelen",
-                format!("{dagdeel} {}/{}/{}", zero(&max), zero(&walk), zero(&appt)),
-            );
-        }
+    for item in capacity::items_of_grid(&cap) {
+        raw.push(capacity::FIELD, item);
     }
     (raw, version)
 }
@@ -94,17 +70,9 @@ pub fn with_form_fields(mut raw: RawFacility) -> RawFacility {
             );
         }
     }
-    let items: Vec<String> = raw
-        .all("capaciteit_dagdelen")
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    for item in items {
-        if let Some((dagdeel, numbers)) = item.split_once(' ') {
-            for (part, value) in ["max", "inloop", "afspraak"].iter().zip(numbers.split('/')) {
-                raw.set(&format!("cap_{dagdeel}_{part}"), value);
-            }
-        }
+    let fields = capacity::form_fields_of(raw.all(capacity::FIELD));
+    for (field, value) in fields {
+        raw.set(&field, value);
     }
     raw
 }
@@ -129,6 +97,7 @@ struct FormPage {
     werkgebieden: Vec<Opt>,
     weekdays: Vec<(&'static str, &'static str)>,
     dagdelen: [&'static str; 3],
+    capacity_parts: [(&'static str, &'static str); 3],
     wheelchair: Vec<Opt>,
     own_contribution: Vec<Opt>,
     access: Vec<Opt>,
@@ -242,6 +211,7 @@ pub fn facility_form(
         werkgebieden,
         weekdays: WEEKDAYS.to_vec(),
         dagdelen: hours::DAGDELEN,
+        capacity_parts: capacity::PARTS,
         wheelchair: opts(choices::WHEELCHAIR),
         own_contribution: opts(choices::OWN_CONTRIBUTION),
         access: opts(choices::ACCESS),

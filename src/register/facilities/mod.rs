@@ -2,6 +2,7 @@
 //! [`store`]; [`edit`] changes, [`view`] reads.
 
 pub mod access;
+pub mod capacity;
 pub mod choices;
 pub mod edit;
 pub mod form_page;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
+use super::capacity::{self, SlotCapacity};
 use super::choices::{self, Choices};
 use super::hours::{self, Period};
 use crate::fields::{self, Email, Postcode};
@@ -221,8 +222,8 @@ pub struct FacilityInput {
     pub capacity_at_once: Option<i32>,
     pub capacity_per_day: Option<i32>,
     pub capacity_per_week: Option<i32>,
-    /// (dagdeel, max present, walk-in, by appointment), applied to every open weekday.
-    pub dagdeel_capacity: Vec<(String, i32, i32, i32)>,
+    /// Per weekday and dagdeel the facility is open.
+    pub dagdeel_capacity: Vec<SlotCapacity>,
     pub visitors_last_year: Option<i32>,
     pub visits_last_year: Option<i32>,
     pub own_contribution: String,
@@ -438,10 +439,16 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
             Err(m) => e.add("email", m),
         }
     }
-    match hours::parse_week(raw.all("openingstijden")) {
-        Ok(h) => input.hours = h,
-        Err(m) => e.add("openingstijden", m),
-    }
+    let hours_read = match hours::parse_week(raw.all("openingstijden")) {
+        Ok(h) => {
+            input.hours = h;
+            true
+        }
+        Err(m) => {
+            e.add("openingstijden", m);
+            false
+        }
+    };
     input.opening_exceptions = text(raw, &mut e, "uitzonderingen", 1000, "de uitzonderingen");
     input.wheelchair = choice(
         raw,
@@ -454,7 +461,11 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
     input.capacity_at_once = number(raw, &mut e, "capaciteit_tegelijk", "De capaciteit tegelijk");
     input.capacity_per_day = number(raw, &mut e, "capaciteit_per_dag", "De capaciteit per dag");
     input.capacity_per_week = number(raw, &mut e, "capaciteit_per_week", "De capaciteit per week");
-    input.dagdeel_capacity = dagdeel_capacity(raw, &mut e);
+    input.dagdeel_capacity = capacity::parse(
+        raw.all(capacity::FIELD),
+        hours_read.then_some(input.hours.as_slice()),
+        &mut e,
+    );
     input.visitors_last_year = number(raw, &mut e, "bezoekers_vorig_jaar", "Het aantal bezoekers");
     input.visits_last_year = number(raw, &mut e, "bezoeken_vorig_jaar", "Het aantal bezoeken");
     input.own_contribution = choice(
@@ -523,55 +534,4 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
     } else {
         Err(e)
     }
-}
-
-/// The largest capacity a dagdeel takes, as for the other counts (`fields::count`).
-const MAX_CAPACITY: i64 = 10_000_000;
-
-/// `ochtend 12/4/8`: at most 12 present, 4 kept for walk-ins, 8 by appointment.
-fn dagdeel_capacity(raw: &RawFacility, e: &mut FormErrors) -> Vec<(String, i32, i32, i32)> {
-    let mut out: Vec<(String, i32, i32, i32)> = Vec::new();
-    for item in raw.all("capaciteit_dagdelen") {
-        let bad = || {
-            "Schrijf de capaciteit per dagdeel als ‘ochtend 12/4/8’: maximaal aanwezig, waarvan vrije inloop, waarvan op afspraak.".to_string()
-        };
-        let Some((dagdeel, numbers)) = item.split_once(' ') else {
-            e.add("capaciteit_dagdelen", bad());
-            continue;
-        };
-        let dagdeel = dagdeel.to_lowercase();
-        // Parsed wide: a number beyond 32 bits is a typing error to report, not an overflow.
-        let parts: Vec<Option<i64>> = numbers
-            .split('/')
-            .map(|n| n.trim().parse::<i64>().ok().filter(|n| *n >= 0))
-            .collect();
-        if !hours::DAGDELEN.contains(&dagdeel.as_str())
-            || parts.is_empty()
-            || parts.len() > 3
-            || parts.iter().any(Option::is_none)
-        {
-            e.add("capaciteit_dagdelen", bad());
-            continue;
-        }
-        let n: Vec<i64> = parts.into_iter().flatten().collect();
-        if n.iter().any(|n| *n > MAX_CAPACITY) {
-            e.add(
-                "capaciteit_dagdelen",
-                format!("De capaciteit in de {dagdeel} is onwaarschijnlijk groot; controleer de getallen."),
-            );
-            continue;
-        }
-        let [max, walk_in, appointment] = [0, 1, 2].map(|i| n.get(i).map_or(0, |v| *v as i32));
-        if i64::from(walk_in) + i64::from(appointment) > i64::from(max) {
-            e.add("capaciteit_dagdelen", format!("In de {dagdeel} zijn vrije inloop en afspraken samen meer dan het maximum ({max})."));
-        } else if out.iter().any(|(d, ..)| *d == dagdeel) {
-            e.add(
-                "capaciteit_dagdelen",
-                format!("De {dagdeel} staat er twee keer in."),
-            );
-        } else {
-            out.push((dagdeel, max, walk_in, appointment));
-        }
-    }
-    out
 }

@@ -139,9 +139,10 @@ const SNAPSHOT: &str = "select f.facility_id, f.provider_id, p.name as provider_
     array(select (array['ma','di','wo','do','vr','za','zo'])[h.weekday] || ' ' || to_char(h.opens, 'HH24:MI') || '-' || \
           to_char(h.closes, 'HH24:MI') from facility_hours h where h.tenant_id = f.tenant_id and h.facility_id = f.facility_id \
           order by h.weekday, h.opens) as hours, \
-    array(select distinct on (c.dagdeel) c.dagdeel || ' ' || c.max_present || '/' || c.walk_in || '/' || c.by_appointment \
+    array(select (array['ma','di','wo','do','vr','za','zo'])[c.weekday] || ' ' || c.dagdeel || ' ' || c.max_present || '/' || \
+          c.walk_in || '/' || c.by_appointment \
           from facility_dagdeel_capacity c where c.tenant_id = f.tenant_id and c.facility_id = f.facility_id \
-          order by c.dagdeel, c.weekday) as dagdelen \
+          order by c.weekday, array_position(array['ochtend','middag','avond'], c.dagdeel)) as dagdelen \
     from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
     left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
     where f.tenant_id = $1";
@@ -222,9 +223,7 @@ impl Snapshot {
         r.set("capaciteit_tegelijk", opt(self.capacity_at_once));
         r.set("capaciteit_per_dag", opt(self.capacity_per_day));
         r.set("capaciteit_per_week", opt(self.capacity_per_week));
-        let mut dagdelen = self.dagdelen.clone();
-        dagdelen.sort_by_key(|d| hours::DAGDELEN.iter().position(|x| d.starts_with(x)));
-        r.set_list("capaciteit_dagdelen", dagdelen);
+        r.set_list("capaciteit_dagdelen", self.dagdelen.clone());
         r.set("bezoekers_vorig_jaar", opt(self.visitors_last_year));
         r.set("bezoeken_vorig_jaar", opt(self.visits_last_year));
         r.set("eigen_bijdrage", &self.own_contribution);

@@ -10,6 +10,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::access;
+use super::capacity;
 use super::choices;
 use super::hours::{self, WEEKDAYS};
 use super::record::Lookups;
@@ -244,7 +245,8 @@ struct ShowPage {
     types: Vec<String>,
     levensgebieden: Vec<String>,
     hours: Vec<Labelled>,
-    dagdelen: Vec<Labelled>,
+    dagdelen: Vec<capacity::ScheduleRow>,
+    dagdeel_names: [&'static str; 3],
     details: Vec<Labelled>,
     referral: ReferralForm,
     errors: FormErrors,
@@ -500,23 +502,7 @@ pub async fn show(
             }
         })
         .collect();
-    let dagdelen = f
-        .dagdelen
-        .iter()
-        .filter_map(|d| {
-            let (part, numbers) = d.split_once(' ')?;
-            let n: Vec<&str> = numbers.split('/').collect();
-            Some(Labelled {
-                label: part.into(),
-                value: format!(
-                    "maximaal {} tegelijk, waarvan {} vrije inloop en {} op afspraak",
-                    n.first()?,
-                    n.get(1)?,
-                    n.get(2)?
-                ),
-            })
-        })
-        .collect();
+    let dagdelen = capacity::schedule(f.dagdelen.iter().map(String::as_str));
     let notice = match melding {
         Some("verwezen") => {
             Some("De verwijzing is geteld. Er is niets over de inwoner opgeslagen.")
@@ -566,6 +552,7 @@ pub async fn show(
         levensgebieden,
         hours,
         dagdelen,
+        dagdeel_names: hours::DAGDELEN,
         f,
         referral,
         errors,

@@ -8,7 +8,6 @@
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::hours;
 use super::record::FacilityInput;
 use crate::db::TenantTx;
 use crate::error::AppResult;
@@ -274,18 +273,13 @@ impl Links {
             self.hour_opens.push(p.opens);
             self.hour_closes.push(p.closes);
         }
-        // Capacity per dagdeel applies to every weekday the facility is open in that dagdeel.
-        for (weekday, dagdeel) in hours::open_dagdelen(&i.hours) {
-            if let Some((_, max, walk, appointment)) =
-                i.dagdeel_capacity.iter().find(|(p, ..)| p == dagdeel)
-            {
-                self.cap_facility.push(id);
-                self.cap_day.push(weekday);
-                self.cap_dagdeel.push(dagdeel.to_string());
-                self.cap_max.push(*max);
-                self.cap_walk_in.push(*walk);
-                self.cap_appointment.push(*appointment);
-            }
+        for c in &i.dagdeel_capacity {
+            self.cap_facility.push(id);
+            self.cap_day.push(c.weekday);
+            self.cap_dagdeel.push(c.dagdeel_name().to_string());
+            self.cap_max.push(c.max);
+            self.cap_walk_in.push(c.walk_in);
+            self.cap_appointment.push(c.appointment);
         }
     }
 

@@ -539,3 +539,45 @@ fn pages_of_twenty_and_a_page_past_the_end_shows_the_last() {
     assert_eq!(even.rows, vec![40, 42, 44]);
     assert_eq!(PAGE_SIZE, 20);
 }
+
+#[test]
+fn walk_in_places_narrow_the_opening_filter_only_where_they_are_given() {
+    let index = almelo();
+    let by_name = |name: &str| {
+        index
+            .entries
+            .iter()
+            .position(|e| e.name == name)
+            .expect(name)
+    };
+    // Walk-in places: Buurthuis De Kolk on Monday morning, the Voedselbank on Monday evening.
+    let mut slots = vec![Bits::empty(index.len()); OPENING_SLOTS];
+    slots[opening_slot(1, 0)].set(by_name("Buurthuis De Kolk"));
+    slots[opening_slot(1, 2)].set(by_name("Voedselbank Almelo"));
+    let run = |query: &str| {
+        super::run_with_walk_in(&index, SearchParams::parse(Some(query)), None, Some(&slots))
+    };
+    let monday_evening = run("dag=ma&dagdeel=avond&inloop=1");
+    assert_eq!(names(&index, &monday_evening), ["Voedselbank Almelo"]);
+    let mornings = run("dagdeel=ochtend&inloop=1");
+    assert_eq!(names(&index, &mornings), ["Buurthuis De Kolk"]);
+    // The days count walk-in places within the dagdeel.
+    assert_eq!(
+        counts(&mornings.days)[..2],
+        [("ma".into(), 1), ("di".into(), 0)]
+    );
+    let any = run("inloop=1");
+    assert_eq!(any.total, 2);
+    assert!(any.params.query().contains("inloop=1"));
+    // Without the sets (the public kaart) the parameter is dropped.
+    let public = search(&index, "dagdeel=ochtend&inloop=1");
+    assert!(!public.params.walk_in);
+    assert!(!public.params.query().contains("inloop"));
+    // An empty result offers to drop it with the day and dagdeel.
+    let none = run("dag=di&inloop=1");
+    assert_eq!(none.total, 0);
+    assert!(none
+        .loosen
+        .iter()
+        .any(|l| l.label.contains("vrije inloopplek") && l.count > 0));
+}

@@ -102,7 +102,9 @@ async fn internal_fields_appear_on_neither_the_kaart_nor_hsds() {
     .unwrap();
     sqlx::query(
         "insert into facility_dagdeel_capacity (tenant_id, facility_id, weekday, dagdeel, max_present, walk_in, by_appointment) \
-         select tenant_id, facility_id, 1, 'ochtend', 987607, 987606, 1 from facilities where tenant_id = $1",
+         select tenant_id, facility_id, 1, 'ochtend', 987607, 987606, 1 from facilities where tenant_id = $1 \
+         on conflict (tenant_id, facility_id, weekday, dagdeel) do update \
+         set max_present = excluded.max_present, walk_in = excluded.walk_in, by_appointment = excluded.by_appointment",
     )
     .bind(almelo)
     .execute(&app.db.admin)
