@@ -16,6 +16,47 @@ fn verified_days_ago(line: usize) -> Option<i64> {
     }
 }
 
+/// Opening exceptions, dated from `today`: a third close on the general holidays, one in five
+/// over Christmas, and one in seven for a summer fortnight (the coming one).
+fn closures_of(line: usize, today: time::Date, raw: &mut RawFacility) {
+    use crate::register::facilities::closures;
+    use time::{Date, Month};
+    if line.is_multiple_of(3) {
+        let general = crate::holidays::ALL.iter().filter(|h| h.general);
+        raw.set_list(
+            closures::HOLIDAYS_FIELD,
+            general.map(|h| h.code.to_string()).collect(),
+        );
+    }
+    let on = |year: i32, month: Month, day: u8| {
+        Date::from_calendar_date(year, month, day).expect("a valid date")
+    };
+    let mut periods = Vec::new();
+    if line % 5 == 1 {
+        // The Christmas closure that has not ended yet.
+        let year = if today > on(today.year(), Month::January, 1) {
+            today.year()
+        } else {
+            today.year() - 1
+        };
+        let (from, to) = (
+            on(year, Month::December, 24),
+            on(year + 1, Month::January, 1),
+        );
+        periods.push(format!("{from}/{to} Kerstsluiting"));
+    }
+    if line % 7 == 2 {
+        let year = if today > on(today.year(), Month::August, 14) {
+            today.year() + 1
+        } else {
+            today.year()
+        };
+        let (from, to) = (on(year, Month::August, 1), on(year, Month::August, 14));
+        periods.push(format!("{from}/{to} Zomersluiting"));
+    }
+    raw.set_list(closures::FIELD, periods);
+}
+
 /// An estimated number of residents with a psychological vulnerability per wijk (a demand
 /// indicator as in seed 004), varied by CBS code so that some wijken fall below the median.
 pub async fn load_demand(tx: &mut TenantTx) -> Result<(), String> {
@@ -80,6 +121,7 @@ pub async fn load_facilities(tx: &mut TenantTx, slug: &str) -> Result<(), String
                 raw.set(column, value);
             }
         }
+        closures_of(line, today, &mut raw);
         let lookups = store::lookups(tx).await.map_err(|e| e.to_string())?;
         let input = record::validate(&raw, &lookups).map_err(|errors| {
             format!(

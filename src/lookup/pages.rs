@@ -34,7 +34,11 @@ pub async fn search_page(
     } else {
         None
     };
-    let outcome = search::run_with_walk_in(&index, params, ranks, walk_in.as_deref());
+    let cx = search::Context {
+        today: crate::web::time_fmt::today(),
+        walk_in: walk_in.as_deref(),
+    };
+    let outcome = search::run_in(&index, params, ranks, cx);
     let layout = Layout::for_user(&user, "Voorzieningen zoeken", Some(Section::Lookup));
     super::results::page(
         layout,

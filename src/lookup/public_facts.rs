@@ -8,7 +8,10 @@ use uuid::Uuid;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::fields::cents_text;
+use crate::register::facilities::closures::{self, Closure};
 use crate::register::facilities::hours::{self, WEEKDAYS};
+use crate::web::layout::FormErrors;
+use crate::web::time_fmt;
 
 #[derive(FromRow)]
 struct Row {
@@ -28,6 +31,8 @@ struct Row {
     wheelchair: String,
     directions: String,
     opening_exceptions: String,
+    closed_holidays: Vec<String>,
+    closures: Vec<String>,
     own_contribution: String,
     own_contribution_cents: Option<i64>,
     access: String,
@@ -41,7 +46,9 @@ struct Row {
 /// [`crate::register::public_fields`]).
 pub(crate) const SQL: &str = "select f.facility_id, f.provider_id, f.name, p.name as provider_name, f.description, f.street, f.house_number, \
     f.postcode, f.city, b.name as buurt_name, f.phone, f.email, f.website, f.wheelchair, f.directions, \
-    f.opening_exceptions, f.own_contribution, f.own_contribution_cents, f.access, f.archived, \
+    f.opening_exceptions, f.closed_holidays, f.own_contribution, f.own_contribution_cents, f.access, f.archived, \
+    array(select z.closed_from || '/' || z.closed_to || ' ' || z.reason from facility_closures z \
+          where z.tenant_id = f.tenant_id and z.facility_id = f.facility_id order by z.closed_from) as closures, \
     array(select t.name from facility_type_links l join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
           where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id order by l.is_main desc, t.name) as types, \
     array(select c.name from code_lists c where c.kind = 'doelgroep' and c.code = any (f.target_groups) order by c.position) \
@@ -73,6 +80,10 @@ pub struct PublicFacts {
     pub hours: Vec<DayHours>,
     pub has_hours: bool,
     pub exceptions: String,
+    /// Every closed period (the page picks those not yet over on the day it is shown: the facts
+    /// are kept for a generation of the register, which may outlast a day).
+    pub closures: Vec<Closure>,
+    pub closed_holidays: Vec<String>,
     pub phone: String,
     pub email: String,
     pub website: String,
@@ -120,6 +131,21 @@ impl PublicFacts {
             .or_else(|| cut.rfind(' '))
             .unwrap_or(cut.len());
         format!("{} …", cut[..end].trim_end())
+    }
+
+    /// The closed periods not over today, as sentences.
+    pub fn closures_ahead(&self) -> Vec<String> {
+        closures::upcoming(&self.closures, time_fmt::today())
+    }
+
+    /// "Gesloten op Koningsdag en Eerste Kerstdag", or empty.
+    pub fn holidays_text(&self) -> String {
+        closures::holidays_sentence(&self.closed_holidays)
+    }
+
+    /// Why it is closed today, if it is.
+    pub fn closed_today(&self) -> Option<String> {
+        closures::closed_on(time_fmt::today(), &self.closures, &self.closed_holidays)
     }
 
     pub fn tel_href(&self) -> String {
@@ -190,6 +216,11 @@ impl From<Row> for PublicFacts {
             has_hours: !periods.is_empty(),
             hours,
             exceptions: r.opening_exceptions,
+            closures: closures::parse(
+                r.closures.iter().map(String::as_str),
+                &mut FormErrors::default(),
+            ),
+            closed_holidays: r.closed_holidays,
             phone: r.phone,
             email: r.email,
             website: r.website,

@@ -38,6 +38,7 @@ pub const FACILITY: &[&str] = &[
     "wheelchair",
     "directions",
     "opening_exceptions",
+    "closed_holidays",
     "serves_whole_region",
     "own_contribution",
     "own_contribution_cents",
@@ -100,10 +101,11 @@ pub const PROVIDER_CONTACT: &[&str] = &[
 /// The columns of `providers` that are never published.
 pub const PROVIDER_INTERNAL: &[&str] = &["contact_name", "version", "created_at"];
 
-/// The other tables public pages read, whole: opening hours, types, service areas, the
-/// tenant's areas and code lists. `facility_dagdeel_capacity` is internal.
+/// The other tables public pages read, whole: opening hours and closed periods, types, service
+/// areas, the tenant's areas and code lists. `facility_dagdeel_capacity` is internal.
 pub const PUBLIC_TABLES: &[&str] = &[
     "facility_hours",
+    "facility_closures",
     "facility_type_links",
     "facility_service_areas",
     "areas",

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::bits::Bits;
+use super::closed::ClosedDays;
 use super::filters::{CodeFilter, PerCodeFilter, PerFlag};
 use super::words::TextIndex;
 use crate::cbs::Level;
@@ -99,6 +100,8 @@ pub struct TenantIndex {
     pub flags: PerFlag<Bits>,
     /// Per [`super::filters::opening_slot`]: the entries open then.
     pub opening: Vec<Bits>,
+    /// Closed periods and holidays: who is closed on a date.
+    pub closed: ClosedDays,
     pub text: TextIndex,
     pub by_id: HashMap<Uuid, usize>,
     pub area_codes: HashMap<String, usize>,
@@ -173,6 +176,7 @@ impl TenantIndex {
                 .sum::<usize>()
             + bits
             + self.text.bytes()
+            + self.closed.bytes()
             + self.by_id.capacity() * 32
             + self.area_codes.keys().map(|k| 40 + k.len()).sum::<usize>()
     }
@@ -188,6 +192,7 @@ impl TenantIndex {
         options: PerCodeFilter<Vec<Bits>>,
         flags: PerFlag<Bits>,
         opening: Vec<Bits>,
+        closed: ClosedDays,
         text: TextIndex,
     ) -> Self {
         let [functies, bouwstenen, doelgroepen] = codes;
@@ -234,6 +239,7 @@ impl TenantIndex {
             options,
             flags,
             opening,
+            closed,
             text,
         }
     }

@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use sqlx::FromRow;
-use time::{OffsetDateTime, Time};
+use time::{Date, OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::bits::Bits;
+use super::closed::ClosedDays;
 use super::filters::{opening_slot, CodeFilter, Flag, PerCodeFilter, PerFlag, OPENING_SLOTS};
 use super::index::{children_of, lineage_in, Area, Entry, TenantIndex, TypeInfo};
 use super::words::TextIndexBuilder;
@@ -39,12 +40,14 @@ struct FacilityRow {
     served: Vec<Uuid>,
     stems: Vec<String>,
     search_name: String,
+    closed_holidays: Vec<String>,
 }
 
 /// The listed facilities: not archived, of a provider that is not archived.
 pub(crate) const FACILITIES: &str = "select f.facility_id, f.provider_id, greatest(f.updated_at, p.updated_at) as modified, f.name, p.name as provider_name, \
     left(regexp_replace(f.description, '\\s+', ' ', 'g'), 220) as summary, f.city, f.buurt_id, \
     f.serves_whole_region, f.access, f.own_contribution, f.wheelchair, f.functions, f.bouwstenen, f.target_groups, \
+    f.closed_holidays, \
     array(select l.type_code from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id \
           order by l.is_main desc, l.type_code) as types, \
     array(select s.area_id from facility_service_areas s where s.tenant_id = f.tenant_id and s.facility_id = f.facility_id) as served, \
@@ -155,6 +158,14 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
         .bind(tenant_id)
         .fetch_all(&mut **tx)
         .await?;
+    // Periods over for more than a week can no longer close anything the search asks about.
+    let periods: Vec<(Uuid, Date, Date)> = sqlx::query_as(
+        "select facility_id, closed_from, closed_to from facility_closures \
+         where tenant_id = $1 and closed_to >= current_date - 7",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?;
 
     let n = rows.len();
     let area_pos: HashMap<Uuid, usize> = areas.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
@@ -186,6 +197,7 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
     let mut flags = PerFlag(Flag::ALL.map(|_| Bits::empty(n)));
     let mut opening = vec![Bits::empty(n); OPENING_SLOTS];
     let mut text = TextIndexBuilder::default();
+    let mut closed = ClosedDays::default();
     let mut entries = Vec::with_capacity(n);
     for (i, row) in rows.into_iter().enumerate() {
         let entry_types: Vec<usize> = row
@@ -248,6 +260,7 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
                 set.set(i);
             }
         }
+        closed.add_holidays(i, &row.closed_holidays);
         let texts: Vec<&str> = entry_types
             .iter()
             .map(|t| type_texts[*t].as_str())
@@ -268,6 +281,13 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
             gemeente: level(Level::Gemeente),
         });
     }
+    let position: HashMap<Uuid, usize> =
+        entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+    for (id, from, to) in periods {
+        if let Some(i) = position.get(&id) {
+            closed.add_period(*i, from, to);
+        }
+    }
     Ok(TenantIndex::new(
         generation,
         entries,
@@ -278,6 +298,7 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
         options,
         flags,
         opening,
+        closed,
         text.build(),
     ))
 }

@@ -10,6 +10,7 @@
 //! ([`bits`]), so a filter is an AND and an option's count a population count.
 
 pub mod bits;
+pub mod closed;
 pub mod filters;
 pub mod index;
 pub mod load;
@@ -18,7 +19,7 @@ mod run;
 pub mod walk_in;
 pub mod words;
 
-pub use run::{run, run_with_walk_in, Facet, FacetOption, Loosen, Outcome, PAGE_SIZE};
+pub use run::{run, run_in, Context, Facet, FacetOption, Loosen, Outcome, PAGE_SIZE};
 
 use std::sync::LazyLock;
 

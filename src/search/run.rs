@@ -7,12 +7,14 @@
 //! others, and an option's count is the size of its set within that.
 
 use super::bits::Bits;
+use super::closed::next_date;
 use super::filters::{opening_slot, CodeFilter, Flag, PerCodeFilter};
 use super::index::{union_in, Entry, TenantIndex};
 use super::params::SearchParams;
 use super::words::Ranks;
 use crate::cbs::Level;
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
+use time::Date;
 
 pub const PAGE_SIZE: usize = 20;
 
@@ -111,10 +113,35 @@ fn open_mask(day: Option<usize>, dagdeel: Option<usize>) -> u32 {
     mask
 }
 
-/// Per [`opening_slot`], the entries the opening filter picks from: those open then, or (with
-/// `inloop=1`) those with places kept free for walk-ins then.
-fn slot_sets<'a>(index: &'a TenantIndex, walk_in: Option<&'a [Bits]>) -> &'a [Bits] {
-    walk_in.unwrap_or(&index.opening)
+/// What a search needs besides the projection and the words: the date it runs on (the "open
+/// on" filter asks about the coming date of each weekday, for closed periods and holidays) and,
+/// for the wijkteam, the walk-in places per [`opening_slot`] (used with `inloop=1`).
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub today: Date,
+    pub walk_in: Option<&'a [Bits]>,
+}
+
+/// The entries that pass the opening filter for `day` (or any) and `dagdeel` (or any): open
+/// then (with `inloop=1`: with walk-in places then) and not closed on the coming date of that
+/// weekday.
+fn open_then(
+    index: &TenantIndex,
+    cx: &Context,
+    day: Option<usize>,
+    dagdeel: Option<usize>,
+) -> Bits {
+    let n = index.len();
+    let slots = cx.walk_in.unwrap_or(&index.opening);
+    let mut out = Bits::empty(n);
+    for d in (1..=7).filter(|d| day.is_none_or(|x| x == *d)) {
+        let mut open = union_in(slots, n, open_mask(Some(d), dagdeel));
+        if let Some(closed) = index.closed.on(next_date(cx.today, d), n) {
+            open.and_not(&closed);
+        }
+        out.or(&open);
+    }
+    out
 }
 
 /// Per dimension, the entries that pass it (`None`: not filtered on).
@@ -123,7 +150,7 @@ fn passes(
     params: &SearchParams,
     sel: &PerCodeFilter<Option<usize>>,
     ranks: Option<&Ranks>,
-    walk_in: Option<&[Bits]>,
+    cx: &Context,
 ) -> [Option<Bits>; DIMENSIONS] {
     let mut pass: [Option<Bits>; DIMENSIONS] = Default::default();
     for (filter, s) in sel.iter() {
@@ -134,10 +161,8 @@ fn passes(
             pass[Dimension::Flag(flag).at()] = Some(index.flags[flag].clone());
         }
     }
-    if params.day.is_some() || params.dagdeel.is_some() || walk_in.is_some() {
-        let mask = open_mask(params.day, params.dagdeel);
-        pass[Dimension::Opening.at()] =
-            Some(union_in(slot_sets(index, walk_in), index.len(), mask));
+    if params.day.is_some() || params.dagdeel.is_some() || cx.walk_in.is_some() {
+        pass[Dimension::Opening.at()] = Some(open_then(index, cx, params.day, params.dagdeel));
     }
     pass[Dimension::Words.at()] = ranks.map(|r| r.matched.clone());
     pass
@@ -166,23 +191,28 @@ fn all_but_each(n: usize, pass: &[Option<Bits>; DIMENSIONS]) -> (Vec<Bits>, Bits
     (except, prefix.pop().expect("all"))
 }
 
-/// Runs the search. `ranks` is the text match (`None`: no words, everything matches).
-/// `inloop=1` is dropped: only [`run_with_walk_in`] knows the walk-in places.
-pub fn run(index: &TenantIndex, mut params: SearchParams, ranks: Option<Ranks>) -> Outcome<'_> {
-    params.walk_in = false;
-    run_with_walk_in(index, params, ranks, None)
+/// Runs the search today. `ranks` is the text match (`None`: no words, everything matches).
+/// `inloop=1` is dropped: only [`run_in`] with the walk-in places knows them.
+pub fn run(index: &TenantIndex, params: SearchParams, ranks: Option<Ranks>) -> Outcome<'_> {
+    let cx = Context {
+        today: crate::web::time_fmt::today(),
+        walk_in: None,
+    };
+    run_in(index, params, ranks, cx)
 }
 
-/// [`run`] with, per [`opening_slot`], the entries with places kept free for walk-ins then;
-/// they are used when the search asks for them (`inloop=1`).
-pub fn run_with_walk_in<'a>(
+/// [`run`] in a [`Context`]: on its date, and with the walk-in places when the search asks for
+/// them (`inloop=1`; dropped when the context has none).
+pub fn run_in<'a>(
     index: &'a TenantIndex,
     mut params: SearchParams,
     ranks: Option<Ranks>,
-    walk_in: Option<&[Bits]>,
+    mut cx: Context,
 ) -> Outcome<'a> {
-    let walk_in = walk_in.filter(|_| params.walk_in);
-    if walk_in.is_none() {
+    if !params.walk_in {
+        cx.walk_in = None;
+    }
+    if cx.walk_in.is_none() {
         params.walk_in = false;
     }
     let sel = resolve(index, &mut params);
@@ -197,8 +227,7 @@ pub fn run_with_walk_in<'a>(
             .notices
             .push("De gekozen buurt bestaat niet; de resultaten staan op relevantie.".into());
     }
-    let pass = passes(index, &params, &sel, ranks.as_ref(), walk_in);
-    let slots = slot_sets(index, walk_in);
+    let pass = passes(index, &params, &sel, ranks.as_ref(), &cx);
     let (except, all) = all_but_each(index.len(), &pass);
 
     let mut result: Vec<(usize, f32)> = all
@@ -232,7 +261,7 @@ pub fn run_with_walk_in<'a>(
         .map(|(d, (short, long))| FacetOption {
             value: short,
             label: long,
-            count: union_in(slots, index.len(), open_mask(Some(d + 1), params.dagdeel))
+            count: open_then(index, &cx, Some(d + 1), params.dagdeel)
                 .count_and(&except[Dimension::Opening.at()]),
             selected: params.day == Some(d + 1),
         })
@@ -243,7 +272,7 @@ pub fn run_with_walk_in<'a>(
         .map(|(p, name)| FacetOption {
             value: name,
             label: name,
-            count: union_in(slots, index.len(), open_mask(params.day, Some(p)))
+            count: open_then(index, &cx, params.day, Some(p))
                 .count_and(&except[Dimension::Opening.at()]),
             selected: params.dagdeel == Some(p),
         })

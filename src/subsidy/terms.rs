@@ -9,56 +9,13 @@
 //! - an objection is decided within six weeks after the objection term ends (Awb 7:10), once
 //!   postponable by at most six weeks.
 
-use time::{Date, Duration, Month, Weekday};
+use time::{Date, Duration, Weekday};
 
-/// Easter Sunday (the Gregorian computus, anonymous algorithm).
-pub fn easter(year: i32) -> Date {
-    let a = year % 19;
-    let b = year / 100;
-    let c = year % 100;
-    let d = b / 4;
-    let e = b % 4;
-    let f = (b + 8) / 25;
-    let g = (b - f + 1) / 3;
-    let h = (19 * a + b - d - g + 15) % 30;
-    let i = c / 4;
-    let k = c % 4;
-    let l = (32 + 2 * e + 2 * i - h - k) % 7;
-    let m = (a + 11 * h + 22 * l) / 451;
-    let month = (h + l - 7 * m + 114) / 31;
-    let day = (h + l - 7 * m + 114) % 31 + 1;
-    Date::from_calendar_date(
-        year,
-        Month::try_from(month as u8).expect("March or April"),
-        day as u8,
-    )
-    .expect("a valid Easter date")
-}
+pub use crate::holidays::easter;
 
 /// A general holiday in the sense of the Algemene termijnenwet.
 pub fn is_holiday(day: Date) -> bool {
-    let year = day.year();
-    let easter = easter(year);
-    let fixed = |m: Month, d: u8| Date::from_calendar_date(year, m, d).expect("valid date");
-    // Koningsdag is 27 April, or the 26th when the 27th is a Sunday.
-    let kings = if fixed(Month::April, 27).weekday() == Weekday::Sunday {
-        fixed(Month::April, 26)
-    } else {
-        fixed(Month::April, 27)
-    };
-    [
-        fixed(Month::January, 1),
-        easter,
-        easter + Duration::days(1),
-        easter + Duration::days(39),
-        easter + Duration::days(49),
-        easter + Duration::days(50),
-        kings,
-        fixed(Month::May, 5),
-        fixed(Month::December, 25),
-        fixed(Month::December, 26),
-    ]
-    .contains(&day)
+    crate::holidays::on(day).is_some_and(|h| h.general)
 }
 
 pub fn is_working_day(day: Date) -> bool {

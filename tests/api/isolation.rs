@@ -281,6 +281,7 @@ async fn without_the_tenant_setting_the_application_role_sees_no_rows() {
         "facility_service_areas",
         "facility_hours",
         "facility_dagdeel_capacity",
+        "facility_closures",
         "checklist_entries",
         "area_demand",
         "referrals",

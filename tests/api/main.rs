@@ -32,6 +32,7 @@ mod pilot;
 mod referral_changes;
 mod register;
 mod register_capacity;
+mod register_closures;
 mod register_import;
 mod roles;
 mod scale_out;

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::capacity;
 use super::choices::{self, Choices};
+use super::closures;
 use super::hours::{self, WEEKDAYS};
 use super::record::{Lookups, RawFacility};
 use crate::auth::roles::Section;
@@ -57,6 +58,11 @@ pub fn raw_from_body(body: &[u8]) -> (RawFacility, i32) {
     for item in capacity::items_of_grid(&cap) {
         raw.push(capacity::FIELD, item);
     }
+    let [from, to, reason] =
+        closures::ROW_FIELDS.map(|f| raw.all(f).into_iter().map(String::from).collect::<Vec<_>>());
+    for item in closures::items_of_rows(&from, &to, &reason) {
+        raw.push(closures::FIELD, item);
+    }
     (raw, version)
 }
 
@@ -70,11 +76,28 @@ pub fn with_form_fields(mut raw: RawFacility) -> RawFacility {
             );
         }
     }
+    let rows = closures::rows_of_items(raw.all(closures::FIELD));
+    for (i, field) in closures::ROW_FIELDS.iter().enumerate() {
+        raw.set_list(field, rows.iter().map(|r| r[i].clone()).collect());
+    }
     let fields = capacity::form_fields_of(raw.all(capacity::FIELD));
     for (field, value) in fields {
         raw.set(&field, value);
     }
     raw
+}
+
+/// The form's rows of closed periods: those in `raw`, then [`closures::EMPTY_ROWS`] empty ones.
+fn closure_rows(raw: &RawFacility) -> Vec<[String; 3]> {
+    let lists = closures::ROW_FIELDS.map(|f| raw.all(f));
+    let n = lists.iter().map(Vec::len).max().unwrap_or(0);
+    (0..n + closures::EMPTY_ROWS)
+        .map(|i| {
+            lists
+                .clone()
+                .map(|l| l.get(i).map_or(String::new(), |v| v.to_string()))
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -98,6 +121,9 @@ struct FormPage {
     weekdays: Vec<(&'static str, &'static str)>,
     dagdelen: [&'static str; 3],
     capacity_parts: [(&'static str, &'static str); 3],
+    /// The closed periods entered, then empty rows: (first day, last day, reason).
+    closure_rows: Vec<[String; 3]>,
+    holidays: Vec<Opt>,
     wheelchair: Vec<Opt>,
     own_contribution: Vec<Opt>,
     access: Vec<Opt>,
@@ -128,6 +154,7 @@ pub fn facility_form(
     errors: FormErrors,
     provider_fixed: Option<String>,
 ) -> AppResult<Response> {
+    let closure_rows = closure_rows(&raw);
     let title = if facility_id.is_some() {
         "Voorziening wijzigen"
     } else {
@@ -212,6 +239,14 @@ pub fn facility_form(
         weekdays: WEEKDAYS.to_vec(),
         dagdelen: hours::DAGDELEN,
         capacity_parts: capacity::PARTS,
+        closure_rows,
+        holidays: crate::holidays::ALL
+            .iter()
+            .map(|h| Opt {
+                code: h.code.into(),
+                label: h.name.into(),
+            })
+            .collect(),
         wheelchair: opts(choices::WHEELCHAIR),
         own_contribution: opts(choices::OWN_CONTRIBUTION),
         access: opts(choices::ACCESS),

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod capacity;
 pub mod choices;
+pub mod closures;
 pub mod edit;
 pub mod form_page;
 pub mod hours;

@@ -7,13 +7,14 @@ use uuid::Uuid;
 
 use super::capacity::{self, SlotCapacity};
 use super::choices::{self, Choices};
+use super::closures::{self, Closure};
 use super::hours::{self, Period};
 use crate::fields::{self, Email, Postcode};
 use crate::register::lists::NamedCode;
 use crate::web::layout::FormErrors;
 
 /// Every column of the export, in order; the import takes the same header.
-pub const COLUMNS: [&str; 46] = [
+pub const COLUMNS: [&str; 48] = [
     "id",
     "naam",
     "aanbieder",
@@ -34,6 +35,8 @@ pub const COLUMNS: [&str; 46] = [
     "website",
     "openingstijden",
     "uitzonderingen",
+    "gesloten_periodes",
+    "gesloten_feestdagen",
     "rolstoeltoegankelijk",
     "bereikbaarheid",
     "capaciteit_tegelijk",
@@ -63,7 +66,7 @@ pub const COLUMNS: [&str; 46] = [
 ];
 
 /// Columns that hold several values (`|` in the CSV, repeated fields in the form).
-pub const LIST_COLUMNS: [&str; 9] = [
+pub const LIST_COLUMNS: [&str; 11] = [
     "typen",
     "functies",
     "bouwstenen",
@@ -73,6 +76,8 @@ pub const LIST_COLUMNS: [&str; 9] = [
     "capaciteit_dagdelen",
     "clientroutes",
     "financiering",
+    "gesloten_periodes",
+    "gesloten_feestdagen",
 ];
 
 /// Field name → values, as typed.
@@ -217,6 +222,10 @@ pub struct FacilityInput {
     pub website: String,
     pub hours: Vec<Period>,
     pub opening_exceptions: String,
+    /// Periods closed, in order of their first day.
+    pub closures: Vec<Closure>,
+    /// Codes of the public holidays closed on ([`crate::holidays`]).
+    pub closed_holidays: Vec<String>,
     pub wheelchair: String,
     pub directions: String,
     pub capacity_at_once: Option<i32>,
@@ -450,6 +459,8 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
         }
     };
     input.opening_exceptions = text(raw, &mut e, "uitzonderingen", 1000, "de uitzonderingen");
+    input.closures = closures::parse(raw.all(closures::FIELD), &mut e);
+    input.closed_holidays = closures::parse_holidays(raw.all(closures::HOLIDAYS_FIELD), &mut e);
     input.wheelchair = choice(
         raw,
         &mut e,

@@ -6,6 +6,7 @@ use sqlx::FromRow;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::closures;
 use super::hours::{self, Period};
 use super::record::{AreaRef, Lookups, RawFacility, TypeRef, COLUMNS};
 use crate::db::TenantTx;
@@ -123,12 +124,15 @@ pub struct Snapshot {
     pub service_areas: Vec<String>,
     pub hours: Vec<String>,
     pub dagdelen: Vec<String>,
+    /// `2026-12-24/2027-01-03 reden`, in order.
+    pub closures: Vec<String>,
+    pub closed_holidays: Vec<String>,
 }
 
 const SNAPSHOT: &str = "select f.facility_id, f.provider_id, p.name as provider_name, f.name, f.description, f.form, \
     f.functions, f.bouwstenen, f.target_groups, f.street, f.house_number, f.postcode, f.city, b.cbs_code as buurt_code, \
-    f.phone, f.email, f.website, f.wheelchair, f.directions, f.opening_exceptions, f.serves_whole_region, \
-    f.capacity_at_once, f.capacity_per_day, f.capacity_per_week, f.visitors_last_year, f.visits_last_year, f.approach, \
+    f.phone, f.email, f.website, f.wheelchair, f.directions, f.opening_exceptions, f.closed_holidays, \
+    f.serves_whole_region, f.capacity_at_once, f.capacity_per_day, f.capacity_per_week, f.visitors_last_year, f.visits_last_year, f.approach, \
     f.funding_sources, f.access_decided_by, f.own_contribution, f.own_contribution_cents, f.contracted, f.subsidised, \
     f.pgb, f.access, f.client_routes, f.professionals, f.volunteers, f.experts_by_experience, f.welcome, \
     f.welcome_conditions, f.used, f.verified_on, f.verified_by, f.archived, f.version, f.updated_at, \
@@ -142,7 +146,9 @@ const SNAPSHOT: &str = "select f.facility_id, f.provider_id, p.name as provider_
     array(select (array['ma','di','wo','do','vr','za','zo'])[c.weekday] || ' ' || c.dagdeel || ' ' || c.max_present || '/' || \
           c.walk_in || '/' || c.by_appointment \
           from facility_dagdeel_capacity c where c.tenant_id = f.tenant_id and c.facility_id = f.facility_id \
-          order by c.weekday, array_position(array['ochtend','middag','avond'], c.dagdeel)) as dagdelen \
+          order by c.weekday, array_position(array['ochtend','middag','avond'], c.dagdeel)) as dagdelen, \
+    array(select rtrim(z.closed_from || '/' || z.closed_to || ' ' || z.reason) from facility_closures z \
+          where z.tenant_id = f.tenant_id and z.facility_id = f.facility_id order by z.closed_from) as closures \
     from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
     left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
     where f.tenant_id = $1";
@@ -218,6 +224,8 @@ impl Snapshot {
                 .collect(),
         );
         r.set("uitzonderingen", &self.opening_exceptions);
+        r.set_list(closures::FIELD, self.closures.clone());
+        r.set_list(closures::HOLIDAYS_FIELD, self.closed_holidays.clone());
         r.set("rolstoeltoegankelijk", &self.wheelchair);
         r.set("bereikbaarheid", &self.directions);
         r.set("capaciteit_tegelijk", opt(self.capacity_at_once));

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::access;
 use super::capacity;
 use super::choices;
+use super::closures;
 use super::hours::{self, WEEKDAYS};
 use super::record::Lookups;
 use super::store::{self, is_stale, Snapshot};
@@ -247,6 +248,9 @@ struct ShowPage {
     hours: Vec<Labelled>,
     dagdelen: Vec<capacity::ScheduleRow>,
     dagdeel_names: [&'static str; 3],
+    /// Closed periods not over yet, and the holidays closed on, in words.
+    closures_ahead: Vec<String>,
+    holidays_text: String,
     details: Vec<Labelled>,
     referral: ReferralForm,
     errors: FormErrors,
@@ -553,6 +557,14 @@ pub async fn show(
         hours,
         dagdelen,
         dagdeel_names: hours::DAGDELEN,
+        closures_ahead: closures::upcoming(
+            &closures::parse(
+                f.closures.iter().map(String::as_str),
+                &mut FormErrors::default(),
+            ),
+            crate::web::time_fmt::today(),
+        ),
+        holidays_text: closures::holidays_sentence(&f.closed_holidays),
         f,
         referral,
         errors,

@@ -13,7 +13,7 @@ use crate::db::TenantTx;
 use crate::error::AppResult;
 
 /// The stored columns of a facility with their SQL types, as the record set carries them.
-const COLUMNS: [(&str, &str); 40] = [
+const COLUMNS: [(&str, &str); 41] = [
     ("provider_id", "uuid"),
     ("name", "text"),
     ("description", "text"),
@@ -32,6 +32,7 @@ const COLUMNS: [(&str, &str); 40] = [
     ("wheelchair", "text"),
     ("directions", "text"),
     ("opening_exceptions", "text"),
+    ("closed_holidays", "text[]"),
     ("serves_whole_region", "boolean"),
     ("capacity_at_once", "integer"),
     ("capacity_per_day", "integer"),
@@ -82,7 +83,7 @@ pub struct Write<'a> {
 /// every column of [`COLUMNS`].
 fn record(w: &Write) -> Value {
     let i = w.input;
-    let fields: [(&str, Value); 42] = [
+    let fields: [(&str, Value); 43] = [
         ("facility_id", json!(w.id)),
         (
             "expect",
@@ -109,6 +110,7 @@ fn record(w: &Write) -> Value {
         ("wheelchair", json!(i.wheelchair)),
         ("directions", json!(i.directions)),
         ("opening_exceptions", json!(i.opening_exceptions)),
+        ("closed_holidays", json!(i.closed_holidays)),
         ("serves_whole_region", json!(i.serves_whole_region)),
         ("capacity_at_once", json!(i.capacity_at_once)),
         ("capacity_per_day", json!(i.capacity_per_day)),
@@ -218,7 +220,8 @@ async fn write_chunk(tx: &mut TenantTx, writes: &[Write<'_>]) -> AppResult<Vec<U
         sqlx::query(
             "with a as (delete from facility_type_links where tenant_id = $1 and facility_id = any ($2)), \
                   b as (delete from facility_service_areas where tenant_id = $1 and facility_id = any ($2)), \
-                  c as (delete from facility_hours where tenant_id = $1 and facility_id = any ($2)) \
+                  c as (delete from facility_hours where tenant_id = $1 and facility_id = any ($2)), \
+                  d as (delete from facility_closures where tenant_id = $1 and facility_id = any ($2)) \
              delete from facility_dagdeel_capacity where tenant_id = $1 and facility_id = any ($2)",
         )
         .bind(tenant_id)
@@ -254,6 +257,10 @@ struct Links {
     cap_max: Vec<i32>,
     cap_walk_in: Vec<i32>,
     cap_appointment: Vec<i32>,
+    closure_facility: Vec<Uuid>,
+    closure_from: Vec<time::Date>,
+    closure_to: Vec<time::Date>,
+    closure_reason: Vec<String>,
 }
 
 impl Links {
@@ -281,6 +288,12 @@ impl Links {
             self.cap_walk_in.push(c.walk_in);
             self.cap_appointment.push(c.appointment);
         }
+        for c in &i.closures {
+            self.closure_facility.push(id);
+            self.closure_from.push(c.from);
+            self.closure_to.push(c.to);
+            self.closure_reason.push(c.reason.clone());
+        }
     }
 
     async fn insert(&self, tx: &mut TenantTx) -> AppResult<()> {
@@ -291,7 +304,9 @@ impl Links {
                   b as (insert into facility_service_areas (tenant_id, facility_id, area_id) \
                         select $1, s.f, s.a from unnest($5::uuid[], $6::uuid[]) as s(f, a)), \
                   c as (insert into facility_hours (tenant_id, facility_id, weekday, opens, closes) \
-                        select $1, h.f, h.d, h.o, h.c from unnest($7::uuid[], $8::int2[], $9::time[], $10::time[]) as h(f, d, o, c)) \
+                        select $1, h.f, h.d, h.o, h.c from unnest($7::uuid[], $8::int2[], $9::time[], $10::time[]) as h(f, d, o, c)), \
+                  d as (insert into facility_closures (tenant_id, facility_id, closed_from, closed_to, reason) \
+                        select $1, z.f, z.a, z.b, z.r from unnest($17::uuid[], $18::date[], $19::date[], $20::text[]) as z(f, a, b, r)) \
              insert into facility_dagdeel_capacity (tenant_id, facility_id, weekday, dagdeel, max_present, walk_in, by_appointment) \
              select $1, c.f, c.d, c.p, c.m, c.w, c.a \
              from unnest($11::uuid[], $12::int2[], $13::text[], $14::int[], $15::int[], $16::int[]) as c(f, d, p, m, w, a)",
@@ -312,6 +327,10 @@ impl Links {
         .bind(&self.cap_max)
         .bind(&self.cap_walk_in)
         .bind(&self.cap_appointment)
+        .bind(&self.closure_facility)
+        .bind(&self.closure_from)
+        .bind(&self.closure_to)
+        .bind(&self.closure_reason)
         .execute(&mut **tx)
         .await?;
         Ok(())

@@ -157,6 +157,7 @@ fn register(facts: &[Fact]) -> TenantIndex {
         options,
         flags,
         opening,
+        crate::search::closed::ClosedDays::default(),
         text.build(),
     )
 }
@@ -555,7 +556,15 @@ fn walk_in_places_narrow_the_opening_filter_only_where_they_are_given() {
     slots[opening_slot(1, 0)].set(by_name("Buurthuis De Kolk"));
     slots[opening_slot(1, 2)].set(by_name("Voedselbank Almelo"));
     let run = |query: &str| {
-        super::run_with_walk_in(&index, SearchParams::parse(Some(query)), None, Some(&slots))
+        super::run_in(
+            &index,
+            SearchParams::parse(Some(query)),
+            None,
+            Context {
+                today: time::macros::date!(2026 - 11 - 29),
+                walk_in: Some(&slots),
+            },
+        )
     };
     let monday_evening = run("dag=ma&dagdeel=avond&inloop=1");
     assert_eq!(names(&index, &monday_evening), ["Voedselbank Almelo"]);
@@ -580,4 +589,68 @@ fn walk_in_places_narrow_the_opening_filter_only_where_they_are_given() {
         .loosen
         .iter()
         .any(|l| l.label.contains("vrije inloopplek") && l.count > 0));
+}
+
+#[test]
+fn the_open_on_filter_leaves_out_who_is_closed_on_the_coming_date() {
+    let mut index = almelo();
+    let kolk = index
+        .entries
+        .iter()
+        .position(|e| e.name == "Buurthuis De Kolk")
+        .unwrap();
+    let voedselbank = index
+        .entries
+        .iter()
+        .position(|e| e.name == "Voedselbank Almelo")
+        .unwrap();
+    // Sunday 20 December 2026: the coming Monday is the 21st.
+    let today = time::macros::date!(2026 - 12 - 20);
+    index.closed.add_period(
+        kolk,
+        time::macros::date!(2026 - 12 - 21),
+        time::macros::date!(2027 - 01 - 03),
+    );
+    index
+        .closed
+        .add_holidays(voedselbank, &["tweede_paasdag".to_string()]);
+    let run = |query: &str| {
+        super::run_in(
+            &index,
+            SearchParams::parse(Some(query)),
+            None,
+            Context {
+                today,
+                walk_in: None,
+            },
+        )
+    };
+    let monday = run("dag=ma");
+    assert_eq!(names(&index, &monday), ["Voedselbank Almelo"]);
+    assert_eq!(counts(&monday.days)[0], ("ma".into(), 1));
+    // A week later the Kolk is open again (the period is over on 4 January).
+    let later = super::run_in(
+        &index,
+        SearchParams::parse(Some("dag=ma")),
+        None,
+        Context {
+            today: time::macros::date!(2027 - 01 - 04),
+            walk_in: None,
+        },
+    );
+    assert_eq!(later.total, 2);
+    // Saturday 27 March 2027: the coming Monday is Tweede Paasdag, when the voedselbank closes.
+    let easter = super::run_in(
+        &index,
+        SearchParams::parse(Some("dagdeel=avond")),
+        None,
+        Context {
+            today: time::macros::date!(2027 - 03 - 27),
+            walk_in: None,
+        },
+    );
+    assert_eq!(easter.total, 0);
+    assert!(easter.loosen.iter().any(|l| l.label.contains("elke dag")));
+    let evening = run("dagdeel=avond");
+    assert_eq!(names(&index, &evening), ["Voedselbank Almelo"]);
 }
