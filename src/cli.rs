@@ -168,6 +168,14 @@ pub struct ServeArgs {
     /// A CA certificate (PEM file) to trust for the relay besides the system's.
     #[arg(long, env = "SMTP_CA_FILE")]
     pub smtp_ca_file: Option<PathBuf>,
+    /// The map's background tiles, `…/{z}/{x}/{y}.png` (default: PDOK's BRT-Achtergrondkaart);
+    /// `uit` shows the markers on a plain background.
+    #[arg(long, env = "MAP_TILES_URL", default_value = crate::web::map::PDOK_TILES)]
+    pub map_tiles_url: String,
+    /// Geocode addresses without coordinates when a facility is saved, with the PDOK
+    /// Locatieserver (e.g. https://api.pdok.nl/bzk/locatieserver/search/v3_1/free); unset: never.
+    #[arg(long, env = "GEOCODER_URL")]
+    pub geocoder_url: Option<String>,
 }
 
 impl ServeArgs {
@@ -190,6 +198,8 @@ impl ServeArgs {
             upload_timeout: Duration::from_secs(self.upload_timeout_seconds.max(1)),
             system_audit_retention_days: self.system_audit_retention_days.clamp(1, 36_500) as i32,
             cache_bytes: self.cache_mb.clamp(8, 65_536) * 1024 * 1024,
+            map: crate::web::map::MapSettings::from_url(&self.map_tiles_url),
+            geocoder_url: self.geocoder_url.clone().filter(|u| !u.trim().is_empty()),
             smtp: self
                 .smtp_host
                 .clone()

@@ -31,6 +31,11 @@ pub struct Settings {
     pub cache_bytes: usize,
     pub smtp: Option<SmtpSettings>,
     pub smtp_tls: SmtpTlsSettings,
+    /// The map's background tiles (and so the content security policy).
+    pub map: crate::web::map::MapSettings,
+    /// The PDOK Locatieserver's `free` search (or one that answers like it); `None`: no
+    /// geocoding, nothing needs the network.
+    pub geocoder_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -50,6 +55,8 @@ impl Default for Settings {
             cache_bytes: crate::cache::DEFAULT_BUDGET_BYTES,
             smtp: None,
             smtp_tls: SmtpTlsSettings::default(),
+            map: crate::web::map::MapSettings::default(),
+            geocoder_url: None,
         }
     }
 }
@@ -74,6 +81,8 @@ impl fmt::Debug for Settings {
             .field("cache_bytes", &self.cache_bytes)
             .field("smtp", &self.smtp)
             .field("smtp_tls", &self.smtp_tls.mode)
+            .field("map", &self.map)
+            .field("geocoder_url", &self.geocoder_url)
             .finish()
     }
 }

@@ -87,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(web::health::healthz))
         .route("/readyz", get(web::health::readyz))
         .route("/static/{*path}", get(web::assets::asset))
+        .route("/kaartinstellingen.js", get(web::assets::map_settings))
         .merge(hsds::router())
         .merge(subsidy::api_router());
 

@@ -16,6 +16,8 @@ pub struct AppState {
     pub cache: Arc<crate::cache::RegisterCache>,
     /// Slugs of tenants, for the public routes.
     pub slugs: Arc<crate::tenancy::published::Slugs>,
+    /// The content security policy (it names the map's tile host).
+    pub csp: axum::http::HeaderValue,
 }
 
 impl AppState {
@@ -25,8 +27,11 @@ impl AppState {
             .smtp
             .as_ref()
             .map(|smtp| Mailer::new(smtp, &settings.smtp_tls));
+        let csp = axum::http::HeaderValue::from_str(&settings.map.csp())
+            .expect("the policy is ASCII without control characters");
         Self {
             db,
+            csp,
             settings: Arc::new(settings),
             mailer,
             cache: Arc::new(crate::cache::RegisterCache::with_budget(budget)),

@@ -33,6 +33,8 @@ struct Row {
     opening_exceptions: String,
     closed_holidays: Vec<String>,
     closures: Vec<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
     own_contribution: String,
     own_contribution_cents: Option<i64>,
     access: String,
@@ -46,7 +48,7 @@ struct Row {
 /// [`crate::register::public_fields`]).
 pub(crate) const SQL: &str = "select f.facility_id, f.provider_id, f.name, p.name as provider_name, f.description, f.street, f.house_number, \
     f.postcode, f.city, b.name as buurt_name, f.phone, f.email, f.website, f.wheelchair, f.directions, \
-    f.opening_exceptions, f.closed_holidays, f.own_contribution, f.own_contribution_cents, f.access, f.archived, \
+    f.opening_exceptions, f.closed_holidays, f.latitude, f.longitude, f.own_contribution, f.own_contribution_cents, f.access, f.archived, \
     array(select z.closed_from || '/' || z.closed_to || ' ' || z.reason from facility_closures z \
           where z.tenant_id = f.tenant_id and z.facility_id = f.facility_id order by z.closed_from) as closures, \
     array(select t.name from facility_type_links l join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
@@ -76,6 +78,8 @@ pub struct PublicFacts {
     /// Street and number, then postcode and place; empty when it has no fixed address.
     pub address: Vec<String>,
     pub buurt: Option<String>,
+    /// Latitude and longitude as text, for the small map.
+    pub position: Option<(String, String)>,
     pub directions: String,
     pub hours: Vec<DayHours>,
     pub has_hours: bool,
@@ -212,6 +216,10 @@ impl From<Row> for PublicFacts {
             types: r.types,
             address,
             buurt: r.buurt_name,
+            position: r
+                .latitude
+                .zip(r.longitude)
+                .map(|(lat, lon)| (format!("{lat:.6}"), format!("{lon:.6}"))),
             directions: r.directions,
             has_hours: !periods.is_empty(),
             hours,

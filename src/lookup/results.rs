@@ -18,6 +18,8 @@ pub struct ResultRow {
     pub place: String,
     pub summary: String,
     pub nearness: &'static str,
+    /// Latitude and longitude as text, for the map.
+    pub position: Option<(String, String)>,
 }
 
 /// A chosen filter, with the link that drops it.
@@ -163,6 +165,9 @@ pub fn page(
                 place: e.place(index),
                 summary: e.summary.clone(),
                 nearness: nearness(index, outcome.near, e),
+                position: e
+                    .position
+                    .map(|(lat, lon)| (format!("{lat:.6}"), format!("{lon:.6}"))),
             }
         })
         .collect();

@@ -32,6 +32,8 @@ pub const FACILITY: &[&str] = &[
     "postcode",
     "city",
     "buurt_id",
+    "latitude",
+    "longitude",
     "phone",
     "email",
     "website",

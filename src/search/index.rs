@@ -49,6 +49,8 @@ pub struct Entry {
     pub buurt: Option<usize>,
     pub wijk: Option<usize>,
     pub gemeente: Option<usize>,
+    /// Latitude and longitude, for the map.
+    pub position: Option<(f64, f64)>,
 }
 
 impl Entry {

@@ -41,13 +41,15 @@ struct FacilityRow {
     stems: Vec<String>,
     search_name: String,
     closed_holidays: Vec<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
 }
 
 /// The listed facilities: not archived, of a provider that is not archived.
 pub(crate) const FACILITIES: &str = "select f.facility_id, f.provider_id, greatest(f.updated_at, p.updated_at) as modified, f.name, p.name as provider_name, \
     left(regexp_replace(f.description, '\\s+', ' ', 'g'), 220) as summary, f.city, f.buurt_id, \
     f.serves_whole_region, f.access, f.own_contribution, f.wheelchair, f.functions, f.bouwstenen, f.target_groups, \
-    f.closed_holidays, \
+    f.closed_holidays, f.latitude, f.longitude, \
     array(select l.type_code from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id \
           order by l.is_main desc, l.type_code) as types, \
     array(select s.area_id from facility_service_areas s where s.tenant_id = f.tenant_id and s.facility_id = f.facility_id) as served, \
@@ -279,6 +281,7 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
             buurt,
             wijk: level(Level::Wijk),
             gemeente: level(Level::Gemeente),
+            position: row.latitude.zip(row.longitude),
         });
     }
     let position: HashMap<Uuid, usize> =

@@ -7,6 +7,7 @@ pub mod headers;
 pub mod health;
 pub mod layout;
 pub mod limits;
+pub mod map;
 pub mod observe;
 pub mod request_info;
 pub mod time_fmt;

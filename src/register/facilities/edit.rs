@@ -113,6 +113,7 @@ pub async fn facility_create(
 ) -> AppResult<Response> {
     let scope = write_scope(&user)?;
     let (mut raw, _) = raw_from_body(&body);
+    super::geocode::fill(state.settings.geocoder_url.as_deref(), &mut raw).await;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let lookups = store::lookups(&mut tx).await?;
     let (input, provider) = match check(scope, &mut raw, &lookups) {
@@ -167,6 +168,7 @@ pub async fn facility_update(
     body: Bytes,
 ) -> AppResult<Response> {
     let (mut raw, version) = raw_from_body(&body);
+    super::geocode::fill(state.settings.geocoder_url.as_deref(), &mut raw).await;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let before = access::facility(&mut tx, &user, id, Access::Write).await?;
     let lookups = store::lookups(&mut tx).await?;

@@ -7,6 +7,7 @@ pub mod choices;
 pub mod closures;
 pub mod edit;
 pub mod form_page;
+pub mod geocode;
 pub mod hours;
 pub mod record;
 pub mod referral;

@@ -14,7 +14,7 @@ use crate::register::lists::NamedCode;
 use crate::web::layout::FormErrors;
 
 /// Every column of the export, in order; the import takes the same header.
-pub const COLUMNS: [&str; 48] = [
+pub const COLUMNS: [&str; 50] = [
     "id",
     "naam",
     "aanbieder",
@@ -29,6 +29,8 @@ pub const COLUMNS: [&str; 48] = [
     "postcode",
     "plaats",
     "buurt",
+    "lat",
+    "lon",
     "werkgebied",
     "telefoon",
     "email",
@@ -215,6 +217,8 @@ pub struct FacilityInput {
     pub postcode: Option<String>,
     pub city: String,
     pub buurt_id: Option<Uuid>,
+    /// Latitude and longitude (WGS84), both or neither.
+    pub position: Option<(f64, f64)>,
     pub service_areas: Vec<Uuid>,
     pub serves_whole_region: bool,
     pub phone: String,
@@ -409,6 +413,7 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
             None => e.add("buurt", format!("Buurt ‘{buurt}’ is niet bekend; voeg het gebied eerst toe of kies een bestaande buurt.")),
         }
     }
+    input.position = position(raw, &mut e);
     for value in raw.all("werkgebied") {
         if value.eq_ignore_ascii_case("regio") || value.eq_ignore_ascii_case("hele regio") {
             input.serves_whole_region = true;
@@ -544,5 +549,47 @@ pub fn validate(raw: &RawFacility, lookups: &Lookups) -> Result<FacilityInput, F
         Ok(input)
     } else {
         Err(e)
+    }
+}
+
+/// The coordinates from `lat` and `lon` (a decimal comma is read too): both or neither, and in
+/// the Netherlands (which also catches the two swapped).
+fn position(raw: &RawFacility, e: &mut FormErrors) -> Option<(f64, f64)> {
+    let read = |field: &str, what: &str, e: &mut FormErrors| -> Option<f64> {
+        let text = raw.one(field).trim().replace(',', ".");
+        if text.is_empty() {
+            return None;
+        }
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                e.add(
+                    field.to_string(),
+                    format!("Schrijf de {what} als een getal, bijvoorbeeld 52.3567."),
+                );
+                None
+            }
+        }
+    };
+    let lat = read("lat", "breedtegraad", e);
+    let lon = read("lon", "lengtegraad", e);
+    match (lat, lon) {
+        (Some(lat), Some(lon)) if crate::web::map::in_netherlands(lat, lon) => Some((lat, lon)),
+        (Some(_), Some(_)) => {
+            e.add(
+                "lat",
+                "Deze coördinaten liggen niet in Nederland. Staan breedtegraad (rond 52) en lengtegraad (rond 6) niet omgewisseld?",
+            );
+            None
+        }
+        (Some(_), None) if e.get("lon").is_none() => {
+            e.add("lon", "Vul ook de lengtegraad in, of laat allebei leeg.");
+            None
+        }
+        (None, Some(_)) if e.get("lat").is_none() => {
+            e.add("lat", "Vul ook de breedtegraad in, of laat allebei leeg.");
+            None
+        }
+        _ => None,
     }
 }

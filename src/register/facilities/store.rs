@@ -127,11 +127,13 @@ pub struct Snapshot {
     /// `2026-12-24/2027-01-03 reden`, in order.
     pub closures: Vec<String>,
     pub closed_holidays: Vec<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
 const SNAPSHOT: &str = "select f.facility_id, f.provider_id, p.name as provider_name, f.name, f.description, f.form, \
     f.functions, f.bouwstenen, f.target_groups, f.street, f.house_number, f.postcode, f.city, b.cbs_code as buurt_code, \
-    f.phone, f.email, f.website, f.wheelchair, f.directions, f.opening_exceptions, f.closed_holidays, \
+    f.phone, f.email, f.website, f.wheelchair, f.directions, f.opening_exceptions, f.closed_holidays, f.latitude, f.longitude, \
     f.serves_whole_region, f.capacity_at_once, f.capacity_per_day, f.capacity_per_week, f.visitors_last_year, f.visits_last_year, f.approach, \
     f.funding_sources, f.access_decided_by, f.own_contribution, f.own_contribution_cents, f.contracted, f.subsidised, \
     f.pgb, f.access, f.client_routes, f.professionals, f.volunteers, f.experts_by_experience, f.welcome, \
@@ -212,6 +214,10 @@ impl Snapshot {
             werkgebied.insert(0, "regio".into());
         }
         r.set_list("werkgebied", werkgebied);
+        if let (Some(lat), Some(lon)) = (self.latitude, self.longitude) {
+            r.set("lat", format!("{lat:.6}"));
+            r.set("lon", format!("{lon:.6}"));
+        }
         r.set("telefoon", &self.phone);
         r.set("email", &self.email);
         r.set("website", &self.website);

@@ -13,7 +13,7 @@ use crate::db::TenantTx;
 use crate::error::AppResult;
 
 /// The stored columns of a facility with their SQL types, as the record set carries them.
-const COLUMNS: [(&str, &str); 41] = [
+const COLUMNS: [(&str, &str); 43] = [
     ("provider_id", "uuid"),
     ("name", "text"),
     ("description", "text"),
@@ -26,6 +26,8 @@ const COLUMNS: [(&str, &str); 41] = [
     ("postcode", "text"),
     ("city", "text"),
     ("buurt_id", "uuid"),
+    ("latitude", "double precision"),
+    ("longitude", "double precision"),
     ("phone", "text"),
     ("email", "text"),
     ("website", "text"),
@@ -83,7 +85,7 @@ pub struct Write<'a> {
 /// every column of [`COLUMNS`].
 fn record(w: &Write) -> Value {
     let i = w.input;
-    let fields: [(&str, Value); 43] = [
+    let fields: [(&str, Value); 45] = [
         ("facility_id", json!(w.id)),
         (
             "expect",
@@ -104,6 +106,8 @@ fn record(w: &Write) -> Value {
         ("postcode", json!(i.postcode)),
         ("city", json!(i.city)),
         ("buurt_id", json!(i.buurt_id)),
+        ("latitude", json!(i.position.map(|p| p.0))),
+        ("longitude", json!(i.position.map(|p| p.1))),
         ("phone", json!(i.phone)),
         ("email", json!(i.email)),
         ("website", json!(i.website)),

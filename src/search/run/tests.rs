@@ -145,6 +145,7 @@ fn register(facts: &[Fact]) -> TenantIndex {
             buurt,
             wijk: level(Level::Wijk),
             gemeente: level(Level::Gemeente),
+            position: None,
         });
     }
     TenantIndex::new(
