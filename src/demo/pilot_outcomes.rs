@@ -71,7 +71,11 @@ async fn business_case(tx: &mut TenantTx, scheme: Uuid) -> Result<(), String> {
 /// Scores with every report that was filed: participants' means rising slowly through the
 /// pilot, Humanitas with 4 respondents in the first quarter of each year (shown as "< 5"),
 /// coordinators: 5 at Avedan, 2 elsewhere.
-async fn positive_health(tx: &mut TenantTx, scheme: Uuid, partners: &[(&str, Uuid)]) -> Result<(), String> {
+async fn positive_health(
+    tx: &mut TenantTx,
+    scheme: Uuid,
+    partners: &[(&str, Uuid)],
+) -> Result<(), String> {
     const BASE: [i64; 6] = [66, 61, 63, 64, 58, 65];
     for (pi, (name, provider)) in partners.iter().enumerate() {
         let periods: Vec<String> = sqlx::query_scalar(
@@ -117,7 +121,11 @@ async fn positive_health(tx: &mut TenantTx, scheme: Uuid, partners: &[(&str, Uui
     Ok(())
 }
 
-pub async fn load(tx: &mut TenantTx, scheme: Uuid, partners: &[(&str, Uuid)]) -> Result<(), String> {
+pub async fn load(
+    tx: &mut TenantTx,
+    scheme: Uuid,
+    partners: &[(&str, Uuid)],
+) -> Result<(), String> {
     business_case(tx, scheme).await?;
     positive_health(tx, scheme, partners).await
 }

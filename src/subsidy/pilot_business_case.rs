@@ -232,11 +232,13 @@ mod tests {
         assert_eq!(l[7].planned, Some(49_950));
         assert_eq!(l[7].difference(), Some(-100_049));
         assert_eq!(
-            l[4].realised_formula,
-            "A € 3.000,00 + B € 0,99",
+            l[4].realised_formula, "A € 3.000,00 + B € 0,99",
             "the pilot's costs trace to each source"
         );
-        assert_eq!(l[6].planned_formula, "maatwerk € 7.000,00 + pilot € 2.500,50");
+        assert_eq!(
+            l[6].planned_formula,
+            "maatwerk € 7.000,00 + pilot € 2.500,50"
+        );
         assert_eq!(
             l[7].realised_formula,
             "ongewijzigd beleid € 10.500,00 − totaal na gewijzigd beleid € 11.000,99"

@@ -82,7 +82,10 @@ struct FormPage {
 
 fn form_of(i: &Inputs, sources: &[String]) -> BTreeMap<String, String> {
     let mut form = BTreeMap::new();
-    form.insert("ongewijzigd".into(), field(i.maatwerk_unchanged_cents, false));
+    form.insert(
+        "ongewijzigd".into(),
+        field(i.maatwerk_unchanged_cents, false),
+    );
     form.insert("na".into(), field(i.maatwerk_after_cents, false));
     for (n, s) in sources.iter().enumerate() {
         form.insert(format!("bron_{n}"), field(i.cost(s), false));
@@ -193,7 +196,12 @@ pub async fn case_edit(
     page(&state, &user, &at, None, FormErrors::default()).await
 }
 
-fn money(form: &BTreeMap<String, String>, key: &str, what: &str, empty_is_zero: bool) -> Result<i64, String> {
+fn money(
+    form: &BTreeMap<String, String>,
+    key: &str,
+    what: &str,
+    empty_is_zero: bool,
+) -> Result<i64, String> {
     match parse_euro(form.get(key).map(String::as_str).unwrap_or("")) {
         Ok(Some(c)) if c <= 100_000_000_000_000 => Ok(c),
         Ok(Some(_)) => Err(format!("{what}: dat bedrag is te groot.")),
@@ -234,7 +242,11 @@ pub async fn case_save(
     let mut pilot_costs = Vec::new();
     if at.basis == Basis::Realised {
         for (n, s) in sources.iter().enumerate() {
-            let cents = take(format!("bron_{n}"), &format!("de kosten ten laste van {s}"), true);
+            let cents = take(
+                format!("bron_{n}"),
+                &format!("de kosten ten laste van {s}"),
+                true,
+            );
             pilot_costs.push((s.clone(), cents));
         }
     }
@@ -243,7 +255,11 @@ pub async fn case_save(
         "de kosten van maatwerk na gewijzigd beleid",
         false,
     );
-    let reason = match optional_text(form.get("reden").map(String::as_str).unwrap_or(""), 2000, "de reden") {
+    let reason = match optional_text(
+        form.get("reden").map(String::as_str).unwrap_or(""),
+        2000,
+        "de reden",
+    ) {
         Ok(r) if r.is_empty() => {
             errors.add(
                 "reden",
@@ -259,7 +275,9 @@ pub async fn case_save(
     };
     let current = d.current(at.year, at.basis);
     let current_number = current.map(|v| v.version).unwrap_or(0);
-    let based_on = form.get("versie").and_then(|v| v.trim().parse::<i32>().ok());
+    let based_on = form
+        .get("versie")
+        .and_then(|v| v.trim().parse::<i32>().ok());
     if errors.is_empty() && based_on != Some(current_number) {
         errors.add(
             "reden",

@@ -164,7 +164,11 @@ pub async fn business_case_show(
         per_year
             .iter()
             .map(|pr| {
-                let i = if basis == 0 { pr.0.as_ref() } else { pr.1.as_ref() }?;
+                let i = if basis == 0 {
+                    pr.0.as_ref()
+                } else {
+                    pr.1.as_ref()
+                }?;
                 Some(thousands(if unchanged {
                     i.maatwerk_unchanged_cents
                 } else {

@@ -23,8 +23,10 @@ pub const DIMENSIONS: [(&str, &str); 6] = [
     ("dagelijks_functioneren", "Dagelijks functioneren"),
 ];
 
-pub const RESPONDENTS: [(&str, &str); 2] =
-    [("deelnemers", "Deelnemers"), ("coordinatoren", "Coördinatoren")];
+pub const RESPONDENTS: [(&str, &str); 2] = [
+    ("deelnemers", "Deelnemers"),
+    ("coordinatoren", "Coördinatoren"),
+];
 
 /// Below this many respondents a mean is not shown to others than the partner.
 pub const MIN_RESPONDENTS: i64 = 5;
@@ -109,7 +111,11 @@ pub fn parse_form(
                 mean_field(respondent, dimension),
                 count_field(respondent, dimension),
             );
-            let get = |k: &str| form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+            let get = |k: &str| {
+                form.get(k)
+                    .map(|v| v.trim().to_string())
+                    .unwrap_or_default()
+            };
             let (mean_text, count_text) = (get(&mk), get(&ck));
             if mean_text.is_empty() && count_text.is_empty() {
                 continue;
@@ -296,7 +302,9 @@ mod tests {
         assert_eq!(parse_score(" 6.8 "), Some(68));
         assert_eq!(parse_score("10"), Some(100));
         assert_eq!(parse_score("0,0"), Some(0));
-        for bad in ["10,1", "11", "7,25", "-1", "zeven", "", "7,", ",5", "7.2.1", "٣"] {
+        for bad in [
+            "10,1", "11", "7,25", "-1", "zeven", "", "7,", ",5", "7.2.1", "٣",
+        ] {
             assert_eq!(parse_score(bad), None, "{bad}");
         }
         assert_eq!(tenths(72), "7,2");
@@ -315,7 +323,11 @@ mod tests {
         );
         // Half up: (7,0 × 5 + 7,1 × 5) / 10 = 7,05 → 7,1.
         assert_eq!(pooled(&[(Some(70), 5), (Some(71), 5)]), Some((71, 10)));
-        assert_eq!(pooled(&[(Some(70), 4), (Some(70), 4)]), None, "8 respondents, but each group under 5");
+        assert_eq!(
+            pooled(&[(Some(70), 4), (Some(70), 4)]),
+            None,
+            "8 respondents, but each group under 5"
+        );
         assert_eq!(pooled(&[]), None);
     }
 

@@ -54,7 +54,10 @@ fn block(id: &str, caption: String, labels: &[String], per_dimension: Vec<Cells>
         .map(|((_, label), cells)| {
             (
                 label.to_string(),
-                cells.iter().map(|(m, _)| m.map(|t| t as f64 / 10.0)).collect(),
+                cells
+                    .iter()
+                    .map(|(m, _)| m.map(|t| t as f64 / 10.0))
+                    .collect(),
             )
         })
         .collect();
@@ -126,7 +129,9 @@ pub async fn health_show(
                     .map(|period| {
                         let values: Vec<(Option<i32>, i32)> = partners
                             .iter()
-                            .filter_map(|p| find(p.provider_id, &period.code, respondent, dimension))
+                            .filter_map(|p| {
+                                find(p.provider_id, &period.code, respondent, dimension)
+                            })
                             .map(|s| (s.mean_tenths, s.respondents))
                             .collect();
                         match pooled(&values) {
@@ -161,14 +166,14 @@ pub async fn health_show(
                     .map(|(dimension, _)| {
                         periods
                             .iter()
-                            .map(|period| match find(p.provider_id, &period.code, respondent, dimension) {
-                                None => (None, "—".into()),
-                                Some(s) => (
-                                    s.mean_tenths
-                                        .filter(|_| s.respondents >= 5)
-                                        .map(i64::from),
-                                    shown(s.mean_tenths, s.respondents),
-                                ),
+                            .map(|period| {
+                                match find(p.provider_id, &period.code, respondent, dimension) {
+                                    None => (None, "—".into()),
+                                    Some(s) => (
+                                        s.mean_tenths.filter(|_| s.respondents >= 5).map(i64::from),
+                                        shown(s.mean_tenths, s.respondents),
+                                    ),
+                                }
                             })
                             .collect()
                     })

@@ -120,7 +120,10 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
     assert!(report.contains("Bijna vol"));
     assert!(report.contains("7,6 (9 respondenten)"));
     assert!(report.contains("< 5 respondenten"));
-    assert!(!report.contains("8,1"), "the partner's 2 coordinators stay hidden");
+    assert!(
+        !report.contains("8,1"),
+        "the partner's 2 coordinators stay hidden"
+    );
     b.check("rapportage (gemeente)").await;
     b.open(&format!("/almelo/regelingen/{scheme}/pilot/dashboard"))
         .await;
@@ -133,7 +136,10 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
     // Positieve Gezondheid over time, and the business case.
     b.open(&format!("/almelo/regelingen/{scheme}/pilot/gezondheid"))
         .await;
-    assert!(b.text("main").await.contains("Deelnemers: alle partners samen"));
+    assert!(b
+        .text("main")
+        .await
+        .contains("Deelnemers: alle partners samen"));
     b.check("positieve gezondheid").await;
     b.open(&format!("/almelo/regelingen/{scheme}/pilot/businesscase"))
         .await;
@@ -147,7 +153,10 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
     b.fill("ongewijzigd", "1.900.000").await;
     b.fill("na", "veel").await;
     b.submit("form.form button.button--primary").await;
-    assert!(b.text(".error-summary").await.contains("maatwerk na gewijzigd beleid"));
+    assert!(b
+        .text(".error-summary")
+        .await
+        .contains("maatwerk na gewijzigd beleid"));
     b.check("business case (fout)").await;
     b.fill("na", "800.000").await;
     b.fill("reden", "Jaarrekening 2021 (proef)").await;

@@ -38,7 +38,9 @@ async fn pilot_business_case_of_almelo_shows_seed_003s_table_planned_against_rea
     let pilot = beleid
         .get(&format!("/almelo/regelingen/{scheme}/pilot"))
         .await;
-    assert!(pilot.body.contains("/pilot/businesscase\">Business case</a>"));
+    assert!(pilot
+        .body
+        .contains("/pilot/businesscase\">Business case</a>"));
     let page = beleid
         .get(&format!("/almelo/regelingen/{scheme}/pilot/businesscase"))
         .await;
@@ -60,8 +62,12 @@ async fn pilot_business_case_of_almelo_shows_seed_003s_table_planned_against_rea
         assert!(page.body.contains(expected), "{expected}");
     }
     // 2019 realised (demo): 1.920.000 − (1.180.000 + 484.500) = 255.500, 44.500 less than planned.
-    assert!(page.body.contains("gerealiseerd: Budget maatwerk OMD € 300.000,00 + Innovatiemiddelen € 184.500,00"));
-    assert!(page.body.contains("<td class=\"numeric\">€ 255.500,00</td><td class=\"numeric\">€ -44.500,00</td>"));
+    assert!(page.body.contains(
+        "gerealiseerd: Budget maatwerk OMD € 300.000,00 + Innovatiemiddelen € 184.500,00"
+    ));
+    assert!(page.body.contains(
+        "<td class=\"numeric\">€ 255.500,00</td><td class=\"numeric\">€ -44.500,00</td>"
+    ));
     assert_eq!(page.body.matches("<svg class=\"chart__svg\"").count(), 1);
     assert!(page.body.contains("<polyline points="));
 }
@@ -109,7 +115,12 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
     let bad = beleid
         .post(
             &planned,
-            &[("versie", "0"), ("ongewijzigd", "veel"), ("na", "-5"), ("reden", " ")],
+            &[
+                ("versie", "0"),
+                ("ongewijzigd", "veel"),
+                ("na", "-5"),
+                ("reden", " "),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -127,7 +138,12 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
     let r = beleid
         .post(
             &planned,
-            &[("versie", "0"), ("ongewijzigd", "5.000"), ("na", "3.500,50"), ("reden", "Raadsbesluit")],
+            &[
+                ("versie", "0"),
+                ("ongewijzigd", "5.000"),
+                ("na", "3.500,50"),
+                ("reden", "Raadsbesluit"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -136,21 +152,39 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
     // Realised 2026, per source (in the order of the dekking: OMD, then Innovatiemiddelen).
     let realised = format!("{case}/2026/gerealiseerd");
     let form = beleid.get(&realised).await;
-    assert!(form.body.contains("Kosten pilot ten laste van Innovatiemiddelen (euro)"));
+    assert!(form
+        .body
+        .contains("Kosten pilot ten laste van Innovatiemiddelen (euro)"));
     let bad = beleid
         .post(
             &realised,
-            &[("versie", "0"), ("ongewijzigd", "5.200"), ("bron_0", "250"), ("bron_1", "achthonderd"), ("na", ""), ("reden", "Jaarrekening 2026")],
+            &[
+                ("versie", "0"),
+                ("ongewijzigd", "5.200"),
+                ("bron_0", "250"),
+                ("bron_1", "achthonderd"),
+                ("na", ""),
+                ("reden", "Jaarrekening 2026"),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("value=\"achthonderd\""));
-    assert!(bad.body.contains("Vul de kosten van maatwerk na gewijzigd beleid in, in euro."));
+    assert!(bad
+        .body
+        .contains("Vul de kosten van maatwerk na gewijzigd beleid in, in euro."));
     assert!(bad.body.contains("Jaarrekening 2026</textarea>"));
     let r = beleid
         .post(
             &realised,
-            &[("versie", "0"), ("ongewijzigd", "5.200"), ("bron_0", "250"), ("bron_1", "800,25"), ("na", "3.900"), ("reden", "Jaarrekening 2026")],
+            &[
+                ("versie", "0"),
+                ("ongewijzigd", "5.200"),
+                ("bron_0", "250"),
+                ("bron_1", "800,25"),
+                ("na", "3.900"),
+                ("reden", "Jaarrekening 2026"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -158,45 +192,77 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
     let page = beleid.get(&case).await;
     // Planned: 1.000 pilot; 3.500,50 + 1.000 = 4.500,50; 5.000 − 4.500,50 = 499,50.
     // Realised: 1.050,25 pilot; 4.950,25 total; 249,75 saving; differences realised − planned.
-    assert_eq!(row(&page.body, "Kosten maatwerk (OMD) bij ongewijzigd beleid")[..3], ["€ 5.000,00", "€ 5.200,00", "+€ 200,00"]);
-    assert_eq!(row(&page.body, "Pilot ten laste van Innovatiemiddelen")[..3], ["€ 700,00", "€ 800,25", "+€ 100,25"]);
-    assert_eq!(row(&page.body, "Pilot ten laste van Budget maatwerk OMD")[..3], ["€ 300,00", "€ 250,00", "€ -50,00"]);
+    assert_eq!(
+        row(&page.body, "Kosten maatwerk (OMD) bij ongewijzigd beleid")[..3],
+        ["€ 5.000,00", "€ 5.200,00", "+€ 200,00"]
+    );
+    assert_eq!(
+        row(&page.body, "Pilot ten laste van Innovatiemiddelen")[..3],
+        ["€ 700,00", "€ 800,25", "+€ 100,25"]
+    );
+    assert_eq!(
+        row(&page.body, "Pilot ten laste van Budget maatwerk OMD")[..3],
+        ["€ 300,00", "€ 250,00", "€ -50,00"]
+    );
     let pilot_costs = row(&page.body, "Kosten pilot (algemene voorziening)");
     assert_eq!(pilot_costs[..3], ["€ 1.000,00", "€ 1.050,25", "+€ 50,25"]);
-    assert!(pilot_costs[3].contains("gerealiseerd: Budget maatwerk OMD € 250,00 + Innovatiemiddelen € 800,25"));
+    assert!(pilot_costs[3]
+        .contains("gerealiseerd: Budget maatwerk OMD € 250,00 + Innovatiemiddelen € 800,25"));
     let total = row(&page.body, "Totaal kosten na gewijzigd beleid");
     assert_eq!(total[..3], ["€ 4.500,50", "€ 4.950,25", "+€ 449,75"]);
     assert!(total[3].contains("gepland: maatwerk € 3.500,50 + pilot € 1.000,00"));
     let saving = row(&page.body, "Besparing");
     assert_eq!(saving[..3], ["€ 499,50", "€ 249,75", "€ -249,75"]);
-    assert!(saving[3].contains("gerealiseerd: ongewijzigd beleid € 5.200,00 − totaal na gewijzigd beleid € 4.950,25"));
+    assert!(saving[3].contains(
+        "gerealiseerd: ongewijzigd beleid € 5.200,00 − totaal na gewijzigd beleid € 4.950,25"
+    ));
     // The chart's table: per year, and 2027 without figures.
     assert!(page.body.contains("<th scope=\"row\">2026</th><td class=\"numeric\">€ 5.000,00</td><td class=\"numeric\">€ 4.500,50</td><td class=\"numeric\">€ 499,50</td><td class=\"numeric\">€ 5.200,00</td><td class=\"numeric\">€ 4.950,25</td><td class=\"numeric\">€ 249,75</td><td class=\"numeric\">€ -249,75</td>"));
-    assert!(page.body.contains("<th scope=\"row\">2027</th><td class=\"numeric\">—</td>"));
+    assert!(page
+        .body
+        .contains("<th scope=\"row\">2027</th><td class=\"numeric\">—</td>"));
 
     // A second official's stale form is refused with the input kept; a new version with a
     // reason replaces the figures, and the old version stays.
     let stale = beleid
         .post(
             &planned,
-            &[("versie", "0"), ("ongewijzigd", "5.000"), ("na", "3.000"), ("reden", "Bijgesteld")],
+            &[
+                ("versie", "0"),
+                ("ongewijzigd", "5.000"),
+                ("na", "3.000"),
+                ("reden", "Bijgesteld"),
+            ],
         )
         .await;
     assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(stale.body.contains("Intussen is er een nieuwere versie van deze cijfers vastgelegd (versie 1)"));
+    assert!(stale
+        .body
+        .contains("Intussen is er een nieuwere versie van deze cijfers vastgelegd (versie 1)"));
     assert!(stale.body.contains("value=\"3.000\""));
     let r = beleid
         .post(
             &planned,
-            &[("versie", "1"), ("ongewijzigd", "5.000"), ("na", "3.000"), ("reden", "Bijgesteld na de voorjaarsnota")],
+            &[
+                ("versie", "1"),
+                ("ongewijzigd", "5.000"),
+                ("na", "3.000"),
+                ("reden", "Bijgesteld na de voorjaarsnota"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = beleid.get(&case).await;
-    assert_eq!(row(&page.body, "Besparing")[..3], ["€ 1.000,00", "€ 249,75", "€ -750,25"]);
+    assert_eq!(
+        row(&page.body, "Besparing")[..3],
+        ["€ 1.000,00", "€ 249,75", "€ -750,25"]
+    );
     assert!(page.body.contains("versie 2 van "));
     assert!(page.body.contains("Bijgesteld na de voorjaarsnota"));
-    assert!(page.body.contains("Raadsbesluit"), "the first version is kept");
+    assert!(
+        page.body.contains("Raadsbesluit"),
+        "the first version is kept"
+    );
     assert_eq!(
         app.scalar_i64(&format!(
             "select count(*) from pilot_business_cases where scheme_id = '{scheme}' and basis = 'gepland'"
@@ -212,8 +278,10 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
         1
     );
     assert_eq!(
-        app.scalar_i64("select count(*) from audit_events where action = 'business case vastgelegd'")
-            .await,
+        app.scalar_i64(
+            "select count(*) from audit_events where action = 'business case vastgelegd'"
+        )
+        .await,
         3
     );
 }
@@ -231,13 +299,29 @@ async fn pilot_business_case_is_out_of_reach_of_other_roles_and_tenants() {
     assert!(!page.body.contains("invullen of wijzigen"));
     assert_eq!(beheer.get(&edit).await.status, StatusCode::FORBIDDEN);
     let r = beheer
-        .post(&edit, &[("versie", "1"), ("ongewijzigd", "1"), ("na", "1"), ("reden", "x")])
+        .post(
+            &edit,
+            &[
+                ("versie", "1"),
+                ("ongewijzigd", "1"),
+                ("na", "1"),
+                ("reden", "x"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     for who in ["wijkteam@almelo.demo", "aanbieder@almelo.demo"] {
         let mut other = app.login(who).await;
-        assert_eq!(other.get(&case).await.status, StatusCode::FORBIDDEN, "{who}");
-        assert_eq!(other.get(&edit).await.status, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(
+            other.get(&case).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+        assert_eq!(
+            other.get(&edit).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
     }
     let mut beleid = app.login("beleid@almelo.demo").await;
     for path in [
@@ -246,7 +330,11 @@ async fn pilot_business_case_is_out_of_reach_of_other_roles_and_tenants() {
         format!("{case}/twintig/gepland"),
         format!("/almelo/regelingen/{}/pilot/businesscase", Uuid::new_v4()),
     ] {
-        assert_eq!(beleid.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            beleid.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     let tender = app
         .id("select scheme_id from subsidy_schemes where kind = 'tender' limit 1")
@@ -259,14 +347,26 @@ async fn pilot_business_case_is_out_of_reach_of_other_roles_and_tenants() {
         StatusCode::NOT_FOUND
     );
     let mut foreign = app.login("beleid@maastricht.demo").await;
-    for path in [case.replace("/almelo/", "/maastricht/"), edit.replace("/almelo/", "/maastricht/")] {
-        assert_eq!(foreign.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    for path in [
+        case.replace("/almelo/", "/maastricht/"),
+        edit.replace("/almelo/", "/maastricht/"),
+    ] {
+        assert_eq!(
+            foreign.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     foreign.get("/maastricht/regelingen").await;
     let r = foreign
         .post(
             &edit.replace("/almelo/", "/maastricht/"),
-            &[("versie", "1"), ("ongewijzigd", "1"), ("na", "1"), ("reden", "x")],
+            &[
+                ("versie", "1"),
+                ("ongewijzigd", "1"),
+                ("na", "1"),
+                ("reden", "x"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);

@@ -62,14 +62,23 @@ async fn group_fields(app: &TestApp, provider: &str, period: &str) -> Vec<(Strin
 
 fn score(respondent: &str, dimension: &str, mean: &str, n: &str) -> [(String, String); 2] {
     [
-        (format!("pg_{respondent}_{dimension}_gemiddelde"), mean.to_string()),
-        (format!("pg_{respondent}_{dimension}_respondenten"), n.to_string()),
+        (
+            format!("pg_{respondent}_{dimension}_gemiddelde"),
+            mean.to_string(),
+        ),
+        (
+            format!("pg_{respondent}_{dimension}_respondenten"),
+            n.to_string(),
+        ),
     ]
 }
 
 async fn submit(b: &mut Browser, path: &str, fields: &[(String, String)]) -> crate::helpers::Page {
     b.get(path).await;
-    let sent: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let sent: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     b.post(path, &sent).await
 }
 
@@ -77,7 +86,9 @@ async fn submit(b: &mut Browser, path: &str, fields: &[(String, String)]) -> cra
 async fn pilot_health_scores_are_reported_by_partners_and_small_groups_hidden_from_officials() {
     let app = TestApp::spawn().await;
     let scheme = demo_pilot(&app).await;
-    let avedan = app.id("select provider_id from providers where name = 'Avedan'").await;
+    let avedan = app
+        .id("select provider_id from providers where name = 'Avedan'")
+        .await;
     // The demo's scores of this quarter give way to the test's own.
     sqlx::query("delete from pilot_report_health where period = '2021-K3'")
         .execute(&app.db.admin)
@@ -87,7 +98,9 @@ async fn pilot_health_scores_are_reported_by_partners_and_small_groups_hidden_fr
     let mut partner = app.login("aanbieder@almelo.demo").await;
     let form = partner.get(&path).await;
     assert!(form.body.contains("Positieve Gezondheid"));
-    assert!(form.body.contains("Deelnemers, mentaal welbevinden: gemiddelde score"));
+    assert!(form
+        .body
+        .contains("Deelnemers, mentaal welbevinden: gemiddelde score"));
 
     let groups = group_fields(&app, "Avedan", "2021-K3").await;
     let mut bad = groups.clone();
@@ -109,7 +122,8 @@ async fn pilot_health_scores_are_reported_by_partners_and_small_groups_hidden_fr
         assert!(r.body.contains(expected), "{expected}");
     }
     assert_eq!(
-        app.scalar_i64("select count(*) from pilot_report_health where period = '2021-K3'").await,
+        app.scalar_i64("select count(*) from pilot_report_health where period = '2021-K3'")
+            .await,
         0,
         "nothing stored"
     );
@@ -145,7 +159,9 @@ async fn pilot_health_scores_are_reported_by_partners_and_small_groups_hidden_fr
     // The official's view of Avedan's report.
     let mut beleid = app.login("beleid@almelo.demo").await;
     let report = beleid
-        .get(&format!("/almelo/regelingen/{scheme}/pilot/monitoring/{avedan}/2021-K3"))
+        .get(&format!(
+            "/almelo/regelingen/{scheme}/pilot/monitoring/{avedan}/2021-K3"
+        ))
         .await;
     assert_eq!(report.status, StatusCode::OK);
     for expected in [
@@ -155,7 +171,10 @@ async fn pilot_health_scores_are_reported_by_partners_and_small_groups_hidden_fr
     ] {
         assert!(report.body.contains(expected), "{expected}");
     }
-    assert!(!report.body.contains("8,0"), "a mean of 3 respondents is not shown");
+    assert!(
+        !report.body.contains("8,0"),
+        "a mean of 3 respondents is not shown"
+    );
 
     // Over time: the pilot's mean weighs partners by respondents and leaves means of fewer
     // than 5 out: lichaamsfuncties (7,4 × 12 + 6,0 × 6) / 18 = 6,93 → 6,9; zingeving only
@@ -193,11 +212,18 @@ async fn pilot_health_of_the_demo_is_shown_and_out_of_reach_of_others() {
     assert_eq!(beheer.get(&path).await.status, StatusCode::OK);
     for who in ["aanbieder@almelo.demo", "wijkteam@almelo.demo"] {
         let mut other = app.login(who).await;
-        assert_eq!(other.get(&path).await.status, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
     }
     let mut foreign = app.login("beleid@maastricht.demo").await;
     assert_eq!(
-        foreign.get(&path.replace("/almelo/", "/maastricht/")).await.status,
+        foreign
+            .get(&path.replace("/almelo/", "/maastricht/"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     // A partner in another tenant cannot file scores for this pilot.
