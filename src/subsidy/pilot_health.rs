@@ -67,7 +67,7 @@ pub fn tenths(v: i64) -> String {
 pub fn shown(mean_tenths: Option<i32>, respondents: i32) -> String {
     match mean_tenths {
         _ if (respondents as i64) < MIN_RESPONDENTS => "< 5 respondenten".into(),
-        Some(m) => format!("{} ({respondents} respondenten)", tenths(m as i64)),
+        Some(m) => format!("{} (n={respondents})", tenths(m as i64)),
         None => "—".into(),
     }
 }
@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn small_groups_are_hidden_and_left_out_of_the_pooled_mean() {
         assert_eq!(shown(Some(72), 4), "< 5 respondenten");
-        assert_eq!(shown(Some(72), 5), "7,2 (5 respondenten)");
+        assert_eq!(shown(Some(72), 5), "7,2 (n=5)");
         assert_eq!(shown(None, 0), "< 5 respondenten");
         // (6,0 × 10 + 8,0 × 5) / 15 = 6,67 → 6,7; the 3 respondents with 1,0 do not count.
         assert_eq!(

@@ -135,7 +135,7 @@ pub async fn health_show(
                             .map(|s| (s.mean_tenths, s.respondents))
                             .collect();
                         match pooled(&values) {
-                            Some((m, n)) => (Some(m), format!("{} ({n} respondenten)", tenths(m))),
+                            Some((m, n)) => (Some(m), format!("{} (n={n})", tenths(m))),
                             None if values.is_empty() => (None, "—".into()),
                             None => (None, "< 5 respondenten".into()),
                         }

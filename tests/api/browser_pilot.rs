@@ -118,7 +118,7 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
     .await;
     let report = b.text("main").await;
     assert!(report.contains("Bijna vol"));
-    assert!(report.contains("7,6 (9 respondenten)"));
+    assert!(report.contains("7,6 (n=9)"));
     assert!(report.contains("< 5 respondenten"));
     assert!(
         !report.contains("8,1"),

@@ -48,9 +48,9 @@ async fn pilot_business_case_of_almelo_shows_seed_003s_table_planned_against_rea
     // The planned figures of seed 003, in thousands: 1.900; 500/600/630; 1.100/900/830;
     // 1.600/1.500/1.460; savings 300/400/440.
     for expected in [
-        "<td class=\"numeric\">€ 1.900.000,00</td><td class=\"numeric\">€ 1.600.000,00</td><td class=\"numeric\">€ 300.000,00</td>",
-        "<td class=\"numeric\">€ 1.900.000,00</td><td class=\"numeric\">€ 1.500.000,00</td><td class=\"numeric\">€ 400.000,00</td>",
-        "<td class=\"numeric\">€ 1.900.000,00</td><td class=\"numeric\">€ 1.460.000,00</td><td class=\"numeric\">€ 440.000,00</td>",
+        "<td class=\"numeric amount\">€ 1.900.000,00</td><td class=\"numeric amount\">€ 1.600.000,00</td><td class=\"numeric amount\">€ 300.000,00</td>",
+        "<td class=\"numeric amount\">€ 1.900.000,00</td><td class=\"numeric amount\">€ 1.500.000,00</td><td class=\"numeric amount\">€ 400.000,00</td>",
+        "<td class=\"numeric amount\">€ 1.900.000,00</td><td class=\"numeric amount\">€ 1.460.000,00</td><td class=\"numeric amount\">€ 440.000,00</td>",
         "gepland: maatwerk € 1.100.000,00 + pilot € 500.000,00",
         "gepland: Budget maatwerk OMD € 450.000,00 + Innovatiemiddelen € 150.000,00",
         "gepland: ongewijzigd beleid € 1.900.000,00 − totaal na gewijzigd beleid € 1.460.000,00",
@@ -66,7 +66,7 @@ async fn pilot_business_case_of_almelo_shows_seed_003s_table_planned_against_rea
         "gerealiseerd: Budget maatwerk OMD € 300.000,00 + Innovatiemiddelen € 184.500,00"
     ));
     assert!(page.body.contains(
-        "<td class=\"numeric\">€ 255.500,00</td><td class=\"numeric\">€ -44.500,00</td>"
+        "<td class=\"numeric amount\">€ 255.500,00</td><td class=\"numeric amount\">€ -44.500,00</td>"
     ));
     assert_eq!(page.body.matches("<svg class=\"chart__svg\"").count(), 1);
     assert!(page.body.contains("<polyline points="));
@@ -217,10 +217,10 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
         "gerealiseerd: ongewijzigd beleid € 5.200,00 − totaal na gewijzigd beleid € 4.950,25"
     ));
     // The chart's table: per year, and 2027 without figures.
-    assert!(page.body.contains("<th scope=\"row\">2026</th><td class=\"numeric\">€ 5.000,00</td><td class=\"numeric\">€ 4.500,50</td><td class=\"numeric\">€ 499,50</td><td class=\"numeric\">€ 5.200,00</td><td class=\"numeric\">€ 4.950,25</td><td class=\"numeric\">€ 249,75</td><td class=\"numeric\">€ -249,75</td>"));
+    assert!(page.body.contains("<th scope=\"row\">2026</th><td class=\"numeric amount\">€ 5.000,00</td><td class=\"numeric amount\">€ 4.500,50</td><td class=\"numeric amount\">€ 499,50</td><td class=\"numeric amount\">€ 5.200,00</td><td class=\"numeric amount\">€ 4.950,25</td><td class=\"numeric amount\">€ 249,75</td><td class=\"numeric amount\">€ -249,75</td>"));
     assert!(page
         .body
-        .contains("<th scope=\"row\">2027</th><td class=\"numeric\">—</td>"));
+        .contains("<th scope=\"row\">2027</th><td class=\"numeric amount\">—</td>"));
 
     // A second official's stale form is refused with the input kept; a new version with a
     // reason replaces the figures, and the old version stays.

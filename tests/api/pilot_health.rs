@@ -165,7 +165,7 @@ async fn pilot_health_scores_are_reported_by_partners_and_small_groups_hidden_fr
         .await;
     assert_eq!(report.status, StatusCode::OK);
     for expected in [
-        "<th scope=\"row\">Lichaamsfuncties</th><td>7,4 (12 respondenten)</td><td>niet gemeten</td>",
+        "<th scope=\"row\">Lichaamsfuncties</th><td>7,4 (n=12)</td><td>niet gemeten</td>",
         "<th scope=\"row\">Zingeving</th><td>&#60; 5 respondenten</td>",
         "<th scope=\"row\">Meedoen</th><td>niet gemeten</td><td>&#60; 5 respondenten</td>",
     ] {
@@ -184,15 +184,15 @@ async fn pilot_health_scores_are_reported_by_partners_and_small_groups_hidden_fr
         .await;
     assert_eq!(page.status, StatusCode::OK);
     for expected in [
-        "6,9 (18 respondenten)",
-        "5,0 (10 respondenten)",
+        "6,9 (n=18)",
+        "5,0 (n=10)",
         "<title id=\"pg-pilot-deelnemers-titel\">Deelnemers: alle partners samen</title>",
         "Coördinatoren: Avedan",
         "3e kwartaal 2021",
     ] {
         assert!(page.body.contains(expected), "{expected}");
     }
-    assert!(!page.body.contains("8,0 (3 respondenten)"));
+    assert!(!page.body.contains("8,0 (n=3)"));
     // The pilot, and each of the four partners with scores: participants and coordinators.
     assert_eq!(page.body.matches("<svg class=\"chart__svg\"").count(), 10);
 }
@@ -207,7 +207,7 @@ async fn pilot_health_of_the_demo_is_shown_and_out_of_reach_of_others() {
     assert_eq!(page.status, StatusCode::OK);
     // Humanitas has 4 respondents in each first quarter: hidden; Avedan's 5 coordinators shown.
     assert!(page.body.contains("&#60; 5 respondenten"));
-    assert!(page.body.contains("(5 respondenten)"));
+    assert!(page.body.contains("(n=5)"));
     let mut beheer = app.login("beheer@almelo.demo").await;
     assert_eq!(beheer.get(&path).await.status, StatusCode::OK);
     for who in ["aanbieder@almelo.demo", "wijkteam@almelo.demo"] {
