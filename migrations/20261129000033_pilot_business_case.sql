@@ -1,8 +1,9 @@
 -- The business case of a pilot per year (§6b, seed 003's table "Financiële effecten maatwerk
 -- naar voorliggend"): the costs of maatwerk (OMD) under unchanged policy, the maatwerk costs
 -- after the change, and the pilot's own costs per funding source, planned and realised. The
--- planned pilot costs are the scheme's budget lines (its dekking); the realised ones are
--- entered here per source. Totals and savings are computed, never stored.
+-- planned pilot costs are the scheme's budget lines (its dekking) as they stood when the
+-- version was saved; the realised ones are entered per source. Totals and savings are
+-- computed, never stored.
 --
 -- Kept in versions like the allocation: a version is never changed, a correction is a new
 -- version with its reason, who and when.
@@ -22,12 +23,12 @@ create table pilot_business_cases (
     foreign key (tenant_id, scheme_id) references subsidy_schemes (tenant_id, scheme_id) on delete cascade
 );
 
--- The realised costs of the pilot per funding source of one version (none for 'gepland').
+-- The costs of the pilot per funding source of one version.
 create table pilot_business_case_costs (
     tenant_id    uuid not null,
     scheme_id    uuid not null,
     year         integer not null,
-    basis        text not null check (basis = 'gerealiseerd'),
+    basis        text not null,
     version      integer not null,
     source       text not null check (length(source) between 1 and 200),
     amount_cents bigint not null check (amount_cents between 0 and 100000000000000),

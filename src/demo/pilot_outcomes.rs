@@ -12,7 +12,8 @@ use crate::subsidy::pilot_health::{self, Score, DIMENSIONS};
 const BY: &str = "Lotte Beleid (beleid@almelo.demo)";
 
 /// Seed 003, "Financiële effecten maatwerk naar voorliggend (x € 1.000)": year, costs of OMD
-/// under unchanged policy, costs of OMD after the change. The pilot's costs are the dekking.
+/// under unchanged policy, costs of OMD after the change. The pilot's costs are the dekking
+/// (the scheme's budget lines, loaded before).
 const PLANNED: [(i32, i64, i64); 3] = [
     (2019, 1_900_000, 1_100_000),
     (2020, 1_900_000, 900_000),
@@ -32,10 +33,17 @@ fn err(e: impl std::fmt::Display) -> String {
 }
 
 async fn business_case(tx: &mut TenantTx, scheme: Uuid) -> Result<(), String> {
+    let lines = crate::subsidy::store::budget_lines(tx, scheme)
+        .await
+        .map_err(err)?;
     for (year, unchanged, after) in PLANNED {
         let inputs = Inputs {
             maatwerk_unchanged_cents: unchanged * 100,
-            pilot_costs: Vec::new(),
+            pilot_costs: lines
+                .iter()
+                .filter(|l| l.year == year)
+                .map(|l| (l.source.clone(), l.amount_cents))
+                .collect(),
             maatwerk_after_cents: after * 100,
         };
         let new = NewVersion {

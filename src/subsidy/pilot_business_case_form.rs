@@ -73,6 +73,7 @@ struct FormPage {
     heading: String,
     planned: bool,
     planned_sources: Vec<(String, String)>,
+    sources: String,
     scheme_edit_href: String,
     fields: Vec<Field>,
     reason: String,
@@ -166,11 +167,11 @@ async fn page(
         heading: format!("{kind} cijfers {}", at.year),
         planned,
         planned_sources: d
-            .lines
-            .iter()
-            .filter(|l| l.year == at.year)
-            .map(|l| (l.source.clone(), euro(l.amount_cents)))
+            .dekking(at.year)
+            .into_iter()
+            .map(|(s, c)| (s, euro(c)))
             .collect(),
+        sources: sources.join("\n"),
         scheme_edit_href: format!("{}/{}/wijzigen", super::schemes::base(user), at.scheme_id),
         fields,
         reason: typed.get("reden").cloned().unwrap_or_default(),
@@ -239,8 +240,10 @@ pub async fn case_save(
         "de kosten van maatwerk bij ongewijzigd beleid",
         false,
     );
-    let mut pilot_costs = Vec::new();
+    // Planned: the dekking as it stands now is what this version holds.
+    let mut pilot_costs = d.dekking(at.year);
     if at.basis == Basis::Realised {
+        pilot_costs.clear();
         for (n, s) in sources.iter().enumerate() {
             let cents = take(
                 format!("bron_{n}"),
@@ -278,12 +281,16 @@ pub async fn case_save(
     let based_on = form
         .get("versie")
         .and_then(|v| v.trim().parse::<i32>().ok());
-    if errors.is_empty() && based_on != Some(current_number) {
+    // The fields are numbered by source: the form must have shown the same sources.
+    // (A browser sends the line breaks of a field as CR LF.)
+    let sources_changed =
+        form.get("bronnen").map(|b| b.replace('\r', "")) != Some(sources.join("\n"));
+    if errors.is_empty() && (based_on != Some(current_number) || sources_changed) {
         errors.add(
             "reden",
             format!(
-                "Intussen is er een nieuwere versie van deze cijfers vastgelegd (versie {current_number}). \
-                 Uw invoer staat hieronder; controleer hem en sla opnieuw op."
+                "Intussen is er een nieuwere versie van deze cijfers vastgelegd (versie {current_number}) of is \
+                 de dekking van de regeling gewijzigd. Uw invoer staat hieronder; controleer hem en sla opnieuw op."
             ),
         );
         let mut typed = form.clone();

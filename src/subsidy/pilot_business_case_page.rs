@@ -38,6 +38,7 @@ pub struct YearBlock {
     pub realised_from: String,
     pub planned_href: String,
     pub realised_href: String,
+    pub dekking_changed: bool,
 }
 
 pub struct SummaryRow {
@@ -133,7 +134,8 @@ pub async fn business_case_show(
                     }
                 } else if l.label.starts_with("Pilot ten laste van") {
                     formula.push(
-                        "gepland: de dekking van de regeling; gerealiseerd: invoer".to_string(),
+                        "gepland: de dekking van de regeling bij het opslaan; gerealiseerd: invoer"
+                            .to_string(),
                     );
                 } else {
                     formula.push("invoer".to_string());
@@ -154,6 +156,7 @@ pub async fn business_case_show(
             planned_from: provenance(d.current(year, Basis::Planned), Basis::Planned),
             realised_from: provenance(d.current(year, Basis::Realised), Basis::Realised),
             planned_href: format!("{href}/{year}/gepland"),
+            dekking_changed: d.dekking_changed(year),
             realised_href: format!("{href}/{year}/gerealiseerd"),
         });
         per_year.push((planned, realised));

@@ -1,6 +1,7 @@
 //! Queries of a pilot's business case ([`super::pilot_business_case`]): the versions per year
-//! and basis, the realised costs per funding source, and recording a new version. The planned
-//! costs of the pilot are the scheme's budget lines (its dekking).
+//! and basis with the pilot's costs per funding source, and recording a new version. The
+//! planned costs of the pilot are the scheme's budget lines (its dekking) as they stood when
+//! the version was saved, so that a version never changes afterwards.
 
 use sqlx::FromRow;
 use time::OffsetDateTime;
@@ -51,13 +52,14 @@ pub struct Version {
 #[derive(Debug, Clone, FromRow)]
 struct Cost {
     year: i32,
+    basis: String,
     version: i32,
     source: String,
     amount_cents: i64,
 }
 
-/// Everything the business case pages need: every version, the realised costs per source,
-/// and the scheme's budget lines.
+/// Everything the business case pages need: every version with its costs per source, and the
+/// scheme's budget lines.
 pub struct CaseData {
     /// By year, basis and version, newest version first.
     pub versions: Vec<Version>,
@@ -78,7 +80,7 @@ impl CaseData {
         .fetch_all(&mut **tx)
         .await?;
         let costs = sqlx::query_as(
-            "select year, version, source, amount_cents from pilot_business_case_costs \
+            "select year, basis, version, source, amount_cents from pilot_business_case_costs \
              where tenant_id = $1 and scheme_id = $2 order by source",
         )
         .bind(tenant_id)
@@ -123,27 +125,38 @@ impl CaseData {
             .filter(move |v| v.year == year && v.basis == basis.code())
     }
 
-    /// The inputs of a version: planned costs of the pilot from the budget lines, realised
-    /// ones as recorded with the version.
+    /// The inputs of a version.
     pub fn inputs(&self, v: &Version) -> Inputs {
-        let pilot_costs = if v.basis == Basis::Planned.code() {
-            self.lines
-                .iter()
-                .filter(|l| l.year == v.year)
-                .map(|l| (l.source.clone(), l.amount_cents))
-                .collect()
-        } else {
-            self.costs
-                .iter()
-                .filter(|c| c.year == v.year && c.version == v.version)
-                .map(|c| (c.source.clone(), c.amount_cents))
-                .collect()
-        };
         Inputs {
             maatwerk_unchanged_cents: v.maatwerk_unchanged_cents,
-            pilot_costs,
+            pilot_costs: self
+                .costs
+                .iter()
+                .filter(|c| c.year == v.year && c.basis == v.basis && c.version == v.version)
+                .map(|c| (c.source.clone(), c.amount_cents))
+                .collect(),
             maatwerk_after_cents: v.maatwerk_after_cents,
         }
+    }
+
+    /// The dekking of a year: the planned costs of the pilot per source.
+    pub fn dekking(&self, year: i32) -> Vec<(String, i64)> {
+        self.lines
+            .iter()
+            .filter(|l| l.year == year)
+            .map(|l| (l.source.clone(), l.amount_cents))
+            .collect()
+    }
+
+    /// Whether the dekking of a year differs from what its current planned version holds.
+    pub fn dekking_changed(&self, year: i32) -> bool {
+        self.current(year, Basis::Planned).is_some_and(|v| {
+            let mut held = self.inputs(v).pilot_costs;
+            let mut now = self.dekking(year);
+            held.sort();
+            now.sort();
+            held != now
+        })
     }
 
     /// The current inputs of a year and basis.
@@ -182,21 +195,20 @@ pub async fn record(tx: &mut TenantTx, scheme_id: Uuid, n: &NewVersion<'_>) -> A
     .bind(n.by)
     .fetch_one(&mut **tx)
     .await?;
-    if n.basis == Basis::Realised {
-        for (source, cents) in &n.inputs.pilot_costs {
-            sqlx::query(
-                "insert into pilot_business_case_costs (tenant_id, scheme_id, year, basis, version, source, amount_cents) \
-                 values ($1, $2, $3, 'gerealiseerd', $4, $5, $6)",
-            )
-            .bind(tenant_id)
-            .bind(scheme_id)
-            .bind(n.year)
-            .bind(version)
-            .bind(source)
-            .bind(cents)
-            .execute(&mut **tx)
-            .await?;
-        }
+    for (source, cents) in &n.inputs.pilot_costs {
+        sqlx::query(
+            "insert into pilot_business_case_costs (tenant_id, scheme_id, year, basis, version, source, amount_cents) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(tenant_id)
+        .bind(scheme_id)
+        .bind(n.year)
+        .bind(n.basis.code())
+        .bind(version)
+        .bind(source)
+        .bind(cents)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(version)
 }

@@ -72,6 +72,9 @@ async fn pilot_business_case_of_almelo_shows_seed_003s_table_planned_against_rea
     assert!(page.body.contains("<polyline points="));
 }
 
+/// The funding sources of the test's pilot, as its forms list them.
+const SOURCES: &str = "Budget maatwerk OMD\nInnovatiemiddelen";
+
 async fn new_pilot(app: &TestApp, beleid: &mut Browser) -> Uuid {
     beleid.get("/almelo/regelingen/nieuw").await;
     let r = beleid
@@ -117,6 +120,7 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
             &planned,
             &[
                 ("versie", "0"),
+                ("bronnen", SOURCES),
                 ("ongewijzigd", "veel"),
                 ("na", "-5"),
                 ("reden", " "),
@@ -140,6 +144,7 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
             &planned,
             &[
                 ("versie", "0"),
+                ("bronnen", SOURCES),
                 ("ongewijzigd", "5.000"),
                 ("na", "3.500,50"),
                 ("reden", "Raadsbesluit"),
@@ -160,6 +165,7 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
             &realised,
             &[
                 ("versie", "0"),
+                ("bronnen", SOURCES),
                 ("ongewijzigd", "5.200"),
                 ("bron_0", "250"),
                 ("bron_1", "achthonderd"),
@@ -179,6 +185,7 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
             &realised,
             &[
                 ("versie", "0"),
+                ("bronnen", SOURCES),
                 ("ongewijzigd", "5.200"),
                 ("bron_0", "250"),
                 ("bron_1", "800,25"),
@@ -229,6 +236,7 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
             &planned,
             &[
                 ("versie", "0"),
+                ("bronnen", SOURCES),
                 ("ongewijzigd", "5.000"),
                 ("na", "3.000"),
                 ("reden", "Bijgesteld"),
@@ -245,6 +253,7 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
             &planned,
             &[
                 ("versie", "1"),
+                ("bronnen", SOURCES),
                 ("ongewijzigd", "5.000"),
                 ("na", "3.000"),
                 ("reden", "Bijgesteld na de voorjaarsnota"),
@@ -263,26 +272,84 @@ async fn pilot_business_case_figures_of_an_official_are_computed_versioned_and_t
         page.body.contains("Raadsbesluit"),
         "the first version is kept"
     );
+    assert!(!page
+        .body
+        .contains("De dekking van de regeling voor 2026 is gewijzigd"));
+
+    // The dekking changes afterwards: the version keeps the pilot's costs it was saved with,
+    // the page says so, and a form that listed other sources is refused.
+    sqlx::query(&format!(
+        "update subsidy_budget_lines set amount_cents = 80000 where scheme_id = '{scheme}' \
+         and year = 2026 and source = 'Innovatiemiddelen'"
+    ))
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let page = beleid.get(&case).await;
+    assert!(page
+        .body
+        .contains("De dekking van de regeling voor 2026 is gewijzigd"));
+    assert_eq!(
+        row(&page.body, "Kosten pilot (algemene voorziening)")[0],
+        "€ 1.000,00"
+    );
+    let r = beleid
+        .post(
+            &realised,
+            &[
+                ("versie", "1"),
+                ("bronnen", "Innovatiemiddelen"),
+                ("ongewijzigd", "1"),
+                ("na", "1"),
+                ("reden", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .body
+        .contains("of is de dekking van de regeling gewijzigd"));
+    let r = beleid
+        .post(
+            &planned,
+            &[
+                ("versie", "2"),
+                ("bronnen", SOURCES),
+                ("ongewijzigd", "5.000"),
+                ("na", "3.000"),
+                ("reden", "Dekking bijgesteld"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = beleid.get(&case).await;
+    assert!(!page
+        .body
+        .contains("De dekking van de regeling voor 2026 is gewijzigd"));
+    assert_eq!(
+        row(&page.body, "Kosten pilot (algemene voorziening)")[..3],
+        ["€ 1.100,00", "€ 1.050,25", "€ -49,75"]
+    );
     assert_eq!(
         app.scalar_i64(&format!(
             "select count(*) from pilot_business_cases where scheme_id = '{scheme}' and basis = 'gepland'"
         ))
         .await,
-        2
+        3
     );
     assert_eq!(
         app.scalar_i64(
             "select count(*) from audit_events where action = 'business case vastgelegd' and before is not null"
         )
         .await,
-        1
+        2
     );
     assert_eq!(
         app.scalar_i64(
             "select count(*) from audit_events where action = 'business case vastgelegd'"
         )
         .await,
-        3
+        4
     );
 }
 
