@@ -6,6 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 mod pilot;
+mod pilot_outcomes;
 mod register;
 mod subsidy;
 

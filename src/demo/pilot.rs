@@ -1,7 +1,8 @@
 //! Demo data of the Almelo pilot (seed 003): "Welzijnsactiviteiten dagstructurering" 2019–2021
 //! with its budget per year and funding sources, four subsidised partners from the demo
 //! providers, the wijkteams' assessed need and the realised clients, and each year's
-//! allocation recorded by the product's own rule (2020 also adjusted, with a reason).
+//! allocation recorded by the product's own rule (2020 also adjusted, with a reason). The
+//! business case and Positieve Gezondheid scores are in [`super::pilot_outcomes`].
 
 use uuid::Uuid;
 
@@ -221,6 +222,8 @@ pub async fn load(tx: &mut TenantTx) -> Result<(), String> {
             .map_err(err)?;
     }
     reports(tx, scheme, &partners).await?;
+    let named: Vec<(&str, Uuid)> = partners.iter().map(|(n, id, ..)| (*n, *id)).collect();
+    super::pilot_outcomes::load(tx, scheme, &named).await?;
     // The order the page and the rule use: by name.
     partners.sort_by_key(|(name, ..)| *name);
     for (i, year) in (2019..=2021).enumerate() {

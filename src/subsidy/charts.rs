@@ -71,6 +71,22 @@ fn y_of(value: f64, max: f64) -> f64 {
     HEIGHT - BOTTOM - span * (value.clamp(0.0, max) / max)
 }
 
+/// A whole number with points between thousands, as Dutch readers expect: `2.000`.
+fn grouped(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if v < -0.5 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
@@ -95,7 +111,7 @@ pub fn line_chart(
     while v <= y_max + 1e-9 {
         y_ticks.push(Tick {
             pos: round1(y_of(v, y_max)),
-            label: format!("{v:.0}{unit}"),
+            label: format!("{}{unit}", grouped(v)),
         });
         v += y_step;
     }
@@ -306,6 +322,9 @@ mod tests {
         assert_eq!(c.lines[0].segments[1], "604,128");
         assert_eq!(c.y_ticks.len(), 7);
         assert_eq!(c.y_ticks[6].label, "120%");
+        assert_eq!(grouped(2_000.0), "2.000");
+        assert_eq!(grouped(1_234_567.0), "1.234.567");
+        assert_eq!(grouped(500.0), "500");
         assert!(c.references[0].y > 16.0 && c.references[0].y < 240.0);
         // Above the axis is drawn at the top, not outside the chart.
         let high = line_chart(

@@ -13,7 +13,9 @@
 //!   clients per partner and the yearly budget's allocation by [`allocation`], in versions;
 //!   [`pilot_agreement`]: the uitvoeringsovereenkomst per partner; [`pilot_monitoring`] (the
 //!   partner's reports) and [`pilot_review`] (the officials'), rules in [`pilot_figures`];
-//!   [`pilot_dashboard`] with SVG charts ([`charts`]).
+//!   [`pilot_dashboard`] with SVG charts ([`charts`]); the business case per year planned
+//!   against realised ([`pilot_business_case`], its page, form and store); the Positieve
+//!   Gezondheid scores partners report with monitoring ([`pilot_health`], [`pilot_health_page`]).
 //!
 //! Money is in integer cents throughout ([`money`]).
 
@@ -40,8 +42,14 @@ pub mod pilot;
 pub mod pilot_agreement;
 pub mod pilot_agreement_page;
 pub mod pilot_allocate;
+pub mod pilot_business_case;
+pub mod pilot_business_case_form;
+pub mod pilot_business_case_page;
+pub mod pilot_business_case_store;
 pub mod pilot_dashboard;
 pub mod pilot_figures;
+pub mod pilot_health;
+pub mod pilot_health_page;
 pub mod pilot_import;
 pub mod pilot_monitoring;
 pub mod pilot_report_form;
@@ -186,6 +194,20 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/dashboard",
             get(pilot_dashboard::dashboard_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/businesscase",
+            get(pilot_business_case_page::business_case_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/businesscase/{jaar}/{soort}",
+            get(pilot_business_case_form::case_edit)
+                .post(pilot_business_case_form::case_save)
+                .route_layer(from_fn_with_state(Section::Schemes, require_change)),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/pilot/gezondheid",
+            get(pilot_health_page::health_show),
         )
         .route(
             "/{tenant}/regelingen/{regeling}/pilot/monitoring",

@@ -88,6 +88,8 @@ struct Page {
     action: String,
     monitoring_href: String,
     dashboard_href: String,
+    business_case_href: String,
+    health_href: String,
     errors: FormErrors,
 }
 
@@ -154,6 +156,8 @@ async fn page(
         action: format!("{}/partners", pilot_href(user, scheme_id)),
         monitoring_href: format!("{}/monitoring", pilot_href(user, scheme_id)),
         dashboard_href: format!("{}/dashboard", pilot_href(user, scheme_id)),
+        business_case_href: format!("{}/businesscase", pilot_href(user, scheme_id)),
+        health_href: format!("{}/gezondheid", pilot_href(user, scheme_id)),
         scheme,
         errors,
     })?;

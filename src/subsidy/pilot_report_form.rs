@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use super::pilot_agreement::{self, Group};
+use super::pilot_health::{self, InputRow, RESPONDENTS};
 use super::pilot_monitoring::{
     due_periods, figures, reports, status, submit, GroupFigures, ReportPath, FIELDS,
 };
@@ -125,6 +126,8 @@ struct FormPage {
     review_note: String,
     final_: bool,
     groups: Vec<GroupForm>,
+    respondents: [(&'static str, &'static str); 2],
+    health: Vec<InputRow>,
     errors: FormErrors,
 }
 
@@ -150,8 +153,11 @@ async fn form_page(
         .into_iter()
         .find(|r| r.period == at.period.code);
     let stored = figures(&mut tx, at.scheme_id, Some(provider_id)).await?;
+    let mut health = pilot_health::scores(&mut tx, at.scheme_id, Some(provider_id)).await?;
+    health.retain(|s| s.period == at.period.code);
     tx.commit().await?;
     let typed = typed.unwrap_or_default();
+    let health = pilot_health::input_rows(&typed, &health);
     let group_forms = groups
         .iter()
         .map(|g| {
@@ -198,6 +204,8 @@ async fn form_page(
             .unwrap_or_default(),
         final_: report.as_ref().is_some_and(|r| r.reviewed_at.is_some()),
         groups: group_forms,
+        respondents: RESPONDENTS,
+        health,
         errors,
     })?;
     Ok(if invalid {
@@ -273,6 +281,7 @@ pub async fn report_submit(
             v,
         ));
     }
+    let health = pilot_health::parse_form(&form, provider_id, &at.period, &mut errors);
     if !errors.is_empty() {
         tx.commit().await?;
         return form_page(&state, &user, &at, Some(form), errors, None).await;
@@ -286,6 +295,7 @@ pub async fn report_submit(
         &super::pilot::by(&user),
     )
     .await?;
+    pilot_health::replace(&mut tx, at.scheme_id, provider_id, &at.period.code, &health).await?;
     let after: Vec<_> = groups
         .iter()
         .zip(&rows)
@@ -296,7 +306,9 @@ pub async fn report_submit(
         "pilotpartner",
         provider_id,
     )
-    .after(json!({"regeling": at.scheme_id, "periode": at.period.code, "groepen": after}));
+    .after(json!({"regeling": at.scheme_id, "periode": at.period.code, "groepen": after,
+        "positieve_gezondheid": health.iter().map(|h| json!({"groep": h.respondent, "dimensie": h.dimension,
+            "respondenten": h.respondents, "gemiddelde_tienden": h.mean_tenths})).collect::<Vec<_>>()}));
     audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(

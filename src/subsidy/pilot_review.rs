@@ -13,6 +13,7 @@ use super::allocation::percent;
 use super::pilot::{by, pilot_href, pilot_scheme};
 use super::pilot_agreement::{self, partner_of};
 use super::pilot_figures::{near_full, occupancy_bp, small, understaffed};
+use super::pilot_health;
 use super::pilot_monitoring::{
     counts_people, due_periods, figures, reports, status, ReportPath, FIELDS,
 };
@@ -143,6 +144,7 @@ struct ReportPage {
     reviewed: Option<String>,
     review_note: String,
     groups: Vec<GroupView>,
+    health: Vec<(&'static str, Vec<String>)>,
     may_review: bool,
     action: String,
     note: String,
@@ -171,6 +173,8 @@ async fn report_page(
         .ok_or(AppError::NotFound)?;
     let groups = pilot_agreement::groups(&mut tx, at.scheme_id, Some(provider_id)).await?;
     let all = figures(&mut tx, at.scheme_id, Some(provider_id)).await?;
+    let mut health = pilot_health::scores(&mut tx, at.scheme_id, Some(provider_id)).await?;
+    health.retain(|s| s.period == at.period.code);
     tx.commit().await?;
     let views = all
         .iter()
@@ -250,6 +254,11 @@ async fn report_page(
         action: format!("{base}/beoordelen"),
         partner: partner.name,
         groups: views,
+        health: if health.is_empty() {
+            Vec::new()
+        } else {
+            pilot_health::shown_rows(&health)
+        },
         note,
         errors,
     })?;

@@ -1,7 +1,8 @@
 //! The Almelo pilot in a real browser: an official reads the pilot and a year, enters a wrong
 //! count (the message and the input come back), adjusts the allocation and reads an older
-//! version; a partner files a quarterly report; the official reads it and the dashboard. Every
-//! page passes axe-core.
+//! version; a partner files a quarterly report with its Positieve Gezondheid scores; the
+//! official reads it, the dashboard, the scores over time and the business case, and enters
+//! the realised figures of a year. Every page passes axe-core.
 
 use fantoccini::Locator;
 
@@ -88,10 +89,17 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
         .await;
     b.check("rapportage (formulier)").await;
     b.fill(&format!("deelnemers_{riet}"), "veertien").await;
+    b.fill("pg_deelnemers_zingeving_gemiddelde", "11").await;
+    b.fill("pg_deelnemers_zingeving_respondenten", "9").await;
     b.submit("form.form button.button--primary").await;
-    assert!(b.text(".error-summary").await.contains("Inloop De Riet"));
+    let summary = b.text(".error-summary").await;
+    assert!(summary.contains("Inloop De Riet"));
+    assert!(summary.contains("Deelnemers, zingeving: vul een gemiddelde score"));
     b.check("rapportage (fout)").await;
     b.fill(&format!("deelnemers_{riet}"), "14").await;
+    b.fill("pg_deelnemers_zingeving_gemiddelde", "7,6").await;
+    b.fill("pg_coordinatoren_zingeving_gemiddelde", "8,1").await;
+    b.fill("pg_coordinatoren_zingeving_respondenten", "2").await;
     b.submit("form.form button.button--primary").await;
     assert!(b
         .text("[role='status']")
@@ -108,7 +116,14 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
         "/almelo/regelingen/{scheme}/pilot/monitoring/{avedan}/2021-K4"
     ))
     .await;
-    assert!(b.text("main").await.contains("Bijna vol"));
+    let report = b.text("main").await;
+    assert!(report.contains("Bijna vol"));
+    assert!(report.contains("7,6 (n=9)"));
+    assert!(report.contains("< 5 respondenten"));
+    assert!(
+        !report.contains("8,1"),
+        "the partner's 2 coordinators stay hidden"
+    );
     b.check("rapportage (gemeente)").await;
     b.open(&format!("/almelo/regelingen/{scheme}/pilot/dashboard"))
         .await;
@@ -117,7 +132,38 @@ async fn pilot_pages_pass_axe_while_an_official_allocates() {
         .await
         .contains("Overweeg een nieuwe groep of langere openingstijden"));
     b.check("dashboard").await;
-    assert_eq!(b.checked, 17);
+
+    // Positieve Gezondheid over time, and the business case.
+    b.open(&format!("/almelo/regelingen/{scheme}/pilot/gezondheid"))
+        .await;
+    assert!(b
+        .text("main")
+        .await
+        .contains("Deelnemers: alle partners samen"));
+    b.check("positieve gezondheid").await;
+    b.open(&format!("/almelo/regelingen/{scheme}/pilot/businesscase"))
+        .await;
+    assert!(b.text("main").await.contains("Besparing"));
+    b.check("business case").await;
+    b.open(&format!(
+        "/almelo/regelingen/{scheme}/pilot/businesscase/2021/gerealiseerd"
+    ))
+    .await;
+    b.check("business case (formulier)").await;
+    b.fill("ongewijzigd", "1.900.000").await;
+    b.fill("na", "veel").await;
+    b.submit("form.form button.button--primary").await;
+    assert!(b
+        .text(".error-summary")
+        .await
+        .contains("maatwerk na gewijzigd beleid"));
+    b.check("business case (fout)").await;
+    b.fill("na", "800.000").await;
+    b.fill("reden", "Jaarrekening 2021 (proef)").await;
+    b.submit("form.form button.button--primary").await;
+    assert!(b.text("[role='status']").await.contains("Opgeslagen."));
+    assert!(b.text("main").await.contains("Jaarrekening 2021 (proef)"));
+    assert_eq!(b.checked, 21);
     let found = std::mem::take(&mut b.violations);
     assert!(
         found.is_empty(),

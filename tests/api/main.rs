@@ -29,6 +29,8 @@ mod lookup_typos;
 mod mail;
 mod ownership;
 mod pilot;
+mod pilot_business_case;
+mod pilot_health;
 mod referral_changes;
 mod register;
 mod register_capacity;
