@@ -98,6 +98,11 @@ pub struct Location {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transportation: Option<String>,
+    /// WGS84, as the register has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
     pub addresses: Vec<Address>,
     pub accessibility: Vec<Accessibility>,
     pub attributes: Vec<Attribute>,

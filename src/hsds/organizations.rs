@@ -122,6 +122,8 @@ pub fn full(p: &ProviderRow) -> Organization {
             organization_id: id,
             name: p.name.clone(),
             transportation: None,
+            latitude: None,
+            longitude: None,
             addresses: vec![Address {
                 id: ids::part(id, "address/postal"),
                 location_id,

@@ -241,6 +241,8 @@ fn location(vocabulary: &Vocabulary, row: &FacilityRow) -> Option<ServiceAtLocat
             organization_id: row.provider_id,
             name: row.name.clone(),
             transportation: Some(row.directions.trim().to_string()).filter(|d| !d.is_empty()),
+            latitude: row.latitude,
+            longitude: row.longitude,
             addresses: vec![Address {
                 id: ids::part(row.facility_id, "address"),
                 location_id,

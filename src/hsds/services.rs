@@ -48,6 +48,8 @@ pub struct FacilityRow {
     pub website: String,
     pub wheelchair: String,
     pub directions: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
     pub opening_exceptions: String,
     pub serves_whole_region: bool,
     pub own_contribution: String,
@@ -72,6 +74,7 @@ pub(crate) const COLUMNS: &str = "select f.facility_id, f.provider_id, f.name, f
           order by c.position) as target_group_names, \
     f.street, f.house_number, f.postcode, f.city, b.cbs_code as buurt_code, f.phone, f.email, f.website, \
     f.wheelchair, f.directions, f.opening_exceptions, f.serves_whole_region, f.own_contribution, \
+    f.latitude, f.longitude, \
     f.own_contribution_cents, f.access, f.client_routes, \
     greatest(f.updated_at, p.updated_at) as last_modified ";
 

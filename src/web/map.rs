@@ -90,7 +90,9 @@ mod tests {
         let off = MapSettings::from_url("uit");
         assert!(off.tiles_url.is_none());
         assert!(off.csp().contains("img-src 'self' data:;"));
-        assert!(MapSettings::from_url("javascript:alert(1)/{z}").tiles_url.is_none());
+        assert!(MapSettings::from_url("javascript:alert(1)/{z}")
+            .tiles_url
+            .is_none());
         assert!(MapSettings::from_url("https://a b/{z}").tiles_url.is_none());
         assert_eq!(
             tile_origin("http://127.0.0.1:9000/t/{z}/{x}/{y}.png").as_deref(),

@@ -44,10 +44,13 @@ document.addEventListener("DOMContentLoaded", function () {
     var markers = points.map(function (p) {
       var icon = L.divIcon({ className: "map-marker", iconSize: [22, 22], iconAnchor: [11, 11] });
       var marker = L.marker([p.lat, p.lon], { icon: icon, keyboard: true, title: p.name }).addTo(map);
-      var element = marker.getElement();
-      if (element) {
-        element.setAttribute("aria-label", p.name);
-      }
+      // The marker's element exists once the map has a view (below); it is named then.
+      marker.on("add", function () {
+        var element = marker.getElement();
+        if (element) {
+          element.setAttribute("aria-label", p.name);
+        }
+      });
       if (p.href) {
         var link = document.createElement("a");
         link.href = p.href;

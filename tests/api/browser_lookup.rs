@@ -300,3 +300,116 @@ async fn on_a_phone_the_results_come_before_the_folded_filters() {
         found.join("\n")
     );
 }
+
+/// Issue 16 item 1: the kaart shows the results on a map beside the list, each a marker that
+/// the keyboard reaches; without tiles the markers still show on a plain background.
+#[tokio::test]
+async fn the_results_show_on_a_map_whose_markers_the_keyboard_reaches() {
+    let mut settings = voorzieningen::config::Settings::default();
+    settings.map = voorzieningen::web::map::MapSettings::from_url("uit");
+    let app = TestApp::spawn_with(settings).await;
+    // Served without script: the list carries the places, the map stays hidden.
+    let body = app.client().get("/almelo/kaart").await.body;
+    let placed = body.matches("class=\"lookup-result\" data-lat=").count();
+    assert!(placed >= 10, "{placed} results with a place");
+    assert!(body.contains("data-map data-map-items"));
+
+    let Some(mut b) = start(format!("http://{}", app.addr)).await else {
+        return;
+    };
+    b.open("/almelo/kaart").await;
+    let count = |b: &crate::browser::Browser, css: &'static str| {
+        let client = b.client.clone();
+        async move {
+            client
+                .execute(
+                    &format!("return document.querySelectorAll('{css}').length"),
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_u64()
+                .unwrap()
+        }
+    };
+    let mut markers = 0;
+    for _ in 0..100 {
+        markers = count(&b, ".lookup-map .leaflet-marker-icon").await;
+        if markers > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        markers,
+        count(&b, ".lookup-result[data-lat]").await,
+        "a marker per result with a place"
+    );
+    assert_eq!(
+        count(&b, ".lookup-map.map--plain").await,
+        1,
+        "no tiles: a plain background"
+    );
+    assert_eq!(count(&b, ".lookup-map .leaflet-tile").await, 0);
+    // The keyboard: from the map, Tab goes to the first marker, which names its facility.
+    let focused: Vec<String> = {
+        let v = b
+            .client
+            .execute(
+                "const map = document.querySelector('.lookup-map'); map.focus(); \
+                 return [document.activeElement === map ? 'map' : 'elsewhere', \
+                         document.querySelector('.lookup-map .leaflet-marker-icon').getAttribute('tabindex')];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(v).unwrap()
+    };
+    assert_eq!(focused, ["map", "0"]);
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E004}")
+        .await
+        .unwrap();
+    let label = b
+        .client
+        .execute(
+            "return document.activeElement.classList.contains('leaflet-marker-icon') ? document.activeElement.getAttribute('aria-label') : ''",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let label = label.as_str().unwrap().to_string();
+    assert!(!label.is_empty(), "Tab reaches a marker");
+    assert!(body.contains(&format!("data-name=\"{label}\"")) || body.contains(&label));
+    b.check("sociale kaart met kaart").await;
+
+    // The facility page and the handout show a small map of the place.
+    let id = app
+        .id("select facility_id from facilities f join tenants t using (tenant_id) where t.slug = 'almelo' and f.latitude is not null order by f.name limit 1")
+        .await;
+    for path in [
+        format!("/almelo/kaart/{id}"),
+        format!("/almelo/kaart/{id}/folder"),
+    ] {
+        b.open(&path).await;
+        let mut shown = 0;
+        for _ in 0..100 {
+            shown = count(&b, ".facility-map .leaflet-marker-icon").await;
+            if shown > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(shown, 1, "{path}");
+        b.check(&format!("kaartje op {path}")).await;
+    }
+    let found = std::mem::take(&mut b.violations);
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.1 A/AA violations:\n{}",
+        found.join("\n")
+    );
+}

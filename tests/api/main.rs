@@ -27,6 +27,7 @@ mod login;
 mod lookup;
 mod lookup_typos;
 mod mail;
+mod map;
 mod ownership;
 mod pilot;
 mod pilot_business_case;

@@ -39,7 +39,7 @@ fn point(text: &str) -> Option<(f64, f64)> {
 
 /// Looks up the address of `raw`; `None` when it has none, or the geocoder finds nothing.
 pub async fn lookup(url: &str, raw: &RawFacility) -> Option<(f64, f64)> {
-    let postcode = raw.one("postcode").replace(' ', "");
+    let postcode = raw.one("postcode").replace(' ', "").to_uppercase();
     let number = raw.one("huisnummer").trim().to_string();
     if postcode.is_empty() || number.is_empty() {
         return None;
@@ -86,10 +86,7 @@ mod tests {
 
     #[test]
     fn a_point_is_longitude_then_latitude() {
-        assert_eq!(
-            point("POINT(6.66251 52.35671)"),
-            Some((52.35671, 6.66251))
-        );
+        assert_eq!(point("POINT(6.66251 52.35671)"), Some((52.35671, 6.66251)));
         assert_eq!(point("POINT(2.35 48.85)"), None, "not in the Netherlands");
         assert_eq!(point("LINESTRING(1 2)"), None);
     }

@@ -65,6 +65,17 @@ async fn hsds_service_detail_is_complete_and_valid() {
         )
     );
     let location = &s["service_at_locations"][0]["location"];
+    // The place on the map, as the register has it (WGS84).
+    let (lat, lon): (f64, f64) =
+        sqlx::query_as("select latitude, longitude from facilities where facility_id = $1")
+            .bind(schelfhorst)
+            .fetch_one(&app.db.admin)
+            .await
+            .unwrap();
+    assert_eq!(
+        (&location["latitude"], &location["longitude"]),
+        (&json!(lat), &json!(lon))
+    );
     let address = &location["addresses"][0];
     assert_eq!(
         (
