@@ -305,8 +305,10 @@ async fn on_a_phone_the_results_come_before_the_folded_filters() {
 /// the keyboard reaches; without tiles the markers still show on a plain background.
 #[tokio::test]
 async fn the_results_show_on_a_map_whose_markers_the_keyboard_reaches() {
-    let mut settings = voorzieningen::config::Settings::default();
-    settings.map = voorzieningen::web::map::MapSettings::from_url("uit");
+    let settings = voorzieningen::config::Settings {
+        map: voorzieningen::web::map::MapSettings::from_url("uit"),
+        ..Default::default()
+    };
     let app = TestApp::spawn_with(settings).await;
     // Served without script: the list carries the places, the map stays hidden.
     let body = app.client().get("/almelo/kaart").await.body;
