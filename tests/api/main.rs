@@ -18,6 +18,7 @@ mod free_to_join;
 mod grants_open_data;
 mod hardening;
 mod helpers;
+mod home;
 mod hsds;
 mod infra;
 mod isolation;

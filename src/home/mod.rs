@@ -1,4 +1,7 @@
-//! The tenant's start page: what this user can do here.
+//! The tenant's start page: per role the figures that matter first ([`figures`]), then what
+//! this user can do here.
+
+pub mod figures;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -30,6 +33,23 @@ struct HomePage {
     /// Whether `due` applies (the user is an aanbieder of an organisation).
     provider: bool,
     facilities_href: String,
+    official: Option<figures::OfficialFigures>,
+    own: Option<figures::ProviderFigures>,
+    /// The wijkteam's search box comes first; with the referrals counted this month.
+    lookup: Option<i64>,
+    admin: Option<figures::AdminFigures>,
+    href: Hrefs,
+}
+
+/// Where the figures link to.
+struct Hrefs {
+    lookup: String,
+    stale: String,
+    checklist: String,
+    coverage: String,
+    referrals: String,
+    applications: String,
+    users: String,
 }
 
 fn describe(section: Section) -> &'static str {
@@ -62,16 +82,32 @@ pub async fn home(
     Query(notice): Query<Notice>,
 ) -> AppResult<Response> {
     let provider = user.provider_id.filter(|_| user.has_role(Role::Aanbieder));
+    let today = time_fmt::today();
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let due = match provider {
-        Some(provider_id) => {
-            let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-            let due =
-                verification::due_of_provider(&mut tx, provider_id, time_fmt::today()).await?;
-            tx.commit().await?;
-            due
-        }
+        Some(provider_id) => verification::due_of_provider(&mut tx, provider_id, today).await?,
         None => Vec::new(),
     };
+    let own = match provider {
+        Some(provider_id) => Some(figures::provider(&mut tx, provider_id).await?),
+        None => None,
+    };
+    let official = if user.has_role(Role::Beleidsmedewerker) {
+        Some(figures::official(&mut tx, today).await?)
+    } else {
+        None
+    };
+    let lookup = if user.has_role(Role::Wijkteam) {
+        Some(figures::referrals_this_month(&mut tx, today).await?)
+    } else {
+        None
+    };
+    let admin = if user.has_role(Role::Beheerder) {
+        Some(figures::admin(&mut tx).await?)
+    } else {
+        None
+    };
+    tx.commit().await?;
     let cards = Section::NAV
         .into_iter()
         .filter(|s| *s != Section::Home && user.may(*s))
@@ -87,6 +123,16 @@ pub async fn home(
         Layout::for_user(&user, user.tenant_name.clone(), Some(Section::Home)).with_notice(notice);
     let facilities_href = user.href(Section::Facilities.path());
     let is_regio = user.tenant_kind == "regio";
+    let checklist = user.href(Section::Checklist.path());
+    let href = Hrefs {
+        lookup: user.href(Section::Lookup.path()),
+        stale: user.href(Section::Stale.path()),
+        coverage: format!("{checklist}/dekking"),
+        checklist,
+        referrals: user.href(Section::Referrals.path()),
+        applications: user.href(Section::Applications.path()),
+        users: user.href(Section::Users.path()),
+    };
     render(&HomePage {
         layout,
         user,
@@ -95,5 +141,10 @@ pub async fn home(
         due,
         provider: provider.is_some(),
         facilities_href,
+        official,
+        own,
+        lookup,
+        admin,
+        href,
     })
 }
