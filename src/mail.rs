@@ -100,3 +100,23 @@ impl Mailer {
         }
     }
 }
+
+/// Runs `send` once a day, the first time `delay` after the start, logging what it sent as
+/// `what` (the reminder jobs: subsidy deadlines, facilities due for verification). Each job
+/// makes sure itself that a reminder goes once, also with several app servers.
+pub async fn every_day<F, Fut>(delay: std::time::Duration, what: &'static str, send: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = crate::error::AppResult<usize>>,
+{
+    tokio::time::sleep(delay).await;
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+    loop {
+        interval.tick().await;
+        match send().await {
+            Ok(n) if n > 0 => tracing::info!(sent = n, what, "reminders sent"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = ?err, what, "reminders failed"),
+        }
+    }
+}

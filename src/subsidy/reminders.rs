@@ -98,14 +98,5 @@ pub async fn send_due(state: &AppState) -> AppResult<usize> {
 
 /// Sends the digests once a day (the first a minute after the start).
 pub async fn daily(state: AppState) {
-    tokio::time::sleep(Duration::from_secs(60)).await;
-    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        interval.tick().await;
-        match send_due(&state).await {
-            Ok(n) if n > 0 => tracing::info!(sent = n, "deadline reminders sent"),
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = ?err, "deadline reminders failed"),
-        }
-    }
+    crate::mail::every_day(Duration::from_secs(60), "deadline", || send_due(&state)).await
 }

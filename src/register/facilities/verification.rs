@@ -190,14 +190,5 @@ pub async fn send_reminders(state: &AppState) -> AppResult<usize> {
 /// Sends the reminders once a day (the first two minutes after the start); each user gets at
 /// most one a week.
 pub async fn daily(state: AppState) {
-    tokio::time::sleep(Duration::from_secs(120)).await;
-    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        interval.tick().await;
-        match send_reminders(&state).await {
-            Ok(n) if n > 0 => tracing::info!(sent = n, "verification reminders sent"),
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = ?err, "verification reminders failed"),
-        }
-    }
+    crate::mail::every_day(Duration::from_secs(120), "verification", || send_reminders(&state)).await
 }
