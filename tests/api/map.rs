@@ -48,15 +48,7 @@ async fn coordinates_come_from_the_form_are_checked_and_travel_in_the_csv() {
         .contains("data-map data-lat=\"52.3567\" data-lon=\"6.6625\""));
     assert!(show.body.contains("/static/vendor/leaflet/leaflet.js"));
 
-    let csv = b
-        .client
-        .get(format!("{}/almelo/voorzieningen/export.csv", b.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = crate::register_import::export(&mut b, "almelo").await;
     assert!(csv.lines().next().unwrap().contains(";lat;lon;"));
     let line = csv
         .lines()

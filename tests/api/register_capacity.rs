@@ -76,15 +76,7 @@ async fn each_weekday_and_dagdeel_keeps_its_own_capacity_through_form_page_and_e
         "name=\"cap_ma_middag_max\" aria-label=\"maandagmiddag: maximaal aanwezig\" value=\"10\""
     ));
 
-    let csv = b
-        .client
-        .get(format!("{}/almelo/voorzieningen/export.csv", b.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = crate::register_import::export(&mut b, "almelo").await;
     let line = csv
         .lines()
         .find(|l| l.contains("Huiskamer De Riet"))

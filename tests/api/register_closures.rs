@@ -90,15 +90,7 @@ async fn closed_periods_and_holidays_are_entered_shown_and_exported() {
     }
 
     // The CSV carries both, and reading it back changes nothing.
-    let csv = b
-        .client
-        .get(format!("{}/almelo/voorzieningen/export.csv", b.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = crate::register_import::export(&mut b, "almelo").await;
     let line = csv
         .lines()
         .find(|l| l.contains("Huiskamer De Riet"))

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::TestApp;
 
-async fn export(b: &mut crate::helpers::Browser, tenant: &str) -> String {
+pub async fn export(b: &mut crate::helpers::Browser, tenant: &str) -> String {
     let response = b
         .client
         .get(format!(

@@ -190,5 +190,8 @@ pub async fn send_reminders(state: &AppState) -> AppResult<usize> {
 /// Sends the reminders once a day (the first two minutes after the start); each user gets at
 /// most one a week.
 pub async fn daily(state: AppState) {
-    crate::mail::every_day(Duration::from_secs(120), "verification", || send_reminders(&state)).await
+    crate::mail::every_day(Duration::from_secs(120), "verification", || {
+        send_reminders(&state)
+    })
+    .await
 }
