@@ -11,13 +11,17 @@ pub mod bouwstenen;
 pub mod coverage;
 pub mod demand;
 pub mod demand_csv;
+pub mod demand_form;
+pub mod demand_store;
 pub mod entry;
 pub mod export;
 pub mod import;
+pub mod indicators;
 pub mod inventory;
 pub mod scope;
 pub mod status;
 pub mod store;
+pub mod supply;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -48,11 +52,23 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/checklist/vraag",
-            get(demand::demand_show).post(demand::demand_update),
+            get(demand::demand_show).post(demand_form::demand_update),
         )
         .route(
             "/{tenant}/checklist/vraag/import",
-            post(demand::demand_import).layer(limit),
+            post(demand_form::demand_import).layer(limit),
+        )
+        .route(
+            "/{tenant}/checklist/vraag/indicatoren",
+            get(indicators::indicators_show)
+                .post(indicators::indicator_create)
+                .route_layer(from_fn_with_state(Section::Checklist, require_change)),
+        )
+        .route(
+            "/{tenant}/checklist/vraag/indicatoren/{code}",
+            get(indicators::indicator_edit)
+                .post(indicators::indicator_update)
+                .route_layer(from_fn_with_state(Section::Checklist, require_change)),
         )
         .route("/{tenant}/checklist/export.csv", get(export::inventory_csv))
         .route(

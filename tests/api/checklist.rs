@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::helpers::{Browser, TestApp};
 
 /// Adds a facility straight into the database: `buurt` and `werkgebied` are CBS codes.
-async fn add_facility(
+pub(crate) async fn add_facility(
     app: &TestApp,
     tenant: &str,
     name: &str,

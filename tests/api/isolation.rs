@@ -284,6 +284,7 @@ async fn without_the_tenant_setting_the_application_role_sees_no_rows() {
         "facility_closures",
         "checklist_entries",
         "area_demand",
+        "demand_indicators",
         "referrals",
         "subsidy_schemes",
         "subsidy_budget_lines",

@@ -9,6 +9,7 @@ mod browser_pilot;
 mod browser_register;
 mod browser_subsidy;
 mod checklist;
+mod checklist_demand;
 mod checklist_files;
 mod cli;
 mod csv_exports;
