@@ -15,6 +15,7 @@ pub mod demand_form;
 pub mod demand_store;
 pub mod entry;
 pub mod export;
+pub mod export_wijk;
 pub mod import;
 pub mod indicators;
 pub mod inventory;
@@ -79,6 +80,22 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/checklist/dekking.xlsx",
             get(export::coverage_xlsx),
+        )
+        .route(
+            "/{tenant}/checklist/bouwstenen.csv",
+            get(export_wijk::bouwstenen_csv),
+        )
+        .route(
+            "/{tenant}/checklist/bouwstenen.xlsx",
+            get(export_wijk::bouwstenen_xlsx),
+        )
+        .route(
+            "/{tenant}/checklist/vraag.csv",
+            get(export_wijk::demand_csv),
+        )
+        .route(
+            "/{tenant}/checklist/vraag.xlsx",
+            get(export_wijk::demand_xlsx),
         )
         .route(
             "/{tenant}/checklist/import",

@@ -614,8 +614,12 @@ async fn the_bouwstenen_per_wijk_count_what_lies_in_or_serves_the_wijk() {
         .contains("<strong>0 van 12 wijken</strong> hebben alle zeven bouwstenen"));
 }
 
-const PAGES: [&str; 9] = [
+const PAGES: [&str; 13] = [
     "/checklist",
+    "/checklist/bouwstenen.csv",
+    "/checklist/bouwstenen.xlsx",
+    "/checklist/vraag.csv",
+    "/checklist/vraag.xlsx",
     "/checklist/dekking",
     "/checklist/bouwstenen",
     "/checklist/vraag",
@@ -626,11 +630,19 @@ const PAGES: [&str; 9] = [
     "/checklist/nachtopvang",
 ];
 
-const POSTS: [&str; 4] = [
+const POSTS: [&str; 5] = [
     "/checklist/nachtopvang",
+    "/checklist/vraag/indicatoren",
     "/checklist/vraag",
     "/checklist/vraag/import",
     "/checklist/import",
+];
+
+/// Pages that exist only to change something: not even for readers.
+const CHANGE_ONLY: [&str; 3] = [
+    "/checklist/import",
+    "/checklist/vraag/indicatoren",
+    "/checklist/vraag/indicatoren/vraag",
 ];
 
 #[tokio::test]
@@ -642,7 +654,7 @@ async fn only_policy_staff_see_the_checklist_and_only_beleidsmedewerkers_change_
         "beoordelaar@almelo.demo",
     ] {
         let mut b = app.login(user).await;
-        for path in PAGES.iter().chain(["/checklist/import"].iter()) {
+        for path in PAGES.iter().chain(CHANGE_ONLY.iter()) {
             assert_eq!(
                 b.get(&format!("/almelo{path}")).await.status,
                 StatusCode::FORBIDDEN,
@@ -670,10 +682,13 @@ async fn only_policy_staff_see_the_checklist_and_only_beleidsmedewerkers_change_
         !page.body.contains("name=\"toelichting\""),
         "no forms for a reader"
     );
-    assert_eq!(
-        beheer.get("/almelo/checklist/import").await.status,
-        StatusCode::FORBIDDEN
-    );
+    for path in CHANGE_ONLY {
+        assert_eq!(
+            beheer.get(&format!("/almelo{path}")).await.status,
+            StatusCode::FORBIDDEN,
+            "beheerder GET {path}"
+        );
+    }
     for path in POSTS {
         let page = beheer
             .post(
@@ -708,7 +723,7 @@ async fn another_tenants_checklist_is_not_found_and_strange_input_never_fails() 
     let mut b = app.login("beleid@almelo.demo").await;
     b.get("/almelo/checklist").await;
     let audits = app.scalar_i64("select count(*) from audit_events").await;
-    for path in PAGES.iter().chain(["/checklist/import"].iter()) {
+    for path in PAGES.iter().chain(CHANGE_ONLY.iter()) {
         let page = b.get(&format!("/maastricht{path}")).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "GET /maastricht{path}");
         assert!(!page.body.contains("Maastricht"));

@@ -188,3 +188,129 @@ async fn an_exported_inventory_imports_back_to_the_same_statuses() {
         .await;
     assert!(latin1.body.contains("geen UTF-8"));
 }
+
+#[tokio::test]
+async fn the_bouwstenen_and_the_demand_export_as_csv_and_spreadsheet() {
+    let app = TestApp::spawn().await;
+    sqlx::query(
+        "update areas a set residents = 4000 from tenants t where t.tenant_id = a.tenant_id \
+         and t.slug = 'almelo' and a.cbs_code = 'WK014110'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "update area_demand d set value = 12.5 from areas a join tenants t using (tenant_id) \
+         where t.slug = 'almelo' and a.cbs_code = 'WK014110' and d.tenant_id = a.tenant_id \
+         and d.area_id = a.area_id and d.indicator = 'eenzaamheid'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    // A name that a spreadsheet would run as a formula.
+    sqlx::query(
+        "update demand_indicators d set name = '=1+1' from tenants t \
+         where t.tenant_id = d.tenant_id and t.slug = 'almelo' and d.code = 'laag_inkomen'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let mut b = app.login("beleid@almelo.demo").await;
+    let csv = |path: &'static str| {
+        let client = b.client.clone();
+        let url = app.url(path);
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "text/csv; charset=utf-8"
+            );
+            let disposition = response.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let body = response.bytes().await.unwrap();
+            assert!(body.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+            (disposition, String::from_utf8(body[3..].to_vec()).unwrap())
+        }
+    };
+    let (name, text) = csv("/almelo/checklist/bouwstenen.csv").await;
+    assert_eq!(name, "attachment; filename=\"bouwstenen-almelo.csv\"");
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("gemeente;wijk;code;") && header.ends_with(";ontbrekende bouwstenen"),
+        "{header}"
+    );
+    assert_eq!(header.split(';').count(), 3 + 7 + 1, "seven bouwstenen");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Almelo;Binnenstad;WK014110;")),
+        "{text}"
+    );
+
+    let (name, text) = csv("/almelo/checklist/vraag.csv?indicator=eenzaamheid").await;
+    assert_eq!(name, "attachment; filename=\"vraag-en-aanbod-almelo.csv\"");
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("gemeente;wijk;code;inwoners;"),
+        "{header}"
+    );
+    assert!(
+        header.contains(";Eenzaamheid (%);") && header.contains(";vraag (Eenzaamheid);"),
+        "{header}"
+    );
+    assert!(
+        header.contains(";plaatsen tegelijk per 1.000 inwoners;"),
+        "{header}"
+    );
+    assert!(!header.contains(";=1+1"), "formula neutralised: {header}");
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("Almelo;Binnenstad;WK014110;4000;"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let cells: Vec<&str> = row.split(';').collect();
+    let columns: Vec<&str> = header.split(';').collect();
+    let at = |name: &str| cells[columns.iter().position(|c| c.contains(name)).unwrap()];
+    assert_eq!(at("Eenzaamheid (%)"), "12,5");
+    assert_eq!(at("vraag (Eenzaamheid)"), "500,0", "12,5 % of 4.000");
+    assert!(matches!(at("ver onder"), "ja" | "nee"));
+
+    for (path, name) in [
+        (
+            "/almelo/checklist/bouwstenen.xlsx",
+            "bouwstenen-almelo.xlsx",
+        ),
+        (
+            "/almelo/checklist/vraag.xlsx",
+            "vraag-en-aanbod-almelo.xlsx",
+        ),
+    ] {
+        let response = b.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert_eq!(
+            response.headers()["content-disposition"],
+            format!("attachment; filename=\"{name}\"").as_str()
+        );
+        assert!(
+            response.bytes().await.unwrap().starts_with(b"PK"),
+            "a zip container"
+        );
+    }
+    let page = b.get("/almelo/checklist/bouwstenen").await;
+    assert!(
+        page.body
+            .contains("href=\"/almelo/checklist/bouwstenen.csv\"")
+            && page
+                .body
+                .contains("href=\"/almelo/checklist/bouwstenen.xlsx\"")
+    );
+    let page = b.get("/almelo/checklist/vraag").await;
+    assert!(page
+        .body
+        .contains("href=\"/almelo/checklist/vraag.csv?indicator=vraag\""));
+}
