@@ -196,6 +196,10 @@ async fn coverage_table(tx: &mut TenantTx) -> AppResult<Table> {
         "innovatief".into(),
     ];
     headers.extend(matrix.gemeenten.iter().map(|g| g.name.clone()));
+    let regio = matrix.gemeenten.len() > 1;
+    if regio {
+        headers.push("Regio (geheel)".into());
+    }
     let mut widths = vec![24.0, 30.0, 40.0, 11.0];
     widths.extend(
         matrix
@@ -203,6 +207,9 @@ async fn coverage_table(tx: &mut TenantTx) -> AppResult<Table> {
             .iter()
             .map(|g| (g.name.chars().count() as f64 + 2.0).max(10.0)),
     );
+    if regio {
+        widths.push(16.0);
+    }
     let mut rows = Vec::new();
     for group in &matrix.groups {
         for r in &group.rows {
@@ -212,13 +219,17 @@ async fn coverage_table(tx: &mut TenantTx) -> AppResult<Table> {
                 Value::Text(r.t.name.clone()),
                 Value::Text(if r.t.innovative { "ja" } else { "nee" }.into()),
             ];
-            row.extend(r.cells.iter().map(|c| {
+            let cell = |c: &coverage::Cell| {
                 if c.count > 0 {
                     Value::Number(c.count)
                 } else {
                     Value::Text(c.status.label().to_string())
                 }
-            }));
+            };
+            row.extend(r.cells.iter().map(cell));
+            if regio {
+                row.push(cell(&r.region));
+            }
             rows.push(row);
         }
     }

@@ -125,6 +125,19 @@ pub async fn counts(tx: &mut TenantTx) -> AppResult<Vec<(String, Uuid, i64)>> {
     .await?)
 }
 
+/// The number of distinct facilities per type in the whole regio: a facility that serves
+/// several gemeenten counts once.
+pub async fn region_counts(tx: &mut TenantTx) -> AppResult<Vec<(String, i64)>> {
+    let tenant_id = tx.tenant_id();
+    Ok(sqlx::query_as(&format!(
+        "{COUNTED} select l.type_code, count(distinct c.facility_id) from counted c \
+         join facility_type_links l on l.tenant_id = $1 and l.facility_id = c.facility_id group by 1"
+    ))
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
 /// Live facilities that count nowhere: no buurt, no werkgebied, not the whole region. (Not
 /// via `counted`: an anti-join against that CTE has no index and grows with the square.)
 pub async fn unplaced(tx: &mut TenantTx) -> AppResult<Vec<(Uuid, String)>> {

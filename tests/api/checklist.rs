@@ -490,7 +490,7 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
     // Nachtopvang Enschede serves the whole region; Nachtopvang Almelo also Almelo, Wierden and
     // Twenterand; the Hengelo shelter also Hengelo, Borne and Haaksbergen.
     let night = row_cells(&page.body, "Nachtopvang<");
-    assert_eq!(night.len(), 14);
+    assert_eq!(night.len(), 15, "14 gemeenten and the regio as a whole");
     assert_eq!(
         [&night[0], &night[1], &night[2], &night[3], &night[4], &night[6]],
         ["2", "2", "1", "1", "2", "2"]
@@ -506,6 +506,7 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
         (munt[0].as_str(), munt[1].as_str()),
         ("– niet aanwezig", "n.v.t. niet van toepassing")
     );
+    assert_eq!(munt[14], "? onbekend", "not every gemeente assessed");
     assert!(page.body.contains("Legenda") && page.body.contains("onbekend: nog niet beoordeeld"));
     assert!(page.body.contains("typen ontbreken in de hele regio"));
     let innovations = &page.body[page
@@ -535,6 +536,10 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
     let page = b.get("/twente/checklist/dekking").await;
     let munt = row_cells(&page.body, "Regionale munt of ruilsysteem");
     assert_eq!((munt[3].as_str(), munt[6].as_str()), ("1", "1"));
+    assert_eq!(
+        munt[14], "1",
+        "one facility in two gemeenten counts once for the regio"
+    );
     let innovations = &page.body[page
         .body
         .find("Innovaties die nog niet in uw regio zijn")
@@ -543,6 +548,10 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
 
     let mut almelo = app.login("beleid@almelo.demo").await;
     let one = almelo.get("/almelo/checklist/dekking").await;
+    assert!(
+        !one.body.contains(">Regio</th>"),
+        "a gemeente has no regio column"
+    );
     assert_eq!(
         one.body
             .matches("<th scope=\"col\" class=\"matrix__number\">")
@@ -552,6 +561,54 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
     assert!(one
         .body
         .contains("Innovaties die nog niet in uw gemeente zijn"));
+}
+
+#[tokio::test]
+async fn the_regio_as_a_whole_has_a_status_beside_its_gemeenten() {
+    let app = TestApp::spawn().await;
+    let record = |status: &'static str, except: Option<(&'static str, &'static str)>| {
+        let pool = app.db.admin.clone();
+        async move {
+            sqlx::query(
+                "insert into checklist_entries (tenant_id, area_id, type_code, status) \
+                 select a.tenant_id, a.area_id, 'basisinkomen_experiment', case when a.cbs_code = $2 then $3 else $1 end \
+                 from areas a join tenants t using (tenant_id) where t.slug = 'twente' and a.level = 'gemeente' \
+                 on conflict (tenant_id, area_id, type_code) do update set status = excluded.status",
+            )
+            .bind(status)
+            .bind(except.map(|e| e.0))
+            .bind(except.map(|e| e.1))
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    let mut b = app.login("beleid@twente.demo").await;
+    record("niet_van_toepassing", Some(("GM0141", "niet_aanwezig"))).await;
+    let page = b.get("/twente/checklist/dekking").await;
+    assert_eq!(
+        row_cells(&page.body, "Experiment basisinkomen")[14],
+        "– niet aanwezig"
+    );
+    assert!(page.body.contains("<strong>De regio als geheel:</strong>"));
+    record("niet_van_toepassing", None).await;
+    let page = b.get("/twente/checklist/dekking").await;
+    assert_eq!(
+        row_cells(&page.body, "Experiment basisinkomen")[14],
+        "n.v.t. niet van toepassing"
+    );
+    let csv = b
+        .client
+        .get(app.url("/twente/checklist/dekking.csv"))
+        .send()
+        .await
+        .unwrap();
+    let text = String::from_utf8(csv.bytes().await.unwrap()[3..].to_vec()).unwrap();
+    assert!(text.lines().next().unwrap().ends_with(";Regio (geheel)"));
+    assert!(
+        text.lines().any(|l| l.contains(";Experiment basisinkomen;") && l.ends_with(";niet van toepassing")),
+        "{text}"
+    );
 }
 
 #[tokio::test]
