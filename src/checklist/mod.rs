@@ -19,6 +19,7 @@ pub mod export_wijk;
 pub mod import;
 pub mod indicators;
 pub mod inventory;
+pub mod overview;
 pub mod scope;
 pub mod status;
 pub mod store;
@@ -47,6 +48,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/{tenant}/checklist", get(inventory::checklist_show))
         .route("/{tenant}/checklist/dekking", get(coverage::coverage_show))
+        .route(
+            "/{tenant}/checklist/overzicht",
+            get(overview::overview_show),
+        )
         .route(
             "/{tenant}/checklist/bouwstenen",
             get(bouwstenen::bouwstenen_show),
@@ -119,15 +124,17 @@ pub enum Tab {
     Coverage,
     Bouwstenen,
     Demand,
+    Overview,
 }
 
-/// Checklist · Dekking · Bouwstenen · Vraag en aanbod, with the current page marked.
+/// Checklist · Dekking · Bouwstenen · Vraag en aanbod · Regionaal overzicht, with the current page marked.
 pub fn subnav(user: &CurrentUser, current: Tab) -> Vec<NavItem> {
     [
         (Tab::Inventory, "Checklist", ""),
         (Tab::Coverage, "Dekking", "/dekking"),
         (Tab::Bouwstenen, "Bouwstenen", "/bouwstenen"),
         (Tab::Demand, "Vraag en aanbod", "/vraag"),
+        (Tab::Overview, "Regionaal overzicht", "/overzicht"),
     ]
     .into_iter()
     .map(|(tab, label, path)| NavItem {

@@ -612,6 +612,67 @@ async fn the_regio_as_a_whole_has_a_status_beside_its_gemeenten() {
 }
 
 #[tokio::test]
+async fn the_regional_overview_holds_summary_matrix_gaps_bouwstenen_and_demand() {
+    let app = TestApp::spawn().await;
+    let mut b = app.login("beleid@twente.demo").await;
+    save(
+        &mut b,
+        "twente",
+        "lokale_munt",
+        "GM0141",
+        "niet_aanwezig",
+        "",
+        "0",
+    )
+    .await;
+    let page = b.get("/twente/checklist/overzicht").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Regionaal overzicht Regio Twente",
+        "1. Checklist",
+        "2. Dekking",
+        "3. Tekorten",
+        "4. Bouwstenen per wijk",
+        "5. Vraag en aanbod per wijk",
+        "id=\"dekking-titel\"",
+        "id=\"bouwstenen-titel\"",
+        "Aanbod tegen Inwoners met een psychische kwetsbaarheid (schatting) per wijk",
+        "Innovaties die nog niet in uw regio zijn",
+        "class=\"report-section report-section--wide\"",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    assert_eq!(
+        page.body.matches("<section class=\"report-section").count(),
+        5
+    );
+    let almelo = row_cells(&page.body, "Almelo</th>");
+    assert_eq!(almelo.len(), 5);
+    let total = {
+        let at = page.body.find("Van de ").unwrap() + 7;
+        page.body[at..at + page.body[at..].find(' ').unwrap()].to_string()
+    };
+    let present: usize = almelo[1].parse().unwrap();
+    assert_eq!(
+        almelo[0],
+        format!("{} van {total}", present + 1),
+        "present plus one recorded"
+    );
+    assert_eq!(almelo[2], "1", "niet aanwezig");
+    assert_eq!(row_cells(&page.body, "Regio als geheel").len(), 5);
+    let gaps = &page.body[page.body.find("id=\"tekorten-kop\"").unwrap()..];
+    let gap = row_cells(gaps, "Regionale munt of ruilsysteem");
+    assert_eq!(
+        gap,
+        ["Inkomen en schulden", "onbekend"],
+        "not every gemeente assessed"
+    );
+    let mut almelo = app.login("beleid@almelo.demo").await;
+    let one = almelo.get("/almelo/checklist/overzicht").await;
+    assert!(one.status == StatusCode::OK && !one.body.contains("Regio als geheel"));
+}
+
+#[tokio::test]
 async fn the_bouwstenen_per_wijk_count_what_lies_in_or_serves_the_wijk() {
     let app = TestApp::spawn().await;
     let mut b = app.login("beleid@almelo.demo").await;
@@ -671,8 +732,9 @@ async fn the_bouwstenen_per_wijk_count_what_lies_in_or_serves_the_wijk() {
         .contains("<strong>0 van 12 wijken</strong> hebben alle zeven bouwstenen"));
 }
 
-const PAGES: [&str; 13] = [
+const PAGES: [&str; 14] = [
     "/checklist",
+    "/checklist/overzicht",
     "/checklist/bouwstenen.csv",
     "/checklist/bouwstenen.xlsx",
     "/checklist/vraag.csv",

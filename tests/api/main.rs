@@ -4,6 +4,7 @@ mod areas;
 mod audit_trail;
 mod bad_input;
 mod browser;
+mod browser_checklist;
 mod browser_lookup;
 mod browser_pilot;
 mod browser_register;
