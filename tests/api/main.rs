@@ -12,6 +12,7 @@ mod browser_subsidy;
 mod checklist;
 mod checklist_demand;
 mod checklist_files;
+mod checklist_overview;
 mod cli;
 mod csv_exports;
 mod double_funding;
