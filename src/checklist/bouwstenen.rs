@@ -13,6 +13,7 @@ use super::store;
 use super::{subnav, Tab};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
+use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
@@ -41,6 +42,7 @@ pub struct GemeenteRows {
 struct BouwstenenPage {
     layout: Layout,
     subnav: Vec<NavItem>,
+    base: String,
     bouwstenen: Vec<NamedCode>,
     gemeenten: Vec<GemeenteRows>,
     regio: bool,
@@ -61,22 +63,16 @@ pub fn by_gemeente<T>(items: Vec<T>, wijk: impl Fn(&T) -> &Wijk) -> Vec<(String,
     out
 }
 
-/// GET /{tenant}/checklist/bouwstenen
-pub async fn bouwstenen_show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let bouwstenen = lists::codes(&mut tx, "bouwsteen").await?;
-    let wijken = scope::wijken(&mut tx).await?;
-    let regio = scope::gemeenten(&mut tx).await?.len() > 1;
-    let counts: HashMap<(Uuid, String), i64> = store::bouwsteen_counts(&mut tx)
+/// The bouwstenen and a row per wijk with its count of each.
+pub async fn load(tx: &mut TenantTx) -> AppResult<(Vec<NamedCode>, Vec<WijkRow>)> {
+    let bouwstenen = lists::codes(tx, "bouwsteen").await?;
+    let wijken = scope::wijken(tx).await?;
+    let counts: HashMap<(Uuid, String), i64> = store::bouwsteen_counts(tx)
         .await?
         .into_iter()
         .map(|(w, b, n)| ((w, b), n))
         .collect();
-    tx.commit().await?;
-    let rows: Vec<WijkRow> = wijken
+    let rows = wijken
         .into_iter()
         .map(|wijk| WijkRow {
             counts: bouwstenen
@@ -91,6 +87,18 @@ pub async fn bouwstenen_show(
             wijk,
         })
         .collect();
+    Ok((bouwstenen, rows))
+}
+
+/// GET /{tenant}/checklist/bouwstenen
+pub async fn bouwstenen_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let (bouwstenen, rows) = load(&mut tx).await?;
+    let regio = scope::gemeenten(&mut tx).await?.len() > 1;
+    tx.commit().await?;
     let count = rows.len();
     let complete = rows.iter().filter(|r| r.gaps() == 0).count();
     let gemeenten = by_gemeente(rows, |r| &r.wijk)
@@ -100,6 +108,7 @@ pub async fn bouwstenen_show(
     render(&BouwstenenPage {
         layout: Layout::for_user(&user, "Bouwstenen per wijk", Some(Section::Checklist)),
         subnav: subnav(&user, Tab::Bouwstenen),
+        base: user.section_href(Section::Checklist),
         bouwstenen,
         gemeenten,
         regio,

@@ -41,6 +41,8 @@ pub struct MatrixRow {
     pub t: ChecklistType,
     pub cells: Vec<Cell>,
     pub total: i64,
+    /// The regio as a whole: each facility once, the status from the gemeenten's.
+    pub region: Cell,
 }
 
 impl MatrixRow {
@@ -88,6 +90,25 @@ impl Matrix {
     pub fn total_types(&self) -> usize {
         self.rows().count()
     }
+
+    /// The number of types per status for the regio as a whole, in the order of
+    /// aanwezig, niet aanwezig, onbekend, n.v.t.
+    pub fn region_summary(&self) -> Vec<(&'static str, usize)> {
+        [
+            Status::Aanwezig,
+            Status::NietAanwezig,
+            Status::Onbekend,
+            Status::NietVanToepassing,
+        ]
+        .into_iter()
+        .map(|s| {
+            (
+                s.label(),
+                self.rows().filter(|r| r.region.status == s).count(),
+            )
+        })
+        .collect()
+    }
 }
 
 /// Two queries for the counts and statuses, the rest in memory.
@@ -100,6 +121,7 @@ pub async fn load(tx: &mut TenantTx) -> AppResult<Matrix> {
         .into_iter()
         .map(|(t, g, n)| ((t, g), n))
         .collect();
+    let region: HashMap<String, i64> = store::region_counts(tx).await?.into_iter().collect();
     let entries: HashMap<(String, Uuid), Status> = store::entries(tx, None)
         .await?
         .into_iter()
@@ -125,8 +147,13 @@ pub async fn load(tx: &mut TenantTx) -> AppResult<Matrix> {
                             Cell { count, status }
                         })
                         .collect();
+                    let statuses: Vec<Status> = cells.iter().map(|c| c.status).collect();
                     MatrixRow {
                         total: cells.iter().map(|c| c.count).sum(),
+                        region: Cell {
+                            count: region.get(&t.code).copied().unwrap_or(0),
+                            status: Status::for_region(&statuses),
+                        },
                         cells,
                         t: t.clone(),
                     }

@@ -1,78 +1,97 @@
-//! Supply against demand per wijk (seed 004): the official enters or imports a demand
-//! indicator per wijk; the page shows facilities and capacity per 1,000 of it and flags the
-//! wijken far below the tenant's median.
+//! Supply against demand per wijk (seed 004): the tenant's named indicators per wijk, and for
+//! the chosen one (the main indicator unless another is asked for) the facilities per 1,000 of
+//! the demand and the places at once per 1,000 residents, counted in proportion
+//! ([`super::supply`]); wijken far below the tenant's median are flagged.
 
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use serde_json::{json, Map, Value};
-use uuid::Uuid;
+use axum::response::Response;
+use serde::Deserialize;
 
 use super::bouwstenen::by_gemeente;
-use super::demand_csv::{self, parse_demand};
+use super::demand_csv::input_text;
+use super::demand_store::{self, Indicator};
 use super::inventory::FieldError;
 use super::scope::{self, Wijk};
-use super::{dutch_number, store, subnav, with_status, Tab, MAX_IMPORT_BYTES};
-use crate::audit::{self, Actor, Event};
+use super::supply::{self, demand_count, per_1000, Share};
+use super::{dutch_number, subnav, with_status, Tab, MAX_IMPORT_BYTES};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::layout::{render, Layout, NavItem};
-use crate::web::upload;
 use crate::web::upload::LineError;
-use crate::web::ClientAddr;
-use crate::web::Notice;
 
 pub struct DemandRow {
     pub wijk: Wijk,
-    pub demand: Option<i32>,
-    pub facilities: i64,
-    pub capacity: i64,
-    /// The value in the form: the stored one, or what the user typed.
-    pub input: String,
-    pub error: Option<String>,
+    pub residents: Option<i32>,
+    /// Every indicator's value as shown, in the order of the indicators.
+    pub values: Vec<String>,
+    /// The chosen indicator's value and the demand (a number of people) it stands for.
+    pub value: Option<f64>,
+    pub value_shown: String,
+    pub demand: Option<f64>,
+    pub share: Share,
+    /// What the form holds: the stored figures, or what the user typed.
+    pub residents_input: String,
+    pub value_input: String,
+    pub residents_error: Option<String>,
+    pub value_error: Option<String>,
     pub flagged: bool,
 }
 
-fn per_1000(amount: i64, demand: Option<i32>) -> Option<f64> {
-    demand
-        .filter(|d| *d > 0)
-        .map(|d| amount as f64 * 1000.0 / d as f64)
+fn shown(value: Option<f64>, decimals: usize) -> String {
+    value
+        .map(|v| dutch_number(v, decimals))
+        .unwrap_or_else(|| "–".into())
 }
 
-fn shown(value: Option<f64>) -> String {
-    value
-        .map(|v| dutch_number(v, 1))
-        .unwrap_or_else(|| "–".into())
+/// An indicator's value as the page shows it: `1.200`, `12,5 %`.
+pub fn value_text(value: Option<f64>, indicator: &Indicator) -> String {
+    match value {
+        None => "onbekend".into(),
+        Some(v) if indicator.percentage() => format!("{} %", dutch_number(v, 1)),
+        Some(v) => dutch_number(v, 0),
+    }
 }
 
 impl DemandRow {
     pub fn facilities_per_1000(&self) -> Option<f64> {
-        per_1000(self.facilities, self.demand)
+        per_1000(self.share.facilities, self.demand)
     }
 
-    pub fn facilities_text(&self) -> String {
-        shown(self.facilities_per_1000())
+    pub fn places_per_1000(&self) -> Option<f64> {
+        per_1000(self.share.places, self.residents.map(f64::from))
     }
 
-    pub fn capacity_text(&self) -> String {
-        shown(per_1000(self.capacity, self.demand))
-    }
-
-    pub fn capacity_total_text(&self) -> String {
-        dutch_number(self.capacity as f64, 0)
+    pub fn residents_text(&self) -> String {
+        self.residents
+            .map(|r| dutch_number(r as f64, 0))
+            .unwrap_or_else(|| "onbekend".into())
     }
 
     pub fn demand_text(&self) -> String {
-        self.demand
-            .map(|d| dutch_number(d as f64, 0))
-            .unwrap_or_else(|| "onbekend".into())
+        shown(self.demand, 0)
+    }
+
+    pub fn facilities_text(&self) -> String {
+        dutch_number(self.share.facilities, 1)
+    }
+
+    pub fn places_text(&self) -> String {
+        dutch_number(self.share.places, 0)
+    }
+
+    pub fn facilities_per_1000_text(&self) -> String {
+        shown(self.facilities_per_1000(), 1)
+    }
+
+    pub fn places_per_1000_text(&self) -> String {
+        shown(self.places_per_1000(), 1)
     }
 }
 
@@ -82,17 +101,140 @@ pub struct DemandGroup {
     pub rows: Vec<DemandRow>,
 }
 
-/// The middle value (mean of the two middle ones for an even count).
-pub fn median(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
+/// Everything the page, the exports and the overview show.
+pub struct DemandView {
+    pub indicators: Vec<Indicator>,
+    pub chosen: Option<Indicator>,
+    pub groups: Vec<DemandGroup>,
+    pub median: Option<f64>,
+    pub flagged: usize,
+    pub per_day_only: usize,
+    pub stamp: String,
+}
+
+impl DemandView {
+    pub fn rows(&self) -> impl Iterator<Item = &DemandRow> {
+        self.groups.iter().flat_map(|g| g.rows.iter())
     }
-    values.sort_by(|a, b| a.total_cmp(b));
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
+
+    pub fn median_text(&self) -> Option<String> {
+        self.median.map(|m| dutch_number(m, 1))
+    }
+
+    pub fn threshold_text(&self) -> String {
+        self.median
+            .map(|m| dutch_number(m / 2.0, 1))
+            .unwrap_or_default()
+    }
+}
+
+/// What the page shows besides the stored figures.
+#[derive(Default)]
+pub struct Shown {
+    pub inputs: HashMap<String, String>,
+    pub errors: Vec<FieldError>,
+    pub import_errors: Vec<LineError>,
+    pub notice: Option<String>,
+}
+
+impl Shown {
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.id == field)
+            .map(|e| e.message.clone())
+    }
+}
+
+/// The indicator asked for by code, else the main one, else the first.
+pub fn choose(indicators: &[Indicator], wanted: Option<&str>) -> Option<Indicator> {
+    wanted
+        .and_then(|w| indicators.iter().find(|i| i.code == w))
+        .or_else(|| indicators.iter().find(|i| i.main))
+        .or(indicators.first())
+        .cloned()
+}
+
+/// Loads and computes the view for the indicator asked for.
+pub async fn load(tx: &mut TenantTx, wanted: Option<&str>, shown: &Shown) -> AppResult<DemandView> {
+    let wijken = scope::wijken(tx).await?;
+    let indicators = demand_store::indicators(tx).await?;
+    let chosen = choose(&indicators, wanted);
+    let values = demand_store::values(tx).await?;
+    let residents = demand_store::residents(tx).await?;
+    let shares = supply::shares(&demand_store::served(tx).await?, &residents);
+    let stamp = match &chosen {
+        Some(i) => demand_store::stamp(tx, &i.code).await?,
+        None => String::new(),
+    };
+    let mut rows: Vec<DemandRow> =
+        wijken
+            .into_iter()
+            .map(|wijk| {
+                let id = wijk.area_id;
+                let resident_count = residents.get(&id).copied();
+                let value = chosen
+                    .as_ref()
+                    .and_then(|i| values.get(&(id, i.code.clone())).copied());
+                let (rfield, vfield) = (
+                    format!("inwoners-{}", wijk.code),
+                    format!("vraag-{}", wijk.code),
+                );
+                DemandRow {
+                    values: indicators
+                        .iter()
+                        .map(|i| value_text(values.get(&(id, i.code.clone())).copied(), i))
+                        .collect(),
+                    value_shown: chosen
+                        .as_ref()
+                        .map(|i| value_text(value, i))
+                        .unwrap_or_default(),
+                    demand: chosen
+                        .as_ref()
+                        .and_then(|i| demand_count(i.percentage(), value, resident_count)),
+                    residents_input: shown.inputs.get(&rfield).cloned().unwrap_or_else(|| {
+                        resident_count.map(|r| r.to_string()).unwrap_or_default()
+                    }),
+                    value_input: shown.inputs.get(&vfield).cloned().unwrap_or_else(|| {
+                        match (value, &chosen) {
+                            (Some(v), Some(i)) => input_text(v, i),
+                            _ => String::new(),
+                        }
+                    }),
+                    residents_error: shown.error(&rfield),
+                    value_error: shown.error(&vfield),
+                    share: shares.get(&id).cloned().unwrap_or_default(),
+                    residents: resident_count,
+                    value,
+                    flagged: false,
+                    wijk,
+                }
+            })
+            .collect();
+    let mut per_1000s: Vec<f64> = rows
+        .iter()
+        .filter_map(DemandRow::facilities_per_1000)
+        .collect();
+    let median = supply::median(&mut per_1000s);
+    if let Some(m) = median {
+        for row in &mut rows {
+            row.flagged = row.facilities_per_1000().is_some_and(|v| v < m / 2.0);
+        }
+    }
+    let flagged = rows.iter().filter(|r| r.flagged).count();
+    let per_day_only = rows.iter().map(|r| r.share.per_day_only).max().unwrap_or(0);
+    let groups = by_gemeente(rows, |r| &r.wijk)
+        .into_iter()
+        .map(|(code, name, rows)| DemandGroup { code, name, rows })
+        .collect();
+    Ok(DemandView {
+        indicators,
+        chosen,
+        groups,
+        median,
+        flagged,
+        per_day_only,
+        stamp,
     })
 }
 
@@ -102,93 +244,37 @@ struct DemandPage {
     layout: Layout,
     subnav: Vec<NavItem>,
     base: String,
-    groups: Vec<DemandGroup>,
+    view: DemandView,
+    chosen_code: String,
     regio: bool,
-    median: Option<String>,
-    threshold: Option<String>,
-    flagged: usize,
-    stamp: String,
     may_change: bool,
     errors: Vec<FieldError>,
     import_errors: Vec<LineError>,
     max_mb: usize,
 }
 
-/// What the page shows besides the stored figures.
-#[derive(Default)]
-struct Shown {
-    inputs: HashMap<String, String>,
-    errors: Vec<FieldError>,
-    import_errors: Vec<LineError>,
-    notice: Option<String>,
-}
-
-async fn page(
+/// The page for the indicator asked for, with what `shown` adds.
+pub async fn page(
     tx: &mut TenantTx,
     user: &CurrentUser,
+    wanted: Option<&str>,
     shown: Shown,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let wijken = scope::wijken(tx).await?;
+    let view = load(tx, wanted, &shown).await?;
     let regio = scope::gemeenten(tx).await?.len() > 1;
-    let demand: HashMap<Uuid, i32> = store::demand(tx).await?.into_iter().collect();
-    let supply: HashMap<Uuid, (i64, i64)> = store::supply(tx)
-        .await?
-        .into_iter()
-        .map(|s| (s.wijk_id, (s.facilities, s.capacity)))
-        .collect();
-    let stamp = store::demand_stamp(tx).await?;
-    let mut rows: Vec<DemandRow> = wijken
-        .into_iter()
-        .map(|wijk| {
-            let stored = demand.get(&wijk.area_id).copied();
-            let (facilities, capacity) = supply.get(&wijk.area_id).copied().unwrap_or((0, 0));
-            let field = format!("vraag-{}", wijk.code);
-            DemandRow {
-                input: shown
-                    .inputs
-                    .get(&field)
-                    .cloned()
-                    .unwrap_or_else(|| stored.map(|d| d.to_string()).unwrap_or_default()),
-                error: shown
-                    .errors
-                    .iter()
-                    .find(|e| e.id == field)
-                    .map(|e| e.message.clone()),
-                demand: stored,
-                facilities,
-                capacity,
-                flagged: false,
-                wijk,
-            }
-        })
-        .collect();
-    let mut values: Vec<f64> = rows
-        .iter()
-        .filter_map(DemandRow::facilities_per_1000)
-        .collect();
-    let median = median(&mut values);
-    if let Some(m) = median {
-        for row in &mut rows {
-            row.flagged = row.facilities_per_1000().is_some_and(|v| v < m / 2.0);
-        }
-    }
-    let flagged = rows.iter().filter(|r| r.flagged).count();
-    let groups = by_gemeente(rows, |r| &r.wijk)
-        .into_iter()
-        .map(|(code, name, rows)| DemandGroup { code, name, rows })
-        .collect();
     let page = DemandPage {
         layout: Layout::for_user(user, "Vraag en aanbod per wijk", Some(Section::Checklist))
             .with_notice(shown.notice.as_deref()),
         subnav: subnav(user, Tab::Demand),
         base: user.section_href(Section::Checklist),
-        groups,
+        chosen_code: view
+            .chosen
+            .as_ref()
+            .map(|i| i.code.clone())
+            .unwrap_or_default(),
+        view,
         regio,
-        median: median.map(|m| dutch_number(m, 1)),
-        threshold: median.map(|m| dutch_number(m / 2.0, 1)),
-        flagged,
-        stamp,
         may_change: user.may_change(Section::Checklist),
         errors: shown.errors,
         import_errors: shown.import_errors,
@@ -197,207 +283,36 @@ async fn page(
     Ok(with_status(render(&page)?, status))
 }
 
-/// GET /{tenant}/checklist/vraag
+#[derive(Debug, Default, Deserialize)]
+pub struct DemandQuery {
+    #[serde(default)]
+    pub indicator: Option<String>,
+    #[serde(default)]
+    pub melding: Option<String>,
+}
+
+/// GET /{tenant}/checklist/vraag?indicator=
 pub async fn demand_show(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(notice): Query<Notice>,
+    Query(query): Query<DemandQuery>,
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let notice = (notice.melding.as_deref() == Some("opgeslagen"))
-        .then(|| "De vraag per wijk is opgeslagen.".to_string());
+    let notice = match query.melding.as_deref() {
+        Some("opgeslagen") => Some("De vraag per wijk is opgeslagen.".to_string()),
+        Some("indicator") => Some("De indicator is opgeslagen.".to_string()),
+        _ => None,
+    };
+    let shown = Shown {
+        notice,
+        ..Shown::default()
+    };
     page(
         &mut tx,
         &user,
-        Shown {
-            notice,
-            ..Shown::default()
-        },
+        query.indicator.as_deref(),
+        shown,
         StatusCode::OK,
     )
     .await
-}
-
-/// Stores the changed values and writes one audit event with each changed wijk before and after.
-async fn apply(
-    tx: &mut TenantTx,
-    user: &CurrentUser,
-    address: &str,
-    action: &str,
-    wijken: &[Wijk],
-    wanted: &[(Uuid, Option<i32>)],
-) -> AppResult<usize> {
-    let current: HashMap<Uuid, i32> = store::demand(tx).await?.into_iter().collect();
-    let changes: Vec<(Uuid, Option<i32>)> = wanted
-        .iter()
-        .filter(|(id, v)| current.get(id).copied() != *v)
-        .copied()
-        .collect();
-    if changes.is_empty() {
-        return Ok(0);
-    }
-    store::set_demand(tx, &changes).await?;
-    let code = |id: &Uuid| {
-        wijken
-            .iter()
-            .find(|w| w.area_id == *id)
-            .map(|w| w.code.clone())
-            .unwrap_or_default()
-    };
-    let (mut before, mut after) = (Map::new(), Map::new());
-    for (id, value) in &changes {
-        before.insert(code(id), current.get(id).map_or(Value::Null, |v| json!(v)));
-        after.insert(code(id), value.map_or(Value::Null, |v| json!(v)));
-    }
-    let event = Event::new(action, "vraag", "vraag")
-        .before(Value::Object(before))
-        .after(Value::Object(after));
-    audit::record(tx, &Actor::user(user, address), event).await?;
-    Ok(changes.len())
-}
-
-/// POST /{tenant}/checklist/vraag: one field `vraag-{wijkcode}` per wijk, plus `stand`.
-pub async fn demand_update(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ClientAddr(address): ClientAddr,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let wijken = scope::wijken(&mut tx).await?;
-    let mut inputs: HashMap<String, String> = HashMap::new();
-    for (name, value) in fields {
-        if let Some(code) = name.strip_prefix("vraag-") {
-            if !wijken.iter().any(|w| w.code == code) {
-                let code: String = code.chars().filter(|c| !c.is_control()).take(20).collect();
-                return Ok(super::not_found(format!(
-                    "Wijk ‘{code}’ hoort niet bij deze organisatie."
-                )));
-            }
-        }
-        inputs.entry(name).or_insert(value);
-    }
-    let mut errors = Vec::new();
-    let mut wanted = Vec::new();
-    for wijk in &wijken {
-        let id = format!("vraag-{}", wijk.code);
-        let Some(input) = inputs.get(&id) else {
-            continue;
-        };
-        match parse_demand(input, &wijk.name) {
-            Ok(value) => wanted.push((wijk.area_id, value)),
-            Err(message) => errors.push(FieldError { id, message }),
-        }
-    }
-    if !errors.is_empty() {
-        let shown = Shown {
-            inputs,
-            errors,
-            ..Shown::default()
-        };
-        return page(&mut tx, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    store::lock_demand(&mut tx).await?;
-    if inputs.get("stand").map(String::as_str) != Some(store::demand_stamp(&mut tx).await?.as_str())
-    {
-        let message =
-            "Iemand anders heeft de vraag intussen gewijzigd. Uw invoer staat hieronder nog; \
-                       controleer de cijfers en sla opnieuw op.";
-        let first = wijken
-            .first()
-            .map(|w| format!("vraag-{}", w.code))
-            .unwrap_or_default();
-        let errors = vec![FieldError {
-            id: first,
-            message: message.into(),
-        }];
-        return page(
-            &mut tx,
-            &user,
-            Shown {
-                inputs,
-                errors,
-                ..Shown::default()
-            },
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    apply(&mut tx, &user, &address, "gewijzigd", &wijken, &wanted).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "{}/vraag?melding=opgeslagen",
-        user.section_href(Section::Checklist)
-    ))
-    .into_response())
-}
-
-/// POST /{tenant}/checklist/vraag/import (multipart, field `bestand`): all or nothing.
-pub async fn demand_import(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ClientAddr(address): ClientAddr,
-    mut multipart: Multipart,
-) -> AppResult<Response> {
-    let failed = |errors: Vec<LineError>| Shown {
-        import_errors: errors,
-        ..Shown::default()
-    };
-    // Receive the whole file before taking a database connection.
-    let received = upload::read_file(&mut multipart, MAX_IMPORT_BYTES).await;
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let bytes = match received {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return page(
-                &mut tx,
-                &user,
-                failed(vec![error]),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    };
-    let wijken = scope::wijken(&mut tx).await?;
-    let records = match demand_csv::parse(&bytes, &wijken) {
-        Ok(records) => records,
-        Err(errors) => {
-            return page(
-                &mut tx,
-                &user,
-                failed(errors),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    };
-    let wanted: Vec<(Uuid, Option<i32>)> = records.iter().map(|r| (r.area_id, r.value)).collect();
-    store::lock_demand(&mut tx).await?;
-    let changed = apply(&mut tx, &user, &address, "geimporteerd", &wijken, &wanted).await?;
-    let notice = format!(
-        "{} waarden ingelezen, waarvan {changed} gewijzigd.",
-        records.len()
-    );
-    let response = page(
-        &mut tx,
-        &user,
-        Shown {
-            notice: Some(notice),
-            ..Shown::default()
-        },
-        StatusCode::OK,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn medians() {
-        assert_eq!(super::median(&mut [3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(super::median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        assert_eq!(super::median(&mut []), None);
-    }
 }

@@ -34,6 +34,10 @@ pub const INVENTORY_COLUMNS: [&str; 8] = [
 pub enum Value {
     Text(String),
     Number(i64),
+    /// A figure with one decimal: a comma in the CSV (Dutch Excel), a number in the XLSX.
+    Decimal(f64),
+    /// No figure: an empty cell.
+    Empty,
 }
 
 impl Value {
@@ -41,7 +45,14 @@ impl Value {
         match self {
             Value::Text(text) => crate::web::csv_out::safe_cell(text).into_owned(),
             Value::Number(n) => n.to_string(),
+            Value::Decimal(x) => format!("{x:.1}").replace('.', ","),
+            Value::Empty => String::new(),
         }
+    }
+
+    /// A figure or an empty cell.
+    pub fn decimal(value: Option<f64>) -> Value {
+        value.map_or(Value::Empty, |x| Value::Decimal((x * 10.0).round() / 10.0))
     }
 }
 
@@ -53,12 +64,17 @@ pub struct Table {
     pub rows: Vec<Vec<Value>>,
 }
 
-fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
+pub(super) fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     writer
-        .write_record(&table.headers)
+        .write_record(
+            table
+                .headers
+                .iter()
+                .map(|h| crate::web::csv_out::safe_cell(h).into_owned()),
+        )
         .map_err(AppError::internal)?;
     for row in &table.rows {
         writer
@@ -68,7 +84,7 @@ fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
     writer.into_inner().map_err(AppError::internal)
 }
 
-fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
+pub(super) fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let sheet = workbook.add_worksheet();
@@ -87,6 +103,8 @@ fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
             match value {
                 Value::Text(text) => sheet.write_string(r, c, text.as_str()),
                 Value::Number(n) => sheet.write_number(r, c, *n as f64),
+                Value::Decimal(x) => sheet.write_number(r, c, *x),
+                Value::Empty => Ok(&mut *sheet),
             }
             .map_err(AppError::internal)?;
         }
@@ -99,7 +117,7 @@ fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
     workbook.save_to_buffer().map_err(AppError::internal)
 }
 
-fn download(body: Vec<u8>, content_type: &str, filename: String) -> Response {
+pub(super) fn download(body: Vec<u8>, content_type: &str, filename: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -113,8 +131,8 @@ fn download(body: Vec<u8>, content_type: &str, filename: String) -> Response {
         .into_response()
 }
 
-const CSV: &str = "text/csv; charset=utf-8";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(super) const CSV: &str = "text/csv; charset=utf-8";
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Every gemeente's inventory, in page order.
 async fn inventory_table(tx: &mut TenantTx) -> AppResult<Table> {
@@ -178,6 +196,10 @@ async fn coverage_table(tx: &mut TenantTx) -> AppResult<Table> {
         "innovatief".into(),
     ];
     headers.extend(matrix.gemeenten.iter().map(|g| g.name.clone()));
+    let regio = matrix.gemeenten.len() > 1;
+    if regio {
+        headers.push("Regio (geheel)".into());
+    }
     let mut widths = vec![24.0, 30.0, 40.0, 11.0];
     widths.extend(
         matrix
@@ -185,6 +207,9 @@ async fn coverage_table(tx: &mut TenantTx) -> AppResult<Table> {
             .iter()
             .map(|g| (g.name.chars().count() as f64 + 2.0).max(10.0)),
     );
+    if regio {
+        widths.push(16.0);
+    }
     let mut rows = Vec::new();
     for group in &matrix.groups {
         for r in &group.rows {
@@ -194,13 +219,17 @@ async fn coverage_table(tx: &mut TenantTx) -> AppResult<Table> {
                 Value::Text(r.t.name.clone()),
                 Value::Text(if r.t.innovative { "ja" } else { "nee" }.into()),
             ];
-            row.extend(r.cells.iter().map(|c| {
+            let cell = |c: &coverage::Cell| {
                 if c.count > 0 {
                     Value::Number(c.count)
                 } else {
                     Value::Text(c.status.label().to_string())
                 }
-            }));
+            };
+            row.extend(r.cells.iter().map(cell));
+            if regio {
+                row.push(cell(&r.region));
+            }
             rows.push(row);
         }
     }

@@ -11,13 +11,19 @@ pub mod bouwstenen;
 pub mod coverage;
 pub mod demand;
 pub mod demand_csv;
+pub mod demand_form;
+pub mod demand_store;
 pub mod entry;
 pub mod export;
+pub mod export_wijk;
 pub mod import;
+pub mod indicators;
 pub mod inventory;
+pub mod overview;
 pub mod scope;
 pub mod status;
 pub mod store;
+pub mod supply;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -43,16 +49,32 @@ pub fn router() -> Router<AppState> {
         .route("/{tenant}/checklist", get(inventory::checklist_show))
         .route("/{tenant}/checklist/dekking", get(coverage::coverage_show))
         .route(
+            "/{tenant}/checklist/overzicht",
+            get(overview::overview_show),
+        )
+        .route(
             "/{tenant}/checklist/bouwstenen",
             get(bouwstenen::bouwstenen_show),
         )
         .route(
             "/{tenant}/checklist/vraag",
-            get(demand::demand_show).post(demand::demand_update),
+            get(demand::demand_show).post(demand_form::demand_update),
         )
         .route(
             "/{tenant}/checklist/vraag/import",
-            post(demand::demand_import).layer(limit),
+            post(demand_form::demand_import).layer(limit),
+        )
+        .route(
+            "/{tenant}/checklist/vraag/indicatoren",
+            get(indicators::indicators_show)
+                .post(indicators::indicator_create)
+                .route_layer(from_fn_with_state(Section::Checklist, require_change)),
+        )
+        .route(
+            "/{tenant}/checklist/vraag/indicatoren/{code}",
+            get(indicators::indicator_edit)
+                .post(indicators::indicator_update)
+                .route_layer(from_fn_with_state(Section::Checklist, require_change)),
         )
         .route("/{tenant}/checklist/export.csv", get(export::inventory_csv))
         .route(
@@ -63,6 +85,22 @@ pub fn router() -> Router<AppState> {
         .route(
             "/{tenant}/checklist/dekking.xlsx",
             get(export::coverage_xlsx),
+        )
+        .route(
+            "/{tenant}/checklist/bouwstenen.csv",
+            get(export_wijk::bouwstenen_csv),
+        )
+        .route(
+            "/{tenant}/checklist/bouwstenen.xlsx",
+            get(export_wijk::bouwstenen_xlsx),
+        )
+        .route(
+            "/{tenant}/checklist/vraag.csv",
+            get(export_wijk::demand_csv),
+        )
+        .route(
+            "/{tenant}/checklist/vraag.xlsx",
+            get(export_wijk::demand_xlsx),
         )
         .route(
             "/{tenant}/checklist/import",
@@ -86,15 +124,17 @@ pub enum Tab {
     Coverage,
     Bouwstenen,
     Demand,
+    Overview,
 }
 
-/// Checklist · Dekking · Bouwstenen · Vraag en aanbod, with the current page marked.
+/// Checklist · Dekking · Bouwstenen · Vraag en aanbod · Regionaal overzicht, with the current page marked.
 pub fn subnav(user: &CurrentUser, current: Tab) -> Vec<NavItem> {
     [
         (Tab::Inventory, "Checklist", ""),
         (Tab::Coverage, "Dekking", "/dekking"),
         (Tab::Bouwstenen, "Bouwstenen", "/bouwstenen"),
         (Tab::Demand, "Vraag en aanbod", "/vraag"),
+        (Tab::Overview, "Regionaal overzicht", "/overzicht"),
     ]
     .into_iter()
     .map(|(tab, label, path)| NavItem {

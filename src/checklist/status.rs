@@ -95,6 +95,21 @@ impl Status {
         self != Status::Onbekend
     }
 
+    /// The status of the regio as a whole from those of its gemeenten: aanwezig when present
+    /// anywhere; n.v.t. when it applies nowhere; onbekend while any gemeente has not been
+    /// assessed; else niet aanwezig (absent wherever it applies).
+    pub fn for_region(per_gemeente: &[Status]) -> Status {
+        if per_gemeente.contains(&Status::Aanwezig) {
+            Status::Aanwezig
+        } else if per_gemeente.is_empty() || per_gemeente.contains(&Status::Onbekend) {
+            Status::Onbekend
+        } else if per_gemeente.iter().all(|s| *s == Status::NietVanToepassing) {
+            Status::NietVanToepassing
+        } else {
+            Status::NietAanwezig
+        }
+    }
+
     pub fn choices() -> Vec<Choice> {
         Status::RECORDED
             .iter()
@@ -141,5 +156,24 @@ mod tests {
         assert_eq!(Status::parse_text("Aanwezig"), Some(Status::Aanwezig));
         assert_eq!(Status::parse_text("misschien"), None);
         assert!(!Status::Onbekend.assessed() && Status::Aanwezig.assessed());
+    }
+
+    #[test]
+    fn the_regio_as_a_whole() {
+        use Status::*;
+        assert_eq!(
+            Status::for_region(&[NietAanwezig, Aanwezig, Onbekend]),
+            Aanwezig
+        );
+        assert_eq!(Status::for_region(&[NietAanwezig, Onbekend]), Onbekend);
+        assert_eq!(
+            Status::for_region(&[NietVanToepassing, NietAanwezig]),
+            NietAanwezig
+        );
+        assert_eq!(
+            Status::for_region(&[NietVanToepassing, NietVanToepassing]),
+            NietVanToepassing
+        );
+        assert_eq!(Status::for_region(&[]), Onbekend);
     }
 }

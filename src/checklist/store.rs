@@ -28,7 +28,7 @@ const COUNTED: &str = "with area_gemeente as ( \
 
 /// `in_wijk(facility_id, wijk_id)`: the same per wijk. A werkgebied of a whole gemeente serves
 /// each of its wijken. `$1` is the tenant.
-const IN_WIJK: &str = "with area_wijk as ( \
+pub const IN_WIJK: &str = "with area_wijk as ( \
        select area_id, area_id as wijk_id from areas where tenant_id = $1 and level = 'wijk' \
        union all select area_id, parent_id from areas where tenant_id = $1 and level = 'buurt' \
        union all select parent_id, area_id from areas where tenant_id = $1 and level = 'wijk'), \
@@ -125,6 +125,19 @@ pub async fn counts(tx: &mut TenantTx) -> AppResult<Vec<(String, Uuid, i64)>> {
     .await?)
 }
 
+/// The number of distinct facilities per type in the whole regio: a facility that serves
+/// several gemeenten counts once.
+pub async fn region_counts(tx: &mut TenantTx) -> AppResult<Vec<(String, i64)>> {
+    let tenant_id = tx.tenant_id();
+    Ok(sqlx::query_as(&format!(
+        "{COUNTED} select l.type_code, count(distinct c.facility_id) from counted c \
+         join facility_type_links l on l.tenant_id = $1 and l.facility_id = c.facility_id group by 1"
+    ))
+    .bind(tenant_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
 /// Live facilities that count nowhere: no buurt, no werkgebied, not the whole region. (Not
 /// via `counted`: an anti-join against that CTE has no index and grows with the square.)
 pub async fn unplaced(tx: &mut TenantTx) -> AppResult<Vec<(Uuid, String)>> {
@@ -151,89 +164,4 @@ pub async fn bouwsteen_counts(tx: &mut TenantTx) -> AppResult<Vec<(Uuid, String,
     .bind(tenant_id)
     .fetch_all(&mut **tx)
     .await?)
-}
-
-/// Supply per wijk: facilities and their capacity (places at once, else per day).
-#[derive(Debug, Clone, FromRow)]
-pub struct Supply {
-    pub wijk_id: Uuid,
-    pub facilities: i64,
-    pub capacity: i64,
-}
-
-pub async fn supply(tx: &mut TenantTx) -> AppResult<Vec<Supply>> {
-    let tenant_id = tx.tenant_id();
-    Ok(sqlx::query_as(&format!(
-        "{IN_WIJK} select iw.wijk_id, count(*) as facilities, \
-           coalesce(sum(coalesce(f.capacity_at_once, f.capacity_per_day)), 0)::bigint as capacity \
-         from in_wijk iw join facilities f on f.tenant_id = $1 and f.facility_id = iw.facility_id group by 1"
-    ))
-    .bind(tenant_id)
-    .fetch_all(&mut **tx)
-    .await?)
-}
-
-/// The demand per wijk (indicator `vraag`).
-pub async fn demand(tx: &mut TenantTx) -> AppResult<Vec<(Uuid, i32)>> {
-    let tenant_id = tx.tenant_id();
-    Ok(sqlx::query_as(
-        "select area_id, value from area_demand where tenant_id = $1 and indicator = 'vraag'",
-    )
-    .bind(tenant_id)
-    .fetch_all(&mut **tx)
-    .await?)
-}
-
-/// Serialises demand changes of one tenant until the transaction ends, so the stamp check and
-/// the write that follows it cannot interleave with another save.
-pub async fn lock_demand(tx: &mut TenantTx) -> AppResult<()> {
-    let tenant_id = tx.tenant_id();
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended('area_demand:' || $1::text, 0))")
-        .bind(tenant_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// A token that changes whenever anyone stores demand: the form carries it, so a second
-/// save over someone else's is refused.
-pub async fn demand_stamp(tx: &mut TenantTx) -> AppResult<String> {
-    let tenant_id = tx.tenant_id();
-    Ok(sqlx::query_scalar(
-        "select count(*)::text || '-' || coalesce((extract(epoch from max(updated_at)) * 1000000)::bigint::text, '0') \
-         from area_demand where tenant_id = $1 and indicator = 'vraag'",
-    )
-    .bind(tenant_id)
-    .fetch_one(&mut **tx)
-    .await?)
-}
-
-/// Sets (or with `None` clears) the demand of wijken; returns nothing, the caller audits.
-pub async fn set_demand(tx: &mut TenantTx, changes: &[(Uuid, Option<i32>)]) -> AppResult<()> {
-    let tenant_id = tx.tenant_id();
-    let clear: Vec<Uuid> = changes
-        .iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(id, _)| *id)
-        .collect();
-    let (ids, values): (Vec<Uuid>, Vec<i32>) = changes
-        .iter()
-        .filter_map(|(id, v)| v.map(|v| (*id, v)))
-        .unzip();
-    sqlx::query("delete from area_demand where tenant_id = $1 and indicator = 'vraag' and area_id = any($2)")
-        .bind(tenant_id)
-        .bind(&clear)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(
-        "insert into area_demand (tenant_id, area_id, indicator, value) \
-         select $1, d.id, 'vraag', d.value from unnest($2::uuid[], $3::int[]) as d(id, value) \
-         on conflict (tenant_id, area_id, indicator) do update set value = excluded.value, updated_at = now()",
-    )
-    .bind(tenant_id)
-    .bind(&ids)
-    .bind(&values)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

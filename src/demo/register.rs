@@ -57,19 +57,50 @@ fn closures_of(line: usize, today: time::Date, raw: &mut RawFacility) {
     raw.set_list(closures::FIELD, periods);
 }
 
-/// An estimated number of residents with a psychological vulnerability per wijk (a demand
-/// indicator as in seed 004), varied by CBS code so that some wijken fall below the median.
+/// Residents per wijk and named demand indicators (seed 004), varied by CBS code so that
+/// some wijken fall below the median. The figures are invented for the demo; the years are
+/// counted back from today, as the sources publish (CBS about two years late, the GGD
+/// Gezondheidsmonitor every four years: the last survey year before today).
 pub async fn load_demand(tx: &mut TenantTx) -> Result<(), String> {
     let tenant_id = tx.tenant_id();
-    sqlx::query(
-        "insert into area_demand (tenant_id, area_id, indicator, value) \
-         select tenant_id, area_id, 'vraag', 150 + (substr(cbs_code, 3)::int * 37) % 900 \
-         from areas where tenant_id = $1 and level = 'wijk' on conflict do nothing",
-    )
-    .bind(tenant_id)
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| e.to_string())?;
+    let year = crate::web::time_fmt::today().year();
+    let survey = year - 1 - (year - 1 - 2020).rem_euclid(4);
+    let statements: [(&str, Vec<i32>); 3] = [
+        (
+            "update areas set residents = 2500 + (substr(cbs_code, 3)::int * 53) % 9500 \
+             where tenant_id = $1 and level = 'wijk' and residents is null",
+            vec![],
+        ),
+        (
+            "insert into demand_indicators (tenant_id, code, name, unit, source, year, main) values \
+             ($1, 'vraag', 'Inwoners met een psychische kwetsbaarheid (schatting)', 'aantal', 'Eigen schatting op basis van de GGD Gezondheidsmonitor', $2, true), \
+             ($1, 'eenzaamheid', 'Eenzaamheid', 'percentage', 'GGD Gezondheidsmonitor Volwassenen en Ouderen', $2, false), \
+             ($1, 'plus75', '75-plussers', 'aantal', 'CBS Kerncijfers wijken en buurten', $3, false), \
+             ($1, 'laag_inkomen', 'Huishoudens met een laag inkomen', 'percentage', 'CBS Kerncijfers wijken en buurten', $4, false) \
+             on conflict do nothing",
+            vec![survey, year - 2, year - 3],
+        ),
+        (
+            "insert into area_demand (tenant_id, area_id, indicator, value) \
+             select tenant_id, area_id, 'vraag', 150 + (substr(cbs_code, 3)::int * 37) % 900 \
+             from areas where tenant_id = $1 and level = 'wijk' \
+             union all select tenant_id, area_id, 'eenzaamheid', (80 + (substr(cbs_code, 3)::int * 29) % 120) / 10.0 \
+             from areas where tenant_id = $1 and level = 'wijk' \
+             union all select tenant_id, area_id, 'plus75', round(residents * (4 + (substr(cbs_code, 3)::int * 7) % 11) / 100.0) \
+             from areas where tenant_id = $1 and level = 'wijk' \
+             union all select tenant_id, area_id, 'laag_inkomen', (40 + (substr(cbs_code, 3)::int * 17) % 110) / 10.0 \
+             from areas where tenant_id = $1 and level = 'wijk' \
+             on conflict do nothing",
+            vec![],
+        ),
+    ];
+    for (sql, years) in statements {
+        let mut query = sqlx::query(sql).bind(tenant_id);
+        for y in years {
+            query = query.bind(y);
+        }
+        query.execute(&mut **tx).await.map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 

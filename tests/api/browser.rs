@@ -31,6 +31,8 @@ pub struct Browser {
     driver: Child,
     axe: String,
     base: String,
+    /// The chromedriver's address, for Chrome DevTools commands ([`Browser::cdp`]).
+    driver_url: String,
     pub violations: Vec<String>,
     pub checked: usize,
 }
@@ -107,6 +109,7 @@ pub async fn start(base: String) -> Option<Browser> {
                     driver,
                     axe,
                     base,
+                    driver_url: url.clone(),
                     violations: Vec::new(),
                     checked: 0,
                 })
@@ -121,6 +124,27 @@ pub async fn start(base: String) -> Option<Browser> {
 }
 
 impl Browser {
+    /// A Chrome DevTools Protocol command through chromedriver (`Emulation.setEmulatedMedia`,
+    /// `Page.printToPDF`); its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let session = self.client.session_id().await.unwrap().expect("a session");
+        let body = reqwest::Client::new()
+            .post(format!(
+                "{}/session/{session}/goog/cdp/execute",
+                self.driver_url
+            ))
+            .header("content-type", "application/json")
+            .body(json!({ "cmd": cmd, "params": params }).to_string())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let response: Value = serde_json::from_slice(&body).unwrap();
+        response["value"].clone()
+    }
+
     pub async fn open(&mut self, path: &str) {
         self.client
             .goto(&format!("{}{}", self.base, path))

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::helpers::{Browser, TestApp};
 
 /// Adds a facility straight into the database: `buurt` and `werkgebied` are CBS codes.
-async fn add_facility(
+pub(crate) async fn add_facility(
     app: &TestApp,
     tenant: &str,
     name: &str,
@@ -490,7 +490,7 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
     // Nachtopvang Enschede serves the whole region; Nachtopvang Almelo also Almelo, Wierden and
     // Twenterand; the Hengelo shelter also Hengelo, Borne and Haaksbergen.
     let night = row_cells(&page.body, "Nachtopvang<");
-    assert_eq!(night.len(), 14);
+    assert_eq!(night.len(), 15, "14 gemeenten and the regio as a whole");
     assert_eq!(
         [&night[0], &night[1], &night[2], &night[3], &night[4], &night[6]],
         ["2", "2", "1", "1", "2", "2"]
@@ -506,6 +506,7 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
         (munt[0].as_str(), munt[1].as_str()),
         ("– niet aanwezig", "n.v.t. niet van toepassing")
     );
+    assert_eq!(munt[14], "? onbekend", "not every gemeente assessed");
     assert!(page.body.contains("Legenda") && page.body.contains("onbekend: nog niet beoordeeld"));
     assert!(page.body.contains("typen ontbreken in de hele regio"));
     let innovations = &page.body[page
@@ -535,6 +536,10 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
     let page = b.get("/twente/checklist/dekking").await;
     let munt = row_cells(&page.body, "Regionale munt of ruilsysteem");
     assert_eq!((munt[3].as_str(), munt[6].as_str()), ("1", "1"));
+    assert_eq!(
+        munt[14], "1",
+        "one facility in two gemeenten counts once for the regio"
+    );
     let innovations = &page.body[page
         .body
         .find("Innovaties die nog niet in uw regio zijn")
@@ -543,6 +548,10 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
 
     let mut almelo = app.login("beleid@almelo.demo").await;
     let one = almelo.get("/almelo/checklist/dekking").await;
+    assert!(
+        !one.body.contains(">Regio</th>"),
+        "a gemeente has no regio column"
+    );
     assert_eq!(
         one.body
             .matches("<th scope=\"col\" class=\"matrix__number\">")
@@ -614,8 +623,13 @@ async fn the_bouwstenen_per_wijk_count_what_lies_in_or_serves_the_wijk() {
         .contains("<strong>0 van 12 wijken</strong> hebben alle zeven bouwstenen"));
 }
 
-const PAGES: [&str; 9] = [
+const PAGES: [&str; 14] = [
     "/checklist",
+    "/checklist/overzicht",
+    "/checklist/bouwstenen.csv",
+    "/checklist/bouwstenen.xlsx",
+    "/checklist/vraag.csv",
+    "/checklist/vraag.xlsx",
     "/checklist/dekking",
     "/checklist/bouwstenen",
     "/checklist/vraag",
@@ -626,11 +640,19 @@ const PAGES: [&str; 9] = [
     "/checklist/nachtopvang",
 ];
 
-const POSTS: [&str; 4] = [
+const POSTS: [&str; 5] = [
     "/checklist/nachtopvang",
+    "/checklist/vraag/indicatoren",
     "/checklist/vraag",
     "/checklist/vraag/import",
     "/checklist/import",
+];
+
+/// Pages that exist only to change something: not even for readers.
+const CHANGE_ONLY: [&str; 3] = [
+    "/checklist/import",
+    "/checklist/vraag/indicatoren",
+    "/checklist/vraag/indicatoren/vraag",
 ];
 
 #[tokio::test]
@@ -642,7 +664,7 @@ async fn only_policy_staff_see_the_checklist_and_only_beleidsmedewerkers_change_
         "beoordelaar@almelo.demo",
     ] {
         let mut b = app.login(user).await;
-        for path in PAGES.iter().chain(["/checklist/import"].iter()) {
+        for path in PAGES.iter().chain(CHANGE_ONLY.iter()) {
             assert_eq!(
                 b.get(&format!("/almelo{path}")).await.status,
                 StatusCode::FORBIDDEN,
@@ -670,10 +692,13 @@ async fn only_policy_staff_see_the_checklist_and_only_beleidsmedewerkers_change_
         !page.body.contains("name=\"toelichting\""),
         "no forms for a reader"
     );
-    assert_eq!(
-        beheer.get("/almelo/checklist/import").await.status,
-        StatusCode::FORBIDDEN
-    );
+    for path in CHANGE_ONLY {
+        assert_eq!(
+            beheer.get(&format!("/almelo{path}")).await.status,
+            StatusCode::FORBIDDEN,
+            "beheerder GET {path}"
+        );
+    }
     for path in POSTS {
         let page = beheer
             .post(
@@ -708,7 +733,7 @@ async fn another_tenants_checklist_is_not_found_and_strange_input_never_fails() 
     let mut b = app.login("beleid@almelo.demo").await;
     b.get("/almelo/checklist").await;
     let audits = app.scalar_i64("select count(*) from audit_events").await;
-    for path in PAGES.iter().chain(["/checklist/import"].iter()) {
+    for path in PAGES.iter().chain(CHANGE_ONLY.iter()) {
         let page = b.get(&format!("/maastricht{path}")).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "GET /maastricht{path}");
         assert!(!page.body.contains("Maastricht"));

@@ -1,172 +1,10 @@
-//! The checklist's figures and files: demand per wijk against supply, the exports (CSV for
-//! Dutch Excel, XLSX) and the import of an existing inventory.
+//! The checklist's files: the exports (CSV for Dutch Excel, XLSX) and the import of an
+//! existing inventory. Demand per wijk is in `checklist_demand.rs`.
 
 use reqwest::StatusCode;
 
-use crate::checklist::{row_cells, save};
+use crate::checklist::save;
 use crate::helpers::TestApp;
-
-#[tokio::test]
-async fn demand_per_wijk_is_entered_checked_and_compared_with_the_median() {
-    let app = TestApp::spawn().await;
-    // Start without the demo's demand figures.
-    sqlx::query("delete from area_demand")
-        .execute(&app.db.admin)
-        .await
-        .unwrap();
-    let mut b = app.login("beleid@almelo.demo").await;
-    let page = b.get("/almelo/checklist/vraag").await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("name=\"vraag-WK014110\""));
-    let stand = {
-        let at = page.body.find("name=\"stand\" value=\"").unwrap() + 20;
-        page.body[at..at + page.body[at..].find('"').unwrap()].to_string()
-    };
-    let bad = b
-        .post(
-            "/almelo/checklist/vraag",
-            &[
-                ("stand", &stand),
-                ("vraag-WK014110", "-5"),
-                ("vraag-WK014111", "veel"),
-                ("vraag-WK014112", "300"),
-            ],
-        )
-        .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad
-        .body
-        .contains("De vraag in Binnenstad kan niet negatief zijn"));
-    assert!(bad.body.contains("Vul bij De Riet een heel getal in"));
-    for kept in ["value=\"-5\"", "value=\"veel\"", "value=\"300\""] {
-        assert!(bad.body.contains(kept), "{kept}");
-    }
-    assert_eq!(
-        app.scalar_i64("select count(*) from area_demand").await,
-        0,
-        "nothing stored"
-    );
-
-    let saved = b
-        .post(
-            "/almelo/checklist/vraag",
-            &[
-                ("stand", &stand),
-                ("vraag-WK014110", "1.000"),
-                ("vraag-WK014111", "1000"),
-                ("vraag-WK014112", "100000"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER);
-    let value = |code: &'static str| {
-        let pool = app.db.admin.clone();
-        async move {
-            sqlx::query_scalar::<_, i32>("select d.value from area_demand d join areas a using (tenant_id, area_id) where a.cbs_code = $1")
-                .bind(code)
-                .fetch_optional(&pool)
-                .await
-                .unwrap()
-        }
-    };
-    assert_eq!(
-        (value("WK014110").await, value("WK014112").await),
-        (Some(1000), Some(100000))
-    );
-    let after: serde_json::Value =
-        sqlx::query_scalar("select after from audit_events where object_type = 'vraag'")
-            .fetch_one(&app.db.admin)
-            .await
-            .unwrap();
-    assert_eq!(after["WK014112"], 100000);
-    let stale = b
-        .post(
-            "/almelo/checklist/vraag",
-            &[("stand", &stand), ("vraag-WK014110", "5")],
-        )
-        .await;
-    assert_eq!(stale.status, StatusCode::CONFLICT);
-    assert!(
-        stale
-            .body
-            .contains("Iemand anders heeft de vraag intussen gewijzigd")
-            && stale.body.contains("value=\"5\"")
-    );
-
-    let page = b.get("/almelo/checklist/vraag?melding=opgeslagen").await;
-    assert!(page.body.contains("De vraag per wijk is opgeslagen."));
-    let binnenstad = row_cells(&page.body, "Binnenstad");
-    let facilities: i64 = binnenstad[1].parse().unwrap();
-    assert!(facilities > 0);
-    assert_eq!(
-        binnenstad[3],
-        format!("{facilities},0"),
-        "per 1,000 of a demand of 1,000"
-    );
-    assert_eq!(binnenstad[4], format!("{},0", binnenstad[2]));
-    let noorderkwartier = row_cells(&page.body, "Noorderkwartier");
-    let n: i64 = noorderkwartier[1].parse().unwrap();
-    assert_eq!(
-        noorderkwartier[3],
-        format!("{:.1}", n as f64 / 100.0).replace('.', ","),
-        "{noorderkwartier:?}"
-    );
-    assert!(noorderkwartier[5].contains("ver onder de mediaan"));
-    assert!(!binnenstad[5].contains("ver onder de mediaan"));
-    assert_eq!(
-        row_cells(&page.body, "Aadorp")[3],
-        "–",
-        "no demand, no figure"
-    );
-
-    // Import: a good file replaces values (empty clears), a bad one changes nothing.
-    let good = b
-        .upload(
-            "/almelo/checklist/vraag/import",
-            "\u{feff}code;vraag\nWK014110;500\nwk014111;\n"
-                .as_bytes()
-                .to_vec(),
-        )
-        .await;
-    assert_eq!(good.status, StatusCode::OK);
-    assert!(good
-        .body
-        .contains("2 waarden ingelezen, waarvan 2 gewijzigd."));
-    assert_eq!(
-        (value("WK014110").await, value("WK014111").await),
-        (Some(500), None)
-    );
-    let bad = b
-        .upload(
-            "/almelo/checklist/vraag/import",
-            b"code,vraag\nWK014110,12\nWK014199,5\nWK014112,-1\nBU01411000,4\n".to_vec(),
-        )
-        .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        bad.body.contains("Er is niets geïmporteerd")
-            && bad.body.contains("Het bestand heeft 3 fouten")
-    );
-    for line in [
-        "<td>3</td><td>code</td>",
-        "<td>4</td><td>vraag</td>",
-        "<td>5</td><td>code</td>",
-    ] {
-        assert!(bad.body.contains(line), "{line}");
-    }
-    assert_eq!(value("WK014110").await, Some(500));
-    let huge = b
-        .upload(
-            "/almelo/checklist/vraag/import",
-            vec![b'x'; 3 * 1024 * 1024],
-        )
-        .await;
-    assert!(
-        huge.status.is_client_error() && huge.body.contains("Het bestand is te groot"),
-        "{}",
-        huge.status
-    );
-}
 
 #[tokio::test]
 async fn the_exports_are_a_csv_for_dutch_excel_and_a_spreadsheet() {
@@ -349,4 +187,130 @@ async fn an_exported_inventory_imports_back_to_the_same_statuses() {
         )
         .await;
     assert!(latin1.body.contains("geen UTF-8"));
+}
+
+#[tokio::test]
+async fn the_bouwstenen_and_the_demand_export_as_csv_and_spreadsheet() {
+    let app = TestApp::spawn().await;
+    sqlx::query(
+        "update areas a set residents = 4000 from tenants t where t.tenant_id = a.tenant_id \
+         and t.slug = 'almelo' and a.cbs_code = 'WK014110'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "update area_demand d set value = 12.5 from areas a join tenants t using (tenant_id) \
+         where t.slug = 'almelo' and a.cbs_code = 'WK014110' and d.tenant_id = a.tenant_id \
+         and d.area_id = a.area_id and d.indicator = 'eenzaamheid'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    // A name that a spreadsheet would run as a formula.
+    sqlx::query(
+        "update demand_indicators d set name = '=1+1' from tenants t \
+         where t.tenant_id = d.tenant_id and t.slug = 'almelo' and d.code = 'laag_inkomen'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let mut b = app.login("beleid@almelo.demo").await;
+    let csv = |path: &'static str| {
+        let client = b.client.clone();
+        let url = app.url(path);
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "text/csv; charset=utf-8"
+            );
+            let disposition = response.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let body = response.bytes().await.unwrap();
+            assert!(body.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+            (disposition, String::from_utf8(body[3..].to_vec()).unwrap())
+        }
+    };
+    let (name, text) = csv("/almelo/checklist/bouwstenen.csv").await;
+    assert_eq!(name, "attachment; filename=\"bouwstenen-almelo.csv\"");
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("gemeente;wijk;code;") && header.ends_with(";ontbrekende bouwstenen"),
+        "{header}"
+    );
+    assert_eq!(header.split(';').count(), 3 + 7 + 1, "seven bouwstenen");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Almelo;Binnenstad;WK014110;")),
+        "{text}"
+    );
+
+    let (name, text) = csv("/almelo/checklist/vraag.csv?indicator=eenzaamheid").await;
+    assert_eq!(name, "attachment; filename=\"vraag-en-aanbod-almelo.csv\"");
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("gemeente;wijk;code;inwoners;"),
+        "{header}"
+    );
+    assert!(
+        header.contains(";Eenzaamheid (%);") && header.contains(";vraag (Eenzaamheid);"),
+        "{header}"
+    );
+    assert!(
+        header.contains(";plaatsen tegelijk per 1.000 inwoners;"),
+        "{header}"
+    );
+    assert!(!header.contains(";=1+1"), "formula neutralised: {header}");
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("Almelo;Binnenstad;WK014110;4000;"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let cells: Vec<&str> = row.split(';').collect();
+    let columns: Vec<&str> = header.split(';').collect();
+    let at = |name: &str| cells[columns.iter().position(|c| c.contains(name)).unwrap()];
+    assert_eq!(at("Eenzaamheid (%)"), "12,5");
+    assert_eq!(at("vraag (Eenzaamheid)"), "500,0", "12,5 % of 4.000");
+    assert!(matches!(at("ver onder"), "ja" | "nee"));
+
+    for (path, name) in [
+        (
+            "/almelo/checklist/bouwstenen.xlsx",
+            "bouwstenen-almelo.xlsx",
+        ),
+        (
+            "/almelo/checklist/vraag.xlsx",
+            "vraag-en-aanbod-almelo.xlsx",
+        ),
+    ] {
+        let response = b.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert_eq!(
+            response.headers()["content-disposition"],
+            format!("attachment; filename=\"{name}\"").as_str()
+        );
+        assert!(
+            response.bytes().await.unwrap().starts_with(b"PK"),
+            "a zip container"
+        );
+    }
+    let page = b.get("/almelo/checklist/bouwstenen").await;
+    assert!(
+        page.body
+            .contains("href=\"/almelo/checklist/bouwstenen.csv\"")
+            && page
+                .body
+                .contains("href=\"/almelo/checklist/bouwstenen.xlsx\"")
+    );
+    let page = b.get("/almelo/checklist/vraag").await;
+    assert!(page
+        .body
+        .contains("href=\"/almelo/checklist/vraag.csv?indicator=vraag\""));
 }

@@ -69,6 +69,8 @@ async fn no_export_lets_a_typed_formula_reach_a_spreadsheet() {
     for path in [
         "/almelo/checklist/export.csv",
         "/almelo/checklist/dekking.csv",
+        "/almelo/checklist/bouwstenen.csv",
+        "/almelo/checklist/vraag.csv",
     ] {
         let r = beleid.get(path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");

@@ -7,7 +7,7 @@ use sqlx::Executor;
 use crate::helpers::{test_db, TestApp};
 
 /// Every tenant route, `{t}` for the tenant, `{user}` and `{area}` for ids.
-const GET_ROUTES: [&str; 38] = [
+const GET_ROUTES: [&str; 45] = [
     "/{t}/",
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
@@ -39,6 +39,13 @@ const GET_ROUTES: [&str; 38] = [
     "/{t}/checklist/export.xlsx",
     "/{t}/checklist/dekking.csv",
     "/{t}/checklist/dekking.xlsx",
+    "/{t}/checklist/bouwstenen.csv",
+    "/{t}/checklist/bouwstenen.xlsx",
+    "/{t}/checklist/vraag.csv",
+    "/{t}/checklist/vraag.xlsx",
+    "/{t}/checklist/vraag/indicatoren",
+    "/{t}/checklist/vraag/indicatoren/vraag",
+    "/{t}/checklist/overzicht",
     "/{t}/checklist/import",
     "/{t}/checklist/{type}",
     "/{t}/zoeken",
@@ -48,7 +55,7 @@ const GET_ROUTES: [&str; 38] = [
     "/{t}/beheer/publicatie",
 ];
 
-const POST_ROUTES: [&str; 24] = [
+const POST_ROUTES: [&str; 26] = [
     "/{t}/account/wachtwoord",
     "/{t}/beheer/gebruikers",
     "/{t}/beheer/gebruikers/{user}",
@@ -69,6 +76,8 @@ const POST_ROUTES: [&str; 24] = [
     "/{t}/actualiteit/{facility}",
     "/{t}/checklist/{type}",
     "/{t}/checklist/vraag",
+    "/{t}/checklist/vraag/indicatoren",
+    "/{t}/checklist/vraag/indicatoren/vraag",
     "/{t}/checklist/import",
     "/{t}/voorzieningen/{facility}/verwijzing",
     "/{t}/voorzieningen/{facility}/verwijzingen/correctie",
@@ -284,6 +293,7 @@ async fn without_the_tenant_setting_the_application_role_sees_no_rows() {
         "facility_closures",
         "checklist_entries",
         "area_demand",
+        "demand_indicators",
         "referrals",
         "subsidy_schemes",
         "subsidy_budget_lines",
