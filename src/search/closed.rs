@@ -33,9 +33,9 @@ impl ClosedDays {
 
     /// The entries (of `n`) closed on `day`; `None` when none is.
     pub fn on(&self, day: Date, n: usize) -> Option<Bits> {
-        let holiday = holidays::ALL
-            .iter()
-            .position(|h| holidays::on(day).is_some_and(|x| x.code == h.code));
+        // The year's holidays are computed once per date asked about, not once per holiday.
+        let holiday =
+            holidays::on(day).and_then(|h| holidays::ALL.iter().position(|x| x.code == h.code));
         let mut out: Option<Bits> = None;
         let mut mark = |entry: usize| out.get_or_insert_with(|| Bits::empty(n)).set(entry);
         for (entry, from, to) in &self.periods {
