@@ -451,6 +451,148 @@ async fn archiving_hides_a_facility_from_the_list_until_it_is_restored() {
         .contains(&id.to_string()));
 }
 
+/// The facility ids a list page links to, in its order.
+fn listed_ids(body: &str) -> Vec<String> {
+    body.split("href=\"/almelo/voorzieningen/")
+        .skip(1)
+        .filter_map(|rest| rest.get(..36))
+        .filter(|id| id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The ids SQL gives for `filter` over almelo's facilities, in the list's order.
+async fn ids_in_order(app: &TestApp, filter: &str) -> Vec<String> {
+    sqlx::query_scalar::<_, uuid::Uuid>(&format!(
+        "select f.facility_id from facilities f join tenants t using (tenant_id) \
+         join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
+         where t.slug = 'almelo' and {filter} order by f.search_name, f.facility_id"
+    ))
+    .fetch_all(&app.db.admin)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|id| id.to_string())
+    .collect()
+}
+
+#[tokio::test]
+async fn the_facility_list_pages_in_name_order_and_finds_names_and_providers_accents_aside() {
+    let app = TestApp::spawn().await;
+    // More than one page, names with accents and with LIKE's own characters.
+    sqlx::query(
+        "insert into facilities (tenant_id, provider_id, name, description) \
+         select f.tenant_id, f.provider_id, f.name || ' ' || n, '' from facilities f \
+         join tenants t using (tenant_id), generate_series(1, 80) n \
+         where t.slug = 'almelo' and f.name = 'Dagstructurering Schelfhorst'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "update facilities set name = 'Café Émile 100% echt_goed' \
+         where name = 'Dagstructurering Schelfhorst 7'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "select facility_search_refresh(tenant_id, null) from tenants where slug = 'almelo'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let mut b = app.login("beleid@almelo.demo").await;
+
+    // The whole list: the count, and every page in the order SQL gives.
+    let all = ids_in_order(&app, "not f.archived").await;
+    assert!(all.len() > 100, "{} facilities", all.len());
+    let first = b.get("/almelo/voorzieningen").await;
+    assert!(
+        first
+            .body
+            .contains(&format!("{} voorzieningen.", all.len())),
+        "count of {}",
+        all.len()
+    );
+    let mut shown = Vec::new();
+    for page in 1..=all.len().div_ceil(50) {
+        shown.extend(listed_ids(
+            &b.get(&format!("/almelo/voorzieningen?pagina={page}"))
+                .await
+                .body,
+        ));
+    }
+    assert_eq!(shown, all);
+
+    // A name without its accents, in other case: the facility with accents in its name.
+    let cafe = b.get("/almelo/voorzieningen?q=cafe+EMILE").await;
+    let cafe_id = ids_in_order(&app, "f.name like 'Café Émile%'").await;
+    assert_eq!(listed_ids(&cafe.body), cafe_id);
+    assert!(
+        cafe.body.contains("1 voorziening gevonden"),
+        "{}",
+        cafe.body
+    );
+    // LIKE's own characters are plain characters.
+    assert_eq!(
+        listed_ids(&b.get("/almelo/voorzieningen?q=100%25+echt_goed").await.body),
+        cafe_id
+    );
+    assert!(listed_ids(&b.get("/almelo/voorzieningen?q=1_0").await.body).is_empty());
+    assert!(listed_ids(&b.get("/almelo/voorzieningen?q=%25%25%25x").await.body).is_empty());
+
+    // A word of the name over two pages: the same as SQL, counted in full.
+    let schelfhorst = ids_in_order(
+        &app,
+        "not f.archived and f.search_name like '%schelfhorst%'",
+    )
+    .await;
+    assert!(schelfhorst.len() > 25);
+    let page1 = b.get("/almelo/voorzieningen?q=SCHELFHORST").await;
+    assert!(page1
+        .body
+        .contains(&format!("{} voorzieningen gevonden", schelfhorst.len())));
+    let page2 = b.get("/almelo/voorzieningen?q=SCHELFHORST&pagina=2").await;
+    let mut both = listed_ids(&page1.body);
+    both.extend(listed_ids(&page2.body));
+    assert_eq!(
+        both,
+        schelfhorst.iter().take(100).cloned().collect::<Vec<_>>()
+    );
+
+    // A provider's name finds all its facilities, whatever they are called.
+    let provider: String = sqlx::query_scalar(
+        "select p.name from providers p join tenants t using (tenant_id) where t.slug = 'almelo' \
+         and exists (select 1 from facilities f where f.tenant_id = p.tenant_id \
+                     and f.provider_id = p.provider_id and not f.archived) order by p.name limit 1",
+    )
+    .fetch_one(&app.db.admin)
+    .await
+    .unwrap();
+    let by_provider = ids_in_order(
+        &app,
+        &format!(
+            "not f.archived and (lower(unaccent(p.name)) like '%' || lower(unaccent('{}')) || '%' \
+             or f.search_name like '%' || lower(unaccent('{}')) || '%')",
+            provider.replace('\'', "''"),
+            provider.replace('\'', "''")
+        ),
+    )
+    .await;
+    let found = b
+        .get(&format!(
+            "/almelo/voorzieningen?q={}",
+            form_urlencoded::byte_serialize(provider.to_uppercase().as_bytes()).collect::<String>()
+        ))
+        .await;
+    assert_eq!(
+        listed_ids(&found.body),
+        by_provider.iter().take(50).cloned().collect::<Vec<_>>()
+    );
+    assert!(!by_provider.is_empty());
+}
+
 #[tokio::test]
 async fn providers_are_validated_and_changes_audited() {
     let app = TestApp::spawn().await;

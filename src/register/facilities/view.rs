@@ -98,13 +98,14 @@ impl ListPage {
     }
 }
 
-/// Whose name or provider's name holds `$4` (a LIKE pattern, escaped), accents and case aside:
-/// on the trigram index of `search_name`, and the providers whose name holds it by id.
+/// Whose name or provider's name holds `$4` (a LIKE pattern, escaped), accents and case aside.
+/// The pattern is made once (a sub-select), not for every facility; the providers whose name
+/// holds it are found once, by id.
 macro_rules! name_holds {
     () => {
-        " and (f.search_name like '%' || lower(unaccent($4)) || '%' \
+        " and (f.search_name like (select '%' || lower(unaccent($4)) || '%') \
           or f.provider_id = any (array(select p2.provider_id from providers p2 where p2.tenant_id = $1 \
-                                        and lower(unaccent(p2.name)) like '%' || lower(unaccent($4)) || '%')))"
+               and lower(unaccent(p2.name)) like (select '%' || lower(unaccent($4)) || '%'))))"
     };
 }
 
@@ -119,45 +120,86 @@ const ROWS: &str = "select f.facility_id, f.name, p.name as provider_name, \
     left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
     where f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3)";
 
-/// One page of the list whose facilities are those `$filter` (after `where`) admits: counted
-/// once (materialized), and the page's ids taken in name order (on the name index); then the
-/// columns shown for just those. `$5`, `$6`: limit and offset.
+/// One page of the list, in the order of the names without accents: `$hits` (a `with` clause)
+/// names the page's ids as `hits` (`$5`, `$6`: limit and offset), `$total` counts the whole
+/// list; then the columns shown are read for just the page's ids.
 macro_rules! list_page {
-    ($filter:expr) => {
+    ($hits:expr, $total:expr) => {
         concat!(
-            "with total as materialized (select count(*) as total from facilities f where ",
-            $filter,
-            "), hits as (select f.facility_id, lower(f.name) as sort_name from facilities f where ",
-            $filter,
-            " order by lower(f.name), f.facility_id limit $5 offset $6) \
-            select f.facility_id, f.name, p.name as provider_name, \
+            $hits,
+            " select f.facility_id, f.name, p.name as provider_name, \
             coalesce((select string_agg(t.name, ', ' order by l.is_main desc, t.name) from facility_type_links l \
               join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
               where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id), '') as type_names, \
-            coalesce(b.name, f.city) as place, f.verified_on, f.archived, total.total \
-            from hits h cross join total join facilities f on f.tenant_id = $1 and f.facility_id = h.facility_id \
+            coalesce(b.name, f.city) as place, f.verified_on, f.archived, (",
+            $total,
+            ") as total \
+            from hits h join facilities f on f.tenant_id = $1 and f.facility_id = h.facility_id \
             join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
             left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
-            order by h.sort_name, f.facility_id"
+            order by h.search_name, h.facility_id"
         )
     };
 }
 
-/// Which of the tenant's facilities a list holds (`$2`: archived ones; `$3`: of that provider,
-/// any when null).
-macro_rules! listed {
-    () => {
-        "f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3)"
+/// A page of a whole list (`$4` unused, empty): the page's ids in index order, and a count, each
+/// an index-only scan of `facilities_listed` for the facilities in use.
+macro_rules! whole_list {
+    ($filter:expr) => {
+        list_page!(
+            concat!(
+                "with hits as (select f.facility_id, f.search_name from facilities f where ",
+                $filter,
+                " and $4 = '' order by f.search_name, f.facility_id limit $5 offset $6)"
+            ),
+            concat!(
+                "select count(*) from facilities f where ",
+                $filter,
+                " and $4 = ''"
+            )
+        )
     };
 }
 
-/// A page of the whole list (`$4` unused, empty).
-const LIST: &str = list_page!(concat!(listed!(), " and $4 = ''"));
+/// A page of the facilities whose name or provider's name holds `$4`: the matches taken once
+/// (the filter runs over the list once), then counted and sorted.
+macro_rules! matching {
+    ($filter:expr) => {
+        list_page!(
+            concat!(
+                "with listed as materialized (select f.facility_id, f.search_name from facilities f where ",
+                $filter,
+                name_holds!(),
+                "), hits as (select facility_id, search_name from listed \
+                   order by search_name, facility_id limit $5 offset $6)"
+            ),
+            "select count(*) from listed"
+        )
+    };
+}
 
-/// A page of the facilities whose name or provider's name holds `$4`. Planned for its value
-/// each time (not as a prepared statement's generic plan, which cannot see how selective the
-/// words are).
-const LIST_MATCHING: &str = list_page!(concat!(listed!(), name_holds!()));
+/// Which of the tenant's facilities in use a list holds (`$2` unused, false; `$3`: of that
+/// provider, any when null). `not archived` is written out, so that even a prepared statement's
+/// generic plan reads the partial index `facilities_listed`.
+macro_rules! in_use {
+    () => {
+        "f.tenant_id = $1 and not f.archived and not $2 and ($3::uuid is null or f.provider_id = $3)"
+    };
+}
+
+/// The archived facilities (`$2` unused, true).
+macro_rules! archived {
+    () => {
+        "f.tenant_id = $1 and f.archived and $2 and ($3::uuid is null or f.provider_id = $3)"
+    };
+}
+
+/// A page of the facilities in use (`$4` unused, empty), of those whose name or provider's name
+/// holds `$4`, and the same two of the archive.
+const IN_USE: &str = whole_list!(in_use!());
+const IN_USE_MATCHING: &str = matching!(in_use!());
+const ARCHIVED: &str = whole_list!(archived!());
+const ARCHIVED_MATCHING: &str = matching!(archived!());
 
 /// GET /{tenant}/voorzieningen
 pub async fn facility_index(
@@ -185,11 +227,12 @@ pub async fn facility_index(
     let archive = query.archief.is_some();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let rows: Vec<(ListRow, i64)> = {
-        let statement = if pattern.is_empty() {
-            sqlx::query(LIST)
-        } else {
-            sqlx::query(LIST_MATCHING).persistent(false)
-        };
+        let statement = sqlx::query(match (archive, pattern.is_empty()) {
+            (false, true) => IN_USE,
+            (false, false) => IN_USE_MATCHING,
+            (true, true) => ARCHIVED,
+            (true, false) => ARCHIVED_MATCHING,
+        });
         let raw: Vec<sqlx::postgres::PgRow> = statement
             .bind(user.tenant_id)
             .bind(archive)
