@@ -12,8 +12,9 @@
 //!
 //! - the search projection ([`TenantIndex`]): loaded in a transaction of its own, one load per
 //!   tenant at a time (requests that find it stale wait for the load under way);
-//! - once per tenant: the HSDS taxonomies, and the lists a signed-in facility page names its
-//!   codes with (with the referral form's choices);
+//! - once per tenant: the HSDS taxonomies, the lists a signed-in facility page names its
+//!   codes with (with the referral form's choices), and the signed-in facility list (counted
+//!   with its estimated size);
 //! - per facility: its public facts (kaart page and handout), its HSDS service and its HSDS
 //!   service summary — at most [`MAX_PER_FACILITY`] together; when full they are dropped and
 //!   fill again.
@@ -34,6 +35,7 @@ use crate::error::AppResult;
 use crate::hsds::model::Service;
 use crate::hsds::Vocabulary;
 use crate::lookup::public_facts::PublicFacts;
+use crate::register::facilities::listing::Listing;
 use crate::register::facilities::view::FacilityPageLists;
 use crate::search::index::TenantIndex;
 
@@ -86,6 +88,7 @@ pub struct TenantCache {
     projection: OnceLock<Arc<TenantIndex>>,
     hsds_vocabulary: OnceLock<Arc<Vocabulary>>,
     facility_page_lists: OnceLock<Arc<FacilityPageLists>>,
+    facility_listing: tokio::sync::OnceCell<Arc<Listing>>,
     per_facility: Mutex<PerFacility>,
     /// The estimated memory of what is kept here.
     bytes: AtomicUsize,
@@ -147,6 +150,7 @@ impl TenantCache {
             projection: OnceLock::new(),
             hsds_vocabulary: OnceLock::new(),
             facility_page_lists: OnceLock::new(),
+            facility_listing: tokio::sync::OnceCell::new(),
             per_facility: Mutex::new(PerFacility::default()),
             bytes: AtomicUsize::new(0),
         }
@@ -179,6 +183,12 @@ impl TenantCache {
         self.facility_page_lists
             .get_or_init(|| Arc::new(lists))
             .clone()
+    }
+
+    /// The facility list of signed-in users, read once (requests that ask while it is read
+    /// wait for it); see [`crate::register::facilities::listing::kept`].
+    pub fn facility_listing(&self) -> &tokio::sync::OnceCell<Arc<Listing>> {
+        &self.facility_listing
     }
 
     /// What is kept in `slot` for facility `id`.
@@ -227,6 +237,13 @@ impl RegisterCache {
                 .map(|h| h.cache.bytes.load(Ordering::Relaxed))
                 .sum(),
         }
+    }
+
+    /// Counts `bytes` just kept in `tenant` (the cache of `tenant_id`), and drops the least
+    /// recently used other tenants while the total is over budget.
+    pub fn kept(&self, tenant_id: Uuid, tenant: &TenantCache, bytes: usize) {
+        tenant.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.shrink(tenant_id);
     }
 
     /// Drops the least recently used tenants (never `keep`) while the total is over budget.

@@ -591,6 +591,27 @@ async fn the_facility_list_pages_in_name_order_and_finds_names_and_providers_acc
         by_provider.iter().take(50).cloned().collect::<Vec<_>>()
     );
     assert!(!by_provider.is_empty());
+
+    // The list is kept between requests, but a change shows at the next one.
+    sqlx::query(
+        "update facilities set name = 'Zwaluwnest' where name = 'Dagstructurering Schelfhorst 12'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "select facility_search_refresh(tenant_id, null) from tenants where slug = 'almelo'",
+    )
+    .execute(&app.db.admin)
+    .await
+    .unwrap();
+    let renamed = b.get("/almelo/voorzieningen?q=zwaluw").await;
+    assert!(renamed.body.contains("Zwaluwnest"), "{}", renamed.body);
+    assert!(!b
+        .get("/almelo/voorzieningen?q=Schelfhorst+12")
+        .await
+        .body
+        .contains("Schelfhorst 12<"));
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ pub mod edit;
 pub mod form_page;
 pub mod geocode;
 pub mod hours;
+pub mod listing;
 pub mod record;
 pub mod referral;
 pub mod store;

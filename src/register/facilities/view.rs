@@ -14,6 +14,7 @@ use super::capacity;
 use super::choices;
 use super::closures;
 use super::hours::{self, WEEKDAYS};
+use super::listing;
 use super::record::Lookups;
 use super::store::{self, is_stale, Snapshot};
 use crate::auth::ownership::{Access, ProviderScope};
@@ -98,17 +99,6 @@ impl ListPage {
     }
 }
 
-/// Whose name or provider's name holds `$4` (a LIKE pattern, escaped), accents and case aside.
-/// The pattern is made once (a sub-select), not for every facility; the providers whose name
-/// holds it are found once, by id.
-macro_rules! name_holds {
-    () => {
-        " and (f.search_name like (select '%' || lower(unaccent($4)) || '%') \
-          or f.provider_id = any (array(select p2.provider_id from providers p2 where p2.tenant_id = $1 \
-               and lower(unaccent(p2.name)) like (select '%' || lower(unaccent($4)) || '%'))))"
-    };
-}
-
 /// The columns of a list line, for the tenant's facilities (`$2`: archived ones) of provider `$3`
 /// (any when null).
 const ROWS: &str = "select f.facility_id, f.name, p.name as provider_name, \
@@ -119,87 +109,6 @@ const ROWS: &str = "select f.facility_id, f.name, p.name as provider_name, \
     from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
     left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
     where f.tenant_id = $1 and f.archived = $2 and ($3::uuid is null or f.provider_id = $3)";
-
-/// One page of the list, in the order of the names without accents: `$hits` (a `with` clause)
-/// names the page's ids as `hits` (`$5`, `$6`: limit and offset), `$total` counts the whole
-/// list; then the columns shown are read for just the page's ids.
-macro_rules! list_page {
-    ($hits:expr, $total:expr) => {
-        concat!(
-            $hits,
-            " select f.facility_id, f.name, p.name as provider_name, \
-            coalesce((select string_agg(t.name, ', ' order by l.is_main desc, t.name) from facility_type_links l \
-              join facility_types t on t.tenant_id = l.tenant_id and t.code = l.type_code \
-              where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id), '') as type_names, \
-            coalesce(b.name, f.city) as place, f.verified_on, f.archived, (",
-            $total,
-            ") as total \
-            from hits h join facilities f on f.tenant_id = $1 and f.facility_id = h.facility_id \
-            join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
-            left join areas b on b.tenant_id = f.tenant_id and b.area_id = f.buurt_id \
-            order by h.search_name, h.facility_id"
-        )
-    };
-}
-
-/// A page of a whole list (`$4` unused, empty): the page's ids in index order, and a count, each
-/// an index-only scan of `facilities_listed` for the facilities in use.
-macro_rules! whole_list {
-    ($filter:expr) => {
-        list_page!(
-            concat!(
-                "with hits as (select f.facility_id, f.search_name from facilities f where ",
-                $filter,
-                " and $4 = '' order by f.search_name, f.facility_id limit $5 offset $6)"
-            ),
-            concat!(
-                "select count(*) from facilities f where ",
-                $filter,
-                " and $4 = ''"
-            )
-        )
-    };
-}
-
-/// A page of the facilities whose name or provider's name holds `$4`: the matches taken once
-/// (the filter runs over the list once), then counted and sorted.
-macro_rules! matching {
-    ($filter:expr) => {
-        list_page!(
-            concat!(
-                "with listed as materialized (select f.facility_id, f.search_name from facilities f where ",
-                $filter,
-                name_holds!(),
-                "), hits as (select facility_id, search_name from listed \
-                   order by search_name, facility_id limit $5 offset $6)"
-            ),
-            "select count(*) from listed"
-        )
-    };
-}
-
-/// Which of the tenant's facilities in use a list holds (`$2` unused, false; `$3`: of that
-/// provider, any when null). `not archived` is written out, so that even a prepared statement's
-/// generic plan reads the partial index `facilities_listed`.
-macro_rules! in_use {
-    () => {
-        "f.tenant_id = $1 and not f.archived and not $2 and ($3::uuid is null or f.provider_id = $3)"
-    };
-}
-
-/// The archived facilities (`$2` unused, true).
-macro_rules! archived {
-    () => {
-        "f.tenant_id = $1 and f.archived and $2 and ($3::uuid is null or f.provider_id = $3)"
-    };
-}
-
-/// A page of the facilities in use (`$4` unused, empty), of those whose name or provider's name
-/// holds `$4`, and the same two of the archive.
-const IN_USE: &str = whole_list!(in_use!());
-const IN_USE_MATCHING: &str = matching!(in_use!());
-const ARCHIVED: &str = whole_list!(archived!());
-const ARCHIVED_MATCHING: &str = matching!(archived!());
 
 /// GET /{tenant}/voorzieningen
 pub async fn facility_index(
@@ -214,10 +123,6 @@ pub async fn facility_index(
         .filter(|c| !c.is_control())
         .take(200)
         .collect();
-    let pattern = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
     let page: i64 = query
         .pagina
         .as_deref()
@@ -226,29 +131,37 @@ pub async fn facility_index(
         .unwrap_or(1);
     let archive = query.archief.is_some();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let rows: Vec<(ListRow, i64)> = {
-        let statement = sqlx::query(match (archive, pattern.is_empty()) {
-            (false, true) => IN_USE,
-            (false, false) => IN_USE_MATCHING,
-            (true, true) => ARCHIVED,
-            (true, false) => ARCHIVED_MATCHING,
-        });
-        let raw: Vec<sqlx::postgres::PgRow> = statement
-            .bind(user.tenant_id)
-            .bind(archive)
-            .bind(user.read_scope().only())
-            .bind(&pattern)
-            .bind(PAGE_SIZE)
-            .bind((page - 1) * PAGE_SIZE)
-            .fetch_all(&mut *tx)
-            .await?;
-        use sqlx::Row;
-        raw.iter()
-            .map(|r| Ok((ListRow::from_row(r)?, r.try_get::<i64, _>("total")?)))
-            .collect::<Result<_, sqlx::Error>>()?
-    };
+    // The generation, and the search text as PostgreSQL folds names (lower, unaccent).
+    let (generation, folded): (i64, String) = sqlx::query_as(
+        "select register_generation, lower(unaccent($2)) from tenants where tenant_id = $1",
+    )
+    .bind(user.tenant_id)
+    .bind(&q)
+    .fetch_optional(&mut *tx)
+    .await?
+    .unwrap_or_default();
+    let list = listing::kept(&state.cache, &mut tx, generation).await?;
     tx.commit().await?;
-    let total = rows.first().map(|r| r.1).unwrap_or(0);
+    let (lines, total) = list.page(&listing::Wanted {
+        archived: archive,
+        provider: user.read_scope().only(),
+        folded_text: &folded,
+        offset: ((page - 1) * PAGE_SIZE) as usize,
+        limit: PAGE_SIZE as usize,
+    });
+    let rows = lines
+        .into_iter()
+        .map(|l| ListRow {
+            facility_id: l.facility_id,
+            name: l.name.clone(),
+            provider_name: list.provider_name(l).to_string(),
+            type_names: l.type_names.clone(),
+            place: l.place.clone(),
+            verified_on: l.verified_on,
+            archived: l.archived,
+        })
+        .collect();
+    let total = total as i64;
     let notice = match query.melding.as_deref() {
         Some("gecontroleerd") => Some("De voorziening is als gecontroleerd gemarkeerd."),
         _ => None,
@@ -263,7 +176,7 @@ pub async fn facility_index(
         base: user.href(Section::Facilities.path()),
         q,
         archive,
-        rows: rows.into_iter().map(|r| r.0).collect(),
+        rows,
         total,
         page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
