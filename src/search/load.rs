@@ -11,7 +11,7 @@ use super::bits::Bits;
 use super::closed::ClosedDays;
 use super::filters::{opening_slot, CodeFilter, Flag, PerCodeFilter, PerFlag, OPENING_SLOTS};
 use super::index::{children_of, lineage_in, Area, Entry, TenantIndex, TypeInfo};
-use super::words::TextIndexBuilder;
+use super::words::{stems_of, TextIndexBuilder};
 use crate::cbs::Level;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
@@ -26,7 +26,7 @@ struct FacilityRow {
     modified: OffsetDateTime,
     name: String,
     provider_name: String,
-    summary: String,
+    description: String,
     city: String,
     buurt_id: Option<Uuid>,
     serves_whole_region: bool,
@@ -38,7 +38,9 @@ struct FacilityRow {
     target_groups: Vec<String>,
     types: Vec<String>,
     served: Vec<Uuid>,
-    stems: Vec<String>,
+    /// `search_doc` in PostgreSQL's text form (read by [`super::words::stems_of`]: unnesting it
+    /// in SQL cost the load most of its time).
+    search_doc: String,
     search_name: String,
     closed_holidays: Vec<String>,
     latitude: Option<f64>,
@@ -47,14 +49,13 @@ struct FacilityRow {
 
 /// The listed facilities: not archived, of a provider that is not archived.
 pub(crate) const FACILITIES: &str = "select f.facility_id, f.provider_id, greatest(f.updated_at, p.updated_at) as modified, f.name, p.name as provider_name, \
-    left(regexp_replace(f.description, '\\s+', ' ', 'g'), 220) as summary, f.city, f.buurt_id, \
+    f.description, f.city, f.buurt_id, \
     f.serves_whole_region, f.access, f.own_contribution, f.wheelchair, f.functions, f.bouwstenen, f.target_groups, \
     f.closed_holidays, f.latitude, f.longitude, \
     array(select l.type_code from facility_type_links l where l.tenant_id = f.tenant_id and l.facility_id = f.facility_id \
           order by l.is_main desc, l.type_code) as types, \
     array(select s.area_id from facility_service_areas s where s.tenant_id = f.tenant_id and s.facility_id = f.facility_id) as served, \
-    array(select u.lexeme || ' ' || coalesce((select min(w) from unnest(u.weights) w), 'D') from unnest(f.search_doc) u) as stems, \
-    f.search_name \
+    f.search_doc::text as search_doc, f.search_name \
     from facilities f join providers p on p.tenant_id = f.tenant_id and p.provider_id = f.provider_id \
     where f.tenant_id = $1 and not f.archived and not p.archived order by lower(f.name), f.facility_id";
 
@@ -112,6 +113,30 @@ async fn opening(tx: &mut TenantTx) -> AppResult<HashMap<Uuid, u32>> {
         }
     }
     Ok(open)
+}
+
+/// Characters in a summary, at most.
+const SUMMARY_CHARS: usize = 220;
+
+/// What a result line shows of a description: its first [`SUMMARY_CHARS`] characters with each
+/// run of white space made one space (as `regexp_replace(…, '\s+', ' ', 'g')` would; for ASCII
+/// white space).
+pub fn summary(description: &str) -> String {
+    let mut out = String::with_capacity(description.len().min(SUMMARY_CHARS * 2));
+    let mut after_space = false;
+    for c in description
+        .chars()
+        .filter_map(|c| {
+            let space = c.is_ascii_whitespace() || c == '\x0b';
+            let skip = space && after_space;
+            after_space = space;
+            (!skip).then_some(if space { ' ' } else { c })
+        })
+        .take(SUMMARY_CHARS)
+    {
+        out.push(c);
+    }
+    out
 }
 
 /// The tenant's projection, read through `tx`, labelled `generation`.
@@ -267,7 +292,7 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
             .iter()
             .map(|t| type_texts[*t].as_str())
             .collect();
-        text.add(&row.stems, &row.search_name, &texts);
+        text.add(&stems_of(&row.search_doc), &row.search_name, &texts);
         let level = |l: Level| located.iter().copied().find(|a| areas[*a].level == l);
         entries.push(Entry {
             id: row.facility_id,
@@ -275,7 +300,7 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
             modified: row.modified,
             name: row.name,
             provider: row.provider_name,
-            summary: row.summary,
+            summary: summary(&row.description),
             city: row.city,
             types: entry_types,
             buurt,
@@ -304,4 +329,21 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
         closed,
         text.build(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_makes_runs_of_white_space_one_space_and_stops_at_220_characters() {
+        assert_eq!(summary("  Koffie\n\n\tén\r\n  thee "), " Koffie én thee ");
+        let long = "é ".repeat(200);
+        assert_eq!(summary(&long).chars().count(), SUMMARY_CHARS);
+        assert_eq!(
+            summary("a\u{a0}\u{a0}b"),
+            "a\u{a0}\u{a0}b",
+            "only ASCII white space"
+        );
+    }
 }

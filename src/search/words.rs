@@ -152,6 +152,48 @@ impl TextIndex {
     }
 }
 
+/// The lexemes of a tsvector in PostgreSQL's text form (`'huiskam':1A,4 'koffi':2B`), each as
+/// `lexeme weight` with its strongest weight (A, the name, first; D when none is written or the
+/// lexeme has no positions): what [`TextIndexBuilder::add`] takes.
+pub fn stems_of(tsvector: &str) -> Vec<String> {
+    let mut stems = Vec::new();
+    let mut chars = tsvector.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        // Quotes and backslashes in a lexeme are written twice.
+        let mut lexeme = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    lexeme.push('\'');
+                }
+                '\'' => break,
+                '\\' => lexeme.extend(chars.next()),
+                c => lexeme.push(c),
+            }
+        }
+        let mut strongest = 'D';
+        if chars.peek() == Some(&':') {
+            while let Some(&c) = chars.peek() {
+                if c == ' ' {
+                    break;
+                }
+                chars.next();
+                if matches!(c, 'A' | 'B' | 'C') && c < strongest {
+                    strongest = c;
+                }
+            }
+        }
+        lexeme.push(' ');
+        lexeme.push(strongest);
+        stems.push(lexeme);
+    }
+    stems
+}
+
 /// Builds a [`TextIndex`], one entry after the other.
 #[derive(Default)]
 pub struct TextIndexBuilder {
@@ -171,7 +213,10 @@ impl TextIndexBuilder {
             let Some((stem, class)) = s.rsplit_once(' ') else {
                 continue;
             };
-            let postings = self.stems.entry(stem.to_string()).or_default();
+            let postings = match self.stems.get_mut(stem) {
+                Some(postings) => postings,
+                None => self.stems.entry(stem.to_string()).or_default(),
+            };
             match postings.last_mut() {
                 Some((e, w)) if *e == entry => *w = w.max(weight(class)),
                 _ => postings.push((entry, weight(class))),
@@ -392,6 +437,15 @@ pub fn from_analysis(stems: Option<Vec<String>>, plain: Option<String>) -> Optio
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stems_come_from_the_text_form_with_their_strongest_weight() {
+        assert_eq!(
+            stems_of("'huiskam':1A,7 'koffi':2,3C 'o''neil':4B 'a\\\\b':5 'stripped'"),
+            ["huiskam A", "koffi C", "o'neil B", "a\\b D", "stripped D"]
+        );
+        assert!(stems_of("").is_empty());
+    }
+
     use super::*;
 
     fn index() -> TextIndex {

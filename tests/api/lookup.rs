@@ -447,3 +447,41 @@ async fn walk_in_places_on_a_day_and_dagdeel_are_a_wijkteam_filter_only() {
     assert_eq!(total(&public.body), open);
     assert!(!public.body.contains("name=\"inloop\""));
 }
+
+/// The projection reads `search_doc` in its text form: every facility's stems, and odd lexemes
+/// (quotes, backslashes, no positions), read as PostgreSQL's own unnest gives them.
+#[tokio::test]
+async fn stems_read_from_the_text_form_are_those_postgresql_unnests() {
+    let app = TestApp::spawn().await;
+    let unnested =
+        "array(select u.lexeme || ' ' || coalesce((select min(w) from unnest(u.weights) w), 'D') \
+                    from unnest(d) u)";
+    let rows: Vec<(String, Vec<String>)> = sqlx::query_as(&format!(
+        "select d::text, {unnested} from (select search_doc as d from facilities \
+         union all select setweight(to_tsvector('simple', $$O'Neil back\\slash 'quoted' x$$), 'B') \
+         union all select strip(to_tsvector('dutch', 'huiskamers koffie')) \
+         union all select to_tsvector('dutch', 'koffie') || setweight(to_tsvector('dutch', 'koffie thee'), 'C') \
+         union all select ''::tsvector) docs"
+    ))
+    .fetch_all(&app.db.admin)
+    .await
+    .unwrap();
+    assert!(rows.len() > 30);
+    for (text, mut expected) in rows {
+        let mut read = voorzieningen::search::words::stems_of(&text);
+        read.sort();
+        expected.sort();
+        assert_eq!(read, expected, "{text}");
+    }
+    // And the summary of a description is the one SQL made before.
+    let descriptions: Vec<(String, String)> = sqlx::query_as(
+        "select d, left(regexp_replace(d, '\\s+', ' ', 'g'), 220) from (select description as d \
+         from facilities union all select E'  twee\\n\\n\\tregels\\r\\n ' || repeat('é ', 300)) x",
+    )
+    .fetch_all(&app.db.admin)
+    .await
+    .unwrap();
+    for (description, expected) in descriptions {
+        assert_eq!(voorzieningen::search::load::summary(&description), expected);
+    }
+}
