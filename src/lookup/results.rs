@@ -159,11 +159,11 @@ pub fn page(
             let e = &index.entries[*i];
             ResultRow {
                 href: format!("{detail}/{}", e.id),
-                name: e.name.clone(),
-                provider: e.provider.clone(),
+                name: e.name.to_string(),
+                provider: e.provider.to_string(),
                 types: e.type_names(index),
                 place: e.place(index),
-                summary: e.summary.clone(),
+                summary: e.summary.to_string(),
                 nearness: nearness(index, outcome.near, e),
                 position: e
                     .position

@@ -40,10 +40,11 @@ pub struct Entry {
     pub provider_id: Uuid,
     /// When it or its provider last changed.
     pub modified: time::OffsetDateTime,
-    pub name: String,
-    pub provider: String,
-    pub summary: String,
-    pub city: String,
+    pub name: Box<str>,
+    /// Shared by the entries of one provider.
+    pub provider: std::sync::Arc<str>,
+    pub summary: Box<str>,
+    pub city: Box<str>,
     pub types: Vec<usize>,
     /// Where it is: buurt, wijk, gemeente (each when known).
     pub buurt: Option<usize>,
@@ -58,7 +59,7 @@ impl Entry {
         match self.buurt {
             Some(b) if !self.city.is_empty() => format!("{}, {}", index.areas[b].name, self.city),
             Some(b) => index.areas[b].name.clone(),
-            None => self.city.clone(),
+            None => self.city.to_string(),
         }
     }
 
@@ -140,10 +141,9 @@ impl TenantIndex {
             .iter()
             .map(|e| {
                 std::mem::size_of::<Entry>()
-                    + e.name.capacity()
-                    + e.provider.capacity()
-                    + e.summary.capacity()
-                    + e.city.capacity()
+                    + e.name.len()
+                    + e.summary.len()
+                    + e.city.len()
                     + e.types.capacity() * 8
             })
             .sum();

@@ -226,6 +226,7 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
     let mut text = TextIndexBuilder::default();
     let mut closed = ClosedDays::default();
     let mut entries = Vec::with_capacity(n);
+    let mut provider_names: HashMap<Uuid, std::sync::Arc<str>> = HashMap::new();
     for (i, row) in rows.into_iter().enumerate() {
         let entry_types: Vec<usize> = row
             .types
@@ -298,10 +299,13 @@ pub async fn load(tx: &mut TenantTx, generation: i64) -> AppResult<TenantIndex> 
             id: row.facility_id,
             provider_id: row.provider_id,
             modified: row.modified,
-            name: row.name,
-            provider: row.provider_name,
-            summary: summary(&row.description),
-            city: row.city,
+            name: row.name.into_boxed_str(),
+            provider: provider_names
+                .entry(row.provider_id)
+                .or_insert_with(|| row.provider_name.into())
+                .clone(),
+            summary: summary(&row.description).into_boxed_str(),
+            city: row.city.into_boxed_str(),
             types: entry_types,
             buurt,
             wijk: level(Level::Wijk),

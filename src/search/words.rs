@@ -116,12 +116,15 @@ impl TextIndex {
                 .map(|w| 24 + w.capacity() * 8)
                 .sum::<usize>()
             + nested(&self.entry_names)
+            + nested(&self.entry_type_words)
             + nested(&self.name_postings)
             + self
                 .trigram_postings
                 .values()
-                .map(|p| 48 + p.capacity() * 4)
+                .map(|p| p.capacity() * 4)
                 .sum::<usize>()
+            // The map's table: key, list and a control byte per slot.
+            + self.trigram_postings.capacity() * (8 + 24 + 1)
     }
 
     /// The similarity of `word` to every distinct name word, 0 below MIN_BONUS_SIMILARITY.
@@ -251,10 +254,14 @@ impl TextIndexBuilder {
     }
 
     pub fn build(self) -> TextIndex {
+        // Every list is cut to its length: pushed one by one, each had up to twice the room.
         let (stems, postings) = self
             .stems
             .into_iter()
-            .map(|(s, p)| (s.into_boxed_str(), p))
+            .map(|(s, mut p)| {
+                p.shrink_to_fit();
+                (s.into_boxed_str(), p)
+            })
             .unzip();
         let mut name_postings = vec![Vec::new(); self.trigrams.len()];
         for (e, (names, types)) in self
@@ -273,13 +280,21 @@ impl TextIndexBuilder {
                 trigram_postings.entry(*t).or_default().push(id as u32);
             }
         }
+        let fit = |mut lists: Vec<Vec<u32>>| {
+            lists.iter_mut().for_each(Vec::shrink_to_fit);
+            lists
+        };
+        trigram_postings.values_mut().for_each(Vec::shrink_to_fit);
+        trigram_postings.shrink_to_fit();
+        let mut name_words = self.trigrams;
+        name_words.iter_mut().for_each(Vec::shrink_to_fit);
         TextIndex {
             stems,
             postings,
-            name_words: self.trigrams,
-            entry_names: self.entry_names,
-            entry_type_words: self.entry_type_words,
-            name_postings,
+            name_words,
+            entry_names: fit(self.entry_names),
+            entry_type_words: fit(self.entry_type_words),
+            name_postings: fit(name_postings),
             trigram_postings,
         }
     }

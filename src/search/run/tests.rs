@@ -139,7 +139,7 @@ fn register(facts: &[Fact]) -> TenantIndex {
             modified: OffsetDateTime::UNIX_EPOCH,
             name: fact.name.into(),
             provider: "Stichting".into(),
-            summary: String::new(),
+            summary: "".into(),
             city: "Almelo".into(),
             types: fact.types.to_vec(),
             buurt,
@@ -210,7 +210,7 @@ fn names(index: &TenantIndex, outcome: &Outcome) -> Vec<String> {
     outcome
         .rows
         .iter()
-        .map(|i| index.entries[*i].name.clone())
+        .map(|i| index.entries[*i].name.to_string())
         .collect()
 }
 
@@ -549,7 +549,7 @@ fn walk_in_places_narrow_the_opening_filter_only_where_they_are_given() {
         index
             .entries
             .iter()
-            .position(|e| e.name == name)
+            .position(|e| &*e.name == name)
             .expect(name)
     };
     // Walk-in places: Buurthuis De Kolk on Monday morning, the Voedselbank on Monday evening.
@@ -598,12 +598,12 @@ fn the_open_on_filter_leaves_out_who_is_closed_on_the_coming_date() {
     let kolk = index
         .entries
         .iter()
-        .position(|e| e.name == "Buurthuis De Kolk")
+        .position(|e| &*e.name == "Buurthuis De Kolk")
         .unwrap();
     let voedselbank = index
         .entries
         .iter()
-        .position(|e| e.name == "Voedselbank Almelo")
+        .position(|e| &*e.name == "Voedselbank Almelo")
         .unwrap();
     // Sunday 20 December 2026: the coming Monday is the 21st.
     let today = time::macros::date!(2026 - 12 - 20);
