@@ -12,6 +12,7 @@
 pub mod bits;
 pub mod closed;
 pub mod filters;
+pub mod flat;
 pub mod index;
 pub mod load;
 pub mod params;

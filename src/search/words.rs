@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::bits::Bits;
+use super::flat::Lists;
 
 /// Trigram similarity from which a name word counts as a typo of a query word.
 const TYPO_SIMILARITY: f32 = 0.5;
@@ -114,57 +115,48 @@ pub struct TextIndex {
     /// Distinct stems, sorted.
     stems: Vec<Box<str>>,
     /// Per stem: the entries that have it, with their weight.
-    postings: Vec<Vec<Posting>>,
+    postings: Lists<Posting>,
     /// Distinct words of names, type names and aliases, as trigram sets.
-    name_words: Vec<Vec<Trigram>>,
+    name_words: Lists<Trigram>,
     /// Per entry: its name's words (positions in `name_words`).
-    entry_names: Vec<Vec<u32>>,
+    entry_names: Lists<u32>,
     /// Per entry: the words of its types' names and aliases that its name lacks.
-    entry_type_words: Vec<Vec<u32>>,
+    entry_type_words: Lists<u32>,
     /// Per word: the entries whose name or types have it.
-    name_postings: Vec<Vec<u32>>,
-    /// Per trigram: the name words that have it.
-    trigram_postings: HashMap<Trigram, Vec<u32>>,
+    name_postings: Lists<u32>,
+    /// The distinct trigrams of the name words, sorted.
+    trigrams: Vec<Trigram>,
+    /// Per trigram (as in `trigrams`): the name words that have it.
+    trigram_postings: Lists<u32>,
 }
 
 impl TextIndex {
     /// An estimate of the heap memory it holds, in bytes.
     pub fn bytes(&self) -> usize {
-        let nested = |v: &Vec<Vec<u32>>| v.iter().map(|x| 24 + x.capacity() * 4).sum::<usize>();
-        self.stems.iter().map(|s| 16 + s.len()).sum::<usize>()
-            + self
-                .postings
-                .iter()
-                .map(|p| 24 + p.capacity() * 4)
-                .sum::<usize>()
-            + self
-                .name_words
-                .iter()
-                .map(|w| 24 + w.capacity() * 8)
-                .sum::<usize>()
-            + nested(&self.entry_names)
-            + nested(&self.entry_type_words)
-            + nested(&self.name_postings)
-            + self
-                .trigram_postings
-                .values()
-                .map(|p| p.capacity() * 4)
-                .sum::<usize>()
-            // The map's table: key, list and a control byte per slot.
-            + self.trigram_postings.capacity() * (8 + 24 + 1)
+        self.stems.capacity() * 16
+            + self.stems.iter().map(|s| s.len()).sum::<usize>()
+            + self.postings.bytes()
+            + self.name_words.bytes()
+            + self.entry_names.bytes()
+            + self.entry_type_words.bytes()
+            + self.name_postings.bytes()
+            + self.trigrams.capacity() * 8
+            + self.trigram_postings.bytes()
     }
 
     /// The similarity of `word` to every distinct name word, 0 below MIN_BONUS_SIMILARITY.
     fn similarities(&self, word: &[Trigram]) -> Vec<f32> {
         let mut shared = vec![0u16; self.name_words.len()];
         for t in word {
-            for id in self.trigram_postings.get(t).into_iter().flatten() {
-                shared[*id as usize] += 1;
+            if let Ok(i) = self.trigrams.binary_search(t) {
+                for id in self.trigram_postings.get(i) {
+                    shared[*id as usize] += 1;
+                }
             }
         }
         shared
             .iter()
-            .zip(&self.name_words)
+            .zip(self.name_words.iter())
             .map(|(n, name)| {
                 let n = *n as usize;
                 let x = if n == 0 {
@@ -282,14 +274,10 @@ impl TextIndexBuilder {
     }
 
     pub fn build(self) -> TextIndex {
-        // Every list is cut to its length: pushed one by one, each had up to twice the room.
-        let (stems, postings) = self
+        let (stems, postings): (Vec<Box<str>>, Vec<Vec<Posting>>) = self
             .stems
             .into_iter()
-            .map(|(s, mut p)| {
-                p.shrink_to_fit();
-                (s.into_boxed_str(), p)
-            })
+            .map(|(s, p)| (s.into_boxed_str(), p))
             .unzip();
         let mut name_postings = vec![Vec::new(); self.trigrams.len()];
         for (e, (names, types)) in self
@@ -302,28 +290,23 @@ impl TextIndexBuilder {
                 name_postings[*id as usize].push(e as u32);
             }
         }
-        let mut trigram_postings: HashMap<Trigram, Vec<u32>> = HashMap::new();
+        let mut by_trigram: BTreeMap<Trigram, Vec<u32>> = BTreeMap::new();
         for (id, word) in self.trigrams.iter().enumerate() {
             for t in word {
-                trigram_postings.entry(*t).or_default().push(id as u32);
+                by_trigram.entry(*t).or_default().push(id as u32);
             }
         }
-        let fit = |mut lists: Vec<Vec<u32>>| {
-            lists.iter_mut().for_each(Vec::shrink_to_fit);
-            lists
-        };
-        trigram_postings.values_mut().for_each(Vec::shrink_to_fit);
-        trigram_postings.shrink_to_fit();
-        let mut name_words = self.trigrams;
-        name_words.iter_mut().for_each(Vec::shrink_to_fit);
+        let (trigrams, trigram_postings): (Vec<Trigram>, Vec<Vec<u32>>) =
+            by_trigram.into_iter().unzip();
         TextIndex {
             stems,
-            postings,
-            name_words,
-            entry_names: fit(self.entry_names),
-            entry_type_words: fit(self.entry_type_words),
-            name_postings: fit(name_postings),
-            trigram_postings,
+            postings: Lists::new(postings),
+            name_words: Lists::new(self.trigrams),
+            entry_names: Lists::new(self.entry_names),
+            entry_type_words: Lists::new(self.entry_type_words),
+            name_postings: Lists::new(name_postings),
+            trigrams,
+            trigram_postings: Lists::new(trigram_postings),
         }
     }
 }
@@ -381,9 +364,9 @@ impl Query {
             let start = text.stems.partition_point(|s| &**s < stem.as_str());
             for postings in text.stems[start..]
                 .iter()
-                .zip(&text.postings[start..])
-                .take_while(|(s, _)| s.starts_with(stem.as_str()))
-                .map(|(_, p)| p)
+                .enumerate()
+                .take_while(|(_, s)| s.starts_with(stem.as_str()))
+                .map(|(i, _)| text.postings.get(start + i))
             {
                 for p in postings {
                     let b = &mut best[p.entry() as usize];
@@ -406,11 +389,15 @@ impl Query {
         // MIN_BONUS_SIMILARITY), from the trigrams they share: only words sharing one are visited.
         let sims: Vec<Vec<f32>> = self.fuzzy.iter().map(|w| text.similarities(w)).collect();
         let best = |e: usize, s: &[f32]| {
-            let name = text.entry_names[e]
+            let name = text
+                .entry_names
+                .get(e)
                 .iter()
                 .map(|id| s[*id as usize])
                 .fold(0.0, f32::max);
-            let types = text.entry_type_words[e]
+            let types = text
+                .entry_type_words
+                .get(e)
                 .iter()
                 .map(|id| s[*id as usize] * TYPE_WORD_FACTOR)
                 .fold(0.0, f32::max);
@@ -426,7 +413,8 @@ impl Query {
         for s in &sims {
             let mut close = Bits::empty(n);
             for (id, _) in s.iter().enumerate().filter(|(_, x)| **x >= TYPO_SIMILARITY) {
-                text.name_postings[id]
+                text.name_postings
+                    .get(id)
                     .iter()
                     .for_each(|e| close.set(*e as usize));
             }
