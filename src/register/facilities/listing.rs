@@ -146,20 +146,26 @@ impl Listing {
     }
 }
 
-/// The tenant's list at `generation` or later (the generation read in `tx`): the one kept, or
-/// read once however many requests ask at the same time, and kept.
+/// The tenant's list at `generation` or later (`tenants.register_generation`, read by the
+/// caller in any statement: a change committed before it moved it): the one kept, or read once
+/// in a tenant transaction of its own however many requests ask at the same time, and kept. So
+/// while the register does not change, a page of the list costs the statement that read the
+/// generation and no transaction.
 pub async fn kept(
     cache: &crate::cache::RegisterCache,
-    tx: &mut TenantTx,
+    db: &crate::db::Db,
+    tenant_id: Uuid,
     generation: i64,
 ) -> AppResult<std::sync::Arc<Listing>> {
-    let tenant_id = tx.tenant_id();
     let tenant = cache.tenant(tenant_id, generation);
     let mut loaded = None;
     let listing = tenant
         .facility_listing()
         .get_or_try_init(|| async {
-            let listing = std::sync::Arc::new(Listing::load(tx).await?);
+            // What the transaction reads is at least `generation` (perhaps newer: harmless).
+            let mut tx = db.tenant_tx(tenant_id).await?;
+            let listing = std::sync::Arc::new(Listing::load(&mut tx).await?);
+            tx.commit().await?;
             loaded = Some(listing.bytes());
             Ok::<_, crate::error::AppError>(listing)
         })

@@ -130,18 +130,17 @@ pub async fn facility_index(
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
     let archive = query.archief.is_some();
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    // The generation, and the search text as PostgreSQL folds names (lower, unaccent).
+    // The generation, and the search text as PostgreSQL folds names (lower, unaccent): one
+    // statement, no transaction (`tenants` is readable as a whole; the list is the tenant's).
     let (generation, folded): (i64, String) = sqlx::query_as(
         "select register_generation, lower(unaccent($2)) from tenants where tenant_id = $1",
     )
     .bind(user.tenant_id)
     .bind(&q)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(state.db.pool())
     .await?
     .unwrap_or_default();
-    let list = listing::kept(&state.cache, &mut tx, generation).await?;
-    tx.commit().await?;
+    let list = listing::kept(&state.cache, &state.db, user.tenant_id, generation).await?;
     let (lines, total) = list.page(&listing::Wanted {
         archived: archive,
         provider: user.read_scope().only(),
