@@ -189,6 +189,17 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Changes the register behind the app's back (`sql`, as the owner), then refreshes the
+    /// search documents of tenant `slug` as the app's own writes do.
+    pub async fn change_register(&self, slug: &str, sql: &str) {
+        sqlx::query(sql).execute(&self.db.admin).await.unwrap();
+        sqlx::query("select facility_search_refresh(tenant_id, null) from tenants where slug = $1")
+            .bind(slug)
+            .execute(&self.db.admin)
+            .await
+            .unwrap();
+    }
+
     pub async fn id(&self, sql: &str) -> Uuid {
         sqlx::query_scalar(sql)
             .fetch_one(&self.db.admin)

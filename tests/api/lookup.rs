@@ -146,18 +146,11 @@ async fn search_follows_register_changes() {
     let mut b = app.login("wijkteam@almelo.demo").await;
     let (before, _, _) = search(&mut b, "/almelo/zoeken").await;
     // A provider renamed by a beleidsmedewerker: its facilities are found by the new name.
-    sqlx::query(
+    app.change_register(
+        "almelo",
         "update providers set name = 'Stichting Zonnebloemveld' where name = 'Humanitas Almelo'",
     )
-    .execute(&app.db.admin)
-    .await
-    .unwrap();
-    sqlx::query(
-        "select facility_search_refresh(tenant_id, null) from tenants where slug = 'almelo'",
-    )
-    .execute(&app.db.admin)
-    .await
-    .unwrap();
+    .await;
     let (_, found, _) = search(&mut b, "/almelo/zoeken?q=zonnebloemveld").await;
     assert!(
         found.contains(&"Maatjesproject Humanitas".to_string()),

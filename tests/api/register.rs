@@ -489,19 +489,12 @@ async fn the_facility_list_pages_in_name_order_and_finds_names_and_providers_acc
     .execute(&app.db.admin)
     .await
     .unwrap();
-    sqlx::query(
+    app.change_register(
+        "almelo",
         "update facilities set name = 'Café Émile 100% echt_goed' \
          where name = 'Dagstructurering Schelfhorst 7'",
     )
-    .execute(&app.db.admin)
-    .await
-    .unwrap();
-    sqlx::query(
-        "select facility_search_refresh(tenant_id, null) from tenants where slug = 'almelo'",
-    )
-    .execute(&app.db.admin)
-    .await
-    .unwrap();
+    .await;
     let mut b = app.login("beleid@almelo.demo").await;
 
     // The whole list: the count, and every page in the order SQL gives.
@@ -593,18 +586,11 @@ async fn the_facility_list_pages_in_name_order_and_finds_names_and_providers_acc
     assert!(!by_provider.is_empty());
 
     // The list is kept between requests, but a change shows at the next one.
-    sqlx::query(
+    app.change_register(
+        "almelo",
         "update facilities set name = 'Zwaluwnest' where name = 'Dagstructurering Schelfhorst 12'",
     )
-    .execute(&app.db.admin)
-    .await
-    .unwrap();
-    sqlx::query(
-        "select facility_search_refresh(tenant_id, null) from tenants where slug = 'almelo'",
-    )
-    .execute(&app.db.admin)
-    .await
-    .unwrap();
+    .await;
     let renamed = b.get("/almelo/voorzieningen?q=zwaluw").await;
     assert!(renamed.body.contains("Zwaluwnest"), "{}", renamed.body);
     assert!(!b
