@@ -57,8 +57,9 @@ pub struct ListRow {
 }
 
 impl ListRow {
-    pub fn stale(&self) -> bool {
-        is_stale(self.verified_on, time_fmt::today())
+    /// Not verified for a year on `today` (worked out once per page).
+    pub fn stale(&self, today: Date) -> bool {
+        is_stale(self.verified_on, today)
     }
 
     pub fn verified_text(&self) -> String {
@@ -76,6 +77,7 @@ struct ListPage {
     q: String,
     archive: bool,
     rows: Vec<ListRow>,
+    today: Date,
     total: i64,
     page: i64,
     pages: i64,
@@ -176,6 +178,7 @@ pub async fn facility_index(
         q,
         archive,
         rows,
+        today: time_fmt::today(),
         total,
         page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
