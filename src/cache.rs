@@ -36,7 +36,8 @@ use crate::hsds::model::Service;
 use crate::hsds::Vocabulary;
 use crate::lookup::public_facts::PublicFacts;
 use crate::register::facilities::listing::Listing;
-use crate::register::facilities::view::FacilityPageLists;
+use crate::register::facilities::page_data::FacilityPageLists;
+use crate::register::facilities::store::Snapshot;
 use crate::search::index::TenantIndex;
 
 /// Tenants kept in memory at once, at most (memory usually bounds it first).
@@ -100,11 +101,15 @@ pub struct PerFacility {
     public_facts: HashMap<Uuid, Arc<PublicFacts>>,
     hsds_services: HashMap<Uuid, Arc<Service>>,
     hsds_summaries: HashMap<Uuid, Arc<Service>>,
+    snapshots: HashMap<Uuid, Arc<Snapshot>>,
 }
 
 impl PerFacility {
     fn len(&self) -> usize {
-        self.public_facts.len() + self.hsds_services.len() + self.hsds_summaries.len()
+        self.public_facts.len()
+            + self.hsds_services.len()
+            + self.hsds_summaries.len()
+            + self.snapshots.len()
     }
 }
 
@@ -129,6 +134,16 @@ fn hsds_services(kept: &mut PerFacility) -> &mut HashMap<Uuid, Arc<Service>> {
 
 fn hsds_summaries(kept: &mut PerFacility) -> &mut HashMap<Uuid, Arc<Service>> {
     &mut kept.hsds_summaries
+}
+
+fn snapshots(kept: &mut PerFacility) -> &mut HashMap<Uuid, Arc<Snapshot>> {
+    &mut kept.snapshots
+}
+
+impl FacilitySlot<Snapshot> {
+    /// Everything stored about a facility, for the signed-in facility page (never shown to
+    /// anyone but the tenant's own users).
+    pub const SNAPSHOT: Self = FacilitySlot(snapshots);
 }
 
 impl FacilitySlot<PublicFacts> {

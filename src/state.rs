@@ -16,6 +16,10 @@ pub struct AppState {
     pub cache: Arc<crate::cache::RegisterCache>,
     /// Slugs of tenants, for the public routes.
     pub slugs: Arc<crate::tenancy::published::Slugs>,
+    /// Sessions kept between requests ([`crate::auth::session_cache`]).
+    pub sessions: Arc<crate::auth::session_cache::SessionCache>,
+    /// Search texts analysed so far ([`crate::search::analysis`]).
+    pub analyses: Arc<crate::search::analysis::Analyses>,
     /// The content security policy (it names the map's tile host).
     pub csp: axum::http::HeaderValue,
 }
@@ -29,7 +33,10 @@ impl AppState {
             .map(|smtp| Mailer::new(smtp, &settings.smtp_tls));
         let csp = axum::http::HeaderValue::from_str(&settings.map.csp())
             .expect("the policy is ASCII without control characters");
+        let sessions = crate::auth::session_cache::SessionCache::new(settings.session_idle);
         Self {
+            sessions: Arc::new(sessions),
+            analyses: Arc::default(),
             db,
             csp,
             settings: Arc::new(settings),

@@ -12,5 +12,6 @@ pub mod password_change;
 pub mod password_links;
 pub mod roles;
 pub mod session;
+pub mod session_cache;
 pub mod throttle;
 pub mod token;

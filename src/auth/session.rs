@@ -1,5 +1,9 @@
-//! Sessions stored in PostgreSQL: a random id in the cookie, only its digest in the table,
-//! an idle and an absolute timeout (checked by `auth_load_session`).
+//! Sessions stored in PostgreSQL: the tenant and a random secret in the cookie, only the
+//! cookie's digest in the table, an idle and an absolute timeout (checked in full by
+//! `auth_check_session`). Between full checks a session is kept in memory
+//! ([`crate::auth::session_cache`]) and checked against its tenant's `auth_generation`.
+
+use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -16,9 +20,36 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::request_info::RequestInfo;
 
-/// The signed-in user of this request.
+/// The signed-in user of this request: the session's user (shared with the session kept in
+/// memory) and what this request read of the tenant.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
+    user: Arc<SessionUser>,
+    /// The tenant's counters as this request found them, read with the session check.
+    pub tenant_state: TenantState,
+}
+
+/// What a signed-in request reads of its tenant with the session check, for the caches of the
+/// register: no statement of its own is needed for them.
+#[derive(Debug, Clone, Copy)]
+pub struct TenantState {
+    /// `tenants.register_generation`.
+    pub register_generation: i64,
+    /// Whether the tenant's kaart is published.
+    pub published: bool,
+}
+
+impl std::ops::Deref for CurrentUser {
+    type Target = SessionUser;
+
+    fn deref(&self) -> &SessionUser {
+        &self.user
+    }
+}
+
+/// The user of a session, as kept between requests.
+#[derive(Debug)]
+pub struct SessionUser {
     pub tenant_id: Uuid,
     pub tenant_slug: String,
     pub tenant_name: String,
@@ -32,7 +63,7 @@ pub struct CurrentUser {
     pub session_hash: Vec<u8>,
 }
 
-impl CurrentUser {
+impl SessionUser {
     pub fn may(&self, section: Section) -> bool {
         section.allows(&self.roles)
     }
@@ -71,8 +102,11 @@ pub struct MaybeUser(pub Option<CurrentUser>);
 
 #[derive(FromRow)]
 struct SessionRow {
-    tenant_id: Uuid,
     user_id: Uuid,
+    created_at: time::OffsetDateTime,
+    auth_generation: i64,
+    register_generation: i64,
+    published: bool,
     csrf_token: String,
     tenant_slug: String,
     tenant_name: String,
@@ -101,19 +135,57 @@ pub async fn load_session(State(state): State<AppState>, mut req: Request, next:
     next.run(req).await
 }
 
-async fn load(state: &AppState, session_id: &str) -> AppResult<Option<CurrentUser>> {
-    let hash = digest(session_id);
+/// The tenant a session cookie names and the digest the table keeps of it; `None` for a
+/// cookie not made by [`create`].
+fn parse_cookie(value: &str) -> Option<(Uuid, Vec<u8>)> {
+    let (tenant, secret) = value.split_at_checked(36)?;
+    let tenant = Uuid::try_parse(tenant).ok()?;
+    secret.strip_prefix('_').filter(|s| !s.is_empty())?;
+    Some((tenant, digest(value)))
+}
+
+async fn load(state: &AppState, cookie: &str) -> AppResult<Option<CurrentUser>> {
+    let Some((tenant_id, hash)) = parse_cookie(cookie) else {
+        return Ok(None);
+    };
+    if let Some(kept) = state.sessions.get(&hash) {
+        let row: Option<(i64, i64, bool)> = sqlx::query_as(
+            "select auth_generation, register_generation, published from tenants where tenant_id = $1",
+        )
+        .bind(tenant_id)
+        .fetch_optional(state.db.pool())
+        .await?;
+        match row {
+            Some((auth, register_generation, published)) if auth == kept.auth_generation => {
+                return Ok(Some(CurrentUser {
+                    user: kept.user,
+                    tenant_state: TenantState {
+                        register_generation,
+                        published,
+                    },
+                }));
+            }
+            _ => {}
+        }
+    }
+    state.sessions.counted_full_check();
     let row: Option<SessionRow> = sqlx::query_as(
-        "select tenant_id, user_id, csrf_token, tenant_slug, tenant_name, tenant_kind, email, \
-         display_name, roles, provider_id from auth_load_session($1, $2, $3)",
+        "select user_id, created_at, auth_generation, register_generation, published, csrf_token, \
+         tenant_slug, tenant_name, tenant_kind, email, display_name, roles, provider_id \
+         from auth_check_session($1, $2, $3, $4)",
     )
+    .bind(tenant_id)
     .bind(&hash)
     .bind(state.settings.session_idle.as_secs() as i32)
     .bind(state.settings.session_absolute.as_secs() as i32)
     .fetch_optional(state.db.pool())
     .await?;
-    Ok(row.map(|r| CurrentUser {
-        tenant_id: r.tenant_id,
+    let Some(r) = row else {
+        state.sessions.forget(&hash);
+        return Ok(None);
+    };
+    let user = Arc::new(SessionUser {
+        tenant_id,
         tenant_slug: r.tenant_slug,
         tenant_name: r.tenant_name,
         tenant_kind: r.tenant_kind,
@@ -123,14 +195,30 @@ async fn load(state: &AppState, session_id: &str) -> AppResult<Option<CurrentUse
         roles: Role::parse_all(&r.roles),
         provider_id: r.provider_id,
         csrf_token: r.csrf_token,
-        session_hash: hash,
+        session_hash: hash.clone(),
+    });
+    let absolute =
+        time::Duration::try_from(state.settings.session_absolute).unwrap_or(time::Duration::ZERO);
+    state.sessions.keep(
+        hash,
+        user.clone(),
+        r.auth_generation,
+        r.created_at + absolute,
+    );
+    Ok(Some(CurrentUser {
+        user,
+        tenant_state: TenantState {
+            register_generation: r.register_generation,
+            published: r.published,
+        },
     }))
 }
 
-/// Starts a session with a fresh id; returns the id for the cookie.
+/// Starts a session with a fresh secret; returns the cookie's value: the tenant, `_` and the
+/// secret (so the full check finds the session by its primary key).
 pub async fn create(tx: &mut TenantTx, user_id: Uuid) -> AppResult<String> {
     let tenant_id = tx.tenant_id();
-    let id = random_token();
+    let id = format!("{}_{}", tenant_id.hyphenated(), random_token());
     sqlx::query("insert into sessions (tenant_id, session_hash, user_id, csrf_token) values ($1, $2, $3, $4)")
         .bind(tenant_id)
         .bind(digest(&id))
@@ -141,7 +229,7 @@ pub async fn create(tx: &mut TenantTx, user_id: Uuid) -> AppResult<String> {
     Ok(id)
 }
 
-/// Ends one session.
+/// Ends one session (every process notices: the tenant's `auth_generation` moves).
 pub async fn end(tx: &mut TenantTx, session_hash: &[u8]) -> AppResult<()> {
     let tenant_id = tx.tenant_id();
     sqlx::query("delete from sessions where tenant_id = $1 and session_hash = $2")
@@ -184,5 +272,25 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
             .get::<MaybeUser>()
             .cloned()
             .unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_name_their_tenant_and_are_digested_whole() {
+        let tenant = Uuid::new_v4();
+        let cookie = format!("{}_{}", tenant.hyphenated(), random_token());
+        assert_eq!(parse_cookie(&cookie), Some((tenant, digest(&cookie))));
+        assert_eq!(
+            parse_cookie(&random_token()),
+            None,
+            "an old cookie: the secret alone"
+        );
+        assert_eq!(parse_cookie(&format!("{}_", tenant.hyphenated())), None);
+        assert_eq!(parse_cookie(&format!("{}-x", tenant.hyphenated())), None);
+        assert_eq!(parse_cookie("kort"), None);
     }
 }

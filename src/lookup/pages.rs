@@ -21,9 +21,8 @@ pub async fn search_page(
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let params = SearchParams::parse(raw.as_deref());
-    let tenant = search::tenant_and_query(&state.db, user.tenant_id, &params.q)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let tenant =
+        search::signed_in_tenant_and_query(&state.db, &state.analyses, &user, &params.q).await?;
     let (index, ranks) = super::projection_and_ranks(&state, user.tenant_id, &tenant).await?;
     // The walk-in places are internal: read for this search only, and only when asked for.
     let walk_in = if params.walk_in {

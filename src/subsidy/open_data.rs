@@ -243,6 +243,19 @@ pub async fn grants_page(
     })
 }
 
+/// The granted subsidies that fund facility `$2` of tenant `$1` (its application chose it):
+/// the from and where of [`funding_of`] and of the facility page, ordered by [`FUNDING_ORDER`].
+pub const FUNDING_OF: &str = "from subsidy_current_outcomes o \
+     join subsidy_applications a on a.tenant_id = o.tenant_id and a.application_id = o.application_id \
+     join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
+          and v.version = a.current_version \
+     join subsidy_rounds r on r.tenant_id = o.tenant_id and r.round_id = o.round_id \
+     join subsidy_schemes s on s.tenant_id = r.tenant_id and s.scheme_id = r.scheme_id \
+     where o.tenant_id = $1 and o.granted_cents > 0 and $2 = any(v.facility_ids)";
+
+/// Newest first, then by scheme.
+pub const FUNDING_ORDER: &str = "r.year desc, s.name, o.application_id";
+
 /// The granted subsidies that fund facility `facility_id` (its application chose it): scheme,
 /// year and amount, newest first.
 pub async fn funding_of(
@@ -250,16 +263,9 @@ pub async fn funding_of(
     facility_id: Uuid,
 ) -> AppResult<Vec<(String, i32, i64)>> {
     let tenant_id = tx.tenant_id();
-    Ok(sqlx::query_as(
-        "select s.name, r.year, o.granted_cents from subsidy_current_outcomes o \
-         join subsidy_applications a on a.tenant_id = o.tenant_id and a.application_id = o.application_id \
-         join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
-              and v.version = a.current_version \
-         join subsidy_rounds r on r.tenant_id = o.tenant_id and r.round_id = o.round_id \
-         join subsidy_schemes s on s.tenant_id = r.tenant_id and s.scheme_id = r.scheme_id \
-         where o.tenant_id = $1 and o.granted_cents > 0 and $2 = any(v.facility_ids) \
-         order by r.year desc, s.name",
-    )
+    Ok(sqlx::query_as(&format!(
+        "select s.name, r.year, o.granted_cents {FUNDING_OF} order by {FUNDING_ORDER}"
+    ))
     .bind(tenant_id)
     .bind(facility_id)
     .fetch_all(&mut **tx)

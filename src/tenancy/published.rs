@@ -77,7 +77,7 @@ pub struct PublishedProjection {
     pub cache: Arc<TenantCache>,
     pub index: Arc<TenantIndex>,
     /// `None`: the query has no words, everything matches.
-    pub query: Option<Query>,
+    pub query: Option<std::sync::Arc<Query>>,
 }
 
 /// The published tenant `slug`, its projection and the analysis of `q`: one statement while
@@ -91,7 +91,7 @@ pub async fn published_projection(
     let Some(tenant_id) = state.slugs.tenant_id(state.db.pool(), slug).await? else {
         return Ok(None);
     };
-    let Some(found) = crate::search::tenant_and_query(&state.db, tenant_id, q)
+    let Some(found) = crate::search::tenant_and_query(&state.db, &state.analyses, tenant_id, q)
         .await?
         .filter(|t| t.published)
     else {

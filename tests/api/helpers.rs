@@ -182,6 +182,15 @@ impl TestApp {
         browser
     }
 
+    /// A second server over the same database, as a second instance behind a load balancer.
+    pub async fn second_server(&self) -> TestApp {
+        let db = TestDb {
+            admin: self.db.admin.clone(),
+            app: self.db.app.clone(),
+        };
+        Self::serve(db, Settings::default()).await
+    }
+
     pub async fn scalar_i64(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.db.admin)
@@ -222,6 +231,15 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// The same browser (its cookies too) talking to `app`.
+    pub fn on(&self, app: &TestApp) -> Browser {
+        Browser {
+            client: self.client.clone(),
+            base: format!("http://{}", app.addr),
+            csrf: self.csrf.clone(),
+        }
+    }
+
     pub fn base_url(&self) -> &str {
         &self.base
     }

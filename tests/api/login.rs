@@ -182,6 +182,77 @@ async fn deactivated_users_cannot_log_in_and_lose_their_sessions() {
     );
 }
 
+/// Sessions are kept in memory between requests (one statement by primary key per request);
+/// what any server changes still takes effect at the very next request on every server.
+#[tokio::test]
+async fn sessions_kept_in_memory_follow_changes_made_on_another_server() {
+    let a = TestApp::spawn().await;
+    let b = a.second_server().await;
+    let on_a = a.login("beleid@almelo.demo").await;
+    let mut on_b = on_a.on(&b);
+    for _ in 0..3 {
+        assert_eq!(
+            on_b.get("/almelo/verwijzingen").await.status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        b.state.sessions.full_checks(),
+        1,
+        "checked in full once, then kept"
+    );
+    assert_eq!(b.state.sessions.len(), 1);
+
+    // A role taken away elsewhere: forbidden at the next request.
+    sqlx::query("update users set roles = '{wijkteam}' where email = 'beleid@almelo.demo'")
+        .execute(&a.db.admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        on_b.get("/almelo/verwijzingen").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(b.state.sessions.full_checks(), 2);
+
+    // The tenant renamed: the next page says so.
+    sqlx::query("update tenants set name = 'Gemeente Almelo-Noord' where slug = 'almelo'")
+        .execute(&a.db.admin)
+        .await
+        .unwrap();
+    assert!(on_b
+        .get("/almelo/")
+        .await
+        .body
+        .contains("Gemeente Almelo-Noord"));
+
+    // A facility renamed elsewhere: its page on the other server shows the new name.
+    let id = a
+        .id(
+            "select facility_id from facilities f join tenants t using (tenant_id) \
+             where t.slug = 'almelo' order by f.name limit 1",
+        )
+        .await;
+    let path = format!("/almelo/voorzieningen/{id}");
+    assert_eq!(on_b.get(&path).await.status, StatusCode::OK);
+    a.change_register(
+        "almelo",
+        &format!("update facilities set name = 'Huiskamer Nieuwe Naam' where facility_id = '{id}'"),
+    )
+    .await;
+    assert!(on_b.get(&path).await.body.contains("Huiskamer Nieuwe Naam"));
+
+    // Logout on the first server ends the session on the second at the next request.
+    let mut on_a = on_b.on(&a);
+    on_a.get("/almelo/").await;
+    assert_eq!(
+        on_a.post("/uitloggen", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let after = on_b.get("/almelo/").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.location.as_deref(), Some("/inloggen?terug=/almelo/"));
+}
+
 #[tokio::test]
 async fn idle_sessions_expire() {
     let app = TestApp::spawn().await;

@@ -10,6 +10,7 @@ pub mod form_page;
 pub mod geocode;
 pub mod hours;
 pub mod listing;
+pub mod page_data;
 pub mod record;
 pub mod referral;
 pub mod store;

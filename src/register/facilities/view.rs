@@ -15,15 +15,15 @@ use super::choices;
 use super::closures;
 use super::hours::{self, WEEKDAYS};
 use super::listing;
+use super::page_data;
 use super::record::Lookups;
-use super::store::{self, is_stale, Snapshot};
+use super::store::{is_stale, Snapshot};
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
-use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::referrals::changes::CorrectionForm;
-use crate::referrals::form::{self as referral_form, ReferralChoices, ReferralForm};
+use crate::referrals::form::{ReferralChoices, ReferralForm};
 use crate::referrals::store as referral_store;
 use crate::register::history;
 use crate::state::AppState;
@@ -132,16 +132,10 @@ pub async fn facility_index(
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
     let archive = query.archief.is_some();
-    // The generation, and the search text as PostgreSQL folds names (lower, unaccent): one
-    // statement, no transaction (`tenants` is readable as a whole; the list is the tenant's).
-    let (generation, folded): (i64, String) = sqlx::query_as(
-        "select register_generation, lower(unaccent($2)) from tenants where tenant_id = $1",
-    )
-    .bind(user.tenant_id)
-    .bind(&q)
-    .fetch_optional(state.db.pool())
-    .await?
-    .unwrap_or_default();
+    // The generation as the session check read it, and the search text as PostgreSQL folds
+    // names (lower, unaccent; a statement only for a text not folded before).
+    let generation = user.tenant_state.register_generation;
+    let folded = state.analyses.folded(state.db.pool(), &q).await?;
     let list = listing::kept(&state.cache, &state.db, user.tenant_id, generation).await?;
     let (lines, total) = list.page(&listing::Wanted {
         archived: archive,
@@ -196,7 +190,7 @@ pub struct Labelled {
 struct ShowPage {
     layout: Layout,
     base: String,
-    f: Snapshot,
+    f: std::sync::Arc<Snapshot>,
     stale: bool,
     verified: String,
     may_edit: bool,
@@ -366,29 +360,6 @@ pub async fn facility_show(
     show(&state, &user, id, notice.melding.as_deref(), None).await
 }
 
-/// What the facility page calls codes, and the referral form's choices: the same for every
-/// facility of the tenant until its register changes.
-pub struct FacilityPageLists {
-    lookups: Lookups,
-    referral: ReferralChoices,
-}
-
-async fn page_lists(
-    state: &AppState,
-    tx: &mut TenantTx,
-) -> AppResult<std::sync::Arc<FacilityPageLists>> {
-    let generation = crate::cache::register_generation(tx).await?;
-    let cache = state.cache.tenant(tx.tenant_id(), generation);
-    if let Some(lists) = cache.facility_page_lists() {
-        return Ok(lists);
-    }
-    let lists = FacilityPageLists {
-        lookups: store::display_lookups(tx).await?,
-        referral: referral_form::choices(tx).await?,
-    };
-    Ok(cache.keep_facility_page_lists(lists))
-}
-
 /// A form of the facility page that did not pass its checks, to show again with its messages.
 pub enum Returned {
     Referral(ReferralForm, FormErrors),
@@ -403,17 +374,13 @@ pub async fn show(
     melding: Option<&str>,
     returned: Option<Returned>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let f = access::facility(&mut tx, user, id, Access::Read).await?;
-    let lists = page_lists(state, &mut tx).await?;
-    let funding = crate::subsidy::open_data::funding_of(&mut tx, id).await?;
     let may_refer = user.may_change(Section::Lookup);
-    let recent = if may_refer {
-        referral_store::recent(&mut tx, id, user.user_id).await?
-    } else {
-        Vec::new()
-    };
-    tx.commit().await?;
+    let page_data::PageData {
+        facility: f,
+        lists,
+        funding,
+        recent,
+    } = page_data::load(state, user, id, may_refer).await?;
     let lookups = &lists.lookups;
     let invalid = returned.is_some();
     let (referral, correction) = match returned {
