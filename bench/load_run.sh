@@ -242,9 +242,9 @@ EOF
   run_target "facility page /kaart/{id}, 50 ids" 0.8 "$BASE" "$WRK_OUT/facility.paths"
   run_target "HSDS /services?page=1..20" - "$BASE" "$WRK_OUT/hsds-list.paths"
   run_target "HSDS /services/{id}, 50 ids" - "$BASE" "$WRK_OUT/hsds-service.paths"
-  run_target "wijkteam /almelo/zoeken ($n_almelo), signed in" - "$BASE" "$WRK_OUT/zoeken.paths" "$wijkteam"
-  run_target "existing: facility page, signed in, almelo" - "$BASE" "$WRK_OUT/member-facility.paths" "$beleid_almelo"
-  run_target "existing: facility list ?q, signed in, twente" - "$BASE" "$WRK_OUT/member-list.paths" "$beleid_twente"
+  run_target "wijkteam /almelo/zoeken ($n_almelo), signed in" 0.5 "$BASE" "$WRK_OUT/zoeken.paths" "$wijkteam"
+  run_target "facility page, signed in, almelo" 0.5 "$BASE" "$WRK_OUT/member-facility.paths" "$beleid_almelo"
+  run_target "facility list ?q, signed in, twente" 0.5 "$BASE" "$WRK_OUT/member-list.paths" "$beleid_twente"
   many_tenant_paths >"$WRK_OUT/many.paths"
   local n_tenants many_mark
   n_tenants=$(sql "select count(*) from tenants where slug like 'bench%' and published")

@@ -3,8 +3,10 @@
 //! the subsidies that fund the facility and the user's own recent referrals of it — in one
 //! statement. With both kept, the page costs the session check and one transaction.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use sqlx::postgres::PgRow;
+use sqlx::Row;
 use uuid::Uuid;
 
 use super::record::Lookups;
@@ -12,7 +14,6 @@ use super::store::{self, Snapshot};
 use crate::auth::ownership::Access;
 use crate::auth::session::CurrentUser;
 use crate::cache::FacilitySlot;
-use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::referrals::form::{self as referral_form, ReferralChoices};
 use crate::referrals::store::{Recent, RECENT, RECENT_ORDER, UNDO_MINUTES};
@@ -26,12 +27,15 @@ pub struct FacilityPageLists {
     pub referral: ReferralChoices,
 }
 
+/// Scheme, year and amount of grants.
+pub type Grants = Vec<(String, i32, i64)>;
+
 /// Everything the facility page shows but the forms.
 pub struct PageData {
     pub facility: Arc<Snapshot>,
     pub lists: Arc<FacilityPageLists>,
     /// Scheme, year and amount of the grants that fund the facility, newest first.
-    pub funding: Vec<(String, i32, i64)>,
+    pub funding: Grants,
     /// The user's referrals of the facility they may still undo, newest first.
     pub recent: Vec<Recent>,
 }
@@ -52,6 +56,16 @@ pub async fn load(
         // Checked before any statement: another organisation's facility costs nothing.
         user.check_provider(f.provider_id, Access::Read)?;
     }
+    let kept_lists = cache.facility_page_lists();
+    if let (Some(facility), Some(lists)) = (&kept, &kept_lists) {
+        let (funding, recent) = funding_and_recent_at_once(state, user, id, with_recent).await?;
+        return Ok(PageData {
+            facility: facility.clone(),
+            lists: lists.clone(),
+            funding,
+            recent,
+        });
+    }
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let facility = match kept {
         Some(f) => f,
@@ -63,14 +77,22 @@ pub async fn load(
             cache.keep_facility(FacilitySlot::SNAPSHOT, id, f)
         }
     };
-    let lists = match cache.facility_page_lists() {
+    let lists = match kept_lists {
         Some(lists) => lists,
         None => cache.keep_facility_page_lists(FacilityPageLists {
             lookups: store::display_lookups(&mut tx).await?,
             referral: referral_form::choices(&mut tx).await?,
         }),
     };
-    let (funding, recent) = funding_and_recent(&mut tx, id, user.user_id, with_recent).await?;
+    let row = sqlx::query(&FUNDING_AND_RECENT)
+        .bind(user.tenant_id)
+        .bind(id)
+        .bind(user.user_id)
+        .bind(UNDO_MINUTES)
+        .bind(with_recent)
+        .fetch_one(&mut *tx)
+        .await?;
+    let (funding, recent) = funding_and_recent(&row)?;
     tx.commit().await?;
     Ok(PageData {
         facility,
@@ -80,39 +102,55 @@ pub async fn load(
     })
 }
 
-type FundingAndRecent = (
-    Option<Vec<String>>,
-    Option<Vec<i32>>,
-    Option<Vec<i64>>,
-    Option<Vec<Uuid>>,
-    Option<Vec<time::Date>>,
-    Option<Vec<String>>,
-);
-
-/// The facility's funding and the user's recent referrals of it (none unless `with_recent`),
-/// as parallel arrays aggregated in the same order, in one statement.
-async fn funding_and_recent(
-    tx: &mut TenantTx,
-    facility_id: Uuid,
-    user_id: Uuid,
-    with_recent: bool,
-) -> AppResult<(Vec<(String, i32, i64)>, Vec<Recent>)> {
-    let tenant_id = tx.tenant_id();
-    let sql = format!(
+/// The facility's funding (`$1` tenant, `$2` facility) and the recent referrals of user `$3`
+/// (`$4` minutes; none unless `$5`), as parallel arrays aggregated in the same order.
+static FUNDING_AND_RECENT: LazyLock<String> = LazyLock::new(|| {
+    format!(
         "select fu.names, fu.years, fu.cents, re.ids, re.dates, re.routes from \
          (select array_agg(s.name order by {FUNDING_ORDER}), array_agg(r.year order by {FUNDING_ORDER}), \
                  array_agg(o.granted_cents order by {FUNDING_ORDER}) {FUNDING_OF}) fu (names, years, cents), \
          (select array_agg(referral_id order by {RECENT_ORDER}), array_agg(referred_on order by {RECENT_ORDER}), \
                  array_agg(route order by {RECENT_ORDER}) {RECENT} and $5) re (ids, dates, routes)"
-    );
-    let (names, years, cents, ids, dates, routes): FundingAndRecent = sqlx::query_as(&sql)
-        .bind(tenant_id)
-        .bind(facility_id)
-        .bind(user_id)
-        .bind(UNDO_MINUTES)
-        .bind(with_recent)
-        .fetch_one(&mut **tx)
-        .await?;
+    )
+});
+
+/// [`FUNDING_AND_RECENT`] in a transaction of the user's tenant, sent as one simple query
+/// (BEGIN, the tenant, the statement, COMMIT): one round trip instead of three. A simple query
+/// takes no parameters, so the values are written into it; they are ids, a number and a flag,
+/// never text from the request.
+async fn funding_and_recent_at_once(
+    state: &AppState,
+    user: &CurrentUser,
+    facility_id: Uuid,
+    with_recent: bool,
+) -> AppResult<(Grants, Vec<Recent>)> {
+    let tenant = user.tenant_id.hyphenated();
+    let statement = FUNDING_AND_RECENT
+        .replace("$1", &format!("'{tenant}'::uuid"))
+        .replace("$2", &format!("'{}'::uuid", facility_id.hyphenated()))
+        .replace("$3", &format!("'{}'::uuid", user.user_id.hyphenated()))
+        .replace("$4", &UNDO_MINUTES.to_string())
+        .replace("$5", if with_recent { "true" } else { "false" });
+    let sql = format!("begin; set local app.tenant_id = '{tenant}'; {statement}; commit");
+    let rows = sqlx::raw_sql(&sql).fetch_all(state.db.pool()).await?;
+    let [row] = rows.as_slice() else {
+        return Err(AppError::Internal(format!(
+            "the facility page's statement gave {} rows",
+            rows.len()
+        )));
+    };
+    funding_and_recent(row)
+}
+
+/// The funding and the recent referrals from a row of [`FUNDING_AND_RECENT`].
+fn funding_and_recent(row: &PgRow) -> AppResult<(Grants, Vec<Recent>)> {
+    let column = |i: usize| row.try_get::<Option<Vec<String>>, _>(i);
+    let names = column(0)?;
+    let years: Option<Vec<i32>> = row.try_get(1)?;
+    let cents: Option<Vec<i64>> = row.try_get(2)?;
+    let ids: Option<Vec<Uuid>> = row.try_get(3)?;
+    let dates: Option<Vec<time::Date>> = row.try_get(4)?;
+    let routes = column(5)?;
     let funding = names
         .unwrap_or_default()
         .into_iter()
