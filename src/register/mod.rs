@@ -17,7 +17,7 @@ use axum::Router;
 use crate::auth::access::{require_change, require_section};
 use crate::auth::roles::Section;
 use crate::state::AppState;
-use facilities::{edit, referral, transfer, verification, view};
+use facilities::{edit, import, referral, transfer, verification, view};
 
 /// `/{tenant}/typen/...`, `/{tenant}/voorzieningen/...`, `/{tenant}/actualiteit/...`
 pub fn router() -> Router<AppState> {
@@ -44,11 +44,9 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/voorzieningen/import",
-            get(transfer::facility_import_form)
-                .post(transfer::facility_import)
-                .layer(DefaultBodyLimit::max(
-                    transfer::MAX_IMPORT_BYTES + 64 * 1024,
-                )),
+            get(import::facility_import_form)
+                .post(import::facility_import)
+                .layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES + 64 * 1024)),
         )
         .route(
             "/{tenant}/voorzieningen/{id}",

@@ -10,6 +10,7 @@ pub mod limits;
 pub mod map;
 pub mod observe;
 pub mod request_info;
+pub mod spool;
 pub mod time_fmt;
 pub mod upload;
 

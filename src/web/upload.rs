@@ -25,7 +25,8 @@ impl LineError {
     }
 }
 
-fn too_large(max_bytes: usize) -> LineError {
+/// The message for a file over `max_bytes`.
+pub fn too_large(max_bytes: usize) -> LineError {
     LineError::new(
         0,
         "",

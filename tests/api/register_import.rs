@@ -180,7 +180,10 @@ async fn a_file_with_errors_imports_nothing_and_lists_every_error_with_line_and_
         .await;
     assert!(binary.body.contains("geen UTF-8-tekst"));
     let big = b
-        .upload("/almelo/voorzieningen/import", vec![b'a'; 21 * 1024 * 1024])
+        .upload(
+            "/almelo/voorzieningen/import",
+            vec![b'a'; voorzieningen::register::facilities::import::MAX_IMPORT_BYTES + 1],
+        )
         .await;
     assert!(big.status.is_client_error());
     assert!(
@@ -227,4 +230,137 @@ async fn an_aanbieder_exports_and_imports_only_their_own_facilities() {
         app.id("select provider_id from users where email = 'aanbieder@almelo.demo'")
             .await
     );
+}
+
+/// A file of several thousand rows is read as a stream and stored chunk by chunk, still all or
+/// nothing: updates by id and a new provider across chunks, and an error on the last line
+/// that undoes every chunk stored before it.
+#[tokio::test]
+async fn a_large_file_is_stored_in_chunks_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let mut b = app.login("beleid@almelo.demo").await;
+    let existing: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+        "select f.facility_id, f.name from facilities f join tenants t using (tenant_id) \
+         where t.slug = 'almelo' and not f.archived order by f.facility_id limit 2",
+    )
+    .fetch_all(&app.db.admin)
+    .await
+    .unwrap();
+    let facilities = "select count(*) from facilities f join tenants t using (tenant_id) where t.slug = 'almelo'";
+    let before = app.scalar_i64(facilities).await;
+    let audit = "select count(*) from audit_events";
+    let events_before = app.scalar_i64(audit).await;
+    let rows = 4_500;
+    let file = |last_line_bad: bool| {
+        let mut csv = String::from("id;naam;aanbieder;typen\n");
+        for i in 0..rows {
+            let (id, name) = match i {
+                0 => (
+                    existing[0].0.to_string(),
+                    format!("{} (bijgewerkt)", existing[0].1),
+                ),
+                4_200 => (
+                    existing[1].0.to_string(),
+                    format!("{} (bijgewerkt)", existing[1].1),
+                ),
+                _ => (String::new(), format!("Stroom {i}")),
+            };
+            let provider = if i % 1_500 == 7 {
+                "Stichting Stroom"
+            } else {
+                "Avedan"
+            };
+            let kind = if last_line_bad && i == rows - 1 {
+                "bestaat_niet"
+            } else {
+                "huiskamerproject"
+            };
+            csv.push_str(&format!("{id};{name};{provider};{kind}\n"));
+        }
+        csv.into_bytes()
+    };
+    b.get("/almelo/voorzieningen/import").await;
+
+    let refused = b.upload("/almelo/voorzieningen/import", file(true)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .body
+        .contains("Voorzieningentype ‘bestaat_niet’ bestaat niet."));
+    assert!(
+        refused.body.contains(&format!("{}", rows + 1)),
+        "the line of the error"
+    );
+    assert_eq!(app.scalar_i64(facilities).await, before, "nothing stored");
+    assert_eq!(app.scalar_i64(audit).await, events_before);
+    assert_eq!(
+        app.scalar_i64("select count(*) from providers where name = 'Stichting Stroom'")
+            .await,
+        0
+    );
+
+    let page = b.upload("/almelo/voorzieningen/import", file(false)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(&format!(
+            "{rows} voorzieningen ingelezen: {} nieuw en 2 bijgewerkt",
+            rows - 2
+        )),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("1 nieuwe aanbieders toegevoegd"));
+    assert_eq!(app.scalar_i64(facilities).await, before + rows as i64 - 2);
+    assert_eq!(
+        app.scalar_i64(
+            "select count(*) from facilities f join providers p using (tenant_id, provider_id) \
+             where p.name = 'Stichting Stroom'"
+        )
+        .await,
+        3,
+        "one provider for its rows in three chunks"
+    );
+    for (id, name) in &existing {
+        let stored: String =
+            sqlx::query_scalar("select name from facilities where facility_id = $1")
+                .bind(id)
+                .fetch_one(&app.db.admin)
+                .await
+                .unwrap();
+        assert_eq!(stored, format!("{name} (bijgewerkt)"));
+        let history: i64 = sqlx::query_scalar(
+            "select count(*) from audit_events where object_id = $1::text and action = 'geïmporteerd' \
+             and before is not null",
+        )
+        .bind(id)
+        .fetch_one(&app.db.admin)
+        .await
+        .unwrap();
+        assert_eq!(history, 1, "the update keeps what the facility was before");
+    }
+    assert_eq!(
+        app.scalar_i64(audit).await,
+        events_before + rows as i64 + 1,
+        "an event per row and one for the new provider"
+    );
+}
+
+/// A file full of errors lists the first thousand and counts the rest.
+#[tokio::test]
+async fn a_file_full_of_errors_lists_a_thousand_and_counts_the_rest() {
+    let app = TestApp::spawn().await;
+    let mut b = app.login("beleid@almelo.demo").await;
+    let mut csv = String::from("naam;aanbieder;typen\n");
+    for i in 0..1_200 {
+        csv.push_str(&format!("Fout {i};Avedan;bestaat_niet\n"));
+    }
+    b.get("/almelo/voorzieningen/import").await;
+    let page = b
+        .upload("/almelo/voorzieningen/import", csv.into_bytes())
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        page.body.matches("bestaat_niet’ bestaat niet").count(),
+        1_000
+    );
+    assert!(page.body.contains("En nog 200 fouten."), "the rest counted");
 }

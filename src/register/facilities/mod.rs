@@ -9,6 +9,7 @@ pub mod edit;
 pub mod form_page;
 pub mod geocode;
 pub mod hours;
+pub mod import;
 pub mod listing;
 pub mod page_data;
 pub mod record;

@@ -167,6 +167,18 @@ pub async fn snapshot(tx: &mut TenantTx, id: Uuid) -> AppResult<Option<Snapshot>
     )
 }
 
+/// The facilities `ids` (those of the tenant), in no particular order.
+pub async fn snapshots_of(tx: &mut TenantTx, ids: &[Uuid]) -> AppResult<Vec<Snapshot>> {
+    let tenant_id = tx.tenant_id();
+    Ok(
+        sqlx::query_as(&format!("{SNAPSHOT} and f.facility_id = any($2)"))
+            .bind(tenant_id)
+            .bind(ids)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
+}
+
 /// Every facility of the tenant (archived ones too), by name.
 pub async fn snapshots(tx: &mut TenantTx) -> AppResult<Vec<Snapshot>> {
     let tenant_id = tx.tenant_id();
