@@ -56,16 +56,6 @@ impl Recent {
     }
 }
 
-/// The referrals to facility `$2` of tenant `$1` that user `$3` counted and may still undo
-/// (`$4`: [`UNDO_MINUTES`]): the from and where of the facility page's list, ordered
-/// by [`RECENT_ORDER`].
-pub const RECENT: &str = "from referrals \
-     where tenant_id = $1 and facility_id = $2 and recorded_by = $3 and correction_reason is null \
-       and created_at > now() - make_interval(mins => $4)";
-
-/// Newest first.
-pub const RECENT_ORDER: &str = "created_at desc, referral_id";
-
 /// What happened to an undo.
 pub enum Undo {
     /// Removed; the referral's facility, date and route.

@@ -243,31 +243,37 @@ pub async fn grants_page(
     })
 }
 
-/// The granted subsidies that fund facility `$2` of tenant `$1` (its application chose it):
-/// the from and where of [`funding_of`] and of the facility page, ordered by [`FUNDING_ORDER`].
-pub const FUNDING_OF: &str = "from subsidy_current_outcomes o \
-     join subsidy_applications a on a.tenant_id = o.tenant_id and a.application_id = o.application_id \
-     join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
-          and v.version = a.current_version \
-     join subsidy_rounds r on r.tenant_id = o.tenant_id and r.round_id = o.round_id \
-     join subsidy_schemes s on s.tenant_id = r.tenant_id and s.scheme_id = r.scheme_id \
-     where o.tenant_id = $1 and o.granted_cents > 0 and $2 = any(v.facility_ids)";
-
-/// Newest first, then by scheme.
-pub const FUNDING_ORDER: &str = "r.year desc, s.name, o.application_id";
-
 /// The granted subsidies that fund facility `facility_id` (its application chose it): scheme,
-/// year and amount, newest first.
+/// year and amount, newest first (`facility_funding_and_recent`, migration …039).
 pub async fn funding_of(
     tx: &mut TenantTx,
     facility_id: Uuid,
 ) -> AppResult<Vec<(String, i32, i64)>> {
     let tenant_id = tx.tenant_id();
-    Ok(sqlx::query_as(&format!(
-        "select s.name, r.year, o.granted_cents {FUNDING_OF} order by {FUNDING_ORDER}"
-    ))
+    let row = sqlx::query(
+        "select names, years, cents from facility_funding_and_recent($1, $2, null, 0, false)",
+    )
     .bind(tenant_id)
     .bind(facility_id)
-    .fetch_all(&mut **tx)
-    .await?)
+    .fetch_one(&mut **tx)
+    .await?;
+    use sqlx::Row;
+    let (names, years, cents) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    Ok(funding_from(names, years, cents))
+}
+
+/// Scheme, year and amount of each grant, from the parallel arrays of
+/// `facility_funding_and_recent` (null: none).
+pub fn funding_from(
+    names: Option<Vec<String>>,
+    years: Option<Vec<i32>>,
+    cents: Option<Vec<i64>>,
+) -> Vec<(String, i32, i64)> {
+    names
+        .unwrap_or_default()
+        .into_iter()
+        .zip(years.unwrap_or_default())
+        .zip(cents.unwrap_or_default())
+        .map(|((name, year), cents)| (name, year, cents))
+        .collect()
 }

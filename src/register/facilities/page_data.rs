@@ -3,7 +3,7 @@
 //! the subsidies that fund the facility and the user's own recent referrals of it — in one
 //! statement. With both kept, the page costs the session check and one transaction.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use sqlx::postgres::PgRow;
 use sqlx::Row;
@@ -16,9 +16,8 @@ use crate::auth::session::CurrentUser;
 use crate::cache::FacilitySlot;
 use crate::error::{AppError, AppResult};
 use crate::referrals::form::{self as referral_form, ReferralChoices};
-use crate::referrals::store::{Recent, RECENT, RECENT_ORDER, UNDO_MINUTES};
+use crate::referrals::store::{Recent, UNDO_MINUTES};
 use crate::state::AppState;
-use crate::subsidy::open_data::{FUNDING_OF, FUNDING_ORDER};
 
 /// What the facility page calls codes, and the referral form's choices: the same for every
 /// facility of the tenant until its register changes.
@@ -84,7 +83,7 @@ pub async fn load(
             referral: referral_form::choices(&mut tx).await?,
         }),
     };
-    let row = sqlx::query(&FUNDING_AND_RECENT)
+    let row = sqlx::query(FUNDING_AND_RECENT)
         .bind(user.tenant_id)
         .bind(id)
         .bind(user.user_id)
@@ -102,22 +101,15 @@ pub async fn load(
     })
 }
 
-/// The facility's funding (`$1` tenant, `$2` facility) and the recent referrals of user `$3`
-/// (`$4` minutes; none unless `$5`), as parallel arrays aggregated in the same order.
-static FUNDING_AND_RECENT: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "select fu.names, fu.years, fu.cents, re.ids, re.dates, re.routes from \
-         (select array_agg(s.name order by {FUNDING_ORDER}), array_agg(r.year order by {FUNDING_ORDER}), \
-                 array_agg(o.granted_cents order by {FUNDING_ORDER}) {FUNDING_OF}) fu (names, years, cents), \
-         (select array_agg(referral_id order by {RECENT_ORDER}), array_agg(referred_on order by {RECENT_ORDER}), \
-                 array_agg(route order by {RECENT_ORDER}) {RECENT} and $5) re (ids, dates, routes)"
-    )
-});
+/// The facility's funding and the user's recent referrals (migration …039).
+const FUNDING_AND_RECENT: &str = "select names, years, cents, ids, dates, routes \
+     from facility_funding_and_recent($1, $2, $3, $4, $5)";
 
 /// [`FUNDING_AND_RECENT`] in a transaction of the user's tenant, sent as one simple query
 /// (BEGIN, the tenant, the statement, COMMIT): one round trip instead of three. A simple query
 /// takes no parameters, so the values are written into it; they are ids, a number and a flag,
-/// never text from the request.
+/// never text from the request. It is planned at every request, so it only calls a plpgsql
+/// function, whose own plan the connection keeps.
 async fn funding_and_recent_at_once(
     state: &AppState,
     user: &CurrentUser,
@@ -151,13 +143,7 @@ fn funding_and_recent(row: &PgRow) -> AppResult<(Grants, Vec<Recent>)> {
     let ids: Option<Vec<Uuid>> = row.try_get(3)?;
     let dates: Option<Vec<time::Date>> = row.try_get(4)?;
     let routes = column(5)?;
-    let funding = names
-        .unwrap_or_default()
-        .into_iter()
-        .zip(years.unwrap_or_default())
-        .zip(cents.unwrap_or_default())
-        .map(|((name, year), cents)| (name, year, cents))
-        .collect();
+    let funding = crate::subsidy::open_data::funding_from(names, years, cents);
     let recent = ids
         .unwrap_or_default()
         .into_iter()
