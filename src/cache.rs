@@ -36,8 +36,7 @@ use crate::hsds::model::Service;
 use crate::hsds::Vocabulary;
 use crate::lookup::public_facts::PublicFacts;
 use crate::register::facilities::listing::Listing;
-use crate::register::facilities::page_data::FacilityPageLists;
-use crate::register::facilities::store::Snapshot;
+use crate::register::facilities::page_data::{FacilityPageLists, KeptFacility};
 use crate::search::index::TenantIndex;
 
 /// Tenants kept in memory at once, at most (memory usually bounds it first).
@@ -101,7 +100,7 @@ pub struct PerFacility {
     public_facts: HashMap<Uuid, Arc<PublicFacts>>,
     hsds_services: HashMap<Uuid, Arc<Service>>,
     hsds_summaries: HashMap<Uuid, Arc<Service>>,
-    snapshots: HashMap<Uuid, Arc<Snapshot>>,
+    signed_in_facilities: HashMap<Uuid, Arc<KeptFacility>>,
 }
 
 impl PerFacility {
@@ -109,7 +108,7 @@ impl PerFacility {
         self.public_facts.len()
             + self.hsds_services.len()
             + self.hsds_summaries.len()
-            + self.snapshots.len()
+            + self.signed_in_facilities.len()
     }
 }
 
@@ -136,14 +135,14 @@ fn hsds_summaries(kept: &mut PerFacility) -> &mut HashMap<Uuid, Arc<Service>> {
     &mut kept.hsds_summaries
 }
 
-fn snapshots(kept: &mut PerFacility) -> &mut HashMap<Uuid, Arc<Snapshot>> {
-    &mut kept.snapshots
+fn signed_in_facilities(kept: &mut PerFacility) -> &mut HashMap<Uuid, Arc<KeptFacility>> {
+    &mut kept.signed_in_facilities
 }
 
-impl FacilitySlot<Snapshot> {
-    /// Everything stored about a facility, for the signed-in facility page (never shown to
-    /// anyone but the tenant's own users).
-    pub const SNAPSHOT: Self = FacilitySlot(snapshots);
+impl FacilitySlot<KeptFacility> {
+    /// Everything stored about a facility and its grants, for the signed-in facility page
+    /// (never shown to anyone but the tenant's own users).
+    pub const SIGNED_IN_FACILITY: Self = FacilitySlot(signed_in_facilities);
 }
 
 impl FacilitySlot<PublicFacts> {

@@ -244,26 +244,24 @@ pub async fn grants_page(
 }
 
 /// The granted subsidies that fund facility `facility_id` (its application chose it): scheme,
-/// year and amount, newest first (`facility_funding_and_recent`, migration …039).
+/// year and amount, newest first (`facility_funding`, migration …039).
 pub async fn funding_of(
     tx: &mut TenantTx,
     facility_id: Uuid,
 ) -> AppResult<Vec<(String, i32, i64)>> {
     let tenant_id = tx.tenant_id();
-    let row = sqlx::query(
-        "select names, years, cents from facility_funding_and_recent($1, $2, null, 0, false)",
-    )
-    .bind(tenant_id)
-    .bind(facility_id)
-    .fetch_one(&mut **tx)
-    .await?;
+    let row = sqlx::query("select names, years, cents from facility_funding($1, $2)")
+        .bind(tenant_id)
+        .bind(facility_id)
+        .fetch_one(&mut **tx)
+        .await?;
     use sqlx::Row;
     let (names, years, cents) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     Ok(funding_from(names, years, cents))
 }
 
 /// Scheme, year and amount of each grant, from the parallel arrays of
-/// `facility_funding_and_recent` (null: none).
+/// `facility_funding` (null: none).
 pub fn funding_from(
     names: Option<Vec<String>>,
     years: Option<Vec<i32>>,

@@ -1,7 +1,8 @@
-//! What the signed-in facility page reads: the facility and the page's lists, kept per
-//! register generation ([`crate::cache`]), and what the register generation does not cover —
-//! the subsidies that fund the facility and the user's own recent referrals of it — in one
-//! statement. With both kept, the page costs the session check and one transaction.
+//! What the signed-in facility page reads. The facility with its grants, and the page's lists,
+//! are kept per register generation ([`crate::cache`]; grants move the generation too); the
+//! user's own recent referrals of the facility are read at every request, in one round trip.
+//! With everything kept, the page costs the session check and that one round trip (none for a
+//! user who does not count referrals).
 
 use std::sync::Arc;
 
@@ -14,10 +15,12 @@ use super::store::{self, Snapshot};
 use crate::auth::ownership::Access;
 use crate::auth::session::CurrentUser;
 use crate::cache::FacilitySlot;
+use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::referrals::form::{self as referral_form, ReferralChoices};
 use crate::referrals::store::{Recent, UNDO_MINUTES};
 use crate::state::AppState;
+use crate::subsidy::open_data::funding_of;
 
 /// What the facility page calls codes, and the referral form's choices: the same for every
 /// facility of the tenant until its register changes.
@@ -29,18 +32,23 @@ pub struct FacilityPageLists {
 /// Scheme, year and amount of grants.
 pub type Grants = Vec<(String, i32, i64)>;
 
-/// Everything the facility page shows but the forms.
-pub struct PageData {
-    pub facility: Arc<Snapshot>,
-    pub lists: Arc<FacilityPageLists>,
+/// A facility as the signed-in page shows it: everything stored about it, and its grants.
+pub struct KeptFacility {
+    pub snapshot: Arc<Snapshot>,
     /// Scheme, year and amount of the grants that fund the facility, newest first.
     pub funding: Grants,
+}
+
+/// Everything the facility page shows but the forms.
+pub struct PageData {
+    pub facility: Arc<KeptFacility>,
+    pub lists: Arc<FacilityPageLists>,
     /// The user's referrals of the facility they may still undo, newest first.
     pub recent: Vec<Recent>,
 }
 
 /// Facility `id` as `user` may read it (404 when it does not exist or is not theirs to read),
-/// with the page's lists, its funding and, when `with_recent`, the user's recent referrals.
+/// with the page's lists and, when `with_recent`, the user's recent referrals.
 pub async fn load(
     state: &AppState,
     user: &CurrentUser,
@@ -50,18 +58,21 @@ pub async fn load(
     let cache = state
         .cache
         .tenant(user.tenant_id, user.tenant_state.register_generation);
-    let kept = cache.facility(FacilitySlot::SNAPSHOT, id);
+    let kept = cache.facility(FacilitySlot::SIGNED_IN_FACILITY, id);
     if let Some(f) = &kept {
         // Checked before any statement: another organisation's facility costs nothing.
-        user.check_provider(f.provider_id, Access::Read)?;
+        user.check_provider(f.snapshot.provider_id, Access::Read)?;
     }
     let kept_lists = cache.facility_page_lists();
-    if let (Some(facility), Some(lists)) = (&kept, &kept_lists) {
-        let (funding, recent) = funding_and_recent_at_once(state, user, id, with_recent).await?;
+    if let (Some(facility), Some(lists)) = (kept.clone(), kept_lists.clone()) {
+        let recent = if with_recent {
+            recent_at_once(state, user, id).await?
+        } else {
+            Vec::new()
+        };
         return Ok(PageData {
-            facility: facility.clone(),
-            lists: lists.clone(),
-            funding,
+            facility,
+            lists,
             recent,
         });
     }
@@ -69,11 +80,16 @@ pub async fn load(
     let facility = match kept {
         Some(f) => f,
         None => {
-            let f = store::snapshot(&mut tx, id)
+            let snapshot = store::snapshot(&mut tx, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            user.check_provider(f.provider_id, Access::Read)?;
-            cache.keep_facility(FacilitySlot::SNAPSHOT, id, f)
+            user.check_provider(snapshot.provider_id, Access::Read)?;
+            let funding = funding_of(&mut tx, id).await?;
+            let facility = KeptFacility {
+                snapshot: Arc::new(snapshot),
+                funding,
+            };
+            cache.keep_facility(FacilitySlot::SIGNED_IN_FACILITY, id, facility)
         }
     };
     let lists = match kept_lists {
@@ -83,68 +99,71 @@ pub async fn load(
             referral: referral_form::choices(&mut tx).await?,
         }),
     };
-    let row = sqlx::query(FUNDING_AND_RECENT)
-        .bind(user.tenant_id)
-        .bind(id)
-        .bind(user.user_id)
-        .bind(UNDO_MINUTES)
-        .bind(with_recent)
-        .fetch_one(&mut *tx)
-        .await?;
-    let (funding, recent) = funding_and_recent(&row)?;
+    let recent = if with_recent {
+        recent(&mut tx, user, id).await?
+    } else {
+        Vec::new()
+    };
     tx.commit().await?;
     Ok(PageData {
         facility,
         lists,
-        funding,
         recent,
     })
 }
 
-/// The facility's funding and the user's recent referrals (migration …039).
-const FUNDING_AND_RECENT: &str = "select names, years, cents, ids, dates, routes \
-     from facility_funding_and_recent($1, $2, $3, $4, $5)";
+/// The recent referrals of user `$3` of facility `$2` of tenant `$1` (`$4`: [`UNDO_MINUTES`]),
+/// migration …039.
+const RECENT: &str = "select ids, dates, routes from facility_recent_referrals($1, $2, $3, $4)";
 
-/// [`FUNDING_AND_RECENT`] in a transaction of the user's tenant, sent as one simple query
-/// (BEGIN, the tenant, the statement, COMMIT): one round trip instead of three. A simple query
-/// takes no parameters, so the values are written into it; they are ids, a number and a flag,
-/// never text from the request. It is planned at every request, so it only calls a plpgsql
-/// function, whose own plan the connection keeps.
-async fn funding_and_recent_at_once(
+async fn recent(
+    tx: &mut TenantTx,
+    user: &CurrentUser,
+    facility_id: Uuid,
+) -> AppResult<Vec<Recent>> {
+    let row = sqlx::query(RECENT)
+        .bind(user.tenant_id)
+        .bind(facility_id)
+        .bind(user.user_id)
+        .bind(UNDO_MINUTES)
+        .fetch_one(&mut **tx)
+        .await?;
+    recent_from(&row)
+}
+
+/// [`RECENT`] in a transaction of the user's tenant, sent as one simple query (BEGIN, the
+/// tenant, the statement, COMMIT): one round trip instead of three. A simple query takes no
+/// parameters, so the values are written into it; they are ids and a number, never text from
+/// the request. It is planned at every request, so it only calls a plpgsql function, whose own
+/// plan the connection keeps.
+async fn recent_at_once(
     state: &AppState,
     user: &CurrentUser,
     facility_id: Uuid,
-    with_recent: bool,
-) -> AppResult<(Grants, Vec<Recent>)> {
+) -> AppResult<Vec<Recent>> {
     let tenant = user.tenant_id.hyphenated();
-    let statement = FUNDING_AND_RECENT
+    let statement = RECENT
         .replace("$1", &format!("'{tenant}'::uuid"))
         .replace("$2", &format!("'{}'::uuid", facility_id.hyphenated()))
         .replace("$3", &format!("'{}'::uuid", user.user_id.hyphenated()))
-        .replace("$4", &UNDO_MINUTES.to_string())
-        .replace("$5", if with_recent { "true" } else { "false" });
+        .replace("$4", &UNDO_MINUTES.to_string());
     let sql = format!("begin; set local app.tenant_id = '{tenant}'; {statement}; commit");
     let rows = sqlx::raw_sql(&sql).fetch_all(state.db.pool()).await?;
     let [row] = rows.as_slice() else {
         return Err(AppError::Internal(format!(
-            "the facility page's statement gave {} rows",
+            "the recent referrals' statement gave {} rows",
             rows.len()
         )));
     };
-    funding_and_recent(row)
+    recent_from(row)
 }
 
-/// The funding and the recent referrals from a row of [`FUNDING_AND_RECENT`].
-fn funding_and_recent(row: &PgRow) -> AppResult<(Grants, Vec<Recent>)> {
-    let column = |i: usize| row.try_get::<Option<Vec<String>>, _>(i);
-    let names = column(0)?;
-    let years: Option<Vec<i32>> = row.try_get(1)?;
-    let cents: Option<Vec<i64>> = row.try_get(2)?;
-    let ids: Option<Vec<Uuid>> = row.try_get(3)?;
-    let dates: Option<Vec<time::Date>> = row.try_get(4)?;
-    let routes = column(5)?;
-    let funding = crate::subsidy::open_data::funding_from(names, years, cents);
-    let recent = ids
+/// The referrals from a row of [`RECENT`]: parallel arrays, null for none.
+fn recent_from(row: &PgRow) -> AppResult<Vec<Recent>> {
+    let ids: Option<Vec<Uuid>> = row.try_get(0)?;
+    let dates: Option<Vec<time::Date>> = row.try_get(1)?;
+    let routes: Option<Vec<String>> = row.try_get(2)?;
+    Ok(ids
         .unwrap_or_default()
         .into_iter()
         .zip(dates.unwrap_or_default())
@@ -154,6 +173,5 @@ fn funding_and_recent(row: &PgRow) -> AppResult<(Grants, Vec<Recent>)> {
             referred_on,
             route,
         })
-        .collect();
-    Ok((funding, recent))
+        .collect())
 }

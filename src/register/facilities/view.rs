@@ -376,11 +376,12 @@ pub async fn show(
 ) -> AppResult<Response> {
     let may_refer = user.may_change(Section::Lookup);
     let page_data::PageData {
-        facility: f,
+        facility,
         lists,
-        funding,
         recent,
     } = page_data::load(state, user, id, may_refer).await?;
+    let f = facility.snapshot.clone();
+    let funding = &facility.funding;
     let lookups = &lists.lookups;
     let invalid = returned.is_some();
     let (referral, correction) = match returned {

@@ -153,4 +153,27 @@ async fn a_services_funding_follows_the_decisions() {
         ok(&get(&app, &detail).await, &detail)["funding"],
         serde_json::json!([])
     );
+    // Granted again, then the decided application no longer names the facility.
+    exec(
+        &app,
+        "update subsidy_outcomes o set granted_cents = 123400 from subsidy_applications a \
+         join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
+         and v.version = a.current_version \
+         where a.tenant_id = o.tenant_id and a.application_id = o.application_id and $1 = any (v.facility_ids)",
+        id,
+    )
+    .await;
+    let funding = ok(&get(&app, &detail).await, &detail)["funding"].to_string();
+    assert!(funding.contains("1.234,00"), "{funding}");
+    exec(
+        &app,
+        "update subsidy_application_versions set facility_ids = array_remove(facility_ids, $1) \
+         where $1 = any (facility_ids)",
+        id,
+    )
+    .await;
+    assert_eq!(
+        ok(&get(&app, &detail).await, &detail)["funding"],
+        serde_json::json!([])
+    );
 }
