@@ -113,13 +113,7 @@ async fn granted_subsidies_are_published_as_a_valid_360giving_package() {
     }
 
     // A funded facility shows its subsidy on its page.
-    let facility = app
-        .id(
-            "select v.facility_ids[1] from subsidy_outcomes o join subsidy_applications a using (tenant_id, application_id) \
-             join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
-             and v.version = a.current_version where o.granted_cents > 0 and cardinality(v.facility_ids) > 0 limit 1",
-        )
-        .await;
+    let facility = app.funded_facility().await;
     let mut beleid = app.login("beleid@maastricht.demo").await;
     // Twice: read in a transaction with the facility, then beside the facility kept in memory.
     let mut pages = Vec::new();

@@ -209,6 +209,16 @@ impl TestApp {
             .unwrap();
     }
 
+    /// A facility that a granted subsidy funds (the demo data has them in maastricht).
+    pub async fn funded_facility(&self) -> Uuid {
+        self.id(
+            "select v.facility_ids[1] from subsidy_outcomes o join subsidy_applications a using (tenant_id, application_id) \
+             join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
+             and v.version = a.current_version where o.granted_cents > 0 and cardinality(v.facility_ids) > 0 limit 1",
+        )
+        .await
+    }
+
     pub async fn id(&self, sql: &str) -> Uuid {
         sqlx::query_scalar(sql)
             .fetch_one(&self.db.admin)

@@ -127,42 +127,38 @@ async fn public_pages_and_the_api_follow_every_change_at_once() {
 #[tokio::test]
 async fn a_services_funding_follows_the_decisions() {
     let app = spawn(&["maastricht"]).await;
-    let id = app
-        .id(
-            "select v.facility_ids[1] from subsidy_outcomes o join subsidy_applications a using (tenant_id, application_id) \
-             join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
-             and v.version = a.current_version where o.granted_cents > 0 and cardinality(v.facility_ids) > 0 limit 1",
-        )
-        .await;
+    let id = app.funded_facility().await;
     let detail = format!("/api/hsds/maastricht/services/{id}");
+    // Every outcome of an application that funds the facility gets `$2` cents.
+    let grant = |cents: i64| {
+        let app = &app;
+        async move {
+            sqlx::query(
+                "update subsidy_outcomes o set granted_cents = $2 from subsidy_applications a \
+                 join subsidy_application_versions v on v.tenant_id = a.tenant_id \
+                 and v.application_id = a.application_id and v.version = a.current_version \
+                 where a.tenant_id = o.tenant_id and a.application_id = o.application_id \
+                 and $1 = any (v.facility_ids)",
+            )
+            .bind(id)
+            .bind(cents)
+            .execute(&app.db.admin)
+            .await
+            .unwrap();
+        }
+    };
     let funding = ok(&get(&app, &detail).await, &detail)["funding"].clone();
     assert!(
         funding.to_string().contains("Subsidieregeling"),
         "{funding}"
     );
-    exec(
-        &app,
-        "update subsidy_outcomes o set granted_cents = 0 from subsidy_applications a \
-         join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
-         and v.version = a.current_version \
-         where a.tenant_id = o.tenant_id and a.application_id = o.application_id and $1 = any (v.facility_ids)",
-        id,
-    )
-    .await;
+    grant(0).await;
     assert_eq!(
         ok(&get(&app, &detail).await, &detail)["funding"],
         serde_json::json!([])
     );
     // Granted again, then the decided application no longer names the facility.
-    exec(
-        &app,
-        "update subsidy_outcomes o set granted_cents = 123400 from subsidy_applications a \
-         join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
-         and v.version = a.current_version \
-         where a.tenant_id = o.tenant_id and a.application_id = o.application_id and $1 = any (v.facility_ids)",
-        id,
-    )
-    .await;
+    grant(123_400).await;
     let funding = ok(&get(&app, &detail).await, &detail)["funding"].to_string();
     assert!(funding.contains("1.234,00"), "{funding}");
     exec(
