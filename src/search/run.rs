@@ -352,17 +352,20 @@ fn facets<'a>(
     sel: &PerCodeFilter<Option<usize>>,
     except: &[Bits],
 ) -> Vec<Facet<'a>> {
-    let option = |filter: CodeFilter, x: usize| FacetOption {
-        value: index.option_code(filter, x),
-        label: index.option_label(filter, x),
-        count: index.options[filter][x].count_and(&except[Dimension::Code(filter).at()]),
-        selected: sel[filter] == Some(x),
+    // An option is listed when it would leave results or is chosen.
+    let option = |filter: CodeFilter, x: usize| {
+        let count = index.options[filter][x].count_and(&except[Dimension::Code(filter).at()]);
+        let selected = sel[filter] == Some(x);
+        (count > 0 || selected).then(|| FacetOption {
+            value: index.option_code(filter, x),
+            label: index.option_label(filter, x),
+            count,
+            selected,
+        })
     };
-    let keep = |o: &FacetOption| o.count > 0 || o.selected;
     let listed = |filter: CodeFilter, positions: &mut dyn Iterator<Item = usize>| {
         positions
-            .map(|x| option(filter, x))
-            .filter(keep)
+            .filter_map(|x| option(filter, x))
             .collect::<Vec<_>>()
     };
     CodeFilter::ALL
@@ -375,10 +378,7 @@ fn facets<'a>(
                 CodeFilter::Gebied => {
                     let mut areas = Vec::new();
                     areas_in_tree_order(index, sel[filter], |a| {
-                        let o = option(filter, a);
-                        if keep(&o) {
-                            areas.push(o);
-                        }
+                        areas.extend(option(filter, a));
                     });
                     areas
                 }

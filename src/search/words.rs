@@ -358,9 +358,12 @@ impl Query {
         if self.stems.is_empty() {
             matched = Bits::empty(n);
         }
+        // Per stem, each entry's best weight; only the entries its postings name are visited
+        // (and put back to 0 for the next stem).
         let mut best = vec![0.0f32; n];
+        let mut touched: Vec<u32> = Vec::new();
         for stem in &self.stems {
-            best.iter_mut().for_each(|b| *b = 0.0);
+            touched.clear();
             let start = text.stems.partition_point(|s| &**s < stem.as_str());
             for postings in text.stems[start..]
                 .iter()
@@ -370,12 +373,16 @@ impl Query {
             {
                 for p in postings {
                     let b = &mut best[p.entry() as usize];
+                    if *b == 0.0 {
+                        touched.push(p.entry());
+                    }
                     *b = b.max(p.weight());
                 }
             }
             let mut hit = Bits::empty(n);
-            for (e, b) in best.iter().enumerate() {
-                if *b > 0.0 {
+            for e in touched.iter().map(|e| *e as usize) {
+                let b = std::mem::take(&mut best[e]);
+                if b > 0.0 {
                     hit.set(e);
                     rank[e] += b;
                 }
