@@ -31,7 +31,10 @@ impl<K, V> Default for Kept<K, V> {
 }
 
 impl<K: Hash + Eq, V: Clone> Kept<K, V> {
-    fn get(&self, key: &K) -> Option<V> {
+    fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         self.0.lock().ok()?.get(key).cloned()
     }
 
@@ -59,7 +62,7 @@ impl Analyses {
         if text.is_empty() {
             return Some(None);
         }
-        self.queries.get(&text)
+        self.queries.get(text.as_str())
     }
 
     /// Keeps the analysis of `q` read by a statement of the caller's.
@@ -90,7 +93,7 @@ impl Analyses {
         if text.is_empty() {
             return Ok(Arc::from(""));
         }
-        if let Some(folded) = self.folds.get(&text.to_string()) {
+        if let Some(folded) = self.folds.get(text) {
             return Ok(folded);
         }
         let folded: String = sqlx::query_scalar("select lower(unaccent($1))")
@@ -119,7 +122,10 @@ mod tests {
             kept.keep(i.to_string(), Arc::from("x"));
         }
         assert!(kept.len() <= CAPACITY);
-        assert_eq!(kept.get(&(CAPACITY + 9).to_string()).as_deref(), Some("x"));
+        assert_eq!(
+            kept.get((CAPACITY + 9).to_string().as_str()).as_deref(),
+            Some("x")
+        );
     }
 
     #[test]

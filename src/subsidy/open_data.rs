@@ -15,6 +15,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
+use sqlx::Row as _;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -255,7 +256,6 @@ pub async fn funding_of(
         .bind(facility_id)
         .fetch_one(&mut **tx)
         .await?;
-    use sqlx::Row;
     let (names, years, cents) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     Ok(funding_from(names, years, cents))
 }

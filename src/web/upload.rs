@@ -145,17 +145,8 @@ impl CsvFile {
 /// Opens `bytes` as CSV (see [`csv_text`]), fields trimmed, rows of any length.
 pub fn read_csv(bytes: &[u8]) -> Result<CsvFile, LineError> {
     let (text, delimiter) = csv_text(bytes)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|_| LineError::new(1, "", "De kopregel kon niet worden gelezen."))?
-        .iter()
-        .map(|h| crate::web::csv_out::restore(h.trim()).to_lowercase())
-        .collect();
+    let mut reader = csv_reader(delimiter, text.as_bytes());
+    let headers = header_names(&mut reader)?;
     // Cells an export neutralised against spreadsheet formulas come back as they were.
     let records = reader
         .records()
@@ -169,6 +160,27 @@ pub fn read_csv(bytes: &[u8]) -> Result<CsvFile, LineError> {
         })
         .collect();
     Ok(CsvFile { headers, records })
+}
+
+/// A CSV reader as uploads are read: fields trimmed, rows of any length.
+pub fn csv_reader<R: std::io::Read>(delimiter: u8, text: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text)
+}
+
+/// The header line's column names, lower-cased (and restored where an export neutralised them).
+pub fn header_names<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+) -> Result<Vec<String>, LineError> {
+    Ok(reader
+        .headers()
+        .map_err(|_| LineError::new(1, "", "De kopregel kon niet worden gelezen."))?
+        .iter()
+        .map(|h| crate::web::csv_out::restore(h.trim()).to_lowercase())
+        .collect())
 }
 
 /// The message for a line the CSV reader could not read.

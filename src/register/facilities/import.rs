@@ -33,7 +33,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};
 use crate::web::spool::{spool_csv, SpooledCsv};
-use crate::web::upload::LineError;
+use crate::web::upload::{self, LineError};
 use crate::web::ClientAddr;
 
 /// Largest register file accepted (about 200,000 facilities).
@@ -145,22 +145,11 @@ fn read_rows(file: &SpooledCsv, checks: &Checks, out: &mpsc::Sender<Vec<Row>>) -
         ));
         return (errors, 0);
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(file.delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text);
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|h| crate::web::csv_out::restore(h.trim()).to_lowercase())
-            .collect(),
-        Err(_) => {
-            errors.push(LineError::new(
-                1,
-                "",
-                "De kopregel kon niet worden gelezen.",
-            ));
+    let mut reader = upload::csv_reader(file.delimiter, text);
+    let headers = match upload::header_names(&mut reader) {
+        Ok(headers) => headers,
+        Err(e) => {
+            errors.push(e);
             return (errors, 0);
         }
     };
@@ -191,7 +180,7 @@ fn read_rows(file: &SpooledCsv, checks: &Checks, out: &mpsc::Sender<Vec<Row>>) -
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
         let Ok(record) = record else {
-            errors.push(crate::web::upload::unreadable_line(line));
+            errors.push(upload::unreadable_line(line));
             continue;
         };
         if record.iter().all(str::is_empty) {
