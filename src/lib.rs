@@ -74,7 +74,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/{tenant}", get(tenant_root))
         .merge(lookup::public_router())
-        .merge(subsidy::public_router())
+        .merge(subsidy::open_data::public_router())
         .merge(member_pages)
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), auth::csrf::verify_csrf))
@@ -89,7 +89,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{*path}", get(web::assets::asset))
         .route("/kaartinstellingen.js", get(web::assets::map_settings))
         .merge(hsds::router())
-        .merge(subsidy::api_router());
+        .merge(subsidy::open_data::api_router());
 
     pages
         .merge(infrastructure)
@@ -126,7 +126,7 @@ pub async fn serve(
     let purge = tokio::spawn(purge_expired(state.clone()));
     let reminders = state.mailer.is_some().then(|| {
         [
-            tokio::spawn(subsidy::reminders::daily(state.clone())),
+            tokio::spawn(subsidy::after::reminders::daily(state.clone())),
             tokio::spawn(register::facilities::verification::daily(state.clone())),
         ]
     });

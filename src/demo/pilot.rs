@@ -7,9 +7,9 @@
 use uuid::Uuid;
 
 use crate::db::TenantTx;
-use crate::subsidy::allocation::largest_remainder;
-use crate::subsidy::pilot_agreement::{self, parse_groups, Checked};
-use crate::subsidy::pilot_store::{self, NewAllocation, NewShare};
+use crate::subsidy::pilot::agreement::{self, parse_groups, Checked};
+use crate::subsidy::pilot::allocation::largest_remainder;
+use crate::subsidy::pilot::store::{self, NewAllocation, NewShare};
 
 const BY: &str = "Lotte Beleid (beleid@almelo.demo)";
 
@@ -64,10 +64,10 @@ async fn reports(
     scheme: Uuid,
     partners: &[(&str, Uuid, [i64; 3], [i64; 2])],
 ) -> Result<(), String> {
-    use crate::subsidy::pilot_figures::periods;
-    use crate::subsidy::pilot_monitoring::{self, GroupFigures};
+    use crate::subsidy::pilot::figures::periods;
+    use crate::subsidy::pilot::monitoring_page::{self, GroupFigures};
     for (name, provider, ..) in partners {
-        let groups = pilot_agreement::groups(tx, scheme, Some(*provider))
+        let groups = agreement::groups(tx, scheme, Some(*provider))
             .await
             .map_err(err)?;
         for (q, period) in periods("kwartaal", 2019, 2021).iter().enumerate() {
@@ -107,7 +107,7 @@ async fn reports(
                     )
                 })
                 .collect();
-            pilot_monitoring::submit(
+            monitoring_page::submit(
                 tx,
                 scheme,
                 *provider,
@@ -188,7 +188,7 @@ pub async fn load(tx: &mut TenantTx) -> Result<(), String> {
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| err(format!("{name}: {e}")))?;
-        pilot_store::add_partner(tx, scheme, provider, BY)
+        store::add_partner(tx, scheme, provider, BY)
             .await
             .map_err(err)?;
         partners.push((name, provider, need, realised));
@@ -216,7 +216,7 @@ pub async fn load(tx: &mut TenantTx) -> Result<(), String> {
                 .into(),
             groups: parse_groups(groups).map_err(err)?,
         };
-        pilot_agreement::save(tx, scheme, provider, &checked, BY)
+        agreement::save(tx, scheme, provider, &checked, BY)
             .await
             .map_err(err)?
             .map_err(err)?;
@@ -231,7 +231,7 @@ pub async fn load(tx: &mut TenantTx) -> Result<(), String> {
             .iter()
             .map(|(_, id, need, _)| (*id, String::new(), need[i]))
             .collect();
-        pilot_store::replace_clients(tx, scheme, year, "behoefte", &need, BY)
+        store::replace_clients(tx, scheme, year, "behoefte", &need, BY)
             .await
             .map_err(err)?;
         if i < 2 {
@@ -239,7 +239,7 @@ pub async fn load(tx: &mut TenantTx) -> Result<(), String> {
                 .iter()
                 .map(|(_, id, _, r)| (*id, String::new(), r[i]))
                 .collect();
-            pilot_store::replace_clients(tx, scheme, year, "gerealiseerd", &realised, BY)
+            store::replace_clients(tx, scheme, year, "gerealiseerd", &realised, BY)
                 .await
                 .map_err(err)?;
         }
@@ -268,7 +268,7 @@ pub async fn load(tx: &mut TenantTx) -> Result<(), String> {
             shares: &shares,
             by: BY,
         };
-        pilot_store::record_allocation(tx, scheme, &allocation)
+        store::record_allocation(tx, scheme, &allocation)
             .await
             .map_err(err)?;
         if year == 2020 {
@@ -289,7 +289,7 @@ pub async fn load(tx: &mut TenantTx) -> Result<(), String> {
             allocation.kind = "aanpassing";
             allocation.reason = "Humanitas opent in het voorjaar een extra groep in De Riet; afgestemd in het partneroverleg: 10.000 euro van Avedan naar Humanitas.";
             allocation.shares = &adjusted;
-            pilot_store::record_allocation(tx, scheme, &allocation)
+            store::record_allocation(tx, scheme, &allocation)
                 .await
                 .map_err(err)?;
         }

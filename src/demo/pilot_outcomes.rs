@@ -5,9 +5,9 @@
 use uuid::Uuid;
 
 use crate::db::TenantTx;
-use crate::subsidy::pilot_business_case::Inputs;
-use crate::subsidy::pilot_business_case_store::{record, Basis, NewVersion};
-use crate::subsidy::pilot_health::{self, Score, DIMENSIONS};
+use crate::subsidy::pilot::business_case::rules::Inputs;
+use crate::subsidy::pilot::business_case::store::{record, Basis, NewVersion};
+use crate::subsidy::pilot::health::{self, Score, DIMENSIONS};
 
 const BY: &str = "Lotte Beleid (beleid@almelo.demo)";
 
@@ -33,7 +33,7 @@ fn err(e: impl std::fmt::Display) -> String {
 }
 
 async fn business_case(tx: &mut TenantTx, scheme: Uuid) -> Result<(), String> {
-    let lines = crate::subsidy::store::budget_lines(tx, scheme)
+    let lines = crate::subsidy::common::store::budget_lines(tx, scheme)
         .await
         .map_err(err)?;
     for (year, unchanged, after) in PLANNED {
@@ -121,7 +121,7 @@ async fn positive_health(
                     });
                 }
             }
-            pilot_health::replace(tx, scheme, *provider, period, &rows)
+            health::replace(tx, scheme, *provider, period, &rows)
                 .await
                 .map_err(err)?;
         }

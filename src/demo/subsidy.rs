@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::audit::Actor;
 use crate::db::{Db, TenantTx};
-use crate::subsidy::{decide, store};
+use crate::subsidy::{common::store, decide::decide_page};
 
 const MAASTRICHT: &str = include_str!("data/subsidy_maastricht.sql");
 
@@ -33,10 +33,10 @@ pub async fn load(tx: &mut TenantTx, slug: &str) -> Result<(), String> {
             .fetch_one(&mut **tx)
             .await
             .map_err(|e| e.to_string())?;
-    crate::subsidy::rendement_page::save(
+    crate::subsidy::schemes::rendement_page::save(
         tx,
         scheme,
-        &crate::subsidy::rendement::Inputs::maastricht_2018(),
+        &crate::subsidy::schemes::rendement::Inputs::maastricht_2018(),
         "demo",
     )
     .await
@@ -67,7 +67,7 @@ pub async fn decide_closed_rounds(admin: &PgPool) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             for category in categories {
-                decide::decide(
+                decide_page::decide(
                     &mut tx,
                     round,
                     category.category_id,

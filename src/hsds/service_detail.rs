@@ -77,7 +77,7 @@ pub async fn show(
     .await?;
     // Funding: the subsidies granted for this facility (public by law), never the register's
     // internal funding sources.
-    let grants = crate::subsidy::open_data::funding_of(&mut tx, id).await?;
+    let grants = crate::subsidy::open_data::grants_page::funding_of(&mut tx, id).await?;
     tx.commit().await?;
 
     let mut service = services::brief(&row);
@@ -97,7 +97,7 @@ pub async fn show(
                 source: format!(
                     "{}: subsidie {scheme} {year}, {}",
                     published.name,
-                    crate::subsidy::money::euro(*cents)
+                    crate::subsidy::common::money::euro(*cents)
                 ),
             })
             .collect(),

@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::referrals::form::{self as referral_form, ReferralChoices};
 use crate::referrals::store::{Recent, UNDO_MINUTES};
 use crate::state::AppState;
-use crate::subsidy::open_data::funding_of;
+use crate::subsidy::open_data::grants_page::funding_of;
 
 /// What the facility page calls codes, and the referral form's choices: the same for every
 /// facility of the tenant until its register changes.

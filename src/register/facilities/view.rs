@@ -455,7 +455,10 @@ pub async fn show(
         funding: funding
             .iter()
             .map(|(scheme, year, cents)| {
-                format!("{scheme} {year}: {}", crate::subsidy::money::euro(*cents))
+                format!(
+                    "{scheme} {year}: {}",
+                    crate::subsidy::common::money::euro(*cents)
+                )
             })
             .collect(),
         layout: Layout::for_user(user, f.name.clone(), Some(Section::Facilities))

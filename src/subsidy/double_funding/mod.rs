@@ -7,3 +7,42 @@
 pub mod pages;
 pub mod pseudonym;
 pub mod store;
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::auth::access::require_section;
+use crate::auth::roles::Section;
+use crate::state::AppState;
+
+/// The official's and the partner's routes.
+pub(super) fn router() -> Router<AppState> {
+    let schemes = Router::new()
+        .route(
+            "/{tenant}/regelingen/dubbele-financiering",
+            get(pages::official_show),
+        )
+        .route(
+            "/{tenant}/regelingen/dubbele-financiering/sleutel",
+            post(pages::key_create),
+        )
+        .route(
+            "/{tenant}/regelingen/dubbele-financiering/upload",
+            post(pages::official_upload).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route(
+            "/{tenant}/regelingen/dubbele-financiering/controle",
+            post(pages::check),
+        )
+        .route_layer(from_fn_with_state(Section::Schemes, require_section));
+    let applications = Router::new()
+        .route("/{tenant}/aanvragen/deelnemers", get(pages::partner_show))
+        .route(
+            "/{tenant}/aanvragen/deelnemers/upload",
+            post(pages::partner_upload).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route_layer(from_fn_with_state(Section::Applications, require_section));
+    schemes.merge(applications)
+}

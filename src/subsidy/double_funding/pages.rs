@@ -35,7 +35,7 @@ pub struct CheckForm {
 }
 
 #[derive(Template)]
-#[template(path = "subsidy/double_funding.html")]
+#[template(path = "subsidy/double_funding/double_funding.html")]
 struct Page {
     layout: Layout,
     official: bool,
@@ -81,7 +81,7 @@ async fn page(
     let provider = if official {
         None
     } else {
-        Some(super::super::portal::own_provider(user)?)
+        Some(crate::subsidy::common::nav_page::own_provider(user)?)
     };
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let key = store::current_key(&mut tx).await?;
@@ -136,7 +136,7 @@ async fn page(
     Ok(response)
 }
 
-fn notice_of(query: &super::super::schemes::NoticeQuery) -> Option<&'static str> {
+fn notice_of(query: &crate::subsidy::common::nav_page::NoticeQuery) -> Option<&'static str> {
     match query.melding.as_deref() {
         Some("upload") => Some("De pseudoniemen zijn ontvangen. Na de controle worden ze verwijderd."),
         Some("controle") => Some("De controle is uitgevoerd. De pseudoniemen van die periode zijn verwijderd; de aantallen blijven."),
@@ -148,7 +148,7 @@ fn notice_of(query: &super::super::schemes::NoticeQuery) -> Option<&'static str>
 pub async fn official_show(
     State(state): State<AppState>,
     user: CurrentUser,
-    axum::extract::Query(q): axum::extract::Query<super::super::schemes::NoticeQuery>,
+    axum::extract::Query(q): axum::extract::Query<crate::subsidy::common::nav_page::NoticeQuery>,
 ) -> AppResult<Response> {
     page(
         &state,
@@ -166,7 +166,7 @@ pub async fn official_show(
 pub async fn partner_show(
     State(state): State<AppState>,
     user: CurrentUser,
-    axum::extract::Query(q): axum::extract::Query<super::super::schemes::NoticeQuery>,
+    axum::extract::Query(q): axum::extract::Query<crate::subsidy::common::nav_page::NoticeQuery>,
 ) -> AppResult<Response> {
     page(
         &state,
@@ -217,7 +217,7 @@ async fn upload(
     let provider = if official {
         None
     } else {
-        Some(super::super::portal::own_provider(&user)?)
+        Some(crate::subsidy::common::nav_page::own_provider(&user)?)
     };
     let mut errors = FormErrors::default();
     let period = form.periode.trim().to_string();

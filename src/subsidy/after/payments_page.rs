@@ -1,0 +1,289 @@
+//! Payments due per month for the financial administration (page and CSV), and recording what
+//! was paid. The schedule is made when an onderdeel is decided and revised at settlement.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use time::{Date, Month};
+use uuid::Uuid;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::db::TenantTx;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::subsidy::common::money::{decimal, euro};
+use crate::subsidy::common::nav_page::Ids;
+use crate::subsidy::common::nav_page::{notice, schemes_base};
+use crate::web::layout::{render, Layout};
+use crate::web::upload::csv_attachment;
+use crate::web::{csv_out, time_fmt, ClientAddr};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Payment {
+    pub payment_id: Uuid,
+    pub application_id: Uuid,
+    pub reference: String,
+    pub recipient: String,
+    pub kvk_number: Option<String>,
+    pub kind: String,
+    pub part: i32,
+    pub due_on: Date,
+    pub amount_cents: i64,
+    pub paid_on: Option<Date>,
+    pub scheme: String,
+    pub year: i32,
+}
+
+/// Payments due in `[from, to)` or earlier and still unpaid.
+pub async fn due(tx: &mut TenantTx, from: Date, to: Date) -> AppResult<Vec<Payment>> {
+    let tenant_id = tx.tenant_id();
+    Ok(sqlx::query_as(
+        "select y.payment_id, y.application_id, a.reference, p.name as recipient, p.kvk_number, y.kind, y.part, y.due_on, \
+                y.amount_cents, y.paid_on, s.name as scheme, r.year \
+         from subsidy_payments y \
+         join subsidy_applications a on a.tenant_id = y.tenant_id and a.application_id = y.application_id \
+         join providers p on p.tenant_id = a.tenant_id and p.provider_id = a.provider_id \
+         join subsidy_rounds r on r.tenant_id = a.tenant_id and r.round_id = a.round_id \
+         join subsidy_schemes s on s.tenant_id = r.tenant_id and s.scheme_id = r.scheme_id \
+         where y.tenant_id = $1 and ((y.due_on >= $2 and y.due_on < $3) or (y.due_on < $2 and y.paid_on is null)) \
+         order by y.due_on, a.reference, y.part",
+    )
+    .bind(tenant_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MonthQuery {
+    #[serde(default)]
+    maand: Option<String>,
+    #[serde(default)]
+    melding: Option<String>,
+}
+
+/// The month asked (`2027-03`), else this month: its first day and the next month's.
+fn month_of(query: &MonthQuery) -> (Date, Date) {
+    let today = time_fmt::today();
+    let first = query
+        .maand
+        .as_deref()
+        .and_then(|m| m.split_once('-'))
+        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u8>().ok()?)))
+        .filter(|(y, _)| (2000..=2100).contains(y))
+        .and_then(|(y, m)| Date::from_calendar_date(y, Month::try_from(m).ok()?, 1).ok())
+        .unwrap_or_else(|| {
+            Date::from_calendar_date(today.year(), today.month(), 1).expect("valid")
+        });
+    (
+        first,
+        crate::subsidy::after::settlement::add_months(first, 1),
+    )
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "voorschot" => "Voorschot",
+        "nabetaling" => "Betaling na vaststelling",
+        _ => "Betaling",
+    }
+}
+
+struct Row {
+    payment_id: Uuid,
+    href: String,
+    reference: String,
+    recipient: String,
+    kind: String,
+    due: String,
+    overdue: bool,
+    amount: String,
+    paid: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "subsidy/after/payments.html")]
+struct PaymentsPage {
+    layout: Layout,
+    month: String,
+    month_value: String,
+    previous: String,
+    next: String,
+    csv_href: String,
+    rows: Vec<Row>,
+    total: String,
+    may_record: bool,
+    action_base: String,
+}
+
+/// GET /{tenant}/regelingen/betalingen?maand=2027-03
+pub async fn payments_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<MonthQuery>,
+) -> AppResult<Response> {
+    let (from, to) = month_of(&query);
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let payments = due(&mut tx, from, to).await?;
+    tx.commit().await?;
+    let today = time_fmt::today();
+    let key = |d: Date| format!("{}-{:02}", d.year(), d.month() as u8);
+    let notice_query = crate::subsidy::common::nav_page::NoticeQuery {
+        melding: query.melding.clone(),
+    };
+    let layout = Layout::for_user(&user, "Betalingen", Some(Section::Schemes))
+        .with_notice(notice(&notice_query));
+    render(&PaymentsPage {
+        month: time_fmt::date(from)
+            .split_once(' ')
+            .map(|(_, rest)| rest.to_string())
+            .unwrap_or_default(),
+        month_value: key(from),
+        previous: format!(
+            "{}/betalingen?maand={}",
+            schemes_base(&user),
+            key(crate::subsidy::after::settlement::add_months(from, -1))
+        ),
+        next: format!("{}/betalingen?maand={}", schemes_base(&user), key(to)),
+        csv_href: format!("{}/betalingen.csv?maand={}", schemes_base(&user), key(from)),
+        total: euro(payments.iter().map(|p| p.amount_cents).sum()),
+        may_record: user.may_change(Section::Schemes),
+        action_base: format!("{}/betalingen", schemes_base(&user)),
+        rows: payments
+            .iter()
+            .map(|p| Row {
+                payment_id: p.payment_id,
+                href: format!("{}/aanvragen/{}", schemes_base(&user), p.application_id),
+                reference: p.reference.clone(),
+                recipient: p.recipient.clone(),
+                kind: format!(
+                    "{} {}",
+                    kind_label(&p.kind),
+                    if p.kind == "voorschot" {
+                        p.part.to_string()
+                    } else {
+                        String::new()
+                    }
+                ),
+                due: time_fmt::date(p.due_on),
+                overdue: p.paid_on.is_none() && p.due_on < today,
+                amount: euro(p.amount_cents),
+                paid: p.paid_on.map(time_fmt::date),
+            })
+            .collect(),
+        layout,
+    })
+}
+
+/// GET /{tenant}/regelingen/betalingen.csv?maand=2027-03: for the financial administration.
+pub async fn payments_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<MonthQuery>,
+) -> AppResult<Response> {
+    let (from, to) = month_of(&query);
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let payments = due(&mut tx, from, to).await?;
+    tx.commit().await?;
+    let headers = [
+        "kenmerk",
+        "ontvanger",
+        "kvk",
+        "regeling",
+        "jaar",
+        "soort",
+        "deel",
+        "vervaldatum",
+        "bedrag_eur",
+        "betaald_op",
+    ];
+    let rows = payments.iter().map(|p| {
+        vec![
+            p.reference.clone(),
+            p.recipient.clone(),
+            p.kvk_number.clone().unwrap_or_default(),
+            p.scheme.clone(),
+            p.year.to_string(),
+            p.kind.clone(),
+            p.part.to_string(),
+            p.due_on.to_string(),
+            decimal(p.amount_cents),
+            p.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+        ]
+    });
+    let body = csv_out::write(&headers, rows);
+    Ok(csv_attachment(
+        &format!("betalingen-{}-{:02}.csv", from.year(), from.month() as u8),
+        body,
+    ))
+}
+
+/// POST /{tenant}/regelingen/betalingen/{id}/betaald: `betaald_op` (a date, default today).
+pub async fn payment_paid(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    ids: Ids,
+    body: Bytes,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let form: std::collections::BTreeMap<String, String> =
+        form_urlencoded::parse(&body).into_owned().collect();
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let paid_on = match form
+        .get("betaald_op")
+        .map(|d| d.trim())
+        .filter(|d| !d.is_empty())
+    {
+        None => time_fmt::today(),
+        Some(text) => match Date::parse(text, &format) {
+            Ok(d) if d <= time_fmt::today() => d,
+            _ => {
+                return Err(AppError::BadRequest(
+                    "Vul de betaaldatum in als jjjj-mm-dd, niet in de toekomst.".into(),
+                ))
+            }
+        },
+    };
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let tenant_id = tx.tenant_id();
+    let row: Option<(Uuid, i64, Date)> = sqlx::query_as(
+        "update subsidy_payments set paid_on = $3, paid_by = $4 where tenant_id = $1 and payment_id = $2 and paid_on is null \
+         returning application_id, amount_cents, due_on",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(paid_on)
+    .bind(format!("{} ({})", user.display_name, user.email))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((application_id, amount, due_on)) = row else {
+        let exists: bool = sqlx::query_scalar("select exists (select 1 from subsidy_payments where tenant_id = $1 and payment_id = $2)")
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        return Err(if exists {
+            AppError::BadRequest("Deze betaling is al als betaald vastgelegd.".into())
+        } else {
+            AppError::NotFound
+        });
+    };
+    let event = Event::new("betaald", "subsidieaanvraag", application_id).after(json!({
+        "betaling": id, "bedrag": euro(amount), "vervaldatum": due_on.to_string(), "betaald_op": paid_on.to_string(),
+    }));
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    let month = format!("{}-{:02}", due_on.year(), due_on.month() as u8);
+    Ok(Redirect::to(&format!(
+        "{}/betalingen?maand={month}&melding=opgeslagen",
+        schemes_base(&user)
+    ))
+    .into_response())
+}

@@ -1,0 +1,209 @@
+//! Documents attached to an application (begroting, jaarverslag, …): PDF, ODT, DOCX or XLSX,
+//! recognised by their content (never by name or the browser's claim), at most
+//! [`MAX_BYTES`], stored in PostgreSQL under the tenant's row-level security, so backup,
+//! isolation and retention follow the application.
+
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::session::CurrentUser;
+use crate::db::TenantTx;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::subsidy::common::files::{checked, Stored};
+use crate::subsidy::common::files_page::{read_upload, send_stored};
+use crate::subsidy::common::nav_page::Ids;
+use crate::subsidy::common::nav_page::{own_provider, portal_base};
+use crate::subsidy::common::store;
+use crate::web::ClientAddr;
+
+fn refuse(message: &str) -> Response {
+    AppError::BadRequest(message.to_string()).into_response()
+}
+
+/// POST /{tenant}/aanvragen/{id}/documenten (multipart: `soort`, `bestand`)
+pub async fn document_upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    ids: Ids,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let provider = own_provider(&user)?;
+    // Whose application it is comes first: another's is not found, whatever was sent.
+    let mut check = state.db.tenant_tx(user.tenant_id).await?;
+    let own = store::application(&mut check, id)
+        .await?
+        .is_some_and(|a| a.provider_id == provider);
+    check.commit().await?;
+    if !own {
+        return Err(AppError::NotFound);
+    }
+    let (kind, file) = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(refused) => return Ok(refuse(refused)),
+    };
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = match store::application(&mut tx, id).await? {
+        Some(a) if a.provider_id == provider => a,
+        _ => return Err(AppError::NotFound),
+    };
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let open = crate::subsidy::apply::form_page::edit_deadline(&application, &round)
+        .is_some_and(|d| time::OffsetDateTime::now_utc() <= d);
+    if !open {
+        return Ok(refuse("Bij deze aanvraag kunnen geen documenten meer worden toegevoegd: ze is ingediend of de termijn is verstreken."));
+    }
+    if !round.documents.contains(&kind) {
+        return Ok(refuse("Kies welk document u toevoegt."));
+    }
+    let (name, bytes, media_type) = match checked(file) {
+        Ok(file) => file,
+        Err(refused) => return Ok(refuse(refused)),
+    };
+    let tenant_id = tx.tenant_id();
+    // One document per kind: a new upload replaces the earlier one of this version.
+    sqlx::query("delete from subsidy_documents where tenant_id = $1 and application_id = $2 and version = $3 and kind = $4")
+        .bind(tenant_id)
+        .bind(id)
+        .bind(application.current_version)
+        .bind(&kind)
+        .execute(&mut *tx)
+        .await?;
+    let document_id: Uuid = sqlx::query_scalar(
+        "insert into subsidy_documents (tenant_id, application_id, version, kind, file_name, media_type, size_bytes, content) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning document_id",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(application.current_version)
+    .bind(&kind)
+    .bind(&name)
+    .bind(media_type)
+    .bind(bytes.len() as i32)
+    .bind(bytes.as_ref())
+    .fetch_one(&mut *tx)
+    .await?;
+    let event = Event::new("document toegevoegd", "subsidieaanvraag", id).after(json!({
+        "document": document_id, "soort": kind, "bestand": name, "bytes": bytes.len(), "versie": application.current_version,
+    }));
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "{}/{id}?melding=document#documenten",
+        portal_base(&user)
+    ))
+    .into_response())
+}
+
+/// POST /{tenant}/aanvragen/{id}/documenten/{document}/verwijderen
+pub async fn document_delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    ids: Ids,
+) -> AppResult<Response> {
+    let (id, document) = (ids.get("id"), ids.get("document"));
+    let provider = own_provider(&user)?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = match store::application(&mut tx, id).await? {
+        Some(a) if a.provider_id == provider => a,
+        _ => return Err(AppError::NotFound),
+    };
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let open = crate::subsidy::apply::form_page::edit_deadline(&application, &round)
+        .is_some_and(|d| time::OffsetDateTime::now_utc() <= d);
+    if !open {
+        return Ok(refuse(
+            "Documenten van een ingediende aanvraag blijven bewaard.",
+        ));
+    }
+    let tenant_id = tx.tenant_id();
+    let removed: Option<String> = sqlx::query_scalar(
+        "delete from subsidy_documents where tenant_id = $1 and application_id = $2 and version = $3 and document_id = $4 \
+         returning file_name",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(application.current_version)
+    .bind(document)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(name) = removed else {
+        return Err(AppError::NotFound);
+    };
+    let event = Event::new("document verwijderd", "subsidieaanvraag", id)
+        .before(json!({"document": document, "bestand": name}));
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "{}/{id}?melding=verwijderd#documenten",
+        portal_base(&user)
+    ))
+    .into_response())
+}
+
+async fn send(tx: &mut TenantTx, application_id: Uuid, document_id: Uuid) -> AppResult<Response> {
+    send_stored(tx, Stored::Application, application_id, document_id).await
+}
+
+/// GET /{tenant}/aanvragen/{id}/documenten/{document}: the applicant's own.
+pub async fn document_for_applicant(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    let provider = own_provider(&user)?;
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    match store::application(&mut tx, ids.get("id")).await? {
+        Some(a) if a.provider_id == provider => {}
+        _ => return Err(AppError::NotFound),
+    }
+    let response = send(&mut tx, ids.get("id"), ids.get("document")).await;
+    tx.commit().await?;
+    response
+}
+
+/// GET /{tenant}/regelingen/aanvragen/{id}/documenten/{document}: officials, once submitted.
+pub async fn document_for_official(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    match store::application(&mut tx, ids.get("id")).await? {
+        Some(a) if a.status != "concept" => {}
+        _ => return Err(AppError::NotFound),
+    }
+    let response = send(&mut tx, ids.get("id"), ids.get("document")).await;
+    tx.commit().await?;
+    response
+}
+
+/// GET /{tenant}/beoordelen/{id}/documenten/{document}: assessors without a conflict.
+pub async fn document_for_assessor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = store::application(&mut tx, ids.get("id"))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if crate::subsidy::assess::assessment_page::standing(&mut tx, &user, &application).await?
+        != crate::subsidy::assess::assessment_page::Standing::Free
+    {
+        return Err(AppError::Forbidden);
+    }
+    let response = send(&mut tx, application.application_id, ids.get("document")).await;
+    tx.commit().await?;
+    response
+}

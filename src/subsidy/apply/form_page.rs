@@ -1,0 +1,846 @@
+//! The aanbieder's application: a draft saved at any time, submitted by the server's clock,
+//! frozen once submitted (a completion asked by the municipality opens a new version), and
+//! withdrawn before the decision.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Section;
+use crate::auth::session::CurrentUser;
+use crate::db::TenantTx;
+use crate::error::{AppError, AppResult};
+use crate::fields::optional_text;
+use crate::state::AppState;
+use crate::subsidy::after::after_grant::AfterView;
+use crate::subsidy::common::money::{euro, field};
+use crate::subsidy::common::nav_page::Ids;
+use crate::subsidy::common::nav_page::{notice, with_422, NoticeQuery};
+use crate::subsidy::common::nav_page::{own_provider, portal_base};
+use crate::subsidy::common::store::{self, Application, Round, RoundCategory, Version};
+use crate::subsidy::common::view::{self, DocumentRow, VersionView};
+use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::{time_fmt, ClientAddr};
+
+/// Longest free-text answer.
+const MAX_TEXT: usize = 8000;
+
+/// The form as typed: every value kept as text so it can be shown again.
+#[derive(Debug, Default, Clone)]
+pub struct RawApplication {
+    pub titel: String,
+    pub activiteiten: String,
+    pub vaste_lasten: String,
+    pub personeel: String,
+    pub activiteitenkosten: String,
+    pub overig: String,
+    pub gevraagd: String,
+    pub deelnemers: String,
+    pub bereik: String,
+    pub tegenprestatie: String,
+    pub antwoorden: BTreeMap<String, String>,
+    pub voorzieningen: Vec<String>,
+    pub verklaringen: Vec<String>,
+    /// The save the form was opened on (optimistic concurrency).
+    pub bewaard: String,
+    pub actie: String,
+}
+
+impl RawApplication {
+    pub fn from_body(body: &[u8]) -> Self {
+        let mut raw = Self::default();
+        for (key, value) in form_urlencoded::parse(body) {
+            let value = value.into_owned();
+            match key.as_ref() {
+                "titel" => raw.titel = value,
+                "activiteiten" => raw.activiteiten = value,
+                "vaste_lasten" => raw.vaste_lasten = value,
+                "personeel" => raw.personeel = value,
+                "activiteitenkosten" => raw.activiteitenkosten = value,
+                "overig" => raw.overig = value,
+                "gevraagd" => raw.gevraagd = value,
+                "deelnemers" => raw.deelnemers = value,
+                "bereik" => raw.bereik = value,
+                "tegenprestatie" => raw.tegenprestatie = value,
+                "voorziening" => raw.voorzieningen.push(value),
+                "verklaring" => raw.verklaringen.push(value),
+                "bewaard" => raw.bewaard = value,
+                "actie" => raw.actie = value,
+                k => {
+                    if let Some(code) = k.strip_prefix("antwoord_") {
+                        raw.antwoorden.insert(code.to_string(), value);
+                    }
+                }
+            }
+        }
+        raw
+    }
+
+    fn from_version(v: &Version) -> Self {
+        Self {
+            titel: v.title.clone(),
+            activiteiten: v.activities.clone(),
+            vaste_lasten: field(v.fixed_costs_cents, true),
+            personeel: field(v.staff_costs_cents, true),
+            activiteitenkosten: field(v.activity_costs_cents, true),
+            overig: field(v.other_costs_cents, true),
+            gevraagd: field(v.requested_cents, true),
+            deelnemers: if v.participants == 0 {
+                String::new()
+            } else {
+                v.participants.to_string()
+            },
+            bereik: v.reach.clone(),
+            tegenprestatie: v.counter_service.clone(),
+            antwoorden: v.answers.0.clone(),
+            voorzieningen: v.facility_ids.iter().map(Uuid::to_string).collect(),
+            verklaringen: v.declarations.clone(),
+            bewaard: stamp(v.saved_at),
+            actie: String::new(),
+        }
+    }
+
+    pub fn answer(&self, code: &str) -> &str {
+        self.antwoorden.get(code).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn declared(&self, code: &&str) -> bool {
+        self.verklaringen.iter().any(|d| d == code)
+    }
+
+    pub fn funds(&self, facility: &Uuid) -> bool {
+        let id = facility.to_string();
+        self.voorzieningen.contains(&id)
+    }
+}
+
+fn stamp(at: OffsetDateTime) -> String {
+    at.unix_timestamp_nanos().to_string()
+}
+
+/// The form checked for storing: numbers parsed, texts bounded.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub title: String,
+    pub activities: String,
+    pub fixed: i64,
+    pub staff: i64,
+    pub activity: i64,
+    pub other: i64,
+    pub requested: i64,
+    pub participants: i32,
+    pub reach: String,
+    pub counter_service: String,
+    pub answers: BTreeMap<String, String>,
+    pub facilities: Vec<Uuid>,
+    pub declarations: Vec<String>,
+}
+
+impl Parsed {
+    pub fn budget_total(&self) -> i64 {
+        self.fixed + self.staff + self.activity + self.other
+    }
+}
+
+fn amount(raw: &str, field_name: &'static str, what: &str, errors: &mut FormErrors) -> i64 {
+    match crate::subsidy::common::money::parse_euro(raw) {
+        Ok(Some(cents)) if cents > 99_999_999_999 => {
+            errors.add(
+                field_name,
+                format!("{what}: dit bedrag is onwaarschijnlijk groot; controleer het."),
+            );
+            0
+        }
+        Ok(value) => value.unwrap_or(0),
+        Err(message) => {
+            errors.add(field_name, format!("{what}: {message}"));
+            0
+        }
+    }
+}
+
+/// Checks what can be stored as a draft: malformed numbers and overlong texts are errors;
+/// missing parts are not (yet).
+pub fn parse(
+    raw: &RawApplication,
+    round: &Round,
+    category: &RoundCategory,
+    facilities: &[(Uuid, String)],
+) -> Result<Parsed, FormErrors> {
+    let mut errors = FormErrors::default();
+    let mut text =
+        |value: &str, field_name: &'static str, what: &str, max: usize| match optional_text(
+            value, max, what,
+        ) {
+            Ok(t) => t,
+            Err(message) => {
+                errors.add(field_name, message);
+                String::new()
+            }
+        };
+    let title = text(&raw.titel, "titel", "de titel", 200);
+    let activities = text(
+        &raw.activiteiten,
+        "activiteiten",
+        "de beschrijving van de activiteiten",
+        MAX_TEXT,
+    );
+    let reach = text(&raw.bereik, "bereik", "het bereik", 2000);
+    let mut answers = BTreeMap::new();
+    for c in category.criteria.iter().filter(|c| !c.computed) {
+        let what = format!("het antwoord bij {}", c.name);
+        match optional_text(raw.answer(&c.code), MAX_TEXT, &what) {
+            Ok(t) => {
+                answers.insert(c.code.clone(), t);
+            }
+            Err(message) => errors.add(answer_field(&c.code), message),
+        }
+    }
+    let fixed = amount(
+        &raw.vaste_lasten,
+        "vaste_lasten",
+        "Vaste lasten",
+        &mut errors,
+    );
+    let staff = amount(
+        &raw.personeel,
+        "personeel",
+        "Betaalde krachten",
+        &mut errors,
+    );
+    let activity = amount(
+        &raw.activiteitenkosten,
+        "activiteitenkosten",
+        "Activiteiten",
+        &mut errors,
+    );
+    let other = amount(&raw.overig, "overig", "Overige kosten", &mut errors);
+    let requested = amount(&raw.gevraagd, "gevraagd", "Gevraagd bedrag", &mut errors);
+    let participants = match crate::fields::count(&raw.deelnemers, "Het aantal deelnemers") {
+        Ok(n) => n.unwrap_or(0),
+        Err(message) => {
+            errors.add("deelnemers", message);
+            0
+        }
+    };
+    let counter_service = match raw.tegenprestatie.trim() {
+        "" | "tegenprestatie" | "vergoeding" => raw.tegenprestatie.trim().to_string(),
+        _ => {
+            errors.add("tegenprestatie", "Kies tegenprestatie of vergoeding.");
+            String::new()
+        }
+    };
+    let mut chosen = Vec::new();
+    for f in &raw.voorzieningen {
+        match Uuid::parse_str(f)
+            .ok()
+            .filter(|id| facilities.iter().any(|(fid, _)| fid == id))
+        {
+            Some(id) if !chosen.contains(&id) => chosen.push(id),
+            Some(_) => {}
+            None => errors.add(
+                "voorziening",
+                "Kies alleen voorzieningen van uw eigen organisatie uit de lijst.",
+            ),
+        }
+    }
+    let declarations: Vec<String> = round
+        .declarations
+        .iter()
+        .filter(|d| raw.declared(&d.as_str()))
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        Ok(Parsed {
+            title,
+            activities,
+            fixed,
+            staff,
+            activity,
+            other,
+            requested,
+            participants,
+            reach,
+            counter_service,
+            answers,
+            facilities: chosen,
+            declarations,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The form field of the answer to criterion `code`.
+pub fn answer_field(code: &str) -> String {
+    format!("antwoord_{code}")
+}
+
+/// What a submission needs beyond a draft: every part filled in, the budget adding up, the
+/// declarations made and the documents attached.
+pub fn check_complete(
+    p: &Parsed,
+    round: &Round,
+    category: &RoundCategory,
+    documents: &[String],
+) -> FormErrors {
+    let mut errors = FormErrors::default();
+    if p.title.is_empty() {
+        errors.add("titel", "Geef de aanvraag een titel.");
+    }
+    if p.activities.is_empty() {
+        errors.add(
+            "activiteiten",
+            "Beschrijf de activiteiten waarvoor u subsidie vraagt.",
+        );
+    }
+    if p.budget_total() == 0 {
+        errors.add(
+            "vaste_lasten",
+            "Vul de begroting in: vaste lasten, betaalde krachten, activiteiten en overige kosten.",
+        );
+    }
+    if p.requested == 0 {
+        errors.add("gevraagd", "Vul het bedrag in dat u aanvraagt.");
+    } else if p.requested > p.budget_total() {
+        errors.add(
+            "gevraagd",
+            format!(
+                "U vraagt {} maar de begroting is {}: het gevraagde bedrag kan niet hoger zijn dan de begroting.",
+                euro(p.requested),
+                euro(p.budget_total())
+            ),
+        );
+    }
+    if p.participants == 0 {
+        errors.add("deelnemers", "Vul het verwachte aantal deelnemers in (minstens 1); de prijs wordt per deelnemer berekend.");
+    }
+    if p.reach.is_empty() {
+        errors.add(
+            "bereik",
+            "Beschrijf het bereik: voor wie, in welke buurten, hoe vaak.",
+        );
+    }
+    if category.fee_deduction > 0 && p.counter_service.is_empty() {
+        errors.add(
+            "tegenprestatie",
+            "Kies of deelnemers een tegenprestatie leveren of een vergoeding betalen.",
+        );
+    }
+    for c in category.criteria.iter().filter(|c| !c.computed) {
+        if p.answers.get(&c.code).is_none_or(|a| a.is_empty()) {
+            errors.add(
+                answer_field(&c.code),
+                format!("Beantwoord de vraag bij {}.", c.name),
+            );
+        }
+    }
+    if p.declarations.len() < round.declarations.len() {
+        errors.add(
+            "verklaring",
+            "Alle verklaringen zijn nodig om de aanvraag in te dienen.",
+        );
+    }
+    let missing: Vec<&str> = round
+        .documents
+        .iter()
+        .filter(|d| !documents.contains(d))
+        .map(|d| store::document_name(d))
+        .collect();
+    if !missing.is_empty() {
+        errors.add(
+            "documenten",
+            format!("Voeg nog toe: {}.", missing.join(", ")),
+        );
+    }
+    errors
+}
+
+/// An application of the user's own organisation, or 404.
+async fn own_application(
+    tx: &mut TenantTx,
+    user: &CurrentUser,
+    id: Uuid,
+) -> AppResult<Application> {
+    let provider = own_provider(user)?;
+    match store::application(tx, id).await? {
+        Some(a) if a.provider_id == provider => Ok(a),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The facilities of the user's organisation, to choose what the subsidy funds.
+async fn own_facilities(tx: &mut TenantTx, provider: Uuid) -> AppResult<Vec<(Uuid, String)>> {
+    let tenant_id = tx.tenant_id();
+    Ok(sqlx::query_as(
+        "select facility_id, name from facilities where tenant_id = $1 and provider_id = $2 and not archived \
+         order by name",
+    )
+    .bind(tenant_id)
+    .bind(provider)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// The moment after which the applicant can no longer change this application.
+pub fn edit_deadline(application: &Application, round: &Round) -> Option<OffsetDateTime> {
+    match application.status.as_str() {
+        "concept" => Some(round.closes_at),
+        "aanvulling" => application.completion_due,
+        _ => None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "subsidy/apply/application.html")]
+struct ApplicationPage {
+    layout: Layout,
+    back: String,
+    action: String,
+    application: Application,
+    round_title: String,
+    category: RoundCategory,
+    ceiling: String,
+    received: Option<String>,
+    status: &'static str,
+    /// The form, while the applicant may still change it (or to give back what was typed).
+    form: Option<RawApplication>,
+    /// The term has passed: no buttons.
+    closed: bool,
+    deadline: Option<String>,
+    facilities: Vec<(Uuid, String)>,
+    declarations: Vec<(&'static str, &'static str)>,
+    documents_asked: Vec<(&'static str, &'static str)>,
+    documents: Vec<DocumentRow>,
+    documents_base: String,
+    price_rule: String,
+    errors: FormErrors,
+    /// Earlier (frozen) versions, newest first; and the current one when it is frozen.
+    versions: Vec<VersionView>,
+    decision: Option<crate::subsidy::decide::decision::DecisionView>,
+    may_withdraw: bool,
+    after: Option<AfterView>,
+    report_form: std::collections::BTreeMap<String, String>,
+    report_errors: FormErrors,
+    /// The new decision date of a notice of delay (Awb 4:14) about this application.
+    delayed_to: Option<String>,
+}
+
+/// GET /{tenant}/aanvragen/{id}
+pub async fn application_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ids: Ids,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    page(
+        &state,
+        &user,
+        ids.get("id"),
+        None,
+        FormErrors::default(),
+        notice(&query),
+        Default::default(),
+    )
+    .await
+}
+
+/// The accountability form as typed, with its errors.
+type ReportForm = (std::collections::BTreeMap<String, String>, FormErrors);
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    typed: Option<RawApplication>,
+    errors: FormErrors,
+    notice: Option<&str>,
+    (report_form, report_errors): ReportForm,
+) -> AppResult<Response> {
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = own_application(&mut tx, user, id).await?;
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let category = store::round_categories(&mut tx, round.round_id)
+        .await?
+        .into_iter()
+        .find(|c| c.category_id == application.category_id)
+        .ok_or(AppError::NotFound)?;
+    let all_versions = store::versions(&mut tx, id).await?;
+    let current = all_versions
+        .iter()
+        .find(|v| v.version == application.current_version)
+        .ok_or(AppError::NotFound)?;
+    let now = OffsetDateTime::now_utc();
+    let deadline = edit_deadline(&application, &round);
+    let open = deadline.is_some_and(|d| now <= d);
+    // After the deadline the form is shown only to give back what was just typed.
+    let form = match typed {
+        Some(t) => Some(t),
+        None if open => Some(RawApplication::from_version(current)),
+        None => None,
+    };
+    let mut versions = Vec::new();
+    for v in all_versions.iter().rev() {
+        if v.submitted_at.is_some() {
+            versions.push(VersionView::build(&mut tx, id, v, &category).await?);
+        }
+    }
+    let documents = view::documents(&mut tx, id, application.current_version).await?;
+    let facilities = own_facilities(&mut tx, application.provider_id).await?;
+    let decision =
+        crate::subsidy::decide::decision::decision_view(&mut tx, &application, &category).await?;
+    let after =
+        crate::subsidy::after::after_grant::after_grant(&mut tx, &application, &round).await?;
+    let delayed_to =
+        crate::subsidy::decide::delay_page::notice_for(&round, &application).map(time_fmt::date);
+    tx.commit().await?;
+    let report_invalid = !report_errors.is_empty();
+    let basis = crate::subsidy::decide::price::PriceBasis::parse(&category.price_basis)
+        .unwrap_or(crate::subsidy::decide::price::PriceBasis::Requested);
+    let invalid = !errors.is_empty();
+    let layout = Layout::for_user(
+        user,
+        format!("Aanvraag {}", application.reference),
+        Some(Section::Applications),
+    )
+    .with_notice(notice);
+    let response = render(&ApplicationPage {
+        layout,
+        back: portal_base(user),
+        action: format!("{}/{}", portal_base(user), id),
+        documents_base: format!("{}/{}/documenten", portal_base(user), id),
+        round_title: round.title(),
+        ceiling: euro(category.ceiling_cents),
+        received: application.submitted_at.map(time_fmt::date_time),
+        status: application.status_label(),
+        deadline: deadline.map(time_fmt::date_time),
+        declarations: store::DECLARATIONS
+            .iter()
+            .filter(|(c, _)| round.declarations.iter().any(|d| d == c))
+            .copied()
+            .collect(),
+        documents_asked: store::DOCUMENTS
+            .iter()
+            .filter(|(c, _)| round.documents.iter().any(|d| d == c))
+            .copied()
+            .collect(),
+        price_rule: crate::subsidy::decide::price::rule_text(basis, category.fee_deduction),
+        may_withdraw: matches!(
+            application.status.as_str(),
+            "concept" | "ingediend" | "aanvulling"
+        ),
+        closed: !open,
+        application,
+        category,
+        form,
+        facilities,
+        documents,
+        errors,
+        versions,
+        decision,
+        after: after.map(|a| AfterView::of(a, time_fmt::today())),
+        report_form,
+        report_errors,
+        delayed_to,
+    })?;
+    Ok(if invalid || report_invalid {
+        with_422(response)
+    } else {
+        response
+    })
+}
+
+impl ApplicationPage {
+    fn report_value(&self, key: &str) -> &str {
+        self.report_form.get(key).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// The application page with the accountability form as typed and its errors (422).
+pub async fn page_with_report(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    form: std::collections::BTreeMap<String, String>,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    page(
+        state,
+        user,
+        id,
+        None,
+        FormErrors::default(),
+        None,
+        (form, errors),
+    )
+    .await
+}
+
+/// POST /{tenant}/aanvragen/{id}: `actie=opslaan` keeps a draft, `actie=indienen` submits.
+pub async fn application_save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    ids: Ids,
+    body: Bytes,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let raw = RawApplication::from_body(&body);
+    let submit = raw.actie == "indienen";
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = own_application(&mut tx, &user, id).await?;
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let category = store::round_categories(&mut tx, round.round_id)
+        .await?
+        .into_iter()
+        .find(|c| c.category_id == application.category_id)
+        .ok_or(AppError::NotFound)?;
+    let now = OffsetDateTime::now_utc();
+    let Some(deadline) = edit_deadline(&application, &round) else {
+        tx.commit().await?;
+        return Err(AppError::BadRequest(
+            "Deze aanvraag is ingediend en kan niet meer worden gewijzigd.".into(),
+        ));
+    };
+    if now > deadline {
+        tx.commit().await?;
+        let mut errors = FormErrors::default();
+        errors.add(
+            "titel",
+            format!(
+                "De termijn is verstreken: wijzigen en indienen kon tot en met {}. Uw invoer is niet opgeslagen; \
+                 kopieer wat u wilt bewaren.",
+                time_fmt::date_time(deadline)
+            ),
+        );
+        return closed_page(&state, &user, id, raw, errors).await;
+    }
+    let facilities = own_facilities(&mut tx, application.provider_id).await?;
+    let parsed = match parse(&raw, &round, &category, &facilities) {
+        Ok(p) => p,
+        Err(errors) => {
+            tx.commit().await?;
+            return page(
+                &state,
+                &user,
+                id,
+                Some(raw),
+                errors,
+                None,
+                Default::default(),
+            )
+            .await;
+        }
+    };
+    let current = store::versions(&mut tx, id)
+        .await?
+        .into_iter()
+        .find(|v| v.version == application.current_version)
+        .ok_or(AppError::NotFound)?;
+    if raw.bewaard != stamp(current.saved_at) {
+        tx.commit().await?;
+        let mut errors = FormErrors::default();
+        errors.add(
+            "titel",
+            "Deze aanvraag is intussen ergens anders opgeslagen. Uw invoer staat hieronder nog; controleer hem en sla opnieuw op.",
+        );
+        let mut raw = raw;
+        raw.bewaard = stamp(current.saved_at);
+        return page(
+            &state,
+            &user,
+            id,
+            Some(raw),
+            errors,
+            None,
+            Default::default(),
+        )
+        .await;
+    }
+    if submit {
+        let kinds: Vec<String> = view::documents(&mut tx, id, application.current_version)
+            .await?
+            .into_iter()
+            .map(|d| d.kind)
+            .collect();
+        let kinds: Vec<String> = store::DOCUMENTS
+            .iter()
+            .filter(|(_, name)| kinds.iter().any(|k| k == name))
+            .map(|(code, _)| code.to_string())
+            .collect();
+        let errors = check_complete(&parsed, &round, &category, &kinds);
+        if !errors.is_empty() {
+            // Nothing typed is lost: the draft is kept, then the form comes back with what is missing.
+            store_version(
+                &mut tx,
+                id,
+                application.current_version,
+                &parsed,
+                &user,
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            return page(
+                &state,
+                &user,
+                id,
+                None,
+                errors,
+                Some("Uw concept is opgeslagen, maar nog niet ingediend."),
+                Default::default(),
+            )
+            .await;
+        }
+    }
+    let submitted_at = submit.then_some(now);
+    store_version(
+        &mut tx,
+        id,
+        application.current_version,
+        &parsed,
+        &user,
+        submitted_at,
+    )
+    .await?;
+    let tenant_id = tx.tenant_id();
+    if submit {
+        sqlx::query(
+            "update subsidy_applications set status = 'ingediend', submitted_at = $3, completion_due = null \
+             where tenant_id = $1 and application_id = $2",
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let after = json!({
+        "versie": application.current_version,
+        "titel": parsed.title,
+        "gevraagd": euro(parsed.requested),
+        "begroting": euro(parsed.budget_total()),
+        "deelnemers": parsed.participants,
+    });
+    let action = if submit {
+        "ingediend"
+    } else {
+        "concept opgeslagen"
+    };
+    let event = Event::new(action, "subsidieaanvraag", id).after(after);
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    if submit {
+        if let Some(mailer) = &state.mailer {
+            let text = format!(
+                "Uw subsidieaanvraag {} ({}) is ontvangen op {}.\n\nU ontvangt een besluit uiterlijk op {}.",
+                application.reference,
+                round.title(),
+                time_fmt::date_time(now),
+                time_fmt::date(round.decision_due())
+            );
+            let subject = format!("Ontvangstbevestiging {}", application.reference);
+            if !mailer.send(&user.email, &subject, text).await {
+                tracing::warn!("receipt e-mail was not sent");
+            }
+        }
+    }
+    let melding = if submit { "ingediend" } else { "opgeslagen" };
+    Ok(Redirect::to(&format!("{}/{id}?melding={melding}", portal_base(&user))).into_response())
+}
+
+/// The page when the term has passed: the application as it stands, the typed input shown
+/// read-only so nothing is lost, and why it was refused.
+async fn closed_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    raw: RawApplication,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let response = page(state, user, id, Some(raw), errors, None, Default::default()).await?;
+    Ok(with_422(response))
+}
+
+async fn store_version(
+    tx: &mut TenantTx,
+    id: Uuid,
+    version: i32,
+    p: &Parsed,
+    user: &CurrentUser,
+    submitted_at: Option<OffsetDateTime>,
+) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query(
+        "update subsidy_application_versions set title = $4, activities = $5, fixed_costs_cents = $6, \
+            staff_costs_cents = $7, activity_costs_cents = $8, other_costs_cents = $9, requested_cents = $10, \
+            participants = $11, reach = $12, counter_service = $13, answers = $14, facility_ids = $15, \
+            declarations = $16, saved_at = clock_timestamp(), saved_by = $17, submitted_at = $18 \
+         where tenant_id = $1 and application_id = $2 and version = $3 and submitted_at is null",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(version)
+    .bind(&p.title)
+    .bind(&p.activities)
+    .bind(p.fixed)
+    .bind(p.staff)
+    .bind(p.activity)
+    .bind(p.other)
+    .bind(p.requested)
+    .bind(p.participants)
+    .bind(&p.reach)
+    .bind(&p.counter_service)
+    .bind(sqlx::types::Json(&p.answers))
+    .bind(&p.facilities)
+    .bind(&p.declarations)
+    .bind(user.user_id)
+    .bind(submitted_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// POST /{tenant}/aanvragen/{id}/intrekken: withdraws an application before the decision.
+pub async fn application_withdraw(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientAddr(address): ClientAddr,
+    ids: Ids,
+) -> AppResult<Response> {
+    let id = ids.get("id");
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = own_application(&mut tx, &user, id).await?;
+    let tenant_id = tx.tenant_id();
+    let changed = sqlx::query(
+        "update subsidy_applications set status = 'ingetrokken', withdrawn_at = now() \
+         where tenant_id = $1 and application_id = $2 and status in ('concept', 'ingediend', 'aanvulling')",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        tx.commit().await?;
+        return Err(AppError::BadRequest(
+            "Deze aanvraag kan niet meer worden ingetrokken: er is al over besloten of ze is al ingetrokken.".into(),
+        ));
+    }
+    let event = Event::new("ingetrokken", "subsidieaanvraag", id)
+        .before(json!({"status": application.status}))
+        .after(json!({"status": "ingetrokken"}));
+    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?melding=ingetrokken", portal_base(&user))).into_response())
+}

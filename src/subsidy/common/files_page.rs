@@ -1,0 +1,114 @@
+//! Reading an upload form and sending a stored document back as a download.
+
+use crate::db::TenantTx;
+use crate::error::{AppError, AppResult};
+use crate::subsidy::common::files::{clean_name, Sent, Stored};
+use axum::extract::Multipart;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use uuid::Uuid;
+
+/// Reads an upload form (`soort`, `bestand`), refusing what cannot be read or is too large.
+pub async fn read_upload(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(String, Option<Sent>), &'static str> {
+    let Ok(mut multipart) = multipart else {
+        return Err(
+            "Kies een bestand om toe te voegen, en verstuur het met het formulier op deze pagina.",
+        );
+    };
+    let too_large = "Het bestand is te groot: het mag hoogstens 10 MB zijn.";
+    let mut kind = String::new();
+    let mut file: Option<Sent> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("soort") => kind = field.text().await.unwrap_or_default(),
+                Some("bestand") => {
+                    let name = clean_name(field.file_name().unwrap_or(""));
+                    match field.bytes().await {
+                        Ok(bytes) => file = Some((name, bytes)),
+                        Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return Err(too_large);
+                        }
+                        Err(_) => {
+                            return Err(
+                                "Het bestand kon niet worden ontvangen. Probeer het opnieuw.",
+                            )
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => return Ok((kind, file)),
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large),
+            Err(_) => return Err("Het formulier kon niet worden gelezen. Probeer het opnieuw."),
+        }
+    }
+}
+
+/// Sends document `document_id` of `application_id` as a download (not found when it is not
+/// that application's).
+pub async fn send_stored(
+    tx: &mut TenantTx,
+    stored: Stored,
+    application_id: Uuid,
+    document_id: Uuid,
+) -> AppResult<Response> {
+    let tenant_id = tx.tenant_id();
+    let table = match stored {
+        Stored::Application => "subsidy_documents",
+        Stored::Report => "subsidy_report_documents",
+    };
+    let row: Option<(String, String, Vec<u8>)> = sqlx::query_as(&format!(
+        "select file_name, media_type, content from {table} \
+         where tenant_id = $1 and application_id = $2 and document_id = $3"
+    ))
+    .bind(tenant_id)
+    .bind(application_id)
+    .bind(document_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (name, media_type, content) = row.ok_or(AppError::NotFound)?;
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encoded.replace('+', "%20")
+    );
+    let mut response = content.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media_type_static(&media_type)),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+fn media_type_static(media_type: &str) -> &'static str {
+    [
+        "application/pdf",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]
+    .into_iter()
+    .find(|m| *m == media_type)
+    .unwrap_or("application/octet-stream")
+}
