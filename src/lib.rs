@@ -126,7 +126,7 @@ pub async fn serve(
     let purge = tokio::spawn(purge_expired(state.clone()));
     let reminders = state.mailer.is_some().then(|| {
         [
-            tokio::spawn(subsidy::after::reminders::daily(state.clone())),
+            tokio::spawn(subsidy::after::reminders_job::daily(state.clone())),
             tokio::spawn(register::facilities::verification::daily(state.clone())),
         ]
     });

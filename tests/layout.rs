@@ -636,11 +636,42 @@ fn crate_import_cycles_are_known() {
 }
 
 #[test]
-#[ignore] // enable once the subsidy folders follow the page/plain rule
 fn plain_files_do_not_import_page_files() {
     let edges = Graph::load(&src_dir()).plain_to_page_edges("crate::subsidy");
     let report = edges.join("\n  ");
     assert!(edges.is_empty(), "plain files import pages:\n  {report}");
+}
+
+/// Words a plain subsidy file may not use: they belong to the web layer (`*_page.rs`) or, for
+/// the whole state, to a background job (`*_job.rs`).
+const WEB_WORDS: [&str; 3] = ["axum", "askama", "AppState"];
+
+/// Plain files under `src/subsidy` (not `*_page.rs`, `*_job.rs` or `mod.rs`) that use a word of
+/// the web layer outside comments and strings, as `file: word`.
+pub fn web_words_in_plain_files(src: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for path in rust_files(&src.join("subsidy")) {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name == "mod.rs" || name.ends_with("_page.rs") || name.ends_with("_job.rs") {
+            continue;
+        }
+        let code = strip_comments_and_literals(&read(&path));
+        let words: BTreeSet<String> = tokenize(&code).into_iter().map(|t| t.text).collect();
+        for word in WEB_WORDS.iter().filter(|w| words.contains(**w)) {
+            found.push(format!("{}: {word}", display_path(src, &path)));
+        }
+    }
+    found
+}
+
+#[test]
+fn plain_subsidy_files_do_not_use_the_web_layer() {
+    let found = web_words_in_plain_files(&src_dir());
+    let report = found.join("\n  ");
+    assert!(
+        found.is_empty(),
+        "plain files using the web layer:\n  {report}"
+    );
 }
 
 /// A source tree in a fresh temporary folder, removed when dropped. The spec lists

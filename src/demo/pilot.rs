@@ -65,7 +65,7 @@ async fn reports(
     partners: &[(&str, Uuid, [i64; 3], [i64; 2])],
 ) -> Result<(), String> {
     use crate::subsidy::pilot::figures::periods;
-    use crate::subsidy::pilot::monitoring_page::{self, GroupFigures};
+    use crate::subsidy::pilot::monitoring::{self, GroupFigures};
     for (name, provider, ..) in partners {
         let groups = agreement::groups(tx, scheme, Some(*provider))
             .await
@@ -107,7 +107,7 @@ async fn reports(
                     )
                 })
                 .collect();
-            monitoring_page::submit(
+            monitoring::submit(
                 tx,
                 scheme,
                 *provider,

@@ -1587,7 +1587,7 @@ async fn officials_get_one_reminder_a_day_of_what_is_due() {
         .unwrap();
     let state =
         voorzieningen::AppState::new(voorzieningen::db::Db::new(app.db.app.clone()), settings);
-    let sent = voorzieningen::subsidy::after::reminders::send_due(&state)
+    let sent = voorzieningen::subsidy::after::reminders_job::send_due(&state)
         .await
         .unwrap();
     assert_eq!(sent, 1, "the one beleidsmedewerker of maastricht");
@@ -1602,7 +1602,7 @@ async fn officials_get_one_reminder_a_day_of_what_is_due() {
         "{mail}"
     );
     assert_eq!(
-        voorzieningen::subsidy::after::reminders::send_due(&state)
+        voorzieningen::subsidy::after::reminders_job::send_due(&state)
             .await
             .unwrap(),
         0,

@@ -7,11 +7,14 @@
 
 pub mod accountability_page;
 pub mod after_grant;
+pub mod deadlines;
 pub mod deadlines_page;
 pub mod objection_outcome;
+pub mod objections;
 pub mod objections_page;
+pub mod payments;
 pub mod payments_page;
-pub mod reminders;
+pub mod reminders_job;
 pub mod report_documents;
 pub mod report_documents_page;
 pub mod settlement;

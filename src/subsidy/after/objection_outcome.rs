@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::db::TenantTx;
 use crate::error::AppResult;
-use crate::subsidy::after::objections_page::{Objection, ReplayRow};
+use crate::subsidy::after::objections::{Objection, ReplayRow};
 use crate::subsidy::after::settlement::Duty;
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::store::{Application, Round};

@@ -500,7 +500,7 @@ async fn page(
     let after =
         crate::subsidy::after::after_grant::after_grant(&mut tx, &application, &round).await?;
     let delayed_to =
-        crate::subsidy::decide::delay_page::notice_for(&round, &application).map(time_fmt::date);
+        crate::subsidy::decide::delay::notice_for(&round, &application).map(time_fmt::date);
     tx.commit().await?;
     let report_invalid = !report_errors.is_empty();
     let basis = crate::subsidy::decide::price::PriceBasis::parse(&category.price_basis)

@@ -18,7 +18,7 @@ use crate::subsidy::common::money::euro;
 use crate::subsidy::common::nav_page::round_href;
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::store::{self, Phase, Round};
-use crate::subsidy::decide::ranking_page::{compute, decided};
+use crate::subsidy::decide::ranking::{compute, decided};
 use crate::web::{time_fmt, ClientAddr};
 
 /// POST /{tenant}/regelingen/{regeling}/rondes/{ronde}/onderdelen/{onderdeel}/besluiten
@@ -122,7 +122,7 @@ pub async fn decide(
         return Err(AppError::internal("award exceeded the plafond"));
     }
     // Final scores and outcomes go in as sets (one statement each), not row by row.
-    let finals: Vec<(&Uuid, &crate::subsidy::decide::ranking_page::Final)> = board
+    let finals: Vec<(&Uuid, &crate::subsidy::decide::ranking::Final)> = board
         .finals
         .iter()
         .flat_map(|(id, finals)| finals.iter().map(move |f| (id, f)))

@@ -10,7 +10,7 @@ use crate::subsidy::common::money::euro;
 use crate::subsidy::common::store::{Application, Round, RoundCategory};
 use crate::subsidy::decide::award;
 use crate::subsidy::decide::price::{self, PriceBasis};
-use crate::subsidy::decide::ranking_page::{contenders, prices_of};
+use crate::subsidy::decide::ranking::{contenders, prices_of};
 use crate::web::time_fmt;
 
 /// The price criterion of one application as the assessor sees it.

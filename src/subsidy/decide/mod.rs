@@ -8,8 +8,10 @@
 pub mod award;
 pub mod decide_page;
 pub mod decision;
+pub mod delay;
 pub mod delay_page;
 pub mod price;
+pub mod ranking;
 pub mod ranking_page;
 
 use crate::auth::access::require_section;

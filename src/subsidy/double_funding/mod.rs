@@ -4,7 +4,7 @@
 //! check counts per partner and period how many pseudonyms appear on both sides, stores only
 //! the counts and deletes the pseudonyms. See [`pseudonym`] for what a pseudonym is.
 
-pub mod pages;
+pub mod check_page;
 pub mod pseudonym;
 pub mod store;
 
@@ -22,26 +22,29 @@ pub(super) fn router() -> Router<AppState> {
     let schemes = Router::new()
         .route(
             "/{tenant}/regelingen/dubbele-financiering",
-            get(pages::official_show),
+            get(check_page::official_show),
         )
         .route(
             "/{tenant}/regelingen/dubbele-financiering/sleutel",
-            post(pages::key_create),
+            post(check_page::key_create),
         )
         .route(
             "/{tenant}/regelingen/dubbele-financiering/upload",
-            post(pages::official_upload).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
+            post(check_page::official_upload).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
         .route(
             "/{tenant}/regelingen/dubbele-financiering/controle",
-            post(pages::check),
+            post(check_page::check),
         )
         .route_layer(from_fn_with_state(Section::Schemes, require_section));
     let applications = Router::new()
-        .route("/{tenant}/aanvragen/deelnemers", get(pages::partner_show))
+        .route(
+            "/{tenant}/aanvragen/deelnemers",
+            get(check_page::partner_show),
+        )
         .route(
             "/{tenant}/aanvragen/deelnemers/upload",
-            post(pages::partner_upload).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
+            post(check_page::partner_upload).layer(DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
         .route_layer(from_fn_with_state(Section::Applications, require_section));
     schemes.merge(applications)

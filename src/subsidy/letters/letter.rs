@@ -265,51 +265,6 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
     }))
 }
 
-#[derive(askama::Template)]
-#[template(path = "subsidy/letters/letter.html")]
-struct LetterPage<'a> {
-    letter: &'a Letter,
-    back: String,
-    pdf_href: String,
-}
-
-/// The letter as a print-ready page.
-pub fn page(
-    letter: &Letter,
-    back: String,
-    pdf_href: String,
-) -> AppResult<axum::response::Response> {
-    crate::web::layout::render(&LetterPage {
-        letter,
-        back,
-        pdf_href,
-    })
-}
-
-/// The letter as PDF, as an attachment named after its reference.
-pub fn pdf(letter: &Letter) -> axum::response::Response {
-    use axum::http::{header, HeaderValue};
-    use axum::response::IntoResponse;
-    let bytes = render_pdf(letter);
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "inline; filename=\"beschikking-{}.pdf\"",
-        letter.reference
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
-}
-
 /// Renders the letter with the server's own PDF writer.
 pub fn render_pdf(letter: &Letter) -> Vec<u8> {
     use crate::pdf::{Block, Document};

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::store;
-use crate::subsidy::letters::letter::{self, Letter};
+use crate::subsidy::letters::letter::{self, Letter, Part};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -58,9 +58,7 @@ async fn letter_of(
             crate::subsidy::after::accountability_page::settlement_letter(&mut tx, &application)
                 .await?
         }
-        Kind::Delay => {
-            crate::subsidy::decide::delay_page::delay_letter(&mut tx, &application).await?
-        }
+        Kind::Delay => crate::subsidy::decide::delay::delay_letter(&mut tx, &application).await?,
     };
     tx.commit().await?;
     letter.ok_or(AppError::NotFound)
@@ -68,8 +66,8 @@ async fn letter_of(
 
 fn respond(letter: &Letter, form: Form, back: String, pdf_href: String) -> AppResult<Response> {
     match form {
-        Form::Html => letter::page(letter, back, pdf_href),
-        Form::Pdf => Ok(letter::pdf(letter)),
+        Form::Html => letter_page(letter, back, pdf_href),
+        Form::Pdf => Ok(letter_pdf(letter)),
     }
 }
 
@@ -241,10 +239,10 @@ async fn objection_letter(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let letter = match which {
         ObjectionLetter::Receipt => {
-            Some(crate::subsidy::after::objections_page::receipt_letter(&mut tx, id).await?)
+            Some(crate::subsidy::after::objections::receipt_letter(&mut tx, id).await?)
         }
         ObjectionLetter::Decision => {
-            let objection = crate::subsidy::after::objections_page::one(&mut tx, id).await?;
+            let objection = crate::subsidy::after::objections::one(&mut tx, id).await?;
             crate::subsidy::after::objection_outcome::decision_letter(&mut tx, &objection).await?
         }
     };
@@ -295,4 +293,49 @@ pub async fn objection_decision_pdf(
     ids: Ids,
 ) -> AppResult<Response> {
     objection_letter(s, u, ids, ObjectionLetter::Decision, Form::Pdf).await
+}
+
+#[derive(askama::Template)]
+#[template(path = "subsidy/letters/letter.html")]
+struct LetterPage<'a> {
+    letter: &'a Letter,
+    back: String,
+    pdf_href: String,
+}
+
+/// The letter as a print-ready page.
+fn letter_page(
+    letter: &Letter,
+    back: String,
+    pdf_href: String,
+) -> AppResult<axum::response::Response> {
+    crate::web::layout::render(&LetterPage {
+        letter,
+        back,
+        pdf_href,
+    })
+}
+
+/// The letter as PDF, as an attachment named after its reference.
+fn letter_pdf(letter: &Letter) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let bytes = letter::render_pdf(letter);
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "inline; filename=\"beschikking-{}.pdf\"",
+        letter.reference
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
 }

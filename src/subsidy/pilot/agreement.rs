@@ -302,14 +302,7 @@ pub async fn save(
     let tenant_id = tx.tenant_id();
     // Checked before anything is written: a refused save changes nothing.
     let kept: Vec<&str> = c.groups.iter().map(|g| g.0.as_str()).collect();
-    if let Some(blocked) = crate::subsidy::pilot::monitoring_page::reported_groups_removed(
-        tx,
-        scheme_id,
-        provider_id,
-        &kept,
-    )
-    .await?
-    {
+    if let Some(blocked) = reported_groups_removed(tx, scheme_id, provider_id, &kept).await? {
         return Ok(Err(blocked));
     }
     sqlx::query(
@@ -375,6 +368,33 @@ pub async fn partner_of(
         .into_iter()
         .find(|p| p.provider_id == provider_id)
         .ok_or(AppError::NotFound)
+}
+
+/// A message when the agreement would drop groups that have been reported on.
+pub async fn reported_groups_removed(
+    tx: &mut TenantTx,
+    scheme_id: Uuid,
+    provider_id: Uuid,
+    kept: &[&str],
+) -> AppResult<Option<String>> {
+    let tenant_id = tx.tenant_id();
+    let names: Vec<String> = sqlx::query_scalar(
+        "select distinct g.name from pilot_groups g join pilot_report_groups r \
+         on r.tenant_id = g.tenant_id and r.group_id = g.group_id \
+         where g.tenant_id = $1 and g.scheme_id = $2 and g.provider_id = $3 and not (g.name = any($4)) order by g.name",
+    )
+    .bind(tenant_id)
+    .bind(scheme_id)
+    .bind(provider_id)
+    .bind(kept)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok((!names.is_empty()).then(|| {
+        format!(
+            "Over {} is al gerapporteerd; laat de regel staan (plekken, tijden en bezetting mag u aanpassen).",
+            names.join(", ")
+        )
+    }))
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::subsidy::common::nav_page::{notice, NoticeQuery};
 use crate::subsidy::pilot::agreement::{self, Agreement};
 use crate::subsidy::pilot::allocation::{basis_points, percent};
 use crate::subsidy::pilot::figures::{near_full, occupancy_bp, small, understaffed, Period};
-use crate::subsidy::pilot::monitoring_page::{due_periods, figures, reports, status, GroupFigures};
+use crate::subsidy::pilot::monitoring::{due_periods, figures, reports, status, GroupFigures};
 use crate::subsidy::pilot::scheme::pilot_scheme;
 use crate::subsidy::pilot::store;
 use crate::web::layout::{render, Layout};

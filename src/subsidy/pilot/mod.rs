@@ -16,7 +16,7 @@ pub mod figures;
 pub mod health;
 pub mod health_page;
 pub mod import_page;
-pub mod monitoring_page;
+pub mod monitoring;
 pub mod nav_page;
 pub mod pilot_page;
 pub mod report_form_page;

@@ -18,9 +18,10 @@ use crate::state::AppState;
 use crate::subsidy::common::nav_page::{notice, with_422, NoticeQuery};
 use crate::subsidy::pilot::agreement::{self, Group};
 use crate::subsidy::pilot::health::{self, InputRow, RESPONDENTS};
-use crate::subsidy::pilot::monitoring_page::{
-    due_periods, figures, reports, status, submit, GroupFigures, ReportPath, FIELDS,
+use crate::subsidy::pilot::monitoring::{
+    due_periods, figures, reports, status, submit, GroupFigures, FIELDS,
 };
+use crate::subsidy::pilot::nav_page::ReportPath;
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::{time_fmt, ClientAddr};
 

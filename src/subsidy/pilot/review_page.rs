@@ -1,6 +1,6 @@
 //! Monitoring of a pilot, the officials' side: which reports are in, late or reviewed, one
 //! report with its figures (counts of people below 5 shown as "< 5") and the flags, and the
-//! review. The partner's side is [`crate::subsidy::pilot::monitoring_page`].
+//! review. The partner's side is [`crate::subsidy::pilot::monitoring`].
 
 use askama::Template;
 use axum::body::Bytes;
@@ -22,9 +22,10 @@ use crate::subsidy::pilot::agreement::{self, partner_of};
 use crate::subsidy::pilot::allocation::percent;
 use crate::subsidy::pilot::figures::{near_full, occupancy_bp, small, understaffed};
 use crate::subsidy::pilot::health;
-use crate::subsidy::pilot::monitoring_page::{
-    counts_people, due_periods, figures, reports, status, ReportPath, FIELDS,
+use crate::subsidy::pilot::monitoring::{
+    counts_people, due_periods, figures, reports, status, FIELDS,
 };
+use crate::subsidy::pilot::nav_page::ReportPath;
 use crate::subsidy::pilot::scheme::{by, pilot_scheme};
 use crate::subsidy::pilot::store;
 use crate::web::layout::{render, FormErrors, Layout};

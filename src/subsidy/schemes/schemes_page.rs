@@ -309,7 +309,7 @@ async fn round_page(
         })
         .collect();
     let layout = Layout::for_user(&user, round.title(), Some(Section::Schemes)).with_notice(notice);
-    let waiting = crate::subsidy::decide::delay_page::waiting(&applications);
+    let waiting = crate::subsidy::decide::delay::waiting(&applications);
     let delay = match (round.decision_delayed_to, round.decision_delayed_at) {
         (Some(to), Some(at)) => Some(DelayView {
             action: String::new(),
@@ -333,7 +333,7 @@ async fn round_page(
             Some(DelayView {
                 action: format!("{}/verdagen", round_href(&user, &round)),
                 sent: None,
-                not_now: crate::subsidy::decide::delay_page::may_delay(&round, waiting, now).err(),
+                not_now: crate::subsidy::decide::delay::may_delay(&round, waiting, now).err(),
                 form: delay_form,
                 errors: delay_errors,
             })
@@ -420,7 +420,7 @@ struct ReviewPage {
 impl ReviewPage {
     /// The new decision date of the notice of delay this application got.
     fn delayed_to(&self) -> Option<String> {
-        crate::subsidy::decide::delay_page::notice_for(&self.round, &self.application)
+        crate::subsidy::decide::delay::notice_for(&self.round, &self.application)
             .map(time_fmt::date)
     }
 
@@ -550,7 +550,7 @@ async fn review_page(
     }
     let after =
         crate::subsidy::after::after_grant::after_grant(&mut tx, &application, &round).await?;
-    let objections = crate::subsidy::after::objections_page::all(&mut tx)
+    let objections = crate::subsidy::after::objections::all(&mut tx)
         .await?
         .into_iter()
         .filter(|o| o.application_id == id)

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::subsidy::after::deadlines_page::everything_of;
+use crate::subsidy::after::deadlines::everything_of;
 use crate::web::time_fmt;
 
 /// Sends today's digests; returns how many were sent.
@@ -24,7 +24,7 @@ pub async fn send_due(state: &AppState) -> AppResult<usize> {
     let today = time_fmt::today();
     let mut sent = 0;
     for (tenant_id, slug, name) in tenants {
-        let groups = everything_of(state, tenant_id, &slug).await?;
+        let groups = everything_of(&state.db, tenant_id, &slug).await?;
         let mut lines = Vec::new();
         for g in &groups {
             for d in g

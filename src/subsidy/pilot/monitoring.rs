@@ -3,15 +3,12 @@
 //! outflow (work, education, maatwerk, other). Aggregates only. The data and queries; the
 //! partner's pages are [`crate::subsidy::pilot::report_form_page`], the officials' [`crate::subsidy::pilot::review_page`].
 
-use axum::extract::{FromRequestParts, Path};
-use axum::http::request::Parts;
 use sqlx::FromRow;
-use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::TenantTx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::subsidy::pilot::agreement;
 use crate::subsidy::pilot::figures::{periods, Period};
 use crate::web::time_fmt;
@@ -196,62 +193,6 @@ pub async fn submit(
         .await?;
     }
     Ok(())
-}
-
-/// A message when the agreement would drop groups that have been reported on.
-pub async fn reported_groups_removed(
-    tx: &mut TenantTx,
-    scheme_id: Uuid,
-    provider_id: Uuid,
-    kept: &[&str],
-) -> AppResult<Option<String>> {
-    let tenant_id = tx.tenant_id();
-    let names: Vec<String> = sqlx::query_scalar(
-        "select distinct g.name from pilot_groups g join pilot_report_groups r \
-         on r.tenant_id = g.tenant_id and r.group_id = g.group_id \
-         where g.tenant_id = $1 and g.scheme_id = $2 and g.provider_id = $3 and not (g.name = any($4)) order by g.name",
-    )
-    .bind(tenant_id)
-    .bind(scheme_id)
-    .bind(provider_id)
-    .bind(kept)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok((!names.is_empty()).then(|| {
-        format!(
-            "Over {} is al gerapporteerd; laat de regel staan (plekken, tijden en bezetting mag u aanpassen).",
-            names.join(", ")
-        )
-    }))
-}
-
-/// `{regeling}`, optionally `{aanbieder}`, and `{periode}` of a monitoring path.
-pub struct ReportPath {
-    pub scheme_id: Uuid,
-    pub provider_id: Option<Uuid>,
-    pub period: Period,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ReportPath {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(params) = Path::<BTreeMap<String, String>>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::NotFound)?;
-        let uuid = |k: &str| params.get(k).and_then(|s| Uuid::parse_str(s).ok());
-        Ok(ReportPath {
-            scheme_id: uuid("regeling").ok_or(AppError::NotFound)?,
-            provider_id: match params.get("aanbieder") {
-                Some(_) => Some(uuid("aanbieder").ok_or(AppError::NotFound)?),
-                None => None,
-            },
-            period: params
-                .get("periode")
-                .and_then(|p| Period::parse(p))
-                .ok_or(AppError::NotFound)?,
-        })
-    }
 }
 
 /// The periods a partner reports on by its agreement, up to today.
