@@ -246,7 +246,7 @@ pub async fn settle(
     }
     if !errors.is_empty() {
         tx.commit().await?;
-        return crate::subsidy::schemes::schemes_page::review_with_settlement_form(
+        return crate::subsidy::schemes::review_page::review_with_settlement_form(
             &state, &user, id, form, errors,
         )
         .await;

@@ -9,6 +9,8 @@ pub mod accountability_page;
 pub mod after_grant;
 pub mod deadlines;
 pub mod deadlines_page;
+pub mod objection_decide_page;
+pub mod objection_new_page;
 pub mod objection_outcome;
 pub mod objections;
 pub mod objections_page;
@@ -57,15 +59,15 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/bezwaren/{id}/uitstel",
-            post(objections_page::objection_postpone),
+            post(objection_decide_page::objection_postpone),
         )
         .route(
             "/{tenant}/regelingen/bezwaren/{id}/beslissen",
-            post(objections_page::objection_decide),
+            post(objection_decide_page::objection_decide),
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/bezwaren",
-            post(objections_page::objection_create),
+            post(objection_new_page::objection_create),
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/vaststellen",

@@ -55,7 +55,7 @@ pub async fn document_upload(
     let round = store::round_by_id(&mut tx, application.round_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let open = crate::subsidy::apply::form_page::edit_deadline(&application, &round)
+    let open = crate::subsidy::apply::form::edit_deadline(&application, &round)
         .is_some_and(|d| time::OffsetDateTime::now_utc() <= d);
     if !open {
         return Ok(refuse("Bij deze aanvraag kunnen geen documenten meer worden toegevoegd: ze is ingediend of de termijn is verstreken."));
@@ -119,7 +119,7 @@ pub async fn document_delete(
     let round = store::round_by_id(&mut tx, application.round_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let open = crate::subsidy::apply::form_page::edit_deadline(&application, &round)
+    let open = crate::subsidy::apply::form::edit_deadline(&application, &round)
         .is_some_and(|d| time::OffsetDateTime::now_utc() <= d);
     if !open {
         return Ok(refuse(
@@ -198,8 +198,8 @@ pub async fn document_for_assessor(
     let application = store::application(&mut tx, ids.get("id"))
         .await?
         .ok_or(AppError::NotFound)?;
-    if crate::subsidy::assess::assessment_page::standing(&mut tx, &user, &application).await?
-        != crate::subsidy::assess::assessment_page::Standing::Free
+    if crate::subsidy::assess::standing::standing(&mut tx, &user, &application).await?
+        != crate::subsidy::assess::standing::Standing::Free
     {
         return Err(AppError::Forbidden);
     }

@@ -6,6 +6,7 @@
 //! plain files never import page files; only `mod.rs` wires handlers into the router.
 
 pub mod documents_page;
+pub mod form;
 pub mod form_page;
 pub mod portal_page;
 

@@ -5,6 +5,10 @@
 //! plain files never import page files; only `mod.rs` wires handlers into the router.
 
 pub mod assessment_page;
+pub mod declaration_page;
+pub mod final_scores;
+pub mod scores_page;
+pub mod standing;
 
 use crate::auth::access::require_section;
 use crate::auth::roles::Section;
@@ -26,15 +30,15 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/beoordelen/{id}/verklaring",
-            post(assessment_page::declaration_record),
+            post(declaration_page::declaration_record),
         )
         .route(
             "/{tenant}/beoordelen/{id}/scores",
-            post(assessment_page::scores_save),
+            post(scores_page::scores_save),
         )
         .route(
             "/{tenant}/beoordelen/{id}/eindscore",
-            post(assessment_page::final_scores_save),
+            post(scores_page::final_scores_save),
         )
         .route_layer(from_fn_with_state(Section::Assessment, require_section))
 }

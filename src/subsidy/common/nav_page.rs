@@ -69,6 +69,11 @@ pub fn portal_base(user: &CurrentUser) -> String {
     user.href(Section::Applications.path())
 }
 
+/// `/{tenant}/beoordelen`
+pub fn assessment_base(user: &CurrentUser) -> String {
+    user.href(Section::Assessment.path())
+}
+
 /// The organisation whose applications this user makes; every aanbieder user has one.
 pub fn own_provider(user: &CurrentUser) -> AppResult<Uuid> {
     user.provider_id.ok_or(AppError::Forbidden)

@@ -91,7 +91,7 @@ pub async fn delay_record(
     .unwrap_or_default();
     let (Some(new_date), true) = (new_date, errors.is_empty()) else {
         tx.commit().await?;
-        return crate::subsidy::schemes::schemes_page::round_with_delay_form(
+        return crate::subsidy::schemes::round_page::round_with_delay_form(
             &state, &user, &ids, form, errors,
         )
         .await;

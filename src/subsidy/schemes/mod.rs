@@ -7,8 +7,14 @@
 
 pub mod rendement;
 pub mod rendement_page;
+pub mod review_page;
+pub mod round_page;
+pub mod round_rules;
 pub mod round_setup_page;
+pub mod round_store;
+pub mod scheme_rules;
 pub mod scheme_setup_page;
+pub mod scheme_store;
 pub mod schemes_page;
 
 use crate::auth::access::{require_change, require_section};
@@ -50,7 +56,7 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/{regeling}/rondes/{ronde}",
-            get(schemes_page::round_show).post(round_setup_page::round_update),
+            get(round_page::round_show).post(round_setup_page::round_update),
         )
         .route(
             "/{tenant}/regelingen/{regeling}/rondes/{ronde}/wijzigen",
@@ -59,7 +65,7 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}",
-            get(schemes_page::application_review),
+            get(review_page::application_review),
         )
         .route(
             "/{tenant}/regelingen/{regeling}/rendement",
@@ -67,7 +73,7 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/aanvulling",
-            post(schemes_page::completion_request),
+            post(review_page::completion_request),
         )
         .route_layer(from_fn_with_state(Section::Schemes, require_section))
 }
