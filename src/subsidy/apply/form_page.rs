@@ -17,14 +17,13 @@ use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subsidy::after::after_grant::AfterView;
-use crate::subsidy::apply::form::{
-    check_complete, edit_deadline, parse, stamp, Parsed, RawApplication,
-};
+use crate::subsidy::apply::form::{check_complete, edit_deadline, parse, stamp, RawApplication};
+use crate::subsidy::apply::save;
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, with_422, NoticeQuery};
 use crate::subsidy::common::nav_page::{own_provider, portal_base};
-use crate::subsidy::common::store::{self, Application, RoundCategory};
+use crate::subsidy::common::store::{self, Application, Round, RoundCategory};
 use crate::subsidy::common::view::{self, DocumentRow, VersionView};
 use crate::web::layout::{render, FormErrors, Layout};
 use crate::web::{time_fmt, ClientAddr};
@@ -326,28 +325,12 @@ pub async fn application_save(
         .await;
     }
     if submit {
-        let kinds: Vec<String> = view::documents(&mut tx, id, application.current_version)
-            .await?
-            .into_iter()
-            .map(|d| d.kind)
-            .collect();
-        let kinds: Vec<String> = store::DOCUMENTS
-            .iter()
-            .filter(|(_, name)| kinds.iter().any(|k| k == name))
-            .map(|(code, _)| code.to_string())
-            .collect();
+        let kinds = save::document_codes(&mut tx, id, application.current_version).await?;
         let errors = check_complete(&parsed, &round, &category, &kinds);
         if !errors.is_empty() {
             // Nothing typed is lost: the draft is kept, then the form comes back with what is missing.
-            store_version(
-                &mut tx,
-                id,
-                application.current_version,
-                &parsed,
-                &user,
-                None,
-            )
-            .await?;
+            let version = application.current_version;
+            save::store_version(&mut tx, id, version, &parsed, &user, None).await?;
             tx.commit().await?;
             return page(
                 &state,
@@ -361,60 +344,40 @@ pub async fn application_save(
             .await;
         }
     }
+    let actor = Actor::user(&user, &address);
     let submitted_at = submit.then_some(now);
-    store_version(
-        &mut tx,
-        id,
-        application.current_version,
-        &parsed,
-        &user,
-        submitted_at,
-    )
-    .await?;
-    let tenant_id = tx.tenant_id();
-    if submit {
-        sqlx::query(
-            "update subsidy_applications set status = 'ingediend', submitted_at = $3, completion_due = null \
-             where tenant_id = $1 and application_id = $2",
-        )
-        .bind(tenant_id)
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    let after = json!({
-        "versie": application.current_version,
-        "titel": parsed.title,
-        "gevraagd": euro(parsed.requested),
-        "begroting": euro(parsed.budget_total()),
-        "deelnemers": parsed.participants,
-    });
-    let action = if submit {
-        "ingediend"
-    } else {
-        "concept opgeslagen"
-    };
-    let event = Event::new(action, "subsidieaanvraag", id).after(after);
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
+    save::save(&mut tx, &actor, &user, &application, &parsed, submitted_at).await?;
     tx.commit().await?;
     if submit {
-        if let Some(mailer) = &state.mailer {
-            let text = format!(
-                "Uw subsidieaanvraag {} ({}) is ontvangen op {}.\n\nU ontvangt een besluit uiterlijk op {}.",
-                application.reference,
-                round.title(),
-                time_fmt::date_time(now),
-                time_fmt::date(round.decision_due())
-            );
-            let subject = format!("Ontvangstbevestiging {}", application.reference);
-            if !mailer.send(&user.email, &subject, text).await {
-                tracing::warn!("receipt e-mail was not sent");
-            }
-        }
+        send_receipt(&state, &user, &application, &round, now).await;
     }
     let melding = if submit { "ingediend" } else { "opgeslagen" };
     Ok(Redirect::to(&format!("{}/{id}?melding={melding}", portal_base(&user))).into_response())
+}
+
+/// The e-mailed receipt of a submission, when mail is configured (its failure is logged, not
+/// shown: the page confirms the submission too).
+async fn send_receipt(
+    state: &AppState,
+    user: &CurrentUser,
+    application: &Application,
+    round: &Round,
+    now: OffsetDateTime,
+) {
+    let Some(mailer) = &state.mailer else {
+        return;
+    };
+    let text = format!(
+        "Uw subsidieaanvraag {} ({}) is ontvangen op {}.\n\nU ontvangt een besluit uiterlijk op {}.",
+        application.reference,
+        round.title(),
+        time_fmt::date_time(now),
+        time_fmt::date(round.decision_due())
+    );
+    let subject = format!("Ontvangstbevestiging {}", application.reference);
+    if !mailer.send(&user.email, &subject, text).await {
+        tracing::warn!("receipt e-mail was not sent");
+    }
 }
 
 /// The page when the term has passed: the application as it stands, the typed input shown
@@ -428,45 +391,6 @@ async fn closed_page(
 ) -> AppResult<Response> {
     let response = page(state, user, id, Some(raw), errors, None, Default::default()).await?;
     Ok(with_422(response))
-}
-
-async fn store_version(
-    tx: &mut TenantTx,
-    id: Uuid,
-    version: i32,
-    p: &Parsed,
-    user: &CurrentUser,
-    submitted_at: Option<OffsetDateTime>,
-) -> AppResult<()> {
-    let tenant_id = tx.tenant_id();
-    sqlx::query(
-        "update subsidy_application_versions set title = $4, activities = $5, fixed_costs_cents = $6, \
-            staff_costs_cents = $7, activity_costs_cents = $8, other_costs_cents = $9, requested_cents = $10, \
-            participants = $11, reach = $12, counter_service = $13, answers = $14, facility_ids = $15, \
-            declarations = $16, saved_at = clock_timestamp(), saved_by = $17, submitted_at = $18 \
-         where tenant_id = $1 and application_id = $2 and version = $3 and submitted_at is null",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(version)
-    .bind(&p.title)
-    .bind(&p.activities)
-    .bind(p.fixed)
-    .bind(p.staff)
-    .bind(p.activity)
-    .bind(p.other)
-    .bind(p.requested)
-    .bind(p.participants)
-    .bind(&p.reach)
-    .bind(&p.counter_service)
-    .bind(sqlx::types::Json(&p.answers))
-    .bind(&p.facilities)
-    .bind(&p.declarations)
-    .bind(user.user_id)
-    .bind(submitted_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// POST /{tenant}/aanvragen/{id}/intrekken: withdraws an application before the decision.

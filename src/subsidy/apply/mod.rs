@@ -9,6 +9,7 @@ pub mod documents_page;
 pub mod form;
 pub mod form_page;
 pub mod portal_page;
+pub mod save;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
