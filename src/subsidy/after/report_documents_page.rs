@@ -19,7 +19,7 @@ use crate::subsidy::after::after_grant::after_grant;
 use crate::subsidy::after::report_documents::KINDS;
 use crate::subsidy::after::settlement::Duty;
 use crate::subsidy::common::files::{checked, Stored};
-use crate::subsidy::common::files_page::{read_upload, send_stored};
+use crate::subsidy::common::files_page::{read_upload, Reader};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{own_provider, portal_base};
 use crate::subsidy::common::store::{self, Application};
@@ -174,15 +174,14 @@ pub async fn for_applicant(
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let provider = own_provider(&user)?;
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    match store::application(&mut tx, ids.get("id")).await? {
-        Some(a) if a.provider_id == provider => {}
-        _ => return Err(AppError::NotFound),
-    }
-    let response = send_stored(&mut tx, Stored::Report, ids.get("id"), ids.get("document")).await;
-    tx.commit().await?;
-    response
+    crate::subsidy::common::files_page::download(
+        &state,
+        &user,
+        &ids,
+        Stored::Report,
+        Reader::Applicant,
+    )
+    .await
 }
 
 /// GET /{tenant}/regelingen/aanvragen/{id}/verantwoording/documenten/{document}: officials.
@@ -191,11 +190,8 @@ pub async fn for_official(
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    if store::application(&mut tx, ids.get("id")).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let response = send_stored(&mut tx, Stored::Report, ids.get("id"), ids.get("document")).await;
-    tx.commit().await?;
-    response
+    let reader = Reader::Official {
+        submitted_only: false,
+    };
+    crate::subsidy::common::files_page::download(&state, &user, &ids, Stored::Report, reader).await
 }

@@ -10,11 +10,10 @@ use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
 use crate::auth::session::CurrentUser;
-use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subsidy::common::files::{checked, Stored};
-use crate::subsidy::common::files_page::{read_upload, send_stored};
+use crate::subsidy::common::files_page::{read_upload, Reader};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{own_provider, portal_base};
 use crate::subsidy::common::store;
@@ -151,25 +150,20 @@ pub async fn document_delete(
     .into_response())
 }
 
-async fn send(tx: &mut TenantTx, application_id: Uuid, document_id: Uuid) -> AppResult<Response> {
-    send_stored(tx, Stored::Application, application_id, document_id).await
-}
-
 /// GET /{tenant}/aanvragen/{id}/documenten/{document}: the applicant's own.
 pub async fn document_for_applicant(
     State(state): State<AppState>,
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let provider = own_provider(&user)?;
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    match store::application(&mut tx, ids.get("id")).await? {
-        Some(a) if a.provider_id == provider => {}
-        _ => return Err(AppError::NotFound),
-    }
-    let response = send(&mut tx, ids.get("id"), ids.get("document")).await;
-    tx.commit().await?;
-    response
+    crate::subsidy::common::files_page::download(
+        &state,
+        &user,
+        &ids,
+        Stored::Application,
+        Reader::Applicant,
+    )
+    .await
 }
 
 /// GET /{tenant}/regelingen/aanvragen/{id}/documenten/{document}: officials, once submitted.
@@ -178,14 +172,11 @@ pub async fn document_for_official(
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    match store::application(&mut tx, ids.get("id")).await? {
-        Some(a) if a.status != "concept" => {}
-        _ => return Err(AppError::NotFound),
-    }
-    let response = send(&mut tx, ids.get("id"), ids.get("document")).await;
-    tx.commit().await?;
-    response
+    let reader = Reader::Official {
+        submitted_only: true,
+    };
+    crate::subsidy::common::files_page::download(&state, &user, &ids, Stored::Application, reader)
+        .await
 }
 
 /// GET /{tenant}/beoordelen/{id}/documenten/{document}: assessors without a conflict.
@@ -194,16 +185,12 @@ pub async fn document_for_assessor(
     user: CurrentUser,
     ids: Ids,
 ) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let application = store::application(&mut tx, ids.get("id"))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if crate::subsidy::assess::standing::standing(&mut tx, &user, &application).await?
-        != crate::subsidy::assess::standing::Standing::Free
-    {
-        return Err(AppError::Forbidden);
-    }
-    let response = send(&mut tx, application.application_id, ids.get("document")).await;
-    tx.commit().await?;
-    response
+    crate::subsidy::common::files_page::download(
+        &state,
+        &user,
+        &ids,
+        Stored::Application,
+        Reader::Assessor,
+    )
+    .await
 }

@@ -7,6 +7,7 @@
 pub mod assessment_page;
 pub mod declaration_page;
 pub mod final_scores;
+pub mod scores;
 pub mod scores_page;
 pub mod standing;
 

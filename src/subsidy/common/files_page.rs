@@ -1,8 +1,13 @@
 //! Reading an upload form and sending a stored document back as a download.
 
+use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::subsidy::assess::standing::{standing, Standing};
 use crate::subsidy::common::files::{clean_name, Sent, Stored};
+use crate::subsidy::common::nav_page::{own_provider, Ids};
+use crate::subsidy::common::store;
 use axum::extract::Multipart;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -111,4 +116,55 @@ fn media_type_static(media_type: &str) -> &'static str {
     .into_iter()
     .find(|m| *m == media_type)
     .unwrap_or("application/octet-stream")
+}
+
+/// Who asks for a document of an application, and so what they may see.
+#[derive(Clone, Copy)]
+pub(in crate::subsidy) enum Reader {
+    /// The applicant: only its own organisation's applications.
+    Applicant,
+    /// An official: any application, or (`submitted_only`) once it is no longer a draft.
+    Official { submitted_only: bool },
+    /// An assessor without a conflict of interest for the application.
+    Assessor,
+}
+
+/// Sends document `{document}` of application `{id}` from `stored` when `reader` may see it;
+/// otherwise not found (or forbidden, for a conflicted assessor).
+pub(in crate::subsidy) async fn download(
+    state: &AppState,
+    user: &CurrentUser,
+    ids: &Ids,
+    stored: Stored,
+    reader: Reader,
+) -> AppResult<Response> {
+    let provider = match reader {
+        Reader::Applicant => Some(own_provider(user)?),
+        _ => None,
+    };
+    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let application = store::application(&mut tx, ids.get("id"))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match reader {
+        Reader::Applicant if Some(application.provider_id) != provider => {
+            return Err(AppError::NotFound)
+        }
+        Reader::Official {
+            submitted_only: true,
+        } if application.status == "concept" => return Err(AppError::NotFound),
+        Reader::Assessor if standing(&mut tx, user, &application).await? != Standing::Free => {
+            return Err(AppError::Forbidden)
+        }
+        _ => {}
+    }
+    let response = send_stored(
+        &mut tx,
+        stored,
+        application.application_id,
+        ids.get("document"),
+    )
+    .await;
+    tx.commit().await?;
+    response
 }

@@ -9,6 +9,7 @@ use crate::error::AppResult;
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::store::{Application, Round, RoundCategory};
 use crate::subsidy::decide::award;
+use crate::subsidy::decide::outcome::{self, OutcomeRow};
 use crate::subsidy::decide::price::{self, PriceBasis};
 use crate::subsidy::decide::ranking::{contenders, prices_of};
 use crate::web::time_fmt;
@@ -59,31 +60,13 @@ pub struct DecisionView {
     pub revised: Option<(String, String)>,
 }
 
-#[derive(sqlx::FromRow)]
-struct OutcomeRow {
-    outcome: String,
-    rank: Option<i32>,
-    total_points: i32,
-    requested_cents: i64,
-    granted_cents: i64,
-    reason: String,
-    decided_at: OffsetDateTime,
-}
-
 pub async fn decision_view(
     tx: &mut TenantTx,
     application: &Application,
     category: &RoundCategory,
 ) -> AppResult<Option<DecisionView>> {
     let tenant_id = tx.tenant_id();
-    let row: Option<OutcomeRow> = sqlx::query_as(
-        "select outcome, rank, total_points, requested_cents, granted_cents, reason, decided_at from subsidy_outcomes \
-         where tenant_id = $1 and application_id = $2",
-    )
-    .bind(tenant_id)
-    .bind(application.application_id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let row = outcome::outcome(tx, application.application_id).await?;
     let Some(OutcomeRow {
         outcome,
         rank,
@@ -96,13 +79,7 @@ pub async fn decision_view(
     else {
         return Ok(None);
     };
-    let finals: Vec<(String, i32, String)> = sqlx::query_as(
-        "select criterion_code, points, motivation from subsidy_final_scores where tenant_id = $1 and application_id = $2",
-    )
-    .bind(tenant_id)
-    .bind(application.application_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let finals = outcome::final_scores(tx, application.application_id).await?;
     let revised: Option<(i64, OffsetDateTime)> = sqlx::query_as(
         "select granted_cents, revised_at from subsidy_current_outcomes \
          where tenant_id = $1 and application_id = $2 and revised_at is not null",

@@ -10,6 +10,7 @@ pub mod decide_page;
 pub mod decision;
 pub mod delay;
 pub mod delay_page;
+pub mod outcome;
 pub mod price;
 pub mod ranking;
 pub mod ranking_page;

@@ -4,12 +4,11 @@
 //! remedies clause (Awb 3:45–3:47, 4:30–4:32, 6:7–6:8). One content model, shown as a
 //! print-ready page and rendered as PDF by the server itself ([`crate::pdf`]).
 
-use time::OffsetDateTime;
-
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::store::{self, Application};
+use crate::subsidy::decide::outcome::{self, OutcomeRow};
 use crate::web::time_fmt;
 
 /// A part of the letter.
@@ -35,17 +34,6 @@ pub struct Letter {
 }
 
 #[derive(sqlx::FromRow)]
-struct OutcomeRow {
-    outcome: String,
-    rank: Option<i32>,
-    total_points: i32,
-    requested_cents: i64,
-    granted_cents: i64,
-    reason: String,
-    decided_at: OffsetDateTime,
-}
-
-#[derive(sqlx::FromRow)]
 struct ProviderRow {
     name: String,
     street: String,
@@ -57,14 +45,7 @@ struct ProviderRow {
 /// The letter of `application`, or `None` before the decision.
 pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Option<Letter>> {
     let tenant_id = tx.tenant_id();
-    let outcome: Option<OutcomeRow> = sqlx::query_as(
-        "select outcome, rank, total_points, requested_cents, granted_cents, reason, decided_at from subsidy_outcomes \
-         where tenant_id = $1 and application_id = $2",
-    )
-    .bind(tenant_id)
-    .bind(application.application_id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let outcome = outcome::outcome(tx, application.application_id).await?;
     let Some(OutcomeRow {
         outcome,
         rank,
@@ -101,13 +82,7 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
     .bind(application.provider_id)
     .fetch_one(&mut **tx)
     .await?;
-    let finals: Vec<(String, i32, String)> = sqlx::query_as(
-        "select criterion_code, points, motivation from subsidy_final_scores where tenant_id = $1 and application_id = $2",
-    )
-    .bind(tenant_id)
-    .bind(application.application_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let finals = outcome::final_scores(tx, application.application_id).await?;
     // The cut-off: the lowest total that still received money in this onderdeel.
     let cutoff: Option<i32> = sqlx::query_scalar(
         "select min(total_points) from subsidy_outcomes where tenant_id = $1 and round_id = $2 and category_id = $3 \
