@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::audit::Actor;
 use crate::db::{Db, TenantTx};
-use crate::subsidy::{common::store, decide::decide_page};
+use crate::subsidy::{common::store, decide::deciding};
 
 const MAASTRICHT: &str = include_str!("data/subsidy_maastricht.sql");
 
@@ -67,7 +67,7 @@ pub async fn decide_closed_rounds(admin: &PgPool) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             for category in categories {
-                decide_page::decide(
+                deciding::decide(
                     &mut tx,
                     round,
                     category.category_id,

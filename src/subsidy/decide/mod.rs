@@ -7,6 +7,7 @@
 
 pub mod award;
 pub mod decide_page;
+pub mod deciding;
 pub mod decision;
 pub mod delay;
 pub mod delay_page;

@@ -16,7 +16,7 @@ use crate::subsidy::common::charts::{line_chart, LineChart};
 use crate::subsidy::common::nav_page::pilot_href;
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, NoticeQuery};
-use crate::subsidy::pilot::dashboard_page::TableRow;
+use crate::subsidy::pilot::dashboard::TableRow;
 use crate::subsidy::pilot::figures::Period;
 use crate::subsidy::pilot::health::{
     pooled, scores, shown, tenths, Score, DIMENSIONS, RESPONDENTS,
@@ -25,15 +25,15 @@ use crate::subsidy::pilot::scheme::pilot_scheme;
 use crate::subsidy::pilot::store;
 use crate::web::layout::{render, Layout};
 
-pub struct Block {
-    pub caption: String,
-    pub chart: LineChart,
-    pub rows: Vec<TableRow>,
+pub(in crate::subsidy) struct Block {
+    pub(in crate::subsidy) caption: String,
+    pub(in crate::subsidy) chart: LineChart,
+    pub(in crate::subsidy) rows: Vec<TableRow>,
 }
 
-pub struct Entity {
-    pub name: String,
-    pub blocks: Vec<Block>,
+pub(in crate::subsidy) struct Entity {
+    pub(in crate::subsidy) name: String,
+    pub(in crate::subsidy) blocks: Vec<Block>,
 }
 
 #[derive(Template)]

@@ -11,6 +11,7 @@ pub mod agreement_page;
 pub mod allocate_page;
 pub mod allocation;
 pub mod business_case;
+pub mod dashboard;
 pub mod dashboard_page;
 pub mod figures;
 pub mod health;
@@ -24,6 +25,7 @@ pub mod review_page;
 pub mod scheme;
 pub mod store;
 pub mod year_page;
+pub mod year_view;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;

@@ -15,138 +15,45 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::subsidy::common::money::{euro, field};
+use crate::subsidy::common::money::euro;
 use crate::subsidy::common::nav_page::pilot_href;
 use crate::subsidy::common::nav_page::{notice, with_422, NoticeQuery};
-use crate::subsidy::pilot::allocation::{
-    self, basis_points, largest_remainder, percent, points_difference,
-};
+use crate::subsidy::pilot::allocation::{self};
 use crate::subsidy::pilot::nav_page::PilotYear;
-use crate::subsidy::pilot::scheme::kind_label;
 use crate::subsidy::pilot::store::YearData;
+use crate::subsidy::pilot::year_view::{
+    self, ClientsForm, CompareRow, PartnerLine, ProposalRow, ShownVersion, VersionRow,
+};
 use crate::web::layout::{render, FormErrors, Layout};
-use crate::web::time_fmt;
-
-pub struct PartnerLine {
-    pub name: String,
-    pub need_field: String,
-    pub need_value: String,
-    pub realised_field: String,
-    pub realised_value: String,
-    pub amount_field: String,
-    pub amount_value: String,
-}
-
-impl PartnerLine {
-    /// The input's name (and id) in the clients form of `basis`.
-    pub fn field(&self, basis: &str) -> &str {
-        if basis == "gerealiseerd" {
-            &self.realised_field
-        } else {
-            &self.need_field
-        }
-    }
-
-    pub fn value(&self, basis: &str) -> &str {
-        if basis == "gerealiseerd" {
-            &self.realised_value
-        } else {
-            &self.need_value
-        }
-    }
-}
-
-/// One of the two clients forms.
-pub struct ClientsForm {
-    pub basis: &'static str,
-    pub caption: String,
-    pub button: &'static str,
-}
-
-pub struct ProposalRow {
-    pub name: String,
-    pub clients: i64,
-    pub percent: String,
-    pub amount: String,
-}
-
-pub struct ShareRow {
-    pub name: String,
-    pub clients: i64,
-    pub proposed: String,
-    pub share: String,
-    pub difference: String,
-}
-
-pub struct ShownVersion {
-    pub version: i32,
-    pub kind: &'static str,
-    pub reason: String,
-    pub when: String,
-    pub by: String,
-    pub budget: String,
-    pub total: String,
-    pub rows: Vec<ShareRow>,
-}
-
-pub struct VersionRow {
-    pub version: i32,
-    pub href: String,
-    pub kind: &'static str,
-    pub when: String,
-    pub by: String,
-    pub reason: String,
-    pub total: String,
-    pub shown: bool,
-}
-
-pub struct CompareRow {
-    pub name: String,
-    pub allocated: String,
-    pub allocated_pct: String,
-    pub realised: i64,
-    pub realised_pct: String,
-    pub points: String,
-    pub by_realised: String,
-    pub difference: String,
-}
 
 #[derive(Template)]
 #[template(path = "subsidy/pilot/year.html")]
-pub struct Page {
-    pub layout: Layout,
-    pub back: String,
-    pub scheme_name: String,
-    pub year: i32,
-    pub budget: String,
-    pub sources: Vec<(String, String)>,
-    pub partners: Vec<PartnerLine>,
-    pub bases: Vec<ClientsForm>,
-    pub need_per_wijk: Vec<(String, String, i64)>,
-    pub rule: &'static str,
-    pub proposal: Vec<ProposalRow>,
-    pub proposal_problem: Option<&'static str>,
-    pub need_total: i64,
-    pub shown: Option<ShownVersion>,
-    pub versions: Vec<VersionRow>,
-    pub compare: Vec<CompareRow>,
-    pub realised_total: i64,
-    pub based_on: i32,
-    pub reason: String,
-    pub clients_action: String,
-    pub import_action: String,
-    pub propose_action: String,
-    pub adjust_action: String,
-    pub may_change: bool,
-    pub errors: FormErrors,
-}
-
-fn signed(cents: i64) -> String {
-    if cents > 0 {
-        format!("+{}", euro(cents))
-    } else {
-        euro(cents)
-    }
+pub(in crate::subsidy) struct Page {
+    pub(in crate::subsidy) layout: Layout,
+    pub(in crate::subsidy) back: String,
+    pub(in crate::subsidy) scheme_name: String,
+    pub(in crate::subsidy) year: i32,
+    pub(in crate::subsidy) budget: String,
+    pub(in crate::subsidy) sources: Vec<(String, String)>,
+    pub(in crate::subsidy) partners: Vec<PartnerLine>,
+    pub(in crate::subsidy) bases: Vec<ClientsForm>,
+    pub(in crate::subsidy) need_per_wijk: Vec<(String, String, i64)>,
+    pub(in crate::subsidy) rule: &'static str,
+    pub(in crate::subsidy) proposal: Vec<ProposalRow>,
+    pub(in crate::subsidy) proposal_problem: Option<&'static str>,
+    pub(in crate::subsidy) need_total: i64,
+    pub(in crate::subsidy) shown: Option<ShownVersion>,
+    pub(in crate::subsidy) versions: Vec<VersionRow>,
+    pub(in crate::subsidy) compare: Vec<CompareRow>,
+    pub(in crate::subsidy) realised_total: i64,
+    pub(in crate::subsidy) based_on: i32,
+    pub(in crate::subsidy) reason: String,
+    pub(in crate::subsidy) clients_action: String,
+    pub(in crate::subsidy) import_action: String,
+    pub(in crate::subsidy) propose_action: String,
+    pub(in crate::subsidy) adjust_action: String,
+    pub(in crate::subsidy) may_change: bool,
+    pub(in crate::subsidy) errors: FormErrors,
 }
 
 /// The year page; `typed` holds what a refused form sent, so it comes back as typed.
@@ -172,151 +79,11 @@ pub async fn page(
     let proposal = d.proposal();
     let here = format!("{}/{}", pilot_href(user, at.scheme_id), at.year);
     let need_total: i64 = d.need_counts().iter().map(|&c| c as i64).sum();
-    let partners = d
-        .partners
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let value = |key: &str, stored: String| typed.get(key).cloned().unwrap_or(stored);
-            let need_field = format!("behoefte_{}", p.provider_id);
-            let realised_field = format!("gerealiseerd_{}", p.provider_id);
-            let amount_field = format!("bedrag_{}", p.provider_id);
-            let amount = match d.share(current, p.provider_id) {
-                Some(s) => field(s.share_cents, false),
-                None => proposal
-                    .as_ref()
-                    .map(|shares| field(shares[i], false))
-                    .unwrap_or_default(),
-            };
-            PartnerLine {
-                name: p.name.clone(),
-                need_value: value(
-                    &need_field,
-                    d.need
-                        .get(&p.provider_id)
-                        .map(i64::to_string)
-                        .unwrap_or_default(),
-                ),
-                realised_value: value(
-                    &realised_field,
-                    d.realised
-                        .get(&p.provider_id)
-                        .map(i64::to_string)
-                        .unwrap_or_default(),
-                ),
-                amount_value: value(&amount_field, amount),
-                need_field,
-                realised_field,
-                amount_field,
-            }
-        })
-        .collect();
-    let proposal_rows = match &proposal {
-        Ok(shares) => d
-            .partners
-            .iter()
-            .zip(shares)
-            .zip(d.need_counts())
-            .map(|((p, cents), clients)| ProposalRow {
-                name: p.name.clone(),
-                clients: clients as i64,
-                percent: basis_points(clients as i64, need_total)
-                    .map(percent)
-                    .unwrap_or_default(),
-                amount: euro(*cents),
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    let shown = shown_meta.map(|v| {
-        let rows: Vec<ShareRow> = d
-            .partners
-            .iter()
-            .map(|p| {
-                let s = d.share(v.version, p.provider_id);
-                let (clients, proposed, share) = s
-                    .map(|s| (s.clients as i64, s.proposed_cents, s.share_cents))
-                    .unwrap_or((0, 0, 0));
-                ShareRow {
-                    name: p.name.clone(),
-                    clients,
-                    proposed: euro(proposed),
-                    share: euro(share),
-                    difference: if share == proposed {
-                        "—".into()
-                    } else {
-                        signed(share - proposed)
-                    },
-                }
-            })
-            .collect();
-        ShownVersion {
-            version: v.version,
-            kind: kind_label(&v.kind),
-            reason: v.reason.clone(),
-            when: time_fmt::date_time(v.created_at),
-            by: v.created_by.clone(),
-            budget: euro(v.budget_cents),
-            total: euro(version_total(&d, v.version)),
-            rows,
-        }
-    });
-    let versions = d
-        .versions
-        .iter()
-        .map(|v| VersionRow {
-            version: v.version,
-            href: format!("{here}?versie={}", v.version),
-            kind: kind_label(&v.kind),
-            when: time_fmt::date_time(v.created_at),
-            by: v.created_by.clone(),
-            reason: v.reason.clone(),
-            total: euro(version_total(&d, v.version)),
-            shown: v.version == shown_number,
-        })
-        .collect();
-    let realised_counts: Vec<u64> = d
-        .partners
-        .iter()
-        .map(|p| d.realised.get(&p.provider_id).copied().unwrap_or(0).max(0) as u64)
-        .collect();
-    let realised_total: i64 = realised_counts.iter().map(|&c| c as i64).sum();
-    let compare = match shown_meta {
-        Some(v) if realised_total > 0 => {
-            let allocated: Vec<i64> = d
-                .partners
-                .iter()
-                .map(|p| {
-                    d.share(v.version, p.provider_id)
-                        .map(|s| s.share_cents)
-                        .unwrap_or(0)
-                })
-                .collect();
-            let allocated_total: i64 = allocated.iter().sum();
-            let by_realised =
-                largest_remainder(allocated_total, &realised_counts).unwrap_or_default();
-            d.partners
-                .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    let a_bp = basis_points(allocated[i], allocated_total).unwrap_or(0);
-                    let r_bp = basis_points(realised_counts[i] as i64, realised_total).unwrap_or(0);
-                    let fair = by_realised.get(i).copied().unwrap_or(0);
-                    CompareRow {
-                        name: p.name.clone(),
-                        allocated: euro(allocated[i]),
-                        allocated_pct: percent(a_bp),
-                        realised: realised_counts[i] as i64,
-                        realised_pct: percent(r_bp),
-                        points: points_difference(r_bp - a_bp),
-                        by_realised: euro(fair),
-                        difference: signed(fair - allocated[i]),
-                    }
-                })
-                .collect()
-        }
-        _ => Vec::new(),
-    };
+    let partners = year_view::partner_lines(&d, &typed, current, &proposal);
+    let proposal_rows = year_view::proposal_rows(&d, &proposal, need_total);
+    let shown = shown_meta.map(|v| year_view::shown_version(&d, v));
+    let versions = year_view::version_rows(&d, &here, shown_number);
+    let (compare, realised_total) = year_view::compare_rows(&d, shown_meta);
     let names: BTreeMap<Uuid, String> = d
         .partners
         .iter()
@@ -382,14 +149,6 @@ pub async fn page(
     } else {
         response
     })
-}
-
-fn version_total(d: &YearData, version: i32) -> i64 {
-    d.shares
-        .iter()
-        .filter(|s| s.version == version)
-        .map(|s| s.share_cents)
-        .sum()
 }
 
 #[derive(Debug, Default, Deserialize)]
