@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use uuid::Uuid;
 
+use crate::config::DEFAULT_CACHE_BYTES;
 use crate::db::{Db, TenantTx};
 use crate::error::AppResult;
 use crate::hsds::model::Service;
@@ -43,8 +44,6 @@ use crate::search::index::TenantIndex;
 pub const MAX_TENANTS: usize = 1_000;
 /// What one thing kept per facility (public facts, an HSDS service) is counted as.
 pub const PER_FACILITY_BYTES: usize = 2_048;
-/// The memory budget when none is set.
-pub const DEFAULT_BUDGET_BYTES: usize = 256 * 1024 * 1024;
 /// Things kept per facility, of all kinds together, per tenant.
 pub const MAX_PER_FACILITY: usize = 2_500;
 
@@ -64,7 +63,7 @@ pub struct RegisterCache {
 
 impl Default for RegisterCache {
     fn default() -> Self {
-        Self::with_budget(DEFAULT_BUDGET_BYTES)
+        Self::with_budget(DEFAULT_CACHE_BYTES)
     }
 }
 
