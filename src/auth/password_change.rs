@@ -14,8 +14,9 @@ use crate::auth::roles::Section;
 use crate::auth::session::{self, CurrentUser};
 use crate::auth::{password, throttle};
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
 
 #[derive(Template)]

@@ -17,8 +17,9 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout, NavItem};
+use crate::web::layout::{render, Layout, NavItem};
 use crate::web::ClientAddr;
 
 #[derive(Debug, Default, Deserialize)]

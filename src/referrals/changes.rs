@@ -13,10 +13,10 @@ use crate::audit::{self, Event};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::register::facilities::choices::ROUTES;
 use crate::register::facilities::view::{self, Returned};
 use crate::state::AppState;
-use crate::web::layout::FormErrors;
 use crate::web::{time_fmt, ClientAddr, PathId};
 
 /// POST /{tenant}/verwijzingen/{id}/ongedaan: the worker who counted referral `id` takes it back.

@@ -18,8 +18,8 @@ use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::web::layout::FormErrors;
 use crate::web::{time_fmt, ClientAddr, PathId};
 
 /// Whose facilities this user may add or change; 403 when nobody's.

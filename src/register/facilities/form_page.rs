@@ -13,7 +13,8 @@ use super::record::{Lookups, RawFacility};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::form_errors::FormErrors;
+use crate::web::layout::{render, Layout};
 
 /// One option of a select, radio or checkbox group.
 pub struct Opt {

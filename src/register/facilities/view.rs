@@ -22,12 +22,13 @@ use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::referrals::changes::CorrectionForm;
 use crate::referrals::form::{ReferralChoices, ReferralForm};
 use crate::referrals::store as referral_store;
 use crate::register::history;
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::Notice;
 use crate::web::{time_fmt, PathId};
 
