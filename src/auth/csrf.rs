@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::session::MaybeUser;
+use crate::auth::current_user::MaybeUser;
 use crate::auth::token::{constant_time_eq, random_token};
 use crate::auth::{cookies, form_body};
 use crate::config::Settings;
@@ -186,7 +186,7 @@ async fn token_in_body(headers: &HeaderMap, bytes: &Bytes) -> Option<String> {
 pub fn form_token(
     settings: &Settings,
     headers: &HeaderMap,
-    user: Option<&crate::auth::session::CurrentUser>,
+    user: Option<&crate::auth::current_user::CurrentUser>,
 ) -> (String, Option<HeaderValue>) {
     match user {
         Some(user) => (user.csrf_token.clone(), None),

@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::{CurrentUser, MaybeUser};
+use crate::auth::current_user::{CurrentUser, MaybeUser};
 use crate::auth::token::{digest, random_token};
 use crate::auth::{csrf, password, session};
 use crate::db::TenantTx;

@@ -4,9 +4,9 @@ use axum::extract::{RawQuery, State};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::public_facts::PublicFacts;
+use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::Access;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::search;
 use crate::search::params::SearchParams;

@@ -10,8 +10,8 @@ use time::Date;
 
 use super::store::{self, Undo};
 use crate::audit::{self, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::form_errors::FormErrors;
 use crate::register::facilities::choices::ROUTES;

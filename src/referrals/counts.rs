@@ -6,8 +6,8 @@ use serde::Deserialize;
 use time::Date;
 
 use super::store::{self, Count};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::time_fmt::{self, MONTHS};

@@ -14,9 +14,9 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::audit::{self, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::{self, Email, Postcode};

@@ -10,8 +10,8 @@ use serde_json::json;
 use sqlx::FromRow;
 
 use crate::audit::{self, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{violated_constraint, AppError, AppResult};
 use crate::fields::required_text;

@@ -3,8 +3,8 @@
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 
 pub struct NavItem {

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::record::Lookups;
 use super::store::{self, Snapshot};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::Access;
-use crate::auth::session::CurrentUser;
 use crate::cache::FacilitySlot;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
