@@ -87,9 +87,16 @@ pub async fn published_projection(
     slug: &str,
     search: &str,
 ) -> ApiResult<PublishedProjection> {
-    crate::tenancy::published::published_projection(state, slug, search)
-        .await?
-        .ok_or(ApiError::NotFound)
+    crate::tenancy::published::published_projection(
+        &state.slugs,
+        &state.db,
+        &state.cache,
+        &state.analyses,
+        slug,
+        search,
+    )
+    .await?
+    .ok_or(ApiError::NotFound)
 }
 
 /// The tenant's taxonomies, built once per generation of its register.
