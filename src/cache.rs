@@ -34,7 +34,7 @@ use crate::config::DEFAULT_CACHE_BYTES;
 use crate::db::{Db, TenantTx};
 use crate::error::AppResult;
 use crate::hsds::model::Service;
-use crate::hsds::Vocabulary;
+use crate::hsds::vocabulary::Vocabulary;
 use crate::lookup::public_facts::PublicFacts;
 use crate::register::facilities::listing::Listing;
 use crate::register::facilities::page_data::{FacilityPageLists, KeptFacility};
