@@ -36,8 +36,8 @@ use crate::error::AppResult;
 use crate::hsds::model::Service;
 use crate::hsds::vocabulary::Vocabulary;
 use crate::lookup::public_facts::PublicFacts;
+use crate::register::facilities::kept::{FacilityPageLists, KeptFacility};
 use crate::register::facilities::listing::Listing;
-use crate::register::facilities::page_data::{FacilityPageLists, KeptFacility};
 use crate::search::index::TenantIndex;
 
 /// Tenants kept in memory at once, at most (memory usually bounds it first).
@@ -199,7 +199,7 @@ impl TenantCache {
     }
 
     /// The facility list of signed-in users, read once (requests that ask while it is read
-    /// wait for it); see [`crate::register::facilities::listing::kept`].
+    /// wait for it); see [`crate::register::facilities::page_data::kept_listing`].
     pub fn facility_listing(&self) -> &tokio::sync::OnceCell<Arc<Listing>> {
         &self.facility_listing
     }
