@@ -152,7 +152,7 @@ pub async fn referral_correct(
                 "correctie-aantal",
                 format!(
                     "In {} zijn via deze route {before} verwijzingen geteld; u kunt er niet meer dan {before} aftrekken.",
-                    super::counts::month_label(&date.to_string()[..7])
+                    crate::web::time_fmt::month_label(&date.to_string()[..7])
                 ),
             );
         }
