@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, IntoResponse, Response};
 use uuid::Uuid;
 
-use super::handout_page;
+use super::handout::handout_page;
 use super::public_facts::PublicFacts;
 use crate::search;
 use crate::search::params::SearchParams;
