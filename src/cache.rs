@@ -30,21 +30,20 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use uuid::Uuid;
 
+use crate::config::DEFAULT_CACHE_BYTES;
 use crate::db::{Db, TenantTx};
 use crate::error::AppResult;
 use crate::hsds::model::Service;
-use crate::hsds::Vocabulary;
+use crate::hsds::vocabulary::Vocabulary;
 use crate::lookup::public_facts::PublicFacts;
+use crate::register::facilities::kept::{FacilityPageLists, KeptFacility};
 use crate::register::facilities::listing::Listing;
-use crate::register::facilities::page_data::{FacilityPageLists, KeptFacility};
 use crate::search::index::TenantIndex;
 
 /// Tenants kept in memory at once, at most (memory usually bounds it first).
 pub const MAX_TENANTS: usize = 1_000;
 /// What one thing kept per facility (public facts, an HSDS service) is counted as.
 pub const PER_FACILITY_BYTES: usize = 2_048;
-/// The memory budget when none is set.
-pub const DEFAULT_BUDGET_BYTES: usize = 256 * 1024 * 1024;
 /// Things kept per facility, of all kinds together, per tenant.
 pub const MAX_PER_FACILITY: usize = 2_500;
 
@@ -64,7 +63,7 @@ pub struct RegisterCache {
 
 impl Default for RegisterCache {
     fn default() -> Self {
-        Self::with_budget(DEFAULT_BUDGET_BYTES)
+        Self::with_budget(DEFAULT_CACHE_BYTES)
     }
 }
 
@@ -200,7 +199,7 @@ impl TenantCache {
     }
 
     /// The facility list of signed-in users, read once (requests that ask while it is read
-    /// wait for it); see [`crate::register::facilities::listing::kept`].
+    /// wait for it); see [`crate::register::facilities::page_data::kept_listing`].
     pub fn facility_listing(&self) -> &tokio::sync::OnceCell<Arc<Listing>> {
         &self.facility_listing
     }

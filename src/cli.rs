@@ -125,7 +125,7 @@ pub struct ServeArgs {
         value_delimiter = ',',
         default_value = "127.0.0.0/8,::1"
     )]
-    pub trusted_proxies: Vec<crate::web::client::Cidr>,
+    pub trusted_proxies: Vec<crate::config::cidr::Cidr>,
     /// Minutes without activity after which a session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: u64,
@@ -170,7 +170,7 @@ pub struct ServeArgs {
     pub smtp_ca_file: Option<PathBuf>,
     /// The map's background tiles, `…/{z}/{x}/{y}.png` (default: PDOK's BRT-Achtergrondkaart);
     /// `uit` shows the markers on a plain background.
-    #[arg(long, env = "MAP_TILES_URL", default_value = crate::web::map::PDOK_TILES)]
+    #[arg(long, env = "MAP_TILES_URL", default_value = crate::config::map::PDOK_TILES)]
     pub map_tiles_url: String,
     /// Geocode addresses without coordinates when a facility is saved, with the PDOK
     /// Locatieserver (e.g. https://api.pdok.nl/bzk/locatieserver/search/v3_1/free); unset: never.
@@ -198,7 +198,7 @@ impl ServeArgs {
             upload_timeout: Duration::from_secs(self.upload_timeout_seconds.max(1)),
             system_audit_retention_days: self.system_audit_retention_days.clamp(1, 36_500) as i32,
             cache_bytes: self.cache_mb.clamp(8, 65_536) * 1024 * 1024,
-            map: crate::web::map::MapSettings::from_url(&self.map_tiles_url),
+            map: crate::config::map::MapSettings::from_url(&self.map_tiles_url),
             geocoder_url: self.geocoder_url.clone().filter(|u| !u.trim().is_empty()),
             smtp: self
                 .smtp_host

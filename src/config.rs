@@ -1,9 +1,20 @@
-//! Settings taken from command-line flags and the environment.
+//! Settings taken from command-line flags and the environment. The configuration is the
+//! bottom layer: it names nothing else of the app; the values it is made of live in its own
+//! modules ([`cidr`], [`map`]).
+
+pub mod cidr;
+pub mod map;
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+use cidr::Cidr;
+use map::MapSettings;
+
+/// The register cache's memory budget (`cache_bytes`) when none is set.
+pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
 /// Runtime settings of the web server.
 #[derive(Clone)]
@@ -15,7 +26,7 @@ pub struct Settings {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
     /// The proxies whose `X-Forwarded-For` entries are believed (default: loopback).
-    pub trusted_proxies: Vec<crate::web::client::Cidr>,
+    pub trusted_proxies: Vec<Cidr>,
     pub session_idle: Duration,
     pub session_absolute: Duration,
     /// A request not answered within this time gets a 408 page.
@@ -32,7 +43,7 @@ pub struct Settings {
     pub smtp: Option<SmtpSettings>,
     pub smtp_tls: SmtpTlsSettings,
     /// The map's background tiles (and so the content security policy).
-    pub map: crate::web::map::MapSettings,
+    pub map: MapSettings,
     /// The PDOK Locatieserver's `free` search (or one that answers like it); `None`: no
     /// geocoding, nothing needs the network.
     pub geocoder_url: Option<String>,
@@ -44,7 +55,7 @@ impl Default for Settings {
             https: false,
             public_url: None,
             trust_proxy: false,
-            trusted_proxies: crate::web::client::Cidr::loopback(),
+            trusted_proxies: Cidr::loopback(),
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(8 * 60 * 60),
             request_timeout: Duration::from_secs(30),
@@ -52,10 +63,10 @@ impl Default for Settings {
             login_max_failures: 10,
             login_window: Duration::from_secs(15 * 60),
             system_audit_retention_days: 365,
-            cache_bytes: crate::cache::DEFAULT_BUDGET_BYTES,
+            cache_bytes: DEFAULT_CACHE_BYTES,
             smtp: None,
             smtp_tls: SmtpTlsSettings::default(),
-            map: crate::web::map::MapSettings::default(),
+            map: MapSettings::default(),
             geocoder_url: None,
         }
     }

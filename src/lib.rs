@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod fields;
+pub mod form_errors;
 pub mod holidays;
 pub mod home;
 pub mod hsds;

@@ -7,8 +7,8 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::auth::current_user::{CurrentUser, MaybeUser};
 use crate::auth::roles::Section;
-use crate::auth::session::{CurrentUser, MaybeUser};
 use crate::error::AppError;
 
 /// Middleware for every `/{tenant}/...` route.

@@ -8,14 +8,13 @@ use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::session::MaybeUser;
+use crate::auth::cookies;
+use crate::auth::current_user::MaybeUser;
+use crate::auth::form_body::{self, FIELD};
 use crate::auth::token::{constant_time_eq, random_token};
-use crate::auth::{cookies, form_body};
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::state::AppState;
-
-pub const FIELD: &str = "csrf_token";
 
 /// The largest form (urlencoded or, before login, any body) read for the check: no page's
 /// form comes near it, and an anonymous request can make the server hold no more than this.
@@ -186,7 +185,7 @@ async fn token_in_body(headers: &HeaderMap, bytes: &Bytes) -> Option<String> {
 pub fn form_token(
     settings: &Settings,
     headers: &HeaderMap,
-    user: Option<&crate::auth::session::CurrentUser>,
+    user: Option<&crate::auth::current_user::CurrentUser>,
 ) -> (String, Option<HeaderValue>) {
     match user {
         Some(user) => (user.csrf_token.clone(), None),

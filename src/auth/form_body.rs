@@ -14,7 +14,8 @@ use axum::body::{Body, BodyDataStream, Bytes};
 use axum::http::{header, HeaderMap};
 use futures_util::stream::{self, Stream, StreamExt};
 
-use crate::auth::csrf::FIELD;
+/// The form field that carries the CSRF token (checked by [`crate::auth::csrf`]).
+pub const FIELD: &str = "csrf_token";
 
 /// How much of a multipart body may come before its `csrf_token` field.
 pub const PREFIX_LIMIT: usize = 64 * 1024;

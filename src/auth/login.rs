@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event, Outcome};
 use crate::auth::access::is_local_path;
-use crate::auth::session::{self, CurrentUser, MaybeUser};
+use crate::auth::current_user::{CurrentUser, MaybeUser};
+use crate::auth::session;
 use crate::auth::{cookies, csrf, password, throttle};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

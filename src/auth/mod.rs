@@ -4,6 +4,7 @@
 pub mod access;
 pub mod cookies;
 pub mod csrf;
+pub mod current_user;
 pub mod form_body;
 pub mod login;
 pub mod ownership;

@@ -14,8 +14,8 @@
 
 use uuid::Uuid;
 
+use super::current_user::CurrentUser;
 use super::roles::Role;
-use super::session::CurrentUser;
 use crate::error::AppError;
 
 /// The organisations (providers) whose records a user may read or change.

@@ -8,14 +8,16 @@ use axum::Form;
 use serde::Deserialize;
 
 use crate::audit::{self, Actor, Event, Outcome};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::login::clear_session_cookie;
 use crate::auth::password_links::check_new_password;
 use crate::auth::roles::Section;
-use crate::auth::session::{self, CurrentUser};
+use crate::auth::session;
 use crate::auth::{password, throttle};
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
 
 #[derive(Template)]

@@ -11,13 +11,14 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::{CurrentUser, MaybeUser};
+use crate::auth::current_user::{CurrentUser, MaybeUser};
 use crate::auth::token::{digest, random_token};
 use crate::auth::{csrf, password, session};
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
 
 pub const VALID_FOR: Duration = Duration::hours(72);

@@ -1,104 +1,25 @@
 //! Sessions stored in PostgreSQL: the tenant and a random secret in the cookie, only the
 //! cookie's digest in the table, an idle and an absolute timeout (checked in full by
 //! `auth_check_session`). Between full checks a session is kept in memory
-//! ([`crate::auth::session_cache`]) and checked against its tenant's `auth_generation`.
+//! ([`crate::auth::session_cache`]) and checked against its tenant's `auth_generation`. The
+//! user a session finds is a [`CurrentUser`] ([`crate::auth::current_user`]).
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::auth::cookies;
-use crate::auth::roles::{Role, Section};
+use crate::auth::current_user::{CurrentUser, MaybeUser, SessionUser, TenantState};
+use crate::auth::roles::Role;
 use crate::auth::token::{digest, random_token};
 use crate::db::TenantTx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::request_info::RequestInfo;
-
-/// The signed-in user of this request: the session's user (shared with the session kept in
-/// memory) and what this request read of the tenant.
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    user: Arc<SessionUser>,
-    /// The tenant's counters as this request found them, read with the session check.
-    pub tenant_state: TenantState,
-}
-
-/// What a signed-in request reads of its tenant with the session check, for the caches of the
-/// register: no statement of its own is needed for them.
-#[derive(Debug, Clone, Copy)]
-pub struct TenantState {
-    /// `tenants.register_generation`.
-    pub register_generation: i64,
-    /// Whether the tenant's kaart is published.
-    pub published: bool,
-}
-
-impl std::ops::Deref for CurrentUser {
-    type Target = SessionUser;
-
-    fn deref(&self) -> &SessionUser {
-        &self.user
-    }
-}
-
-/// The user of a session, as kept between requests.
-#[derive(Debug)]
-pub struct SessionUser {
-    pub tenant_id: Uuid,
-    pub tenant_slug: String,
-    pub tenant_name: String,
-    pub tenant_kind: String,
-    pub user_id: Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub provider_id: Option<Uuid>,
-    pub csrf_token: String,
-    pub session_hash: Vec<u8>,
-}
-
-impl SessionUser {
-    pub fn may(&self, section: Section) -> bool {
-        section.allows(&self.roles)
-    }
-
-    pub fn may_change(&self, section: Section) -> bool {
-        section.allows_change(&self.roles)
-    }
-
-    pub fn has_role(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-
-    /// "Beheerder, Beleidsmedewerker"
-    pub fn role_labels(&self) -> String {
-        self.roles
-            .iter()
-            .map(|r| r.label())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// A path inside this user's tenant, e.g. `href("/beheer/gebruikers")`.
-    pub fn href(&self, path: &str) -> String {
-        format!("/{}{}", self.tenant_slug, path)
-    }
-
-    /// Where `section` starts in this user's tenant, e.g. `/almelo/beheer/gebieden`.
-    pub fn section_href(&self, section: crate::auth::roles::Section) -> String {
-        self.href(section.path())
-    }
-}
-
-/// Whatever the session middleware found: `None` when not signed in.
-#[derive(Debug, Clone, Default)]
-pub struct MaybeUser(pub Option<CurrentUser>);
 
 #[derive(FromRow)]
 struct SessionRow {
@@ -157,13 +78,11 @@ async fn load(state: &AppState, cookie: &str) -> AppResult<Option<CurrentUser>> 
         .await?;
         match row {
             Some((auth, register_generation, published)) if auth == kept.auth_generation => {
-                return Ok(Some(CurrentUser {
-                    user: kept.user,
-                    tenant_state: TenantState {
-                        register_generation,
-                        published,
-                    },
-                }));
+                let tenant_state = TenantState {
+                    register_generation,
+                    published,
+                };
+                return Ok(Some(CurrentUser::new(kept.user, tenant_state)));
             }
             _ => {}
         }
@@ -205,13 +124,11 @@ async fn load(state: &AppState, cookie: &str) -> AppResult<Option<CurrentUser>> 
         r.auth_generation,
         r.created_at + absolute,
     );
-    Ok(Some(CurrentUser {
-        user,
-        tenant_state: TenantState {
-            register_generation: r.register_generation,
-            published: r.published,
-        },
-    }))
+    let tenant_state = TenantState {
+        register_generation: r.register_generation,
+        published: r.published,
+    };
+    Ok(Some(CurrentUser::new(user, tenant_state)))
 }
 
 /// Starts a session with a fresh secret; returns the cookie's value: the tenant, `_` and the
@@ -249,30 +166,6 @@ pub async fn end_all(tx: &mut TenantTx, user_id: Uuid) -> AppResult<()> {
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<CurrentUser>()
-            .cloned()
-            .ok_or(AppError::NotFound)
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<MaybeUser>()
-            .cloned()
-            .unwrap_or_default())
-    }
 }
 
 #[cfg(test)]

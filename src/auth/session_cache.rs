@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use crate::auth::session::SessionUser;
+use crate::auth::current_user::SessionUser;
 
 /// At most this many sessions are kept; past it, those not checked recently are dropped.
 const CAPACITY: usize = 20_000;

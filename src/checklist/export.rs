@@ -13,7 +13,7 @@ use super::coverage;
 use super::inventory::assemble;
 use super::scope;
 use super::store::{self, Entry, Listed};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::register::lists;

@@ -8,7 +8,7 @@ use axum::response::Response;
 use super::bouwstenen;
 use super::demand::{self, DemandQuery, Shown};
 use super::export::{download, to_csv, to_xlsx, Table, Value, CSV, XLSX};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::state::AppState;

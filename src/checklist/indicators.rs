@@ -13,12 +13,13 @@ use serde_json::json;
 use super::demand_store::{self, Indicator, IndicatorInput};
 use super::{subnav, with_status, Tab};
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout, NavItem};
+use crate::web::layout::{render, Layout, NavItem};
 use crate::web::ClientAddr;
 
 #[derive(Debug, Default, Deserialize)]

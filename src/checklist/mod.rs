@@ -33,8 +33,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::auth::access::{require_change, require_section};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, ErrorPage};
 use crate::state::AppState;
 use crate::web::layout::NavItem;

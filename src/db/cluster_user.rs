@@ -36,7 +36,7 @@ pub(super) fn cluster_user() -> Result<ClusterUser, String> {
             return Ok(user);
         }
     }
-    super::embedded::run(
+    super::command::run(
         {
             let mut c = Command::new("useradd");
             c.args([

@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use sqlx::postgres::PgConnectOptions;
 
 use super::cluster_user::{check_reachable, cluster_user, is_root, ClusterUser};
+use super::command::run;
 
 /// Socket paths are limited to 107 bytes; `.s.PGSQL.5432` takes 14 of them.
 const MAX_SOCKET_DIR_LEN: usize = 90;
@@ -262,23 +263,6 @@ impl EmbeddedPostgres {
             cmd.uid(user.uid).gid(user.gid);
         }
         cmd
-    }
-}
-
-pub(super) fn run(mut cmd: Command, what: &str) -> Result<(), String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what} could not be started: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} failed ({}): {}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
     }
 }
 

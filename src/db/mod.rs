@@ -2,6 +2,7 @@
 
 pub mod backup;
 mod cluster_user;
+mod command;
 pub mod embedded;
 pub mod supervise;
 

@@ -7,8 +7,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::{Role, Section};
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::register::facilities::verification::{self, Due};
 use crate::state::AppState;

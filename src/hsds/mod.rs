@@ -11,15 +11,20 @@
 pub mod api;
 mod ids;
 pub mod model;
+mod organization_detail;
 pub(crate) mod organizations;
 mod params;
 mod service_detail;
 pub(crate) mod services;
-mod vocabulary;
+mod taxonomies;
+mod tenant;
+mod values;
+pub(crate) mod vocabulary;
 
+pub use crate::tenancy::published::Published;
 pub use vocabulary::Vocabulary;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
@@ -28,11 +33,9 @@ use axum::routing::{any, get};
 use axum::{Json, Router};
 use serde_json::Value;
 
-use self::api::{ApiError, ApiResult};
-use crate::cache::TenantCache;
-use crate::db::TenantTx;
+use self::api::ApiResult;
+use self::tenant::published_tx;
 use crate::state::AppState;
-use crate::tenancy::published::PublishedProjection;
 
 /// HSDS has no Dutch profile; we follow the base specification.
 const PROFILE: &str = "https://docs.openreferral.org/en/3.0/hsds/";
@@ -52,59 +55,22 @@ pub fn router() -> Router<AppState> {
         .route("/api/hsds/{tenant}/organizations", get(organizations::list))
         .route(
             "/api/hsds/{tenant}/organizations/{id}",
-            get(organizations::show),
+            get(organization_detail::show),
         )
-        .route("/api/hsds/{tenant}/taxonomies", get(vocabulary::taxonomies))
+        .route("/api/hsds/{tenant}/taxonomies", get(taxonomies::taxonomies))
         .route(
             "/api/hsds/{tenant}/taxonomies/{id}",
-            get(vocabulary::taxonomy),
+            get(taxonomies::taxonomy),
         )
-        .route("/api/hsds/{tenant}/taxonomy_terms", get(vocabulary::terms))
+        .route("/api/hsds/{tenant}/taxonomy_terms", get(taxonomies::terms))
         .route(
             "/api/hsds/{tenant}/taxonomy_terms/{id}",
-            get(vocabulary::term),
+            get(taxonomies::term),
         )
         .route("/api/hsds", any(api::not_found))
         .route("/api/hsds/", any(api::not_found))
         .route("/api/hsds/{tenant}/{*rest}", any(api::not_found))
         .layer(from_fn(api::edges))
-}
-
-pub use crate::tenancy::published::Published;
-
-/// The published tenant `slug` and a transaction that sees only its rows; 404 for any
-/// other tenant, published or not.
-pub async fn published_tx(state: &AppState, slug: &str) -> ApiResult<(Published, TenantTx)> {
-    crate::tenancy::published::by_slug(&state.slugs, &state.db, slug)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
-/// The published tenant `slug`, its register's cache and projection and the analysis of
-/// `search`: one statement while the projection is current. 404 for any other tenant.
-pub async fn published_projection(
-    state: &AppState,
-    slug: &str,
-    search: &str,
-) -> ApiResult<PublishedProjection> {
-    crate::tenancy::published::published_projection(state, slug, search)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
-/// The tenant's taxonomies, built once per generation of its register.
-pub async fn vocabulary(
-    state: &AppState,
-    published: &Published,
-    cache: &TenantCache,
-) -> ApiResult<Arc<Vocabulary>> {
-    if let Some(v) = cache.hsds_vocabulary() {
-        return Ok(v);
-    }
-    let mut tx = state.db.tenant_tx(published.tenant_id).await?;
-    let vocabulary = Vocabulary::load(&mut tx).await?;
-    tx.commit().await?;
-    Ok(cache.keep_hsds_vocabulary(vocabulary))
 }
 
 /// Where this server is reached: the configured public URL, else the request's own host.

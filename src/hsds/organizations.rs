@@ -7,13 +7,14 @@ use axum::Json;
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::api::{ApiError, ApiResult};
+use super::api::ApiResult;
+use super::ids;
 use super::model::{
     Address, Location, Organization, OrganizationDetail, OrganizationIdentifier, Phone,
 };
 use super::params::{Page, Params};
-use super::services::{self, email, uri};
-use super::{ids, published_tx};
+use super::tenant::published_tx;
+use super::values::{email, uri};
 use crate::db::TenantTx;
 use crate::register::public_fields::provider_contact_public;
 use crate::state::AppState;
@@ -187,24 +188,4 @@ pub async fn list(
         total,
         paging,
     )))
-}
-
-/// GET /api/hsds/{tenant}/organizations/{id}: the organization with its services.
-pub async fn show(
-    State(state): State<AppState>,
-    Path((tenant, id)): Path<(String, String)>,
-) -> ApiResult<Json<Organization>> {
-    let id = Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    let (_, mut tx) = published_tx(&state, &tenant).await?;
-    let provider = by_ids(&mut tx, &[id])
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(ApiError::NotFound)?;
-    let facilities = services::of_provider(&mut tx, id).await?;
-    let mut organization = full(&provider);
-    if let Some(detail) = organization.detail.as_mut() {
-        detail.services = Some(facilities.iter().map(services::brief).collect());
-    }
-    Ok(Json(organization))
 }

@@ -14,14 +14,16 @@ use super::model::{
     Accessibility, Address, Attribute, CostOption, Funding, Location, Phone, Schedule, Service,
     ServiceArea, ServiceAtLocation, ServiceDetail,
 };
-use super::services::{self, euros, FacilityRow};
+use super::services::{self, FacilityRow};
+use super::tenant::{published_projection, vocabulary};
+use super::values::euros;
 use super::vocabulary::{Kind, Vocabulary};
-use super::{ids, organizations, published_projection, Published};
+use super::{ids, organizations};
 use crate::cache::FacilitySlot;
 use crate::register::facilities::choices::{self, label};
 use crate::register::facilities::hours::WEEKDAYS;
 use crate::state::AppState;
-use crate::tenancy::published::PublishedProjection;
+use crate::tenancy::published::{Published, PublishedProjection};
 
 const BYDAY: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
@@ -44,7 +46,7 @@ pub async fn show(
     if let Some(service) = cache.facility(FacilitySlot::HSDS_SERVICE, id) {
         return Ok(Json(service));
     }
-    let vocabulary = super::vocabulary(&state, &published, &cache).await?;
+    let vocabulary = vocabulary(&state, &published, &cache).await?;
     let tenant_id = published.tenant_id;
     let mut tx = state.db.tenant_tx(tenant_id).await?;
     let row = services::one(&mut tx, id)

@@ -7,16 +7,16 @@ use std::sync::Arc;
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 use sqlx::FromRow;
-use time::macros::format_description;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::api::ApiResult;
 use super::model::Service;
 use super::organizations::{self, ProviderRow};
 use super::params::{Page, Params};
+use super::tenant::{published_projection, vocabulary};
+use super::values::{email, euros, timestamp, uri};
 use super::vocabulary::Kind;
-use super::{published_projection, Published};
 use crate::cache::{FacilitySlot, TenantCache};
 use crate::db::TenantTx;
 use crate::register::facilities::choices::{self, label};
@@ -24,7 +24,7 @@ use crate::search::bits::Bits;
 use crate::search::filters::CodeFilter;
 use crate::search::index::TenantIndex;
 use crate::state::AppState;
-use crate::tenancy::published::PublishedProjection;
+use crate::tenancy::published::{Published, PublishedProjection};
 
 /// What may be published of a facility ([`crate::register::public_fields`]): internal columns
 /// are not even selected.
@@ -128,7 +128,7 @@ pub async fn list(
         .as_ref()
         .map_or_else(|| Bits::full(index.len()), |r| r.matched.clone());
     if term_id.is_some() || taxonomy_id.is_some() {
-        let vocabulary = super::vocabulary(&state, &published, &cache).await?;
+        let vocabulary = vocabulary(&state, &published, &cache).await?;
         if let Some(id) = term_id {
             let term = vocabulary.by_id(id);
             selected.and(&classified(
@@ -228,37 +228,6 @@ async fn summaries(
     }
     // A service gone since the projection was made is left out.
     Ok(found.into_iter().flatten().collect())
-}
-
-/// A date-time as HSDS shows it: UTC with milliseconds.
-pub fn timestamp(moment: OffsetDateTime) -> String {
-    let utc = moment.to_offset(UtcOffset::UTC);
-    utc.format(format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    ))
-    .unwrap_or_default()
-}
-
-/// A web address HSDS accepts as a URI; anything else is left out.
-pub fn uri(text: &str) -> Option<String> {
-    let text = text.trim();
-    let ok = (text.starts_with("https://") || text.starts_with("http://"))
-        && text.is_ascii()
-        && !text
-            .chars()
-            .any(|c| c.is_ascii_whitespace() || c.is_ascii_control() || "\"<>\\^`{|}".contains(c));
-    ok.then(|| text.to_string())
-}
-
-/// An e-mail address, or `None` when empty.
-pub fn email(text: &str) -> Option<String> {
-    let text = text.trim();
-    (text.contains('@') && !text.contains(char::is_whitespace)).then(|| text.to_string())
-}
-
-/// "2,50" for 250 cents.
-pub fn euros(cents: i64) -> String {
-    format!("€ {}", crate::fields::cents_text(cents))
 }
 
 /// The service's one-to-one fields, without organization or nested parts.

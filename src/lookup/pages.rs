@@ -1,18 +1,40 @@
 //! The wijkteam's side: the search page and the handout of a facility.
 
+use std::sync::Arc;
+
 use axum::extract::{RawQuery, State};
 use axum::response::{Html, IntoResponse, Response};
+use uuid::Uuid;
 
+use super::handout::handout_page;
 use super::public_facts::PublicFacts;
+use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::Access;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::search;
+use crate::search::index::TenantIndex;
 use crate::search::params::SearchParams;
+use crate::search::words::Ranks;
+use crate::search::TenantAndQuery;
 use crate::state::AppState;
 use crate::web::layout::Layout;
 use crate::web::PathId;
+
+/// The tenant's projection at the generation of `tenant` and, when the query has words,
+/// their match.
+pub async fn projection_and_ranks(
+    state: &AppState,
+    tenant_id: Uuid,
+    tenant: &TenantAndQuery,
+) -> AppResult<(Arc<TenantIndex>, Option<Ranks>)> {
+    let (_, index) = state
+        .cache
+        .projection(&state.db, tenant_id, tenant.generation)
+        .await?;
+    let ranks = tenant.query.as_ref().map(|q| q.ranks(&index.text));
+    Ok((index, ranks))
+}
 
 /// GET /{tenant}/zoeken
 pub async fn search_page(
@@ -23,7 +45,7 @@ pub async fn search_page(
     let params = SearchParams::parse(raw.as_deref());
     let tenant =
         search::signed_in_tenant_and_query(&state.db, &state.analyses, &user, &params.q).await?;
-    let (index, ranks) = super::projection_and_ranks(&state, user.tenant_id, &tenant).await?;
+    let (index, ranks) = projection_and_ranks(&state, user.tenant_id, &tenant).await?;
     // The walk-in places are internal: read for this search only, and only when asked for.
     let walk_in = if params.walk_in {
         let mut tx = state.db.tenant_tx(user.tenant_id).await?;
@@ -63,5 +85,5 @@ pub async fn handout(
     // An aanbieder prints only its own organisation's handouts.
     user.check_provider(facts.provider_id, Access::Read)?;
     let back = format!("{}/{id}", user.href(Section::Facilities.path()));
-    Ok(Html(super::handout_page(&facts, user.tenant_name.clone(), back)?).into_response())
+    Ok(Html(handout_page(&facts, user.tenant_name.clone(), back)?).into_response())
 }

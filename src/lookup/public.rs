@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{Html, IntoResponse, Response};
 use uuid::Uuid;
 
-use super::handout_page;
+use super::handout::handout_page;
 use super::public_facts::PublicFacts;
 use crate::search;
 use crate::search::params::SearchParams;
@@ -23,9 +23,16 @@ pub use crate::tenancy::published::Published;
 
 /// The published tenant `slug` (or not found), its projection and the analysis of `q`.
 async fn published_or_404(state: &AppState, slug: &str, q: &str) -> AppResult<PublishedProjection> {
-    crate::tenancy::published::published_projection(state, slug, q)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::tenancy::published::published_projection(
+        &state.slugs,
+        &state.db,
+        &state.cache,
+        &state.analyses,
+        slug,
+        q,
+    )
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 /// How the kaart's pages link and look.

@@ -8,9 +8,9 @@ use uuid::Uuid;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::fields::cents_text;
+use crate::form_errors::FormErrors;
 use crate::register::facilities::closures::{self, Closure};
 use crate::register::facilities::hours::{self, WEEKDAYS};
-use crate::web::layout::FormErrors;
 use crate::web::time_fmt;
 
 #[derive(FromRow)]

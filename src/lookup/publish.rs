@@ -7,8 +7,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::audit::{self, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};

@@ -2,8 +2,8 @@
 //! pages (text runs, rules and filled rectangles), with word wrapping, page
 //! breaks, repeating table headers and the per-page footer.
 
+use super::block::Block;
 use super::text::{Font, Style};
-use super::Block;
 
 /// A4 width in points.
 pub const PAGE_WIDTH: f32 = 595.0;

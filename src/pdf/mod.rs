@@ -23,41 +23,17 @@
 //! rows are never split, and a table's header repeats on every page it
 //! spans. Every page gets a footer with "pagina n van m".
 
+mod block;
 mod layout;
 mod text;
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
+pub use block::Block;
 pub use pdf_writer::Date;
 
 use layout::{Op, PAGE_HEIGHT, PAGE_WIDTH};
 use text::Font;
-
-/// A piece of content, laid out top to bottom.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Block {
-    /// Large bold heading.
-    Title(String),
-    /// Section heading, bold.
-    Heading(String),
-    /// Wrapped body text; `'\n'` starts a new line.
-    Paragraph(String),
-    /// Smaller grey text, e.g. a legal clause; `'\n'` starts a new line.
-    Small(String),
-    /// Two columns: bold key, wrapped value.
-    KeyValues(Vec<(String, String)>),
-    /// A table. `widths` are relative column widths (equal widths when the
-    /// length does not match); `right_align` marks columns (e.g. amounts)
-    /// to align right. Cells wrap within their column.
-    Table {
-        headers: Vec<String>,
-        rows: Vec<Vec<String>>,
-        widths: Vec<f32>,
-        right_align: Vec<bool>,
-    },
-    /// Vertical space in points.
-    Spacer(f32),
-}
 
 /// A document to be rendered as an A4 PDF.
 #[derive(Clone, Debug)]

@@ -10,13 +10,13 @@ use time::Date;
 
 use super::store::{self, Undo};
 use crate::audit::{self, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::register::facilities::choices::ROUTES;
 use crate::register::facilities::view::{self, Returned};
 use crate::state::AppState;
-use crate::web::layout::FormErrors;
 use crate::web::{time_fmt, ClientAddr, PathId};
 
 /// POST /{tenant}/verwijzingen/{id}/ongedaan: the worker who counted referral `id` takes it back.
@@ -152,7 +152,7 @@ pub async fn referral_correct(
                 "correctie-aantal",
                 format!(
                     "In {} zijn via deze route {before} verwijzingen geteld; u kunt er niet meer dan {before} aftrekken.",
-                    super::counts::month_label(&date.to_string()[..7])
+                    crate::web::time_fmt::month_label(&date.to_string()[..7])
                 ),
             );
         }

@@ -6,11 +6,11 @@ use serde::Deserialize;
 use time::Date;
 
 use super::store::{self, Count};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::web::time_fmt::{self, MONTHS};
+use crate::web::time_fmt;
 
 /// How the counts are grouped.
 pub const GROUPINGS: [(&str, &str); 6] = [
@@ -30,17 +30,6 @@ pub struct CountsQuery {
     van: String,
     #[serde(default)]
     tot: String,
-}
-
-/// "2026-11" → "november 2026".
-pub fn month_label(key: &str) -> String {
-    match key.split_once('-') {
-        Some((y, m)) => match m.parse::<usize>() {
-            Ok(n) if (1..=12).contains(&n) => format!("{} {y}", MONTHS[n - 1]),
-            _ => key.to_string(),
-        },
-        None => key.to_string(),
-    }
 }
 
 /// The period asked for: from the first of the month eleven months ago up to today by default.

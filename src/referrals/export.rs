@@ -5,7 +5,7 @@ use axum::response::Response;
 
 use super::counts::{self, CountsQuery};
 use super::store;
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::AppResult;
 use crate::register::facilities::choices::{self, ROUTES};
 use crate::state::AppState;

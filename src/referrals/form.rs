@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::register::facilities::choices::ROUTES;
-use crate::web::layout::FormErrors;
 use crate::web::time_fmt;
 
 /// The referral form as typed; its values come back with the errors.

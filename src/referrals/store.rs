@@ -5,11 +5,11 @@ use sqlx::FromRow;
 use time::Date;
 use uuid::Uuid;
 
-use super::counts::month_label;
 use super::form::Checked;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::register::facilities::choices::{self, ROUTES};
+use crate::web::time_fmt::month_label;
 
 /// How long the worker who counted a referral may undo it.
 pub const UNDO_MINUTES: i32 = 10;

@@ -7,8 +7,8 @@ use sqlx::FromRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::web::layout::{render, Layout};

@@ -14,16 +14,17 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::audit::{self, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::{self, Email, Postcode};
+use crate::form_errors::FormErrors;
 use crate::register::history;
 use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::Notice;
 use crate::web::{ClientAddr, PathId};
 

@@ -10,14 +10,15 @@ use serde_json::json;
 use sqlx::FromRow;
 
 use crate::audit::{self, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{violated_constraint, AppError, AppResult};
 use crate::fields::required_text;
+use crate::form_errors::FormErrors;
 use crate::register::lists::{self, NamedCode};
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
 use crate::web::Notice;
 

@@ -28,7 +28,7 @@ use std::sync::{Arc, LazyLock};
 
 use uuid::Uuid;
 
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use analysis::Analyses;
 
 use crate::db::Db;

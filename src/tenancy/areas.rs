@@ -9,15 +9,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::cbs::CbsCode;
 use crate::error::{violated_constraint, AppError, AppResult};
 use crate::fields::required_text;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::tenancy::areas_csv;
 use crate::tenancy::areas_store::{self, Area};
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::upload::{self, LineError};
 use crate::web::Notice;
 use crate::web::{ClientAddr, PathId};

@@ -8,8 +8,8 @@ use serde_json::Value;
 use sqlx::FromRow;
 use time::OffsetDateTime;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};

@@ -8,12 +8,12 @@ use std::sync::{Arc, RwLock};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::cache::TenantCache;
+use crate::cache::{RegisterCache, TenantCache};
 use crate::db::{Db, TenantTx};
 use crate::error::AppResult;
+use crate::search::analysis::Analyses;
 use crate::search::index::TenantIndex;
 use crate::search::words::Query;
-use crate::state::AppState;
 
 /// Slugs never change, so the slug → tenant id lookup is remembered (found ones only).
 #[derive(Default)]
@@ -82,25 +82,25 @@ pub struct PublishedProjection {
 
 /// The published tenant `slug`, its projection and the analysis of `q`: one statement while
 /// the projection is current. `None` for an unknown or unpublished tenant. The kaart and the
-/// HSDS API find their tenant this way.
+/// HSDS API find their tenant this way (with the state's `slugs`, `db`, `cache` and `analyses`).
 pub async fn published_projection(
-    state: &AppState,
+    slugs: &Slugs,
+    db: &Db,
+    cache: &RegisterCache,
+    analyses: &Analyses,
     slug: &str,
     q: &str,
 ) -> AppResult<Option<PublishedProjection>> {
-    let Some(tenant_id) = state.slugs.tenant_id(state.db.pool(), slug).await? else {
+    let Some(tenant_id) = slugs.tenant_id(db.pool(), slug).await? else {
         return Ok(None);
     };
-    let Some(found) = crate::search::tenant_and_query(&state.db, &state.analyses, tenant_id, q)
+    let Some(found) = crate::search::tenant_and_query(db, analyses, tenant_id, q)
         .await?
         .filter(|t| t.published)
     else {
         return Ok(None);
     };
-    let (cache, index) = state
-        .cache
-        .projection(&state.db, tenant_id, found.generation)
-        .await?;
+    let (cache, index) = cache.projection(db, tenant_id, found.generation).await?;
     let tenant = Published {
         tenant_id,
         slug: slug.to_string(),

@@ -9,14 +9,16 @@ use axum::response::Response;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::password_links;
 use crate::auth::roles::{Role, Section};
-use crate::auth::session::{self, CurrentUser};
+use crate::auth::session;
 use crate::error::{violated_constraint, AppError, AppResult};
 use crate::fields::{required_text, Email};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::tenancy::users_store::{self, ProviderOption, UserRow};
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::Notice;
 use crate::web::{ClientAddr, PathId};
 

@@ -1,12 +1,10 @@
 //! What every page's layout shows: tenant, user, role, navigation and the CSRF token.
 
-use std::borrow::Cow;
-
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 
 pub struct NavItem {
@@ -78,33 +76,4 @@ impl Layout {
 /// Renders a page template to an HTML response.
 pub fn render<T: Template>(template: &T) -> AppResult<Response> {
     Ok(Html(template.render()?).into_response())
-}
-
-/// Field errors of a form, in the order the fields appear.
-#[derive(Debug, Default, Clone)]
-pub struct FormErrors(Vec<(Cow<'static, str>, String)>);
-
-impl FormErrors {
-    /// Adds the first message of `field` (a fixed name, or one made per row of a form).
-    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
-        let field = field.into();
-        if self.get(&field).is_none() {
-            self.0.push((field, message.into()));
-        }
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn items(&self) -> &[(Cow<'static, str>, String)] {
-        &self.0
-    }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 
 #[derive(Clone, Default)]
 pub struct RequestInfo(Arc<Mutex<Option<CurrentUser>>>);

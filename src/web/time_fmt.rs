@@ -97,6 +97,17 @@ pub fn clock(utc: OffsetDateTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
+/// A month key (`2026-11`, as the referral counts group by) as text: "november 2026".
+pub fn month_label(key: &str) -> String {
+    match key.split_once('-') {
+        Some((y, m)) => match m.parse::<usize>() {
+            Ok(n) if (1..=12).contains(&n) => format!("{} {y}", MONTHS[n - 1]),
+            _ => key.to_string(),
+        },
+        None => key.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,8 @@
 use uuid::Uuid;
 
 use super::store::{self, Snapshot};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::Access;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 

@@ -5,7 +5,7 @@
 //! hours leave closed is an error, never dropped.
 
 use super::hours::{self, Period, DAGDELEN, WEEKDAYS};
-use crate::web::layout::FormErrors;
+use crate::form_errors::FormErrors;
 
 /// The field (and CSV column) the items are read from and errors are reported on.
 pub const FIELD: &str = "capaciteit_dagdelen";

@@ -6,8 +6,8 @@
 use time::macros::format_description;
 use time::Date;
 
+use crate::form_errors::FormErrors;
 use crate::holidays;
-use crate::web::layout::FormErrors;
 use crate::web::time_fmt;
 
 /// The field (and CSV column) of the closed periods.

@@ -13,13 +13,13 @@ use super::form_page::{facility_form, raw_from_body, with_form_fields};
 use super::record::{self, FacilityInput, Lookups, RawFacility};
 use super::store;
 use crate::audit::{self, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::web::layout::FormErrors;
 use crate::web::{time_fmt, ClientAddr, PathId};
 
 /// Whose facilities this user may add or change; 403 when nobody's.

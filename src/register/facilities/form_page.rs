@@ -10,10 +10,11 @@ use super::choices::{self, Choices};
 use super::closures;
 use super::hours::{self, WEEKDAYS};
 use super::record::{Lookups, RawFacility};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::form_errors::FormErrors;
+use crate::web::layout::{render, Layout};
 
 /// One option of a select, radio or checkbox group.
 pub struct Opt {

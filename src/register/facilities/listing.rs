@@ -3,8 +3,9 @@
 //! the order of the names without accents. A page of it, a count and a search by name then cost
 //! no database work but reading the generation, however big the regio; the list is read again
 //! when the register changes (`tenants.register_generation`). It lives in the signed-in tenant's
-//! [`crate::cache::TenantCache`], never in the public projection: it holds internal fields
-//! (when a facility was last verified, whether it is archived).
+//! [`crate::cache::TenantCache`] (kept by [`super::page_data::kept_listing`]), never in the
+//! public projection: it holds internal fields (when a facility was last verified, whether it
+//! is archived).
 
 use sqlx::FromRow;
 use time::Date;
@@ -144,37 +145,6 @@ impl Listing {
                 .map(|p| provider + p.name.capacity() + p.folded.capacity())
                 .sum::<usize>()
     }
-}
-
-/// The tenant's list at `generation` or later (`tenants.register_generation`, read by the
-/// caller in any statement: a change committed before it moved it): the one kept, or read once
-/// in a tenant transaction of its own however many requests ask at the same time, and kept. So
-/// while the register does not change, a page of the list costs the statement that read the
-/// generation and no transaction.
-pub async fn kept(
-    cache: &crate::cache::RegisterCache,
-    db: &crate::db::Db,
-    tenant_id: Uuid,
-    generation: i64,
-) -> AppResult<std::sync::Arc<Listing>> {
-    let tenant = cache.tenant(tenant_id, generation);
-    let mut loaded = None;
-    let listing = tenant
-        .facility_listing()
-        .get_or_try_init(|| async {
-            // What the transaction reads is at least `generation` (perhaps newer: harmless).
-            let mut tx = db.tenant_tx(tenant_id).await?;
-            let listing = std::sync::Arc::new(Listing::load(&mut tx).await?);
-            tx.commit().await?;
-            loaded = Some(listing.bytes());
-            Ok::<_, crate::error::AppError>(listing)
-        })
-        .await?
-        .clone();
-    if let Some(bytes) = loaded {
-        cache.kept(tenant_id, &tenant, bytes);
-    }
-    Ok(listing)
 }
 
 #[cfg(test)]

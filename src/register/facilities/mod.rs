@@ -10,6 +10,7 @@ pub mod form_page;
 pub mod geocode;
 pub mod hours;
 pub mod import;
+pub mod kept;
 pub mod listing;
 pub mod page_data;
 pub mod record;

@@ -1,8 +1,11 @@
-//! What the signed-in facility page reads. The facility with its grants, and the page's lists,
-//! are kept per register generation ([`crate::cache`]; grants move the generation too); the
-//! user's own recent referrals of the facility are read at every request, in one round trip.
-//! With everything kept, the page costs the session check and that one round trip (none for a
-//! user who does not count referrals).
+//! What the signed-in facility pages read through the register cache ([`crate::cache`]): the
+//! facility list ([`listing`]) and a facility's page ([`load`]).
+//!
+//! The facility with its grants, and the page's lists, are kept per register generation
+//! (grants move the generation too; what is kept is [`super::kept`]); the user's own recent
+//! referrals of the facility are read at every request, in one round trip. With everything
+//! kept, the page costs the session check and that one round trip (none for a user who does not
+//! count referrals).
 
 use std::sync::Arc;
 
@@ -10,33 +13,47 @@ use sqlx::postgres::PgRow;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::record::Lookups;
-use super::store::{self, Snapshot};
+use super::kept::{FacilityPageLists, KeptFacility};
+use super::listing::Listing;
+use super::store;
+use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::Access;
-use crate::auth::session::CurrentUser;
-use crate::cache::FacilitySlot;
-use crate::db::TenantTx;
+use crate::cache::{FacilitySlot, RegisterCache};
+use crate::db::{Db, TenantTx};
 use crate::error::{AppError, AppResult};
-use crate::referrals::form::{self as referral_form, ReferralChoices};
+use crate::referrals::form as referral_form;
 use crate::referrals::store::{Recent, UNDO_MINUTES};
-use crate::state::AppState;
 use crate::subsidy::open_data::grants_page::funding_of;
 
-/// What the facility page calls codes, and the referral form's choices: the same for every
-/// facility of the tenant until its register changes.
-pub struct FacilityPageLists {
-    pub lookups: Lookups,
-    pub referral: ReferralChoices,
-}
-
-/// Scheme, year and amount of grants.
-pub type Grants = Vec<(String, i32, i64)>;
-
-/// A facility as the signed-in page shows it: everything stored about it, and its grants.
-pub struct KeptFacility {
-    pub snapshot: Arc<Snapshot>,
-    /// Scheme, year and amount of the grants that fund the facility, newest first.
-    pub funding: Grants,
+/// The tenant's list at `generation` or later (`tenants.register_generation`, read by the
+/// caller in any statement: a change committed before it moved it): the one kept, or read once
+/// in a tenant transaction of its own however many requests ask at the same time, and kept. So
+/// while the register does not change, a page of the list costs the statement that read the
+/// generation and no transaction.
+pub async fn kept_listing(
+    cache: &RegisterCache,
+    db: &Db,
+    tenant_id: Uuid,
+    generation: i64,
+) -> AppResult<Arc<Listing>> {
+    let tenant = cache.tenant(tenant_id, generation);
+    let mut loaded = None;
+    let listing = tenant
+        .facility_listing()
+        .get_or_try_init(|| async {
+            // What the transaction reads is at least `generation` (perhaps newer: harmless).
+            let mut tx = db.tenant_tx(tenant_id).await?;
+            let listing = Arc::new(Listing::load(&mut tx).await?);
+            tx.commit().await?;
+            loaded = Some(listing.bytes());
+            Ok::<_, AppError>(listing)
+        })
+        .await?
+        .clone();
+    if let Some(bytes) = loaded {
+        cache.kept(tenant_id, &tenant, bytes);
+    }
+    Ok(listing)
 }
 
 /// Everything the facility page shows but the forms.
@@ -50,14 +67,13 @@ pub struct PageData {
 /// Facility `id` as `user` may read it (404 when it does not exist or is not theirs to read),
 /// with the page's lists and, when `with_recent`, the user's recent referrals.
 pub async fn load(
-    state: &AppState,
+    db: &Db,
+    cache: &RegisterCache,
     user: &CurrentUser,
     id: Uuid,
     with_recent: bool,
 ) -> AppResult<PageData> {
-    let cache = state
-        .cache
-        .tenant(user.tenant_id, user.tenant_state.register_generation);
+    let cache = cache.tenant(user.tenant_id, user.tenant_state.register_generation);
     let kept = cache.facility(FacilitySlot::SIGNED_IN_FACILITY, id);
     if let Some(f) = &kept {
         // Checked before any statement: another organisation's facility costs nothing.
@@ -66,7 +82,7 @@ pub async fn load(
     let kept_lists = cache.facility_page_lists();
     if let (Some(facility), Some(lists)) = (kept.clone(), kept_lists.clone()) {
         let recent = if with_recent {
-            recent_at_once(state, user, id).await?
+            recent_at_once(db, user, id).await?
         } else {
             Vec::new()
         };
@@ -76,7 +92,7 @@ pub async fn load(
             recent,
         });
     }
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    let mut tx = db.tenant_tx(user.tenant_id).await?;
     let facility = match kept {
         Some(f) => f,
         None => {
@@ -136,11 +152,7 @@ async fn recent(
 /// parameters, so the values are written into it; they are ids and a number, never text from
 /// the request. It is planned at every request, so it only calls a plpgsql function, whose own
 /// plan the connection keeps.
-async fn recent_at_once(
-    state: &AppState,
-    user: &CurrentUser,
-    facility_id: Uuid,
-) -> AppResult<Vec<Recent>> {
+async fn recent_at_once(db: &Db, user: &CurrentUser, facility_id: Uuid) -> AppResult<Vec<Recent>> {
     let tenant = user.tenant_id.hyphenated();
     let statement = RECENT
         .replace("$1", &format!("'{tenant}'::uuid"))
@@ -148,7 +160,7 @@ async fn recent_at_once(
         .replace("$3", &format!("'{}'::uuid", user.user_id.hyphenated()))
         .replace("$4", &UNDO_MINUTES.to_string());
     let sql = format!("begin; set local app.tenant_id = '{tenant}'; {statement}; commit");
-    let rows = sqlx::raw_sql(&sql).fetch_all(state.db.pool()).await?;
+    let rows = sqlx::raw_sql(&sql).fetch_all(db.pool()).await?;
     let [row] = rows.as_slice() else {
         return Err(AppError::Internal(format!(
             "the recent referrals' statement gave {} rows",

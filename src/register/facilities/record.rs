@@ -10,8 +10,8 @@ use super::choices::{self, Choices};
 use super::closures::{self, Closure};
 use super::hours::{self, Period};
 use crate::fields::{self, Email, Postcode};
+use crate::form_errors::FormErrors;
 use crate::register::lists::NamedCode;
-use crate::web::layout::FormErrors;
 
 /// Every column of the export, in order; the import takes the same header.
 pub const COLUMNS: [&str; 50] = [

@@ -6,8 +6,8 @@ use axum::response::Response;
 
 use super::view::{self, Returned};
 use crate::audit::{self, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::referrals::form::{check, choices, ReferralForm};
 use crate::referrals::store;

@@ -6,7 +6,7 @@ use axum::response::Response;
 
 use super::record::COLUMNS;
 use super::store;
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::upload;

@@ -18,16 +18,17 @@ use super::listing;
 use super::page_data;
 use super::record::Lookups;
 use super::store::{is_stale, Snapshot};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::{Access, ProviderScope};
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::referrals::changes::CorrectionForm;
 use crate::referrals::form::{ReferralChoices, ReferralForm};
 use crate::referrals::store as referral_store;
 use crate::register::history;
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::Notice;
 use crate::web::{time_fmt, PathId};
 
@@ -136,7 +137,7 @@ pub async fn facility_index(
     // names (lower, unaccent; a statement only for a text not folded before).
     let generation = user.tenant_state.register_generation;
     let folded = state.analyses.folded(state.db.pool(), &q).await?;
-    let list = listing::kept(&state.cache, &state.db, user.tenant_id, generation).await?;
+    let list = page_data::kept_listing(&state.cache, &state.db, user.tenant_id, generation).await?;
     let (lines, total) = list.page(&listing::Wanted {
         archived: archive,
         provider: user.read_scope().only(),
@@ -379,7 +380,7 @@ pub async fn show(
         facility,
         lists,
         recent,
-    } = page_data::load(state, user, id, may_refer).await?;
+    } = page_data::load(&state.db, &state.cache, user, id, may_refer).await?;
     let f = facility.snapshot.clone();
     let funding = &facility.funding;
     let lookups = &lists.lookups;

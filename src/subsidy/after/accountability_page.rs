@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 use time::{Date, Duration};
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::{long_text, optional_text};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::after::after_grant::after_grant;
 use crate::subsidy::after::report_documents;
@@ -25,7 +26,6 @@ use crate::subsidy::common::money::{euro, parse_euro};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::store::{self, Application};
 use crate::subsidy::letters::letter::{Letter, Part};
-use crate::web::layout::FormErrors;
 use crate::web::{time_fmt, ClientAddr};
 
 fn amount_field(

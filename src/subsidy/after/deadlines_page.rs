@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::response::Response;
 use time::Date;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::subsidy::after::deadlines::{everything_of, Group};

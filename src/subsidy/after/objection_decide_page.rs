@@ -2,9 +2,10 @@
 //! the application when it is well-founded.
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::fields::long_text;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::after::objections::{one, replay};
 use crate::subsidy::after::objections_page::page;
@@ -14,7 +15,6 @@ use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::store::{self, Application};
 use crate::subsidy::common::terms::{self};
 use crate::subsidy::decide::ranking::decided;
-use crate::web::layout::FormErrors;
 use crate::web::ClientAddr;
 use axum::body::Bytes;
 use axum::extract::State;

@@ -2,15 +2,15 @@
 //! whether it came within the term (Awb 6:7, 6:9), its grounds.
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::fields::long_text;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{schemes_base, with_422};
 use crate::subsidy::common::store::{self};
 use crate::subsidy::common::terms::{self, Channel};
-use crate::web::layout::FormErrors;
 use crate::web::{time_fmt, ClientAddr};
 use axum::body::Bytes;
 use axum::extract::State;

@@ -11,16 +11,17 @@ use axum::response::Response;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::after::objections::{all, one, Objection, ReplayRow};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, schemes_base, with_422, NoticeQuery};
 use crate::subsidy::common::store::{self};
 use crate::subsidy::decide::ranking::decided;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::time_fmt;
 
 struct ListRow {

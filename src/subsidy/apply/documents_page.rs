@@ -9,7 +9,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subsidy::common::files::{checked, Stored};

@@ -2,9 +2,9 @@
 //! complete application needs; until when it can be edited.
 
 use crate::fields::optional_text;
+use crate::form_errors::FormErrors;
 use crate::subsidy::common::money::{euro, field};
 use crate::subsidy::common::store::{self, Application, Round, RoundCategory, Version};
-use crate::web::layout::FormErrors;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use uuid::Uuid;

@@ -11,10 +11,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::after::after_grant::AfterView;
 use crate::subsidy::apply::form::{check_complete, edit_deadline, parse, stamp, RawApplication};
@@ -25,7 +26,7 @@ use crate::subsidy::common::nav_page::{notice, with_422, NoticeQuery};
 use crate::subsidy::common::nav_page::{own_provider, portal_base};
 use crate::subsidy::common::store::{self, Application, Round, RoundCategory};
 use crate::subsidy::common::view::{self, DocumentRow, VersionView};
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::{time_fmt, ClientAddr};
 
 /// An application of the user's own organisation, or 404.

@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::assess::final_scores::{final_fields, is_final_assessor, FinalField};
 use crate::subsidy::assess::standing::{standing, Standing};
@@ -22,7 +23,7 @@ use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, with_422, NoticeQuery};
 use crate::subsidy::common::store::{self, Application, RoundCategory};
 use crate::subsidy::common::view::VersionView;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 
 struct Row {
     href: String,

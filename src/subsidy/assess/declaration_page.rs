@@ -1,16 +1,16 @@
 //! The conflict-of-interest declaration of an assessor for one application.
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::fields::optional_text;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::assess::assessment_page::page;
 use crate::subsidy::assess::standing::{standing, Standing};
 use crate::subsidy::common::nav_page::assessment_base;
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::store::{self};
-use crate::web::layout::FormErrors;
 use crate::web::ClientAddr;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};

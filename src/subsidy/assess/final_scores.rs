@@ -1,6 +1,6 @@
 //! The final scores of an onderdeel: who gives them, and the fields the final assessor sees.
 
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::subsidy::common::store::RoundCategory;

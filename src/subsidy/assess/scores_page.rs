@@ -6,15 +6,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::apply::form::answer_field;
 use crate::subsidy::assess::assessment_page::page;
 use crate::subsidy::assess::final_scores::is_final_assessor;
 use crate::subsidy::assess::scores::{self, as_json, scorable, typed_score};
 use crate::subsidy::common::nav_page::{assessment_base, Ids};
-use crate::web::layout::FormErrors;
 use crate::web::ClientAddr;
 
 /// Back to the assessment page, confirming the scores.

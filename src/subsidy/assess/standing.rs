@@ -1,7 +1,7 @@
 //! Where an assessor stands with an application: free to score, conflicted, or not (yet) an
 //! assessor of its onderdeel.
 
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::subsidy::common::store::{self, Application};

@@ -1,6 +1,6 @@
 //! Reading an upload form and sending a stored document back as a download.
 
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

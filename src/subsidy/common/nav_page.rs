@@ -7,8 +7,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::subsidy::common::store::Round;
 

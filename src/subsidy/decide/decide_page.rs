@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::audit::Actor;
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::round_href;

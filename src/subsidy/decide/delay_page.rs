@@ -12,14 +12,14 @@ use serde_json::json;
 use time::{Date, OffsetDateTime};
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::fields::long_text;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::store::{self};
 use crate::subsidy::decide::delay::{check_new_date, may_delay, waiting};
-use crate::web::layout::FormErrors;
 use crate::web::{time_fmt, ClientAddr};
 
 fn parse_date(text: &str) -> Option<Date> {

@@ -9,8 +9,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use time::OffsetDateTime;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subsidy::common::money::{decimal, euro};

@@ -13,11 +13,12 @@ use serde_json::json;
 use super::pseudonym::{fingerprint, new_key, parse_key};
 use super::store::{self, Overlap, Upload};
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::{time_fmt, ClientAddr};
 
 #[derive(Debug, Default, Deserialize)]

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use uuid::Uuid;
 
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::Ids;

@@ -12,8 +12,8 @@ use uuid::Uuid;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::fields::optional_text;
+use crate::form_errors::FormErrors;
 use crate::subsidy::pilot::store::{self, Partner};
-use crate::web::layout::FormErrors;
 
 /// The six principles of seed 003 ("Realisatie en monitoring"), title and text.
 pub const PRINCIPLES: [(&str, &str); 6] = [

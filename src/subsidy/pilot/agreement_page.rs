@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::nav_page::pilot_href;
@@ -25,7 +26,7 @@ use crate::subsidy::pilot::agreement::{
 };
 use crate::subsidy::pilot::scheme::{by, pilot_scheme};
 use crate::subsidy::pilot::store;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::{time_fmt, ClientAddr};
 
 struct PrincipleView {

@@ -9,9 +9,10 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::AppResult;
 use crate::fields::optional_text;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::money::{euro, parse_euro, plain};
 use crate::subsidy::common::nav_page::pilot_href;
@@ -21,7 +22,6 @@ use crate::subsidy::pilot::scheme::by;
 use crate::subsidy::pilot::store::YearData;
 use crate::subsidy::pilot::store::{self, NewAllocation, NewShare};
 use crate::subsidy::pilot::year_page::page;
-use crate::web::layout::FormErrors;
 use crate::web::ClientAddr;
 
 fn form_of(body: &Bytes) -> BTreeMap<String, String> {

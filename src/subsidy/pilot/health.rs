@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::subsidy::pilot::figures::Period;
-use crate::web::layout::FormErrors;
 
 pub const DIMENSIONS: [(&str, &str); 6] = [
     ("lichaamsfuncties", "Lichaamsfuncties"),

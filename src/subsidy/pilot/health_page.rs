@@ -8,8 +8,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::subsidy::common::charts::{line_chart, LineChart};

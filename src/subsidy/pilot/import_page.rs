@@ -9,8 +9,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::pilot_href;
 use crate::subsidy::pilot::allocate_page::parse_clients;
@@ -19,7 +20,6 @@ use crate::subsidy::pilot::scheme::by;
 use crate::subsidy::pilot::store::YearData;
 use crate::subsidy::pilot::store::{self, Partner};
 use crate::subsidy::pilot::year_page::page;
-use crate::web::layout::FormErrors;
 use crate::web::upload::{self, LineError};
 use crate::web::ClientAddr;
 

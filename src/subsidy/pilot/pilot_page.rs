@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::nav_page::Ids;
@@ -20,7 +21,7 @@ use crate::subsidy::common::nav_page::{notice, pilot_href, schemes_base, with_42
 use crate::subsidy::common::store::{self, Scheme};
 use crate::subsidy::pilot::scheme::{by, kind_label, pilot_scheme};
 use crate::subsidy::pilot::store as pilot_store;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
 
 struct YearRow {

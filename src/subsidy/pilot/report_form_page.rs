@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::{notice, with_422, NoticeQuery};
 use crate::subsidy::pilot::agreement::{self, Group};
@@ -22,7 +23,7 @@ use crate::subsidy::pilot::monitoring::{
     due_periods, figures, reports, status, submit, GroupFigures, FIELDS,
 };
 use crate::subsidy::pilot::nav_page::ReportPath;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::{time_fmt, ClientAddr};
 
 struct PilotRow {

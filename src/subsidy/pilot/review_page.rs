@@ -10,10 +10,11 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::fields::optional_text;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::pilot_href;
 use crate::subsidy::common::nav_page::Ids;
@@ -28,7 +29,7 @@ use crate::subsidy::pilot::monitoring::{
 use crate::subsidy::pilot::nav_page::ReportPath;
 use crate::subsidy::pilot::scheme::{by, pilot_scheme};
 use crate::subsidy::pilot::store;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::{time_fmt, ClientAddr};
 
 struct Cell {

@@ -1,7 +1,7 @@
 //! A pilot regeling: the scheme itself (not found unless it is a pilot), who recorded a version,
 //! and the names of the kinds of arrangement.
 
-use crate::auth::session::CurrentUser;
+use crate::auth::current_user::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::subsidy::common::store::{self, Scheme};

@@ -11,9 +11,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::nav_page::pilot_href;
@@ -24,7 +25,7 @@ use crate::subsidy::pilot::store::YearData;
 use crate::subsidy::pilot::year_view::{
     self, ClientsForm, CompareRow, PartnerLine, ProposalRow, ShownVersion, VersionRow,
 };
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 
 #[derive(Template)]
 #[template(path = "subsidy/pilot/year.html")]

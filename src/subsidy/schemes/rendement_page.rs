@@ -9,17 +9,18 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::money::{field, parse_euro};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, schemes_base, with_422, NoticeQuery};
 use crate::subsidy::common::store;
 use crate::subsidy::schemes::rendement::{compute, figures, Figure, Inputs};
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
 
 const FIELDS: [(&str, &str, &str); 8] = [

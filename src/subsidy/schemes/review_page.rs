@@ -2,17 +2,18 @@
 //! with the forms for an objection and a settlement, and asking for completion (Awb 4:5).
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::fields::long_text;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::{
     notice, round_href, schemes_base, with_422, Ids, NoticeQuery,
 };
 use crate::subsidy::common::store::{self, Application, Round};
 use crate::subsidy::common::view::VersionView;
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::{time_fmt, ClientAddr};
 use askama::Template;
 use axum::extract::{Query, State};

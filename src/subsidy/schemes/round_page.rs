@@ -1,16 +1,17 @@
 //! One round as officials see it: its published plafonds and protocol, its applications, and
 //! the form to delay the decision.
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::nav_page::{
     notice, round_href, schemes_base, with_422, Ids, NoticeQuery,
 };
 use crate::subsidy::common::store::{self, Application, Round, RoundCategory};
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::time_fmt;
 use askama::Template;
 use axum::extract::{Query, State};

@@ -2,10 +2,10 @@
 //! plafonds per onderdeel, checked before anything is stored.
 
 use crate::fields::optional_text;
+use crate::form_errors::FormErrors;
 use crate::subsidy::common::money::parse_euro;
 use crate::subsidy::common::store::{self, Scheme};
 use crate::subsidy::schemes::scheme_rules::code_of;
-use crate::web::layout::FormErrors;
 use crate::web::time_fmt;
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime, Time};

@@ -14,10 +14,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{round_href, schemes_base, with_422};
@@ -26,7 +27,7 @@ use crate::subsidy::schemes::round_rules::{check, RoundForm, DEFAULT_CRITERIA};
 use crate::subsidy::schemes::round_store::{
     self, audit_value, earlier_criteria, scheme_categories, stored_form,
 };
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
 
 struct CategoryField {

@@ -2,9 +2,9 @@
 //! year and its dekking, checked before anything is stored.
 
 use crate::fields::{long_text, optional_text, required_text};
+use crate::form_errors::FormErrors;
 use crate::subsidy::common::money::parse_euro;
 use crate::subsidy::common::store;
-use crate::web::layout::FormErrors;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

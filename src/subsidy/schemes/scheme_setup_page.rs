@@ -11,9 +11,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::money::plain;
 use crate::subsidy::common::nav_page::Ids;
@@ -21,7 +22,7 @@ use crate::subsidy::common::nav_page::{schemes_base, with_422, NoticeQuery};
 use crate::subsidy::common::store;
 use crate::subsidy::schemes::scheme_rules::{check, SchemeForm};
 use crate::subsidy::schemes::scheme_store::{audit_value, write_lines};
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
 
 #[derive(Template)]

@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::fields::optional_text;
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::money::{euro, field, parse_euro};
 use crate::subsidy::common::nav_page::pilot_href;
@@ -24,7 +25,7 @@ use crate::subsidy::common::nav_page::with_422;
 use crate::subsidy::pilot::business_case::rules::Inputs;
 use crate::subsidy::pilot::business_case::store::{record, Basis, CaseData, NewVersion};
 use crate::subsidy::pilot::scheme::{by, pilot_scheme};
-use crate::web::layout::{render, FormErrors, Layout};
+use crate::web::layout::{render, Layout};
 use crate::web::ClientAddr;
 
 /// `{regeling}`, `{jaar}` and `{soort}` (gepland, gerealiseerd); anything else is not found.
