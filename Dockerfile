@@ -13,6 +13,8 @@ COPY src src
 COPY migrations migrations
 COPY templates templates
 COPY static static
+# The bench helpers are declared as examples in Cargo.toml; cargo wants their files present.
+COPY bench bench
 RUN cargo build --release --locked --bin voorzieningen
 
 FROM debian:bookworm-slim

@@ -4,7 +4,7 @@
 # Every target is `wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency` after a $WARMUP warm-up,
 # with bench/wrk.lua rotating over a list of paths (varied queries and filters, many ids). A
 # target whose paths do not answer 200 is skipped ("skipped (HTTP 404)"): routes that are not on
-# this branch yet do not fail the run. The baseline (examples/bench_baseline.rs: axum + sqlx +
+# this branch yet do not fail the run. The baseline (bench/bench_baseline.rs: axum + sqlx +
 # askama, 12 rows of one tenant in a tenant transaction, the app's pool size) runs first and
 # last; ratios are to the mean of the two. Goals on a 2-core machine: search ≥ 0.5× and facility
 # page ≥ 0.8× the baseline's requests/s, p99 under 25 ms at 16 connections, server RSS under 200 MB;

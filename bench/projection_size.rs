@@ -1,7 +1,7 @@
 //! Measures what a tenant's search projection really allocates, part by part (a counting
 //! allocator around the system's), beside `TenantIndex::bytes`, the estimate the register
 //! cache's memory budget counts. On a loaded bench database (bench/run), with its server
-//! running:
+//! running (a Cargo example kept beside the benchmark, declared in Cargo.toml with this path):
 //!   cargo run --release --example projection_size -- /tmp/vr-bench bench007
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};

@@ -8,6 +8,9 @@
 //! the database round trips are paid for as in the app. Tenant slugs are resolved once at
 //! start-up (a map in memory).
 //!
+//! A Cargo example kept beside the benchmark (declared in Cargo.toml with this path); bench/run
+//! builds it with `cargo build --release --example bench_baseline`. By hand:
+//!
 //!   cargo run --release --example bench_baseline -- <data-dir> <listen-address>
 //!   e.g. bench_baseline /tmp/vr-bench 127.0.0.1:18081
 
