@@ -1,4 +1,4 @@
-//! The 7 bouwstenen of inclusive neighbourhoods (seed 004) per wijk: how many facilities with
+//! The 7 bouwstenen of inclusive neighbourhoods (Platform31's Werken aan herstel en stabiliteit (2021)) per wijk: how many facilities with
 //! each bouwsteen lie in or serve the wijk, and where one is missing.
 
 use std::collections::HashMap;

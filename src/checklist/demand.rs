@@ -1,4 +1,4 @@
-//! Supply against demand per wijk (seed 004): the tenant's named indicators per wijk, and for
+//! Supply against demand per wijk (Platform31's Werken aan herstel en stabiliteit (2021)): the tenant's named indicators per wijk, and for
 //! the chosen one (the main indicator unless another is asked for) the facilities per 1,000 of
 //! the demand and the places at once per 1,000 residents, counted in proportion
 //! ([`super::supply`]); wijken far below the tenant's median are flagged.

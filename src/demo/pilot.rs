@@ -1,4 +1,4 @@
-//! Demo data of the Almelo pilot (seed 003): "Welzijnsactiviteiten dagstructurering" 2019–2021
+//! Demo data of the Almelo pilot (the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018)): "Welzijnsactiviteiten dagstructurering" 2019–2021
 //! with its budget per year and funding sources, four subsidised partners from the demo
 //! providers, the wijkteams' assessed need and the realised clients, and each year's
 //! allocation recorded by the product's own rule (2020 also adjusted, with a reason). The

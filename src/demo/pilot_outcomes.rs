@@ -1,4 +1,4 @@
-//! Demo data of the Almelo pilot's outcomes: the business case of seed 003 (planned, from the
+//! Demo data of the Almelo pilot's outcomes: the business case of the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018) (planned, from the
 //! proposal's table), realised figures for 2019 and 2020 that are made up for the demo and say
 //! so in their reason, and Positieve Gezondheid scores with every quarterly report.
 

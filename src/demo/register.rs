@@ -57,7 +57,7 @@ fn closures_of(line: usize, today: time::Date, raw: &mut RawFacility) {
     raw.set_list(closures::FIELD, periods);
 }
 
-/// Residents per wijk and named demand indicators (seed 004), varied by CBS code so that
+/// Residents per wijk and named demand indicators (Platform31's Werken aan herstel en stabiliteit (2021)), varied by CBS code so that
 /// some wijken fall below the median. The figures are invented for the demo; the years are
 /// counted back from today, as the sources publish (CBS about two years late, the GGD
 /// Gezondheidsmonitor every four years: the last survey year before today).

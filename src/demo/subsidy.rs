@@ -26,7 +26,7 @@ pub async fn load(tx: &mut TenantTx, slug: &str) -> Result<(), String> {
         .execute(&mut **tx)
         .await
         .map_err(|e| format!("subsidy demo data: {e}"))?;
-    // The rendement of seed 002 §3.2, as the tenant's inputs.
+    // The rendement of the Maastricht beleidsnotitie Algemene voorzieningen 2020 §3.2, as the tenant's inputs.
     let scheme: Uuid =
         sqlx::query_scalar("select scheme_id from subsidy_schemes where tenant_id = $1 limit 1")
             .bind(tenant_id)

@@ -304,7 +304,7 @@ fn cost_options(row: &FacilityRow) -> Vec<CostOption> {
     };
     vec![match row.own_contribution.as_str() {
         "geen" => cost(Some(0.0), None),
-        // Taking part is free (seed 002: consumptions and materials are no eigen bijdrage).
+        // Taking part is free (the Maastricht beleidsnotitie Algemene voorzieningen 2020: consumptions and materials are no eigen bijdrage).
         "consumpties" => cost(
             Some(0.0),
             Some("Deelname is gratis; consumpties en materialen kunnen geld kosten.".into()),

@@ -8,7 +8,7 @@
 //! Internal, whatever a page would like to show: capacity (per period and per dagdeel), use
 //! figures, who decides on access, funding sources and contracts, staffing, verification, the
 //! municipality's own assessment of whether the doelgroep of the regional plan is welcome and
-//! uses a place (seed 001 asks for these to correct socially desirable answers: they are not
+//! uses a place (the VNG checklist Opvang en Bescherming (2015) asks for these to correct socially desirable answers: they are not
 //! public facts), notes and the contact person. A provider's own contact details (address,
 //! phone, e-mail, KvK number) are published only for an organisation with a KvK number or one
 //! that said yes on its record ([`provider_contact_public`]): a volunteer initiative run from a

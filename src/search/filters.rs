@@ -61,7 +61,7 @@ pub enum Flag {
     /// Free access: no indication needed (`access = 'vrij'`).
     NoIndication,
     /// No own contribution (`own_contribution` is `geen`, or `consumpties`: paying for coffee or
-    /// materials is no eigen bijdrage, seed 002).
+    /// materials is no eigen bijdrage, the Maastricht beleidsnotitie Algemene voorzieningen 2020).
     NoOwnContribution,
     WheelchairAccessible,
 }

@@ -1,4 +1,4 @@
-//! "Geen eigen bijdrage" (issue 16, item 4): seed 002 says a place may ask for consumptions and
+//! "Geen eigen bijdrage" (issue 16, item 4): the Maastricht beleidsnotitie Algemene voorzieningen 2020 says a place may ask for consumptions and
 //! materials without that being an eigen bijdrage, so the filter, the handouts and HSDS agree
 //! that such a place is free to join.
 

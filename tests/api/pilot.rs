@@ -1,4 +1,4 @@
-//! Pilot regelingen (§6b, seed 003): the Almelo demo pilot, a pilot set up and allocated by an
+//! Pilot regelingen (§6b; the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018)): the Almelo demo pilot, a pilot set up and allocated by an
 //! official (proposal by largest remainder, adjustment with a reason, versions, the realised
 //! distribution), bad input, and isolation between tenants and roles.
 

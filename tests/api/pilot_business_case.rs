@@ -1,4 +1,4 @@
-//! The business case of a pilot (§6b, seed 003's table): the Almelo demo, an official's own
+//! The business case of a pilot (§6b, the table of the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018)): the Almelo demo, an official's own
 //! figures planned against realised (totals, savings, differences, formulas), versions with
 //! reasons, bad input kept with 422, and isolation between roles and tenants.
 
@@ -45,7 +45,7 @@ async fn pilot_business_case_of_almelo_shows_seed_003s_table_planned_against_rea
         .get(&format!("/almelo/regelingen/{scheme}/pilot/businesscase"))
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    // The planned figures of seed 003, in thousands: 1.900; 500/600/630; 1.100/900/830;
+    // The planned figures of the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018), in thousands: 1.900; 500/600/630; 1.100/900/830;
     // 1.600/1.500/1.460; savings 300/400/440.
     for expected in [
         "<td class=\"numeric amount\">€ 1.900.000,00</td><td class=\"numeric amount\">€ 1.600.000,00</td><td class=\"numeric amount\">€ 300.000,00</td>",

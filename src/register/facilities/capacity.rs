@@ -1,4 +1,4 @@
-//! Capacity per weekday and dagdeel, the weekly schedule of seed 000: how many people can be
+//! Capacity per weekday and dagdeel, the weekly schedule of the handreiking Open blijven Algemene Voorzieningen (2020): how many people can be
 //! present at once, how many places are kept free for walk-ins and how many are by appointment.
 //! Written `ma ochtend 12/4/8` (the CSV and the stored text); `ochtend 12/4/8` without a day is
 //! short for every weekday the facility is open that dagdeel. A figure for a dagdeel the opening

@@ -35,7 +35,7 @@ pub const OWN_CONTRIBUTION: Choices = &[
     ("per_maand", "Een bedrag per maand"),
 ];
 
-/// No eigen bijdrage: seed 002 (§6.2) lets a place ask for consumptions and materials
+/// No eigen bijdrage: the Maastricht beleidsnotitie Algemene voorzieningen 2020 (§6.2) lets a place ask for consumptions and materials
 /// ("gebruikelijke kosten"), which is not an own contribution, so such places are free to join
 /// for the "geen eigen bijdrage" filter, the handout ("Gratis") and HSDS alike.
 pub fn free_to_join(own_contribution: &str) -> bool {

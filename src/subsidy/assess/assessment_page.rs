@@ -1,4 +1,4 @@
-//! Assessment (seed 002 §4.4): after the window closes, assessors see the applications of an
+//! Assessment (the Maastricht beleidsnotitie Algemene voorzieningen 2020 §4.4): after the window closes, assessors see the applications of an
 //! onderdeel together. Before opening one an assessor declares whether they have a conflict of
 //! interest (append-only: a changed declaration is a new row); with a conflict they cannot open
 //! or score it. Scores are whole points 0–10 per judged criterion, each with a motivation; the

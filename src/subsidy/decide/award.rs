@@ -1,4 +1,4 @@
-//! Ranking and award of one onderdeel (seed 002 §4.4, Awb 4:25–4:27), as a pure function of
+//! Ranking and award of one onderdeel (the Maastricht beleidsnotitie Algemene voorzieningen 2020 §4.4, Awb 4:25–4:27), as a pure function of
 //! the final scores, the amounts and the published rules, so that a decision can be replayed
 //! from its snapshot years later.
 //!

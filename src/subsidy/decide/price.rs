@@ -1,4 +1,4 @@
-//! The price criterion is computed, not judged (seed 002 §4.4: "dat initiatief krijgt het
+//! The price criterion is computed, not judged (the Maastricht beleidsnotitie Algemene voorzieningen 2020 §4.4: "dat initiatief krijgt het
 //! maximaal aantal punten"). The rule, stated to assessors and applicants alike:
 //!
 //! cost per participant = the round's cost basis ÷ expected participants; the cheapest

@@ -1,4 +1,4 @@
-//! The double-funding check without identities (seed 002 §6.3, the specification's section on
+//! The double-funding check without identities (the Maastricht beleidsnotitie Algemene voorzieningen 2020 §6.3, the specification's section on
 //! double funding): partners and the municipality upload keyed pseudonyms of participants (an
 //! aanbieder's participants; the municipality's maatwerk clients with an arrangement groep); the
 //! check counts per partner and period how many pseudonyms appear on both sides, stores only

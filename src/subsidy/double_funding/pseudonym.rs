@@ -1,4 +1,4 @@
-//! Keyed pseudonyms for the double-funding check (seed 002 §6.3): a participant's BSN never
+//! Keyed pseudonyms for the double-funding check (the Maastricht beleidsnotitie Algemene voorzieningen 2020 §6.3): a participant's BSN never
 //! leaves the partner's machine; what is uploaded is HMAC-SHA256 of the nine-digit BSN under the
 //! tenant's key, in lower-case hex. Without the key a pseudonym cannot be turned back into a
 //! BSN (the key is 256 random bits; trying all BSNs needs it). The browser script

@@ -1,4 +1,4 @@
-//! The uitvoeringsovereenkomst of a pilot partner (§6b, seed 003): performance agreements per
+//! The uitvoeringsovereenkomst of a pilot partner (§6b; the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018)): performance agreements per
 //! group (places, opening hours, minimum professionals and volunteers for the group), the
 //! occupancy aimed at and from which a group counts as near full, the six principles as the
 //! partner works them out, and the agreed reporting frequency. The data and its rules; the
@@ -15,7 +15,7 @@ use crate::fields::optional_text;
 use crate::form_errors::FormErrors;
 use crate::subsidy::pilot::store::{self, Partner};
 
-/// The six principles of seed 003 ("Realisatie en monitoring"), title and text.
+/// The six principles of the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018) ("Realisatie en monitoring"), title and text.
 pub const PRINCIPLES: [(&str, &str); 6] = [
     ("Open voor iedereen", "De welzijnsactiviteiten staan open voor alle inwoners, ongeacht afkomst, beperkingen en afstand tot de arbeidsmarkt (inclusie)."),
     ("Wijkgericht", "De welzijnsactiviteit wordt, voor zover mogelijk, wijkgericht georganiseerd: goede spreiding over de stad, generiek en specifiek, afgestemd op de wijkbehoefte, in opdracht van de wijk."),

@@ -1,5 +1,5 @@
 //! Dividing a pilot's yearly budget over its partners following the distribution of clients
-//! (seed 003: "de verdeling van middelen laten aansluiten op de verdeling van cliënten"), in
+//! (the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018): "de verdeling van middelen laten aansluiten op de verdeling van cliënten"), in
 //! whole cents that add up exactly: the largest-remainder method (Hamilton).
 //!
 //! Every partner first gets `budget × clients ÷ all clients`, rounded down to the cent; the

@@ -1,4 +1,4 @@
-//! A pilot regeling (§6b, seed 003): its subsidised partners and, per year, the budget with its
+//! A pilot regeling (§6b; the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018)): its subsidised partners and, per year, the budget with its
 //! funding sources and the allocation over the partners ([`crate::subsidy::pilot::year_page`]).
 
 use askama::Template;

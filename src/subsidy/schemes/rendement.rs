@@ -1,4 +1,4 @@
-//! The rendement of subsidised day activities (seed 002 §3.2, the specification's section on
+//! The rendement of subsidised day activities (the Maastricht beleidsnotitie Algemene voorzieningen 2020 §3.2, the specification's section on
 //! rendement): how much maatwerk the algemene voorziening avoids, and what that saves. Every
 //! parameter is the tenant's input; the page shows each formula next to its result.
 //!

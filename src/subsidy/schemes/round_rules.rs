@@ -120,7 +120,7 @@ pub fn parse_criteria(text: &str) -> Result<Vec<CriterionIn>, String> {
     }
 }
 
-/// The criteria of seed 002 §4.4, for a first round.
+/// The criteria of the Maastricht beleidsnotitie Algemene voorzieningen 2020 §4.4, for a first round.
 pub const DEFAULT_CRITERIA: &str = "Samenwerking | 6 | Op welke wijze wordt met anderen samengewerkt?\n\
 Resultaat | 6 | Welke bijdrage levert het initiatief aan de saamhorigheid in de buurt en het ondersteunen van elkaar?\n\
 Prijs | 6 | Berekend: de kosten per deelnemer in verhouding tot de goedkoopste aanvraag.\n\

@@ -1,4 +1,4 @@
-//! The business case page of a pilot (§6b, seed 003): per year the table of seed 003 planned
+//! The business case page of a pilot (§6b; the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018)): per year the table of the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018) planned
 //! against realised, with the difference and, beside every computed figure, the formula with
 //! the inputs it came from; the chart "gepland tegenover gerealiseerd" with the same numbers in
 //! a table; and every version of the inputs with who, when and why. The rules are

@@ -1,4 +1,4 @@
-//! The business case of a pilot year (seed 003's table "Financiële effecten maatwerk naar
+//! The business case of a pilot year (the table of the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018) "Financiële effecten maatwerk naar
 //! voorliggend"), pure: the inputs of one year and basis (planned or realised), the figures
 //! computed from them, and every line of the year's table with its formula, so each result can
 //! be traced to its inputs. Money in integer cents; nothing divides, so nothing rounds.
@@ -79,7 +79,7 @@ fn sum_formula(i: &Inputs) -> String {
         .join(" + ")
 }
 
-/// The lines of a year's table, in the order of seed 003's table; `sources` are the funding
+/// The lines of a year's table, in the order of the table of the Almelo collegevoorstel Algemene voorzieningen dagstructurering (2018); `sources` are the funding
 /// sources of the scheme (every year's), each a line of its own.
 pub fn lines(planned: Option<&Inputs>, realised: Option<&Inputs>, sources: &[String]) -> Vec<Line> {
     let (po, ro) = (planned.map(compute), realised.map(compute));
