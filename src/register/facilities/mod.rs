@@ -17,6 +17,7 @@ pub mod record;
 pub mod referral;
 pub mod store;
 pub mod transfer;
+pub mod validate;
 pub mod verification;
 pub mod view;
 pub mod write;
