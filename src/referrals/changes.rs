@@ -15,7 +15,7 @@ use crate::auth::roles::Section;
 use crate::error::{AppError, AppResult};
 use crate::form_errors::FormErrors;
 use crate::register::facilities::choices::ROUTES;
-use crate::register::facilities::view::{self, Returned};
+use crate::register::facilities::show_page::{self, Returned};
 use crate::state::AppState;
 use crate::web::{time_fmt, ClientAddr, PathId};
 
@@ -137,7 +137,7 @@ pub async fn referral_correct(
     let (Some(date), Some(route), Some(delta), true) = (date, route, delta, errors.is_empty())
     else {
         tx.commit().await?;
-        return view::show(
+        return show_page::show(
             &state,
             &user,
             id,

@@ -15,6 +15,7 @@ pub mod listing;
 pub mod page_data;
 pub mod record;
 pub mod referral;
+pub mod show_page;
 pub mod store;
 pub mod transfer;
 pub mod validate;
