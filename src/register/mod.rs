@@ -4,6 +4,7 @@ pub mod facilities;
 pub mod history;
 pub mod lists;
 pub mod providers;
+pub mod providers_store;
 pub mod public_fields;
 pub mod search_documents;
 pub mod taxonomy;
