@@ -9,7 +9,8 @@ use crate::register::lists::NamedCode;
 use crate::search::filters::{PerFlag, OPENING_SLOTS};
 use crate::search::index::{lineage_in, Area, TypeInfo};
 use crate::search::params::SearchParams;
-use crate::search::words::{Query, TextIndexBuilder};
+use crate::search::query::Query;
+use crate::search::words::TextIndexBuilder;
 
 /// One facility of the hand-built register.
 struct Fact {
