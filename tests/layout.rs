@@ -629,7 +629,6 @@ fn no_source_file_over_500_lines() {
 }
 
 #[test]
-#[ignore] // enable once the crate-wide circle is broken
 fn crate_import_cycles_are_known() {
     let graph = Graph::load(&src_dir());
     let known = |scc: &[String]| {

@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::response::Response;
 use uuid::Uuid;
 
+use super::nav::{subnav, Tab};
 use super::scope::{self, Wijk};
 use super::store;
-use super::{subnav, Tab};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
 use crate::db::TenantTx;

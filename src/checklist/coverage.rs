@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::response::Response;
 use uuid::Uuid;
 
+use super::nav::{subnav, Tab};
 use super::scope::{self, Gemeente};
 use super::status::Status;
 use super::store::{self, ChecklistType};
-use super::{subnav, Tab};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
 use crate::db::TenantTx;

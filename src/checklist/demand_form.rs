@@ -14,8 +14,8 @@ use super::demand::{choose, page, DemandQuery, Shown};
 use super::demand_csv::{self, parse_count, parse_value};
 use super::demand_store::{self, Indicator};
 use super::inventory::FieldError;
+use super::nav::MAX_IMPORT_BYTES;
 use super::scope::{self, Wijk};
-use super::MAX_IMPORT_BYTES;
 use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
@@ -121,7 +121,7 @@ pub async fn demand_update(
         if let Some(code) = code {
             if !wijken.iter().any(|w| w.code == code) {
                 let code: String = code.chars().filter(|c| !c.is_control()).take(20).collect();
-                return Ok(super::not_found(format!(
+                return Ok(super::nav::not_found(format!(
                     "Wijk ‘{code}’ hoort niet bij deze organisatie."
                 )));
             }
@@ -132,7 +132,7 @@ pub async fn demand_update(
     let Some(indicator) = choose(&indicators, wanted_code.as_deref())
         .filter(|i| wanted_code.as_deref().is_none_or(|w| w == i.code))
     else {
-        return Ok(super::not_found(
+        return Ok(super::nav::not_found(
             "Deze indicator bestaat niet (meer). Kies een indicator op de pagina Vraag en aanbod.",
         ));
     };

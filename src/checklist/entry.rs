@@ -91,7 +91,7 @@ pub async fn entry_update(
         Some(form.gemeente.as_str()).filter(|g| !g.trim().is_empty()),
     ) {
         Ok(g) => g,
-        Err(detail) => return Ok(super::not_found(detail)),
+        Err(detail) => return Ok(super::nav::not_found(detail)),
     };
     let mut edit = Edit {
         code: code.clone(),

@@ -10,10 +10,11 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+use super::entry::MAX_NOTE;
+use super::nav::{subnav, with_status, Tab, MAX_IMPORT_BYTES};
 use super::scope::{self, Gemeente};
 use super::status::Status;
 use super::store::{self, ChecklistType};
-use super::{entry::MAX_NOTE, subnav, with_status, Tab, MAX_IMPORT_BYTES};
 use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;

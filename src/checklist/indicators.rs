@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::demand_store::{self, Indicator, IndicatorInput};
-use super::{subnav, with_status, Tab};
+use super::nav::{subnav, with_status, Tab};
 use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
@@ -256,7 +256,7 @@ pub async fn indicator_edit(
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let all = demand_store::indicators(&mut tx).await?;
     let Some(i) = all.into_iter().find(|i| i.code == code) else {
-        return Ok(super::not_found("Deze indicator bestaat niet (meer)."));
+        return Ok(super::nav::not_found("Deze indicator bestaat niet (meer)."));
     };
     let fields = IndicatorFields {
         naam: i.name,
@@ -289,7 +289,7 @@ pub async fn indicator_update(
     demand_store::lock(&mut tx).await?;
     let all = demand_store::indicators(&mut tx).await?;
     let Some(current) = all.iter().find(|i| i.code == code).cloned() else {
-        return Ok(super::not_found("Deze indicator bestaat niet (meer)."));
+        return Ok(super::nav::not_found("Deze indicator bestaat niet (meer)."));
     };
     let others: Vec<Indicator> = all.into_iter().filter(|i| i.code != code).collect();
     let year = crate::web::time_fmt::today().year();

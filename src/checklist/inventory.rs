@@ -9,10 +9,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use uuid::Uuid;
 
+use super::nav::{subnav, with_status, Tab};
 use super::scope::{self, Gemeente, GemeenteQuery};
 use super::status::{Choice, Status};
 use super::store::{self, ChecklistType, Entry, Listed};
-use super::{subnav, with_status, Tab};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
 use crate::db::TenantTx;
@@ -164,7 +164,7 @@ pub async fn checklist_show(
     let gemeenten = scope::gemeenten(&mut tx).await?;
     let gemeente = match scope::choose(&gemeenten, query.gemeente.as_deref()) {
         Ok(g) => g,
-        Err(detail) => return Ok(super::not_found(detail)),
+        Err(detail) => return Ok(super::nav::not_found(detail)),
     };
     let notice = match query.melding.as_deref() {
         Some("opgeslagen") => Some("De status is opgeslagen."),

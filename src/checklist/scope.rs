@@ -61,7 +61,7 @@ pub struct GemeenteQuery {
 }
 
 /// The gemeente asked for (by CBS code), or the first; for an unknown code or a tenant without
-/// gemeenten the Dutch explanation of a 404 ([`super::not_found`]).
+/// gemeenten the Dutch explanation of a 404 ([`super::nav::not_found`]).
 pub fn choose(list: &[Gemeente], wanted: Option<&str>) -> Result<Gemeente, String> {
     let wanted = wanted.map(str::trim).filter(|w| !w.is_empty());
     let found = match wanted {

@@ -2,8 +2,9 @@
 //! form and the import. Providers the file names but the tenant lacks are added.
 
 use crate::db::TenantTx;
-use crate::register::facilities::record::{self, RawFacility, LIST_COLUMNS};
+use crate::register::facilities::record::{RawFacility, LIST_COLUMNS};
 use crate::register::facilities::store;
+use crate::register::facilities::validate::validate;
 
 const FACILITIES: &str = include_str!("data/facilities.csv");
 
@@ -154,7 +155,7 @@ pub async fn load_facilities(tx: &mut TenantTx, slug: &str) -> Result<(), String
         }
         closures_of(line, today, &mut raw);
         let lookups = store::lookups(tx).await.map_err(|e| e.to_string())?;
-        let input = record::validate(&raw, &lookups).map_err(|errors| {
+        let input = validate(&raw, &lookups).map_err(|errors| {
             format!(
                 "demo facility {} (line {}): {:?}",
                 raw.one("naam"),

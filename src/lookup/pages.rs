@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::search;
 use crate::search::index::TenantIndex;
 use crate::search::params::SearchParams;
-use crate::search::words::Ranks;
+use crate::search::query::Ranks;
 use crate::search::TenantAndQuery;
 use crate::state::AppState;
 use crate::web::layout::Layout;

@@ -5,9 +5,9 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use time::Date;
 
+use super::form::CorrectionForm;
 use super::store::{self, Undo};
 use crate::audit::{self, Event};
 use crate::auth::current_user::CurrentUser;
@@ -15,7 +15,7 @@ use crate::auth::roles::Section;
 use crate::error::{AppError, AppResult};
 use crate::form_errors::FormErrors;
 use crate::register::facilities::choices::ROUTES;
-use crate::register::facilities::view::{self, Returned};
+use crate::register::facilities::show_page::{self, Returned};
 use crate::state::AppState;
 use crate::web::{time_fmt, ClientAddr, PathId};
 
@@ -44,29 +44,6 @@ pub async fn referral_undo(
             .into_response())
         }
         Undo::NotFound => Err(AppError::NotFound),
-    }
-}
-
-/// The correction form as typed; its values come back with the errors.
-#[derive(Debug, Clone, Deserialize, Default)]
-pub struct CorrectionForm {
-    #[serde(default)]
-    pub datum: String,
-    #[serde(default)]
-    pub route: String,
-    #[serde(default)]
-    pub aantal: String,
-    #[serde(default)]
-    pub reden: String,
-}
-
-impl CorrectionForm {
-    pub fn fresh() -> Self {
-        CorrectionForm {
-            datum: time_fmt::today().to_string(),
-            route: "wijkteam".into(),
-            ..Default::default()
-        }
     }
 }
 
@@ -160,7 +137,7 @@ pub async fn referral_correct(
     let (Some(date), Some(route), Some(delta), true) = (date, route, delta, errors.is_empty())
     else {
         tx.commit().await?;
-        return view::show(
+        return show_page::show(
             &state,
             &user,
             id,

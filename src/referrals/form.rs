@@ -1,5 +1,6 @@
 //! The referral form of the facility page: its fields as typed, the choices it offers and
-//! the checks a referral must pass before it is counted.
+//! the checks a referral must pass before it is counted; and the beleidsmedewerker's
+//! correction form on the same page ([`CorrectionForm`], checked by [`super::changes`]).
 
 use serde::Deserialize;
 use time::Date;
@@ -28,6 +29,29 @@ impl ReferralForm {
     /// Today, via the wijkteam, no reason, no wijk.
     pub fn fresh() -> Self {
         ReferralForm {
+            datum: time_fmt::today().to_string(),
+            route: "wijkteam".into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The correction form as typed; its values come back with the errors.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct CorrectionForm {
+    #[serde(default)]
+    pub datum: String,
+    #[serde(default)]
+    pub route: String,
+    #[serde(default)]
+    pub aantal: String,
+    #[serde(default)]
+    pub reden: String,
+}
+
+impl CorrectionForm {
+    pub fn fresh() -> Self {
+        CorrectionForm {
             datum: time_fmt::today().to_string(),
             route: "wijkteam".into(),
             ..Default::default()

@@ -4,6 +4,7 @@ pub mod facilities;
 pub mod history;
 pub mod lists;
 pub mod providers;
+pub mod providers_store;
 pub mod public_fields;
 pub mod search_documents;
 pub mod taxonomy;
@@ -17,7 +18,7 @@ use axum::Router;
 use crate::auth::access::{require_change, require_section};
 use crate::auth::roles::Section;
 use crate::state::AppState;
-use facilities::{edit, import, referral, transfer, verification, view};
+use facilities::{edit, import, referral, show_page, transfer, verification, view};
 
 /// `/{tenant}/typen/...`, `/{tenant}/voorzieningen/...`, `/{tenant}/actualiteit/...`
 pub fn router() -> Router<AppState> {
@@ -50,7 +51,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/voorzieningen/{id}",
-            get(view::facility_show).post(edit::facility_update),
+            get(show_page::facility_show).post(edit::facility_update),
         )
         .route(
             "/{tenant}/voorzieningen/{id}/archiveren",

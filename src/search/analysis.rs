@@ -1,5 +1,5 @@
 //! What PostgreSQL makes of a text, kept by text: a search query's stems and plain words
-//! ([`words::analysis_sql`]) and a name-search text folded as the facility list folds names
+//! ([`query::analysis_sql`]) and a name-search text folded as the facility list folds names
 //! (`lower(unaccent(..))`). Both depend on the text alone (and on the dictionaries, fixed for
 //! a running database), so a text asked for again needs no statement.
 
@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use sqlx::PgPool;
 
-use super::words::{self, Query};
+use super::query::{self, Query};
 use crate::error::AppResult;
 
 /// At most this many texts are kept per kind; past it, the kept ones are dropped and kept anew.
@@ -52,13 +52,13 @@ impl<K: Hash + Eq, V: Clone> Kept<K, V> {
     }
 }
 
-static ANALYSIS: LazyLock<String> = LazyLock::new(|| format!("select {}", words::analysis_sql(1)));
+static ANALYSIS: LazyLock<String> = LazyLock::new(|| format!("select {}", query::analysis_sql(1)));
 
 impl Analyses {
     /// The analysed query of search text `q`, if already known: `Some(None)` for a text without
     /// words (everything matches).
     pub fn known_query(&self, q: &str) -> Option<Option<Arc<Query>>> {
-        let text = words::query_text(q);
+        let text = query::query_text(q);
         if text.is_empty() {
             return Some(None);
         }
@@ -67,7 +67,7 @@ impl Analyses {
 
     /// Keeps the analysis of `q` read by a statement of the caller's.
     pub fn keep_query(&self, q: &str, query: Option<Arc<Query>>) {
-        let text = words::query_text(q);
+        let text = query::query_text(q);
         if !text.is_empty() {
             self.queries.keep(text, query);
         }
@@ -80,10 +80,10 @@ impl Analyses {
             return Ok(known);
         }
         let (stems, plain): (Option<Vec<String>>, Option<String>) = sqlx::query_as(&ANALYSIS)
-            .bind(words::query_text(q))
+            .bind(query::query_text(q))
             .fetch_one(pool)
             .await?;
-        let query = words::from_analysis(stems, plain).map(Arc::new);
+        let query = query::from_analysis(stems, plain).map(Arc::new);
         self.keep_query(q, query.clone());
         Ok(query)
     }

@@ -7,8 +7,9 @@
 //! [`crate::register::search_documents`], and the query, in [`tenant_and_query`] (once per
 //! text: [`analysis`]); everything
 //! else happens in memory: an inverted index of the stems and of the names' words
-//! ([`words`]), and per filter option the set of facilities that have it as a bit vector
-//! ([`bits`]), so a filter is an AND and an option's count a population count.
+//! ([`words`], matched by a [`query`]), and per filter option the set of facilities that have
+//! it as a bit vector ([`bits`]), so a filter is an AND and an option's count a population
+//! count.
 
 pub mod analysis;
 pub mod bits;
@@ -18,6 +19,7 @@ pub mod flat;
 pub mod index;
 pub mod load;
 pub mod params;
+pub mod query;
 mod run;
 pub mod walk_in;
 pub mod words;
@@ -41,13 +43,13 @@ pub struct TenantAndQuery {
     pub generation: i64,
     pub published: bool,
     /// `None`: the query has no words, everything matches.
-    pub query: Option<Arc<words::Query>>,
+    pub query: Option<Arc<query::Query>>,
 }
 
 static TENANT_AND_QUERY: LazyLock<String> = LazyLock::new(|| {
     format!(
         "select name, register_generation, published, {} from tenants where tenant_id = $1",
-        words::analysis_sql(2)
+        query::analysis_sql(2)
     )
 });
 
@@ -76,11 +78,11 @@ pub async fn tenant_and_query(
     type Row = (String, i64, bool, Option<Vec<String>>, Option<String>);
     let row: Option<Row> = sqlx::query_as(&TENANT_AND_QUERY)
         .bind(tenant_id)
-        .bind(words::query_text(q))
+        .bind(query::query_text(q))
         .fetch_optional(db.pool())
         .await?;
     Ok(row.map(|(name, generation, published, stems, plain)| {
-        let query = words::from_analysis(stems, plain).map(Arc::new);
+        let query = query::from_analysis(stems, plain).map(Arc::new);
         analyses.keep_query(q, query.clone());
         TenantAndQuery {
             name,

@@ -11,7 +11,7 @@ use super::closed::next_date;
 use super::filters::{opening_slot, CodeFilter, Flag, PerCodeFilter};
 use super::index::{union_in, Entry, TenantIndex};
 use super::params::SearchParams;
-use super::words::Ranks;
+use super::query::Ranks;
 use crate::cbs::Level;
 use crate::register::facilities::hours::{DAGDELEN, WEEKDAYS};
 use time::Date;

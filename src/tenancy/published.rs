@@ -13,7 +13,7 @@ use crate::db::{Db, TenantTx};
 use crate::error::AppResult;
 use crate::search::analysis::Analyses;
 use crate::search::index::TenantIndex;
-use crate::search::words::Query;
+use crate::search::query::Query;
 
 /// Slugs never change, so the slug → tenant id lookup is remembered (found ones only).
 #[derive(Default)]

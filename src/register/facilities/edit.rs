@@ -10,8 +10,9 @@ use uuid::Uuid;
 
 use super::access;
 use super::form_page::{facility_form, raw_from_body, with_form_fields};
-use super::record::{self, FacilityInput, Lookups, RawFacility};
+use super::record::{FacilityInput, Lookups, RawFacility};
 use super::store;
+use super::validate::validate;
 use crate::audit::{self, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::ownership::{Access, ProviderScope};
@@ -93,7 +94,7 @@ fn check(
         ProviderScope::Nothing => raw.set("aanbieder", ""),
         ProviderScope::All => {}
     }
-    let input = record::validate(raw, lookups)?;
+    let input = validate(raw, lookups)?;
     match input.provider_id {
         Some(p) => Ok((input, p)),
         None => {

@@ -20,9 +20,10 @@ use serde_json::{json, Map, Value};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::record::{self, FacilityInput, Lookups, RawFacility, COLUMNS, LIST_COLUMNS};
+use super::record::{FacilityInput, Lookups, RawFacility, COLUMNS, LIST_COLUMNS};
 use super::store;
 use super::transfer::IGNORED;
+use super::validate::validate;
 use super::write::{self, Mode, Write};
 use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
@@ -280,7 +281,7 @@ fn check_row(
         }
         parsed
     };
-    match record::validate(&raw, &checks.lookups) {
+    match validate(&raw, &checks.lookups) {
         Ok(input) if ok => Some(Row { id, raw, input }),
         Ok(_) => None,
         Err(field_errors) => {

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::response::Response;
 
-use super::view::{self, Returned};
+use super::show_page::{self, Returned};
 use crate::audit::{self, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
@@ -38,7 +38,7 @@ pub async fn referral_record(
         Ok(checked) => checked,
         Err(errors) => {
             tx.commit().await?;
-            return view::show(
+            return show_page::show(
                 &state,
                 &user,
                 id,
