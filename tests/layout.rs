@@ -608,21 +608,9 @@ fn subsidy_has_no_import_cycles() {
     assert!(cycles.is_empty(), "circles in crate::subsidy:\n{report}");
 }
 
-/// Files outside subsidy still over the limit, with the most lines they may have until they
-/// are split (issue 23, item 5, open for these): none may grow, and no other file may join.
-const KNOWN_OVER: &[(&str, usize)] = &[
-    ("src/cli.rs", 539),
-    ("src/register/facilities/record.rs", 595),
-    ("src/register/facilities/view.rs", 575),
-    ("src/register/providers.rs", 511),
-    ("src/search/run/tests.rs", 657),
-    ("src/search/words.rs", 606),
-];
-
 #[test]
 fn no_source_file_over_500_lines() {
-    let mut over = files_over(&src_dir(), MAX_LINES);
-    over.retain(|(f, n)| !KNOWN_OVER.iter().any(|(k, max)| f == k && n <= max));
+    let over = files_over(&src_dir(), MAX_LINES);
     let list: Vec<String> = over.iter().map(|(f, n)| format!("{f}: {n}")).collect();
     let list = list.join("\n  ");
     assert!(over.is_empty(), "files over {MAX_LINES} lines:\n  {list}");
