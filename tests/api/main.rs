@@ -47,6 +47,7 @@ mod secret_links;
 mod security;
 mod subsidy;
 mod subsidy_after;
+mod subsidy_integrity;
 mod throttling;
 mod users;
 mod verification;

@@ -377,7 +377,7 @@ async fn post_form_raw(b: &mut Browser, id: Uuid, fields: &[(&str, &str)]) -> St
         .status
 }
 
-trait ExecuteSql {
+pub(crate) trait ExecuteSql {
     async fn execute_sql(&self, sql: &str);
 }
 

@@ -101,6 +101,10 @@ pub async fn objection_decide(
     let form: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let objection = one(&mut tx, id).await?;
+    // Objections against one application are decided one at a time: the application's row is
+    // locked first, so the grant read below is the current one (after any objection decided
+    // meanwhile) and the difference is scheduled once, whatever arrives at once.
+    store::lock_application(&mut tx, objection.application_id).await?;
     let application: Application = store::application(&mut tx, objection.application_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -80,6 +80,24 @@ pub async fn application(
     .await?)
 }
 
+/// Locks application `application_id` until the transaction ends: whatever decides about its
+/// money (an objection, a settlement) holds this lock, so two decisions at once run one after
+/// the other and the second sees what the first did.
+pub(in crate::subsidy) async fn lock_application(
+    tx: &mut TenantTx,
+    application_id: Uuid,
+) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query(
+        "select 1 from subsidy_applications where tenant_id = $1 and application_id = $2 for update",
+    )
+    .bind(tenant_id)
+    .bind(application_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Applications of one provider, newest first.
 pub async fn applications_of_provider(
     tx: &mut TenantTx,
