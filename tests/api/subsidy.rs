@@ -546,7 +546,8 @@ async fn assessors_declare_conflicts_before_they_see_or_score_anything() {
         StatusCode::FORBIDDEN
     );
 
-    // A changed declaration is a new row; the old one stays.
+    // A declared conflict binds: the assessor cannot withdraw it; a beleidsmedewerker lifts it
+    // with a reason, as a new row (the old one stays).
     assessor.get(&format!("/maastricht/beoordelen/{id}")).await;
     let r = assessor
         .post(
@@ -554,7 +555,28 @@ async fn assessors_declare_conflicts_before_they_see_or_score_anything() {
             &[("belang", "nee")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Die verklaring bindt"));
+    assert!(!r.body.contains("Drie ochtenden per week"));
+    let assessor_id = app
+        .id("select user_id from users where email = 'beoordelaar@maastricht.demo'")
+        .await;
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let review = beleid
+        .get(&format!("/maastricht/regelingen/aanvragen/{id}"))
+        .await;
+    assert!(review.body.contains("Belang verklaard op"));
+    assert!(review.body.contains("Mijn zus zit in het bestuur."));
+    let r = beleid
+        .post(
+            &format!("/maastricht/regelingen/aanvragen/{id}/belang/{assessor_id}/opheffen"),
+            &[(
+                "reden",
+                "Haar zus is per 1 januari uit het bestuur getreden.",
+            )],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
         app.scalar_i64(&format!(
             "select count(*) from subsidy_conflict_declarations where application_id = '{id}'"

@@ -113,3 +113,245 @@ async fn objections_decided_at_once_schedule_the_extra_money_once() {
         "one objection re-decided the grant; the others found it re-decided"
     );
 }
+
+/// Every criterion of the huiskamer onderdeel scored `points` with a motivation.
+fn scores(points: &str) -> Vec<(&'static str, String)> {
+    ["samenwerking", "resultaat", "inclusie", "duurzaamheid"]
+        .iter()
+        .flat_map(|c| {
+            [
+                (leak(format!("punten_{c}")), points.to_string()),
+                (
+                    leak(format!("motivering_{c}")),
+                    "Zo beoordeeld.".to_string(),
+                ),
+            ]
+        })
+        .collect()
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+async fn post_owned(
+    b: &mut crate::helpers::Browser,
+    path: &str,
+    fields: &[(&str, String)],
+) -> crate::helpers::Page {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post(path, &fields).await
+}
+
+/// The final points of `criterion` of application `id` in the decided snapshot.
+async fn decided_points(app: &TestApp, id: Uuid, criterion: &str) -> i64 {
+    app.scalar_i64(&format!(
+        "select (f->>'points')::bigint from subsidy_decisions d, jsonb_array_elements(d.snapshot->'finals'->'{id}') f \
+         where f->>'code' = '{criterion}'"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn a_declared_conflict_binds_and_its_scores_do_not_count() {
+    let app = TestApp::spawn().await;
+    let (scheme, open, _) = rounds(&app).await;
+    let huiskamer = category(&app, open, "huiskamer").await;
+    let mut aanbieder = app.login("aanbieder@maastricht.demo").await;
+    let mine = crate::subsidy::submitted(&app, &mut aanbieder).await;
+    let other = app
+        .id(&format!(
+            "select application_id from subsidy_applications where round_id = '{open}' and category_id = '{huiskamer}' \
+             and status = 'ingediend' and application_id <> '{mine}' limit 1"
+        ))
+        .await;
+    app.db.admin.execute_sql(&format!("update subsidy_rounds set closes_at = now() - interval '1 second' where round_id = '{open}'")).await;
+    // A second assessor (the beheerder's account stands in) gave every application 6.
+    app.db.admin.execute_sql(&format!(
+        "insert into subsidy_scores (tenant_id, application_id, criterion_code, user_id, points, motivation) \
+         select a.tenant_id, a.application_id, c.code, u.user_id, 6, 'Voldoende' from subsidy_applications a \
+         join subsidy_criteria c on c.tenant_id = a.tenant_id and c.round_id = a.round_id and c.category_id = a.category_id and not c.computed \
+         join users u on u.tenant_id = a.tenant_id and u.email = 'beheer@maastricht.demo' \
+         where a.round_id = '{open}' and a.status = 'ingediend'"
+    )).await;
+    let reference: String = sqlx::query_scalar(&format!(
+        "select reference from subsidy_applications where application_id = '{other}'"
+    ))
+    .fetch_one(&app.db.admin)
+    .await
+    .unwrap();
+
+    // The assessor declares no conflict on both and scores them 10.
+    let mut assessor = app.login("beoordelaar@maastricht.demo").await;
+    for id in [mine, other] {
+        assessor.get(&format!("/maastricht/beoordelen/{id}")).await;
+        let r = assessor
+            .post(
+                &format!("/maastricht/beoordelen/{id}/verklaring"),
+                &[("belang", "nee")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = assessor.get(&format!("/maastricht/beoordelen/{id}")).await;
+        assert!(
+            page.body.contains("Toch een belang?"),
+            "a conflict can be declared later"
+        );
+        let r = post_owned(
+            &mut assessor,
+            &format!("/maastricht/beoordelen/{id}/scores"),
+            &scores("10"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    // Then declares a conflict on `other`, from its page, and cannot withdraw it.
+    assessor
+        .get(&format!("/maastricht/beoordelen/{other}"))
+        .await;
+    let r = assessor
+        .post(
+            &format!("/maastricht/beoordelen/{other}/verklaring"),
+            &[
+                ("belang", "ja"),
+                ("toelichting", "Mijn buurman is er voorzitter."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    for _ in 0..2 {
+        let r = assessor
+            .post(
+                &format!("/maastricht/beoordelen/{other}/verklaring"),
+                &[("belang", "nee")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Die verklaring bindt"));
+    }
+    assert_eq!(
+        post_owned(
+            &mut assessor,
+            &format!("/maastricht/beoordelen/{other}/scores"),
+            &scores("10")
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // The assessor also declares one on their own application `mine`; an official lifts it.
+    assessor
+        .get(&format!("/maastricht/beoordelen/{mine}"))
+        .await;
+    assessor
+        .post(
+            &format!("/maastricht/beoordelen/{mine}/verklaring"),
+            &[("belang", "ja")],
+        )
+        .await;
+
+    let ranking_path = format!("/maastricht/regelingen/{scheme}/rondes/{open}/rangschikking");
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let ranking = beleid.get(&ranking_path).await;
+    assert!(ranking.body.contains("Belangenverstrengeling"));
+    assert!(ranking.body.contains(&format!(
+        "{reference}: de scores van 1 beoordelaar tellen niet mee"
+    )));
+
+    // Lifting needs a reason; the typed form comes back.
+    let assessor_id = app
+        .id("select user_id from users where email = 'beoordelaar@maastricht.demo'")
+        .await;
+    beleid
+        .get(&format!("/maastricht/regelingen/aanvragen/{mine}"))
+        .await;
+    let lift = format!("/maastricht/regelingen/aanvragen/{mine}/belang/{assessor_id}/opheffen");
+    let r = beleid.post(&lift, &[("reden", "   ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .body
+        .contains("Schrijf waarom het belang geen belemmering is"));
+    let r = beleid
+        .post(
+            &lift,
+            &[(
+                "reden",
+                "Verklaard bij vergissing: de aanvrager is een andere stichting.",
+            )],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.scalar_i64("select count(*) from audit_events where action = 'belang opgeheven'")
+            .await,
+        1
+    );
+    let r = beleid.post(&lift, &[("reden", "Nog eens.")]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing left to lift"
+    );
+    // Nobody lifts their own declaration.
+    sqlx::query("update users set roles = array['beleidsmedewerker', 'beoordelaar'] where email = 'beleid@maastricht.demo'")
+        .execute(&app.db.admin)
+        .await
+        .unwrap();
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let beleid_id = app
+        .id("select user_id from users where email = 'beleid@maastricht.demo'")
+        .await;
+    beleid.get(&format!("/maastricht/beoordelen/{other}")).await;
+    beleid
+        .post(
+            &format!("/maastricht/beoordelen/{other}/verklaring"),
+            &[("belang", "ja")],
+        )
+        .await;
+    beleid
+        .get(&format!("/maastricht/regelingen/aanvragen/{other}"))
+        .await;
+    let r = beleid
+        .post(
+            &format!("/maastricht/regelingen/aanvragen/{other}/belang/{beleid_id}/opheffen"),
+            &[("reden", "Ik vind het wel meevallen.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("U kunt uw eigen verklaring niet opheffen"));
+
+    // Without the conflicted assessor `other` lacks a score on samenwerking: no decision.
+    app.db.admin.execute_sql(&format!(
+        "delete from subsidy_scores where application_id = '{other}' and criterion_code = 'samenwerking' \
+         and user_id = (select user_id from users where email = 'beheer@maastricht.demo')"
+    )).await;
+    beleid.get(&ranking_path).await;
+    let decide =
+        format!("/maastricht/regelingen/{scheme}/rondes/{open}/onderdelen/{huiskamer}/besluiten");
+    let r = beleid.post(&decide, &[]).await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.body.contains(&reference) && r.body.contains("nog niet op elk criterium gescoord"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "select count(*) from subsidy_decisions where round_id = '{open}'"
+        ))
+        .await,
+        0
+    );
+    // Re-scored by the other assessor, it can be decided.
+    app.db.admin.execute_sql(&format!(
+        "insert into subsidy_scores (tenant_id, application_id, criterion_code, user_id, points, motivation) \
+         select tenant_id, application_id, 'samenwerking', (select user_id from users where email = 'beheer@maastricht.demo'), 6, 'Opnieuw' \
+         from subsidy_applications where application_id = '{other}'"
+    )).await;
+    beleid.get(&ranking_path).await;
+    let r = beleid.post(&decide, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The conflicted assessor's 10 does not count on `other`; the lifted one's does on `mine`.
+    assert_eq!(decided_points(&app, other, "samenwerking").await, 6);
+    assert_eq!(decided_points(&app, mine, "samenwerking").await, 8);
+}

@@ -7,6 +7,7 @@ use crate::fields::optional_text;
 use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::assess::assessment_page::page;
+use crate::subsidy::assess::conflicts;
 use crate::subsidy::assess::standing::{standing, Standing};
 use crate::subsidy::common::nav_page::assessment_base;
 use crate::subsidy::common::nav_page::Ids;
@@ -26,7 +27,8 @@ pub struct DeclarationForm {
     toelichting: String,
 }
 
-/// POST /{tenant}/beoordelen/{id}/verklaring: `belang=nee` (no conflict) or `belang=ja`.
+/// POST /{tenant}/beoordelen/{id}/verklaring: `belang=nee` (no conflict) or `belang=ja`. A
+/// conflict once declared binds (see [`conflicts`]): a later `nee` is refused.
 pub async fn declaration_record(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -56,26 +58,36 @@ pub async fn declaration_record(
         }
     };
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    // One declaration at a time per application, so a withdrawal cannot slip past a conflict
+    // declared at the same moment.
+    store::lock_application(&mut tx, id).await?;
     let application = store::application(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    match standing(&mut tx, &user, &application).await? {
+    let now = match standing(&mut tx, &user, &application).await? {
         Standing::NotYet => return Err(AppError::NotFound),
         Standing::OwnOrganisation => return Err(AppError::Forbidden),
-        _ => {}
+        other => other,
+    };
+    if now == Standing::Conflicted && !conflicted {
+        tx.commit().await?;
+        let mut errors = FormErrors::default();
+        errors.add("belang", conflicts::BINDING);
+        return page(&state, &user, id, None, errors, None).await;
     }
-    let tenant_id = tx.tenant_id();
-    sqlx::query(
-        "insert into subsidy_conflict_declarations (tenant_id, application_id, user_id, conflicted, note) \
-         values ($1, $2, $3, $4, $5)",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(user.user_id)
-    .bind(conflicted)
-    .bind(&note)
-    .execute(&mut *tx)
-    .await?;
+    let unchanged = matches!(
+        (now, conflicted),
+        (Standing::Conflicted, true) | (Standing::Free, false)
+    );
+    if unchanged {
+        tx.commit().await?;
+        return Ok(Redirect::to(&format!(
+            "{}/{id}?melding=verklaring",
+            assessment_base(&user)
+        ))
+        .into_response());
+    }
+    conflicts::record(&mut tx, id, user.user_id, conflicted, &note, None).await?;
     let event = Event::new("verklaring belangenverstrengeling", "subsidieaanvraag", id)
         .after(json!({"belang": if conflicted { "ja" } else { "nee" }, "toelichting": note}));
     audit::record(&mut tx, &Actor::user(&user, &address), event).await?;

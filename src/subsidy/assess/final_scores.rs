@@ -33,7 +33,10 @@ pub(in crate::subsidy) async fn final_fields(
 ) -> AppResult<Vec<FinalField>> {
     let tenant_id = tx.tenant_id();
     let given: Vec<(String, String, i32, String)> = sqlx::query_as(
-        "select s.criterion_code, u.display_name, s.points, s.motivation from subsidy_scores s \
+        "select s.criterion_code, u.display_name || case when ( \
+                select d.conflicted from subsidy_conflict_declarations d where d.tenant_id = s.tenant_id \
+                and d.application_id = s.application_id and d.user_id = s.user_id order by d.declared_at desc limit 1) \
+            then ' (belang verklaard: telt niet mee)' else '' end, s.points, s.motivation from subsidy_scores s \
          join users u on u.tenant_id = s.tenant_id and u.user_id = s.user_id \
          where s.tenant_id = $1 and s.application_id = $2 order by u.display_name",
     )

@@ -5,6 +5,7 @@
 //! plain files never import page files; only `mod.rs` wires handlers into the router.
 
 pub mod assessment_page;
+pub mod conflicts;
 pub mod declaration_page;
 pub mod final_scores;
 pub mod scores;

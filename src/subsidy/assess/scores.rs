@@ -118,15 +118,16 @@ pub(in crate::subsidy) async fn save_final(
     tx: &mut TenantTx,
     id: Uuid,
     set_by: &str,
+    set_by_user: Uuid,
     finals: &[Score],
 ) -> AppResult<()> {
     let tenant_id = tx.tenant_id();
     for (code, points, motivation) in finals {
         sqlx::query(
-            "insert into subsidy_final_scores (tenant_id, application_id, criterion_code, points, motivation, rule, set_by) \
-             values ($1, $2, $3, $4, $5, 'eindbeoordelaar', $6) \
+            "insert into subsidy_final_scores (tenant_id, application_id, criterion_code, points, motivation, rule, set_by, set_by_user) \
+             values ($1, $2, $3, $4, $5, 'eindbeoordelaar', $6, $7) \
              on conflict (tenant_id, application_id, criterion_code) do update set points = excluded.points, \
-             motivation = excluded.motivation, set_by = excluded.set_by, set_at = now()",
+             motivation = excluded.motivation, set_by = excluded.set_by, set_by_user = excluded.set_by_user, set_at = now()",
         )
         .bind(tenant_id)
         .bind(id)
@@ -134,6 +135,7 @@ pub(in crate::subsidy) async fn save_final(
         .bind(points)
         .bind(motivation)
         .bind(set_by)
+        .bind(set_by_user)
         .execute(&mut **tx)
         .await?;
     }

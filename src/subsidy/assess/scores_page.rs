@@ -133,7 +133,7 @@ pub async fn final_scores_save(
         return page(&state, &user, id, Some(typed), errors, None).await;
     }
     let set_by = format!("{} ({})", user.display_name, user.email);
-    scores::save_final(&mut tx, id, &set_by, &finals).await?;
+    scores::save_final(&mut tx, id, &set_by, user.user_id, &finals).await?;
     let event = Event::new("eindscore vastgesteld", "subsidieaanvraag", id).after(as_json(&finals));
     audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;

@@ -163,7 +163,12 @@ pub fn rank(criteria: &[Criterion], candidates: Vec<Candidate>, rules: &Rules) -
             }
         })
         .collect();
-    let tie_points = |p: &Placed| tie_index.map(|i| p.candidate.points[i]).unwrap_or(0);
+    // An application not yet scored on every criterion has no points to break a tie with.
+    let tie_points = |p: &Placed| {
+        tie_index
+            .and_then(|i| p.candidate.points.get(i).copied())
+            .unwrap_or(0)
+    };
     placed.sort_by(|a, b| {
         b.eligible
             .cmp(&a.eligible)
@@ -272,6 +277,22 @@ mod tests {
             remainder,
             draw_seed: 42,
         }
+    }
+
+    #[test]
+    fn an_application_without_every_score_is_ranked_below_and_never_granted() {
+        // A conflicted assessor's scores left it without points: it must not break the ranking.
+        let mut unscored = candidate(2, 10_000, [0, 0, 0]);
+        unscored.points.clear();
+        let placed = rank(
+            &criteria(),
+            vec![unscored, candidate(1, 10_000, [7, 7, 7])],
+            &rules(100_000, Remainder::Nothing),
+        );
+        assert_eq!(placed[0].candidate.reference, "A-001");
+        assert!(placed[0].granted_cents > 0);
+        assert!(!placed[1].eligible);
+        assert_eq!(placed[1].granted_cents, 0);
     }
 
     #[test]

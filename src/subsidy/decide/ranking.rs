@@ -3,12 +3,13 @@
 
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::subsidy::assess::conflicts;
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::store::{self, Application, Round, RoundCategory, Version};
 use crate::subsidy::decide::award::{self, Candidate, Placed, Remainder, Rules};
 use crate::subsidy::decide::price::{self, PriceBasis, PriceInput, PricePoints};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -23,6 +24,10 @@ pub struct Board {
     pub finals: HashMap<Uuid, Vec<Final>>,
     /// References of applications not yet scored on every judged criterion.
     pub unscored: Vec<String>,
+    /// Applications whose scores of an assessor with a declared conflict do not count, with
+    /// how many assessors that is (`conflicts`).
+    #[serde(default)]
+    pub conflicted: Vec<(String, usize)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -96,16 +101,26 @@ pub async fn compute(
     let ids: Vec<Uuid> = contenders.iter().map(|(a, _)| a.application_id).collect();
     let tenant_id = tx.tenant_id();
     let mut finals: HashMap<Uuid, Vec<Final>> = HashMap::new();
+    // Scores of an assessor conflicted now do not count, whenever they were given.
+    let conflicted = conflicts::conflicted(tx, &ids).await?;
+    let mut excluded: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
     if category.combine_rule == "eindbeoordelaar" {
-        let rows: Vec<(Uuid, String, i32, String)> = sqlx::query_as(
-            "select application_id, criterion_code, points, motivation from subsidy_final_scores \
+        let rows: Vec<(Uuid, String, i32, String, Option<Uuid>)> = sqlx::query_as(
+            "select application_id, criterion_code, points, motivation, set_by_user from subsidy_final_scores \
              where tenant_id = $1 and application_id = any($2) and rule = 'eindbeoordelaar'",
         )
         .bind(tenant_id)
         .bind(&ids)
         .fetch_all(&mut **tx)
         .await?;
-        for (id, code, points, motivation) in rows {
+        for (id, code, points, motivation, by) in rows {
+            if by.is_some_and(|by| conflicted.contains(&(id, by))) {
+                excluded
+                    .entry(id)
+                    .or_default()
+                    .insert(by.unwrap_or_default());
+                continue;
+            }
             finals.entry(id).or_default().push(Final {
                 code,
                 points,
@@ -126,6 +141,10 @@ pub async fn compute(
         .await?;
         let mut grouped: HashMap<(Uuid, String), Vec<AssessorScore>> = HashMap::new();
         for (id, code, user, points, motivation) in rows {
+            if conflicted.contains(&(id, user)) {
+                excluded.entry(id).or_default().insert(user);
+                continue;
+            }
             grouped
                 .entry((id, code))
                 .or_default()
@@ -198,6 +217,14 @@ pub async fn compute(
         draw_seed: seed,
     };
     let placed = award::rank(&criteria, candidates, &rules);
+    let conflicted = contenders
+        .iter()
+        .filter_map(|(a, _)| {
+            excluded
+                .get(&a.application_id)
+                .map(|users| (a.reference.clone(), users.len()))
+        })
+        .collect();
     Ok(Board {
         criteria,
         rules,
@@ -205,6 +232,7 @@ pub async fn compute(
         prices,
         finals,
         unscored,
+        conflicted,
     })
 }
 

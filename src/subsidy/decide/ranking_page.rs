@@ -46,6 +46,7 @@ struct CategoryRanking {
     rows: Vec<RankRow>,
     decided: Option<String>,
     unscored: Vec<String>,
+    conflicted: Vec<String>,
     decide_action: String,
     may_decide: bool,
     price_rule: String,
@@ -133,6 +134,16 @@ pub async fn ranking_show(
                 )
             }),
             unscored: board.unscored.clone(),
+            conflicted: board
+                .conflicted
+                .iter()
+                .map(|(reference, n)| {
+                    format!(
+                        "{reference}: de scores van {n} beoordelaar{} tellen niet mee (belang verklaard)",
+                        if *n == 1 { "" } else { "s" }
+                    )
+                })
+                .collect(),
             decide_action: format!(
                 "{}/onderdelen/{}/besluiten",
                 round_href(&user, &round),

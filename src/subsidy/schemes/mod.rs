@@ -5,6 +5,8 @@
 //! `AppState`); a `*_page.rs` file holds the templates and handlers and what only they use;
 //! plain files never import page files; only `mod.rs` wires handlers into the router.
 
+pub mod completion_page;
+pub mod conflicts_page;
 pub mod rendement;
 pub mod rendement_page;
 pub mod review_page;
@@ -73,7 +75,11 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/aanvragen/{id}/aanvulling",
-            post(review_page::completion_request),
+            post(completion_page::completion_request),
+        )
+        .route(
+            "/{tenant}/regelingen/aanvragen/{id}/belang/{gebruiker}/opheffen",
+            post(conflicts_page::conflict_lift),
         )
         .route_layer(from_fn_with_state(Section::Schemes, require_section))
 }

@@ -1,11 +1,9 @@
 //! The official's review of one application: its versions, scores, decision and what followed,
 //! with the forms for an objection and a settlement, and asking for completion (Awb 4:5).
 
-use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
 use crate::error::{AppError, AppResult};
-use crate::fields::long_text;
 use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::nav_page::{
@@ -14,14 +12,10 @@ use crate::subsidy::common::nav_page::{
 use crate::subsidy::common::store::{self, Application, Round};
 use crate::subsidy::common::view::VersionView;
 use crate::web::layout::{render, Layout};
-use crate::web::{time_fmt, ClientAddr};
+use crate::web::time_fmt;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use serde::Deserialize;
-use serde_json::json;
-use time::Duration;
+use axum::response::Response;
 
 #[derive(Template)]
 #[template(path = "subsidy/schemes/application_review.html")]
@@ -52,6 +46,25 @@ struct ReviewPage {
     settlement_form: std::collections::BTreeMap<String, String>,
     settlement_errors: FormErrors,
     settlement_default: String,
+    declarations: Vec<DeclarationRow>,
+    may_lift: bool,
+    lift_reason: String,
+    lift_errors: FormErrors,
+    /// The reason field of the lift form sent with errors, when it is on the page.
+    lift_target: Option<String>,
+}
+
+/// One assessor's declaration as the official sees it, with the form to lift a conflict.
+struct DeclarationRow {
+    assessor: String,
+    state: String,
+    note: String,
+    conflicted: bool,
+    /// The id of the lift form's reason field, unique on the page.
+    field: String,
+    lift_action: String,
+    /// This row's lift form was the one sent with errors.
+    typed: bool,
 }
 
 impl ReviewPage {
@@ -118,16 +131,19 @@ pub async fn application_review(
     review_page(&state, &user, ids.get("id"), forms, layout_notice).await
 }
 
-/// The two forms of the review page as typed, with their errors.
+/// The forms of the review page as typed, with their errors.
 #[derive(Default)]
-struct ReviewForms {
-    reason: String,
-    days: String,
-    errors: FormErrors,
-    objection: std::collections::BTreeMap<String, String>,
-    objection_errors: FormErrors,
-    settlement: std::collections::BTreeMap<String, String>,
-    settlement_errors: FormErrors,
+pub(in crate::subsidy) struct ReviewForms {
+    pub(in crate::subsidy) reason: String,
+    pub(in crate::subsidy) days: String,
+    pub(in crate::subsidy) errors: FormErrors,
+    pub(in crate::subsidy) objection: std::collections::BTreeMap<String, String>,
+    pub(in crate::subsidy) objection_errors: FormErrors,
+    pub(in crate::subsidy) settlement: std::collections::BTreeMap<String, String>,
+    pub(in crate::subsidy) settlement_errors: FormErrors,
+    /// The lifting of an assessor's conflict: (assessor, reason) as typed.
+    pub(in crate::subsidy) lift: Option<(uuid::Uuid, String)>,
+    pub(in crate::subsidy) lift_errors: FormErrors,
 }
 
 /// The review page with the settlement form as typed and its errors.
@@ -147,7 +163,7 @@ pub async fn review_with_settlement_form(
     review_page(state, user, id, forms, None).await
 }
 
-async fn review_page(
+pub(in crate::subsidy) async fn review_page(
     state: &AppState,
     user: &CurrentUser,
     id: uuid::Uuid,
@@ -162,6 +178,8 @@ async fn review_page(
         objection_errors,
         settlement: settlement_form,
         settlement_errors,
+        lift,
+        lift_errors,
     } = forms;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
@@ -199,9 +217,38 @@ async fn review_page(
             )
         })
         .collect();
+    let declarations: Vec<DeclarationRow> = crate::subsidy::assess::conflicts::current(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|d| DeclarationRow {
+            state: match (&d.lifted_by, d.conflicted) {
+                (_, true) => format!("Belang verklaard op {}", time_fmt::date_time(d.declared_at)),
+                (Some(by), false) => format!(
+                    "Belang opgeheven door {by} op {}",
+                    time_fmt::date_time(d.declared_at)
+                ),
+                (None, false) => format!(
+                    "Geen belang verklaard op {}",
+                    time_fmt::date_time(d.declared_at)
+                ),
+            },
+            field: format!("opheffen-{}", d.user_id),
+            lift_action: format!(
+                "{}/aanvragen/{id}/belang/{}/opheffen",
+                schemes_base(user),
+                d.user_id
+            ),
+            typed: lift.as_ref().is_some_and(|(u, _)| *u == d.user_id),
+            assessor: d.assessor,
+            note: d.note,
+            conflicted: d.conflicted,
+        })
+        .collect();
     tx.commit().await?;
-    let invalid =
-        !errors.is_empty() || !objection_errors.is_empty() || !settlement_errors.is_empty();
+    let invalid = !errors.is_empty()
+        || !objection_errors.is_empty()
+        || !settlement_errors.is_empty()
+        || !lift_errors.is_empty();
     let today = time_fmt::today();
     let may_settle = user.may_change(Section::Schemes)
         && after.as_ref().is_some_and(|a| {
@@ -227,6 +274,11 @@ async fn review_page(
     )
     .with_notice(notice);
     let application_status_decided = application.status == "besloten";
+    let may_lift = user.may_change(Section::Schemes) && category.decided_at.is_none();
+    let lift_target = declarations
+        .iter()
+        .find(|d| d.typed && d.conflicted && may_lift)
+        .map(|d| d.field.clone());
     let page = ReviewPage {
         layout,
         back: round_href(user, &round),
@@ -266,6 +318,11 @@ async fn review_page(
         settlement_form,
         settlement_errors,
         settlement_default,
+        declarations,
+        may_lift,
+        lift_target,
+        lift_reason: lift.map(|(_, r)| r).unwrap_or_default(),
+        lift_errors,
     };
     let response = render(&page)?;
     Ok(if invalid {
@@ -273,129 +330,4 @@ async fn review_page(
     } else {
         response
     })
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct CompletionForm {
-    #[serde(default)]
-    reden: String,
-    #[serde(default)]
-    dagen: String,
-}
-
-/// POST /{tenant}/regelingen/aanvragen/{id}/aanvulling: asks the applicant to complete the
-/// application within a term (Awb 4:5). The submitted version stays as it was; the applicant
-/// edits a new version.
-pub async fn completion_request(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ClientAddr(address): ClientAddr,
-    ids: Ids,
-    Form(form): Form<CompletionForm>,
-) -> AppResult<Response> {
-    let id = ids.get("id");
-    // Another tenant's or an unknown application is not found, whatever the form says.
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let known = store::application(&mut tx, id)
-        .await?
-        .is_some_and(|a| a.status != "concept");
-    tx.commit().await?;
-    if !known {
-        return Err(AppError::NotFound);
-    }
-    let mut errors = FormErrors::default();
-    let reason = long_text(
-        &form.reden,
-        2000,
-        "de reden",
-        "Schrijf wat er ontbreekt, zodat de aanvrager weet wat aan te vullen.",
-    )
-    .map_err(|m| errors.add("reden", m))
-    .unwrap_or_default();
-    let days = match form.dagen.trim().parse::<i64>() {
-        Ok(d) if (1..=90).contains(&d) => d,
-        _ => {
-            errors.add("dagen", "Vul een termijn in van 1 tot en met 90 dagen.");
-            0
-        }
-    };
-    if !errors.is_empty() {
-        let forms = ReviewForms {
-            reason: form.reden,
-            days: form.dagen,
-            errors,
-            ..ReviewForms::default()
-        };
-        return review_page(&state, &user, id, forms, None).await;
-    }
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let application = store::application(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if application.status != "ingediend" {
-        tx.commit().await?;
-        let mut errors = FormErrors::default();
-        errors.add("reden", "Om aanvulling vragen kan alleen bij een ingediende aanvraag waarover nog niet is besloten.");
-        let forms = ReviewForms {
-            reason: form.reden,
-            days: form.dagen,
-            errors,
-            ..ReviewForms::default()
-        };
-        return review_page(&state, &user, id, forms, None).await;
-    }
-    // The term ends at the end of the last day, Amsterdam time.
-    let last_day = time_fmt::today() + Duration::days(days);
-    let due = time_fmt::end_of_day(last_day);
-    let tenant_id = tx.tenant_id();
-    let next_version = application.current_version + 1;
-    sqlx::query(
-        "insert into subsidy_application_versions (tenant_id, application_id, version, title, activities, \
-            fixed_costs_cents, staff_costs_cents, activity_costs_cents, other_costs_cents, requested_cents, \
-            participants, reach, counter_service, answers, facility_ids, declarations, saved_by) \
-         select tenant_id, application_id, $3, title, activities, fixed_costs_cents, staff_costs_cents, \
-            activity_costs_cents, other_costs_cents, requested_cents, participants, reach, counter_service, answers, \
-            facility_ids, declarations, saved_by \
-         from subsidy_application_versions where tenant_id = $1 and application_id = $2 and version = $4",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(next_version)
-    .bind(application.current_version)
-    .execute(&mut *tx)
-    .await?;
-    // Documents stay with the version they were submitted with; the new version starts with the same set.
-    sqlx::query(
-        "insert into subsidy_documents (tenant_id, application_id, version, kind, file_name, media_type, size_bytes, \
-            content, uploaded_at) \
-         select tenant_id, application_id, $3, kind, file_name, media_type, size_bytes, content, uploaded_at \
-         from subsidy_documents where tenant_id = $1 and application_id = $2 and version = $4",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(next_version)
-    .bind(application.current_version)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "update subsidy_applications set status = 'aanvulling', current_version = $3, completion_due = $4, \
-            completion_reason = $5 where tenant_id = $1 and application_id = $2",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(next_version)
-    .bind(due)
-    .bind(&reason)
-    .execute(&mut *tx)
-    .await?;
-    let event = Event::new("aanvulling gevraagd", "subsidieaanvraag", id)
-        .before(json!({"status": "ingediend", "versie": application.current_version}))
-        .after(json!({"status": "aanvulling", "versie": next_version, "termijn_tot": time_fmt::date_time(due), "reden": reason}));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "{}/aanvragen/{id}?melding=aanvulling",
-        schemes_base(&user)
-    ))
-    .into_response())
 }
