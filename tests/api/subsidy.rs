@@ -56,7 +56,7 @@ pub(crate) async fn upload(
         .status()
 }
 
-const COMPLETE: [(&str, &str); 17] = [
+pub(crate) const COMPLETE: [(&str, &str); 17] = [
     ("titel", "Huiskamer De Brug"),
     (
         "activiteiten",

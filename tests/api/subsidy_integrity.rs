@@ -355,3 +355,144 @@ async fn a_declared_conflict_binds_and_its_scores_do_not_count() {
     assert_eq!(decided_points(&app, other, "samenwerking").await, 6);
     assert_eq!(decided_points(&app, mine, "samenwerking").await, 8);
 }
+
+/// The complete application of the tests with `changes` applied.
+fn complete_with(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    crate::subsidy::COMPLETE
+        .iter()
+        .map(|(k, v)| {
+            let changed = changes.iter().find(|(c, _)| c == k).map(|(_, v)| *v);
+            (*k, changed.unwrap_or(v))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_price_rule_needs_a_sound_basis_and_its_outliers_a_reasoned_check() {
+    let app = TestApp::spawn().await;
+    let (scheme, open, _) = rounds(&app).await;
+    let huiskamer = category(&app, open, "huiskamer").await;
+    let mut aanbieder = app.login("aanbieder@maastricht.demo").await;
+    let id = crate::subsidy::start_draft(&app, &mut aanbieder).await;
+    let base = format!("/maastricht/aanvragen/{id}/documenten");
+    for kind in ["begroting", "jaarverslag", "bestuurssamenstelling"] {
+        aanbieder.get(&format!("/maastricht/aanvragen/{id}")).await;
+        let sent =
+            crate::subsidy::upload(&mut aanbieder, &base, kind, crate::subsidy::pdf(), "x.pdf")
+                .await;
+        assert_eq!(sent, StatusCode::SEE_OTHER);
+    }
+    let form = aanbieder.get(&format!("/maastricht/aanvragen/{id}")).await;
+    assert!(
+        form.body.contains("kwart van de mediaan"),
+        "the rule is stated to the applicant"
+    );
+    // All costs under "overig": no vaste lasten to compare per participant.
+    let zero = complete_with(&[("vaste_lasten", "0"), ("overig", "12.000,00")]);
+    let r = crate::subsidy::post_form(&mut aanbieder, id, &zero, "indienen").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Met € 0 valt er niets te vergelijken"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"12000,00\""), "the input is kept");
+    for many in ["10000000", "100001"] {
+        let r = crate::subsidy::post_form(
+            &mut aanbieder,
+            id,
+            &complete_with(&[("deelnemers", many)]),
+            "indienen",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("onwaarschijnlijk groot"));
+    }
+    // Possible but implausible: € 1.000 vaste lasten for 5.000 participants (€ 0,20 each).
+    let cheap = complete_with(&[
+        ("vaste_lasten", "1.000,00"),
+        ("activiteitenkosten", "11.000,00"),
+        ("deelnemers", "5000"),
+    ]);
+    let r = crate::subsidy::post_form(&mut aanbieder, id, &cheap, "indienen").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let reference: String = sqlx::query_scalar(&format!(
+        "select reference from subsidy_applications where application_id = '{id}'"
+    ))
+    .fetch_one(&app.db.admin)
+    .await
+    .unwrap();
+    app.db.admin.execute_sql(&format!("update subsidy_rounds set closes_at = now() - interval '1 second' where round_id = '{open}'")).await;
+    app.db.admin.execute_sql(&format!(
+        "insert into subsidy_scores (tenant_id, application_id, criterion_code, user_id, points, motivation) \
+         select a.tenant_id, a.application_id, c.code, u.user_id, 8, 'Goed' from subsidy_applications a \
+         join subsidy_criteria c on c.tenant_id = a.tenant_id and c.round_id = a.round_id and c.category_id = a.category_id and not c.computed \
+         join users u on u.tenant_id = a.tenant_id and u.email = 'beoordelaar@maastricht.demo' \
+         where a.round_id = '{open}' and a.status = 'ingediend' on conflict do nothing"
+    )).await;
+
+    let mut beleid = app.login("beleid@maastricht.demo").await;
+    let ranking_path = format!("/maastricht/regelingen/{scheme}/rondes/{open}/rangschikking");
+    let ranking = beleid.get(&ranking_path).await;
+    assert!(ranking.body.contains("Uitschieters controleren"));
+    assert!(
+        ranking.body.contains(&format!(
+            "<strong>{reference}</strong>: kosten per deelnemer € 0,20"
+        )),
+        "{}",
+        ranking.body
+    );
+    assert!(
+        ranking.body.contains("kwart van de mediaan"),
+        "the published rule says how"
+    );
+    let decide =
+        format!("/maastricht/regelingen/{scheme}/rondes/{open}/onderdelen/{huiskamer}/besluiten");
+    let r = beleid.post(&decide, &[]).await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.body.contains("controleer eerst de uitschieter"),
+        "{}",
+        r.body
+    );
+    let check = format!(
+        "/maastricht/regelingen/{scheme}/rondes/{open}/onderdelen/{huiskamer}/uitschieters/{id}"
+    );
+    beleid.get(&ranking_path).await;
+    let r = beleid.post(&check, &[("reden", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Schrijf wat u heeft gecontroleerd"));
+    // Only a flagged application can be checked.
+    let other = app
+        .id(&format!(
+            "select application_id from subsidy_applications where round_id = '{open}' and category_id = '{huiskamer}' \
+             and status = 'ingediend' and application_id <> '{id}' limit 1"
+        ))
+        .await;
+    let elsewhere = check.replace(&id.to_string(), &other.to_string());
+    assert_eq!(
+        beleid.post(&elsewhere, &[("reden", "x")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let reason = "Nagebeld: de vaste lasten zijn laag omdat de ruimte gratis is; de deelnemers zijn bezoeken, geen personen.";
+    let r = beleid.post(&check, &[("reden", reason)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = beleid.post(&check, &[("reden", "Nog eens")]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "a second check changes nothing"
+    );
+    assert_eq!(
+        app.scalar_i64(
+            "select count(*) from audit_events where action = 'uitschieter gecontroleerd'"
+        )
+        .await,
+        1
+    );
+    let ranking = beleid.get(&ranking_path).await;
+    assert!(ranking.body.contains("Gecontroleerd door"));
+    assert!(ranking.body.contains(reason));
+    let r = beleid.post(&decide, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}

@@ -5,9 +5,14 @@ use crate::fields::optional_text;
 use crate::form_errors::FormErrors;
 use crate::subsidy::common::money::{euro, field};
 use crate::subsidy::common::store::{self, Application, Round, RoundCategory, Version};
+use crate::subsidy::decide::price::PriceBasis;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// The most expected participants an application can state: more than any algemene voorziening
+/// of a gemeente reaches, so a larger number is a typing error or an attempt at the price rule.
+pub(in crate::subsidy) const MAX_PARTICIPANTS: i32 = 100_000;
 
 /// Longest free-text answer.
 pub(in crate::subsidy) const MAX_TEXT: usize = 8000;
@@ -209,6 +214,17 @@ pub fn parse(
     let other = amount(&raw.overig, "overig", "Overige kosten", &mut errors);
     let requested = amount(&raw.gevraagd, "gevraagd", "Gevraagd bedrag", &mut errors);
     let participants = match crate::fields::count(&raw.deelnemers, "Het aantal deelnemers") {
+        Ok(Some(n)) if n > MAX_PARTICIPANTS => {
+            errors.add(
+                "deelnemers",
+                format!(
+                    "Het verwachte aantal deelnemers is onwaarschijnlijk groot (meer dan {}); vul het aantal verschillende \
+                     deelnemers in dat u in de subsidieperiode verwacht.", 
+                    "100.000"
+                ),
+            );
+            0
+        }
         Ok(n) => n.unwrap_or(0),
         Err(message) => {
             errors.add("deelnemers", message);
@@ -291,6 +307,25 @@ pub fn check_complete(
             "vaste_lasten",
             "Vul de begroting in: vaste lasten, betaalde krachten, activiteiten en overige kosten.",
         );
+    }
+    if p.budget_total() > 0 {
+        let basis = PriceBasis::parse(&category.price_basis).unwrap_or(PriceBasis::Requested);
+        let basis_cents = match basis {
+            PriceBasis::Requested => p.requested.max(1),
+            PriceBasis::FixedCosts => p.fixed,
+            PriceBasis::FixedAndStaff => p.fixed + p.staff,
+        };
+        if basis_cents == 0 {
+            errors.add(
+                "vaste_lasten",
+                format!(
+                    "In dit onderdeel wordt de prijs berekend als {} per deelnemer. Met € 0 valt er niets te \
+                     vergelijken: vul de {} in die bij de activiteiten horen.",
+                    basis.label(),
+                    basis.label()
+                ),
+            );
+        }
     }
     if p.requested == 0 {
         errors.add("gevraagd", "Vul het bedrag in dat u aanvraagt.");

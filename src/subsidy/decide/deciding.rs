@@ -14,7 +14,8 @@ use crate::subsidy::after::settlement::{self, Duty};
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::store::{self, Phase, Round, RoundCategory};
 use crate::subsidy::decide::award::Placed;
-use crate::subsidy::decide::ranking::{compute, decided, Board, Final};
+use crate::subsidy::decide::outliers;
+use crate::subsidy::decide::ranking::{compute, contenders, decided, prices_of, Board, Final};
 use crate::web::time_fmt;
 
 /// Decides one onderdeel of `round` in `tx`, unless it was decided already (then nothing
@@ -41,6 +42,21 @@ pub async fn decide(
             } else {
                 "zijn"
             }
+        )));
+    }
+    let contenders = contenders(tx, round.round_id, category_id).await?;
+    let open: Vec<String> =
+        outliers::of_category(tx, &contenders, &prices_of(&category, &contenders))
+            .await?
+            .into_iter()
+            .filter(|o| o.check.is_none())
+            .map(|o| o.reference)
+            .collect();
+    if !open.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "Nog niet besluiten: controleer eerst de uitschieter{} {} en leg de controle met een reden vast.",
+            if open.len() == 1 { "" } else { "s" },
+            open.join(", ")
         )));
     }
     let granted: i64 = board.placed.iter().map(|p| p.granted_cents).sum();

@@ -12,6 +12,8 @@ pub mod decision;
 pub mod delay;
 pub mod delay_page;
 pub mod outcome;
+pub mod outliers;
+pub mod outliers_page;
 pub mod price;
 pub mod ranking;
 pub mod ranking_page;
@@ -41,6 +43,10 @@ pub(super) fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/{regeling}/rondes/{ronde}/onderdelen/{onderdeel}/besluiten",
             post(decide_page::category_decide),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/onderdelen/{onderdeel}/uitschieters/{id}",
+            post(outliers_page::outlier_check),
         )
         .route_layer(from_fn_with_state(Section::Schemes, require_section))
 }

@@ -125,6 +125,15 @@ pub fn rule_text(basis: PriceBasis, fee_deduction: i32) -> String {
          per deelnemer, afgerond op hele punten (vanaf ,5 naar boven).",
         basis.label()
     );
+    text.push_str(&format!(
+        " De {} mag niet € 0 zijn en het verwachte aantal deelnemers is ten hoogste 100.000. Vóór het \
+         besluit markeert de rangschikking elke aanvraag waarvan de kosten per deelnemer lager zijn dan een \
+         kwart van de mediaan van het onderdeel, of waarvan het verwachte aantal deelnemers hoger is dan \
+         drie keer het aantal bezoekers vorig jaar van de genoemde voorzieningen in het register; een \
+         beleidsmedewerker controleert elke markering en legt die controle met een reden vast voordat over \
+         het onderdeel wordt besloten.",
+        basis.label()
+    ));
     if fee_deduction > 0 {
         text.push_str(&format!(
             " Een dienst die een vergoeding vraagt in plaats van een tegenprestatie krijgt \

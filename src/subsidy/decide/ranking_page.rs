@@ -12,16 +12,19 @@ use time::OffsetDateTime;
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::common::money::{decimal, euro};
 use crate::subsidy::common::nav_page::Ids;
-use crate::subsidy::common::nav_page::{notice, round_href, NoticeQuery};
+use crate::subsidy::common::nav_page::{notice, round_href, with_422, NoticeQuery};
 use crate::subsidy::common::store::{self, Phase};
+use crate::subsidy::decide::outliers;
 use crate::subsidy::decide::price::{self, PriceBasis};
-use crate::subsidy::decide::ranking::{board_of, Board};
+use crate::subsidy::decide::ranking::{board_of, contenders, prices_of, Board};
 use crate::web::layout::{render, Layout};
 use crate::web::upload::csv_attachment;
 use crate::web::{csv_out, time_fmt};
+use uuid::Uuid;
 
 struct RankRow {
     rank: String,
@@ -52,6 +55,18 @@ struct CategoryRanking {
     price_rule: String,
     tie_text: String,
     remainder_text: &'static str,
+    outliers: Vec<OutlierRow>,
+}
+
+/// A flagged application on the ranking, with its check or the form to record one.
+struct OutlierRow {
+    reference: String,
+    reasons: Vec<String>,
+    check: Option<String>,
+    action: String,
+    field: String,
+    typed: String,
+    error: Option<String>,
 }
 
 #[derive(Template)]
@@ -62,6 +77,8 @@ struct RankingPage {
     csv_href: String,
     closed: bool,
     categories: Vec<CategoryRanking>,
+    errors: FormErrors,
+    may_check: bool,
 }
 
 fn rows_of(board: &Board) -> Vec<RankRow> {
@@ -108,16 +125,69 @@ pub async fn ranking_show(
     ids: Ids,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
+    page(&state, &user, &ids, notice(&query), None).await
+}
+
+/// An outlier check sent with an error: the application, the reason as typed, the message.
+pub(in crate::subsidy) type TypedCheck = (Uuid, String, String);
+
+/// The ranking page; with `typed`, the outlier check sent with an error comes back (422).
+pub(in crate::subsidy) async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    ids: &Ids,
+    notice: Option<&str>,
+    typed: Option<TypedCheck>,
+) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let round = store::round(&mut tx, ids.get("regeling"), ids.get("ronde"))
         .await?
         .ok_or(AppError::NotFound)?;
     let categories = store::round_categories(&mut tx, round.round_id).await?;
     let closed = round.phase(OffsetDateTime::now_utc()) == Phase::Closed;
+    let mut errors = FormErrors::default();
     let mut out = Vec::new();
     for category in &categories {
         let (board, decided) = board_of(&mut tx, &round, category).await?;
         let basis = PriceBasis::parse(&category.price_basis).unwrap_or(PriceBasis::Requested);
+        let outliers = if decided.is_none() {
+            let contenders = contenders(&mut tx, round.round_id, category.category_id).await?;
+            let prices = prices_of(category, &contenders);
+            outliers::of_category(&mut tx, &contenders, &prices).await?
+        } else {
+            Vec::new()
+        };
+        let outliers = outliers
+            .into_iter()
+            .map(|o| {
+                let field = format!("controle-{}", o.application_id);
+                let mine = typed.as_ref().filter(|(id, _, _)| *id == o.application_id);
+                if let Some((_, _, message)) = mine {
+                    errors.add(field.clone(), message.clone());
+                }
+                OutlierRow {
+                    check: o.check.map(|c| {
+                        format!(
+                            "Gecontroleerd door {} op {}: {}",
+                            c.checked_by,
+                            time_fmt::date_time(c.checked_at),
+                            c.reason
+                        )
+                    }),
+                    action: format!(
+                        "{}/onderdelen/{}/uitschieters/{}",
+                        round_href(user, &round),
+                        category.category_id,
+                        o.application_id
+                    ),
+                    typed: mine.map(|(_, t, _)| t.clone()).unwrap_or_default(),
+                    error: mine.map(|(_, _, m)| m.clone()),
+                    field,
+                    reference: o.reference,
+                    reasons: o.reasons,
+                }
+            })
+            .collect();
         out.push(CategoryRanking {
             name: category.name.clone(),
             anchor: category.code.clone(),
@@ -146,7 +216,7 @@ pub async fn ranking_show(
                 .collect(),
             decide_action: format!(
                 "{}/onderdelen/{}/besluiten",
-                round_href(&user, &round),
+                round_href(user, &round),
                 category.category_id
             ),
             may_decide: closed
@@ -155,21 +225,30 @@ pub async fn ranking_show(
             price_rule: price::rule_text(basis, category.fee_deduction),
             tie_text: category.tie_text(),
             remainder_text: board.rules.remainder.text(),
+            outliers,
         });
     }
     tx.commit().await?;
     let layout = Layout::for_user(
-        &user,
+        user,
         format!("Rangschikking {}", round.title()),
         Some(Section::Schemes),
     )
-    .with_notice(notice(&query));
-    render(&RankingPage {
+    .with_notice(notice);
+    let invalid = !errors.is_empty();
+    let response = render(&RankingPage {
         layout,
-        back: round_href(&user, &round),
-        csv_href: format!("{}/rangschikking.csv", round_href(&user, &round)),
+        back: round_href(user, &round),
+        csv_href: format!("{}/rangschikking.csv", round_href(user, &round)),
         closed,
         categories: out,
+        errors,
+        may_check: user.may_change(Section::Schemes),
+    })?;
+    Ok(if invalid {
+        with_422(response)
+    } else {
+        response
     })
 }
 
