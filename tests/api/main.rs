@@ -37,6 +37,7 @@ mod pilot;
 mod pilot_business_case;
 mod pilot_health;
 mod referral_changes;
+mod referral_races;
 mod register;
 mod register_capacity;
 mod register_closures;
