@@ -33,6 +33,7 @@ mod lookup_typos;
 mod mail;
 mod map;
 mod ownership;
+mod payment_dates;
 mod pilot;
 mod pilot_business_case;
 mod pilot_health;
