@@ -47,6 +47,8 @@ pub struct Settings {
     /// The PDOK Locatieserver's `free` search (or one that answers like it); `None`: no
     /// geocoding, nothing needs the network.
     pub geocoder_url: Option<String>,
+    /// Most documents one application (each version) or one verantwoording holds.
+    pub max_documents: i64,
 }
 
 impl Default for Settings {
@@ -68,6 +70,7 @@ impl Default for Settings {
             smtp_tls: SmtpTlsSettings::default(),
             map: MapSettings::default(),
             geocoder_url: None,
+            max_documents: crate::subsidy::common::files::DEFAULT_MAX_DOCUMENTS,
         }
     }
 }
@@ -94,6 +97,7 @@ impl fmt::Debug for Settings {
             .field("smtp_tls", &self.smtp_tls.mode)
             .field("map", &self.map)
             .field("geocoder_url", &self.geocoder_url)
+            .field("max_documents", &self.max_documents)
             .finish()
     }
 }

@@ -89,6 +89,9 @@ pub struct ServeArgs {
     /// Locatieserver (e.g. https://api.pdok.nl/bzk/locatieserver/search/v3_1/free); unset: never.
     #[arg(long, env = "GEOCODER_URL")]
     pub geocoder_url: Option<String>,
+    /// Most documents one subsidy application (each version) or one verantwoording holds.
+    #[arg(long, env = "MAX_DOCUMENTS", default_value_t = 20)]
+    pub max_documents: u16,
 }
 
 impl ServeArgs {
@@ -113,6 +116,7 @@ impl ServeArgs {
             cache_bytes: self.cache_mb.clamp(8, 65_536) * 1024 * 1024,
             map: crate::config::map::MapSettings::from_url(&self.map_tiles_url),
             geocoder_url: self.geocoder_url.clone().filter(|u| !u.trim().is_empty()),
+            max_documents: i64::from(self.max_documents.clamp(1, 1000)),
             smtp: self
                 .smtp_host
                 .clone()

@@ -50,5 +50,6 @@ mod security;
 mod subsidy;
 mod subsidy_after;
 mod throttling;
+mod upload_names;
 mod users;
 mod verification;

@@ -95,7 +95,7 @@ mod tests {
         assert_eq!(paid_date("", decided, today), Ok(today));
         assert_eq!(
             paid_date(" 2026-12-03 ", decided, today),
-            Ok(decided.unwrap())
+            Ok(date!(2026 - 12 - 03))
         );
         assert_eq!(paid_date("2026-12-07", decided, today), Ok(today));
         for refused in ["1900-01-01", "2026-12-02", "2026-12-08", "9999-12-31"] {
