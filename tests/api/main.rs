@@ -18,6 +18,7 @@ mod csv_exports;
 mod double_funding;
 mod embedded;
 mod free_to_join;
+mod geocoder_guard;
 mod grants_open_data;
 mod hardening;
 mod helpers;
