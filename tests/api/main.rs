@@ -14,6 +14,7 @@ mod checklist_demand;
 mod checklist_files;
 mod checklist_overview;
 mod cli;
+mod connection_close;
 mod csv_exports;
 mod double_funding;
 mod embedded;
