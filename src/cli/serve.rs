@@ -149,6 +149,11 @@ pub(super) async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<Str
         settings: args.settings()?,
     };
     tracing::info!(?config, "starting");
+    // Held until the process ends (the kernel lets go of it when it dies, however it dies).
+    let _data_dir = match &config.database {
+        crate::config::DatabaseSource::Embedded { dir } => Some(hold_data_dir(dir)?),
+        crate::config::DatabaseSource::External { .. } => None,
+    };
     if config.settings.smtp.is_some() && config.settings.public_url.is_none() {
         tracing::warn!(
             "SMTP is set up but PUBLIC_URL is not: one-time links are shown to the beheerder, not \
@@ -180,6 +185,34 @@ pub(super) async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<Str
         pg.stop();
     }
     served.map(|_| String::new()).map_err(|e| e.to_string())
+}
+
+/// Takes the data folder of the embedded cluster for this server alone: a second `serve` on
+/// the same folder would share the cluster, which the first stops when it stops. A lock on a
+/// file in the folder says whether another server has it; it goes with the process that held
+/// it, also when that process crashed, so a start after a crash is not refused.
+fn hold_data_dir(dir: &std::path::Path) -> Result<std::fs::File, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join("serve.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "Er draait al een `voorzieningen serve` op de gegevensmap {dir}; twee servers kunnen \
+             niet één ingebouwde PostgreSQL delen. Stop die eerst, of start deze met een andere \
+             --data-dir (of met DATABASE_URL voor een gedeelde PostgreSQL-server).\n\
+             Another `voorzieningen serve` is already running on the data folder {dir}; two \
+             servers cannot share one embedded PostgreSQL. Stop it first, or start this one with \
+             another --data-dir (or with DATABASE_URL for a shared PostgreSQL server).",
+            dir = dir.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -45,6 +45,7 @@ mod register;
 mod register_capacity;
 mod register_closures;
 mod register_import;
+mod restore_running;
 mod roles;
 mod scale_out;
 mod secret_links;
