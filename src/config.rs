@@ -16,6 +16,10 @@ use map::MapSettings;
 /// The register cache's memory budget (`cache_bytes`) when none is set.
 pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
+/// Most documents one subsidy application (each version) or one verantwoording holds, by
+/// default (`MAX_DOCUMENTS`).
+pub const DEFAULT_MAX_DOCUMENTS: i64 = 20;
+
 /// Runtime settings of the web server.
 #[derive(Clone)]
 pub struct Settings {
@@ -70,7 +74,7 @@ impl Default for Settings {
             smtp_tls: SmtpTlsSettings::default(),
             map: MapSettings::default(),
             geocoder_url: None,
-            max_documents: crate::subsidy::common::files::DEFAULT_MAX_DOCUMENTS,
+            max_documents: DEFAULT_MAX_DOCUMENTS,
         }
     }
 }

@@ -124,9 +124,6 @@ pub fn checked(file: Option<Sent>) -> Result<(String, bytes::Bytes, &'static str
     Ok((stored_name(&name, media_type), bytes, media_type))
 }
 
-/// Most documents one application (each version) or one verantwoording holds, by default.
-pub const DEFAULT_MAX_DOCUMENTS: i64 = 20;
-
 /// The refusal when `count` documents are already there and a new one would exceed `max`
 /// (`replaces`: the upload takes the place of one already counted).
 pub fn over_limit(count: i64, replaces: bool, max: i64) -> Option<String> {
