@@ -16,6 +16,10 @@ use map::MapSettings;
 /// The register cache's memory budget (`cache_bytes`) when none is set.
 pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
+/// Most documents one subsidy application (each version) or one verantwoording holds, by
+/// default (`MAX_DOCUMENTS`).
+pub const DEFAULT_MAX_DOCUMENTS: i64 = 20;
+
 /// Runtime settings of the web server.
 #[derive(Clone)]
 pub struct Settings {
@@ -47,6 +51,8 @@ pub struct Settings {
     /// The PDOK Locatieserver's `free` search (or one that answers like it); `None`: no
     /// geocoding, nothing needs the network.
     pub geocoder_url: Option<String>,
+    /// Most documents one application (each version) or one verantwoording holds.
+    pub max_documents: i64,
 }
 
 impl Default for Settings {
@@ -68,6 +74,7 @@ impl Default for Settings {
             smtp_tls: SmtpTlsSettings::default(),
             map: MapSettings::default(),
             geocoder_url: None,
+            max_documents: DEFAULT_MAX_DOCUMENTS,
         }
     }
 }
@@ -94,6 +101,7 @@ impl fmt::Debug for Settings {
             .field("smtp_tls", &self.smtp_tls.mode)
             .field("map", &self.map)
             .field("geocoder_url", &self.geocoder_url)
+            .field("max_documents", &self.max_documents)
             .finish()
     }
 }

@@ -89,6 +89,9 @@ pub struct ServeArgs {
     /// Locatieserver (e.g. https://api.pdok.nl/bzk/locatieserver/search/v3_1/free); unset: never.
     #[arg(long, env = "GEOCODER_URL")]
     pub geocoder_url: Option<String>,
+    /// Most documents one subsidy application (each version) or one verantwoording holds.
+    #[arg(long, env = "MAX_DOCUMENTS", default_value_t = 20)]
+    pub max_documents: u16,
 }
 
 impl ServeArgs {
@@ -113,6 +116,7 @@ impl ServeArgs {
             cache_bytes: self.cache_mb.clamp(8, 65_536) * 1024 * 1024,
             map: crate::config::map::MapSettings::from_url(&self.map_tiles_url),
             geocoder_url: self.geocoder_url.clone().filter(|u| !u.trim().is_empty()),
+            max_documents: i64::from(self.max_documents.clamp(1, 1000)),
             smtp: self
                 .smtp_host
                 .clone()
@@ -145,6 +149,11 @@ pub(super) async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<Str
         settings: args.settings()?,
     };
     tracing::info!(?config, "starting");
+    // Held until the process ends (the kernel lets go of it when it dies, however it dies).
+    let _data_dir = match &config.database {
+        crate::config::DatabaseSource::Embedded { dir } => Some(hold_data_dir(dir)?),
+        crate::config::DatabaseSource::External { .. } => None,
+    };
     if config.settings.smtp.is_some() && config.settings.public_url.is_none() {
         tracing::warn!(
             "SMTP is set up but PUBLIC_URL is not: one-time links are shown to the beheerder, not \
@@ -176,6 +185,34 @@ pub(super) async fn serve(database: DatabaseArgs, args: ServeArgs) -> Result<Str
         pg.stop();
     }
     served.map(|_| String::new()).map_err(|e| e.to_string())
+}
+
+/// Takes the data folder of the embedded cluster for this server alone: a second `serve` on
+/// the same folder would share the cluster, which the first stops when it stops. A lock on a
+/// file in the folder says whether another server has it; it goes with the process that held
+/// it, also when that process crashed, so a start after a crash is not refused.
+fn hold_data_dir(dir: &std::path::Path) -> Result<std::fs::File, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join("serve.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "Er draait al een `voorzieningen serve` op de gegevensmap {dir}; twee servers kunnen \
+             niet één ingebouwde PostgreSQL delen. Stop die eerst, of start deze met een andere \
+             --data-dir (of met DATABASE_URL voor een gedeelde PostgreSQL-server).\n\
+             Another `voorzieningen serve` is already running on the data folder {dir}; two \
+             servers cannot share one embedded PostgreSQL. Stop it first, or start this one with \
+             another --data-dir (or with DATABASE_URL for a shared PostgreSQL server).",
+            dir = dir.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

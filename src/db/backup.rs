@@ -159,6 +159,12 @@ async fn restore_into(target: &Target, file: &Path, force: bool) -> Result<Strin
              Make a backup of it first, then run restore again with --force"
         ));
     }
+    // What running app servers may hold: the generations they read before the restore.
+    let held = if has_tenants {
+        highest_generation(&admin).await?
+    } else {
+        0
+    };
     // Roles belong to the server, not the database: the backup's grants need the app's role.
     sqlx::query(
         "do $$ begin if not exists (select 1 from pg_roles where rolname = 'voorzieningen_app') then \
@@ -187,16 +193,54 @@ async fn restore_into(target: &Target, file: &Path, force: bool) -> Result<Strin
     }
     // A backup of an earlier version is brought up to this one.
     let migrated = super::migrate(&admin).await;
+    let moved = match &migrated {
+        Ok(()) => move_generations_past(&admin, held).await,
+        Err(_) => Ok(()),
+    };
     let count: i64 = sqlx::query_scalar("select count(*) from tenants")
         .fetch_one(&admin)
         .await
         .unwrap_or(0);
     admin.close().await;
     migrated?;
+    moved?;
     Ok(format!(
-        "restored {} ({count} tenants); the database is up to date",
+        "restored {} ({count} tenants); the database is up to date, and servers still running \
+         read everything again at their next request",
         file.display()
     ))
+}
+
+/// The highest register or auth generation of any tenant (columns an older schema may lack).
+async fn highest_generation(admin: &sqlx::PgPool) -> Result<i64, String> {
+    sqlx::query_scalar(
+        "select coalesce(max(g), 0)::bigint from tenants t, lateral (values \
+         ((to_jsonb(t) ->> 'register_generation')::bigint), ((to_jsonb(t) ->> 'auth_generation')::bigint)) x(g)",
+    )
+    .fetch_one(admin)
+    .await
+    .map_err(|e| format!("the generations could not be read: {e}"))
+}
+
+/// After a restore every tenant's register and auth generation moves past any value an app
+/// server still running can hold, so that none keeps serving what it built from the data
+/// before the restore, nor trusts a session it kept (the restored counters may be lower than,
+/// or equal to, what a server read since the backup was made). Past `held`, the highest value
+/// the database held before the restore; and to at least the restore's time in microseconds,
+/// for what was committed between reading `held` and the restore replacing the tables, and
+/// for a restore after an earlier one (no database moves a counter a million times a second).
+async fn move_generations_past(admin: &sqlx::PgPool, held: i64) -> Result<(), String> {
+    sqlx::query(
+        "with floor as (select greatest($1::bigint + 1, \
+             (extract(epoch from clock_timestamp()) * 1000000)::bigint) as g) \
+         update tenants set register_generation = greatest(register_generation + 1, floor.g), \
+                            auth_generation = greatest(auth_generation + 1, floor.g) from floor",
+    )
+    .bind(held)
+    .execute(admin)
+    .await
+    .map(|_| ())
+    .map_err(|e| format!("the generations could not be moved on: {e}"))
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<(), String> {

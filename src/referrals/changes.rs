@@ -43,6 +43,14 @@ pub async fn referral_undo(
             ))
             .into_response())
         }
+        Undo::Corrected(facility) => {
+            // Nothing is removed: dropping the transaction rolls the delete back.
+            drop(tx);
+            Ok(axum::response::Redirect::to(&format!(
+                "{facilities}/{facility}?melding=al-gecorrigeerd#verwijzing"
+            ))
+            .into_response())
+        }
         Undo::NotFound => Err(AppError::NotFound),
     }
 }
@@ -123,6 +131,8 @@ pub async fn referral_correct(
     }
     let mut before = 0;
     if let (Some(date), Some(route), Some(delta)) = (date, route, delta) {
+        // Under the month's lock, so that concurrent corrections see each other.
+        store::lock_month(&mut tx, id, route, date).await?;
         before = store::month_count(&mut tx, id, route, date).await?;
         if before + i64::from(delta) < 0 {
             errors.add(

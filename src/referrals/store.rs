@@ -62,6 +62,8 @@ pub enum Undo {
     Done(Uuid, Date, String),
     /// The user's own referral, but counted too long ago.
     TooLate(Uuid),
+    /// Taking it back would leave its month below zero: a correction already took it off.
+    Corrected(Uuid),
     /// No such referral of this user.
     NotFound,
 }
@@ -81,6 +83,12 @@ pub async fn undo(tx: &mut TenantTx, id: Uuid, user_id: Uuid) -> AppResult<Undo>
     .fetch_optional(&mut **tx)
     .await?;
     if let Some((facility, date, route)) = removed {
+        // The count's month must not go below zero. The lock comes after the delete: whichever
+        // of an undo and a correction takes it second sees the other's change.
+        lock_month(tx, facility, &route, date).await?;
+        if month_count(tx, facility, &route, date).await? < 0 {
+            return Ok(Undo::Corrected(facility));
+        }
         return Ok(Undo::Done(facility, date, route));
     }
     let own: Option<Uuid> = sqlx::query_scalar(
@@ -93,6 +101,30 @@ pub async fn undo(tx: &mut TenantTx, id: Uuid, user_id: Uuid) -> AppResult<Undo>
     .fetch_optional(&mut **tx)
     .await?;
     Ok(own.map_or(Undo::NotFound, Undo::TooLate))
+}
+
+/// Serialises the changes that can lower the count of `facility_id` by `route` in the month
+/// of `date` (corrections and undos), until the transaction ends: checked under this lock,
+/// concurrent corrections cannot together take a month below zero. Call it before
+/// [`month_count`], which then sees every change committed before it.
+pub async fn lock_month(
+    tx: &mut TenantTx,
+    facility_id: Uuid,
+    route: &str,
+    date: Date,
+) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query(
+        "select pg_advisory_xact_lock(hashtextextended('referral-month/' || $1::text || '/' || $2::text \
+         || '/' || $3 || '/' || to_char($4::date, 'YYYY-MM'), 0))",
+    )
+    .bind(tenant_id)
+    .bind(facility_id)
+    .bind(route)
+    .bind(date)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The count of referrals to `facility_id` by `route` in the month of `date`.

@@ -1,6 +1,7 @@
 //! Shared web plumbing: layout, error pages, headers, request log, assets, probes.
 
 pub mod assets;
+pub mod body_read;
 pub mod client;
 pub mod csv_out;
 pub mod headers;

@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use uuid::Uuid;
 
 use crate::error::ErrorPage;
+use crate::web::body_read;
 use crate::web::layout::Layout;
 use crate::web::request_info::RequestInfo;
 use crate::web::time_fmt;
@@ -38,6 +39,12 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
         .map(|m| m.as_str().to_owned())
         .unwrap_or_else(|| "-".into());
     let is_api = req.uri().path().starts_with("/api/");
+    let body_read = body_read::has_body(req.headers()).then(|| {
+        let (parts, body) = std::mem::take(&mut req).into_parts();
+        let (body, seen) = body_read::watch(body);
+        req = Request::from_parts(parts, body);
+        seen
+    });
 
     // PostgreSQL text cannot hold NUL, and no address legitimately contains one.
     let has_nul = req
@@ -79,6 +86,14 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
                 &info,
             );
         }
+    }
+    // The rest of a body not read cannot leave the connection fit for another request: say so,
+    // or a client sends its next request on a connection about to close. A 413 never reads on.
+    let unread = body_read.is_some_and(|seen| !seen.done());
+    if unread || status == StatusCode::PAYLOAD_TOO_LARGE {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     if let Ok(value) = HeaderValue::from_str(&request_id.to_string()) {
         response.headers_mut().insert("x-request-id", value);

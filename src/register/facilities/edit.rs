@@ -81,6 +81,13 @@ pub async fn facility_new(State(state): State<AppState>, user: CurrentUser) -> A
     response
 }
 
+/// The geocoder to place `input` with: when one is configured and the facility has an address
+/// but no coordinates.
+fn geocoder<'a>(state: &'a AppState, input: &FacilityInput) -> Option<&'a str> {
+    let url = state.settings.geocoder_url.as_deref()?;
+    super::geocode::wanted(input).map(|_| url)
+}
+
 /// Checks the form; an aanbieder's facility always belongs to its own organisation, whatever
 /// the form says.
 fn check(
@@ -114,13 +121,19 @@ pub async fn facility_create(
 ) -> AppResult<Response> {
     let scope = write_scope(&user)?;
     let (mut raw, _) = raw_from_body(&body);
-    super::geocode::fill(state.settings.geocoder_url.as_deref(), &mut raw).await;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let lookups = store::lookups(&mut tx).await?;
-    let (input, provider) = match check(scope, &mut raw, &lookups) {
+    let (mut input, provider) = match check(scope, &mut raw, &lookups) {
         Ok(ok) => ok,
         Err(errors) => return show_form(&mut tx, &user, &lookups, None, 0, raw, errors).await,
     };
+    // Only a form that passed every check reaches the geocoder, and without holding a
+    // connection while it answers.
+    if let Some(url) = geocoder(&state, &input) {
+        tx.commit().await?;
+        super::geocode::place(url, &mut raw, &mut input).await;
+        tx = state.db.tenant_tx(user.tenant_id).await?;
+    }
     let id = super::write::insert(&mut tx, &input, provider).await?;
     // Whoever enters a facility vouches for its data.
     store::mark_verified(&mut tx, id, &user.display_name, time_fmt::today()).await?;
@@ -169,9 +182,10 @@ pub async fn facility_update(
     body: Bytes,
 ) -> AppResult<Response> {
     let (mut raw, version) = raw_from_body(&body);
-    super::geocode::fill(state.settings.geocoder_url.as_deref(), &mut raw).await;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let before = access::facility(&mut tx, &user, id, Access::Write).await?;
+    // Who may change it comes first: another's facility, or none, is refused before anything
+    // else happens.
+    let mut before = access::facility(&mut tx, &user, id, Access::Write).await?;
     let lookups = store::lookups(&mut tx).await?;
     let conflict = |errors: &mut FormErrors| {
         errors.add(
@@ -180,7 +194,7 @@ pub async fn facility_update(
              bekijk de voorziening in een ander venster, neem wat nodig is over en sla opnieuw op.",
         )
     };
-    let (input, provider) = match check(user.write_scope(), &mut raw, &lookups) {
+    let (mut input, provider) = match check(user.write_scope(), &mut raw, &lookups) {
         Ok(ok) if version == before.version => ok,
         Ok(_) => {
             let mut errors = FormErrors::default();
@@ -200,6 +214,15 @@ pub async fn facility_update(
             return show_form(&mut tx, &user, &lookups, Some(id), version, raw, errors).await
         }
     };
+    // Only a form that passed every check reaches the geocoder, and without holding a
+    // connection while it answers; what may have changed meanwhile is read again (the save
+    // itself is refused over a newer version).
+    if let Some(url) = geocoder(&state, &input) {
+        tx.commit().await?;
+        super::geocode::place(url, &mut raw, &mut input).await;
+        tx = state.db.tenant_tx(user.tenant_id).await?;
+        before = access::facility(&mut tx, &user, id, Access::Write).await?;
+    }
     if !super::write::update(&mut tx, id, version, &input, provider).await? {
         let mut errors = FormErrors::default();
         conflict(&mut errors);

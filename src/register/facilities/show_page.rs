@@ -352,6 +352,9 @@ fn notice_text(melding: Option<&str>) -> Option<&'static str> {
         Some("te-laat") => Some(
             "Ongedaan maken kan tot 10 minuten na het tellen. Vraag een beleidsmedewerker de telling te corrigeren.",
         ),
+        Some("al-gecorrigeerd") => Some(
+            "De verwijzing is niet ongedaan gemaakt: een correctie heeft de telling van die maand al verlaagd. Vraag een beleidsmedewerker de telling te corrigeren.",
+        ),
         Some("gecorrigeerd") => Some("De correctie is verwerkt en staat in het logboek."),
         _ => None,
     }

@@ -3,6 +3,7 @@
 
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::web::time_fmt;
 use time::Date;
 use uuid::Uuid;
 
@@ -41,4 +42,74 @@ pub async fn due(tx: &mut TenantTx, from: Date, to: Date) -> AppResult<Vec<Payme
     .bind(to)
     .fetch_all(&mut **tx)
     .await?)
+}
+
+/// What recording a payment as paid needs of it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Payable {
+    pub application_id: Uuid,
+    pub amount_cents: i64,
+    pub due_on: Date,
+    pub paid_on: Option<Date>,
+    /// The day (Europe/Amsterdam) of the decision the payment rests on: the grant, a decision
+    /// on objection or a settlement.
+    pub decided_on: Option<Date>,
+}
+
+/// The payment date typed (`jjjj-mm-dd`; empty is today), checked: not in the future and not
+/// before the decision the payment rests on, since nothing can be paid on a decision not yet
+/// taken. The error is the Dutch message for the field.
+pub fn paid_date(typed: &str, decided_on: Option<Date>, today: Date) -> Result<Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = match typed.trim() {
+        "" => today,
+        text => Date::parse(text, &format).map_err(|_| {
+            "Vul de betaaldatum in als jaar, maand en dag, bijvoorbeeld 2027-03-15, of laat het veld leeg voor vandaag."
+                .to_string()
+        })?,
+    };
+    if date > today {
+        return Err(format!(
+            "De betaaldatum ligt in de toekomst. Vul de dag in waarop is betaald, uiterlijk vandaag ({}).",
+            time_fmt::date(today)
+        ));
+    }
+    if let Some(decided) = decided_on.filter(|d| date < *d) {
+        return Err(format!(
+            "De betaaldatum ligt vóór het besluit waarop deze betaling berust ({}). Vul de dag in waarop werkelijk is betaald.",
+            time_fmt::date(decided)
+        ));
+    }
+    Ok(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_payment_date_lies_between_the_decision_and_today() {
+        let decided = Some(date!(2026 - 12 - 03));
+        let today = date!(2026 - 12 - 07);
+        assert_eq!(paid_date("", decided, today), Ok(today));
+        assert_eq!(
+            paid_date(" 2026-12-03 ", decided, today),
+            Ok(date!(2026 - 12 - 03))
+        );
+        assert_eq!(paid_date("2026-12-07", decided, today), Ok(today));
+        for refused in ["1900-01-01", "2026-12-02", "2026-12-08", "9999-12-31"] {
+            assert!(paid_date(refused, decided, today).is_err(), "{refused}");
+        }
+        for garbage in ["gisteren", "2026-13-01", "2026-02-30", "03-12-2026", "-1"] {
+            assert!(paid_date(garbage, decided, today).is_err(), "{garbage}");
+        }
+        assert!(paid_date("1900-01-01", decided, today)
+            .unwrap_err()
+            .contains("3 december 2026"));
+        assert_eq!(
+            paid_date("2001-01-01", None, today),
+            Ok(date!(2001 - 01 - 01))
+        );
+    }
 }

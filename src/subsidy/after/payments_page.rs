@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -14,8 +15,9 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
 use crate::error::{AppError, AppResult};
+use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::subsidy::after::payments::due;
+use crate::subsidy::after::payments::{due, paid_date, Payable};
 use crate::subsidy::common::money::{decimal, euro};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, schemes_base};
@@ -68,6 +70,9 @@ struct Row {
     overdue: bool,
     amount: String,
     paid: Option<String>,
+    /// The payment date as typed, when it did not pass.
+    typed: String,
+    error: Option<String>,
 }
 
 #[derive(Template)]
@@ -83,6 +88,7 @@ struct PaymentsPage {
     total: String,
     may_record: bool,
     action_base: String,
+    errors: FormErrors,
 }
 
 /// GET /{tenant}/regelingen/betalingen?maand=2027-03
@@ -91,7 +97,25 @@ pub async fn payments_show(
     user: CurrentUser,
     Query(query): Query<MonthQuery>,
 ) -> AppResult<Response> {
-    let (from, to) = month_of(&query);
+    month_page(&state, &user, &query, None).await
+}
+
+/// A payment date that did not pass, shown back at its row with the date as typed.
+struct Refused {
+    payment_id: Uuid,
+    typed: String,
+    message: String,
+}
+
+/// The payments page of the month `query` names; `refused` puts a payment date that did not
+/// pass back at its row (and answers 422).
+async fn month_page(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &MonthQuery,
+    refused: Option<Refused>,
+) -> AppResult<Response> {
+    let (from, to) = month_of(query);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let payments = due(&mut tx, from, to).await?;
     tx.commit().await?;
@@ -100,9 +124,13 @@ pub async fn payments_show(
     let notice_query = crate::subsidy::common::nav_page::NoticeQuery {
         melding: query.melding.clone(),
     };
-    let layout = Layout::for_user(&user, "Betalingen", Some(Section::Schemes))
+    let layout = Layout::for_user(user, "Betalingen", Some(Section::Schemes))
         .with_notice(notice(&notice_query));
-    render(&PaymentsPage {
+    let mut errors = FormErrors::default();
+    if let Some(r) = &refused {
+        errors.add(format!("betaald-{}", r.payment_id), r.message.clone());
+    }
+    let mut response = render(&PaymentsPage {
         month: time_fmt::date(from)
             .split_once(' ')
             .map(|(_, rest)| rest.to_string())
@@ -110,38 +138,48 @@ pub async fn payments_show(
         month_value: key(from),
         previous: format!(
             "{}/betalingen?maand={}",
-            schemes_base(&user),
+            schemes_base(user),
             key(crate::subsidy::after::settlement::add_months(from, -1))
         ),
-        next: format!("{}/betalingen?maand={}", schemes_base(&user), key(to)),
-        csv_href: format!("{}/betalingen.csv?maand={}", schemes_base(&user), key(from)),
+        next: format!("{}/betalingen?maand={}", schemes_base(user), key(to)),
+        csv_href: format!("{}/betalingen.csv?maand={}", schemes_base(user), key(from)),
         total: euro(payments.iter().map(|p| p.amount_cents).sum()),
         may_record: user.may_change(Section::Schemes),
-        action_base: format!("{}/betalingen", schemes_base(&user)),
+        action_base: format!("{}/betalingen", schemes_base(user)),
         rows: payments
             .iter()
-            .map(|p| Row {
-                payment_id: p.payment_id,
-                href: format!("{}/aanvragen/{}", schemes_base(&user), p.application_id),
-                reference: p.reference.clone(),
-                recipient: p.recipient.clone(),
-                kind: format!(
-                    "{} {}",
-                    kind_label(&p.kind),
-                    if p.kind == "voorschot" {
-                        p.part.to_string()
-                    } else {
-                        String::new()
-                    }
-                ),
-                due: time_fmt::date(p.due_on),
-                overdue: p.paid_on.is_none() && p.due_on < today,
-                amount: euro(p.amount_cents),
-                paid: p.paid_on.map(time_fmt::date),
+            .map(|p| {
+                let refused = refused.as_ref().filter(|r| r.payment_id == p.payment_id);
+                Row {
+                    payment_id: p.payment_id,
+                    href: format!("{}/aanvragen/{}", schemes_base(user), p.application_id),
+                    reference: p.reference.clone(),
+                    recipient: p.recipient.clone(),
+                    kind: format!(
+                        "{} {}",
+                        kind_label(&p.kind),
+                        if p.kind == "voorschot" {
+                            p.part.to_string()
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    due: time_fmt::date(p.due_on),
+                    overdue: p.paid_on.is_none() && p.due_on < today,
+                    amount: euro(p.amount_cents),
+                    paid: p.paid_on.map(time_fmt::date),
+                    typed: refused.map(|r| r.typed.clone()).unwrap_or_default(),
+                    error: refused.map(|r| r.message.clone()),
+                }
             })
             .collect(),
+        errors,
         layout,
-    })
+    })?;
+    if refused.is_some() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 /// GET /{tenant}/regelingen/betalingen.csv?maand=2027-03: for the financial administration.
@@ -187,7 +225,9 @@ pub async fn payments_csv(
     ))
 }
 
-/// POST /{tenant}/regelingen/betalingen/{id}/betaald: `betaald_op` (a date, default today).
+/// POST /{tenant}/regelingen/betalingen/{id}/betaald: `betaald_op` (a date, default today; not
+/// in the future and not before the decision the payment rests on) and `maand`, the month of
+/// the page it was sent from (shown again when the date does not pass).
 pub async fn payment_paid(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -198,52 +238,72 @@ pub async fn payment_paid(
     let id = ids.get("id");
     let form: std::collections::BTreeMap<String, String> =
         form_urlencoded::parse(&body).into_owned().collect();
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let paid_on = match form
+    let typed = form
         .get("betaald_op")
-        .map(|d| d.trim())
-        .filter(|d| !d.is_empty())
-    {
-        None => time_fmt::today(),
-        Some(text) => match Date::parse(text, &format) {
-            Ok(d) if d <= time_fmt::today() => d,
-            _ => {
-                return Err(AppError::BadRequest(
-                    "Vul de betaaldatum in als jjjj-mm-dd, niet in de toekomst.".into(),
-                ))
-            }
-        },
-    };
+        .map(|d| d.trim().to_string())
+        .unwrap_or_default();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let tenant_id = tx.tenant_id();
-    let row: Option<(Uuid, i64, Date)> = sqlx::query_as(
-        "update subsidy_payments set paid_on = $3, paid_by = $4 where tenant_id = $1 and payment_id = $2 and paid_on is null \
-         returning application_id, amount_cents, due_on",
+    // Locked, so that a second press cannot record it again meanwhile.
+    let payment: Option<Payable> = sqlx::query_as(
+        "select application_id, amount_cents, due_on, paid_on, \
+                (nullif(scheduled_at, '-infinity') at time zone 'Europe/Amsterdam')::date as decided_on \
+         from subsidy_payments where tenant_id = $1 and payment_id = $2 for update",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(payment) = payment else {
+        return Err(AppError::NotFound);
+    };
+    if payment.paid_on.is_some() {
+        return Err(AppError::BadRequest(
+            "Deze betaling is al als betaald vastgelegd.".into(),
+        ));
+    }
+    let paid_on = match paid_date(&typed, payment.decided_on, time_fmt::today()) {
+        Ok(d) => d,
+        Err(message) => {
+            tx.commit().await?;
+            let query = MonthQuery {
+                maand: form.get("maand").cloned().or_else(|| {
+                    Some(format!(
+                        "{}-{:02}",
+                        payment.due_on.year(),
+                        payment.due_on.month() as u8
+                    ))
+                }),
+                melding: None,
+            };
+            let refused = Refused {
+                payment_id: id,
+                typed,
+                message,
+            };
+            return month_page(&state, &user, &query, Some(refused)).await;
+        }
+    };
+    sqlx::query(
+        "update subsidy_payments set paid_on = $3, paid_by = $4 where tenant_id = $1 and payment_id = $2",
     )
     .bind(tenant_id)
     .bind(id)
     .bind(paid_on)
     .bind(format!("{} ({})", user.display_name, user.email))
-    .fetch_optional(&mut *tx)
+    .execute(&mut *tx)
     .await?;
-    let Some((application_id, amount, due_on)) = row else {
-        let exists: bool = sqlx::query_scalar("select exists (select 1 from subsidy_payments where tenant_id = $1 and payment_id = $2)")
-            .bind(tenant_id)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        return Err(if exists {
-            AppError::BadRequest("Deze betaling is al als betaald vastgelegd.".into())
-        } else {
-            AppError::NotFound
-        });
-    };
-    let event = Event::new("betaald", "subsidieaanvraag", application_id).after(json!({
-        "betaling": id, "bedrag": euro(amount), "vervaldatum": due_on.to_string(), "betaald_op": paid_on.to_string(),
+    let event = Event::new("betaald", "subsidieaanvraag", payment.application_id).after(json!({
+        "betaling": id, "bedrag": euro(payment.amount_cents), "vervaldatum": payment.due_on.to_string(),
+        "betaald_op": paid_on.to_string(),
     }));
     audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
-    let month = format!("{}-{:02}", due_on.year(), due_on.month() as u8);
+    let month = format!(
+        "{}-{:02}",
+        payment.due_on.year(),
+        payment.due_on.month() as u8
+    );
     Ok(Redirect::to(&format!(
         "{}/betalingen?maand={month}&melding=opgeslagen",
         schemes_base(&user)

@@ -3,6 +3,7 @@
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::subsidy::after::settlement::Duty;
+use crate::subsidy::common::files::stored_name;
 use crate::web::time_fmt;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -39,7 +40,9 @@ pub fn required(duty: Duty) -> &'static [&'static str] {
 pub struct ReportDocument {
     pub document_id: Uuid,
     pub kind: String,
+    /// As shown and sent: cleaned, with the extension of `media_type`.
     pub file_name: String,
+    pub media_type: String,
     pub size_bytes: i32,
     pub uploaded_at: OffsetDateTime,
 }
@@ -67,15 +70,20 @@ impl ReportDocument {
 /// The documents of `application_id`'s verantwoording, by kind and time.
 pub async fn list(tx: &mut TenantTx, application_id: Uuid) -> AppResult<Vec<ReportDocument>> {
     let tenant_id = tx.tenant_id();
-    Ok(sqlx::query_as(
-        "select document_id, kind, file_name, size_bytes, uploaded_at from subsidy_report_documents \
+    let mut documents: Vec<ReportDocument> = sqlx::query_as(
+        "select document_id, kind, file_name, media_type, size_bytes, uploaded_at from subsidy_report_documents \
          where tenant_id = $1 and application_id = $2 \
          order by array_position(array['activiteitenverslag', 'financieel_verslag', 'overig'], kind), uploaded_at",
     )
     .bind(tenant_id)
     .bind(application_id)
     .fetch_all(&mut **tx)
-    .await?)
+    .await?;
+    // Names stored before they were cleaned on upload are shown as they are stored now.
+    for d in &mut documents {
+        d.file_name = stored_name(&d.file_name, &d.media_type);
+    }
+    Ok(documents)
 }
 
 /// The names of the required documents `documents` lacks.
@@ -96,6 +104,7 @@ mod tests {
             document_id: Uuid::nil(),
             kind: kind.into(),
             file_name: "x.pdf".into(),
+            media_type: "application/pdf".into(),
             size_bytes: 1,
             uploaded_at: OffsetDateTime::UNIX_EPOCH,
         }

@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::subsidy::after::after_grant::after_grant;
 use crate::subsidy::after::report_documents::KINDS;
 use crate::subsidy::after::settlement::Duty;
-use crate::subsidy::common::files::{checked, Stored};
+use crate::subsidy::common::files::{checked, room_for, Stored};
 use crate::subsidy::common::files_page::{read_upload, Reader};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{own_provider, portal_base};
@@ -88,8 +88,15 @@ pub async fn upload(
     if let Err(reason) = open_report(&mut tx, &user, id).await? {
         return Ok(refuse(reason));
     }
+    // A report of a kind replaces the earlier one; "ander document" adds. Under the
+    // application's lock, so that uploads at once neither add a kind twice nor pass the limit.
+    let replaces = kind != "overig";
+    let max = state.settings.max_documents;
+    if let Err(refused) = room_for(&mut tx, Stored::Report, id, 0, &kind, replaces, max).await? {
+        return Ok(refuse(&refused));
+    }
     let tenant_id = tx.tenant_id();
-    if kind != "overig" {
+    if replaces {
         sqlx::query(
             "delete from subsidy_report_documents where tenant_id = $1 and application_id = $2 and kind = $3",
         )

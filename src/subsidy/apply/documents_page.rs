@@ -12,7 +12,7 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::subsidy::common::files::{checked, Stored};
+use crate::subsidy::common::files::{checked, room_for, Stored};
 use crate::subsidy::common::files_page::{read_upload, Reader};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{own_provider, portal_base};
@@ -66,8 +66,17 @@ pub async fn document_upload(
         Ok(file) => file,
         Err(refused) => return Ok(refuse(refused)),
     };
+    // One document per kind: a new upload replaces the earlier one of this version. Under the
+    // application's lock, so that uploads at once neither add one of a kind twice nor pass
+    // the limit.
+    let max = state.settings.max_documents;
+    let version = application.current_version;
+    if let Err(refused) =
+        room_for(&mut tx, Stored::Application, id, version, &kind, true, max).await?
+    {
+        return Ok(refuse(&refused));
+    }
     let tenant_id = tx.tenant_id();
-    // One document per kind: a new upload replaces the earlier one of this version.
     sqlx::query("delete from subsidy_documents where tenant_id = $1 and application_id = $2 and version = $3 and kind = $4")
         .bind(tenant_id)
         .bind(id)

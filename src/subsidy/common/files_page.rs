@@ -5,7 +5,7 @@ use crate::db::TenantTx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subsidy::assess::standing::{standing, Standing};
-use crate::subsidy::common::files::{clean_name, Sent, Stored};
+use crate::subsidy::common::files::{clean_name, stored_name, Sent, Stored};
 use crate::subsidy::common::nav_page::{own_provider, Ids};
 use crate::subsidy::common::store;
 use axum::extract::Multipart;
@@ -75,6 +75,8 @@ pub async fn send_stored(
     .fetch_optional(&mut **tx)
     .await?;
     let (name, media_type, content) = row.ok_or(AppError::NotFound)?;
+    // Also for names stored before they were cleaned on upload: the extension is the content's.
+    let name = stored_name(&name, &media_type);
     let ascii: String = name
         .chars()
         .map(|c| {

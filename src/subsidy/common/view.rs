@@ -119,8 +119,8 @@ pub async fn documents(
     version: i32,
 ) -> AppResult<Vec<DocumentRow>> {
     let tenant_id = tx.tenant_id();
-    let rows: Vec<(Uuid, String, String, i32, time::OffsetDateTime)> = sqlx::query_as(
-        "select document_id, kind, file_name, size_bytes, uploaded_at from subsidy_documents \
+    let rows: Vec<(Uuid, String, String, String, i32, time::OffsetDateTime)> = sqlx::query_as(
+        "select document_id, kind, file_name, media_type, size_bytes, uploaded_at from subsidy_documents \
          where tenant_id = $1 and application_id = $2 and version = $3 order by kind, uploaded_at",
     )
     .bind(tenant_id)
@@ -130,16 +130,19 @@ pub async fn documents(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(document_id, kind, file_name, size, at)| DocumentRow {
-            document_id,
-            kind: store::document_name(&kind).to_string(),
-            file_name,
-            size: if size >= 1024 * 1024 {
-                format!("{:.1} MB", size as f64 / 1024.0 / 1024.0).replace('.', ",")
-            } else {
-                format!("{} kB", (size + 1023) / 1024)
+        .map(
+            |(document_id, kind, file_name, media_type, size, at)| DocumentRow {
+                document_id,
+                kind: store::document_name(&kind).to_string(),
+                // Names stored before they were cleaned on upload are shown as stored now.
+                file_name: crate::subsidy::common::files::stored_name(&file_name, &media_type),
+                size: if size >= 1024 * 1024 {
+                    format!("{:.1} MB", size as f64 / 1024.0 / 1024.0).replace('.', ",")
+                } else {
+                    format!("{} kB", (size + 1023) / 1024)
+                },
+                uploaded: time_fmt::date_time(at),
             },
-            uploaded: time_fmt::date_time(at),
-        })
+        )
         .collect())
 }
