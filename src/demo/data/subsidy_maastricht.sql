@@ -16,9 +16,9 @@ declare
     round_cur  uuid;
     opens_prev  timestamptz := now() - interval '400 days';
     closes_prev timestamptz := (date_trunc('day', (now() at time zone 'Europe/Amsterdam') - interval '358 days')
-                                + interval '12 hours') at time zone 'Europe/Amsterdam';
+                                + interval '12 hours 59.999999 seconds') at time zone 'Europe/Amsterdam';
     closes_cur  timestamptz := (date_trunc('day', (now() at time zone 'Europe/Amsterdam') + interval '35 days')
-                                + interval '23 hours 59 minutes') at time zone 'Europe/Amsterdam';
+                                + interval '23 hours 59 minutes 59.999999 seconds') at time zone 'Europe/Amsterdam';
     u_beoordelaar uuid;
     u_beleid      uuid;
     u_aanbieder   uuid;
