@@ -98,8 +98,7 @@ begin
                                 period_start, period_end, obligations, documents, declarations)
     values (t, scheme, y - 1, opens_prev, closes_prev, 8, now() - interval '420 days',
             make_date(y - 1, 1, 1), make_date(y - 1, 12, 31),
-            'Een activiteitenverslag en een financieel verslag uiterlijk 1 mei van het jaar na de subsidieperiode; '
-            || 'tussentijds melden als activiteiten niet of niet geheel doorgaan.',
+            'Tussentijds melden als activiteiten niet of niet geheel doorgaan.',
             array['begroting', 'jaarverslag', 'bestuurssamenstelling'],
             array['bestuur', 'vog', 'administratie', 'toegankelijk'])
     returning round_id into round_prev;
@@ -107,8 +106,7 @@ begin
                                 period_start, period_end, obligations, documents, declarations)
     values (t, scheme, y, now() - interval '14 days', closes_cur, 8, now() - interval '30 days',
             make_date(y, 1, 1), make_date(y, 12, 31),
-            'Een activiteitenverslag en een financieel verslag uiterlijk 1 mei van het jaar na de subsidieperiode; '
-            || 'tussentijds melden als activiteiten niet of niet geheel doorgaan.',
+            'Tussentijds melden als activiteiten niet of niet geheel doorgaan.',
             array['begroting', 'jaarverslag', 'bestuurssamenstelling'],
             array['bestuur', 'vog', 'administratie', 'toegankelijk'])
     returning round_id into round_cur;
