@@ -47,7 +47,12 @@ pub struct Settings {
     /// The PDOK Locatieserver's `free` search (or one that answers like it); `None`: no
     /// geocoding, nothing needs the network.
     pub geocoder_url: Option<String>,
+    /// The double-funding check refuses an upload of fewer different pseudonyms than this.
+    pub double_funding_minimum: usize,
 }
+
+/// The smallest upload of the double-funding check when none is set.
+pub const DEFAULT_DOUBLE_FUNDING_MINIMUM: usize = 10;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -68,6 +73,7 @@ impl Default for Settings {
             smtp_tls: SmtpTlsSettings::default(),
             map: MapSettings::default(),
             geocoder_url: None,
+            double_funding_minimum: DEFAULT_DOUBLE_FUNDING_MINIMUM,
         }
     }
 }
@@ -94,6 +100,7 @@ impl fmt::Debug for Settings {
             .field("smtp_tls", &self.smtp_tls.mode)
             .field("map", &self.map)
             .field("geocoder_url", &self.geocoder_url)
+            .field("double_funding_minimum", &self.double_funding_minimum)
             .finish()
     }
 }

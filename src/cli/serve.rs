@@ -89,6 +89,10 @@ pub struct ServeArgs {
     /// Locatieserver (e.g. https://api.pdok.nl/bzk/locatieserver/search/v3_1/free); unset: never.
     #[arg(long, env = "GEOCODER_URL")]
     pub geocoder_url: Option<String>,
+    /// The double-funding check refuses an upload of fewer different pseudonyms than this
+    /// (at least 5: below that even the counts a partner sees would say something).
+    #[arg(long, env = "DOUBLE_FUNDING_MINIMUM", default_value_t = crate::config::DEFAULT_DOUBLE_FUNDING_MINIMUM)]
+    pub double_funding_minimum: usize,
 }
 
 impl ServeArgs {
@@ -113,6 +117,7 @@ impl ServeArgs {
             cache_bytes: self.cache_mb.clamp(8, 65_536) * 1024 * 1024,
             map: crate::config::map::MapSettings::from_url(&self.map_tiles_url),
             geocoder_url: self.geocoder_url.clone().filter(|u| !u.trim().is_empty()),
+            double_funding_minimum: self.double_funding_minimum.clamp(5, 100_000),
             smtp: self
                 .smtp_host
                 .clone()
