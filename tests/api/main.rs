@@ -50,6 +50,7 @@ mod secret_links;
 mod security;
 mod subsidy;
 mod subsidy_after;
+mod termijnenwet;
 mod throttling;
 mod users;
 mod verification;
