@@ -83,7 +83,7 @@ pub fn app(state: AppState) -> Router {
         // Legal terms count with the Algemene termijnenwet's decrees as this process last read them.
         .layer(from_fn_with_state(
             state.clone(),
-            termijnenwet::scope::within,
+            termijnenwet::middleware::within,
         ))
         .layer(from_fn_with_state(
             state.clone(),

@@ -14,6 +14,7 @@
 //! [`Calendar`] says so (in the log, once per year and loaded calendar, and on the deadlines
 //! page), so someone adds the decree. The calendar in force for a request is set by [`scope`].
 
+pub mod middleware;
 pub mod scope;
 pub mod store;
 

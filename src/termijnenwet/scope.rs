@@ -1,7 +1,7 @@
 //! The calendar in force while a request (or a job) runs. Each process keeps the calendar it
 //! last read from the database and reads it again after [`REFRESH`], so a decree the operator
 //! adds reaches every app server within that time without a restart. Each request runs with
-//! the calendar as it was when it started ([`within`]); the term functions read it with
+//! the calendar as it was when it started ([`super::middleware::within`]); the term functions read it with
 //! [`current`]. Outside any scope (unit tests) the calendar holds no decree: terms then count
 //! weekends and the holidays of art. 3(1) and (2) only, and warn about the years they reach.
 
@@ -9,12 +9,7 @@ use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
-
 use super::Calendar;
-use crate::state::AppState;
 
 /// How long a process keeps a calendar before it reads the decrees again.
 pub const REFRESH: Duration = Duration::from_secs(5 * 60);
@@ -72,10 +67,4 @@ impl Calendars {
             *k = None;
         }
     }
-}
-
-/// Middleware: the rest of the request runs with the process's calendar in force.
-pub async fn within(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let calendar = state.calendars.get(state.db.pool()).await;
-    with(calendar, next.run(request)).await
 }
