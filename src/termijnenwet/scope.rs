@@ -14,6 +14,9 @@ use super::Calendar;
 /// How long a process keeps a calendar before it reads the decrees again.
 pub const REFRESH: Duration = Duration::from_secs(5 * 60);
 
+/// After a failed read, how long the process waits before it reads again.
+const RETRY: Duration = Duration::from_secs(10);
+
 tokio::task_local! {
     static CALENDAR: Arc<Calendar>;
 }
@@ -56,7 +59,16 @@ impl Calendars {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the decrees of the Algemene termijnenwet could not be read");
-                kept.map(|(_, c)| c).unwrap_or_default()
+                let calendar: Arc<Calendar> = kept.map(|(_, c)| c).unwrap_or_default();
+                // Tried again after RETRY, not at every request while the database is away
+                // (each try waits for the pool).
+                if let Ok(mut k) = self.kept.write() {
+                    let at = Instant::now()
+                        .checked_sub(REFRESH - RETRY)
+                        .unwrap_or_else(Instant::now);
+                    *k = Some((at, Arc::clone(&calendar)));
+                }
+                calendar
             }
         }
     }
