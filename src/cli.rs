@@ -1,10 +1,12 @@
 //! The `voorzieningen` command line: serve, migrate, and operator commands. This file is the
 //! commands and their dispatch; the database flags are [`database`], `serve` is [`serve`],
-//! creating a user and making pseudonyms are [`operator`].
+//! creating a user and making pseudonyms are [`operator`], the Algemene termijnenwet's decrees
+//! [`termijnenwet`].
 
 mod database;
 mod operator;
 mod serve;
+mod termijnenwet;
 
 use std::path::PathBuf;
 
@@ -16,6 +18,7 @@ use database::open_database;
 pub use database::DatabaseArgs;
 use operator::{create_user, pseudonymise};
 pub use serve::{shutdown_signal, ServeArgs};
+pub use termijnenwet::TermijnenwetCommand;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -52,6 +55,9 @@ pub enum Command {
         #[arg(long)]
         key_file: PathBuf,
     },
+    /// The days declared equal to general holidays by decree (Algemene termijnenwet art. 3(3)).
+    #[command(subcommand)]
+    Termijnenwet(TermijnenwetCommand),
     /// Write the whole database to a file (pg_dump custom format); safe while serving.
     Backup {
         /// The file to write, e.g. voorzieningen-2026-11-29.dump.
@@ -123,6 +129,12 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Backup { to } => db::backup::backup(&cli.database.source(), &to).await,
         Command::Restore { from, force } => {
             db::backup::restore(&cli.database.source(), &from, force).await
+        }
+        Command::Termijnenwet(command) => {
+            with_database(&cli.database, |admin| async move {
+                termijnenwet::run(&admin, command).await
+            })
+            .await
         }
         Command::Tenant(TenantCommand::Create {
             slug,

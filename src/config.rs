@@ -53,7 +53,12 @@ pub struct Settings {
     pub geocoder_url: Option<String>,
     /// Most documents one application (each version) or one verantwoording holds.
     pub max_documents: i64,
+    /// The double-funding check refuses an upload of fewer different pseudonyms than this.
+    pub double_funding_minimum: usize,
 }
+
+/// The smallest upload of the double-funding check when none is set.
+pub const DEFAULT_DOUBLE_FUNDING_MINIMUM: usize = 10;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -75,6 +80,7 @@ impl Default for Settings {
             map: MapSettings::default(),
             geocoder_url: None,
             max_documents: DEFAULT_MAX_DOCUMENTS,
+            double_funding_minimum: DEFAULT_DOUBLE_FUNDING_MINIMUM,
         }
     }
 }
@@ -102,6 +108,7 @@ impl fmt::Debug for Settings {
             .field("map", &self.map)
             .field("geocoder_url", &self.geocoder_url)
             .field("max_documents", &self.max_documents)
+            .field("double_funding_minimum", &self.double_funding_minimum)
             .finish()
     }
 }

@@ -4,8 +4,9 @@
 
 use time::{Date, Duration, Month, Weekday};
 
-/// A public holiday: its code (as stored), its name and whether it counts for the Algemene
-/// termijnenwet.
+/// A public holiday: its code (as stored), its name and whether it is a general holiday of
+/// art. 3(1) of the Algemene termijnenwet (Goede Vrijdag is not, but art. 3(2) makes it count
+/// as one for terms: see [`crate::termijnenwet`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Holiday {
     pub code: &'static str,

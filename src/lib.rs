@@ -26,6 +26,7 @@ pub mod search;
 pub mod state;
 pub mod subsidy;
 pub mod tenancy;
+pub mod termijnenwet;
 pub mod web;
 
 use std::future::Future;
@@ -79,6 +80,11 @@ pub fn app(state: AppState) -> Router {
         .merge(member_pages)
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), auth::csrf::verify_csrf))
+        // Legal terms count with the Algemene termijnenwet's decrees as this process last read them.
+        .layer(from_fn_with_state(
+            state.clone(),
+            termijnenwet::middleware::within,
+        ))
         .layer(from_fn_with_state(
             state.clone(),
             auth::session::load_session,

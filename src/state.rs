@@ -20,6 +20,8 @@ pub struct AppState {
     pub sessions: Arc<crate::auth::session_cache::SessionCache>,
     /// Search texts analysed so far ([`crate::search::analysis`]).
     pub analyses: Arc<crate::search::analysis::Analyses>,
+    /// The decrees of the Algemene termijnenwet as last read ([`crate::termijnenwet::scope`]).
+    pub calendars: Arc<crate::termijnenwet::scope::Calendars>,
     /// The content security policy (it names the map's tile host).
     pub csp: axum::http::HeaderValue,
 }
@@ -37,6 +39,7 @@ impl AppState {
         Self {
             sessions: Arc::new(sessions),
             analyses: Arc::default(),
+            calendars: Arc::default(),
             db,
             csp,
             settings: Arc::new(settings),

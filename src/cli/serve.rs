@@ -92,6 +92,10 @@ pub struct ServeArgs {
     /// Most documents one subsidy application (each version) or one verantwoording holds.
     #[arg(long, env = "MAX_DOCUMENTS", default_value_t = 20)]
     pub max_documents: u16,
+    /// The double-funding check refuses an upload of fewer different pseudonyms than this
+    /// (at least 5: below that even the counts a partner sees would say something).
+    #[arg(long, env = "DOUBLE_FUNDING_MINIMUM", default_value_t = crate::config::DEFAULT_DOUBLE_FUNDING_MINIMUM)]
+    pub double_funding_minimum: usize,
 }
 
 impl ServeArgs {
@@ -117,6 +121,7 @@ impl ServeArgs {
             map: crate::config::map::MapSettings::from_url(&self.map_tiles_url),
             geocoder_url: self.geocoder_url.clone().filter(|u| !u.trim().is_empty()),
             max_documents: i64::from(self.max_documents.clamp(1, 1000)),
+            double_funding_minimum: self.double_funding_minimum.clamp(5, 100_000),
             smtp: self
                 .smtp_host
                 .clone()

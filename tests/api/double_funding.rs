@@ -24,6 +24,18 @@ async fn make_key(beleid: &mut Browser) -> String {
     page.body[start..start + 64].to_string()
 }
 
+/// `bsns` and, to reach the minimum upload of 10 different pseudonyms, `padding` made-up
+/// pseudonyms (numbers that are no BSN, named by `side` so two sides do not share them).
+fn padded_text(key: &str, bsns: &[&str], side: &str, padding: usize) -> String {
+    let bytes = parse_key(key).unwrap();
+    let mut text = upload_text(key, bsns);
+    for i in 0..padding {
+        text.push_str(&pseudonym(&bytes, &format!("{side}-{i}")));
+        text.push('\n');
+    }
+    text
+}
+
 fn upload_text(key: &str, bsns: &[&str]) -> String {
     let bytes = parse_key(key).unwrap();
     let mut text = format!("sleutel;{}\n", fingerprint(&bytes));
@@ -94,7 +106,7 @@ async fn overlap_is_counted_per_partner_and_no_one_learns_who() {
     );
     assert_eq!(app.scalar_i64("select count(*) from pseudonyms").await, 0);
     // Made with another key: refused.
-    let other = upload_text(&"cd".repeat(32), &["111222333"]);
+    let other = padded_text(&"cd".repeat(32), &["111222333"], "ander", 9);
     let r = partner
         .post(
             "/maastricht/aanvragen/deelnemers/upload",
@@ -111,7 +123,10 @@ async fn overlap_is_counted_per_partner_and_no_one_learns_who() {
             "/maastricht/aanvragen/deelnemers/upload",
             &[
                 ("periode", "2027"),
-                ("pseudoniemen", &upload_text(&key, &[a, b, c])),
+                (
+                    "pseudoniemen",
+                    &padded_text(&key, &[a, b, c], "aanbieder", 7),
+                ),
             ],
         )
         .await;
@@ -124,12 +139,15 @@ async fn overlap_is_counted_per_partner_and_no_one_learns_who() {
             "/maastricht/regelingen/dubbele-financiering/upload",
             &[
                 ("periode", "2027"),
-                ("pseudoniemen", &upload_text(&key, &[b, c, d])),
+                (
+                    "pseudoniemen",
+                    &padded_text(&key, &[b, c, d], "maatwerk", 7),
+                ),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(app.scalar_i64("select count(*) from pseudonyms").await, 6);
+    assert_eq!(app.scalar_i64("select count(*) from pseudonyms").await, 20);
     let r = beleid
         .post(
             "/maastricht/regelingen/dubbele-financiering/controle",
@@ -138,7 +156,7 @@ async fn overlap_is_counted_per_partner_and_no_one_learns_who() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
-        app.scalar_i64("select overlap_count::bigint from overlap_results where provider_count = 3 and maatwerk_count = 3").await,
+        app.scalar_i64("select overlap_count::bigint from overlap_results where provider_count = 10 and maatwerk_count = 10").await,
         2
     );
     assert_eq!(
@@ -169,11 +187,11 @@ async fn overlap_is_counted_per_partner_and_no_one_learns_who() {
             "/maastricht/aanvragen/deelnemers/upload",
             &[
                 ("periode", "2028"),
-                ("pseudoniemen", &upload_text(&key, &[a])),
+                ("pseudoniemen", &padded_text(&key, &[a], "later", 9)),
             ],
         )
         .await;
-    assert_eq!(app.scalar_i64("select count(*) from pseudonyms").await, 1);
+    assert_eq!(app.scalar_i64("select count(*) from pseudonyms").await, 10);
     make_key(&mut beleid).await;
     assert_eq!(app.scalar_i64("select count(*) from pseudonyms").await, 0);
 
@@ -199,7 +217,17 @@ async fn the_browser_and_the_command_make_the_same_pseudonyms() {
     let dir = std::env::temp_dir().join(format!("vr-key-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("key.txt"), &key).unwrap();
-    let bsns = "111222333\n123456782\n10000000 9\n";
+    // Ten BSNs (the minimum upload), one written with a space.
+    const MORE: [&str; 7] = [
+        "200000007",
+        "200000019",
+        "200000020",
+        "200000032",
+        "200000044",
+        "200000056",
+        "200000068",
+    ];
+    let bsns = format!("111222333\n123456782\n10000000 9\n{}\n", MORE.join("\n"));
     let mut child = std::process::Command::new(BIN)
         .args(["pseudonymise", "--key-file"])
         .arg(dir.join("key.txt"))
@@ -219,7 +247,10 @@ async fn the_browser_and_the_command_make_the_same_pseudonyms() {
     let from_command = String::from_utf8(output.stdout).unwrap();
     assert_eq!(
         from_command,
-        upload_text(&key, &["111222333", "123456782", "100000009"])
+        upload_text(
+            &key,
+            &[["111222333", "123456782", "100000009"].as_slice(), &MORE].concat()
+        )
     );
 
     let Some(mut b) = start(format!("http://{}", app.addr)).await else {
@@ -244,7 +275,7 @@ async fn the_browser_and_the_command_make_the_same_pseudonyms() {
     b.client
         .execute(
             "document.getElementById('bsn-invoer').value = arguments[0];",
-            vec![bsns.into()],
+            vec![bsns.clone().into()],
         )
         .await
         .unwrap();
@@ -283,7 +314,7 @@ async fn the_browser_and_the_command_make_the_same_pseudonyms() {
     b.fill("periode", "2027-Q1").await;
     b.submit("form[data-pseudonymise] button[type='submit']")
         .await;
-    assert_eq!(app.scalar_i64("select count(*) from pseudonyms").await, 3);
+    assert_eq!(app.scalar_i64("select count(*) from pseudonyms").await, 10);
     b.check("dubbele financiering (na upload)").await;
     let found = std::mem::take(&mut b.violations);
     assert!(

@@ -17,12 +17,14 @@ use crate::helpers::test_db;
 
 /// Global tables copied to every node (`create_reference_table`): tenant-owned tables refer to
 /// them or join them.
-const REFERENCE_TABLES: [&str; 5] = [
+const REFERENCE_TABLES: [&str; 7] = [
     "tenants",
     "login_emails",
     "levensgebieden",
     "national_facility_types",
     "code_lists",
+    "termijnenwet_decrees",
+    "termijnenwet_days",
 ];
 
 /// Global tables kept on the coordinator only: nothing tenant-owned refers to or joins them.

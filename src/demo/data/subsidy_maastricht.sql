@@ -16,9 +16,9 @@ declare
     round_cur  uuid;
     opens_prev  timestamptz := now() - interval '400 days';
     closes_prev timestamptz := (date_trunc('day', (now() at time zone 'Europe/Amsterdam') - interval '358 days')
-                                + interval '12 hours') at time zone 'Europe/Amsterdam';
+                                + interval '12 hours 59.999999 seconds') at time zone 'Europe/Amsterdam';
     closes_cur  timestamptz := (date_trunc('day', (now() at time zone 'Europe/Amsterdam') + interval '35 days')
-                                + interval '23 hours 59 minutes') at time zone 'Europe/Amsterdam';
+                                + interval '23 hours 59 minutes 59.999999 seconds') at time zone 'Europe/Amsterdam';
     u_beoordelaar uuid;
     u_beleid      uuid;
     u_aanbieder   uuid;
@@ -98,8 +98,7 @@ begin
                                 period_start, period_end, obligations, documents, declarations)
     values (t, scheme, y - 1, opens_prev, closes_prev, 8, now() - interval '420 days',
             make_date(y - 1, 1, 1), make_date(y - 1, 12, 31),
-            'Een activiteitenverslag en een financieel verslag uiterlijk 1 mei van het jaar na de subsidieperiode; '
-            || 'tussentijds melden als activiteiten niet of niet geheel doorgaan.',
+            'Tussentijds melden als activiteiten niet of niet geheel doorgaan.',
             array['begroting', 'jaarverslag', 'bestuurssamenstelling'],
             array['bestuur', 'vog', 'administratie', 'toegankelijk'])
     returning round_id into round_prev;
@@ -107,8 +106,7 @@ begin
                                 period_start, period_end, obligations, documents, declarations)
     values (t, scheme, y, now() - interval '14 days', closes_cur, 8, now() - interval '30 days',
             make_date(y, 1, 1), make_date(y, 12, 31),
-            'Een activiteitenverslag en een financieel verslag uiterlijk 1 mei van het jaar na de subsidieperiode; '
-            || 'tussentijds melden als activiteiten niet of niet geheel doorgaan.',
+            'Tussentijds melden als activiteiten niet of niet geheel doorgaan.',
             array['begroting', 'jaarverslag', 'bestuurssamenstelling'],
             array['bestuur', 'vog', 'administratie', 'toegankelijk'])
     returning round_id into round_cur;

@@ -3,6 +3,7 @@
 
 use crate::db::TenantTx;
 use crate::error::AppResult;
+use crate::subsidy::after::obligations::Obligations;
 use crate::subsidy::after::report_documents;
 use crate::subsidy::after::report_documents::ReportDocument;
 use crate::subsidy::after::settlement::{Duty, OWN_INITIATIVE_AFTER_WEEKS};
@@ -49,6 +50,8 @@ pub struct AfterGrant {
     pub granted_cents: i64,
     pub duty: Duty,
     pub due: Date,
+    /// Everything the grant obliges to: the one source of `duty` and `due`, and of the letter.
+    pub obligations: Obligations,
     pub report: Option<Report>,
     pub settlement: Option<Settlement>,
     pub paid_cents: i64,
@@ -106,11 +109,13 @@ pub async fn after_grant(
     .fetch_all(&mut **tx)
     .await?;
     let documents = report_documents::list(tx, application.application_id).await?;
+    let obligations = Obligations::of(round, granted);
     Ok(Some(AfterGrant {
         documents,
         granted_cents: granted,
-        duty: round.duty(granted),
-        due: round.accountability_due(),
+        duty: obligations.duty,
+        due: obligations.due,
+        obligations,
         paid_cents: payments.iter().filter(|p| p.4.is_some()).map(|p| p.3).sum(),
         scheduled: payments
             .iter()
@@ -148,11 +153,14 @@ pub struct AfterView {
     pub documents: Vec<crate::subsidy::after::report_documents::ReportDocument>,
     pub documents_missing: Vec<&'static str>,
     pub document_kinds: &'static [(&'static str, &'static str)],
+    /// What else the round asks of the recipient, as the decision letter says it.
+    pub other_obligations: String,
 }
 
 impl AfterView {
     pub fn of(a: crate::subsidy::after::after_grant::AfterGrant, today: time::Date) -> Self {
         Self {
+            other_obligations: a.obligations.other.clone(),
             duty: a.duty.text(),
             needs_report: a.duty != crate::subsidy::after::settlement::Duty::Direct
                 && a.report.is_none()

@@ -16,6 +16,9 @@ pub struct Due {
     pub due: Date,
     pub term: String,
     pub note: String,
+    /// Years this term (counted by the Algemene termijnenwet) reaches that no decree covers:
+    /// days declared equal to general holidays there are unknown.
+    pub uncovered: Vec<i32>,
 }
 
 impl Due {
@@ -90,6 +93,7 @@ pub async fn everything_of(db: &Db, tenant_id: uuid::Uuid, slug: &str) -> AppRes
                     due,
                     term,
                     note,
+                    uncovered: Vec::new(),
                 });
             }
         }
@@ -102,6 +106,7 @@ pub async fn everything_of(db: &Db, tenant_id: uuid::Uuid, slug: &str) -> AppRes
                     term: "de termijn die bij het verzoek om aanvulling is gegeven (Awb 4:5)"
                         .into(),
                     note: "Daarna mag de aanvraag buiten behandeling blijven.".into(),
+                    uncovered: Vec::new(),
                 });
             }
             let Some(after) =
@@ -125,6 +130,7 @@ pub async fn everything_of(db: &Db, tenant_id: uuid::Uuid, slug: &str) -> AppRes
                         "Zonder verantwoording kan ambtshalve worden vastgesteld vanaf {}.",
                         time_fmt::date(after.own_initiative_from())
                     ),
+                    uncovered: Vec::new(),
                 }),
                 Some(report) => settlements.push(Due {
                     what: format!("{} ({}): vaststellen", a.reference, a.provider_name),
@@ -132,10 +138,12 @@ pub async fn everything_of(db: &Db, tenant_id: uuid::Uuid, slug: &str) -> AppRes
                     due: time_fmt::to_amsterdam(report.submitted_at).date() + Duration::weeks(8),
                     term: "8 weken na ontvangst van de verantwoording (Awb 4:13)".into(),
                     note: String::new(),
+                    uncovered: Vec::new(),
                 }),
             }
         }
     }
+    let calendar = crate::termijnenwet::scope::current();
     let objections = crate::subsidy::after::objections::all(&mut tx)
         .await?
         .into_iter()
@@ -157,6 +165,7 @@ pub async fn everything_of(db: &Db, tenant_id: uuid::Uuid, slug: &str) -> AppRes
             } else {
                 "Buiten de termijn ontvangen.".into()
             },
+            uncovered: calendar.uncovered_years(o.sent_on, o.decision_due()),
         })
         .collect();
     let month_end = crate::subsidy::after::settlement::add_months(
@@ -182,6 +191,7 @@ pub async fn everything_of(db: &Db, tenant_id: uuid::Uuid, slug: &str) -> AppRes
                 "volgens het betaalschema van de verlening".into()
             },
             note: String::new(),
+            uncovered: Vec::new(),
         })
         .collect();
     tx.commit().await?;

@@ -27,6 +27,33 @@ struct DeadlinesPage {
     layout: Layout,
     groups: Vec<Group>,
     today: Date,
+    /// The decrees of the Algemene termijnenwet the terms count with, in words.
+    decrees: String,
+    /// The years terms on this page reach that no decree covers.
+    uncovered: Vec<i32>,
+}
+
+/// What the register knows of the decrees under art. 3(3), in a sentence.
+fn decrees_text(calendar: &crate::termijnenwet::Calendar) -> String {
+    match calendar.covered_span() {
+        Some((first, last)) => format!(
+            "De dagen die bij besluit gelijkgesteld zijn aan algemeen erkende feestdagen (zoals de vrijdag na \
+             Hemelvaartsdag) zijn in het register bekend voor {first} tot en met {last}."
+        ),
+        None if calendar.decrees().is_empty() => "Het register kent geen besluit dat dagen gelijkstelt aan algemeen \
+             erkende feestdagen: alleen weekenden, de feestdagen van de wet en Goede Vrijdag tellen."
+            .into(),
+        None => format!(
+            "De dagen die bij besluit gelijkgesteld zijn aan algemeen erkende feestdagen zijn in het register bekend \
+             voor de jaren {}.",
+            calendar
+                .decrees()
+                .iter()
+                .map(|d| format!("{} tot en met {}", d.first_year, d.last_year))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// GET /{tenant}/regelingen/termijnen
@@ -35,9 +62,17 @@ pub async fn deadlines_show(
     user: CurrentUser,
 ) -> AppResult<Response> {
     let groups = everything(&state, &user).await?;
+    let mut uncovered: Vec<i32> = groups
+        .iter()
+        .flat_map(|g| g.items.iter().flat_map(|d| d.uncovered.iter().copied()))
+        .collect();
+    uncovered.sort_unstable();
+    uncovered.dedup();
     render(&DeadlinesPage {
         layout: Layout::for_user(&user, "Termijnen", Some(Section::Schemes)),
         groups,
         today: time_fmt::today(),
+        decrees: decrees_text(&crate::termijnenwet::scope::current()),
+        uncovered,
     })
 }

@@ -14,6 +14,7 @@ pub mod objection_new_page;
 pub mod objection_outcome;
 pub mod objections;
 pub mod objections_page;
+pub mod obligations;
 pub mod payments;
 pub mod payments_page;
 pub mod reminders_job;

@@ -24,7 +24,10 @@ pub async fn send_due(state: &AppState) -> AppResult<usize> {
     let today = time_fmt::today();
     let mut sent = 0;
     for (tenant_id, slug, name) in tenants {
-        let groups = everything_of(&state.db, tenant_id, &slug).await?;
+        let calendar = state.calendars.get(state.db.pool()).await;
+        let groups =
+            crate::termijnenwet::scope::with(calendar, everything_of(&state.db, tenant_id, &slug))
+                .await?;
         let mut lines = Vec::new();
         for g in &groups {
             for d in g

@@ -1,33 +1,33 @@
 //! Legal terms computed from the dates entered, never typed by hand (Awb and the Algemene
 //! termijnenwet):
-//! - a term that ends on a Saturday, Sunday or a general holiday of the Algemene termijnenwet
-//!   (art. 1 and 3: Nieuwjaarsdag, Eerste en Tweede Paasdag, Hemelvaartsdag, Eerste en Tweede
-//!   Pinksterdag, Eerste en Tweede Kerstdag, Koningsdag, 5 mei) runs on to the next working day;
+//! - a term that ends on a Saturday, Sunday, a general holiday of the Algemene termijnenwet
+//!   (art. 3(1): Nieuwjaarsdag, tweede Paas- en Pinksterdag, Eerste en Tweede Kerstdag,
+//!   Hemelvaartsdag, Koningsdag, 5 mei), Goede Vrijdag (art. 3(2)) or a day a decree declares
+//!   equal (art. 3(3), such as the Friday after Hemelvaartsdag) runs on to the next working day,
+//!   by the calendar in force ([`crate::termijnenwet`]);
 //! - the objection term is six weeks from the day after the decision was sent (Awb 6:7, 6:8); an
 //!   objection received later is still on time when sent by post before the term ended and
 //!   received no later than a week after it (Awb 6:9);
 //! - an objection is decided within six weeks after the objection term ends (Awb 7:10), once
 //!   postponable by at most six weeks.
 
-use time::{Date, Duration, Weekday};
+use time::{Date, Duration};
 
 pub use crate::holidays::easter;
+use crate::termijnenwet::scope::current;
 
-/// A general holiday in the sense of the Algemene termijnenwet.
+/// A general holiday in the sense of the Algemene termijnenwet, or a day equal to one.
 pub fn is_holiday(day: Date) -> bool {
-    crate::holidays::on(day).is_some_and(|h| h.general)
+    current().is_holiday(day)
 }
 
 pub fn is_working_day(day: Date) -> bool {
-    !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) && !is_holiday(day)
+    current().is_working_day(day)
 }
 
 /// The last day of a term that nominally ends on `day`: moved to the next working day.
-pub fn extended(mut day: Date) -> Date {
-    while !is_working_day(day) {
-        day += Duration::days(1);
-    }
-    day
+pub fn extended(day: Date) -> Date {
+    current().extended(day)
 }
 
 /// The last day to object against a decision sent on `sent`.
@@ -84,8 +84,8 @@ mod tests {
         assert!(!is_holiday(date!(2025 - 04 - 27)));
         assert!(is_holiday(date!(2026 - 05 - 05)));
         assert!(
-            !is_holiday(date!(2026 - 04 - 03)),
-            "Goede Vrijdag is no general holiday"
+            is_holiday(date!(2026 - 04 - 03)),
+            "Goede Vrijdag is equal to a general holiday (art. 3(2))"
         );
     }
 
@@ -149,6 +149,36 @@ mod tests {
         assert_eq!(
             objection_deadline(date!(2027 - 03 - 16)),
             date!(2027 - 04 - 28)
+        );
+    }
+
+    #[test]
+    fn the_objection_term_skips_goede_vrijdag_and_the_declared_days() {
+        // Sent 12 February 2027: six weeks end on Goede Vrijdag 26 March, then the weekend,
+        // Eerste and Tweede Paasdag: Tuesday 30 March.
+        assert_eq!(
+            objection_deadline(date!(2027 - 02 - 12)),
+            date!(2027 - 03 - 30)
+        );
+        // Sent 26 March 2027: six weeks end on Friday 7 May, the day after Hemelvaartsdag that
+        // the decree for 2026–2028 declares equal: Monday 10 May. Without it, 7 May.
+        let decree = crate::termijnenwet::Decree {
+            title: "Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 en 26 mei 2028 met een algemeen erkende feestdag".into(),
+            first_year: 2026,
+            last_year: 2028,
+            days: vec![date!(2027 - 05 - 07)],
+        };
+        let calendar = std::sync::Arc::new(crate::termijnenwet::Calendar::new(vec![decree]));
+        let with_decree = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(crate::termijnenwet::scope::with(calendar, async {
+                objection_deadline(date!(2027 - 03 - 26))
+            }));
+        assert_eq!(with_decree, date!(2027 - 05 - 10));
+        assert_eq!(
+            objection_deadline(date!(2027 - 03 - 26)),
+            date!(2027 - 05 - 07)
         );
     }
 

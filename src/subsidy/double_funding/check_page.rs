@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::pseudonym::{fingerprint, new_key, parse_key};
+use super::screening::{holds_bsn, parse_upload};
 use super::store::{self, Overlap, Upload};
 use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
@@ -51,6 +52,9 @@ struct Page {
     results: Vec<Overlap>,
     periods_to_check: Vec<String>,
     errors: FormErrors,
+    /// What a partner sees of the counts, and the minimum upload, in words.
+    rule: String,
+    minimum: usize,
 }
 
 impl Page {
@@ -126,6 +130,8 @@ async fn page(
         results,
         periods_to_check,
         errors,
+        rule: super::disclosure::rule(state.settings.double_funding_minimum),
+        minimum: state.settings.double_funding_minimum,
     })?;
     // The page may show a new key once: never cached.
     response
@@ -222,23 +228,35 @@ async fn upload(
     };
     let mut errors = FormErrors::default();
     let period = form.periode.trim().to_string();
-    let period_ok = period.len() == 4 && period.chars().all(|c| c.is_ascii_digit())
-        || (period.len() == 7
-            && period[..4].chars().all(|c| c.is_ascii_digit())
-            && ["-Q1", "-Q2", "-Q3", "-Q4"].contains(&&period[4..]));
-    if !period_ok {
+    // A BSN typed where the period goes is never stored or shown back either.
+    let period_holds_bsn = holds_bsn(&period);
+    let period_ok =
+        period.is_ascii() && period.len() == 4 && period.chars().all(|c| c.is_ascii_digit())
+            || (period.is_ascii()
+                && period.len() == 7
+                && period[..4].chars().all(|c| c.is_ascii_digit())
+                && ["-Q1", "-Q2", "-Q3", "-Q4"].contains(&&period[4..]));
+    if period_holds_bsn {
+        errors.add(
+            "periode",
+            "De periode lijkt een burgerservicenummer te bevatten; er is niets opgeslagen en de invoer wordt niet \
+             teruggetoond. Vul de periode in als jaar (2027) of kwartaal (2027-Q1).",
+        );
+    } else if !period_ok {
         errors.add(
             "periode",
             "Vul de periode in als jaar (2027) of kwartaal (2027-Q1).",
         );
     }
-    let parsed = store::parse_upload(&form.pseudoniemen);
+    let parsed = parse_upload(&form.pseudoniemen, state.settings.double_funding_minimum);
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let key = store::current_key(&mut tx).await?;
+    let mut upload_holds_bsn = false;
     let (fingerprint, pseudonyms) = match parsed {
-        Ok(p) => p,
-        Err(message) => {
-            errors.add("pseudoniemen", message);
+        Ok(p) => (p.fingerprint, p.pseudonyms),
+        Err(refusal) => {
+            upload_holds_bsn = refusal.holds_bsn;
+            errors.add("pseudoniemen", refusal.message);
             (String::new(), Vec::new())
         }
     };
@@ -259,14 +277,16 @@ async fn upload(
     };
     if !errors.is_empty() {
         tx.commit().await?;
-        // A refused upload is never shown back if it held a BSN.
-        let kept = if errors
-            .get("pseudoniemen")
-            .is_some_and(|m| m.contains("burgerservicenummer"))
-        {
+        // A refused upload is never shown back if it held a BSN; nor is such a period.
+        let kept = if upload_holds_bsn {
             String::new()
         } else {
             form.pseudoniemen
+        };
+        let period = if period_holds_bsn {
+            String::new()
+        } else {
+            form.periode
         };
         return page(
             &state,
@@ -274,7 +294,7 @@ async fn upload(
             official,
             None,
             UploadForm {
-                periode: form.periode,
+                periode: period,
                 pseudoniemen: kept,
             },
             errors,

@@ -5,7 +5,9 @@
 //! the counts and deletes the pseudonyms. See [`pseudonym`] for what a pseudonym is.
 
 pub mod check_page;
+pub mod disclosure;
 pub mod pseudonym;
+pub mod screening;
 pub mod store;
 
 use axum::extract::DefaultBodyLimit;

@@ -55,31 +55,6 @@ pub fn pseudonym(key: &[u8], bsn: &str) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
-/// A line of an upload: a pseudonym (64 hex characters), else why not.
-pub enum Line {
-    Pseudonym([u8; 32]),
-    /// Something that passes the 11-proef: a BSN that must never be stored.
-    Bsn,
-    Wrong,
-}
-
-pub fn read_line(text: &str) -> Line {
-    let t = text.trim();
-    if bsn(t).is_some() {
-        return Line::Bsn;
-    }
-    let lower = t.to_ascii_lowercase();
-    if lower.len() == 64 && lower.chars().all(|c| c.is_ascii_hexdigit()) {
-        let mut out = [0u8; 32];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&lower[2 * i..2 * i + 2], 16).expect("hex checked");
-        }
-        Line::Pseudonym(out)
-    } else {
-        Line::Wrong
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,12 +83,5 @@ mod tests {
         assert_eq!(parse_key("zz"), None);
         assert_eq!(new_key().len(), 64);
         assert_eq!(fingerprint(&key).len(), 64);
-    }
-
-    #[test]
-    fn uploads_refuse_bsns() {
-        assert!(matches!(read_line("111222333"), Line::Bsn));
-        assert!(matches!(read_line(&"a".repeat(64)), Line::Pseudonym(_)));
-        assert!(matches!(read_line("hallo"), Line::Wrong));
     }
 }

@@ -3,7 +3,6 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::pseudonym::{read_line, Line};
 use crate::db::TenantTx;
 use crate::error::AppResult;
 
@@ -41,61 +40,6 @@ pub async fn rotate(tx: &mut TenantTx, fingerprint: &str, by: &str) -> AppResult
         .execute(&mut **tx)
         .await?
         .rows_affected())
-}
-
-/// What an upload's text holds: the key fingerprint line, then pseudonyms; or why not.
-pub fn parse_upload(text: &str) -> Result<(String, Vec<[u8; 32]>), String> {
-    let mut lines = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .enumerate();
-    let Some((_, first)) = lines.next() else {
-        return Err("Er zijn geen pseudoniemen. Maak ze eerst met de knop hierboven, of plak de uitvoer van voorzieningen pseudonymise.".into());
-    };
-    let Some(fingerprint) = first
-        .strip_prefix("sleutel;")
-        .map(|f| f.trim().to_ascii_lowercase())
-    else {
-        if matches!(read_line(first), Line::Bsn) {
-            return Err(bsn_refused(1));
-        }
-        return Err(
-            "De eerste regel moet ‘sleutel;…’ zijn, zoals de knop en het commando die maken."
-                .into(),
-        );
-    };
-    let mut out = Vec::new();
-    let mut wrong = Vec::new();
-    for (i, line) in lines {
-        match read_line(line) {
-            Line::Pseudonym(p) => out.push(p),
-            // Never stored, never echoed: the whole upload is refused.
-            Line::Bsn => return Err(bsn_refused(i + 1)),
-            Line::Wrong => wrong.push((i + 1).to_string()),
-        }
-        if out.len() > 100_000 {
-            return Err("Hoogstens 100.000 pseudoniemen per keer.".into());
-        }
-    }
-    if !wrong.is_empty() {
-        let shown: Vec<String> = wrong.iter().take(10).cloned().collect();
-        return Err(format!(
-            "Regel {} {} geen pseudoniem (64 tekens 0–9 en a–f). Er is niets opgeslagen.",
-            shown.join(", "),
-            if wrong.len() == 1 { "is" } else { "zijn" }
-        ));
-    }
-    out.sort_unstable();
-    out.dedup();
-    Ok((fingerprint, out))
-}
-
-fn bsn_refused(line: usize) -> String {
-    format!(
-        "Regel {line} lijkt een burgerservicenummer. Er is niets opgeslagen en niets bewaard: upload alleen \
-         pseudoniemen, gemaakt met de knop op deze pagina of met het commando voorzieningen pseudonymise."
-    )
 }
 
 /// Stores an upload's pseudonyms (one statement).

@@ -148,11 +148,11 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
             ),
         ]));
         parts.push(Part::Heading("Uw verplichtingen".into()));
-        parts.push(Part::Paragraph(if round.obligations.is_empty() {
-            "U besteedt de subsidie aan de activiteiten waarvoor zij is verleend.".into()
-        } else {
-            round.obligations.clone()
-        }));
+        // The same source as the application pages: the band of the amount granted, the day
+        // computed from the period and the round's months, and what else the round asks.
+        parts.push(Part::Facts(
+            crate::subsidy::after::obligations::Obligations::of(&round, granted).lines(),
+        ));
     }
     parts.push(Part::Heading("Motivering".into()));
     parts.push(Part::Paragraph(format!(

@@ -197,7 +197,9 @@ pub fn check(
         }
     };
     let opens_at = moment(form, "opent", "opent_datum", "de opening", &mut errors);
-    let closes_at = moment(form, "sluit", "sluit_datum", "de sluiting", &mut errors);
+    // "Tot en met HH:MM" includes all of that minute.
+    let closes_at =
+        moment(form, "sluit", "sluit_datum", "de sluiting", &mut errors).map(store::end_of_minute);
     if let Some(o) = opens_at {
         if o <= now {
             errors.add("opent_datum", "De ronde opent in de toekomst: plafond en verdeling worden bekendgemaakt voordat aanvragen kan.");

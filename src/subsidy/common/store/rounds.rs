@@ -65,6 +65,11 @@ impl Round {
     }
 
     pub fn phase(&self, now: OffsetDateTime) -> Phase {
+        // PostgreSQL keeps microseconds: compare at that precision, so the last microsecond of
+        // the closing minute (see [`end_of_minute`]) covers every instant of that microsecond.
+        let now = now
+            .replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
+            .unwrap_or(now);
         if now < self.opens_at {
             Phase::Announced
         } else if now <= self.closes_at {
@@ -74,7 +79,8 @@ impl Round {
         }
     }
 
-    /// Applications are accepted up to and including the closing second.
+    /// Applications are accepted up to and including the closing instant (for a round "tot en
+    /// met HH:MM", the last microsecond of that minute).
     pub fn accepts(&self, now: OffsetDateTime) -> bool {
         self.phase(now) == Phase::Open
     }
@@ -103,6 +109,17 @@ impl Round {
             Phase::Closed => "Gesloten",
         }
     }
+}
+
+/// The closing instant of a round "tot en met" the minute of `at`: its last microsecond (the
+/// precision PostgreSQL stores), so a submission at HH:MM:59.9 is on time and one at HH:MM+1:00
+/// is not (the Algemene termijnenwet's reading of a term given to a minute: all of it counts).
+pub fn end_of_minute(at: OffsetDateTime) -> OffsetDateTime {
+    let start = at
+        .replace_second(0)
+        .and_then(|t| t.replace_nanosecond(0))
+        .expect("0 is a valid second and nanosecond");
+    start + Duration::minutes(1) - Duration::microseconds(1)
 }
 
 const ROUND_COLUMNS: &str = "r.round_id, r.scheme_id, s.name as scheme_name, s.legal_basis, s.objection_body, \
@@ -291,6 +308,38 @@ mod tests {
         assert!(r.accepts(closes));
         assert!(!r.accepts(closes + second));
         assert_eq!(r.phase(closes + second), Phase::Closed);
+    }
+
+    #[test]
+    fn a_round_until_a_minute_takes_all_of_that_minute() {
+        // "Tot en met 7 december 2026, 13:22" (Amsterdam, winter time: 12:22 UTC).
+        let closes = end_of_minute(datetime!(2026-12-07 12:22 UTC));
+        assert_eq!(
+            closes,
+            datetime!(2026-12-07 12:22:59.999999 UTC),
+            "stored as the minute's last microsecond"
+        );
+        let r = round(datetime!(2026-12-01 08:00 UTC), closes);
+        assert!(r.accepts(datetime!(2026-12-07 12:22:00 UTC)), "HH:MM:00");
+        assert!(r.accepts(datetime!(2026-12-07 12:22:00.26 UTC)));
+        assert!(r.accepts(datetime!(2026-12-07 12:22:30 UTC)));
+        assert!(r.accepts(datetime!(2026-12-07 12:22:59 UTC)), "HH:MM:59");
+        assert!(
+            r.accepts(datetime!(2026-12-07 12:22:59.999999999 UTC)),
+            "the last nanosecond of the minute"
+        );
+        assert!(!r.accepts(datetime!(2026-12-07 12:23:00 UTC)), "HH:MM+1:00");
+        assert_eq!(end_of_minute(closes), closes, "idempotent");
+        assert_eq!(
+            end_of_minute(datetime!(2026-12-31 22:59:30.5 UTC)),
+            datetime!(2026-12-31 22:59:59.999999 UTC)
+        );
+        // The day of closing, for the decision term, stays the day typed.
+        assert_eq!(
+            crate::web::time_fmt::to_amsterdam(end_of_minute(datetime!(2026-12-31 22:59 UTC)))
+                .date(),
+            date!(2026 - 12 - 31)
+        );
     }
 
     #[test]
