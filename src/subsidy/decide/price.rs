@@ -126,7 +126,7 @@ pub fn rule_text(basis: PriceBasis, fee_deduction: i32) -> String {
         basis.label()
     );
     text.push_str(&format!(
-        " De {} mag niet € 0 zijn en het verwachte aantal deelnemers is ten hoogste 100.000. Vóór het \
+        " De kostenbasis ({}) mag niet € 0 zijn en het verwachte aantal deelnemers is ten hoogste 100.000. Vóór het \
          besluit markeert de rangschikking elke aanvraag waarvan de kosten per deelnemer lager zijn dan een \
          kwart van de mediaan van het onderdeel, of waarvan het verwachte aantal deelnemers hoger is dan \
          drie keer het aantal bezoekers vorig jaar van de genoemde voorzieningen in het register; een \
