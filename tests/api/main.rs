@@ -55,6 +55,7 @@ mod secret_links;
 mod security;
 mod subsidy;
 mod subsidy_after;
+mod subsidy_completion;
 mod subsidy_integrity;
 mod termijnenwet;
 mod throttling;

@@ -427,7 +427,11 @@ async fn completion_makes_a_new_version_and_the_original_stays_readable() {
     let r = beleid
         .post(
             &format!("/maastricht/regelingen/aanvragen/{id}/aanvulling"),
-            &[("reden", "Het jaarverslag is van 2019."), ("dagen", "14")],
+            &[
+                ("reden", "Het jaarverslag is van 2019."),
+                ("dagen", "14"),
+                ("onderdeel", "activiteiten"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -435,16 +439,16 @@ async fn completion_makes_a_new_version_and_the_original_stays_readable() {
     let page = aanbieder.get(&format!("/maastricht/aanvragen/{id}")).await;
     assert!(page.body.contains("Het jaarverslag is van 2019."));
     assert!(
-        page.body.contains("name=\"titel\""),
+        page.body.contains("name=\"activiteiten\""),
         "the applicant edits the new version"
     );
     let mut changed = COMPLETE.to_vec();
-    changed.retain(|(k, _)| *k != "titel");
-    changed.push(("titel", "Huiskamer De Brug (aangevuld)"));
+    changed.retain(|(k, _)| *k != "activiteiten");
+    changed.push(("activiteiten", "Vier ochtenden per week (aangevuld)"));
     let r = post_form(&mut aanbieder, id, &changed, "indienen").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let titles: Vec<(i32, String)> = sqlx::query_as(&format!(
-        "select version, title from subsidy_application_versions where application_id = '{id}' order by version"
+        "select version, activities from subsidy_application_versions where application_id = '{id}' order by version"
     ))
     .fetch_all(&app.db.admin)
     .await
@@ -452,8 +456,8 @@ async fn completion_makes_a_new_version_and_the_original_stays_readable() {
     assert_eq!(
         titles,
         vec![
-            (1, "Huiskamer De Brug".to_string()),
-            (2, "Huiskamer De Brug (aangevuld)".to_string())
+            (1, COMPLETE[1].1.to_string()),
+            (2, "Vier ochtenden per week (aangevuld)".to_string())
         ]
     );
     let review = beleid

@@ -357,7 +357,9 @@ async fn a_declared_conflict_binds_and_its_scores_do_not_count() {
 }
 
 /// The complete application of the tests with `changes` applied.
-fn complete_with(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn complete_with(
+    changes: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
     crate::subsidy::COMPLETE
         .iter()
         .map(|(k, v)| {

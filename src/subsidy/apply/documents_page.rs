@@ -12,6 +12,7 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::subsidy::apply::completion::{self, Editable};
 use crate::subsidy::common::files::{checked, room_for, Stored};
 use crate::subsidy::common::files_page::{read_upload, Reader};
 use crate::subsidy::common::nav_page::Ids;
@@ -21,6 +22,38 @@ use crate::web::ClientAddr;
 
 fn refuse(message: &str) -> Response {
     AppError::BadRequest(message.to_string()).into_response()
+}
+
+const NOT_ASKED: &str =
+    "De gemeente heeft niet om aanvulling van dit document gevraagd: het blijft zoals ingediend.";
+
+/// Whether documents of `kind` may change in the current version: always in a draft, in a
+/// completion only when it named them.
+async fn completion_names(
+    tx: &mut crate::db::TenantTx,
+    application: &store::Application,
+    round: &store::Round,
+    kind: &str,
+) -> AppResult<bool> {
+    if application.status != "aanvulling" {
+        return Ok(true);
+    }
+    let Some(current) = store::versions(tx, application.application_id)
+        .await?
+        .into_iter()
+        .find(|v| v.version == application.current_version)
+    else {
+        return Ok(false);
+    };
+    let category = store::round_categories(tx, round.round_id)
+        .await?
+        .into_iter()
+        .find(|c| c.category_id == application.category_id);
+    let Some(category) = category else {
+        return Ok(false);
+    };
+    let namable = completion::namable(round, &category);
+    Ok(Editable::of(&application.status, &current, &namable).document(kind))
 }
 
 /// POST /{tenant}/aanvragen/{id}/documenten (multipart: `soort`, `bestand`)
@@ -61,6 +94,9 @@ pub async fn document_upload(
     }
     if !round.documents.contains(&kind) {
         return Ok(refuse("Kies welk document u toevoegt."));
+    }
+    if !completion_names(&mut tx, &application, &round, &kind).await? {
+        return Ok(refuse(NOT_ASKED));
     }
     let (name, bytes, media_type) = match checked(file) {
         Ok(file) => file,
@@ -135,6 +171,22 @@ pub async fn document_delete(
         ));
     }
     let tenant_id = tx.tenant_id();
+    let kind: Option<String> = sqlx::query_scalar(
+        "select kind from subsidy_documents where tenant_id = $1 and application_id = $2 and version = $3 \
+         and document_id = $4",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(application.current_version)
+    .bind(document)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(kind) = kind else {
+        return Err(AppError::NotFound);
+    };
+    if !completion_names(&mut tx, &application, &round, &kind).await? {
+        return Ok(refuse(NOT_ASKED));
+    }
     let removed: Option<String> = sqlx::query_scalar(
         "delete from subsidy_documents where tenant_id = $1 and application_id = $2 and version = $3 and document_id = $4 \
          returning file_name",

@@ -18,6 +18,8 @@ use crate::error::{AppError, AppResult};
 use crate::form_errors::FormErrors;
 use crate::state::AppState;
 use crate::subsidy::after::after_grant::AfterView;
+use crate::subsidy::apply::completion::{self, Editable};
+use crate::subsidy::apply::completion_view::{document_code, locked_rows};
 use crate::subsidy::apply::form::{check_complete, edit_deadline, parse, stamp, RawApplication};
 use crate::subsidy::apply::save;
 use crate::subsidy::common::money::euro;
@@ -88,6 +90,11 @@ struct ApplicationPage {
     report_errors: FormErrors,
     /// The new decision date of a notice of delay (Awb 4:14) about this application.
     delayed_to: Option<String>,
+    /// What the applicant may change: everything in a draft, the named parts in a completion.
+    edit: Editable,
+    /// In a completion: what was asked, and the parts that stay as submitted.
+    asked: Vec<String>,
+    locked: Vec<(String, String)>,
 }
 
 /// GET /{tenant}/aanvragen/{id}
@@ -151,6 +158,16 @@ async fn page(
             versions.push(VersionView::build(&mut tx, id, v, &category).await?);
         }
     }
+    let namable = completion::namable(&round, &category);
+    let edit = Editable::of(&application.status, current, &namable);
+    let asked = match (&application.status[..], &current.completion_parts) {
+        ("aanvulling", Some(parts)) => completion::labels(parts, &namable),
+        _ => Vec::new(),
+    };
+    let locked = match versions.first() {
+        Some(submitted) if edit.limited() => locked_rows(submitted, &edit, &category),
+        _ => Vec::new(),
+    };
     let documents = view::documents(&mut tx, id, application.current_version).await?;
     let facilities = own_facilities(&mut tx, application.provider_id).await?;
     let decision =
@@ -187,7 +204,7 @@ async fn page(
             .collect(),
         documents_asked: store::DOCUMENTS
             .iter()
-            .filter(|(c, _)| round.documents.iter().any(|d| d == c))
+            .filter(|(c, _)| round.documents.iter().any(|d| d == c) && edit.document(c))
             .copied()
             .collect(),
         price_rule: crate::subsidy::decide::price::rule_text(basis, category.fee_deduction),
@@ -208,6 +225,9 @@ async fn page(
         report_form,
         report_errors,
         delayed_to,
+        edit,
+        asked,
+        locked,
     })?;
     Ok(if invalid || report_invalid {
         with_422(response)
@@ -217,6 +237,17 @@ async fn page(
 }
 
 impl ApplicationPage {
+    fn removable(&self, document: &DocumentRow) -> bool {
+        self.edit.document(document_code(document))
+    }
+
+    fn answers_editable(&self) -> bool {
+        self.category
+            .criteria
+            .iter()
+            .any(|c| !c.computed && self.edit.answer(&c.code))
+    }
+
     fn report_value(&self, key: &str) -> &str {
         self.report_form.get(key).map(String::as_str).unwrap_or("")
     }
@@ -284,6 +315,24 @@ pub async fn application_save(
         return closed_page(&state, &user, id, raw, errors).await;
     }
     let facilities = own_facilities(&mut tx, application.provider_id).await?;
+    let all_versions = store::versions(&mut tx, id).await?;
+    let current = all_versions
+        .iter()
+        .find(|v| v.version == application.current_version)
+        .ok_or(AppError::NotFound)?
+        .clone();
+    // A completion changes only what it named: the rest is taken from the submitted version.
+    let namable = completion::namable(&round, &category);
+    let edit = Editable::of(&application.status, &current, &namable);
+    let submitted = all_versions
+        .iter()
+        .rev()
+        .find(|v| v.version < current.version && v.submitted_at.is_some())
+        .filter(|_| edit.limited());
+    let raw = match submitted {
+        Some(s) => completion::limit_raw(raw, &RawApplication::from_version(s), &edit),
+        None => raw,
+    };
     let parsed = match parse(&raw, &round, &category, &facilities) {
         Ok(p) => p,
         Err(errors) => {
@@ -300,11 +349,10 @@ pub async fn application_save(
             .await;
         }
     };
-    let current = store::versions(&mut tx, id)
-        .await?
-        .into_iter()
-        .find(|v| v.version == application.current_version)
-        .ok_or(AppError::NotFound)?;
+    let parsed = match submitted {
+        Some(s) => completion::limit(parsed, s, &edit),
+        None => parsed,
+    };
     if raw.bewaard != stamp(current.saved_at) {
         tx.commit().await?;
         let mut errors = FormErrors::default();

@@ -5,6 +5,8 @@
 //! `AppState`); a `*_page.rs` file holds the templates and handlers and what only they use;
 //! plain files never import page files; only `mod.rs` wires handlers into the router.
 
+pub mod completion;
+pub mod completion_view;
 pub mod documents_page;
 pub mod form;
 pub mod form_page;

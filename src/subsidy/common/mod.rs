@@ -13,4 +13,5 @@ pub mod money;
 pub mod nav_page;
 pub mod store;
 pub mod terms;
+pub mod version_changes;
 pub mod view;

@@ -6,46 +6,84 @@ use crate::error::{AppError, AppResult};
 use crate::fields::long_text;
 use crate::form_errors::FormErrors;
 use crate::state::AppState;
+use crate::subsidy::apply::completion;
 use crate::subsidy::common::nav_page::{schemes_base, Ids};
 use crate::subsidy::common::store;
 use crate::subsidy::schemes::review_page::{review_page, ReviewForms};
 use crate::web::{time_fmt, ClientAddr};
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use serde::Deserialize;
 use serde_json::json;
 use time::Duration;
 
-#[derive(Debug, Default, Deserialize)]
-pub struct CompletionForm {
-    #[serde(default)]
+/// The request as typed: the reason, the term and the parts to complete (`onderdeel`, repeated).
+#[derive(Debug, Default)]
+struct CompletionForm {
     reden: String,
-    #[serde(default)]
     dagen: String,
+    parts: Vec<String>,
+}
+
+impl CompletionForm {
+    fn from_body(body: &[u8]) -> Self {
+        let mut form = Self::default();
+        for (key, value) in form_urlencoded::parse(body) {
+            match key.as_ref() {
+                "reden" => form.reden = value.into_owned(),
+                "dagen" => form.dagen = value.into_owned(),
+                "onderdeel" => form.parts.push(value.into_owned()),
+                _ => {}
+            }
+        }
+        form
+    }
+
+    fn again(self, errors: FormErrors) -> ReviewForms {
+        ReviewForms {
+            reason: self.reden,
+            days: self.dagen,
+            parts: self.parts,
+            errors,
+            ..ReviewForms::default()
+        }
+    }
 }
 
 /// POST /{tenant}/regelingen/aanvragen/{id}/aanvulling: asks the applicant to complete the
-/// application within a term (Awb 4:5). The submitted version stays as it was; the applicant
-/// edits a new version.
+/// named parts of the application within a term (Awb 4:5). The submitted version stays as it
+/// was; the applicant completes a new version in which only the named parts can change.
 pub async fn completion_request(
     State(state): State<AppState>,
     user: CurrentUser,
     ClientAddr(address): ClientAddr,
     ids: Ids,
-    Form(form): Form<CompletionForm>,
+    body: Bytes,
 ) -> AppResult<Response> {
     let id = ids.get("id");
+    let form = CompletionForm::from_body(&body);
     // Another tenant's or an unknown application is not found, whatever the form says.
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let known = store::application(&mut tx, id)
+    let Some(application) = store::application(&mut tx, id)
         .await?
-        .is_some_and(|a| a.status != "concept");
-    tx.commit().await?;
-    if !known {
+        .filter(|a| a.status != "concept")
+    else {
         return Err(AppError::NotFound);
-    }
+    };
+    let round = store::round_by_id(&mut tx, application.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let category = store::round_categories(&mut tx, round.round_id)
+        .await?
+        .into_iter()
+        .find(|c| c.category_id == application.category_id)
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let namable = completion::namable(&round, &category);
     let mut errors = FormErrors::default();
+    let parts = completion::chosen(&form.parts, &namable)
+        .map_err(|m| errors.add("onderdelen", m))
+        .unwrap_or_default();
     let reason = long_text(
         &form.reden,
         2000,
@@ -62,15 +100,11 @@ pub async fn completion_request(
         }
     };
     if !errors.is_empty() {
-        let forms = ReviewForms {
-            reason: form.reden,
-            days: form.dagen,
-            errors,
-            ..ReviewForms::default()
-        };
-        return review_page(&state, &user, id, forms, None).await;
+        return review_page(&state, &user, id, form.again(errors), None).await;
     }
+    // Under the application's lock: two officials asking at once open one new version.
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    store::lock_application(&mut tx, id).await?;
     let application = store::application(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -78,13 +112,7 @@ pub async fn completion_request(
         tx.commit().await?;
         let mut errors = FormErrors::default();
         errors.add("reden", "Om aanvulling vragen kan alleen bij een ingediende aanvraag waarover nog niet is besloten.");
-        let forms = ReviewForms {
-            reason: form.reden,
-            days: form.dagen,
-            errors,
-            ..ReviewForms::default()
-        };
-        return review_page(&state, &user, id, forms, None).await;
+        return review_page(&state, &user, id, form.again(errors), None).await;
     }
     // The term ends at the end of the last day, Amsterdam time.
     let last_day = time_fmt::today() + Duration::days(days);
@@ -94,16 +122,17 @@ pub async fn completion_request(
     sqlx::query(
         "insert into subsidy_application_versions (tenant_id, application_id, version, title, activities, \
             fixed_costs_cents, staff_costs_cents, activity_costs_cents, other_costs_cents, requested_cents, \
-            participants, reach, counter_service, answers, facility_ids, declarations, saved_by) \
+            participants, reach, counter_service, answers, facility_ids, declarations, saved_by, completion_parts) \
          select tenant_id, application_id, $3, title, activities, fixed_costs_cents, staff_costs_cents, \
             activity_costs_cents, other_costs_cents, requested_cents, participants, reach, counter_service, answers, \
-            facility_ids, declarations, saved_by \
+            facility_ids, declarations, saved_by, $5 \
          from subsidy_application_versions where tenant_id = $1 and application_id = $2 and version = $4",
     )
     .bind(tenant_id)
     .bind(id)
     .bind(next_version)
     .bind(application.current_version)
+    .bind(&parts)
     .execute(&mut *tx)
     .await?;
     // Documents stay with the version they were submitted with; the new version starts with the same set.
@@ -132,7 +161,8 @@ pub async fn completion_request(
     .await?;
     let event = Event::new("aanvulling gevraagd", "subsidieaanvraag", id)
         .before(json!({"status": "ingediend", "versie": application.current_version}))
-        .after(json!({"status": "aanvulling", "versie": next_version, "termijn_tot": time_fmt::date_time(due), "reden": reason}));
+        .after(json!({"status": "aanvulling", "versie": next_version, "termijn_tot": time_fmt::date_time(due), "reden": reason,
+            "aan_te_vullen": completion::labels(&parts, &namable)}));
     audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(

@@ -6,10 +6,12 @@ use crate::auth::roles::Section;
 use crate::error::{AppError, AppResult};
 use crate::form_errors::FormErrors;
 use crate::state::AppState;
+use crate::subsidy::apply::completion;
 use crate::subsidy::common::nav_page::{
     notice, round_href, schemes_base, with_422, Ids, NoticeQuery,
 };
 use crate::subsidy::common::store::{self, Application, Round};
+use crate::subsidy::common::version_changes::{changes, Change};
 use crate::subsidy::common::view::VersionView;
 use crate::web::layout::{render, Layout};
 use crate::web::time_fmt;
@@ -52,6 +54,20 @@ struct ReviewPage {
     lift_errors: FormErrors,
     /// The reason field of the lift form sent with errors, when it is on the page.
     lift_target: Option<String>,
+    /// The parts a completion can name, and whether the form as typed names each.
+    completion_parts: Vec<(completion::Part, bool)>,
+    /// What changed from each version to the next, newest first.
+    changes: Vec<VersionChanges>,
+}
+
+/// What changed from version `from` to version `to`, and what the completion asked for.
+struct VersionChanges {
+    from: i32,
+    to: i32,
+    /// `to` is still being completed.
+    draft: bool,
+    asked: Vec<String>,
+    changes: Vec<Change>,
 }
 
 /// One assessor's declaration as the official sees it, with the form to lift a conflict.
@@ -144,6 +160,8 @@ pub(in crate::subsidy) struct ReviewForms {
     /// The lifting of an assessor's conflict: (assessor, reason) as typed.
     pub(in crate::subsidy) lift: Option<(uuid::Uuid, String)>,
     pub(in crate::subsidy) lift_errors: FormErrors,
+    /// The parts named in the completion form as typed.
+    pub(in crate::subsidy) parts: Vec<String>,
 }
 
 /// The review page with the settlement form as typed and its errors.
@@ -180,6 +198,7 @@ pub(in crate::subsidy) async fn review_page(
         settlement_errors,
         lift,
         lift_errors,
+        parts: typed_parts,
     } = forms;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = store::application(&mut tx, id)
@@ -197,12 +216,36 @@ pub(in crate::subsidy) async fn review_page(
         .into_iter()
         .find(|c| c.category_id == application.category_id)
         .ok_or(AppError::NotFound)?;
+    let stored = store::versions(&mut tx, id).await?;
     let mut versions = Vec::new();
-    for v in store::versions(&mut tx, id).await?.iter().rev() {
+    for v in stored.iter().rev() {
         if v.submitted_at.is_some() || v.version == application.current_version {
             versions.push(VersionView::build(&mut tx, id, v, &category).await?);
         }
     }
+    let namable = completion::namable(&round, &category);
+    let changes = versions
+        .windows(2)
+        .map(|pair| VersionChanges {
+            from: pair[1].version,
+            to: pair[0].version,
+            draft: pair[0].submitted.is_none(),
+            asked: stored
+                .iter()
+                .find(|v| v.version == pair[0].version)
+                .and_then(|v| v.completion_parts.as_deref())
+                .map(|p| completion::labels(p, &namable))
+                .unwrap_or_default(),
+            changes: changes(&pair[1], &pair[0]),
+        })
+        .collect();
+    let completion_parts = namable
+        .into_iter()
+        .map(|p| {
+            let typed = typed_parts.contains(&p.code);
+            (p, typed)
+        })
+        .collect();
     let after =
         crate::subsidy::after::after_grant::after_grant(&mut tx, &application, &round).await?;
     let objections = crate::subsidy::after::objections::all(&mut tx)
@@ -323,6 +366,8 @@ pub(in crate::subsidy) async fn review_page(
         lift_target,
         lift_reason: lift.map(|(_, r)| r).unwrap_or_default(),
         lift_errors,
+        completion_parts,
+        changes,
     };
     let response = render(&page)?;
     Ok(if invalid {

@@ -149,6 +149,8 @@ pub struct Version {
     pub declarations: Vec<String>,
     pub saved_at: OffsetDateTime,
     pub submitted_at: Option<OffsetDateTime>,
+    /// The parts a completion asked for, on the version it opened (see `apply::completion`).
+    pub completion_parts: Option<Vec<String>>,
 }
 
 impl Version {
@@ -169,7 +171,7 @@ pub async fn versions(tx: &mut TenantTx, application_id: Uuid) -> AppResult<Vec<
     Ok(sqlx::query_as(
         "select version, title, activities, fixed_costs_cents, staff_costs_cents, activity_costs_cents, \
                 other_costs_cents, requested_cents, participants, reach, counter_service, answers, facility_ids, \
-                declarations, saved_at, submitted_at \
+                declarations, saved_at, submitted_at, completion_parts \
          from subsidy_application_versions where tenant_id = $1 and application_id = $2 order by version",
     )
     .bind(tenant_id)
@@ -220,7 +222,8 @@ pub async fn current_versions(
     let versions: Vec<(Uuid, Version)> = sqlx::query_as::<_, VersionWithId>(
         "select v.application_id, v.version, v.title, v.activities, v.fixed_costs_cents, v.staff_costs_cents, \
                 v.activity_costs_cents, v.other_costs_cents, v.requested_cents, v.participants, v.reach, \
-                v.counter_service, v.answers, v.facility_ids, v.declarations, v.saved_at, v.submitted_at \
+                v.counter_service, v.answers, v.facility_ids, v.declarations, v.saved_at, v.submitted_at, \
+                v.completion_parts \
          from subsidy_applications a \
          join subsidy_application_versions v on v.tenant_id = a.tenant_id and v.application_id = a.application_id \
               and v.version = a.current_version \
