@@ -27,6 +27,11 @@ impl FormErrors {
         self.0.is_empty()
     }
 
+    /// Keeps the errors of the fields for which `keep` holds.
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.0.retain(|(field, _)| keep(field));
+    }
+
     pub fn items(&self) -> &[(Cow<'static, str>, String)] {
         &self.0
     }

@@ -196,6 +196,16 @@ async fn a_completion_changes_only_the_named_parts() {
     .await;
     assert_eq!(sent, StatusCode::SEE_OTHER);
 
+    // What was not asked does not block: a document the round asks for but the completion did
+    // not name (here one the round added later) is not the applicant's to complete now.
+    app.db
+        .admin
+        .execute_sql(&format!(
+            "update subsidy_rounds set documents = documents || '{{activiteitenplan}}' \
+             where round_id = (select round_id from subsidy_applications where application_id = '{id}')"
+        ))
+        .await;
+
     // The issue's attempt: 90.000 asked, vaste lasten 0, ten million participants.
     let attempt = complete_with(&[
         ("titel", "Iets heel anders"),

@@ -167,9 +167,32 @@ impl Editable {
         self.has(&document_part(code))
     }
 
-    /// Some document may be added or removed.
-    pub fn any_document(&self, round: &Round) -> bool {
-        round.documents.iter().any(|d| self.document(d))
+    /// Whether the applicant can fix what the form reports at `field`: in a completion, a
+    /// part that was not named is not the applicant's to complete, so it does not block.
+    pub fn may_fix(&self, field: &str) -> bool {
+        if self.all {
+            return true;
+        }
+        match field {
+            "activiteiten" => self.activities(),
+            "bereik" => self.reach(),
+            "verklaring" => self.declarations(),
+            "documenten" => true,
+            f => f
+                .strip_prefix("antwoord_")
+                .is_some_and(|code| self.answer(code)),
+        }
+    }
+
+    /// The document kinds of `round` a completion leaves as they were: they count as present,
+    /// since the applicant was not asked for them.
+    pub fn documents_not_asked(&self, round: &Round) -> Vec<String> {
+        round
+            .documents
+            .iter()
+            .filter(|d| !self.document(d))
+            .cloned()
+            .collect()
     }
 }
 
@@ -291,6 +314,9 @@ mod tests {
         assert!(!e.answer("resultaat"));
         assert!(!e.activities() && !e.reach() && !e.declarations());
         assert!(!e.document("jaarverslag"));
+        assert!(e.may_fix("antwoord_samenwerking") && e.may_fix("documenten"));
+        assert!(!e.may_fix("antwoord_resultaat") && !e.may_fix("gevraagd"));
+        assert!(!e.may_fix("verklaring") && !e.may_fix("titel"));
         let all = Editable::everything();
         assert!(all.core() && all.answer("x") && all.document("y"));
         // A completion asked before parts were named: never the amounts.

@@ -39,7 +39,10 @@ pub fn locked_rows(
         },
     ));
     for line in &submitted.budget {
-        rows.push((line.label.clone(), line.text.clone()));
+        rows.push((
+            format!("Begroting: {}", line.label.to_lowercase()),
+            line.text.clone(),
+        ));
     }
     rows.push(("Gevraagde subsidie".into(), submitted.requested.clone()));
     for c in category.criteria.iter().filter(|c| !c.computed) {

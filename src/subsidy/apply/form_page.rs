@@ -374,8 +374,10 @@ pub async fn application_save(
         .await;
     }
     if submit {
-        let kinds = save::document_codes(&mut tx, id, application.current_version).await?;
-        let errors = check_complete(&parsed, &round, &category, &kinds);
+        let mut kinds = save::document_codes(&mut tx, id, application.current_version).await?;
+        kinds.extend(edit.documents_not_asked(&round));
+        let mut errors = check_complete(&parsed, &round, &category, &kinds);
+        errors.retain(|field| edit.may_fix(field));
         if !errors.is_empty() {
             // Nothing typed is lost: the draft is kept, then the form comes back with what is missing.
             let version = application.current_version;
