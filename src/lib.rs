@@ -51,6 +51,10 @@ pub fn app(state: AppState) -> Router {
             "/{tenant}/account/wachtwoord",
             get(auth::password_change::change_form).post(auth::password_change::change),
         )
+        .route(
+            "/{tenant}/account/tweede-factor",
+            get(auth::second_factor_page::show).post(auth::second_factor_page::change),
+        )
         .route_layer(from_fn_with_state(
             Section::Home,
             auth::access::require_section,
@@ -68,6 +72,15 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/inloggen",
             get(auth::login::login_form).post(auth::login::login),
+        )
+        .route(
+            "/inloggen/code",
+            get(auth::second_factor_login::code_form).post(auth::second_factor_login::code_submit),
+        )
+        .route(
+            "/inloggen/tweede-factor",
+            get(auth::second_factor_login::setup_form)
+                .post(auth::second_factor_login::setup_submit),
         )
         .route("/uitloggen", axum::routing::post(auth::login::logout))
         .route(

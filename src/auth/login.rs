@@ -12,8 +12,9 @@ use uuid::Uuid;
 use crate::audit::{self, Actor, Event, Outcome};
 use crate::auth::access::is_local_path;
 use crate::auth::current_user::{CurrentUser, MaybeUser};
+use crate::auth::login_challenge::{self, Purpose};
 use crate::auth::session;
-use crate::auth::{cookies, csrf, password, throttle};
+use crate::auth::{cookies, csrf, password, second_factor, throttle};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};
@@ -33,6 +34,7 @@ pub struct LoginQuery {
     terug: Option<String>,
     uitgelogd: Option<String>,
     wachtwoord: Option<String>,
+    tweede_factor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +67,9 @@ pub async fn login_form(
         return Ok(Redirect::to(&user.href("/")).into_response());
     }
     let notice = match (query.uitgelogd.as_deref(), query.wachtwoord.as_deref()) {
+        _ if query.tweede_factor.is_some() => {
+            Some("Log opnieuw in: de stap voor de tweede factor is verlopen of al afgerond.")
+        }
         (Some(_), _) => Some("U bent uitgelogd."),
         (_, Some("gewijzigd")) => {
             Some("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord.")
@@ -187,22 +192,68 @@ pub async fn login(
 
     throttle::succeeded(pool, &email).await?;
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
+    // A second factor when the user has one, or must have one and sets it up first.
+    let mode = second_factor::mode(pool, user.tenant_id).await?;
+    let has_factor = second_factor::enabled(&mut tx, user.user_id).await?;
+    let roles = second_factor::roles(&mut tx, user.user_id).await?;
+    if has_factor || mode.requires(&roles) {
+        let (purpose, path) = if has_factor {
+            (Purpose::Code, "/inloggen/code")
+        } else {
+            (Purpose::Setup, "/inloggen/tweede-factor")
+        };
+        let value = login_challenge::create(&mut tx, user.user_id, purpose, &back).await?;
+        let event = Event::new("wachtwoord juist", "gebruiker", user.user_id).after(
+            serde_json::json!({"tweede_factor": if has_factor { "gevraagd" } else { "instellen" }}),
+        );
+        audit::record(&mut tx, &actor(Some(user.user_id)), event).await?;
+        tx.commit().await?;
+        let mut response = Redirect::to(path).into_response();
+        let name = cookies::name(&state.settings, login_challenge::COOKIE);
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookies::set(
+                &state.settings,
+                &name,
+                &value,
+                Some(login_challenge::LIFETIME),
+            ),
+        );
+        return Ok(response);
+    }
     if let Some(previous) = current.filter(|c| c.tenant_id == user.tenant_id) {
         session::end(&mut tx, &previous.session_hash).await?;
     }
-    let session_id = session::create(&mut tx, user.user_id).await?;
-    audit::record(
-        &mut tx,
+    start_session(
+        &state,
+        tx,
+        user.user_id,
+        &user.tenant_slug,
+        &back,
         &actor(Some(user.user_id)),
         Event::new("login", "gebruiker", user.user_id),
     )
-    .await?;
-    tx.commit().await?;
+    .await
+}
 
-    let target = if back.starts_with(&format!("/{}/", user.tenant_slug)) {
-        back
+/// Starts the session of `user_id` (audited as `event`) and sends the user to `back` when it
+/// is a page of their tenant, else to their start page.
+pub async fn start_session(
+    state: &AppState,
+    mut tx: crate::db::TenantTx,
+    user_id: Uuid,
+    tenant_slug: &str,
+    back: &str,
+    actor: &Actor,
+    event: Event<'_>,
+) -> AppResult<Response> {
+    let session_id = session::create(&mut tx, user_id).await?;
+    audit::record(&mut tx, actor, event).await?;
+    tx.commit().await?;
+    let target = if back.starts_with(&format!("/{tenant_slug}/")) {
+        back.to_string()
     } else {
-        format!("/{}/", user.tenant_slug)
+        format!("/{tenant_slug}/")
     };
     let mut response = Redirect::to(&target).into_response();
     let name = cookies::name(&state.settings, cookies::SESSION);

@@ -168,6 +168,20 @@ pub async fn end_all(tx: &mut TenantTx, user_id: Uuid) -> AppResult<()> {
     Ok(())
 }
 
+/// Ends every session of a user but the one `keep` names (the second factor changed).
+pub async fn end_others(tx: &mut TenantTx, user_id: Uuid, keep: &[u8]) -> AppResult<()> {
+    let tenant_id = tx.tenant_id();
+    sqlx::query(
+        "delete from sessions where tenant_id = $1 and user_id = $2 and session_hash <> $3",
+    )
+    .bind(tenant_id)
+    .bind(user_id)
+    .bind(keep)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

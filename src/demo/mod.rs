@@ -97,6 +97,13 @@ async fn load_tenant(mut tx: Tx, demo: &DemoTenant, hash: &str) -> Result<Tx, St
         cbs_code: demo.cbs_code.map(Into::into),
     };
     let tenant_id = tenants::create(&mut tx, &tenant).await?;
+    // The demo keeps passwords alone, so anyone can try every role; a real tenant asks its
+    // beheerders for a second factor (README).
+    sqlx::query("update tenants set second_factor = 'geen' where tenant_id = $1")
+        .bind(tenant_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| e.to_string())?;
     let mut tenant_tx = TenantTx::adopt(tx, tenant_id)
         .await
         .map_err(|e| e.to_string())?;

@@ -51,6 +51,7 @@ mod restore_running;
 mod roles;
 mod round_closing;
 mod scale_out;
+mod second_factor;
 mod secret_links;
 mod security;
 mod subsidy;
