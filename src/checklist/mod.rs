@@ -9,6 +9,7 @@
 
 pub mod bouwstenen;
 pub mod coverage;
+pub mod coverage_page;
 pub mod demand;
 pub mod demand_csv;
 pub mod demand_form;
@@ -43,7 +44,7 @@ pub fn router() -> Router<AppState> {
     let limit = DefaultBodyLimit::max(MAX_IMPORT_BYTES + 64 * 1024);
     Router::new()
         .route("/{tenant}/checklist", get(inventory_page::checklist_show))
-        .route("/{tenant}/checklist/dekking", get(coverage::coverage_show))
+        .route("/{tenant}/checklist/dekking", get(coverage_page::coverage_show))
         .route(
             "/{tenant}/checklist/overzicht",
             get(overview::overview_show),

@@ -23,6 +23,8 @@ pub struct Layout {
     pub csrf_token: String,
     /// A confirmation shown at the top of the page ("Opgeslagen.").
     pub notice: Option<String>,
+    /// A data page with wide tables: the main column may use the full width of the window.
+    pub wide: bool,
 }
 
 impl Layout {
@@ -50,6 +52,7 @@ impl Layout {
             nav,
             csrf_token: user.csrf_token.clone(),
             notice: None,
+            wide: false,
         }
     }
 
@@ -64,7 +67,14 @@ impl Layout {
             nav: Vec::new(),
             csrf_token,
             notice: None,
+            wide: false,
         }
+    }
+
+    /// The page holds wide tables (a matrix, a ranking): use the full width.
+    pub fn wide(mut self) -> Self {
+        self.wide = true;
+        self
     }
 
     pub fn with_notice(mut self, notice: Option<&str>) -> Self {
