@@ -220,8 +220,16 @@ pub async fn entry_update(
         Ok(parsed) => parsed,
         Err(errors) => {
             edits.errors = errors;
-            return inventory_page::page(&mut tx, &user, gemeenten, gemeente, view, None, Some(edits))
-                .await;
+            return inventory_page::page(
+                &mut tx,
+                &user,
+                gemeenten,
+                gemeente,
+                view,
+                None,
+                Some(edits),
+            )
+            .await;
         }
     };
     let refuse = |mut edits: Edits| {
@@ -241,10 +249,28 @@ pub async fn entry_update(
     if !unchanged(&current, status, &note) {
         let actor = Actor::user(&user, &address);
         let who = (code.as_str(), name.as_str());
-        if !write_entry(&mut tx, &actor, &user, &gemeente, who, (status, &note), &current).await? {
+        if !write_entry(
+            &mut tx,
+            &actor,
+            &user,
+            &gemeente,
+            who,
+            (status, &note),
+            &current,
+        )
+        .await?
+        {
             let edits = refuse(edits);
-            return inventory_page::page(&mut tx, &user, gemeenten, gemeente, view, None, Some(edits))
-                .await;
+            return inventory_page::page(
+                &mut tx,
+                &user,
+                gemeenten,
+                gemeente,
+                view,
+                None,
+                Some(edits),
+            )
+            .await;
         }
         tx.commit().await?;
     }

@@ -135,8 +135,16 @@ pub async fn group_update(
             edits.conflict = true;
             conflicted.insert(code.clone());
             refresh_versions(&mut edits, &conflicted, &latest);
-            return inventory_page::page(&mut tx, &user, gemeenten, gemeente, view, None, Some(edits))
-                .await;
+            return inventory_page::page(
+                &mut tx,
+                &user,
+                gemeenten,
+                gemeente,
+                view,
+                None,
+                Some(edits),
+            )
+            .await;
         }
     }
     tx.commit().await?;

@@ -228,7 +228,10 @@ mod tests {
     #[test]
     fn fingerprints_tell_status_and_note_apart() {
         assert_eq!(fingerprint("onbekend", ""), fingerprint("onbekend", ""));
-        assert_ne!(fingerprint("onbekend", ""), fingerprint("niet_aanwezig", ""));
+        assert_ne!(
+            fingerprint("onbekend", ""),
+            fingerprint("niet_aanwezig", "")
+        );
         assert_ne!(fingerprint("onbekend", "x"), fingerprint("onbekend", "y"));
         assert_eq!(fingerprint("onbekend", "").len(), 16);
     }

@@ -44,7 +44,10 @@ pub fn router() -> Router<AppState> {
     let limit = DefaultBodyLimit::max(MAX_IMPORT_BYTES + 64 * 1024);
     Router::new()
         .route("/{tenant}/checklist", get(inventory_page::checklist_show))
-        .route("/{tenant}/checklist/dekking", get(coverage_page::coverage_show))
+        .route(
+            "/{tenant}/checklist/dekking",
+            get(coverage_page::coverage_show),
+        )
         .route(
             "/{tenant}/checklist/overzicht",
             get(overview::overview_show),

@@ -40,11 +40,7 @@ const GROUPS: [(&str, &[Section]); 6] = [
     ("Checklist", &[Section::Checklist]),
     (
         "Subsidies",
-        &[
-            Section::Schemes,
-            Section::Applications,
-            Section::Assessment,
-        ],
+        &[Section::Schemes, Section::Applications, Section::Assessment],
     ),
     (
         "Beheer",

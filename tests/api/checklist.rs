@@ -89,6 +89,7 @@ fn type_item<'a>(body: &'a str, code: &str) -> &'a str {
     let end = [
         rest.find("<li class=\"checklist-item"),
         rest.find("</section>"),
+        rest.find("</details>"),
     ]
     .into_iter()
     .flatten()
@@ -180,7 +181,7 @@ async fn the_inventory_derives_aanwezig_and_records_statuses_in_the_audit_trail(
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert_eq!(
         saved.location.as_deref(),
-        Some("/almelo/checklist?gemeente=GM0141&melding=opgeslagen#type-housing_first")
+        Some("/almelo/checklist?gemeente=GM0141&open=wonen&melding=opgeslagen#type-housing_first")
     );
     assert_eq!(
         entry(&app, "GM0141", "housing_first").await,
@@ -262,7 +263,7 @@ async fn the_inventory_derives_aanwezig_and_records_statuses_in_the_audit_trail(
             .await
             .location
             .as_deref(),
-        Some("/almelo/checklist#type-housing_first")
+        Some("/almelo/checklist?open=wonen#type-housing_first")
     );
 }
 
@@ -332,7 +333,8 @@ async fn wrong_input_and_a_concurrent_change_are_refused_with_the_input_kept() {
         .contains("Iemand anders heeft ‘Housing First’ intussen gewijzigd"));
     let item = type_item(&second.body, "housing_first");
     assert!(
-        item.contains(">Tweede</textarea>") && item.contains("name=\"version\" value=\"1\""),
+        item.contains(">Tweede</textarea>")
+            && item.contains("name=\"version-housing_first\" value=\"1\""),
         "{item}"
     );
     assert!(item.contains("<option value=\"niet_van_toepassing\" selected>"));

@@ -43,6 +43,7 @@ mod pilot_business_case;
 mod pilot_health;
 mod referral_changes;
 mod referral_races;
+mod region_pages;
 mod register;
 mod register_capacity;
 mod register_closures;
