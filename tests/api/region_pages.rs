@@ -258,7 +258,7 @@ async fn the_coverage_matrix_is_compact_with_the_regio_first_and_filters() {
     let after_type = &head[head.find("</th>").unwrap() + 5..];
     assert!(after_type.starts_with("<th scope=\"col\" class=\"coverage__region\">Regio</th>"));
     // Status in text beside the colour.
-    assert!(page.body.contains("coverage__cell--onbekend\"><span aria-hidden=\"true\">?</span><span class=\"visually-hidden\">onbekend</span>"));
+    assert!(page.body.contains("coverage__cell--onbekend\"><span aria-hidden=\"true\">?</span> <span class=\"visually-hidden\">onbekend</span>"));
 
     let gaps = b.get("/twente/checklist/dekking?ontbrekend=1").await;
     let innovations = b.get("/twente/checklist/dekking?innovatief=1").await;
