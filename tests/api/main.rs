@@ -7,6 +7,7 @@ mod browser;
 mod browser_checklist;
 mod browser_lookup;
 mod browser_pilot;
+mod browser_region;
 mod browser_register;
 mod browser_subsidy;
 mod checklist;
