@@ -118,7 +118,7 @@ pub fn app(state: AppState) -> Router {
             web::headers::security_headers,
         ))
         .layer(from_fn_with_state(state.clone(), web::limits::time_limit))
-        .layer(from_fn(web::observe::observe))
+        .layer(from_fn_with_state(state.clone(), web::observe::observe))
         .with_state(state)
 }
 

@@ -3,22 +3,14 @@
 
 use std::collections::HashMap;
 
-use askama::Template;
-use axum::extract::State;
-use axum::response::Response;
 use uuid::Uuid;
 
-use super::nav::{subnav, Tab};
 use super::scope::{self, Gemeente};
 use super::status::Status;
 use super::store::{self, ChecklistType};
-use crate::auth::current_user::CurrentUser;
-use crate::auth::roles::Section;
 use crate::db::TenantTx;
 use crate::error::AppResult;
 use crate::register::lists;
-use crate::state::AppState;
-use crate::web::layout::{render, Layout, NavItem};
 
 pub struct Cell {
     pub count: i64,
@@ -52,10 +44,55 @@ impl MatrixRow {
     }
 }
 
+/// What the compact matrix shows: only gaps, only innovations, or both (every type that
+/// passes all chosen filters).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowFilter {
+    pub only_gaps: bool,
+    pub only_innovations: bool,
+}
+
+impl RowFilter {
+    pub fn keeps(&self, row: &MatrixRow) -> bool {
+        (!self.only_gaps || row.gap()) && (!self.only_innovations || row.t.innovative)
+    }
+
+    pub fn active(&self) -> bool {
+        self.only_gaps || self.only_innovations
+    }
+}
+
 pub struct MatrixGroup {
     pub code: String,
     pub name: String,
     pub rows: Vec<MatrixRow>,
+}
+
+impl MatrixGroup {
+    /// Types absent in every gemeente.
+    pub fn gaps(&self) -> usize {
+        self.rows.iter().filter(|r| r.gap()).count()
+    }
+
+    pub fn innovations(&self) -> usize {
+        self.rows.iter().filter(|r| r.t.innovative).count()
+    }
+
+    pub fn shown(&self, filter: &RowFilter) -> usize {
+        self.rows.iter().filter(|r| filter.keeps(r)).count()
+    }
+
+    /// Per gemeente: the number of types of this group present there.
+    pub fn present(&self, gemeenten: usize) -> Vec<usize> {
+        (0..gemeenten)
+            .map(|i| self.rows.iter().filter(|r| r.cells[i].count > 0).count())
+            .collect()
+    }
+
+    /// Types of this group present somewhere in the regio.
+    pub fn present_in_region(&self) -> usize {
+        self.rows.len() - self.gaps()
+    }
 }
 
 pub struct Matrix {
@@ -164,32 +201,4 @@ pub async fn load(tx: &mut TenantTx) -> AppResult<Matrix> {
         })
         .collect();
     Ok(Matrix { gemeenten, groups })
-}
-
-#[derive(Template)]
-#[template(path = "checklist/coverage.html")]
-struct CoveragePage {
-    layout: Layout,
-    subnav: Vec<NavItem>,
-    base: String,
-    matrix: Matrix,
-    regio: bool,
-}
-
-/// GET /{tenant}/checklist/dekking
-pub async fn coverage_show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let matrix = load(&mut tx).await?;
-    tx.commit().await?;
-    let regio = matrix.gemeenten.len() > 1;
-    render(&CoveragePage {
-        layout: Layout::for_user(&user, "Dekking", Some(Section::Checklist)),
-        subnav: subnav(&user, Tab::Coverage),
-        base: user.section_href(Section::Checklist),
-        matrix,
-        regio,
-    })
 }

@@ -1,25 +1,17 @@
 //! The inventory: for one gemeente, every facility type per levensgebied with the facilities
-//! that count there, the (derived or recorded) status, the note and the progress.
+//! that count there, the (derived or recorded) status, the note and the progress. The page
+//! ([`super::inventory_page`]) shows one form per levensgebied, folded; this file holds what
+//! it is built from: the rows, the filter, which group is open, and the fingerprint that tells
+//! a type the user changed from one they only sent back.
 
 use std::collections::HashMap;
 
-use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::nav::{subnav, with_status, Tab};
-use super::scope::{self, Gemeente, GemeenteQuery};
-use super::status::{Choice, Status};
-use super::store::{self, ChecklistType, Entry, Listed};
-use crate::auth::current_user::CurrentUser;
-use crate::auth::roles::Section;
-use crate::db::TenantTx;
-use crate::error::AppResult;
+use super::status::Status;
+use super::store::{ChecklistType, Entry, Listed};
 use crate::register::lists;
-use crate::state::AppState;
-use crate::web::layout::{render, Layout, NavItem};
 
 /// A message at one field of one type's form.
 #[derive(Debug, Clone)]
@@ -35,9 +27,72 @@ pub struct Edit {
     pub status: String,
     pub note: String,
     pub version: i32,
+    /// The fingerprint of what the form showed ([`fingerprint`]).
+    pub was: String,
+}
+
+/// A refused save: the input of every type in the form, and why.
+#[derive(Debug, Clone, Default)]
+pub struct Edits {
+    pub rows: Vec<Edit>,
     pub errors: Vec<FieldError>,
-    /// Someone else saved this type in between: 409 instead of 422.
+    /// Someone else saved a type in between: 409 instead of 422.
     pub conflict: bool,
+    /// The levensgebied whose form was sent: it stays open.
+    pub levensgebied: String,
+}
+
+/// The fingerprint of a status and note as a form shows them: sent back unchanged, it says
+/// the user left that type alone, so a save by someone else in between is no conflict.
+pub fn fingerprint(status: &str, note: &str) -> String {
+    let digest = Sha256::digest(format!("{status}\u{0}{note}").as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Which types the inventory shows: all, only the ones not yet assessed, or only the ones
+/// recorded as missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Filter {
+    #[default]
+    All,
+    Unknown,
+    Missing,
+}
+
+impl Filter {
+    /// `?filter=`: anything else shows all.
+    pub fn parse(input: Option<&str>) -> Filter {
+        match input.map(str::trim) {
+            Some("onbekend") => Filter::Unknown,
+            Some("ontbrekend") => Filter::Missing,
+            _ => Filter::All,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Filter::All => "",
+            Filter::Unknown => "onbekend",
+            Filter::Missing => "ontbrekend",
+        }
+    }
+
+    pub fn keeps(self, row: &Row) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Unknown => row.status() == Status::Onbekend,
+            Filter::Missing => row.status() == Status::NietAanwezig,
+        }
+    }
+
+    /// The choices of the filter form: (code, label).
+    pub fn choices() -> [(&'static str, &'static str); 3] {
+        [
+            ("", "Alle typen"),
+            ("onbekend", "Alleen onbekend (nog niet beoordeeld)"),
+            ("ontbrekend", "Alleen ontbrekend (niet aanwezig)"),
+        ]
+    }
 }
 
 pub struct Row {
@@ -50,6 +105,7 @@ pub struct Row {
     pub form_status: String,
     pub form_note: String,
     pub form_version: i32,
+    pub form_was: String,
     pub errors: Vec<FieldError>,
 }
 
@@ -74,17 +130,43 @@ impl Row {
             .find(|e| e.id == id)
             .map(|e| e.message.as_str())
     }
+
+    /// Puts what the user sent back into the form.
+    pub fn apply(&mut self, edit: &Edit, errors: &[FieldError]) {
+        self.form_status = edit.status.clone();
+        self.form_note = edit.note.clone();
+        self.form_version = edit.version;
+        self.form_was = edit.was.clone();
+        let mine = |e: &&FieldError| e.id.ends_with(&format!("-{}", self.t.code));
+        self.errors = errors.iter().filter(mine).cloned().collect();
+    }
 }
 
 pub struct Group {
     pub code: String,
     pub name: String,
     pub rows: Vec<Row>,
+    /// Shown unfolded: asked for, just saved, or with errors.
+    pub open: bool,
+    /// The link that opens this group (keeping gemeente and filter).
+    pub href: String,
 }
 
 impl Group {
     pub fn assessed(&self) -> usize {
         self.rows.iter().filter(|r| r.status().assessed()).count()
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.rows.iter().filter(|r| r.status() == status).count()
+    }
+
+    pub fn shown(&self, filter: &Filter) -> usize {
+        self.rows.iter().filter(|r| filter.keeps(r)).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.rows.iter().any(|r| !r.errors.is_empty())
     }
 }
 
@@ -109,6 +191,8 @@ pub fn assemble(
         .map(|g| Group {
             code: g.code.clone(),
             name: g.name.clone(),
+            open: false,
+            href: String::new(),
             rows: types
                 .iter()
                 .filter(|t| t.levensgebied == g.code)
@@ -124,6 +208,7 @@ pub fn assemble(
                         facilities: facilities.remove(t.code.as_str()).unwrap_or_default(),
                         recorded: status,
                         form_status: status.code().to_string(),
+                        form_was: fingerprint(status.code(), &note),
                         form_note: note.clone(),
                         form_version: version,
                         note,
@@ -136,104 +221,26 @@ pub fn assemble(
         .collect()
 }
 
-#[derive(Template)]
-#[template(path = "checklist/inventory.html")]
-struct InventoryPage {
-    layout: Layout,
-    subnav: Vec<NavItem>,
-    base: String,
-    facilities_base: String,
-    gemeenten: Vec<Gemeente>,
-    gemeente: Gemeente,
-    groups: Vec<Group>,
-    assessed: usize,
-    total: usize,
-    may_change: bool,
-    choices: Vec<Choice>,
-    errors: Vec<FieldError>,
-    unplaced: Vec<(Uuid, String)>,
-}
+#[cfg(test)]
+mod tests {
+    use super::{fingerprint, Filter};
 
-/// GET /{tenant}/checklist[?gemeente=GM0153]
-pub async fn checklist_show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(query): Query<GemeenteQuery>,
-) -> AppResult<Response> {
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let gemeenten = scope::gemeenten(&mut tx).await?;
-    let gemeente = match scope::choose(&gemeenten, query.gemeente.as_deref()) {
-        Ok(g) => g,
-        Err(detail) => return Ok(super::nav::not_found(detail)),
-    };
-    let notice = match query.melding.as_deref() {
-        Some("opgeslagen") => Some("De status is opgeslagen."),
-        _ => None,
-    };
-    page(&mut tx, &user, gemeenten, gemeente, notice, None).await
-}
-
-/// The inventory page of `gemeente`; with `edit`, that type's form shows the input and errors.
-pub async fn page(
-    tx: &mut TenantTx,
-    user: &CurrentUser,
-    gemeenten: Vec<Gemeente>,
-    gemeente: Gemeente,
-    notice: Option<&str>,
-    edit: Option<Edit>,
-) -> AppResult<Response> {
-    let types = store::types(tx).await?;
-    let levensgebieden = lists::levensgebieden(tx).await?;
-    let listed = store::listed(tx, Some(gemeente.area_id)).await?;
-    let entries = store::entries(tx, Some(gemeente.area_id)).await?;
-    let unplaced = store::unplaced(tx).await?;
-    let mut groups = assemble(
-        &types,
-        &levensgebieden,
-        &listed.iter().collect::<Vec<_>>(),
-        &entries.iter().collect::<Vec<_>>(),
-    );
-    let mut errors = Vec::new();
-    let mut status = StatusCode::OK;
-    if let Some(edit) = edit {
-        if let Some(row) = groups
-            .iter_mut()
-            .flat_map(|g| g.rows.iter_mut())
-            .find(|r| r.t.code == edit.code)
-        {
-            row.form_status = edit.status;
-            row.form_note = edit.note;
-            row.form_version = edit.version;
-            row.errors = edit.errors.clone();
-        }
-        status = if edit.conflict {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        errors = edit.errors;
+    #[test]
+    fn fingerprints_tell_status_and_note_apart() {
+        assert_eq!(fingerprint("onbekend", ""), fingerprint("onbekend", ""));
+        assert_ne!(
+            fingerprint("onbekend", ""),
+            fingerprint("niet_aanwezig", "")
+        );
+        assert_ne!(fingerprint("onbekend", "x"), fingerprint("onbekend", "y"));
+        assert_eq!(fingerprint("onbekend", "").len(), 16);
     }
-    let total = groups.iter().map(|g| g.rows.len()).sum();
-    let assessed = groups.iter().map(Group::assessed).sum();
-    let title = if gemeenten.len() > 1 {
-        format!("Checklist {}", gemeente.name)
-    } else {
-        "Checklist".to_string()
-    };
-    let page = InventoryPage {
-        layout: Layout::for_user(user, title, Some(Section::Checklist)).with_notice(notice),
-        subnav: subnav(user, Tab::Inventory),
-        base: user.section_href(Section::Checklist),
-        facilities_base: user.href(Section::Facilities.path()),
-        gemeenten,
-        gemeente,
-        groups,
-        assessed,
-        total,
-        may_change: user.may_change(Section::Checklist),
-        choices: Status::choices(),
-        errors,
-        unplaced,
-    };
-    Ok(with_status(render(&page)?, status))
+
+    #[test]
+    fn the_filter_reads_only_its_two_codes() {
+        assert_eq!(Filter::parse(Some("onbekend")), Filter::Unknown);
+        assert_eq!(Filter::parse(Some("ontbrekend")), Filter::Missing);
+        assert_eq!(Filter::parse(Some("<script>")), Filter::All);
+        assert_eq!(Filter::parse(None), Filter::All);
+    }
 }

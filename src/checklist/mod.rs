@@ -9,6 +9,7 @@
 
 pub mod bouwstenen;
 pub mod coverage;
+pub mod coverage_page;
 pub mod demand;
 pub mod demand_csv;
 pub mod demand_form;
@@ -16,9 +17,11 @@ pub mod demand_store;
 pub mod entry;
 pub mod export;
 pub mod export_wijk;
+pub mod group_save_page;
 pub mod import;
 pub mod indicators;
 pub mod inventory;
+pub mod inventory_page;
 pub mod nav;
 pub mod overview;
 pub mod scope;
@@ -40,8 +43,11 @@ use nav::MAX_IMPORT_BYTES;
 pub fn router() -> Router<AppState> {
     let limit = DefaultBodyLimit::max(MAX_IMPORT_BYTES + 64 * 1024);
     Router::new()
-        .route("/{tenant}/checklist", get(inventory::checklist_show))
-        .route("/{tenant}/checklist/dekking", get(coverage::coverage_show))
+        .route("/{tenant}/checklist", get(inventory_page::checklist_show))
+        .route(
+            "/{tenant}/checklist/dekking",
+            get(coverage_page::coverage_show),
+        )
         .route(
             "/{tenant}/checklist/overzicht",
             get(overview::overview_show),
@@ -103,6 +109,10 @@ pub fn router() -> Router<AppState> {
                 .route_layer(from_fn_with_state(Section::Checklist, require_change))
                 .post(import::checklist_import)
                 .layer(limit),
+        )
+        .route(
+            "/{tenant}/checklist/levensgebieden/{code}",
+            post(group_save_page::group_update),
         )
         .route(
             "/{tenant}/checklist/{code}",

@@ -96,7 +96,7 @@ pub async fn overview_show(
         .map(|(code, name, rows)| GemeenteRows { code, name, rows })
         .collect();
     render(&OverviewPage {
-        layout: Layout::for_user(&user, "Regionaal overzicht", Some(Section::Checklist)),
+        layout: Layout::for_user(&user, "Regionaal overzicht", Some(Section::Checklist)).wide(),
         subnav: subnav(&user, Tab::Overview),
         base: user.section_href(Section::Checklist),
         tenant: user.tenant_name.clone(),

@@ -52,6 +52,17 @@ impl Status {
         }
     }
 
+    /// The short text of a cell of the compact coverage matrix, beside its colour (so the
+    /// status never rests on colour alone); aanwezig shows the count instead.
+    pub fn short(self) -> &'static str {
+        match self {
+            Status::Aanwezig => "ja",
+            Status::NietAanwezig => "nee",
+            Status::Onbekend => "?",
+            Status::NietVanToepassing => "n.v.t.",
+        }
+    }
+
     /// Badge style of the inventory.
     pub fn badge(self) -> &'static str {
         match self {

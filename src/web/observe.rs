@@ -25,9 +25,16 @@ struct ErrorTemplate {
     message: &'static str,
     detail: Option<String>,
     signed_in: bool,
+    /// For a visitor who is not signed in: the sociale kaarten to go to (href, name), the
+    /// one of the address's organisation first; never the login page.
+    kaarten: Vec<(String, String)>,
 }
 
-pub async fn observe(mut req: Request, next: Next) -> Response {
+pub async fn observe(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let request_id = Uuid::new_v4();
     let info = RequestInfo::default();
@@ -39,6 +46,14 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
         .map(|m| m.as_str().to_owned())
         .unwrap_or_else(|| "-".into());
     let is_api = req.uri().path().starts_with("/api/");
+    let first_segment = req
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let body_read = body_read::has_body(req.headers()).then(|| {
         let (parts, body) = std::mem::take(&mut req).into_parts();
         let (body, seen) = body_read::watch(body);
@@ -76,7 +91,13 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
             .is_some_and(|v| v.starts_with("text/html"));
         let marked = response.extensions().get::<ErrorPage>().cloned();
         if !is_api && (marked.is_some() || !is_html) {
+            let kaarten = if status == StatusCode::NOT_FOUND && info.user().is_none() {
+                kaarten(&state, &first_segment).await
+            } else {
+                Vec::new()
+            };
             response = error_page(
+                kaarten,
                 response,
                 status,
                 marked.unwrap_or(ErrorPage {
@@ -112,7 +133,31 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
     response
 }
 
+/// The published sociale kaarten, the one of `slug` first (at most ten).
+async fn kaarten(state: &crate::state::AppState, slug: &str) -> Vec<(String, String)> {
+    let rows: Result<Vec<(String, String)>, _> = sqlx::query_as(
+        "select slug, name from tenants where published order by slug <> $1, name limit 10",
+    )
+    .bind(slug)
+    .fetch_all(state.db.pool())
+    .await;
+    let rows = rows.unwrap_or_else(|err| {
+        tracing::warn!(error = %err, "the kaarten for a 404 could not be read");
+        Vec::new()
+    });
+    let own = rows.iter().find(|(s, _)| s == slug).cloned();
+    match own {
+        // The address belongs to a published organisation: only its kaart.
+        Some((s, name)) => vec![(format!("/{s}/kaart"), name)],
+        None => rows
+            .into_iter()
+            .map(|(s, name)| (format!("/{s}/kaart"), name))
+            .collect(),
+    }
+}
+
 fn error_page(
+    kaarten: Vec<(String, String)>,
     original: Response,
     status: StatusCode,
     page: ErrorPage,
@@ -138,6 +183,7 @@ fn error_page(
         message,
         detail,
         signed_in: user.is_some(),
+        kaarten,
     };
     let body = match template.render() {
         Ok(html) => html,

@@ -103,6 +103,8 @@ async fn an_official_adds_a_facility_sets_a_checklist_status_and_every_page_pass
     // The checklist: the new huiskamer shows as present; mark a missing type "niet aanwezig".
     b.open("/almelo/checklist").await;
     b.check("checklist").await;
+    b.open("/almelo/checklist?open=alle").await;
+    b.check("checklist (alles open)").await;
     assert!(b
         .text("#type-huiskamerproject")
         .await
@@ -123,7 +125,7 @@ async fn an_official_adds_a_facility_sets_a_checklist_status_and_every_page_pass
         .send_keys("Geen locatie beschikbaar; besproken in het regio-overleg.")
         .await
         .unwrap();
-    b.submit("#type-skaeve_huse button[type='submit']").await;
+    b.submit("#lg-wonen button[type='submit']").await;
     let kept = b
         .client
         .find(Locator::Css("#toelichting-skaeve_huse"))

@@ -67,17 +67,24 @@ fn strip_tags(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The text of each `<td>` in the table row whose header starts with `label`.
+/// The text of each `<td>` in the table row whose header starts with `label`. In the compact
+/// coverage matrix (the regio column first) the regio cell is moved last, as elsewhere.
 pub(crate) fn row_cells(body: &str, label: &str) -> Vec<String> {
-    let start = body
-        .find(&format!("<th scope=\"row\">{label}"))
-        .unwrap_or_else(|| panic!("row {label}"));
+    let plain = body.find(&format!("<th scope=\"row\">{label}"));
+    let compact = body.find(&format!(
+        "<th scope=\"row\" class=\"coverage__type\">{label}"
+    ));
+    let start = plain.or(compact).unwrap_or_else(|| panic!("row {label}"));
     let end = start + body[start..].find("</tr>").unwrap();
-    body[start..end]
+    let mut cells: Vec<String> = body[start..end]
         .split("<td")
         .skip(1)
         .map(|cell| strip_tags(&format!("<td{cell}")))
-        .collect()
+        .collect();
+    if plain.is_none() && body.contains("class=\"coverage__region\"") {
+        cells.rotate_left(1);
+    }
+    cells
 }
 
 /// The part of the inventory about one facility type.
@@ -89,6 +96,7 @@ fn type_item<'a>(body: &'a str, code: &str) -> &'a str {
     let end = [
         rest.find("<li class=\"checklist-item"),
         rest.find("</section>"),
+        rest.find("</details>"),
     ]
     .into_iter()
     .flatten()
@@ -180,7 +188,7 @@ async fn the_inventory_derives_aanwezig_and_records_statuses_in_the_audit_trail(
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert_eq!(
         saved.location.as_deref(),
-        Some("/almelo/checklist?gemeente=GM0141&melding=opgeslagen#type-housing_first")
+        Some("/almelo/checklist?gemeente=GM0141&open=wonen&melding=opgeslagen#type-housing_first")
     );
     assert_eq!(
         entry(&app, "GM0141", "housing_first").await,
@@ -262,7 +270,7 @@ async fn the_inventory_derives_aanwezig_and_records_statuses_in_the_audit_trail(
             .await
             .location
             .as_deref(),
-        Some("/almelo/checklist#type-housing_first")
+        Some("/almelo/checklist?open=wonen#type-housing_first")
     );
 }
 
@@ -332,7 +340,8 @@ async fn wrong_input_and_a_concurrent_change_are_refused_with_the_input_kept() {
         .contains("Iemand anders heeft ‘Housing First’ intussen gewijzigd"));
     let item = type_item(&second.body, "housing_first");
     assert!(
-        item.contains(">Tweede</textarea>") && item.contains("name=\"version\" value=\"1\""),
+        item.contains(">Tweede</textarea>")
+            && item.contains("name=\"version-housing_first\" value=\"1\""),
         "{item}"
     );
     assert!(item.contains("<option value=\"niet_van_toepassing\" selected>"));
@@ -427,7 +436,7 @@ async fn a_regio_fills_in_the_checklist_per_gemeente() {
     .await;
     assert_eq!(
         saved.location.as_deref(),
-        Some("/twente/checklist?gemeente=GM0164&melding=opgeslagen#type-lokale_munt")
+        Some("/twente/checklist?gemeente=GM0164&open=inkomen_schulden&melding=opgeslagen#type-lokale_munt")
     );
     assert_eq!(
         entry(&app, "GM0164", "lokale_munt").await.unwrap().0,
@@ -480,12 +489,7 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
     .await;
     let page = b.get("/twente/checklist/dekking").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(
-        page.body
-            .matches("<th scope=\"col\" class=\"matrix__number\">")
-            .count(),
-        14
-    );
+    assert_eq!(row_cells(&page.body, "Aanwezige typen (van").len(), 15);
     // Columns by name: Almelo, Borne, Dinkelland, Enschede, Haaksbergen, Hellendoorn, Hengelo, ...
     // Nachtopvang Enschede serves the whole region; Nachtopvang Almelo also Almelo, Wierden and
     // Twenterand; the Hengelo shelter also Hengelo, Borne and Haaksbergen.
@@ -504,7 +508,7 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
     let munt = row_cells(&page.body, "Regionale munt of ruilsysteem");
     assert_eq!(
         (munt[0].as_str(), munt[1].as_str()),
-        ("– niet aanwezig", "n.v.t. niet van toepassing")
+        ("nee niet aanwezig", "n.v.t. niet van toepassing")
     );
     assert_eq!(munt[14], "? onbekend", "not every gemeente assessed");
     assert!(page.body.contains("Legenda") && page.body.contains("onbekend: nog niet beoordeeld"));
@@ -552,12 +556,7 @@ async fn the_coverage_matrix_shows_counts_gaps_and_innovations_not_yet_present()
         !one.body.contains(">Regio</th>"),
         "a gemeente has no regio column"
     );
-    assert_eq!(
-        one.body
-            .matches("<th scope=\"col\" class=\"matrix__number\">")
-            .count(),
-        1
-    );
+    assert_eq!(row_cells(&one.body, "Aanwezige typen (van").len(), 1);
     assert!(one
         .body
         .contains("Innovaties die nog niet in uw gemeente zijn"));

@@ -31,7 +31,7 @@ async fn the_regio_as_a_whole_has_a_status_beside_its_gemeenten() {
     let page = b.get("/twente/checklist/dekking").await;
     assert_eq!(
         row_cells(&page.body, "Experiment basisinkomen")[14],
-        "– niet aanwezig"
+        "nee niet aanwezig"
     );
     assert!(page.body.contains("<strong>De regio als geheel:</strong>"));
     record("niet_van_toepassing", None).await;
