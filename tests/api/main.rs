@@ -38,6 +38,7 @@ mod mail;
 mod map;
 mod ownership;
 mod payment_dates;
+mod payment_undo;
 mod pilot;
 mod pilot_business_case;
 mod pilot_health;

@@ -15,6 +15,7 @@ pub mod objection_outcome;
 pub mod objections;
 pub mod objections_page;
 pub mod obligations;
+pub mod payment_record_page;
 pub mod payments;
 pub mod payments_page;
 pub mod reminders_job;
@@ -48,7 +49,11 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/betalingen/{id}/betaald",
-            post(payments_page::payment_paid),
+            post(payment_record_page::payment_paid),
+        )
+        .route(
+            "/{tenant}/regelingen/betalingen/{id}/ongedaan",
+            post(payment_record_page::payment_undo),
         )
         .route(
             "/{tenant}/regelingen/bezwaren",
