@@ -36,6 +36,7 @@ mod lookup;
 mod lookup_typos;
 mod mail;
 mod map;
+mod money_overview;
 mod ownership;
 mod payment_dates;
 mod payment_undo;

@@ -9,6 +9,8 @@ pub mod accountability_page;
 pub mod after_grant;
 pub mod deadlines;
 pub mod deadlines_page;
+pub mod money_overview;
+pub mod money_overview_page;
 pub mod objection_decide_page;
 pub mod objection_new_page;
 pub mod objection_outcome;
@@ -38,6 +40,18 @@ pub(super) fn router() -> Router<AppState> {
         .route(
             "/{tenant}/regelingen/termijnen",
             get(deadlines_page::deadlines_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/geld",
+            get(money_overview_page::overview_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/geld.csv",
+            get(money_overview_page::overview_csv),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/geld.xlsx",
+            get(money_overview_page::overview_xlsx),
         )
         .route(
             "/{tenant}/regelingen/betalingen",

@@ -14,7 +14,7 @@ use crate::auth::roles::Section;
 use crate::error::{AppError, AppResult};
 use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::subsidy::common::money::{decimal, euro};
+use crate::subsidy::common::money::{comma_decimal, euro};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, round_href, with_422, NoticeQuery};
 use crate::subsidy::common::store::{self, Phase};
@@ -275,10 +275,10 @@ pub async fn ranking_csv(
                 p.candidate.kvk.clone().unwrap_or_default(),
                 p.total.to_string(),
                 if p.eligible { "ja" } else { "nee" }.to_string(),
-                decimal(p.candidate.requested_cents),
-                decimal(p.granted_cents),
-                decimal(category.ceiling_cents),
-                decimal(p.remaining_cents),
+                comma_decimal(p.candidate.requested_cents),
+                comma_decimal(p.granted_cents),
+                comma_decimal(category.ceiling_cents),
+                comma_decimal(p.remaining_cents),
             ]);
         }
     }
