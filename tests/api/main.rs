@@ -43,6 +43,7 @@ mod payment_undo;
 mod pilot;
 mod pilot_business_case;
 mod pilot_health;
+mod ranking_account;
 mod referral_changes;
 mod referral_races;
 mod register;
