@@ -92,6 +92,39 @@ pub async fn per_category(tx: &mut TenantTx, round_id: Uuid) -> AppResult<Vec<Fi
     .await?)
 }
 
+/// One round's money in short, for the beleidsmedewerker's start page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoundMoney {
+    pub scheme_id: Uuid,
+    pub round_id: Uuid,
+    pub scheme: String,
+    pub year: i32,
+    pub ceiling_cents: i64,
+    pub granted_cents: i64,
+    pub paid_cents: i64,
+}
+
+/// The rounds of this year and last year, newest first, with plafond, granted and paid.
+pub async fn recent_rounds(tx: &mut TenantTx, year: i32) -> AppResult<Vec<RoundMoney>> {
+    let tenant_id = tx.tenant_id();
+    Ok(sqlx::query_as(
+        "select r.scheme_id, r.round_id, s.name as scheme, r.year, \
+           coalesce((select sum(rc.ceiling_cents) from subsidy_round_categories rc \
+              where rc.tenant_id = r.tenant_id and rc.round_id = r.round_id), 0)::bigint as ceiling_cents, \
+           coalesce((select sum(o.granted_cents) from subsidy_current_outcomes o \
+              where o.tenant_id = r.tenant_id and o.round_id = r.round_id), 0)::bigint as granted_cents, \
+           coalesce((select sum(y.amount_cents) from subsidy_payments y \
+              join subsidy_applications a on a.tenant_id = y.tenant_id and a.application_id = y.application_id \
+              where a.tenant_id = r.tenant_id and a.round_id = r.round_id and y.paid_on is not null), 0)::bigint as paid_cents \
+         from subsidy_rounds r join subsidy_schemes s on s.tenant_id = r.tenant_id and s.scheme_id = r.scheme_id \
+         where r.tenant_id = $1 and r.year between $2 - 1 and $2 + 1 order by r.year desc, s.name",
+    )
+    .bind(tenant_id)
+    .bind(year)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
