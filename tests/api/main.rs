@@ -6,6 +6,7 @@ mod bad_input;
 mod browser;
 mod browser_checklist;
 mod browser_lookup;
+mod browser_money;
 mod browser_pilot;
 mod browser_register;
 mod browser_subsidy;
