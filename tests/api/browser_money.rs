@@ -14,7 +14,7 @@ async fn the_money_pages_pass_axe_and_a_payment_is_confirmed_then_undone() {
     };
     let (scheme, _, old) = rounds(&app).await;
     b.login("beleid@maastricht.demo").await;
-    b.open("/maastricht").await;
+    b.open("/maastricht/").await;
     b.check("start (geld per ronde)").await;
     b.open(&format!(
         "/maastricht/regelingen/{scheme}/rondes/{old}/geld"

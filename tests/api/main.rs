@@ -1,6 +1,7 @@
 //! Integration tests: the real server over HTTP against a real PostgreSQL.
 
 mod areas;
+mod assessor_page;
 mod audit_trail;
 mod bad_input;
 mod browser;

@@ -94,7 +94,7 @@ async fn the_money_overview_adds_up_to_the_ranking_and_payments_csvs() {
     assert_eq!(cents(&total[4]), paid, "betaald");
     assert_eq!(cents(&total[5]), unpaid, "nog te betalen");
     // The start page links to it.
-    let home = beleid.get("/maastricht").await;
+    let home = beleid.get("/maastricht/").await;
     assert!(
         home.body.contains("Geld per regeling en jaar"),
         "{}",

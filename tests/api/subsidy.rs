@@ -213,7 +213,7 @@ async fn the_demo_round_was_decided_by_the_schemes_own_rule() {
     assert_eq!(rows.len(), 12);
     assert!(
         rows.iter()
-            .any(|r| r.starts_with("Huiskamer;1;") && r.contains(";120000.00;")),
+            .any(|r| r.starts_with("Huiskamer;1;") && r.contains(";120000,00;")),
         "{rows:?}"
     );
 
