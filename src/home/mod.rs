@@ -38,6 +38,8 @@ struct HomePage {
     /// The wijkteam's search box comes first; with the referrals counted this month.
     lookup: Option<i64>,
     admin: Option<figures::AdminFigures>,
+    /// The beleidsmedewerker's money per recent round: (title, plafond, granted, paid, link).
+    money: Vec<(String, String, String, String, String)>,
     href: Hrefs,
 }
 
@@ -97,6 +99,29 @@ pub async fn home(
     } else {
         None
     };
+    let money = if user.has_role(Role::Beleidsmedewerker) && user.may(Section::Schemes) {
+        use crate::subsidy::common::money::euro;
+        crate::subsidy::after::money_overview::recent_rounds(&mut tx, today.year())
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    format!("{} – ronde {}", r.scheme, r.year),
+                    euro(r.ceiling_cents),
+                    euro(r.granted_cents),
+                    euro(r.paid_cents),
+                    format!(
+                        "{}/{}/rondes/{}/geld",
+                        user.href(Section::Schemes.path()),
+                        r.scheme_id,
+                        r.round_id
+                    ),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let lookup = if user.has_role(Role::Wijkteam) {
         Some(figures::referrals_this_month(&mut tx, today).await?)
     } else {
@@ -145,6 +170,7 @@ pub async fn home(
         own,
         lookup,
         admin,
+        money,
         href,
     })
 }

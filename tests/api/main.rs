@@ -1,11 +1,13 @@
 //! Integration tests: the real server over HTTP against a real PostgreSQL.
 
 mod areas;
+mod assessor_page;
 mod audit_trail;
 mod bad_input;
 mod browser;
 mod browser_checklist;
 mod browser_lookup;
+mod browser_money;
 mod browser_pilot;
 mod browser_region;
 mod browser_register;
@@ -37,11 +39,14 @@ mod lookup;
 mod lookup_typos;
 mod mail;
 mod map;
+mod money_overview;
 mod ownership;
 mod payment_dates;
+mod payment_undo;
 mod pilot;
 mod pilot_business_case;
 mod pilot_health;
+mod ranking_account;
 mod referral_changes;
 mod referral_races;
 mod region_pages;

@@ -87,9 +87,16 @@ async fn a_payment_date_before_the_decision_is_refused_with_the_date_kept() {
     }
     assert_eq!(paid_on(&app, payment).await, None);
 
-    // The decision's own day is accepted, and recorded in the audit trail.
+    // The decision's own day is accepted (after the confirmation), and recorded in the audit trail.
     let page = beleid
-        .post(&path, &[("betaald_op", &decided), ("maand", &month)])
+        .post(
+            &path,
+            &[
+                ("betaald_op", &decided),
+                ("maand", &month),
+                ("bevestigd", "ja"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(paid_on(&app, payment).await, Some(decided.clone()));
@@ -114,15 +121,21 @@ async fn a_payment_pressed_twenty_times_at_once_is_recorded_once() {
     let url = app.url(&format!(
         "/maastricht/regelingen/betalingen/{payment}/betaald"
     ));
+    let today = crate::payment_undo::today(&app).await;
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let client = beleid.client.clone();
         let url = url.clone();
+        let today = today.clone();
         let token = beleid.csrf.clone();
         set.spawn(async move {
             client
                 .post(url)
-                .form(&[("betaald_op", ""), ("csrf_token", token.as_str())])
+                .form(&[
+                    ("betaald_op", today.as_str()),
+                    ("bevestigd", "ja"),
+                    ("csrf_token", token.as_str()),
+                ])
                 .send()
                 .await
                 .unwrap()

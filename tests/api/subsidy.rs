@@ -213,7 +213,7 @@ async fn the_demo_round_was_decided_by_the_schemes_own_rule() {
     assert_eq!(rows.len(), 12);
     assert!(
         rows.iter()
-            .any(|r| r.starts_with("Huiskamer;1;") && r.contains(";120000.00;")),
+            .any(|r| r.starts_with("Huiskamer;1;") && r.contains(";120000,00;")),
         "{rows:?}"
     );
 
@@ -1401,17 +1401,22 @@ async fn after_the_grant_payments_accountability_and_settlement_add_up() {
     ));
     assert!(csv.body.lines().count() >= 2);
     let payment = app.id(&format!("select payment_id from subsidy_payments where application_id = '{first}' order by due_on limit 1")).await;
+    let today: String =
+        sqlx::query_scalar("select ((now() at time zone 'Europe/Amsterdam')::date)::text")
+            .fetch_one(&app.db.admin)
+            .await
+            .unwrap();
     let r = beleid
         .post(
             &format!("/maastricht/regelingen/betalingen/{payment}/betaald"),
-            &[("betaald_op", "")],
+            &[("betaald_op", today.as_str()), ("bevestigd", "ja")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = beleid
         .post(
             &format!("/maastricht/regelingen/betalingen/{payment}/betaald"),
-            &[("betaald_op", "")],
+            &[("betaald_op", today.as_str()), ("bevestigd", "ja")],
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "paid once");

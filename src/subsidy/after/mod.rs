@@ -9,12 +9,15 @@ pub mod accountability_page;
 pub mod after_grant;
 pub mod deadlines;
 pub mod deadlines_page;
+pub mod money_overview;
+pub mod money_overview_page;
 pub mod objection_decide_page;
 pub mod objection_new_page;
 pub mod objection_outcome;
 pub mod objections;
 pub mod objections_page;
 pub mod obligations;
+pub mod payment_record_page;
 pub mod payments;
 pub mod payments_page;
 pub mod reminders_job;
@@ -39,6 +42,18 @@ pub(super) fn router() -> Router<AppState> {
             get(deadlines_page::deadlines_show),
         )
         .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/geld",
+            get(money_overview_page::overview_show),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/geld.csv",
+            get(money_overview_page::overview_csv),
+        )
+        .route(
+            "/{tenant}/regelingen/{regeling}/rondes/{ronde}/geld.xlsx",
+            get(money_overview_page::overview_xlsx),
+        )
+        .route(
             "/{tenant}/regelingen/betalingen",
             get(payments_page::payments_show),
         )
@@ -48,7 +63,11 @@ pub(super) fn router() -> Router<AppState> {
         )
         .route(
             "/{tenant}/regelingen/betalingen/{id}/betaald",
-            post(payments_page::payment_paid),
+            post(payment_record_page::payment_paid),
+        )
+        .route(
+            "/{tenant}/regelingen/betalingen/{id}/ongedaan",
+            post(payment_record_page::payment_undo),
         )
         .route(
             "/{tenant}/regelingen/bezwaren",

@@ -19,6 +19,7 @@ pub struct Payment {
     pub due_on: Date,
     pub amount_cents: i64,
     pub paid_on: Option<Date>,
+    pub paid_by: Option<String>,
     pub scheme: String,
     pub year: i32,
 }
@@ -28,7 +29,7 @@ pub async fn due(tx: &mut TenantTx, from: Date, to: Date) -> AppResult<Vec<Payme
     let tenant_id = tx.tenant_id();
     Ok(sqlx::query_as(
         "select y.payment_id, y.application_id, a.reference, p.name as recipient, p.kvk_number, y.kind, y.part, y.due_on, \
-                y.amount_cents, y.paid_on, s.name as scheme, r.year \
+                y.amount_cents, y.paid_on, y.paid_by, s.name as scheme, r.year \
          from subsidy_payments y \
          join subsidy_applications a on a.tenant_id = y.tenant_id and a.application_id = y.application_id \
          join providers p on p.tenant_id = a.tenant_id and p.provider_id = a.provider_id \
@@ -44,28 +45,21 @@ pub async fn due(tx: &mut TenantTx, from: Date, to: Date) -> AppResult<Vec<Payme
     .await?)
 }
 
-/// What recording a payment as paid needs of it.
-#[derive(Debug, sqlx::FromRow)]
-pub struct Payable {
-    pub application_id: Uuid,
-    pub amount_cents: i64,
-    pub due_on: Date,
-    pub paid_on: Option<Date>,
-    /// The day (Europe/Amsterdam) of the decision the payment rests on: the grant, a decision
-    /// on objection or a settlement.
-    pub decided_on: Option<Date>,
-}
-
-/// The payment date typed (`jjjj-mm-dd`; empty is today), checked: not in the future and not
-/// before the decision the payment rests on, since nothing can be paid on a decision not yet
-/// taken. The error is the Dutch message for the field.
+/// The payment date typed (`jjjj-mm-dd`), checked: given (an empty field never means today:
+/// the form fills in today visibly instead), not in the future and not before the decision the
+/// payment rests on, since nothing can be paid on a decision not yet taken. The error is the
+/// Dutch message for the field.
 pub fn paid_date(typed: &str, decided_on: Option<Date>, today: Date) -> Result<Date, String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = match typed.trim() {
-        "" => today,
+        "" => {
+            return Err(format!(
+                "Vul de betaaldatum in: de dag waarop is betaald, bijvoorbeeld vandaag ({}).",
+                time_fmt::date(today)
+            ))
+        }
         text => Date::parse(text, &format).map_err(|_| {
-            "Vul de betaaldatum in als jaar, maand en dag, bijvoorbeeld 2027-03-15, of laat het veld leeg voor vandaag."
-                .to_string()
+            "Vul de betaaldatum in als jaar, maand en dag, bijvoorbeeld 2027-03-15.".to_string()
         })?,
     };
     if date > today {
@@ -83,6 +77,74 @@ pub fn paid_date(typed: &str, decided_on: Option<Date>, today: Date) -> Result<D
     Ok(date)
 }
 
+/// The reason typed for undoing a payment: required, at most 1,000 characters. The error is
+/// the Dutch message for the field.
+pub fn undo_reason(typed: &str) -> Result<String, String> {
+    let reason = typed.trim();
+    if reason.chars().count() < 5 {
+        return Err(
+            "Vul de reden in waarom deze betaling niet betaald is (minstens 5 tekens), bijvoorbeeld \"per vergissing als betaald gemarkeerd\"."
+                .into(),
+        );
+    }
+    if reason.chars().count() > 1000 {
+        return Err("De reden is te lang: ten hoogste 1.000 tekens.".into());
+    }
+    Ok(reason.to_string())
+}
+
+/// A payment as its row lock finds it (the application's row is locked first, as every money
+/// action on an application does, so that paying, undoing and settling one application happen
+/// one after another).
+#[derive(Debug, sqlx::FromRow)]
+pub struct Locked {
+    pub application_id: Uuid,
+    pub reference: String,
+    pub recipient: String,
+    pub kind: String,
+    pub part: i32,
+    pub amount_cents: i64,
+    pub due_on: Date,
+    pub paid_on: Option<Date>,
+    pub paid_by: Option<String>,
+    pub decided_on: Option<Date>,
+    /// Settled after accountability (not at once with the grant): what was paid is then part of
+    /// the settlement, and a payment can no longer be undone here.
+    pub settled: bool,
+}
+
+/// Locks the payment `payment_id` and its application, in that order of the application first;
+/// `None` when the tenant has no such payment.
+pub async fn lock(tx: &mut TenantTx, payment_id: Uuid) -> AppResult<Option<Locked>> {
+    let tenant_id = tx.tenant_id();
+    let application: Option<Uuid> = sqlx::query_scalar(
+        "select application_id from subsidy_payments where tenant_id = $1 and payment_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(payment_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(application) = application else {
+        return Ok(None);
+    };
+    crate::subsidy::common::store::lock_application(tx, application).await?;
+    Ok(sqlx::query_as(
+        "select y.application_id, a.reference, p.name as recipient, y.kind, y.part, y.amount_cents, y.due_on, \
+                y.paid_on, y.paid_by, \
+                (nullif(y.scheduled_at, '-infinity') at time zone 'Europe/Amsterdam')::date as decided_on, \
+                exists (select 1 from subsidy_settlements s where s.tenant_id = y.tenant_id \
+                        and s.application_id = y.application_id and not s.direct) as settled \
+         from subsidy_payments y \
+         join subsidy_applications a on a.tenant_id = y.tenant_id and a.application_id = y.application_id \
+         join providers p on p.tenant_id = a.tenant_id and p.provider_id = a.provider_id \
+         where y.tenant_id = $1 and y.payment_id = $2 for update of y",
+    )
+    .bind(tenant_id)
+    .bind(payment_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,7 +154,10 @@ mod tests {
     fn a_payment_date_lies_between_the_decision_and_today() {
         let decided = Some(date!(2026 - 12 - 03));
         let today = date!(2026 - 12 - 07);
-        assert_eq!(paid_date("", decided, today), Ok(today));
+        assert!(paid_date("", decided, today)
+            .unwrap_err()
+            .contains("Vul de betaaldatum in"));
+        assert!(paid_date("  ", decided, today).is_err());
         assert_eq!(
             paid_date(" 2026-12-03 ", decided, today),
             Ok(date!(2026 - 12 - 03))
@@ -111,5 +176,17 @@ mod tests {
             paid_date("2001-01-01", None, today),
             Ok(date!(2001 - 01 - 01))
         );
+    }
+
+    #[test]
+    fn undoing_a_payment_needs_a_reason() {
+        for refused in ["", "   ", "oeps", &"x".repeat(1001)] {
+            assert!(undo_reason(refused).is_err(), "{refused}");
+        }
+        assert_eq!(
+            undo_reason("  per vergissing  "),
+            Ok("per vergissing".to_string())
+        );
+        assert!(undo_reason(&"é".repeat(1000)).is_ok());
     }
 }

@@ -2,35 +2,31 @@
 //! was paid. The schedule is made when an onderdeel is decided and revised at settlement.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
 use time::{Date, Month};
 use uuid::Uuid;
 
-use crate::audit::{self, Actor, Event};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::Section;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::subsidy::after::payments::{due, paid_date, Payable};
+use crate::subsidy::after::payments::due;
 use crate::subsidy::common::money::{decimal, euro};
-use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, schemes_base};
 use crate::web::layout::{render, Layout};
 use crate::web::upload::csv_attachment;
-use crate::web::{csv_out, time_fmt, ClientAddr};
+use crate::web::{csv_out, time_fmt};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct MonthQuery {
     #[serde(default)]
-    maand: Option<String>,
+    pub(super) maand: Option<String>,
     #[serde(default)]
-    melding: Option<String>,
+    pub(super) melding: Option<String>,
 }
 
 /// The month asked (`2027-03`), else this month: its first day and the next month's.
@@ -52,7 +48,7 @@ fn month_of(query: &MonthQuery) -> (Date, Date) {
     )
 }
 
-fn kind_label(kind: &str) -> &'static str {
+pub(super) fn kind_label(kind: &str) -> &'static str {
     match kind {
         "voorschot" => "Voorschot",
         "nabetaling" => "Betaling na vaststelling",
@@ -70,9 +66,13 @@ struct Row {
     overdue: bool,
     amount: String,
     paid: Option<String>,
-    /// The payment date as typed, when it did not pass.
+    paid_by: String,
+    /// The payment date in the field: today, or as typed when it did not pass.
     typed: String,
     error: Option<String>,
+    /// The reason for undoing as typed and its message, when it did not pass.
+    undo_typed: String,
+    undo_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -100,16 +100,18 @@ pub async fn payments_show(
     month_page(&state, &user, &query, None).await
 }
 
-/// A payment date that did not pass, shown back at its row with the date as typed.
-struct Refused {
-    payment_id: Uuid,
-    typed: String,
-    message: String,
+/// A payment date or an undo reason that did not pass, shown back at its row as typed.
+pub(super) struct Refused {
+    pub(super) payment_id: Uuid,
+    /// `betaald` (the date) or `terug` (the reason for undoing).
+    pub(super) field: &'static str,
+    pub(super) typed: String,
+    pub(super) message: String,
 }
 
 /// The payments page of the month `query` names; `refused` puts a payment date that did not
 /// pass back at its row (and answers 422).
-async fn month_page(
+pub(super) async fn month_page(
     state: &AppState,
     user: &CurrentUser,
     query: &MonthQuery,
@@ -128,7 +130,7 @@ async fn month_page(
         .with_notice(notice(&notice_query));
     let mut errors = FormErrors::default();
     if let Some(r) = &refused {
-        errors.add(format!("betaald-{}", r.payment_id), r.message.clone());
+        errors.add(format!("{}-{}", r.field, r.payment_id), r.message.clone());
     }
     let mut response = render(&PaymentsPage {
         month: time_fmt::date(from)
@@ -149,7 +151,11 @@ async fn month_page(
         rows: payments
             .iter()
             .map(|p| {
-                let refused = refused.as_ref().filter(|r| r.payment_id == p.payment_id);
+                let mine = |field: &str| {
+                    refused
+                        .as_ref()
+                        .filter(|r| r.payment_id == p.payment_id && r.field == field)
+                };
                 Row {
                     payment_id: p.payment_id,
                     href: format!("{}/aanvragen/{}", schemes_base(user), p.application_id),
@@ -168,8 +174,13 @@ async fn month_page(
                     overdue: p.paid_on.is_none() && p.due_on < today,
                     amount: euro(p.amount_cents),
                     paid: p.paid_on.map(time_fmt::date),
-                    typed: refused.map(|r| r.typed.clone()).unwrap_or_default(),
-                    error: refused.map(|r| r.message.clone()),
+                    paid_by: p.paid_by.clone().unwrap_or_default(),
+                    typed: mine("betaald")
+                        .map(|r| r.typed.clone())
+                        .unwrap_or_else(|| today.to_string()),
+                    error: mine("betaald").map(|r| r.message.clone()),
+                    undo_typed: mine("terug").map(|r| r.typed.clone()).unwrap_or_default(),
+                    undo_error: mine("terug").map(|r| r.message.clone()),
                 }
             })
             .collect(),
@@ -223,90 +234,4 @@ pub async fn payments_csv(
         &format!("betalingen-{}-{:02}.csv", from.year(), from.month() as u8),
         body,
     ))
-}
-
-/// POST /{tenant}/regelingen/betalingen/{id}/betaald: `betaald_op` (a date, default today; not
-/// in the future and not before the decision the payment rests on) and `maand`, the month of
-/// the page it was sent from (shown again when the date does not pass).
-pub async fn payment_paid(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ClientAddr(address): ClientAddr,
-    ids: Ids,
-    body: Bytes,
-) -> AppResult<Response> {
-    let id = ids.get("id");
-    let form: std::collections::BTreeMap<String, String> =
-        form_urlencoded::parse(&body).into_owned().collect();
-    let typed = form
-        .get("betaald_op")
-        .map(|d| d.trim().to_string())
-        .unwrap_or_default();
-    let mut tx = state.db.tenant_tx(user.tenant_id).await?;
-    let tenant_id = tx.tenant_id();
-    // Locked, so that a second press cannot record it again meanwhile.
-    let payment: Option<Payable> = sqlx::query_as(
-        "select application_id, amount_cents, due_on, paid_on, \
-                (nullif(scheduled_at, '-infinity') at time zone 'Europe/Amsterdam')::date as decided_on \
-         from subsidy_payments where tenant_id = $1 and payment_id = $2 for update",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(payment) = payment else {
-        return Err(AppError::NotFound);
-    };
-    if payment.paid_on.is_some() {
-        return Err(AppError::BadRequest(
-            "Deze betaling is al als betaald vastgelegd.".into(),
-        ));
-    }
-    let paid_on = match paid_date(&typed, payment.decided_on, time_fmt::today()) {
-        Ok(d) => d,
-        Err(message) => {
-            tx.commit().await?;
-            let query = MonthQuery {
-                maand: form.get("maand").cloned().or_else(|| {
-                    Some(format!(
-                        "{}-{:02}",
-                        payment.due_on.year(),
-                        payment.due_on.month() as u8
-                    ))
-                }),
-                melding: None,
-            };
-            let refused = Refused {
-                payment_id: id,
-                typed,
-                message,
-            };
-            return month_page(&state, &user, &query, Some(refused)).await;
-        }
-    };
-    sqlx::query(
-        "update subsidy_payments set paid_on = $3, paid_by = $4 where tenant_id = $1 and payment_id = $2",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(paid_on)
-    .bind(format!("{} ({})", user.display_name, user.email))
-    .execute(&mut *tx)
-    .await?;
-    let event = Event::new("betaald", "subsidieaanvraag", payment.application_id).after(json!({
-        "betaling": id, "bedrag": euro(payment.amount_cents), "vervaldatum": payment.due_on.to_string(),
-        "betaald_op": paid_on.to_string(),
-    }));
-    audit::record(&mut tx, &Actor::user(&user, &address), event).await?;
-    tx.commit().await?;
-    let month = format!(
-        "{}-{:02}",
-        payment.due_on.year(),
-        payment.due_on.month() as u8
-    );
-    Ok(Redirect::to(&format!(
-        "{}/betalingen?maand={month}&melding=opgeslagen",
-        schemes_base(&user)
-    ))
-    .into_response())
 }

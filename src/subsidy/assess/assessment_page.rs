@@ -45,6 +45,10 @@ struct Group {
 struct ListPage {
     layout: Layout,
     groups: Vec<Group>,
+    /// The onderdelen that can be scored now (closed, not yet decided).
+    open_now: Vec<String>,
+    /// The rounds still open or announced, with when they open for scoring.
+    upcoming: Vec<String>,
 }
 
 /// GET /{tenant}/beoordelen: the applications of closed rounds, by round and onderdeel.
@@ -54,10 +58,21 @@ pub async fn assessment_list(
 ) -> AppResult<Response> {
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let now = OffsetDateTime::now_utc();
-    let rounds: Vec<store::Round> = store::all_rounds(&mut tx)
+    let (rounds, later): (Vec<store::Round>, Vec<store::Round>) = store::all_rounds(&mut tx)
         .await?
         .into_iter()
-        .filter(|r| r.phase(now) == store::Phase::Closed)
+        .partition(|r| r.phase(now) == store::Phase::Closed);
+    let mut later = later;
+    later.sort_by_key(|r| r.closes_at);
+    let upcoming = later
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: aanvragen kunnen worden ingediend tot en met {}; daarna kunt u de aanvragen beoordelen.",
+                r.title(),
+                crate::web::time_fmt::date_time(r.closes_at)
+            )
+        })
         .collect();
     let tenant_id = tx.tenant_id();
     let mut groups = Vec::new();
@@ -115,7 +130,17 @@ pub async fn assessment_list(
     }
     tx.commit().await?;
     let layout = Layout::for_user(&user, "Aanvragen beoordelen", Some(Section::Assessment));
-    render(&ListPage { layout, groups })
+    let open_now = groups
+        .iter()
+        .filter(|g| !g.decided && !g.rows.is_empty())
+        .map(|g| g.title.clone())
+        .collect();
+    render(&ListPage {
+        layout,
+        groups,
+        open_now,
+        upcoming,
+    })
 }
 
 /// One criterion on the scoring form.

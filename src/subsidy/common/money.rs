@@ -28,6 +28,12 @@ pub fn decimal(cents: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// `1164240,00`: two decimals with a comma and no grouping, as Dutch Excel reads a number
+/// from a CSV (`;`-separated) file.
+pub fn comma_decimal(cents: i64) -> String {
+    decimal(cents).replace('.', ",")
+}
+
 /// The text a form field shows for an amount: `1234,50`; empty for zero when `blank_zero`.
 pub fn field(cents: i64, blank_zero: bool) -> String {
     if cents == 0 && blank_zero {

@@ -48,6 +48,15 @@ pub struct VersionView {
 }
 
 impl VersionView {
+    /// The answer given to the criterion named `criterion`; empty when none.
+    pub fn answer_to(&self, criterion: &str) -> &str {
+        self.answers
+            .iter()
+            .find(|a| a.criterion == criterion)
+            .map(|a| a.text.as_str())
+            .unwrap_or("")
+    }
+
     pub async fn build(
         tx: &mut TenantTx,
         application_id: Uuid,

@@ -14,7 +14,7 @@ use crate::auth::roles::Section;
 use crate::error::{AppError, AppResult};
 use crate::form_errors::FormErrors;
 use crate::state::AppState;
-use crate::subsidy::common::money::{decimal, euro};
+use crate::subsidy::common::money::{comma_decimal, euro};
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, round_href, with_422, NoticeQuery};
 use crate::subsidy::common::store::{self, Phase};
@@ -48,6 +48,10 @@ struct CategoryRanking {
     criteria: Vec<String>,
     rows: Vec<RankRow>,
     decided: Option<String>,
+    /// Decided after the term (or the date of the notice of delay): what the page says of it.
+    late: Option<String>,
+    /// The draw's seed and how it decides ties, for the "verantwoording van de loting".
+    draw: Option<String>,
     unscored: Vec<String>,
     conflicted: Vec<String>,
     decide_action: String,
@@ -116,6 +120,26 @@ fn rows_of(board: &Board) -> Vec<RankRow> {
             note: p.tie_note.clone().unwrap_or_default(),
         })
         .collect()
+}
+
+/// When the onderdeel was decided after the day it was due: that it was late, by the term or by
+/// the notice of delay (Awb 4:14), and whether that notice was sent.
+fn late_text(round: &store::Round, decided_at: OffsetDateTime) -> Option<String> {
+    let day = time_fmt::to_amsterdam(decided_at).date();
+    let due = round.decision_due();
+    if day <= due {
+        return None;
+    }
+    Some(match round.decision_delayed_to {
+        Some(to) => format!(
+            "Te laat besloten: de verdaging noemde {} als uiterste datum. Een verdagingsbericht is verstuurd.",
+            time_fmt::date(to)
+        ),
+        None => format!(
+            "Te laat besloten: de beslistermijn liep af op {}. Er is geen verdagingsbericht verstuurd.",
+            time_fmt::date(round.decision_term_end())
+        ),
+    })
 }
 
 /// GET /{tenant}/regelingen/{regeling}/rondes/{ronde}/rangschikking
@@ -195,13 +219,17 @@ pub(in crate::subsidy) async fn page(
             granted_total: euro(board.placed.iter().map(|p| p.granted_cents).sum()),
             criteria: board.criteria.iter().map(|c| c.name.clone()).collect(),
             rows: rows_of(&board),
-            decided: decided.map(|(at, by)| {
+            late: decided.as_ref().and_then(|(at, _)| late_text(&round, *at)),
+            draw: decided.as_ref().map(|_| {
                 format!(
-                    "Besloten op {} door {} (loting met uitgangswaarde {}).",
-                    time_fmt::date_time(at),
-                    by,
+                    "De loting bij een gelijke stand gebruikt een uitgangswaarde die bij het besluit is vastgelegd: {}. Met deze waarde en de scores is de volgorde bij een gelijke stand na te rekenen.",
                     board.rules.draw_seed
                 )
+            }),
+            decided: decided.map(|(at, by)| {
+                // The name only: an e-mail address is no part of what the page needs to say.
+                let name = by.split(" (").next().unwrap_or(&by).to_string();
+                format!("Besloten op {} door {name}.", time_fmt::date_time(at))
             }),
             unscored: board.unscored.clone(),
             conflicted: board
@@ -275,10 +303,10 @@ pub async fn ranking_csv(
                 p.candidate.kvk.clone().unwrap_or_default(),
                 p.total.to_string(),
                 if p.eligible { "ja" } else { "nee" }.to_string(),
-                decimal(p.candidate.requested_cents),
-                decimal(p.granted_cents),
-                decimal(category.ceiling_cents),
-                decimal(p.remaining_cents),
+                comma_decimal(p.candidate.requested_cents),
+                comma_decimal(p.granted_cents),
+                comma_decimal(category.ceiling_cents),
+                comma_decimal(p.remaining_cents),
             ]);
         }
     }

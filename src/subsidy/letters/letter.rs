@@ -184,20 +184,56 @@ pub async fn build(tx: &mut TenantTx, application: &Application) -> AppResult<Op
             })
             .collect(),
     });
-    parts.push(Part::Facts(vec![
+    let mut facts = vec![
         ("Totaal aantal punten".into(), total.to_string()),
         (
             "Plaats in de rangschikking".into(),
             rank.map(|r| r.to_string())
                 .unwrap_or_else(|| "niet gerangschikt (niet subsidiabel)".into()),
         ),
-        (
+    ];
+    if rank.is_some() {
+        facts.push((
             "Laagste totaal dat nog subsidie kreeg".into(),
             cutoff
                 .map(|c| c.to_string())
                 .unwrap_or_else(|| "geen".into()),
-        ),
-    ]));
+        ));
+    }
+    parts.push(Part::Facts(facts));
+    if rank.is_none() {
+        // Not eligible: the pass marks missed decide it, not the total. Comparing the total
+        // with the lowest total granted would suggest otherwise.
+        let missed: Vec<String> = category
+            .criteria
+            .iter()
+            .filter_map(|c| {
+                let points = finals.iter().find(|(code, _, _)| *code == c.code)?.1;
+                (points < c.pass_mark).then(|| {
+                    format!(
+                        "{}: {} {} , de drempel is {}",
+                        c.name,
+                        points,
+                        if points == 1 { "punt" } else { "punten" },
+                        c.pass_mark
+                    )
+                    .replace(" ,", ",")
+                })
+            })
+            .collect();
+        parts.push(Part::Paragraph(if missed.is_empty() {
+            "Uw aanvraag komt niet in aanmerking omdat zij niet op elk criterium is beoordeeld met ten minste de drempel. \
+             Het totaal aantal punten speelt dan geen rol."
+                .to_string()
+        } else {
+            format!(
+                "Uw aanvraag komt niet in aanmerking omdat zij op {} de drempel niet haalt ({}). Een aanvraag moet op elk \
+                 criterium ten minste de drempel halen; het totaal aantal punten speelt dan geen rol, hoe hoog het ook is.",
+                if missed.len() == 1 { "één criterium" } else { "meer criteria" },
+                missed.join("; ")
+            )
+        }));
+    }
     parts.push(Part::Paragraph(reason));
     parts.push(Part::Heading("Grondslag".into()));
     parts.push(Part::Paragraph(round.legal_basis.clone()));

@@ -51,6 +51,7 @@ struct RoundPage {
     declarations: Vec<String>,
     categories: Vec<CategoryView>,
     ranking_href: String,
+    money_href: String,
     edit_href: Option<String>,
     /// The notice of delay (Awb 4:14): its form while one may be sent, as typed, and why not.
     delay: Option<DelayView>,
@@ -200,6 +201,7 @@ async fn round_page(
             .map(|d| store::declaration_text(d).to_string())
             .collect(),
         ranking_href: format!("{}/rangschikking", round_href(&user, &round)),
+        money_href: format!("{}/geld", round_href(&user, &round)),
         edit_href: (user.may_change(Section::Schemes) && now < round.opens_at)
             .then(|| format!("{}/wijzigen", round_href(&user, &round))),
         round,

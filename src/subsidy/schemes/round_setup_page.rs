@@ -33,6 +33,10 @@ use crate::web::ClientAddr;
 struct CategoryField {
     code: String,
     name: String,
+    /// The criteria of the onderdeel as the form now holds them (code, name): the choices for
+    /// the tie-break, so that nobody types a code by hand. A code kept from the form that is not
+    /// among them (criteria changed) is offered too, so the error shows what was chosen.
+    tie_options: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -77,7 +81,25 @@ async fn form_page(
         },
         categories: categories
             .into_iter()
-            .map(|(_, code, name)| CategoryField { code, name })
+            .map(|(_, code, name)| {
+                let mut tie_options: Vec<(String, String)> =
+                    crate::subsidy::schemes::round_rules::parse_criteria(
+                        form.of("criteria", &code),
+                    )
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| (c.code, c.name))
+                    .collect();
+                let chosen = form.of("gelijkspel", &code).trim().to_string();
+                if !chosen.is_empty() && !tie_options.iter().any(|(c, _)| *c == chosen) {
+                    tie_options.push((chosen.clone(), chosen));
+                }
+                CategoryField {
+                    code,
+                    name,
+                    tie_options,
+                }
+            })
             .collect(),
         documents: store::DOCUMENTS.to_vec(),
         declarations: store::DECLARATIONS.to_vec(),
