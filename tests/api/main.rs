@@ -1,5 +1,6 @@
 //! Integration tests: the real server over HTTP against a real PostgreSQL.
 
+mod application_form;
 mod areas;
 mod audit_trail;
 mod bad_input;

@@ -115,7 +115,7 @@ pub(crate) async fn start_draft(app: &TestApp, b: &mut Browser) -> Uuid {
     location.rsplit('/').next().unwrap().parse().unwrap()
 }
 
-fn saved_stamp(body: &str) -> String {
+pub(crate) fn saved_stamp(body: &str) -> String {
     let marker = "name=\"bewaard\" value=\"";
     let start = body.find(marker).unwrap() + marker.len();
     body[start..start + body[start..].find('"').unwrap()].to_string()
