@@ -134,10 +134,9 @@ pub async fn document_upload(
         }
         draft::keep(&mut tx, &actor, &user, &application, &prepared).await?;
     }
-    let refused = match stored(&state, &mut tx, &actor, &application, &round, &kind, file).await? {
-        Ok(()) => None,
-        Err(message) => Some(message),
-    };
+    let refused = stored(&state, &mut tx, &actor, &application, &round, &kind, file)
+        .await?
+        .err();
     tx.commit().await?;
     match refused {
         None => Ok(Redirect::to(&format!(
