@@ -26,7 +26,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var stamp = form.querySelector("[name=bewaard]");
     var fields = function () {
       return Array.prototype.filter.call(form.elements, function (el) {
-        return el.name && el.name !== "csrf_token" && el.name !== "bewaard" && el.type !== "submit";
+        return el.name && el.name !== "csrf_token" && el.name !== "bewaard" && el.type !== "submit" && el.type !== "file";
       });
     };
     var save = function () {

@@ -1,5 +1,6 @@
 //! Integration tests: the real server over HTTP against a real PostgreSQL.
 
+mod application_form;
 mod areas;
 mod assessor_page;
 mod audit_trail;

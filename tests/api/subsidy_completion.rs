@@ -171,7 +171,11 @@ async fn a_completion_changes_only_the_named_parts() {
     // Documents not asked for stay: neither replaced nor removed.
     let base = format!("/maastricht/aanvragen/{id}/documenten");
     let sent = upload(&mut aanbieder, &base, "begroting", pdf(), "nieuw.pdf").await;
-    assert_eq!(sent, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        sent,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the page with the message"
+    );
     let begroting = app
         .id(&format!(
             "select document_id from subsidy_documents where application_id = '{id}' and version = 2 and kind = 'begroting'"

@@ -206,7 +206,7 @@ async fn the_document_limit_is_a_setting_and_a_replacement_fits_within_it() {
     // A third kind does not.
     assert_eq!(
         upload(&mut b, &base, "bestuurssamenstelling", pdf(), "bestuur.pdf").await,
-        StatusCode::BAD_REQUEST
+        StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
         app.scalar_i64(&format!(

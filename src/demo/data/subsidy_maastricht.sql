@@ -452,7 +452,7 @@ begin
         insert into subsidy_applications (tenant_id, round_id, category_id, provider_id, reference, status,
                                           current_version, created_at, submitted_at)
         select t, case when r.offset_year = -1 then round_prev else round_cur end, c.category_id, prov,
-               format('SAV-%s-%s', y + r.offset_year, lpad(r.no::text, 3, '0')), r.status, 1,
+               format('SUB-%s-%s', y + r.offset_year, lpad(r.no::text, 4, '0')), r.status, 1,
                case when r.offset_year = -1 then submitted - interval '9 days'
                     when submitted is not null then submitted - interval '4 days'
                     else now() - interval '4 days' end,
@@ -588,7 +588,7 @@ begin
         (12, 'duurzaamheid', 7, 7, 'Een vaste groep klussers; de planning ligt bij één vrijwilliger.',
             'Voldoende geborgd.')
     ) as s (no, code, points_a, points_b, motivation_a, motivation_b)
-    join subsidy_applications a on a.tenant_id = t and a.reference = format('SAV-%s-%s', y - 1, lpad(s.no::text, 3, '0'))
+    join subsidy_applications a on a.tenant_id = t and a.reference = format('SUB-%s-%s', y - 1, lpad(s.no::text, 4, '0'))
     cross join (values (u_beoordelaar, interval '0 days'), (u_beleid, interval '3 days')) as u (user_id, day_offset);
 end
 $$;

@@ -17,6 +17,9 @@ pub(in crate::subsidy) const MAX_PARTICIPANTS: i32 = 100_000;
 /// Longest free-text answer.
 pub(in crate::subsidy) const MAX_TEXT: usize = 8000;
 
+/// The most characters of one field a draft keeps as typed when it does not parse.
+const MAX_KEPT: usize = 4 * MAX_TEXT;
+
 /// The form as typed: every value kept as text so it can be shown again.
 #[derive(Debug, Default, Clone)]
 pub struct RawApplication {
@@ -40,10 +43,16 @@ pub struct RawApplication {
 
 impl RawApplication {
     pub fn from_body(body: &[u8]) -> Self {
+        Self::from_pairs(
+            form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())),
+        )
+    }
+
+    /// The form from its fields as sent (urlencoded, or the text parts of an upload).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut raw = Self::default();
-        for (key, value) in form_urlencoded::parse(body) {
-            let value = value.into_owned();
-            match key.as_ref() {
+        for (key, value) in pairs {
+            match key.as_str() {
                 "titel" => raw.titel = value,
                 "activiteiten" => raw.activiteiten = value,
                 "vaste_lasten" => raw.vaste_lasten = value,
@@ -90,6 +99,57 @@ impl RawApplication {
             bewaard: stamp(v.saved_at),
             actie: String::new(),
         }
+    }
+
+    /// Puts back the text typed in fields that did not parse when the draft was saved.
+    pub(in crate::subsidy) fn overlay(&mut self, unparsed: &BTreeMap<String, String>) {
+        for (field, text) in unparsed {
+            let text = text.clone();
+            match field.as_str() {
+                "titel" => self.titel = text,
+                "activiteiten" => self.activiteiten = text,
+                "vaste_lasten" => self.vaste_lasten = text,
+                "personeel" => self.personeel = text,
+                "activiteitenkosten" => self.activiteitenkosten = text,
+                "overig" => self.overig = text,
+                "gevraagd" => self.gevraagd = text,
+                "deelnemers" => self.deelnemers = text,
+                "bereik" => self.bereik = text,
+                k => {
+                    if let Some(code) = k.strip_prefix("antwoord_") {
+                        self.antwoorden.insert(code.to_string(), text);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The text of the typed fields that `errors` names, to be kept with a draft as typed.
+    /// Choices (facilities, tegenprestatie) are not kept: only what the form offers can be
+    /// chosen again.
+    pub(in crate::subsidy) fn unparsed(&self, errors: &FormErrors) -> BTreeMap<String, String> {
+        let mut kept = BTreeMap::new();
+        for (field, _) in errors.items() {
+            let text = match field.as_ref() {
+                "titel" => &self.titel,
+                "activiteiten" => &self.activiteiten,
+                "vaste_lasten" => &self.vaste_lasten,
+                "personeel" => &self.personeel,
+                "activiteitenkosten" => &self.activiteitenkosten,
+                "overig" => &self.overig,
+                "gevraagd" => &self.gevraagd,
+                "deelnemers" => &self.deelnemers,
+                "bereik" => &self.bereik,
+                k => match k.strip_prefix("antwoord_") {
+                    Some(code) => self.answer(code),
+                    None => continue,
+                },
+            };
+            // Bounded, so a pasted book is kept in part rather than refused; NUL cannot be stored.
+            let text: String = text.chars().filter(|c| *c != '\0').take(MAX_KEPT).collect();
+            kept.insert(field.to_string(), text);
+        }
+        kept
     }
 
     pub fn answer(&self, code: &str) -> &str {
@@ -156,14 +216,30 @@ pub(in crate::subsidy) fn amount(
     }
 }
 
-/// Checks what can be stored as a draft: malformed numbers and overlong texts are errors;
-/// missing parts are not (yet).
+/// Checks the form: malformed numbers and overlong texts are errors; missing parts are not
+/// (yet). A submission needs it without errors.
 pub fn parse(
     raw: &RawApplication,
     round: &Round,
     category: &RoundCategory,
     facilities: &[(Uuid, String)],
 ) -> Result<Parsed, FormErrors> {
+    let (parsed, errors) = parse_draft(raw, round, category, facilities);
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The form as far as it parses, and what did not: a draft stores the first and keeps the
+/// typed text of the second (see [`RawApplication::unparsed`]).
+pub fn parse_draft(
+    raw: &RawApplication,
+    round: &Round,
+    category: &RoundCategory,
+    facilities: &[(Uuid, String)],
+) -> (Parsed, FormErrors) {
     let mut errors = FormErrors::default();
     let mut text =
         |value: &str, field_name: &'static str, what: &str, max: usize| match optional_text(
@@ -258,8 +334,8 @@ pub fn parse(
         .filter(|d| raw.declared(&d.as_str()))
         .cloned()
         .collect();
-    if errors.is_empty() {
-        Ok(Parsed {
+    (
+        Parsed {
             title,
             activities,
             fixed,
@@ -273,10 +349,9 @@ pub fn parse(
             answers,
             facilities: chosen,
             declarations,
-        })
-    } else {
-        Err(errors)
-    }
+        },
+        errors,
+    )
 }
 
 /// The form field of the answer to criterion `code`.

@@ -20,8 +20,8 @@ use crate::state::AppState;
 use crate::subsidy::after::after_grant::AfterView;
 use crate::subsidy::apply::completion::{self, Editable};
 use crate::subsidy::apply::completion_view::{document_code, locked_rows};
-use crate::subsidy::apply::form::{check_complete, edit_deadline, parse, stamp, RawApplication};
-use crate::subsidy::apply::save;
+use crate::subsidy::apply::form::{check_complete, edit_deadline, stamp, RawApplication};
+use crate::subsidy::apply::{draft, save};
 use crate::subsidy::common::money::euro;
 use crate::subsidy::common::nav_page::Ids;
 use crate::subsidy::common::nav_page::{notice, with_422, NoticeQuery};
@@ -42,19 +42,6 @@ async fn own_application(
         Some(a) if a.provider_id == provider => Ok(a),
         _ => Err(AppError::NotFound),
     }
-}
-
-/// The facilities of the user's organisation, to choose what the subsidy funds.
-async fn own_facilities(tx: &mut TenantTx, provider: Uuid) -> AppResult<Vec<(Uuid, String)>> {
-    let tenant_id = tx.tenant_id();
-    Ok(sqlx::query_as(
-        "select facility_id, name from facilities where tenant_id = $1 and provider_id = $2 and not archived \
-         order by name",
-    )
-    .bind(tenant_id)
-    .bind(provider)
-    .fetch_all(&mut **tx)
-    .await?)
 }
 
 #[derive(Template)]
@@ -119,7 +106,9 @@ pub async fn application_show(
 /// The accountability form as typed, with its errors.
 type ReportForm = (std::collections::BTreeMap<String, String>, FormErrors);
 
-async fn page(
+/// The application page; with `errors` (what was just sent and refused) it answers 422. A
+/// stored draft's own messages are shown too, but a draft is no error.
+pub(super) async fn page(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
@@ -128,6 +117,7 @@ async fn page(
     notice: Option<&str>,
     (report_form, report_errors): ReportForm,
 ) -> AppResult<Response> {
+    let invalid = !errors.is_empty();
     let mut tx = state.db.tenant_tx(user.tenant_id).await?;
     let application = own_application(&mut tx, user, id).await?;
     let round = store::round_by_id(&mut tx, application.round_id)
@@ -146,10 +136,27 @@ async fn page(
     let now = OffsetDateTime::now_utc();
     let deadline = edit_deadline(&application, &round);
     let open = deadline.is_some_and(|d| now <= d);
-    // After the deadline the form is shown only to give back what was just typed.
+    let facilities = draft::own_facilities(&mut tx, application.provider_id).await?;
+    // After the deadline the form is shown only to give back what was just typed. A stored
+    // draft comes back with the text of fields that did not parse, and their messages.
+    let mut errors = errors;
     let form = match typed {
         Some(t) => Some(t),
-        None if open => Some(RawApplication::from_version(current)),
+        None if open => {
+            let (raw, kept) = draft::shown(
+                &mut tx,
+                &application,
+                current,
+                &round,
+                &category,
+                &facilities,
+            )
+            .await?;
+            for (field, message) in kept.items() {
+                errors.add(field.clone(), message.clone());
+            }
+            Some(raw)
+        }
         None => None,
     };
     let mut versions = Vec::new();
@@ -169,7 +176,6 @@ async fn page(
         _ => Vec::new(),
     };
     let documents = view::documents(&mut tx, id, application.current_version).await?;
-    let facilities = own_facilities(&mut tx, application.provider_id).await?;
     let decision =
         crate::subsidy::decide::decision::decision_view(&mut tx, &application, &category).await?;
     let after =
@@ -180,7 +186,6 @@ async fn page(
     let report_invalid = !report_errors.is_empty();
     let basis = crate::subsidy::decide::price::PriceBasis::parse(&category.price_basis)
         .unwrap_or(crate::subsidy::decide::price::PriceBasis::Requested);
-    let invalid = !errors.is_empty();
     let layout = Layout::for_user(
         user,
         format!("Aanvraag {}", application.reference),
@@ -314,54 +319,16 @@ pub async fn application_save(
         );
         return closed_page(&state, &user, id, raw, errors).await;
     }
-    let facilities = own_facilities(&mut tx, application.provider_id).await?;
-    let all_versions = store::versions(&mut tx, id).await?;
-    let current = all_versions
-        .iter()
-        .find(|v| v.version == application.current_version)
-        .ok_or(AppError::NotFound)?
-        .clone();
-    // A completion changes only what it named: the rest is taken from the submitted version.
-    let namable = completion::namable(&round, &category);
-    let edit = Editable::of(&application.status, &current, &namable);
-    let submitted = all_versions
-        .iter()
-        .rev()
-        .find(|v| v.version < current.version && v.submitted_at.is_some())
-        .filter(|_| edit.limited());
-    let raw = match submitted {
-        Some(s) => completion::limit_raw(raw, &RawApplication::from_version(s), &edit),
-        None => raw,
-    };
-    let parsed = match parse(&raw, &round, &category, &facilities) {
-        Ok(p) => p,
-        Err(errors) => {
-            tx.commit().await?;
-            return page(
-                &state,
-                &user,
-                id,
-                Some(raw),
-                errors,
-                None,
-                Default::default(),
-            )
-            .await;
-        }
-    };
-    let parsed = match submitted {
-        Some(s) => completion::limit(parsed, s, &edit),
-        None => parsed,
-    };
-    if raw.bewaard != stamp(current.saved_at) {
+    let prepared = draft::prepare(&mut tx, &application, &round, &category, raw).await?;
+    if prepared.stale() {
         tx.commit().await?;
         let mut errors = FormErrors::default();
         errors.add(
             "titel",
             "Deze aanvraag is intussen ergens anders opgeslagen. Uw invoer staat hieronder nog; controleer hem en sla opnieuw op.",
         );
-        let mut raw = raw;
-        raw.bewaard = stamp(current.saved_at);
+        let mut raw = prepared.raw;
+        raw.bewaard = stamp(prepared.current.saved_at);
         return page(
             &state,
             &user,
@@ -373,37 +340,66 @@ pub async fn application_save(
         )
         .await;
     }
-    if submit {
-        let mut kinds = save::document_codes(&mut tx, id, application.current_version).await?;
-        kinds.extend(edit.documents_not_asked(&round));
-        let mut errors = check_complete(&parsed, &round, &category, &kinds);
-        errors.retain(|field| edit.may_fix(field));
-        if !errors.is_empty() {
-            // Nothing typed is lost: the draft is kept, then the form comes back with what is missing.
-            let version = application.current_version;
-            save::store_version(&mut tx, id, version, &parsed, &user, None).await?;
-            tx.commit().await?;
-            return page(
-                &state,
-                &user,
-                id,
-                None,
-                errors,
-                Some("Uw concept is opgeslagen, maar nog niet ingediend."),
-                Default::default(),
-            )
-            .await;
-        }
-    }
     let actor = Actor::user(&user, &address);
-    let submitted_at = submit.then_some(now);
-    save::save(&mut tx, &actor, &user, &application, &parsed, submitted_at).await?;
-    tx.commit().await?;
-    if submit {
-        send_receipt(&state, &user, &application, &round, now).await;
+    if !submit {
+        // A draft keeps everything typed, right or not yet right.
+        draft::keep(&mut tx, &actor, &user, &application, &prepared).await?;
+        tx.commit().await?;
+        return Ok(
+            Redirect::to(&format!("{}/{id}?melding=opgeslagen", portal_base(&user)))
+                .into_response(),
+        );
     }
-    let melding = if submit { "ingediend" } else { "opgeslagen" };
-    Ok(Redirect::to(&format!("{}/{id}?melding={melding}", portal_base(&user))).into_response())
+    let version = application.current_version;
+    let errors = if prepared.errors.is_empty() {
+        let mut kinds = save::document_codes(&mut tx, id, version).await?;
+        kinds.extend(prepared.edit.documents_not_asked(&round));
+        let mut errors = check_complete(&prepared.parsed, &round, &category, &kinds);
+        errors.retain(|field| prepared.edit.may_fix(field));
+        errors
+    } else {
+        prepared.errors.clone()
+    };
+    if !errors.is_empty() {
+        // Nothing typed is lost: the draft is kept, then the form comes back with what is missing.
+        let unparsed = prepared.unparsed();
+        save::store_version(
+            &mut tx,
+            id,
+            version,
+            &prepared.parsed,
+            &unparsed,
+            &user,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        return page(
+            &state,
+            &user,
+            id,
+            None,
+            errors,
+            Some("Uw concept is opgeslagen, maar nog niet ingediend."),
+            Default::default(),
+        )
+        .await;
+    }
+    let parsed = prepared.parsed;
+    let none = save::Unparsed::new();
+    save::save(
+        &mut tx,
+        &actor,
+        &user,
+        &application,
+        &parsed,
+        &none,
+        Some(now),
+    )
+    .await?;
+    tx.commit().await?;
+    send_receipt(&state, &user, &application, &round, now).await;
+    Ok(Redirect::to(&format!("{}/{id}?melding=ingediend", portal_base(&user))).into_response())
 }
 
 /// The e-mailed receipt of a submission, when mail is configured (its failure is logged, not

@@ -8,9 +8,11 @@
 pub mod completion;
 pub mod completion_view;
 pub mod documents_page;
+pub mod draft;
 pub mod form;
 pub mod form_page;
 pub mod portal_page;
+pub mod reference;
 pub mod save;
 
 use axum::extract::DefaultBodyLimit;

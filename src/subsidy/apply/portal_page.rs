@@ -153,15 +153,7 @@ pub async fn application_start(
     .bind(round.year)
     .execute(&mut *tx)
     .await?;
-    let count: i64 = sqlx::query_scalar(
-        "select count(*) from subsidy_applications a join subsidy_rounds r using (tenant_id, round_id) \
-         where a.tenant_id = $1 and r.year = $2",
-    )
-    .bind(tenant_id)
-    .bind(round.year)
-    .fetch_one(&mut *tx)
-    .await?;
-    let reference = format!("SUB-{}-{:04}", round.year, count + 1);
+    let reference = crate::subsidy::apply::reference::next(&mut tx, round.year).await?;
     let id: Uuid = sqlx::query_scalar(
         "insert into subsidy_applications (tenant_id, round_id, category_id, provider_id, reference) \
          values ($1, $2, $3, $4, $5) returning application_id",

@@ -2,6 +2,7 @@
 //! server's moment of submission and the audit trail.
 
 use serde_json::json;
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -41,18 +42,12 @@ pub(in crate::subsidy) async fn save(
     user: &CurrentUser,
     application: &Application,
     parsed: &Parsed,
+    unparsed: &Unparsed,
     submitted_at: Option<OffsetDateTime>,
 ) -> AppResult<()> {
     let id = application.application_id;
-    store_version(
-        tx,
-        id,
-        application.current_version,
-        parsed,
-        user,
-        submitted_at,
-    )
-    .await?;
+    let version = application.current_version;
+    store_version(tx, id, version, parsed, unparsed, user, submitted_at).await?;
     let tenant_id = tx.tenant_id();
     if let Some(now) = submitted_at {
         sqlx::query(
@@ -71,6 +66,7 @@ pub(in crate::subsidy) async fn save(
         "gevraagd": euro(parsed.requested),
         "begroting": euro(parsed.budget_total()),
         "deelnemers": parsed.participants,
+        "nog_niet_juist": unparsed.keys().collect::<Vec<_>>(),
     });
     let action = if submitted_at.is_some() {
         "ingediend"
@@ -81,11 +77,36 @@ pub(in crate::subsidy) async fn save(
     audit::record(tx, actor, event).await
 }
 
+/// The typed text of the fields of a draft that did not parse, by field name.
+pub(in crate::subsidy) type Unparsed = BTreeMap<String, String>;
+
+/// What the draft `version` of application `id` keeps as typed because it did not parse.
+pub(in crate::subsidy) async fn unparsed(
+    tx: &mut TenantTx,
+    id: Uuid,
+    version: i32,
+) -> AppResult<Unparsed> {
+    let tenant_id = tx.tenant_id();
+    let kept: Option<sqlx::types::Json<Unparsed>> = sqlx::query_scalar(
+        "select unparsed from subsidy_application_versions \
+         where tenant_id = $1 and application_id = $2 and version = $3",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(version)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(kept.map(|k| k.0).unwrap_or_default())
+}
+
+/// Stores `p` in the open `version`, with the typed text of what did not parse (a submission
+/// has none).
 pub(in crate::subsidy) async fn store_version(
     tx: &mut TenantTx,
     id: Uuid,
     version: i32,
     p: &Parsed,
+    unparsed: &Unparsed,
     user: &CurrentUser,
     submitted_at: Option<OffsetDateTime>,
 ) -> AppResult<()> {
@@ -94,7 +115,7 @@ pub(in crate::subsidy) async fn store_version(
         "update subsidy_application_versions set title = $4, activities = $5, fixed_costs_cents = $6, \
             staff_costs_cents = $7, activity_costs_cents = $8, other_costs_cents = $9, requested_cents = $10, \
             participants = $11, reach = $12, counter_service = $13, answers = $14, facility_ids = $15, \
-            declarations = $16, saved_at = clock_timestamp(), saved_by = $17, submitted_at = $18 \
+            declarations = $16, saved_at = clock_timestamp(), saved_by = $17, submitted_at = $18, unparsed = $19 \
          where tenant_id = $1 and application_id = $2 and version = $3 and submitted_at is null",
     )
     .bind(tenant_id)
@@ -115,6 +136,7 @@ pub(in crate::subsidy) async fn store_version(
     .bind(&p.declarations)
     .bind(user.user_id)
     .bind(submitted_at)
+    .bind(sqlx::types::Json(unparsed))
     .execute(&mut **tx)
     .await?;
     Ok(())

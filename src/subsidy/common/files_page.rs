@@ -13,10 +13,26 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
+/// The most other fields an upload's form may carry along.
+const MAX_FORM_FIELDS: usize = 200;
+
 /// Reads an upload form (`soort`, `bestand`), refusing what cannot be read or is too large.
 pub async fn read_upload(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(String, Option<Sent>), &'static str> {
+    let (kind, file, _) = read_upload_with_form(multipart).await?;
+    Ok((kind, file))
+}
+
+/// An upload sent from inside a larger form: `soort`, `bestand`, and the form's other text
+/// fields as sent (so what was typed beside it can be kept).
+pub type UploadWithForm = (String, Option<Sent>, Vec<(String, String)>);
+
+/// Reads an upload sent with its form's other fields (see [`UploadWithForm`]).
+pub async fn read_upload_with_form(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<UploadWithForm, &'static str> {
+    let mut others = Vec::new();
     let Ok(mut multipart) = multipart else {
         return Err(
             "Kies een bestand om toe te voegen, en verstuur het met het formulier op deze pagina.",
@@ -43,9 +59,20 @@ pub async fn read_upload(
                         }
                     }
                 }
+                Some(name) if others.len() < MAX_FORM_FIELDS => {
+                    let name = name.to_string();
+                    match field.text().await {
+                        Ok(text) => others.push((name, text)),
+                        Err(_) => {
+                            return Err(
+                                "Het formulier kon niet worden gelezen. Probeer het opnieuw.",
+                            )
+                        }
+                    }
+                }
                 _ => {}
             },
-            Ok(None) => return Ok((kind, file)),
+            Ok(None) => return Ok((kind, file, others)),
             Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large),
             Err(_) => return Err("Het formulier kon niet worden gelezen. Probeer het opnieuw."),
         }
