@@ -60,7 +60,7 @@ alter table tenants add column second_factor text not null default 'beheer'
 -- The beheerder sets who must use a second factor, for the current tenant only, and never to
 -- 'geen'; answers the value before.
 create function tenant_set_second_factor(p_tenant uuid, p_mode text) returns text
-    language plpgsql security definer set search_path = public
+    language plpgsql security definer set search_path = public, pg_temp
 as $$
 declare
     was text;

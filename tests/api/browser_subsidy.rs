@@ -116,8 +116,7 @@ async fn an_aanbieder_applies_a_beoordelaar_scores_and_every_subsidy_page_passes
             .send_keys(pdf.to_str().unwrap())
             .await
             .unwrap();
-        b.submit("#documenten form.form button[type='submit']")
-            .await;
+        b.submit("button[value='document']").await;
     }
     b.check("aanvraag (documenten)").await;
     b.submit("button[value='indienen']").await;

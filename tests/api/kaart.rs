@@ -208,7 +208,9 @@ async fn a_referral_is_counted_in_two_clicks_without_resident_data() {
     assert!(show.body.contains("Verwijzing tellen"));
     // The form has today's date and the wijkteam route filled in: one click is enough.
     let today = app
-        .scalar_i64("select to_char(current_date, 'YYYYMMDD')::bigint")
+        .scalar_i64(
+            "select to_char((now() at time zone 'Europe/Amsterdam')::date, 'YYYYMMDD')::bigint",
+        )
         .await
         .to_string();
     let today = format!("{}-{}-{}", &today[..4], &today[4..6], &today[6..]);
@@ -328,7 +330,9 @@ async fn beleidsmedewerkers_see_and_export_referral_counts() {
     let mut w = app.login("wijkteam@almelo.demo").await;
     w.get(&format!("/almelo/voorzieningen/{id}")).await;
     let today = app
-        .scalar_i64("select to_char(current_date, 'YYYYMMDD')::bigint")
+        .scalar_i64(
+            "select to_char((now() at time zone 'Europe/Amsterdam')::date, 'YYYYMMDD')::bigint",
+        )
         .await
         .to_string();
     let today = format!("{}-{}-{}", &today[..4], &today[4..6], &today[6..]);

@@ -435,7 +435,7 @@ async fn assert_done(
         Route::VerifyFacility => {
             let id = f.facility(target);
             let by = one_str(
-                "select coalesce(verified_by, '') from facilities where facility_id = $1 and verified_on = current_date",
+                "select coalesce(verified_by, '') from facilities where facility_id = $1 and verified_on = (now() at time zone 'Europe/Amsterdam')::date",
                 id,
             )
             .await;

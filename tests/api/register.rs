@@ -380,7 +380,7 @@ async fn stale_facilities_are_flagged_and_an_official_marks_them_verified() {
     let id = app
         .id("select facility_id from facilities where name = 'Dagstructurering Schelfhorst'")
         .await;
-    sqlx::query("update facilities set verified_on = current_date - 400 where facility_id = $1")
+    sqlx::query("update facilities set verified_on = (now() at time zone 'Europe/Amsterdam')::date - 400 where facility_id = $1")
         .bind(id)
         .execute(&app.db.admin)
         .await
@@ -403,7 +403,7 @@ async fn stale_facilities_are_flagged_and_an_official_marks_them_verified() {
     let after = b.get("/almelo/actualiteit").await;
     assert!(!after.body.contains(&id.to_string()));
     let (on_today, by): (bool, String) = sqlx::query_as(
-        "select verified_on = current_date, verified_by from facilities where facility_id = $1",
+        "select verified_on = (now() at time zone 'Europe/Amsterdam')::date, verified_by from facilities where facility_id = $1",
     )
     .bind(id)
     .fetch_one(&app.db.admin)

@@ -9,7 +9,7 @@ use crate::helpers::TestApp;
 use crate::register::{facility_form, post_form};
 
 async fn set_verified(app: &TestApp, id: Uuid, days_ago: i32) {
-    sqlx::query("update facilities set verified_on = current_date - $2, verified_by = 'Iemand' where facility_id = $1")
+    sqlx::query("update facilities set verified_on = (now() at time zone 'Europe/Amsterdam')::date - $2, verified_by = 'Iemand' where facility_id = $1")
         .bind(id)
         .bind(days_ago)
         .execute(&app.db.admin)
@@ -19,7 +19,7 @@ async fn set_verified(app: &TestApp, id: Uuid, days_ago: i32) {
 
 async fn verified(app: &TestApp, id: Uuid) -> (bool, String) {
     sqlx::query_as(
-        "select coalesce(verified_on = current_date, false), verified_by from facilities where facility_id = $1",
+        "select coalesce(verified_on = (now() at time zone 'Europe/Amsterdam')::date, false), verified_by from facilities where facility_id = $1",
     )
     .bind(id)
     .fetch_one(&app.db.admin)
@@ -44,7 +44,7 @@ async fn an_aanbieder_confirms_its_data_and_sees_what_is_due() {
     let elsewhere = app
         .id("select f.facility_id from facilities f join tenants t using (tenant_id) where t.slug = 'maastricht' limit 1")
         .await;
-    sqlx::query("update facilities set verified_on = current_date, verified_by = 'Iemand'")
+    sqlx::query("update facilities set verified_on = (now() at time zone 'Europe/Amsterdam')::date, verified_by = 'Iemand'")
         .execute(&app.db.admin)
         .await
         .unwrap();
@@ -175,7 +175,7 @@ async fn aanbieders_get_a_weekly_reminder_of_what_is_due() {
         ..voorzieningen::config::Settings::default()
     };
     let app = TestApp::spawn_with(settings.clone()).await;
-    sqlx::query("update facilities set verified_on = current_date, verified_by = 'Iemand'")
+    sqlx::query("update facilities set verified_on = (now() at time zone 'Europe/Amsterdam')::date, verified_by = 'Iemand'")
         .execute(&app.db.admin)
         .await
         .unwrap();
